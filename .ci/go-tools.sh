@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Builds pinned third-party Go tools (for benchmarks and tests) and prints the
+# absolute path of the binary as the last line on stdout.
+#
+#   .ci/go-tools.sh restic      -> /root/.cache/arca-tools/restic-v0.18.1/restic
+#
+# Binaries are built with `go install MODULE/cmd/TOOL@VERSION` from the Go
+# module proxy into ${ARCA_TOOLS_CACHE:-$HOME/.cache/arca-tools}/TOOL-VERSION/,
+# outside the checkout, and reused when present. The build goes to a temporary
+# folder first and is moved into place at the end, so an interrupted build
+# leaves nothing half-made behind.
+#
+# The line "source: go|debian|cache-go|cache-debian" on stderr tells where the
+# binary came from; callers may parse it.
+#
+# If the Go build fails altogether, Debian's package of the tool is installed
+# instead (apt-get), which is usually an older version: stderr says so.
+set -euo pipefail
+
+# ---- pinned tools: name -> "go package" and version --------------------------
+RESTIC_VERSION="v0.18.1"
+
+declare -A TOOL_PKG=(
+  [restic]="github.com/restic/restic/cmd/restic"
+  # [kopia]="github.com/kopia/kopia"               # add with KOPIA_VERSION
+  # [minio]="github.com/minio/minio"               # add with MINIO_VERSION
+)
+declare -A TOOL_VERSION=(
+  [restic]="${RESTIC_VERSION}"
+)
+# Debian package to fall back to when the Go build fails ("" = no fallback).
+declare -A TOOL_DEBIAN=(
+  [restic]="restic"
+)
+
+log() { echo "go-tools: $*" >&2; }
+
+usage() {
+  echo "usage: $0 TOOL   (one of: ${!TOOL_PKG[*]})" >&2
+  exit 2
+}
+
+[[ $# -eq 1 ]] || usage
+tool="$1"
+[[ -n "${TOOL_PKG[$tool]:-}" ]] || usage
+pkg="${TOOL_PKG[$tool]}"
+version="${TOOL_VERSION[$tool]}"
+
+cache_root="${ARCA_TOOLS_CACHE:-$HOME/.cache/arca-tools}"
+dest_dir="${cache_root}/${tool}-${version}"
+dest="${dest_dir}/${tool}"
+
+if [[ -x "${dest}" ]]; then
+  log "using cached ${tool} ${version} built with go"
+  log "source: cache-go"
+  echo "${dest}"
+  exit 0
+fi
+
+go_build() {
+  # $1: temp folder; $2: extra environment assignment (e.g. GOSUMDB=off) or "".
+  local tmp="$1" extra="$2"
+  # shellcheck disable=SC2086
+  env GOBIN="${tmp}/bin" GOFLAGS=-trimpath CGO_ENABLED=0 ${extra} \
+    go install "${pkg}@${version}" 2>"${tmp}/go.log"
+}
+
+build_with_go() {
+  mkdir -p "${cache_root}"
+  local tmp rc=0
+  tmp="$(mktemp -d "${cache_root}/.build-${tool}.XXXXXX")"
+  build_with_go_in "${tmp}" || rc=$?
+  rm -rf "${tmp}"
+  return "${rc}"
+}
+
+build_with_go_in() {
+  local tmp="$1"
+  command -v go >/dev/null 2>&1 || {
+    log "go is not installed"
+    return 1
+  }
+  log "building ${pkg}@${version} with $(go version | awk '{print $3}') (takes a few minutes)"
+  if ! go_build "${tmp}" ""; then
+    cat "${tmp}/go.log" >&2
+    # The checksum database (sum.golang.org) is a separate host from the module
+    # proxy and may be unreachable here. The module proxy still serves the
+    # exact pinned version, and go.sum inside the module pins its
+    # dependencies, so retry without the checksum database lookups.
+    if grep -qiE 'sum\.golang\.org|verifying module|checksum database|GOSUMDB' "${tmp}/go.log"; then
+      log "checksum database (sum.golang.org) unreachable: retrying with GOSUMDB=off"
+      if ! go_build "${tmp}" "GOSUMDB=off"; then
+        cat "${tmp}/go.log" >&2
+        return 1
+      fi
+    else
+      return 1
+    fi
+  fi
+  "${tmp}/bin/${tool}" version >&2 || return 1
+  mkdir -p "${dest_dir}"
+  # Move within the cache folder (same file system) so the final rename is atomic.
+  mv "${tmp}/bin/${tool}" "${dest}.partial"
+  mv "${dest}.partial" "${dest}"
+  return 0
+}
+
+if build_with_go; then
+  log "built ${tool} ${version} with go"
+  log "source: go"
+  echo "${dest}"
+  exit 0
+fi
+
+deb="${TOOL_DEBIAN[$tool]:-}"
+[[ -n "${deb}" ]] || {
+  log "go build of ${tool} failed and there is no Debian fallback"
+  exit 1
+}
+log "go build of ${tool} ${version} failed: falling back to Debian's '${deb}' package"
+if ! command -v "${tool}" >/dev/null 2>&1 || ! dpkg -s "${deb}" >/dev/null 2>&1; then
+  sudo_cmd=()
+  [[ "$(id -u)" -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "${deb}" >&2
+fi
+bin="$(command -v "${tool}")"
+log "using Debian's ${tool}: $("${bin}" version 2>/dev/null | head -1)"
+log "source: debian"
+echo "${bin}"

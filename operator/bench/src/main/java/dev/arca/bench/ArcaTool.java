@@ -1,0 +1,115 @@
+package dev.arca.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The arca CLI through its launcher script, with a {@code file://} repository on local disk. The
+ * password goes through {@code ARCA_PASSWORD}; the launcher picks the JVM from {@code JAVA_HOME}.
+ */
+public final class ArcaTool extends BackupTool {
+  private static final List<String> BACKUP_FIELDS =
+      List.of(
+          "mode",
+          "files",
+          "dirs",
+          "unchangedFiles",
+          "bytes",
+          "newBytes",
+          "storedBytes",
+          "durationMs");
+  private static final List<String> BACKUP_BYTES = List.of("bytes", "newBytes", "storedBytes");
+
+  private final Path launcher;
+
+  /** arca run through {@code launcher}, keeping its repository under {@code home}. */
+  public ArcaTool(Path launcher, CommandRunner runner, Path home) throws IOException {
+    super(runner, home);
+    this.launcher = launcher;
+  }
+
+  @Override
+  public String name() {
+    return "arca";
+  }
+
+  @Override
+  Map<String, String> env() {
+    // XDG_CACHE_HOME keeps any local cache inside the benchmark's folder.
+    return Map.of("ARCA_PASSWORD", PASSWORD, "XDG_CACHE_HOME", home().resolve("cache").toString());
+  }
+
+  /** The repository URL, {@code file:///abs/path}. */
+  public String repoUrl() {
+    return repoDir().toAbsolutePath().toUri().toString().replaceFirst("/$", "");
+  }
+
+  private List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  @Override
+  public StepResult init() throws Exception {
+    return step("init", command("init", "--repo", repoUrl()), out -> "");
+  }
+
+  @Override
+  public StepResult backup(Path dataset, boolean first) throws Exception {
+    List<String> cmd = command("backup", "--repo", repoUrl());
+    if (first) {
+      cmd.add("--full");
+    }
+    cmd.addAll(List.of("--host", "bench", "--json", dataset.toString()));
+    return step(
+        first ? "backup-full" : "backup",
+        cmd,
+        out -> fields(lastJsonObject(out), BACKUP_FIELDS, BACKUP_BYTES));
+  }
+
+  @Override
+  public StepResult restore(Path target) throws Exception {
+    List<String> cmd =
+        command("restore", "--repo", repoUrl(), "latest", "--target", target.toString(), "--json");
+    return step(
+        "restore",
+        cmd,
+        out ->
+            fields(
+                lastJsonObject(out),
+                List.of("files", "bytes", "skippedFiles", "durationMs"),
+                List.of("bytes")));
+  }
+
+  /** arca stores each backed-up folder under its base name. */
+  @Override
+  public Path restoredDataset(Path target, Path dataset) {
+    return target.resolve(dataset.getFileName().toString());
+  }
+
+  @Override
+  public String version() throws Exception {
+    CommandRunner.Captured c = CommandRunner.capture(command("--version"), env());
+    return c.exitCode() == 0
+        ? c.all().lines().findFirst().orElse("(empty)")
+        : "unknown (arca --version exited with " + c.exitCode() + ")";
+  }
+
+  @Override
+  public int snapshotCount() throws Exception {
+    JsonNode node = JSON.readTree(helper(command("snapshots", "--repo", repoUrl(), "--json")));
+    if (node.isArray()) {
+      return node.size();
+    }
+    JsonNode list = node.path("snapshots");
+    if (list.isArray()) {
+      return list.size();
+    }
+    throw new CommandRunner.Failure("arca snapshots --json printed no list: " + node);
+  }
+}

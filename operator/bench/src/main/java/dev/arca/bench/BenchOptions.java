@@ -1,0 +1,133 @@
+package dev.arca.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Command line options of {@link Benchmark}.
+ *
+ * @param size target data set size in bytes
+ * @param work working folder (null: a new temp folder under /tmp)
+ * @param arca the arca launcher
+ * @param restic the restic binary (null: build it with {@code .ci/go-tools.sh restic})
+ * @param out where to write the Markdown report (null: standard output)
+ * @param keep keep the working folder at the end
+ * @param seed data set seed
+ * @param tools which tools to run, in order
+ * @param repoRoot the Arca checkout (for defaults), or null if not found
+ */
+public record BenchOptions(
+    long size,
+    Path work,
+    Path arca,
+    Path restic,
+    Path out,
+    boolean keep,
+    long seed,
+    List<String> tools,
+    Path repoRoot) {
+
+  /** Thrown for a bad command line; the message says what is wrong. */
+  public static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** The usage text. */
+  public static final String USAGE =
+      """
+      usage: run.sh [--size 2g] [--work DIR] [--keep] [--arca PATH] [--restic PATH]
+                    [--out FILE] [--seed N] [--tools arca,restic]
+        --size    data set size, with k/m/g suffix (default 2g)
+        --work    empty or missing folder for data, repositories and logs
+                  (default: a new folder under /tmp); removed at the end unless --keep
+        --keep    keep the working folder (data set, repositories, command logs)
+        --arca    the arca launcher script (default operator/cli/target/arca)
+        --restic  a restic binary (default: built by .ci/go-tools.sh restic)
+        --out     write the Markdown report here (default: standard output)
+        --seed    seed of the generated data set (default 42)
+        --tools   the tools to run, comma-separated (default arca,restic)
+      """;
+
+  /** Parses {@code args}; {@code --name value} and {@code --name=value} are both accepted. */
+  public static BenchOptions parse(String[] args) throws UsageException {
+    Path root = findRepoRoot();
+    long size = 2L << 30;
+    Path work = null;
+    Path arca = root == null ? null : root.resolve("operator/cli/target/arca");
+    Path restic = null;
+    Path out = null;
+    boolean keep = false;
+    long seed = 42;
+    List<String> tools = List.of("arca", "restic");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        value = arg.substring(eq + 1);
+        arg = arg.substring(0, eq);
+      }
+      if (arg.equals("--keep")) {
+        keep = true;
+        continue;
+      }
+      if (arg.equals("--help") || arg.equals("-h")) {
+        throw new UsageException("");
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("missing value for " + arg);
+        }
+        value = args[++i];
+      }
+      try {
+        switch (arg) {
+          case "--size" -> size = Sizes.parse(value);
+          case "--work" -> work = Path.of(value).toAbsolutePath();
+          case "--arca" -> arca = Path.of(value).toAbsolutePath();
+          case "--restic" -> restic = Path.of(value).toAbsolutePath();
+          case "--out" -> out = Path.of(value).toAbsolutePath();
+          case "--seed" -> seed = Long.parseLong(value);
+          case "--tools" -> tools = parseTools(value);
+          default -> throw new UsageException("unknown option " + arg);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(arg + ": " + e.getMessage());
+      }
+    }
+    if (tools.contains("arca") && arca == null) {
+      throw new UsageException("cannot find the Arca checkout: pass --arca");
+    }
+    return new BenchOptions(size, work, arca, restic, out, keep, seed, tools, root);
+  }
+
+  private static List<String> parseTools(String value) {
+    List<String> tools = List.of(value.split(","));
+    if (tools.isEmpty() || !List.of("arca", "restic").containsAll(tools)) {
+      throw new IllegalArgumentException("tools are arca and/or restic, not " + value);
+    }
+    return tools.stream().distinct().toList();
+  }
+
+  /**
+   * The checkout: the {@code arca.root} system property (run.sh sets it), else the first folder
+   * upwards from the current one that holds {@code .ci/go-tools.sh}.
+   */
+  static Path findRepoRoot() {
+    String property = System.getProperty("arca.root");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property).toAbsolutePath().normalize();
+    }
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve(".ci/go-tools.sh"))) {
+        return p;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,216 @@
+package dev.arca.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs arca and restic on the same generated data set and prints a Markdown report; see the
+ * module's README.md and {@link BenchOptions#USAGE}.
+ */
+public final class Benchmark {
+  private final BenchOptions options;
+
+  private Benchmark(BenchOptions options) {
+    this.options = options;
+  }
+
+  /** Entry point; exits 0 on success, 1 when a step fails, 2 on a bad command line. */
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = new Benchmark(BenchOptions.parse(args)).run();
+    } catch (BenchOptions.UsageException e) {
+      if (!e.getMessage().isEmpty()) {
+        System.err.println("bench: " + e.getMessage());
+      }
+      System.err.print(BenchOptions.USAGE);
+      code = e.getMessage().isEmpty() ? 0 : 2;
+    } catch (CommandRunner.Failure e) {
+      System.err.println("bench: FAILED: " + e.getMessage());
+      code = 1;
+    } catch (Exception e) {
+      System.err.println("bench: FAILED");
+      e.printStackTrace();
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  private int run() throws Exception {
+    if (!Files.isExecutable(CommandRunner.TIME)) {
+      throw new CommandRunner.Failure("/usr/bin/time is missing: apt-get install time");
+    }
+    if (options.tools().contains("arca") && !Files.isExecutable(options.arca())) {
+      throw new CommandRunner.Failure(
+          "no arca launcher at "
+              + options.arca()
+              + ": build it (mvn -DskipTests package),"
+              + " pass --arca, or run only restic with --tools restic");
+    }
+    Path work = prepareWork();
+    log("working in " + work);
+    try {
+      String report = measure(work);
+      if (options.out() == null) {
+        System.out.print(report);
+      } else {
+        Files.createDirectories(options.out().toAbsolutePath().getParent());
+        Files.writeString(options.out(), report, StandardCharsets.UTF_8);
+        log("report written to " + options.out());
+      }
+      return 0;
+    } finally {
+      if (options.keep()) {
+        log("kept " + work);
+      } else {
+        deleteTree(work);
+      }
+    }
+  }
+
+  private String measure(Path work) throws Exception {
+    SystemInfo system = SystemInfo.collect();
+    CommandRunner runner = new CommandRunner(work.resolve("logs"));
+    Map<String, String> versions = new LinkedHashMap<>();
+    List<BackupTool> tools = new ArrayList<>();
+    for (String name : options.tools()) {
+      if (name.equals("arca")) {
+        ArcaTool arca = new ArcaTool(options.arca(), runner, work.resolve("arca"));
+        versions.put("arca", arca.version() + " (" + options.arca() + ")");
+        tools.add(arca);
+      } else {
+        ResticLocator.Located restic = ResticLocator.locate(options.restic(), options.repoRoot());
+        ResticTool tool = new ResticTool(restic.binary(), runner, work.resolve("restic"));
+        versions.put(
+            "restic", tool.version() + ", " + restic.origin() + " (" + restic.binary() + ")");
+        tools.add(tool);
+      }
+    }
+    versions.forEach((k, v) -> log(k + ": " + v));
+    log("java for arca: " + system.toolJava());
+
+    log("generating " + Sizes.format(options.size()) + " (seed " + options.seed() + ")");
+    long t0 = System.nanoTime();
+    Dataset dataset =
+        new DatasetGenerator(options.seed()).generate(work.resolve("dataset"), options.size());
+    log(String.format(Locale.ROOT, "generated in %.1f s: %s", seconds(t0), dataset.describe()));
+    sync();
+
+    Map<String, Map<Step, StepResult>> results = new LinkedHashMap<>();
+    for (BackupTool tool : tools) {
+      Map<Step, StepResult> steps = new EnumMap<>(Step.class);
+      results.put(tool.name(), steps);
+      record(tool, steps, Step.INIT, tool.init());
+      record(tool, steps, Step.FULL, tool.backup(dataset.root(), true));
+      record(tool, steps, Step.NO_CHANGE, tool.backup(dataset.root(), false));
+    }
+
+    String tensor = dataset.shape().middleDownProjection();
+    TensorRewriter.Rewrite rewrite =
+        new TensorRewriter(options.seed() + 1).rewrite(dataset.shardOf(tensor), tensor);
+    log("rewrote " + tensor + " (" + Sizes.format(rewrite.bytes()) + ") in " + rewrite.shard());
+    sync();
+    for (BackupTool tool : tools) {
+      record(tool, results.get(tool.name()), Step.ONE_TENSOR, tool.backup(dataset.root(), false));
+    }
+
+    t0 = System.nanoTime();
+    Map<String, String> source = TreeDigest.of(dataset.root());
+    log(
+        String.format(
+            Locale.ROOT, "hashed the source (%d files) in %.1f s", source.size(), seconds(t0)));
+    for (BackupTool tool : tools) {
+      Path target = Files.createDirectories(tool.home().resolve("restore"));
+      record(tool, results.get(tool.name()), Step.RESTORE, tool.restore(target));
+      verify(tool, source, tool.restoredDataset(target, dataset.root()));
+      deleteTree(target);
+    }
+
+    Map<String, Integer> snapshots = new LinkedHashMap<>();
+    for (BackupTool tool : tools) {
+      snapshots.put(tool.name(), tool.snapshotCount());
+    }
+    return Report.render(
+        new Report.Run(system, dataset, rewrite, results, versions, snapshots, source.size()));
+  }
+
+  private void record(BackupTool tool, Map<Step, StepResult> steps, Step step, StepResult r)
+      throws IOException, InterruptedException {
+    steps.put(step, r);
+    log(
+        String.format(
+            Locale.ROOT,
+            "%s %s: %.2f s, peak RSS %s, repo %s%s",
+            tool.name(),
+            step.label(),
+            r.seconds(),
+            Sizes.format(r.peakRssKb() * 1024),
+            Sizes.format(r.repoBytes()),
+            r.details().isEmpty() ? "" : " [" + r.details() + "]"));
+    sync();
+  }
+
+  private void verify(BackupTool tool, Map<String, String> source, Path restored)
+      throws IOException, CommandRunner.Failure {
+    if (!Files.isDirectory(restored)) {
+      throw new CommandRunner.Failure(tool.name() + " restore: " + restored + " does not exist");
+    }
+    List<String> diff = TreeDigest.differences(source, TreeDigest.of(restored), 20);
+    if (!diff.isEmpty()) {
+      throw new CommandRunner.Failure(
+          tool.name()
+              + " restored a tree that differs from the source:\n  "
+              + String.join("\n  ", diff));
+    }
+    log(tool.name() + " restore verified: " + source.size() + " files identical");
+  }
+
+  private Path prepareWork() throws IOException, CommandRunner.Failure {
+    Path work = options.work();
+    if (work == null) {
+      return Files.createTempDirectory(Path.of("/tmp"), "arca-bench-");
+    }
+    if (Files.exists(work)) {
+      try (Stream<Path> s = Files.list(work)) {
+        if (s.findAny().isPresent()) {
+          throw new CommandRunner.Failure("--work " + work + " is not empty");
+        }
+      }
+    }
+    return Files.createDirectories(work);
+  }
+
+  /** Flushes dirty pages so that one step's write-back does not slow down the next. */
+  private static void sync() throws IOException, InterruptedException {
+    new ProcessBuilder("sync").inheritIO().start().waitFor();
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static void log(String message) {
+    System.err.println("bench: " + message);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.arca.bench;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A generated data set and what it is made of.
+ *
+ * @param root the folder holding {@code model/}, {@code data/} and {@code dumps/}
+ * @param seed the seed it was generated from
+ * @param shape the model architecture of the weights
+ * @param weightMap which shard each tensor is in
+ * @param shards number of safetensors shards
+ * @param weightBytes total size of the shards
+ * @param jsonlFiles number of JSONL files
+ * @param jsonlBytes their total size
+ * @param sqlBytes size of the SQL dump
+ * @param otherBytes size of the rest (tokenizer, config, shard index)
+ */
+public record Dataset(
+    Path root,
+    long seed,
+    ModelShape shape,
+    Map<String, Path> weightMap,
+    int shards,
+    long weightBytes,
+    int jsonlFiles,
+    long jsonlBytes,
+    long sqlBytes,
+    long otherBytes) {
+
+  /** Total size in bytes. */
+  public long totalBytes() {
+    return weightBytes + jsonlBytes + sqlBytes + otherBytes;
+  }
+
+  /** Number of files. */
+  public int fileCount() {
+    return shards + jsonlFiles + 4; // dump, tokenizer, config, index
+  }
+
+  /** The shard holding tensor {@code name}. */
+  public Path shardOf(String name) {
+    Path shard = weightMap.get(name);
+    if (shard == null) {
+      throw new IllegalArgumentException("no tensor " + name);
+    }
+    return shard;
+  }
+
+  /** One line saying what the data set is made of. */
+  public String describe() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s in %,d files: %d BF16 safetensors shards %s (%.1f%%, %d layers, hidden %d, vocab %,d),"
+            + " %,d JSONL files %s (%.1f%%), SQL dump %s (%.1f%%), tokenizer/config %s; seed %d",
+        Sizes.format(totalBytes()),
+        fileCount(),
+        shards,
+        Sizes.format(weightBytes),
+        100.0 * weightBytes / totalBytes(),
+        shape.layers(),
+        shape.hidden(),
+        shape.vocab(),
+        jsonlFiles,
+        Sizes.format(jsonlBytes),
+        100.0 * jsonlBytes / totalBytes(),
+        Sizes.format(sqlBytes),
+        100.0 * sqlBytes / totalBytes(),
+        Sizes.format(otherBytes),
+        seed);
+  }
+}

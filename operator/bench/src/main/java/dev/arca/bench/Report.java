@@ -1,0 +1,140 @@
+package dev.arca.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders the results of a run as Markdown. */
+public final class Report {
+  private static final List<Step> TABLE_STEPS =
+      List.of(Step.FULL, Step.NO_CHANGE, Step.ONE_TENSOR, Step.RESTORE);
+
+  private Report() {}
+
+  /**
+   * What a run found.
+   *
+   * @param system machine and JVMs
+   * @param dataset the data set
+   * @param rewrite the tensor rewritten before the one-tensor incremental
+   * @param results per tool, per step
+   * @param versions per tool, its version line and where it came from
+   * @param snapshots per tool, snapshots in its repository at the end
+   * @param verifiedFiles files compared byte for byte after each restore
+   */
+  public record Run(
+      SystemInfo system,
+      Dataset dataset,
+      TensorRewriter.Rewrite rewrite,
+      Map<String, Map<Step, StepResult>> results,
+      Map<String, String> versions,
+      Map<String, Integer> snapshots,
+      int verifiedFiles) {}
+
+  /** The Markdown report. */
+  public static String render(Run run) {
+    StringBuilder md = new StringBuilder();
+    SystemInfo s = run.system();
+    md.append("# Arca vs restic\n\n");
+    md.append("- Date: ").append(s.date()).append('\n');
+    md.append("- Machine: ").append(s.cpu()).append(", ").append(s.cores()).append(" cores, ");
+    md.append(s.memory()).append(" memory, ").append(s.os()).append('\n');
+    md.append("- Java running arca: ").append(s.toolJava()).append('\n');
+    run.versions()
+        .forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
+    md.append("- Data set: ").append(run.dataset().describe()).append("\n\n");
+
+    md.append("| Step | arca time | restic time | speed ratio (restic/arca) | arca peak RSS |");
+    md.append(" restic peak RSS | arca repo size | restic repo size |\n");
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    long total = run.dataset().totalBytes();
+    for (Step step : TABLE_STEPS) {
+      StepResult a = result(run, "arca", step);
+      StepResult r = result(run, "restic", step);
+      boolean throughput = step == Step.FULL || step == Step.RESTORE;
+      md.append("| ").append(step.label());
+      md.append(" | ").append(time(a, throughput ? total : 0));
+      md.append(" | ").append(time(r, throughput ? total : 0));
+      md.append(" | ").append(a == null || r == null ? "—" : ratio(r.seconds(), a.seconds()));
+      md.append(" | ").append(a == null ? "—" : Sizes.format(a.peakRssKb() * 1024));
+      md.append(" | ").append(r == null ? "—" : Sizes.format(r.peakRssKb() * 1024));
+      md.append(" | ").append(a == null ? "—" : Sizes.format(a.repoBytes()));
+      md.append(" | ").append(r == null ? "—" : Sizes.format(r.repoBytes()));
+      md.append(" |\n");
+    }
+    md.append('\n');
+
+    TensorRewriter.Rewrite rw = run.rewrite();
+    md.append("Rewritten tensor: `").append(rw.tensor()).append("` in `");
+    md.append(rw.shard().getFileName()).append("`, ").append(Sizes.format(rw.bytes())).append(".");
+    md.append(" Bytes added to the repository by the one-tensor incremental:");
+    String sep = " ";
+    for (String tool : run.results().keySet()) {
+      long added = added(run, tool);
+      md.append(sep).append(tool).append(' ').append(Sizes.format(added));
+      md.append(String.format(Locale.ROOT, " (%.2f× the tensor)", (double) added / rw.bytes()));
+      sep = ", ";
+    }
+    md.append(".\n\n");
+    md.append("Restore check: the restored tree of each tool matched the source byte for byte ");
+    md.append(String.format(Locale.ROOT, "(SHA-256 of all %,d files).", run.verifiedFiles()));
+    md.append(" Snapshots at the end:");
+    sep = " ";
+    for (Map.Entry<String, Integer> e : run.snapshots().entrySet()) {
+      md.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+      sep = ", ";
+    }
+    md.append(".\n\n");
+
+    md.append("Notes: time is wall time; speed ratio > 1 means arca was faster; throughput is the");
+    md.append(" data set size over the wall time. Peak RSS is `/usr/bin/time`'s maximum resident");
+    md.append(" set size. Repository size is the sum of the file sizes in the repository folder");
+    md.append(" after the step. Both tools read the same data from a warm page cache on the same");
+    md.append(" machine, one after the other.\n\n");
+
+    md.append("<details><summary>Per-step details as the tools report them</summary>\n\n");
+    for (Map.Entry<String, Map<Step, StepResult>> tool : run.results().entrySet()) {
+      for (Map.Entry<Step, StepResult> e : tool.getValue().entrySet()) {
+        StepResult r = e.getValue();
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "- %s %s: %.2f s, peak RSS %s, repo %s%s%n",
+                tool.getKey(),
+                e.getKey().label(),
+                r.seconds(),
+                Sizes.format(r.peakRssKb() * 1024),
+                Sizes.format(r.repoBytes()),
+                r.details().isEmpty() ? "" : "; " + r.details()));
+      }
+    }
+    md.append("\n</details>\n");
+    return md.toString();
+  }
+
+  /** Repository growth of the one-tensor incremental. */
+  static long added(Run run, String tool) {
+    Map<Step, StepResult> steps = run.results().get(tool);
+    return steps.get(Step.ONE_TENSOR).repoBytes() - steps.get(Step.NO_CHANGE).repoBytes();
+  }
+
+  private static StepResult result(Run run, String tool, Step step) {
+    Map<Step, StepResult> steps = run.results().get(tool);
+    return steps == null ? null : steps.get(step);
+  }
+
+  private static String time(StepResult r, long bytes) {
+    if (r == null) {
+      return "—";
+    }
+    String t = String.format(Locale.ROOT, "%.2f s", r.seconds());
+    if (bytes > 0 && r.seconds() > 0) {
+      t += " (" + Sizes.format((long) (bytes / r.seconds())) + "/s)";
+    }
+    return t;
+  }
+
+  private static String ratio(double restic, double arca) {
+    return arca > 0 ? String.format(Locale.ROOT, "%.2f×", restic / arca) : "—";
+  }
+}

@@ -1,0 +1,56 @@
+package dev.arca.bench;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.SplittableRandom;
+
+/**
+ * Rewrites one tensor of a safetensors shard in place with new N(mean, 0.02) BF16 values, as a
+ * fine-tuning step that touches a single weight matrix would: the file keeps its size and header,
+ * only that tensor's byte range changes, and the file's modification time moves forward.
+ */
+public final class TensorRewriter {
+  private final long seed;
+
+  /** A rewriter whose new values come from {@code seed}. */
+  public TensorRewriter(long seed) {
+    this.seed = seed;
+  }
+
+  /**
+   * What was rewritten.
+   *
+   * @param shard the file
+   * @param tensor the tensor's name
+   * @param offset the file offset of its first byte
+   * @param bytes its size in bytes
+   */
+  public record Rewrite(Path shard, String tensor, long offset, long bytes) {}
+
+  /** Rewrites {@code tensor} inside {@code shard} and reports its byte range. */
+  public Rewrite rewrite(Path shard, String tensor) throws IOException {
+    Safetensors.Header header = Safetensors.readHeader(shard);
+    Safetensors.Entry entry = header.entry(tensor);
+    if (!entry.dtype().equals("BF16")) {
+      throw new IOException(tensor + " is " + entry.dtype() + ", not BF16");
+    }
+    double mean = entry.shape().length == 1 ? 1.0 : 0.0; // norms sit around 1
+    FileTime before = Files.getLastModifiedTime(shard);
+    long offset = header.dataStart() + entry.begin();
+    try (FileChannel out = FileChannel.open(shard, StandardOpenOption.WRITE)) {
+      out.position(offset);
+      Safetensors.writeGaussian(
+          out, new SplittableRandom(seed), mean, entry.size(), new byte[8 << 20]);
+    }
+    // Coarse file system clocks could leave the time unchanged; make sure it moves forward.
+    FileTime after = Files.getLastModifiedTime(shard);
+    if (after.compareTo(before) <= 0) {
+      Files.setLastModifiedTime(shard, FileTime.fromMillis(before.toMillis() + 1000));
+    }
+    return new Rewrite(shard, tensor, offset, entry.size());
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * A reproducible benchmark of the arca CLI against restic.
+ *
+ * <p>{@link dev.arca.bench.DatasetGenerator} writes a deterministic, LLM-like data set (safetensors
+ * shards with BF16 weights, a tokenizer, many small JSONL training files and a PostgreSQL text
+ * dump). {@link dev.arca.bench.Benchmark} then runs both tools on that same data in the same run,
+ * each with its own fresh repository on local disk: init, full backup, a no-change incremental
+ * backup, an incremental backup after {@link dev.arca.bench.TensorRewriter} rewrote one tensor in
+ * place, and a full restore that is checked byte for byte against the source. Every step runs under
+ * {@code /usr/bin/time} for wall time and peak RSS, and the result is a Markdown report ({@link
+ * dev.arca.bench.Report}).
+ *
+ * <p>Nothing here is used by the engine or the CLI; the module only depends on the JDK and Jackson.
+ */
+package dev.arca.bench;

@@ -1,0 +1,118 @@
+package dev.arca.cli;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.backup.Backup;
+import dev.arca.engine.backup.BackupOptions;
+import dev.arca.engine.backup.BackupResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code arca backup}: stores a snapshot of files and folders. */
+@Command(
+    name = "backup",
+    description = {
+      "Back up PATHs into a new snapshot. Incremental by default: files whose size, mtime, ctime",
+      "and inode match the parent snapshot (same paths, host and tags) are not read again."
+    })
+final class BackupCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--full", description = "Re-read and re-hash every file.")
+  boolean full;
+
+  @Option(
+      names = "--tag",
+      paramLabel = "KEY=VALUE",
+      description = "Tag recorded on the snapshot (repeatable).")
+  Map<String, String> tags = new LinkedHashMap<>();
+
+  @Option(names = "--host", paramLabel = "NAME", description = "Host name (default: this host).")
+  String host;
+
+  @Option(names = "--include", paramLabel = "GLOB", description = "Only back up matching paths.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out matching paths.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = "--threads", paramLabel = "N", description = "Files and chunks at once.")
+  int threads = BackupOptions.defaultThreads();
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to back up.")
+  List<Path> paths;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads < 1) {
+      throw ArcaException.usage("--threads must be at least 1");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), repo.json);
+    BackupOptions opts =
+        BackupOptions.of(paths.toArray(Path[]::new))
+            .withFull(full)
+            .withHost(host != null ? host : BackupOptions.defaultHost())
+            .withTags(tags)
+            .withFilters(includes, excludes)
+            .withThreads(threads)
+            .withProgress(progress);
+    BackupResult r = Backup.run(repo.open(), opts);
+    progress.finish();
+    if (repo.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("snapshotId", r.snapshotId());
+      m.put("parent", r.parent());
+      m.put("mode", r.mode());
+      m.put("files", r.files());
+      m.put("dirs", r.dirs());
+      m.put("bytes", r.bytes());
+      m.put("newBytes", r.newBytes());
+      m.put("storedBytes", r.storedBytes());
+      m.put("unchangedFiles", r.unchangedFiles());
+      m.put("skippedSpecial", r.skippedSpecial());
+      m.put("changedWhileReading", r.changedWhileReading());
+      m.put("unreadable", r.unreadable());
+      m.put("durationMs", r.durationMs());
+      Output.json(out, m);
+    } else {
+      out.printf(
+          "snapshot %s saved (%s%s)%n",
+          r.snapshotId().substring(0, 12),
+          r.mode(),
+          r.parent() == null ? "" : ", parent " + r.parent().substring(0, 12));
+      out.printf(
+          "  %d files, %d folders, %s; %d unchanged files not read%n",
+          r.files(), r.dirs(), Output.bytes(r.bytes()), r.unchangedFiles());
+      out.printf(
+          "  new data %s, stored %s, in %.1f s%n",
+          Output.bytes(r.newBytes()), Output.bytes(r.storedBytes()), r.durationMs() / 1000.0);
+      if (r.skippedSpecial() > 0) {
+        out.printf("  %d FIFOs, sockets or devices skipped%n", r.skippedSpecial());
+      }
+      if (r.changedWhileReading() > 0) {
+        out.printf("  %d files changed while they were read%n", r.changedWhileReading());
+      }
+    }
+    if (!r.unreadable().isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "arca: snapshot saved, but "
+                  + r.unreadable().size()
+                  + " entries could not be read and are not in it (see warnings)");
+      return 1;
+    }
+    return 0;
+  }
+}

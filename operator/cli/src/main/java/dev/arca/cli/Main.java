@@ -1,0 +1,80 @@
+package dev.arca.cli;
+
+import dev.arca.engine.ArcaException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code arca} command: backup and restore for LLM system data. */
+@Command(
+    name = "arca",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Content-addressed, encrypted backups of model weights, datasets and dumps.",
+    subcommands = {
+      InitCommand.class,
+      BackupCommand.class,
+      SnapshotsCommand.class,
+      LsCommand.class,
+      RestoreCommand.class,
+      VerifyCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 success, 1 error, 2 usage, 3 integrity damage found,",
+      "            4 wrong password or key, 5 repository not found or not initialised."
+    })
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code (used by tests too). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          boolean json = parsed.hasMatchedOption("--json");
+          int code;
+          String message;
+          if (ex instanceof ArcaException a) {
+            code = a.kind().exitCode();
+            message = a.getMessage();
+          } else {
+            code = 1;
+            message = Output.describe(ex);
+          }
+          if (json) {
+            Output.json(out, Output.error(message, code));
+          }
+          err.println("arca: " + message);
+          return code;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("arca: " + ex.getMessage());
+          err.println("Run 'arca " + commandPath(ex.getCommandLine()) + " --help' for usage.");
+          return 2;
+        });
+    return cl.execute(args);
+  }
+
+  private static String commandPath(CommandLine cl) {
+    String name = cl.getCommandName();
+    return "arca".equals(name) ? "" : name;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"arca " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.arca.cli;
+
+import dev.arca.engine.restore.Restore;
+import dev.arca.engine.restore.RestoreOptions;
+import dev.arca.engine.restore.RestoreResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code arca restore}: restores a snapshot, or part of it, into a folder. */
+@Command(
+    name = "restore",
+    description = {
+      "Restore a snapshot (or the paths matching --include) into --target. Every chunk and every",
+      "file's SHA-256 is checked before the restore reports success."
+    })
+final class RestoreCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SNAPSHOT",
+      description = "Id, id prefix or 'latest' (default).")
+  String snapshot;
+
+  @Option(names = "--before", paramLabel = "TIME", description = "Newest snapshot at or before.")
+  String before;
+
+  @Option(names = "--target", required = true, paramLabel = "DIR", description = "Restore here.")
+  Path target;
+
+  @Option(names = "--include", paramLabel = "GLOB", description = "Only restore matching paths.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(
+      names = "--overwrite",
+      paramLabel = "MODE",
+      description = "never | if-different (default) | always")
+  String overwrite = "if-different";
+
+  @Option(names = "--threads", paramLabel = "N", description = "Ranges restored at once.")
+  int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads < 1) {
+      throw dev.arca.engine.ArcaException.usage("--threads must be at least 1");
+    }
+    RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
+    TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), repo.json);
+    RestoreOptions opts =
+        new RestoreOptions(snapshot, before, target, includes, mode, threads, progress);
+    RestoreResult r = Restore.run(repo.open(), opts);
+    progress.finish();
+    PrintWriter out = spec.commandLine().getOut();
+    if (repo.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("snapshotId", r.snapshotId());
+      m.put("files", r.files());
+      m.put("bytes", r.bytes());
+      m.put("skippedFiles", r.skippedFiles());
+      m.put("dirs", r.dirs());
+      m.put("symlinks", r.symlinks());
+      m.put("failures", r.failures());
+      m.put("durationMs", r.durationMs());
+      Output.json(out, m);
+    } else {
+      out.printf(
+          "restored snapshot %s: %d files (%s), %d folders, %d links; %d files already right or"
+              + " kept; %.1f s%n",
+          r.snapshotId().substring(0, 12),
+          r.files(),
+          Output.bytes(r.bytes()),
+          r.dirs(),
+          r.symlinks(),
+          r.skippedFiles(),
+          r.durationMs() / 1000.0);
+    }
+    if (!r.failures().isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      for (String f : r.failures()) {
+        err.println("arca: not restored: " + f);
+      }
+      err.println(
+          "arca: "
+              + r.failures().size()
+              + " entries were not restored"
+              + (r.damaged() ? " because the repository is damaged; run arca verify" : ""));
+      return r.damaged() ? 3 : 1;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.arca.cli;
+
+import dev.arca.engine.format.Snapshot;
+import dev.arca.engine.repo.Snapshots;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/** {@code arca snapshots}: lists snapshots, oldest first. */
+@Command(name = "snapshots", description = "List snapshots, oldest first.")
+final class SnapshotsCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Snapshots.Ref> all = Snapshots.list(repo.open());
+    PrintWriter out = spec.commandLine().getOut();
+    if (repo.json) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (Snapshots.Ref r : all) {
+        Snapshot s = r.snapshot();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("time", s.time());
+        m.put("mode", s.mode());
+        m.put("paths", s.paths());
+        m.put("tags", s.tags() == null ? Map.of() : s.tags());
+        m.put("host", s.host());
+        m.put("parent", s.parent());
+        m.put("files", s.stats() == null ? 0 : s.stats().files());
+        m.put("bytes", s.stats() == null ? 0 : s.stats().bytes());
+        list.add(m);
+      }
+      Output.json(out, Map.of("snapshots", list));
+      return 0;
+    }
+    out.printf(
+        "%-12s  %-24s  %-11s  %-10s  %10s  %s%n", "ID", "TIME", "MODE", "HOST", "SIZE", "PATHS");
+    for (Snapshots.Ref r : all) {
+      Snapshot s = r.snapshot();
+      out.printf(
+          "%-12s  %-24s  %-11s  %-10s  %10s  %s%n",
+          r.id().substring(0, 12),
+          s.time(),
+          s.mode(),
+          s.host(),
+          Output.bytes(s.stats() == null ? 0 : s.stats().bytes()),
+          String.join(" ", s.paths()));
+    }
+    out.printf("%d snapshots%n", all.size());
+    return 0;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.arca.engine.backup;
+
+import dev.arca.engine.Progress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to back up and how.
+ *
+ * @param paths source files or folders; each becomes one entry of the snapshot's root, named by its
+ *     base name
+ * @param full re-read and re-hash every file instead of trusting unchanged metadata
+ * @param host host name recorded in the snapshot and used to find the parent
+ * @param tags tags recorded in the snapshot and used to find the parent
+ * @param includes globs of paths to back up (none: everything)
+ * @param excludes globs of paths to leave out
+ * @param threads files read at once, and workers for chunks of large files
+ * @param memoryBudget bytes of file content in flight at once
+ * @param progress progress receiver
+ */
+public record BackupOptions(
+    List<Path> paths,
+    boolean full,
+    String host,
+    Map<String, String> tags,
+    List<String> includes,
+    List<String> excludes,
+    int threads,
+    int memoryBudget,
+    Progress progress) {
+
+  public static BackupOptions of(Path... paths) {
+    return new BackupOptions(
+        List.of(paths),
+        false,
+        defaultHost(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        defaultThreads(),
+        128 << 20,
+        Progress.NONE);
+  }
+
+  public BackupOptions withFull(boolean f) {
+    return new BackupOptions(
+        paths, f, host, tags, includes, excludes, threads, memoryBudget, progress);
+  }
+
+  public BackupOptions withHost(String h) {
+    return new BackupOptions(
+        paths, full, h, tags, includes, excludes, threads, memoryBudget, progress);
+  }
+
+  public BackupOptions withTags(Map<String, String> t) {
+    return new BackupOptions(
+        paths, full, host, Map.copyOf(t), includes, excludes, threads, memoryBudget, progress);
+  }
+
+  public BackupOptions withFilters(List<String> inc, List<String> exc) {
+    return new BackupOptions(paths, full, host, tags, inc, exc, threads, memoryBudget, progress);
+  }
+
+  public BackupOptions withThreads(int n) {
+    return new BackupOptions(
+        paths, full, host, tags, includes, excludes, n, memoryBudget, progress);
+  }
+
+  public BackupOptions withProgress(Progress p) {
+    return new BackupOptions(paths, full, host, tags, includes, excludes, threads, memoryBudget, p);
+  }
+
+  public static int defaultThreads() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  public static String defaultHost() {
+    String h = System.getenv("HOSTNAME");
+    if (h == null || h.isBlank()) {
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        h = "localhost";
+      }
+    }
+    return h;
+  }
+}

@@ -1,0 +1,204 @@
+package dev.arca.engine.backup;
+
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.Compression;
+import dev.arca.engine.format.PackWriter;
+import dev.arca.engine.format.Packs;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stores chunks: computes each chunk's id, skips chunks the repository (or this run) already has,
+ * compresses and seals the rest into packs, and uploads full packs in the background. Thread-safe.
+ * A blob enters the in-memory index only once its pack is stored.
+ */
+final class ChunkSink implements AutoCloseable {
+  private static final int UPLOADS_IN_FLIGHT = 2;
+
+  private final Repository repo;
+  private final BlobIndex index;
+  private final int packTarget;
+  private final Map<ByteBuffer, Boolean> pending = new ConcurrentHashMap<>();
+  private final Map<Integer, byte[]> zeroIds = new ConcurrentHashMap<>();
+  private final PackWriter[] writers = new PackWriter[BlobType.values().length];
+  private final ExecutorService uploader;
+  private final Semaphore uploadSlots = new Semaphore(UPLOADS_IN_FLIGHT);
+  private final List<Future<?>> uploads = new ArrayList<>();
+  private final List<BlobIndex.Location> newBlobs = new ArrayList<>();
+  private final ThreadLocal<byte[][]> scratch = new ThreadLocal<>();
+  final AtomicLong newBytes = new AtomicLong();
+  final AtomicLong storedBytes = new AtomicLong();
+
+  ChunkSink(Repository repo, BlobIndex index) {
+    this.repo = repo;
+    this.index = index;
+    this.packTarget = repo.config().packTargetSize();
+    this.uploader =
+        Executors.newFixedThreadPool(
+            UPLOADS_IN_FLIGHT,
+            r -> {
+              Thread t = new Thread(r, "arca-upload");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Stores one chunk (if new) and returns its id. */
+  byte[] store(BlobType type, byte[] buf, int off, int len) throws IOException {
+    boolean zero = type == BlobType.DATA && isZero(buf, off, len);
+    byte[] id = zero ? zeroIds.get(len) : null;
+    if (id == null) {
+      id = repo.ids().id(buf, off, len);
+      if (zero) {
+        zeroIds.put(len, id);
+      }
+    }
+    if (index.contains(id) || pending.putIfAbsent(ByteBuffer.wrap(id), Boolean.TRUE) != null) {
+      return id;
+    }
+    newBytes.addAndGet(len);
+    byte[][] s = scratch(len);
+    int clen = repo.compression().compress(buf, off, len, s[0]);
+    byte codec = clen < 0 ? Compression.NONE : Compression.ZSTD;
+    int sealed =
+        clen < 0
+            ? repo.cipher().seal(buf, off, len, s[1], 0)
+            : repo.cipher().seal(s[0], 0, clen, s[1], 0);
+    add(type, codec, id, s[1], sealed, len);
+    return id;
+  }
+
+  private void add(BlobType type, byte codec, byte[] id, byte[] sealed, int n, int rawLength)
+      throws IOException {
+    PackWriter full = null;
+    synchronized (writers) {
+      int t = type.ordinal();
+      if (writers[t] == null) {
+        writers[t] = new PackWriter(Math.min(packTarget + (1 << 20), 8 << 20));
+      }
+      writers[t].add(type, codec, id, sealed, n, rawLength);
+      if (writers[t].size() >= packTarget) {
+        full = writers[t];
+        writers[t] = null;
+      }
+    }
+    if (full != null) {
+      upload(full);
+    }
+  }
+
+  private void upload(PackWriter w) throws IOException {
+    try {
+      uploadSlots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    Future<?> f =
+        uploader.submit(
+            () -> {
+              try {
+                PackWriter.Finished p = w.finish(repo.cipher());
+                repo.storage().create(p.key(), p.bytes(), 0, p.length());
+                storedBytes.addAndGet(p.length());
+                synchronized (newBlobs) {
+                  for (Packs.Entry e : p.entries()) {
+                    index.add(
+                        e.id(), p.id(), e.offset(), e.length(), e.rawLength(), e.type(), e.codec());
+                    newBlobs.add(index.get(e.id()));
+                    pending.remove(ByteBuffer.wrap(e.id()));
+                  }
+                }
+                return null;
+              } finally {
+                uploadSlots.release();
+              }
+            });
+    synchronized (uploads) {
+      uploads.add(f);
+    }
+  }
+
+  /** Uploads the open packs and waits for every upload; rethrows the first failure. */
+  void flush() throws IOException {
+    List<PackWriter> rest = new ArrayList<>();
+    synchronized (writers) {
+      for (int t = 0; t < writers.length; t++) {
+        if (writers[t] != null && writers[t].blobCount() > 0) {
+          rest.add(writers[t]);
+        }
+        writers[t] = null;
+      }
+    }
+    for (PackWriter w : rest) {
+      upload(w);
+    }
+    List<Future<?>> all;
+    synchronized (uploads) {
+      all = new ArrayList<>(uploads);
+      uploads.clear();
+    }
+    for (Future<?> f : all) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(c);
+      }
+    }
+  }
+
+  List<BlobIndex.Location> newBlobs() {
+    synchronized (newBlobs) {
+      return new ArrayList<>(newBlobs);
+    }
+  }
+
+  private byte[][] scratch(int len) {
+    byte[][] s = scratch.get();
+    int need = Compression.bound(len) + repo.cipher().overhead() + 64;
+    if (s == null || s[1].length < need) {
+      s = new byte[][] {new byte[need], new byte[need]};
+      scratch.set(s);
+    }
+    return s;
+  }
+
+  private static final byte[] ZEROS = new byte[64 << 10];
+
+  static boolean isZero(byte[] b, int off, int len) {
+    for (int p = off; p < off + len; p += ZEROS.length) {
+      int n = Math.min(ZEROS.length, off + len - p);
+      if (Arrays.mismatch(b, p, p + n, ZEROS, 0, n) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    uploader.shutdownNow();
+  }
+}

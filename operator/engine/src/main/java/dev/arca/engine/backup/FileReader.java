@@ -1,0 +1,209 @@
+package dev.arca.engine.backup;
+
+import dev.arca.engine.chunk.GearChunker;
+import dev.arca.engine.chunk.SafetensorsLayout;
+import dev.arca.engine.crypto.ChunkIds;
+import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.RepoConfig;
+import dev.arca.engine.fs.SourceStat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Reads one file once: hashes the whole file (SHA-256) in order while cutting it into chunks, and
+ * hands the chunks of large files to a worker pool so several pieces of one file are compressed and
+ * sealed at once. Bytes in flight are bounded by a shared budget.
+ */
+final class FileReader {
+  private static final int WINDOW = 16 << 20;
+
+  private final ChunkSink sink;
+  private final GearChunker chunker;
+  private final RepoConfig.Chunker params;
+  private final ExecutorService workers;
+  private final Semaphore budget;
+  private final dev.arca.engine.Progress progress;
+
+  FileReader(
+      ChunkSink sink,
+      GearChunker chunker,
+      RepoConfig.Chunker params,
+      ExecutorService workers,
+      int budgetBytes,
+      dev.arca.engine.Progress progress) {
+    this.sink = sink;
+    this.chunker = chunker;
+    this.params = params;
+    this.workers = workers;
+    this.budget = new Semaphore(Math.max(budgetBytes, 2 * WINDOW));
+    this.progress = progress;
+  }
+
+  /** The content of a file as read: size, SHA-256 and chunk ids. */
+  record Content(long size, String sha256, List<String> chunks) {}
+
+  Content read(Path path, SourceStat stat) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      MessageDigest sha = ChunkIds.sha256();
+      List<CompletableFuture<byte[]>> ids = new ArrayList<>();
+      long size;
+      if (stat.size() <= chunker.minSize()) {
+        size = readSmall(ch, stat.size(), sha, ids);
+      } else {
+        long[] cuts = null;
+        if (path.getFileName().toString().endsWith(".safetensors")) {
+          cuts =
+              SafetensorsLayout.cuts(
+                  ch, stat.size(), params.tensorPiece(), params.smallTensorGroup(), 8 << 20);
+        }
+        size = cuts != null ? readCuts(ch, cuts, sha, ids) : readCdc(ch, sha, ids);
+      }
+      List<String> chunks = new ArrayList<>(ids.size());
+      for (CompletableFuture<byte[]> f : ids) {
+        chunks.add(Hex.of(join(f)));
+      }
+      return new Content(size, Hex.of(sha.digest()), chunks);
+    }
+  }
+
+  private long readSmall(
+      FileChannel ch, long expected, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
+      throws IOException {
+    byte[] buf = new byte[(int) Math.max(expected, 0) + 1];
+    int n = fill(ch, buf, 0, buf.length);
+    if (n == buf.length) {
+      // The file grew while we read it: take it through the large-file path from the start.
+      ch.position(0);
+      sha.reset();
+      return readCdc(ch, sha, ids);
+    }
+    sha.update(buf, 0, n);
+    if (n > 0) {
+      ids.add(CompletableFuture.completedFuture(sink.store(BlobType.DATA, buf, 0, n)));
+    }
+    progress.bytes(n);
+    return n;
+  }
+
+  private long readCuts(
+      FileChannel ch, long[] cuts, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
+      throws IOException {
+    long pos = 0;
+    for (long cut : cuts) {
+      int len = (int) (cut - pos);
+      byte[] buf = acquire(len);
+      int n = fill(ch, buf, 0, len);
+      sha.update(buf, 0, n);
+      submit(buf, n, ids);
+      pos += n;
+      if (n < len) {
+        return pos; // shrank while read: stop at its current end
+      }
+    }
+    // Grew while read: chunk the rest by content.
+    byte[] extra = new byte[chunker.maxSize()];
+    int n;
+    while ((n = fill(ch, extra, 0, extra.length)) > 0) {
+      sha.update(extra, 0, n);
+      byte[] copy = acquire(n);
+      System.arraycopy(extra, 0, copy, 0, n);
+      submit(copy, n, ids);
+      pos += n;
+    }
+    return pos;
+  }
+
+  private long readCdc(FileChannel ch, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
+      throws IOException {
+    byte[] window = new byte[WINDOW];
+    int start = 0;
+    int end = 0;
+    long total = 0;
+    boolean eof = false;
+    while (true) {
+      if (!eof && end - start < chunker.maxSize()) {
+        System.arraycopy(window, start, window, 0, end - start);
+        end -= start;
+        start = 0;
+        int n = fill(ch, window, end, window.length - end);
+        sha.update(window, end, n);
+        end += n;
+        eof = end < window.length;
+      }
+      if (start == end) {
+        return total;
+      }
+      int len = chunker.cut(window, start, end - start);
+      byte[] buf = acquire(len);
+      System.arraycopy(window, start, buf, 0, len);
+      submit(buf, len, ids);
+      start += len;
+      total += len;
+    }
+  }
+
+  private void submit(byte[] buf, int len, List<CompletableFuture<byte[]>> ids) {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    workers.execute(
+        () -> {
+          try {
+            f.complete(sink.store(BlobType.DATA, buf, 0, len));
+            progress.bytes(len);
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          } finally {
+            budget.release(buf.length);
+          }
+        });
+    ids.add(f);
+  }
+
+  private byte[] acquire(int len) throws IOException {
+    try {
+      budget.acquire(len);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return new byte[len];
+  }
+
+  private static int fill(FileChannel ch, byte[] buf, int off, int len) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+    while (b.hasRemaining()) {
+      if (ch.read(b) < 0) {
+        break;
+      }
+    }
+    return b.position() - off;
+  }
+
+  private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    }
+  }
+}

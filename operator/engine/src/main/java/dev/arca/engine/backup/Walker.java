@@ -1,0 +1,315 @@
+package dev.arca.engine.backup;
+
+import dev.arca.engine.Progress;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.Node;
+import dev.arca.engine.format.ObjectCodec;
+import dev.arca.engine.format.Tree;
+import dev.arca.engine.fs.PathFilter;
+import dev.arca.engine.fs.SourceStat;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Walks the source tree next to the parent snapshot's tree, turning each entry into a {@link Node}.
+ * Files are read on a pool; a folder's tree blob is stored once all its entries are done. Files
+ * whose size, mtime, ctime and inode match the parent are taken from it without being read.
+ */
+final class Walker {
+  private final Repository repo;
+  private final BlobIndex index;
+  private final ChunkSink sink;
+  private final FileReader reader;
+  private final ExecutorService files;
+  private final PathFilter filter;
+  private final boolean full;
+  private final Semaphore fileSlots;
+  private final Progress progress;
+  private final Counters counters = new Counters();
+
+  /** Counters of the run. */
+  static final class Counters {
+    final AtomicLong files = new AtomicLong();
+    final AtomicLong dirs = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong unchanged = new AtomicLong();
+    final AtomicLong special = new AtomicLong();
+    final AtomicLong changed = new AtomicLong();
+    final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
+  }
+
+  Walker(
+      Repository repo,
+      BlobIndex index,
+      ChunkSink sink,
+      FileReader reader,
+      ExecutorService files,
+      PathFilter filter,
+      boolean full,
+      int threads,
+      Progress progress) {
+    this.repo = repo;
+    this.index = index;
+    this.sink = sink;
+    this.reader = reader;
+    this.files = files;
+    this.filter = filter;
+    this.full = full;
+    this.fileSlots = new Semaphore(threads * 4);
+    this.progress = progress;
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
+    SourceStat st;
+    try {
+      st = SourceStat.of(p);
+    } catch (NoSuchFileException e) {
+      progress.warn(rel + ": vanished before it could be read; not in this snapshot");
+      return CompletableFuture.completedFuture(null);
+    } catch (IOException e) {
+      return unreadable(rel, e);
+    }
+    if (!root && filter.excluded(rel)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String name = p.getFileName().toString();
+    switch (st.type()) {
+      case SPECIAL -> {
+        counters.special.incrementAndGet();
+        progress.warn(rel + ": FIFO, socket or device; skipped");
+        return CompletableFuture.completedFuture(null);
+      }
+      case SYMLINK -> {
+        if (!filter.included(rel)) {
+          return CompletableFuture.completedFuture(null);
+        }
+        try {
+          String target = Files.readSymbolicLink(p).toString();
+          return CompletableFuture.completedFuture(
+              node(name, Node.SYMLINK, st, 0, null, null, target));
+        } catch (IOException e) {
+          return unreadable(rel, e);
+        }
+      }
+      case FILE -> {
+        if (!filter.included(rel)) {
+          return CompletableFuture.completedFuture(null);
+        }
+        fileSlots.acquireUninterruptibly();
+        return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return file(p, rel, name, st, parentNode);
+              } finally {
+                fileSlots.release();
+              }
+            },
+            files);
+      }
+      default -> {
+        return directory(p, rel, name, st, parentNode, root);
+      }
+    }
+  }
+
+  private CompletableFuture<Node> directory(
+      Path p, String rel, String name, SourceStat st, Node parentNode, boolean root) {
+    Map<String, Node> before = Map.of();
+    if (!full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null) {
+      before = children(parentNode.subtree(), rel);
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+      for (Path c : ds) {
+        names.add(c.getFileName().toString());
+      }
+    } catch (IOException e) {
+      return unreadable(rel, e);
+    }
+    names.sort(Comparator.naturalOrder());
+    List<CompletableFuture<Node>> kids = new ArrayList<>();
+    for (String n : names) {
+      kids.add(entry(p.resolve(n), rel + "/" + n, before.get(n), false));
+    }
+    return CompletableFuture.allOf(kids.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(
+            v -> {
+              List<Node> nodes = new ArrayList<>();
+              for (CompletableFuture<Node> k : kids) {
+                Node n = k.join();
+                if (n != null) {
+                  nodes.add(n);
+                }
+              }
+              if (nodes.isEmpty() && !root && filter.hasIncludes() && !filter.included(rel)) {
+                return null;
+              }
+              counters.dirs.incrementAndGet();
+              return node(name, Node.DIR, st, 0, null, null, null).withSubtree(storeTree(nodes));
+            },
+            files);
+  }
+
+  private Node file(Path p, String rel, String name, SourceStat st, Node prev) {
+    if (!full && prev != null && prev.isFile() && unchanged(prev, st)) {
+      counters.unchanged.incrementAndGet();
+      counters.files.incrementAndGet();
+      counters.bytes.addAndGet(prev.size());
+      progress.bytes(prev.size());
+      progress.fileDone();
+      return node(name, Node.FILE, st, prev.size(), prev.sha256(), prev.chunks(), null);
+    }
+    FileReader.Content c;
+    try {
+      c = reader.read(p, st);
+    } catch (NoSuchFileException e) {
+      progress.warn(rel + ": vanished while it was read; not in this snapshot");
+      return null;
+    } catch (IOException e) {
+      counters.unreadable.add(rel + ": " + e.getMessage());
+      progress.warn(rel + ": cannot be read (" + e.getMessage() + "); not in this snapshot");
+      return null;
+    }
+    SourceStat after;
+    try {
+      after = SourceStat.of(p);
+    } catch (IOException e) {
+      after = null;
+    }
+    if (after == null || !after.sameContentAs(st) || c.size() != st.size()) {
+      counters.changed.incrementAndGet();
+      progress.warn(
+          rel
+              + ": changed while it was read; stored the "
+              + c.size()
+              + " bytes read (sha256 "
+              + c.sha256()
+              + "); the next backup reads it again");
+    }
+    counters.files.incrementAndGet();
+    counters.bytes.addAndGet(c.size());
+    progress.fileDone();
+    return node(name, Node.FILE, st, c.size(), c.sha256(), c.chunks(), null);
+  }
+
+  private boolean unchanged(Node prev, SourceStat st) {
+    if (prev.size() != st.size()
+        || prev.mtimeNs() != st.mtimeNs()
+        || prev.ctimeNs() != st.ctimeNs()
+        || prev.inode() != st.inode()
+        || prev.sha256() == null
+        || prev.chunks() == null) {
+      return false;
+    }
+    for (String id : prev.chunks()) {
+      if (!index.contains(Hex.parse(id))) {
+        return false; // the parent refers to data the repository no longer has: read again
+      }
+    }
+    return true;
+  }
+
+  private static Node node(
+      String name,
+      String type,
+      SourceStat st,
+      long size,
+      String sha,
+      List<String> chunks,
+      String target) {
+    return new Node(
+        name,
+        type,
+        st.mode(),
+        st.mtimeNs(),
+        st.ctimeNs(),
+        st.inode(),
+        st.uid(),
+        st.gid(),
+        size,
+        sha,
+        chunks,
+        target,
+        null);
+  }
+
+  /** Stores a folder's listing as a tree blob and returns its id. */
+  String storeTree(List<Node> nodes) {
+    List<Node> sorted = new ArrayList<>(nodes);
+    sorted.sort(Comparator.comparing(Node::name));
+    try {
+      byte[] json = ObjectCodec.JSON.writeValueAsBytes(new Tree(sorted));
+      return Hex.of(sink.store(BlobType.TREE, json, 0, json.length));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The entries of a parent snapshot's tree by name; empty (with a warning) if unreadable. */
+  Map<String, Node> children(String treeId, String rel) {
+    try {
+      Map<String, Node> out = new HashMap<>();
+      for (Node n : repo.readTree(index, treeId).nodes()) {
+        out.put(n.name(), n);
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      progress.warn(rel + ": parent snapshot's listing is unreadable (" + e.getMessage() + ")");
+      return Map.of();
+    }
+  }
+
+  private CompletableFuture<Node> unreadable(String rel, IOException e) {
+    counters.unreadable.add(rel + ": " + e.getMessage());
+    progress.warn(rel + ": cannot be read (" + e + "); not in this snapshot");
+    return CompletableFuture.completedFuture(null);
+  }
+
+  static Node join(CompletableFuture<Node> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      while (c instanceof CompletionException && c.getCause() != null) {
+        c = c.getCause();
+      }
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(c);
+    }
+  }
+}

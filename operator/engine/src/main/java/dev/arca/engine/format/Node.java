@@ -1,0 +1,65 @@
+package dev.arca.engine.format;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One entry of a directory listing.
+ *
+ * @param name the entry's name: never empty, ".", ".." or containing '/' or NUL
+ * @param type {@code file}, {@code dir} or {@code symlink}
+ * @param mode permission bits (including setuid, setgid, sticky)
+ * @param mtimeNs modification time, nanoseconds since the epoch
+ * @param ctimeNs status change time, nanoseconds since the epoch (change detection only)
+ * @param inode inode number (change detection only)
+ * @param uid owner user id
+ * @param gid owner group id
+ * @param size file size in bytes
+ * @param sha256 the whole file's SHA-256, hex (files)
+ * @param chunks the file's chunk ids in order, hex (files)
+ * @param target the link target (symlinks)
+ * @param subtree the id of the directory's own tree blob (dirs)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "name", "type", "mode", "mtimeNs", "ctimeNs", "inode", "uid", "gid", "size", "sha256", "chunks",
+  "target", "subtree"
+})
+public record Node(
+    @JsonProperty("name") String name,
+    @JsonProperty("type") String type,
+    @JsonProperty("mode") int mode,
+    @JsonProperty("mtimeNs") long mtimeNs,
+    @JsonProperty("ctimeNs") long ctimeNs,
+    @JsonProperty("inode") long inode,
+    @JsonProperty("uid") int uid,
+    @JsonProperty("gid") int gid,
+    @JsonProperty("size") long size,
+    @JsonProperty("sha256") String sha256,
+    @JsonProperty("chunks") List<String> chunks,
+    @JsonProperty("target") String target,
+    @JsonProperty("subtree") String subtree) {
+
+  public static final String FILE = "file";
+  public static final String DIR = "dir";
+  public static final String SYMLINK = "symlink";
+
+  public boolean isFile() {
+    return FILE.equals(type);
+  }
+
+  public boolean isDir() {
+    return DIR.equals(type);
+  }
+
+  public boolean isSymlink() {
+    return SYMLINK.equals(type);
+  }
+
+  public Node withSubtree(String id) {
+    return new Node(
+        name, type, mode, mtimeNs, ctimeNs, inode, uid, gid, size, sha256, chunks, target, id);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.arca.engine.format;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot object ({@code snapshots/<sha256>}): the commit point of a backup. Everything it
+ * refers to was stored and indexed before it was written.
+ *
+ * @param time when the backup started (RFC 3339, UTC)
+ * @param host the host name recorded for parent matching
+ * @param paths the absolute source paths, in the order given
+ * @param tags user tags
+ * @param parent id of the snapshot used for change detection, if any
+ * @param mode {@code full} or {@code incremental}
+ * @param tree id of the root tree blob (one entry per source path, named by its base name)
+ * @param includes include globs used
+ * @param excludes exclude globs used
+ * @param stats what the run read and stored
+ * @param program the program and version that wrote it
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Snapshot(
+    @JsonProperty("time") String time,
+    @JsonProperty("host") String host,
+    @JsonProperty("paths") List<String> paths,
+    @JsonProperty("tags") Map<String, String> tags,
+    @JsonProperty("parent") String parent,
+    @JsonProperty("mode") String mode,
+    @JsonProperty("tree") String tree,
+    @JsonProperty("includes") List<String> includes,
+    @JsonProperty("excludes") List<String> excludes,
+    @JsonProperty("stats") Stats stats,
+    @JsonProperty("program") String program) {
+
+  public static final String PREFIX = "snapshots/";
+
+  /** Counters of one backup run. */
+  public record Stats(
+      @JsonProperty("files") long files,
+      @JsonProperty("dirs") long dirs,
+      @JsonProperty("bytes") long bytes,
+      @JsonProperty("newBytes") long newBytes,
+      @JsonProperty("storedBytes") long storedBytes,
+      @JsonProperty("unchangedFiles") long unchangedFiles,
+      @JsonProperty("skippedSpecial") long skippedSpecial,
+      @JsonProperty("changedWhileReading") long changedWhileReading) {}
+}

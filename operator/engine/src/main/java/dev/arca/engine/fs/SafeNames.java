@@ -1,0 +1,26 @@
+package dev.arca.engine.fs;
+
+/**
+ * Checks entry names read from a repository before they touch the disk: a name must be a single
+ * path component, so a crafted or damaged snapshot can never write outside the restore target.
+ */
+public final class SafeNames {
+  private SafeNames() {}
+
+  /** Null if {@code name} is safe, else why it is not. */
+  public static String problem(String name) {
+    if (name == null || name.isEmpty()) {
+      return "empty name";
+    }
+    if (name.equals(".") || name.equals("..")) {
+      return "name '" + name + "' refers to a folder itself or its parent";
+    }
+    if (name.indexOf('/') >= 0) {
+      return "name '" + name + "' contains a path separator";
+    }
+    if (name.indexOf('\0') >= 0) {
+      return "name contains a NUL byte";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Arca's backup engine: a plain Java library with no Kubernetes dependency.
+ *
+ * <p>Sub-packages, bottom up: {@code storage} (one interface over object stores), {@code crypto}
+ * (keys, AES-256-GCM, keyed chunk ids), {@code chunk} (where files are cut into chunks), {@code
+ * format} (packs, index, trees and snapshots as stored), {@code repo} (a repository opened with its
+ * key), and the use cases {@code backup}, {@code restore} and {@code verify}. The on-disk format is
+ * specified in {@code operator/engine/FORMAT.md}.
+ *
+ * <p>Invariants: stored objects are content-addressed and written once; a snapshot object is the
+ * only commit point; every byte restored is checked against its chunk id and its file's SHA-256.
+ */
+package dev.arca.engine;

@@ -1,0 +1,242 @@
+package dev.arca.engine.repo;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.ArcaException.Kind;
+import dev.arca.engine.chunk.GearChunker;
+import dev.arca.engine.crypto.BlobCipher;
+import dev.arca.engine.crypto.ChunkIds;
+import dev.arca.engine.crypto.KeySlot;
+import dev.arca.engine.crypto.MasterKey;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.Compression;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.IndexFile;
+import dev.arca.engine.format.ObjectCodec;
+import dev.arca.engine.format.RepoConfig;
+import dev.arca.engine.format.Tree;
+import dev.arca.engine.storage.ObjectMissingException;
+import dev.arca.engine.storage.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An opened repository: its storage, configuration and key, and the codecs derived from them. The
+ * entry point for the use cases (backup, restore, verify). Thread-safe.
+ */
+public final class Repository {
+  public static final String KEYS = "keys/";
+
+  private final Storage storage;
+  private final RepoConfig config;
+  private final BlobCipher cipher;
+  private final ChunkIds ids;
+  private final Compression compression;
+  private final ObjectCodec codec;
+  private final GearChunker chunker;
+
+  private Repository(Storage storage, RepoConfig config, MasterKey key) {
+    this.storage = storage;
+    this.config = config;
+    boolean encrypted = BlobCipher.AES_256_GCM.equals(config.cipher());
+    this.cipher = encrypted ? BlobCipher.aesGcm(key.encryptionKey()) : BlobCipher.none();
+    this.ids = ChunkIds.forAlgorithm(config.chunkId(), encrypted ? key.idKey() : null);
+    this.compression = new Compression(config.compressionLevel());
+    this.codec = new ObjectCodec(cipher, compression);
+    byte[] seed = encrypted ? key.chunkerSeed() : Hex.parse(config.chunkerSeed());
+    RepoConfig.Chunker c = config.chunker();
+    this.chunker = new GearChunker(seed, c.minSize(), c.avgSize(), c.maxSize());
+  }
+
+  /** Options for {@link #init}. */
+  public record InitOptions(boolean encrypted, int scryptN, int compressionLevel, int packSize) {
+    public static InitOptions defaults() {
+      return new InitOptions(true, KeySlot.DEFAULT_N, 1, 32 << 20);
+    }
+
+    public InitOptions withEncryption(boolean on) {
+      return new InitOptions(on, scryptN, compressionLevel, packSize);
+    }
+
+    public InitOptions withScryptN(int n) {
+      return new InitOptions(encrypted, n, compressionLevel, packSize);
+    }
+
+    public InitOptions withPackSize(int size) {
+      return new InitOptions(encrypted, scryptN, compressionLevel, size);
+    }
+  }
+
+  /** Creates a repository; fails if one exists. {@code password} may be null when unencrypted. */
+  public static Repository init(Storage storage, char[] password, InitOptions opts) {
+    try {
+      if (storage.size(RepoConfig.KEY) >= 0) {
+        throw new ArcaException(
+            Kind.ERROR,
+            "a repository already exists at "
+                + storage.describe()
+                + "; use it or pick another URL");
+      }
+      if (opts.encrypted() && (password == null || password.length == 0)) {
+        throw ArcaException.usage(
+            "no password: set ARCA_PASSWORD or pass --password-file (or --insecure-no-encryption)");
+      }
+      MasterKey key = MasterKey.random();
+      byte[] repoId = new byte[16];
+      new SecureRandom().nextBytes(repoId);
+      String now = Instant.now().toString();
+      RepoConfig config =
+          new RepoConfig(
+              RepoConfig.FORMAT,
+              RepoConfig.VERSION,
+              Hex.of(Arrays.copyOf(repoId, 32)).substring(0, 32),
+              now,
+              RepoConfig.Chunker.defaults(),
+              opts.encrypted() ? ChunkIds.HMAC_SHA256 : ChunkIds.SHA256,
+              "sha256",
+              "zstd",
+              opts.compressionLevel(),
+              opts.encrypted() ? BlobCipher.AES_256_GCM : BlobCipher.NONE,
+              opts.packSize(),
+              opts.encrypted() ? null : Hex.of(key.chunkerSeed()));
+      if (opts.encrypted()) {
+        KeySlot slot = KeySlot.wrap(key, password, opts.scryptN(), now);
+        byte[] bytes = ObjectCodec.JSON.writeValueAsBytes(slot);
+        storage.create(KEYS + Hex.of(ChunkIds.sha256().digest(bytes)), bytes);
+      }
+      // The config goes last: a repository is initialised once its config exists.
+      storage.create(RepoConfig.KEY, ObjectCodec.JSON.writeValueAsBytes(config));
+      return new Repository(storage, config, key);
+    } catch (IOException e) {
+      throw new ArcaException(
+          Kind.ERROR, "cannot initialise repository at " + storage.describe() + ": " + e, e);
+    }
+  }
+
+  /** Opens an existing repository with a password (ignored when unencrypted). */
+  public static Repository open(Storage storage, char[] password) {
+    RepoConfig config;
+    try {
+      byte[] raw = storage.read(RepoConfig.KEY);
+      config = ObjectCodec.JSON.readValue(raw, RepoConfig.class);
+    } catch (ObjectMissingException e) {
+      throw new ArcaException(
+          Kind.NO_REPOSITORY,
+          "no Arca repository at "
+              + storage.describe()
+              + " (no config object); create one with 'arca init --repo URL' or check the URL");
+    } catch (IOException e) {
+      throw new ArcaException(
+          Kind.NO_REPOSITORY, "cannot read repository config at " + storage.describe() + ": " + e);
+    }
+    if (!RepoConfig.FORMAT.equals(config.format()) || config.version() != RepoConfig.VERSION) {
+      throw new ArcaException(
+          Kind.ERROR,
+          "repository at "
+              + storage.describe()
+              + " has format "
+              + config.format()
+              + " version "
+              + config.version()
+              + "; this arca reads version "
+              + RepoConfig.VERSION);
+    }
+    if (BlobCipher.NONE.equals(config.cipher())) {
+      return new Repository(storage, config, MasterKey.random());
+    }
+    if (password == null || password.length == 0) {
+      throw new ArcaException(
+          Kind.WRONG_KEY,
+          "repository at "
+              + storage.describe()
+              + " is encrypted: set ARCA_PASSWORD or pass --password-file");
+    }
+    return new Repository(storage, config, KeySlots.unlock(storage, password));
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public RepoConfig config() {
+    return config;
+  }
+
+  public BlobCipher cipher() {
+    return cipher;
+  }
+
+  public ChunkIds ids() {
+    return ids;
+  }
+
+  public Compression compression() {
+    return compression;
+  }
+
+  public ObjectCodec codec() {
+    return codec;
+  }
+
+  public GearChunker chunker() {
+    return chunker;
+  }
+
+  /** Reads every index object into a fresh in-memory index. */
+  public BlobIndex loadIndex() {
+    BlobIndex index = new BlobIndex();
+    try {
+      for (Storage.ObjectInfo o : storage.list(IndexFile.PREFIX)) {
+        byte[] payload = codec.open(storage.read(o.key()), o.key());
+        IndexFile.decodeInto(payload, index, o.key());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the index of " + storage.describe(), e);
+    }
+    return index;
+  }
+
+  /** Writes an index object for {@code blobs}; returns its key. */
+  public String saveIndex(List<BlobIndex.Location> blobs) throws IOException {
+    byte[] stored = codec.seal(IndexFile.encode(blobs));
+    String key = IndexFile.PREFIX + Hex.of(ChunkIds.sha256().digest(stored));
+    storage.create(key, stored);
+    return key;
+  }
+
+  /** Reads, decrypts, decompresses and checks one blob. */
+  public byte[] readBlob(BlobIndex.Location loc) throws IOException {
+    byte[] sealed = storage.read(loc.packKey(), loc.offset(), loc.length());
+    return decodeBlob(loc, sealed, 0);
+  }
+
+  /** Decodes one blob from bytes read from its pack at {@code off}, checking its id. */
+  public byte[] decodeBlob(BlobIndex.Location loc, byte[] buf, int off) {
+    String what = "blob " + Hex.of(loc.id()) + " in " + loc.packKey();
+    byte[] framed = cipher.open(buf, off, loc.length(), what);
+    byte[] plain =
+        compression.decompress(loc.codec(), framed, 0, framed.length, loc.rawLength(), what);
+    if (!Arrays.equals(ids.id(plain, 0, plain.length), loc.id())) {
+      throw ArcaException.integrity(what + " is damaged: its content does not match its id");
+    }
+    return plain;
+  }
+
+  /** Loads a tree blob. */
+  public Tree readTree(BlobIndex index, String id) throws IOException {
+    BlobIndex.Location loc = index.get(Hex.parse(id));
+    if (loc == null || loc.type() != BlobType.TREE) {
+      throw ArcaException.integrity("tree " + id + " is missing from the repository index");
+    }
+    byte[] plain = readBlob(loc);
+    try {
+      return ObjectCodec.JSON.readValue(plain, Tree.class);
+    } catch (IOException e) {
+      throw ArcaException.integrity("tree " + id + " is damaged: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.arca.engine.restore;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.Progress;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.Node;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Restores regular files. Each file's chunks are grouped into ranges that are adjacent in one pack
+ * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool
+ * and are written at their offsets into a temporary file, with all-zero chunks left as holes. The
+ * temporary file takes the final name only after its SHA-256 matched the snapshot.
+ */
+final class FileRestorer {
+  static final int MAX_RANGE = 16 << 20;
+
+  private final Repository repo;
+  private final BlobIndex index;
+  private final RestoreOptions.Overwrite overwrite;
+  private final int threads;
+  private final Progress progress;
+  private final Restore owner;
+  private final AtomicLong files = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+
+  record Totals(long files, long bytes, long skipped) {}
+
+  /** Chunks of one file that are read together: their locations and offsets in the file. */
+  record Range(List<BlobIndex.Location> blobs, List<Long> fileOffsets) {}
+
+  FileRestorer(
+      Repository repo,
+      BlobIndex index,
+      RestoreOptions.Overwrite overwrite,
+      int threads,
+      Progress progress,
+      Restore owner) {
+    this.repo = repo;
+    this.index = index;
+    this.overwrite = overwrite;
+    this.threads = threads;
+    this.progress = progress;
+    this.owner = owner;
+  }
+
+  Totals restoreAll(List<Restore.Entry> entries) throws IOException {
+    long totalBytes = 0;
+    for (Restore.Entry e : entries) {
+      totalBytes += e.node().size();
+    }
+    progress.total(entries.size(), totalBytes);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "arca-restore");
+              t.setDaemon(true);
+              return t;
+            });
+    Semaphore inFlight = new Semaphore(threads * 2);
+    try {
+      for (Restore.Entry e : entries) {
+        if (keepExisting(e)) {
+          continue;
+        }
+        List<Range> ranges = ranges(e);
+        if (ranges == null) {
+          continue;
+        }
+        FileJob job = FileJob.start(e, ranges.size(), repo, this);
+        if (job == null) {
+          continue;
+        }
+        if (ranges.isEmpty()) {
+          job.finish();
+          continue;
+        }
+        for (Range r : ranges) {
+          inFlight.acquireUninterruptibly();
+          pool.execute(
+              () -> {
+                try {
+                  job.write(r);
+                } catch (Throwable t) {
+                  job.fail(t);
+                } finally {
+                  inFlight.release();
+                  job.rangeDone();
+                }
+              });
+        }
+      }
+    } finally {
+      pool.shutdown();
+      try {
+        while (!pool.awaitTermination(1, TimeUnit.HOURS)) {
+          // keep waiting: ranges are bounded
+        }
+      } catch (InterruptedException ie) {
+        pool.shutdownNow();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", ie);
+      }
+    }
+    return new Totals(files.get(), bytes.get(), skipped.get());
+  }
+
+  /** Whether an existing file stays as it is under the overwrite policy. */
+  private boolean keepExisting(Restore.Entry e) {
+    Path p = e.path();
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      owner.fail(
+          e.rel(), "a folder is in the way of this file; remove it and restore again", false);
+      return true;
+    }
+    if (overwrite == RestoreOptions.Overwrite.NEVER) {
+      skipped.incrementAndGet();
+      progress.bytes(e.node().size());
+      return true;
+    }
+    if (overwrite == RestoreOptions.Overwrite.IF_DIFFERENT
+        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        if (Files.size(p) == e.node().size() && FileJob.sha256(p).equals(e.node().sha256())) {
+          dev.arca.engine.fs.Metadata.apply(p, e.node());
+          skipped.incrementAndGet();
+          files.incrementAndGet();
+          bytes.addAndGet(e.node().size());
+          progress.bytes(e.node().size());
+          progress.fileDone();
+          return true;
+        }
+      } catch (IOException ex) {
+        return false; // unreadable: replace it
+      }
+    }
+    return false;
+  }
+
+  /** Groups a file's chunks into ranges; null (and a failure recorded) if a chunk is unknown. */
+  private List<Range> ranges(Restore.Entry e) {
+    Node n = e.node();
+    List<Range> out = new ArrayList<>();
+    List<String> chunks = n.chunks() == null ? List.of() : n.chunks();
+    long off = 0;
+    List<BlobIndex.Location> cur = new ArrayList<>();
+    List<Long> curOffsets = new ArrayList<>();
+    long curLen = 0;
+    for (String id : chunks) {
+      BlobIndex.Location loc = Hex.isId(id) ? index.get(Hex.parse(id)) : null;
+      if (loc == null) {
+        owner.fail(e.rel(), "chunk " + id + " is missing from the repository", true);
+        return null;
+      }
+      BlobIndex.Location last = cur.isEmpty() ? null : cur.get(cur.size() - 1);
+      boolean adjacent =
+          last != null
+              && java.util.Arrays.equals(last.pack(), loc.pack())
+              && last.offset() + last.length() == loc.offset()
+              && curLen + loc.length() <= MAX_RANGE;
+      if (!adjacent && !cur.isEmpty()) {
+        out.add(new Range(cur, curOffsets));
+        cur = new ArrayList<>();
+        curOffsets = new ArrayList<>();
+        curLen = 0;
+      }
+      cur.add(loc);
+      curOffsets.add(off);
+      curLen += loc.length();
+      off += loc.rawLength();
+    }
+    if (!cur.isEmpty()) {
+      out.add(new Range(cur, curOffsets));
+    }
+    if (off != n.size()) {
+      owner.fail(
+          e.rel(), "its chunks add up to " + off + " bytes but the file has " + n.size(), true);
+      return null;
+    }
+    return out;
+  }
+
+  void done(Restore.Entry e) {
+    files.incrementAndGet();
+    bytes.addAndGet(e.node().size());
+    progress.fileDone();
+  }
+
+  void failed(Restore.Entry e, Throwable t) {
+    boolean integrity =
+        t instanceof ArcaException a && a.kind() == ArcaException.Kind.INTEGRITY
+            || t instanceof dev.arca.engine.storage.ObjectMissingException;
+    owner.fail(e.rel(), String.valueOf(t.getMessage()), integrity);
+  }
+
+  Progress progress() {
+    return progress;
+  }
+}

@@ -1,0 +1,215 @@
+package dev.arca.engine.restore;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Node;
+import dev.arca.engine.fs.Metadata;
+import dev.arca.engine.fs.PathFilter;
+import dev.arca.engine.fs.SafeNames;
+import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.Snapshots;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One restore run: plans the selected entries of a snapshot, creates folders, restores files
+ * (several files and several ranges of one file at once, each file verified by SHA-256 before it
+ * takes its final name), then links, then folder metadata deepest first.
+ */
+public final class Restore {
+  private final Repository repo;
+  private final RestoreOptions opts;
+  private final PathFilter filter;
+  private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+  private volatile boolean damaged;
+
+  /** One selected entry: its snapshot path, node, and place on disk. */
+  record Entry(String rel, Node node, Path path) {}
+
+  private Restore(Repository repo, RestoreOptions opts) {
+    this.repo = repo;
+    this.opts = opts;
+    this.filter = new PathFilter(opts.includes(), List.of());
+  }
+
+  public static RestoreResult run(Repository repo, RestoreOptions opts) throws IOException {
+    return new Restore(repo, opts).run();
+  }
+
+  private RestoreResult run() throws IOException {
+    long t0 = System.nanoTime();
+    Snapshots.Ref snap = Snapshots.resolve(repo, opts.snapshot(), opts.before());
+    Path target = opts.target().toAbsolutePath().normalize();
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw ArcaException.usage("restore target " + target + " exists and is not a folder");
+    }
+    Files.createDirectories(target);
+    BlobIndex index = repo.loadIndex();
+
+    List<Entry> dirs = new ArrayList<>();
+    List<Entry> files = new ArrayList<>();
+    List<Entry> links = new ArrayList<>();
+    plan(index, snap.snapshot().tree(), "", target, dirs, files, links);
+
+    Set<Path> blocked = new HashSet<>();
+    for (Entry d : dirs) {
+      if (!ensureDir(d)) {
+        blocked.add(d.path());
+      }
+    }
+    FileRestorer restorer =
+        new FileRestorer(repo, index, opts.overwrite(), opts.threads(), opts.progress(), this);
+    List<Entry> toRestore = new ArrayList<>();
+    for (Entry f : files) {
+      if (!underBlocked(f.path(), blocked)) {
+        toRestore.add(f);
+      }
+    }
+    FileRestorer.Totals totals = restorer.restoreAll(toRestore);
+    long linkCount = 0;
+    for (Entry l : links) {
+      if (!underBlocked(l.path(), blocked) && restoreLink(l)) {
+        linkCount++;
+      }
+    }
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      Entry d = dirs.get(i);
+      if (!blocked.contains(d.path())) {
+        try {
+          Metadata.apply(d.path(), d.node());
+        } catch (IOException e) {
+          fail(d.rel(), "cannot set folder metadata: " + e, false);
+        }
+      }
+    }
+    return new RestoreResult(
+        snap.id(),
+        totals.files(),
+        totals.bytes(),
+        totals.skipped(),
+        dirs.size() - blocked.size(),
+        linkCount,
+        List.copyOf(failures),
+        damaged,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Walks a tree, keeping selected entries; returns whether anything below was selected. */
+  private boolean plan(
+      BlobIndex index,
+      String treeId,
+      String rel,
+      Path dir,
+      List<Entry> dirs,
+      List<Entry> files,
+      List<Entry> links) {
+    List<Node> nodes;
+    try {
+      nodes = repo.readTree(index, treeId).nodes();
+    } catch (IOException | RuntimeException e) {
+      fail(rel.isEmpty() ? "/" : rel, "folder listing unreadable: " + e.getMessage(), true);
+      return false;
+    }
+    boolean any = false;
+    Set<String> seen = new HashSet<>();
+    for (Node n : nodes) {
+      String problem = SafeNames.problem(n.name());
+      if (problem == null && !seen.add(n.name())) {
+        problem = "name '" + n.name() + "' appears twice in one folder";
+      }
+      String childRel = rel.isEmpty() ? String.valueOf(n.name()) : rel + "/" + n.name();
+      if (problem != null) {
+        fail(rel.isEmpty() ? "/" : rel, "refusing unsafe entry in snapshot: " + problem, true);
+        continue;
+      }
+      Path p = dir.resolve(n.name());
+      if (n.isDir()) {
+        int mark = dirs.size();
+        dirs.add(new Entry(childRel, n, p));
+        boolean below =
+            n.subtree() != null && plan(index, n.subtree(), childRel, p, dirs, files, links);
+        if (!below && !filter.included(childRel)) {
+          dirs.remove(mark);
+        } else {
+          any = true;
+        }
+      } else if (filter.included(childRel)) {
+        (n.isFile() ? files : links).add(new Entry(childRel, n, p));
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private boolean ensureDir(Entry d) {
+    Path p = d.path();
+    try {
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        return true;
+      }
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (opts.overwrite() == RestoreOptions.Overwrite.NEVER) {
+          fail(d.rel(), "exists and is not a folder (--overwrite never)", false);
+          return false;
+        }
+        Files.delete(p);
+      }
+      Files.createDirectory(p);
+      return true;
+    } catch (IOException e) {
+      fail(d.rel(), "cannot create folder: " + e, false);
+      return false;
+    }
+  }
+
+  private boolean restoreLink(Entry l) {
+    Path p = l.path();
+    try {
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isSymbolicLink(p)
+            && Files.readSymbolicLink(p).toString().equals(l.node().target())) {
+          Metadata.apply(p, l.node());
+          return true;
+        }
+        if (opts.overwrite() == RestoreOptions.Overwrite.NEVER
+            || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          fail(l.rel(), "exists and was left alone", false);
+          return false;
+        }
+        Files.delete(p);
+      }
+      Files.createSymbolicLink(p, Path.of(l.node().target()));
+      Metadata.apply(p, l.node());
+      return true;
+    } catch (IOException | RuntimeException e) {
+      fail(l.rel(), "cannot create link: " + e, false);
+      return false;
+    }
+  }
+
+  private static boolean underBlocked(Path p, Set<Path> blocked) {
+    for (Path q = p.getParent(); q != null; q = q.getParent()) {
+      if (blocked.contains(q)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void fail(String rel, String why, boolean integrity) {
+    failures.add(rel + ": " + why);
+    if (integrity) {
+      damaged = true;
+    }
+    opts.progress().warn(rel + ": " + why);
+  }
+}

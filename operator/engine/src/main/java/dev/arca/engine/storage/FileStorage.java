@@ -1,0 +1,164 @@
+package dev.arca.engine.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Objects as files under a root folder ({@code file:///abs/path}).
+ *
+ * <p>A new object is written to {@code tmp/}, flushed to disk, then linked into place with a hard
+ * link, which fails if the name exists: objects appear whole and are never replaced. The temporary
+ * file is removed afterwards; leftovers of a killed process are only ever in {@code tmp/}.
+ */
+public final class FileStorage implements Storage {
+  private final Path root;
+  private final Path tmp;
+
+  public FileStorage(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.tmp = this.root.resolve("tmp");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public void create(String key, byte[] data, int offset, int length) throws IOException {
+    Path target = path(key);
+    if (Files.exists(target)) {
+      throw new ObjectExistsException(key);
+    }
+    Files.createDirectories(tmp);
+    Path temp = tmp.resolve(Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    try {
+      try (FileChannel ch =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.createDirectories(target.getParent());
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw new ObjectExistsException(key);
+      } catch (UnsupportedOperationException | AtomicMoveNotSupportedException e) {
+        Files.move(temp, target);
+      }
+      syncDirectory(target.getParent());
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public byte[] read(String key) throws IOException {
+    try {
+      return Files.readAllBytes(path(key));
+    } catch (NoSuchFileException e) {
+      throw new ObjectMissingException(key, null);
+    }
+  }
+
+  @Override
+  public byte[] read(String key, long offset, int length) throws IOException {
+    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      byte[] out = new byte[length];
+      ByteBuffer buf = ByteBuffer.wrap(out);
+      long pos = offset;
+      while (buf.hasRemaining()) {
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          throw new ObjectMissingException(
+              key, "range " + offset + "+" + length + " runs past its end (" + ch.size() + ")");
+        }
+        pos += n;
+      }
+      return out;
+    } catch (NoSuchFileException e) {
+      throw new ObjectMissingException(key, null);
+    }
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    Path p = path(key);
+    return Files.isRegularFile(p) ? Files.size(p) : -1;
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> out = new ArrayList<>();
+    int slash = prefix.lastIndexOf('/');
+    String dirKey = slash < 0 ? "" : prefix.substring(0, slash + 1);
+    Path dir = dirKey.isEmpty() ? root : path(dirKey.substring(0, dirKey.length() - 1));
+    if (Files.isDirectory(dir)) {
+      walk(dir, dirKey, prefix, out);
+    }
+    return out;
+  }
+
+  private void walk(Path dir, String dirKey, String prefix, List<ObjectInfo> out)
+      throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        String key = dirKey + p.getFileName().toString();
+        if (key.equals("tmp")) {
+          continue;
+        }
+        if (Files.isDirectory(p)) {
+          if (key.startsWith(prefix) || prefix.startsWith(key + "/")) {
+            walk(p, key + "/", prefix, out);
+          }
+        } else if (key.startsWith(prefix)) {
+          try {
+            out.add(new ObjectInfo(key, Files.size(p)));
+          } catch (NoSuchFileException e) {
+            // removed while listing
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // removed while listing
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(path(key));
+  }
+
+  @Override
+  public String describe() {
+    return root.toUri().toString();
+  }
+
+  private Path path(String key) {
+    if (key.isEmpty() || key.startsWith("/") || key.contains("..") || key.contains("\\")) {
+      throw new IllegalArgumentException("invalid object key: " + key);
+    }
+    return root.resolve(key);
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Not every file system can sync a directory; the file itself is already on disk.
+    }
+  }
+}

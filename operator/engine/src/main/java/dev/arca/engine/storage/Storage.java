@@ -1,0 +1,52 @@
+package dev.arca.engine.storage;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A flat store of immutable objects addressed by slash-separated keys ({@code data/ab/abcd...}).
+ *
+ * <p>Contract, checked for every implementation by the storage contract test suite:
+ *
+ * <ul>
+ *   <li>{@link #create} writes an object whole or not at all; readers never see a partial object.
+ *   <li>Objects are never overwritten: {@link #create} of an existing key leaves the existing
+ *       object untouched and throws {@link ObjectExistsException}.
+ *   <li>{@link #read} of a missing key throws {@link ObjectMissingException}; a range that runs
+ *       past the end throws as well, so short reads are never silent.
+ *   <li>{@link #list} returns every object under a prefix, with sizes, in no particular order.
+ * </ul>
+ */
+public interface Storage extends AutoCloseable {
+
+  /** Creates {@code key} with the given bytes; fails if it already exists. */
+  void create(String key, byte[] data, int offset, int length) throws IOException;
+
+  default void create(String key, byte[] data) throws IOException {
+    create(key, data, 0, data.length);
+  }
+
+  /** Reads a whole object. */
+  byte[] read(String key) throws IOException;
+
+  /** Reads {@code length} bytes of an object starting at {@code offset}. */
+  byte[] read(String key, long offset, int length) throws IOException;
+
+  /** Size of an object, or -1 when it does not exist. */
+  long size(String key) throws IOException;
+
+  /** Objects whose key starts with {@code prefix}. */
+  List<ObjectInfo> list(String prefix) throws IOException;
+
+  /** Removes an object; removing a missing object is not an error. */
+  void delete(String key) throws IOException;
+
+  /** A human-readable location for messages (never contains credentials). */
+  String describe();
+
+  @Override
+  default void close() throws IOException {}
+
+  /** One listed object. */
+  record ObjectInfo(String key, long size) {}
+}
