@@ -10,7 +10,7 @@
 # folder first and is moved into place at the end, so an interrupted build
 # leaves nothing half-made behind.
 #
-# The line "source: go|debian|cache-go|cache-debian" on stderr tells where the
+# The line "source: go|cache-go|debian" on stderr tells where the
 # binary came from; callers may parse it.
 #
 # If the Go build fails altogether, Debian's package of the tool is installed

@@ -1,7 +1,6 @@
 package dev.arca.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +29,7 @@ import java.util.SplittableRandom;
  */
 public final class DatasetGenerator {
   private static final long MAX_SHARD = 512L << 20;
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long seed;
 
@@ -131,7 +129,7 @@ public final class DatasetGenerator {
     c.put("torch_dtype", "bfloat16");
     c.put("bos_token_id", 1);
     c.put("eos_token_id", 2);
-    JSON.writeValue(file.toFile(), c);
+    JSON.writer(TextFiles.prettyPrinter()).writeValue(file.toFile(), c);
     return Files.size(file);
   }
 
@@ -141,7 +139,7 @@ public final class DatasetGenerator {
     index.putObject("metadata").put("total_size", total);
     ObjectNode map = index.putObject("weight_map");
     weightMap.forEach((name, shard) -> map.put(name, shard.getFileName().toString()));
-    JSON.writeValue(file.toFile(), index);
+    JSON.writer(TextFiles.prettyPrinter()).writeValue(file.toFile(), index);
     return Files.size(file);
   }
 }

@@ -47,14 +47,15 @@ public record ModelShape(
   }
 
   /**
-   * Picks the widest model that still has {@value #MIN_LAYERS} layers and a 32k vocabulary within
-   * the budget, then adds layers and finally widens the vocabulary to use up the budget.
+   * Picks the widest model whose {@value #MIN_LAYERS} layers take at most 70% of the budget, gives
+   * the embedding and LM head a 32k vocabulary (at most 30% of the budget), adds as many layers as
+   * fit and finally widens the vocabulary to use up the rest.
    */
   public static ModelShape forBudget(long weightBytes) {
     long budget = weightBytes / BF16_BYTES; // in parameters
     int hidden = HIDDEN_SIZES[HIDDEN_SIZES.length - 1];
     for (int h : HIDDEN_SIZES) {
-      if (MIN_LAYERS * perLayer(h) + 2L * TYPICAL_VOCAB * h <= budget) {
+      if (MIN_LAYERS * perLayer(h) <= budget * 0.7) {
         hidden = h;
         break;
       }

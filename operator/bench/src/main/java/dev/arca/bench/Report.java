@@ -40,6 +40,7 @@ public final class Report {
     md.append("- Machine: ").append(s.cpu()).append(", ").append(s.cores()).append(" cores, ");
     md.append(s.memory()).append(" memory, ").append(s.os()).append('\n');
     md.append("- Java running arca: ").append(s.toolJava()).append('\n');
+    md.append("- Java running the benchmark: ").append(s.benchJava()).append('\n');
     run.versions()
         .forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
     md.append("- Data set: ").append(run.dataset().describe()).append("\n\n");
@@ -90,7 +91,9 @@ public final class Report {
     md.append(" data set size over the wall time. Peak RSS is `/usr/bin/time`'s maximum resident");
     md.append(" set size. Repository size is the sum of the file sizes in the repository folder");
     md.append(" after the step. Both tools read the same data from a warm page cache on the same");
-    md.append(" machine, one after the other.\n\n");
+    md.append(" machine, one after the other (arca first in each phase); `sync` runs untimed");
+    md.append(" between steps. Each tool has its own fresh repository on local disk; both use");
+    md.append(" their default settings (chunking, compression, threads).\n\n");
 
     md.append("<details><summary>Per-step details as the tools report them</summary>\n\n");
     for (Map.Entry<String, Map<Step, StepResult>> tool : run.results().entrySet()) {

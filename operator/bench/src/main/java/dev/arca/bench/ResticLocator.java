@@ -49,8 +49,7 @@ public final class ResticLocator {
     String origin =
         switch (source) {
           case "go", "cache-go" -> "built from source with Go by .ci/go-tools.sh";
-          case "debian", "cache-debian" ->
-              "Debian's package (fallback: the Go build in .ci/go-tools.sh failed)";
+          case "debian" -> "Debian's package (fallback: the Go build in .ci/go-tools.sh failed)";
           default -> "from .ci/go-tools.sh (source not reported)";
         };
     return new Located(binary, origin);

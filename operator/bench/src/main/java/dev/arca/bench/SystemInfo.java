@@ -3,9 +3,8 @@ package dev.arca.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +53,7 @@ public record SystemInfo(
                 ? " (java on PATH)"
                 : " (JAVA_HOME=" + javaHome + ")");
     return new SystemInfo(
-        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
         cpu,
         cores > 0 ? cores : Runtime.getRuntime().availableProcessors(),
         memory,

@@ -36,7 +36,9 @@ public final class TextCorpus {
             .append(NUCLEI[random.nextInt(NUCLEI.length)]);
       }
       w.append(CODAS[random.nextInt(CODAS.length)]);
-      unique.add(w.toString());
+      if (w.length() > 1 || unique.size() < 2) { // few one-letter words, as in English
+        unique.add(w.toString());
+      }
     }
     List<String> sorted = new ArrayList<>(unique);
     sorted.sort(Comparator.comparingInt(String::length)); // stable: keeps the seeded order

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -73,9 +74,7 @@ public final class TextFiles {
     try (CountingStream counter =
             new CountingStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
         JsonGenerator g = new JsonFactory().createGenerator(counter)) {
-      DefaultPrettyPrinter pretty = new DefaultPrettyPrinter();
-      pretty.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
-      g.setPrettyPrinter(pretty);
+      g.setPrettyPrinter(prettyPrinter());
       g.writeStartObject();
       g.writeStringField("version", "1.0");
       g.writeNullField("truncation");
@@ -110,7 +109,10 @@ public final class TextFiles {
       }
       g.writeEndObject();
       g.writeArrayFieldStart("merges");
-      while (counter.count + g.getOutputBuffered() < targetBytes) {
+      // About as many merges as tokens (at least half), more if the size asks for it.
+      for (int merges = 0;
+          merges < vocab / 2 || counter.count + g.getOutputBuffered() < targetBytes;
+          merges++) {
         String t = tokens[specials.length + random.nextInt(Math.max(1, vocab - specials.length))];
         if (t.length() >= 2) {
           int cut = 1 + random.nextInt(t.length() - 1);
@@ -125,6 +127,19 @@ public final class TextFiles {
       g.flush();
       return counter.count;
     }
+  }
+
+  /** Indents like Hugging Face's JSON files: two spaces, {@code "key": value}, one item a line. */
+  static DefaultPrettyPrinter prettyPrinter() {
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    DefaultPrettyPrinter pretty =
+        new DefaultPrettyPrinter()
+            .withSeparators(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    pretty.indentObjectsWith(indenter);
+    pretty.indentArraysWith(indenter);
+    return pretty;
   }
 
   /** A distinct token for {@code id}: a word, a "Ġ"-prefixed word (word start) or a suffix. */

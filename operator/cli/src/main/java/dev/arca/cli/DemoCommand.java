@@ -4,8 +4,6 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
-import dev.arca.engine.crypto.ChunkIds;
-import dev.arca.engine.format.Hex;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
@@ -13,11 +11,9 @@ import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.restore.RestoreResult;
 import dev.arca.engine.storage.FileStorage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -172,15 +168,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String sha256(Path p) throws IOException {
-    MessageDigest md = ChunkIds.sha256();
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] buf = new byte[1 << 20];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    }
-    return Hex.of(md.digest());
+    return dev.arca.engine.fs.FileHash.sha256(p);
   }
 
   private void say(String fmt, Object... args) {

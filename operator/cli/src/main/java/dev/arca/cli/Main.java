@@ -39,7 +39,7 @@ public final class Main {
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
-          boolean json = parsed.hasMatchedOption("--json");
+          boolean json = wantsJson(cmd, args);
           int code;
           String message;
           if (ex instanceof ArcaException a) {
@@ -57,11 +57,31 @@ public final class Main {
         });
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          if (wantsJson(ex.getCommandLine(), a)) {
+            Output.json(out, Output.error(ex.getMessage(), 2));
+          }
           err.println("arca: " + ex.getMessage());
           err.println("Run 'arca " + commandPath(ex.getCommandLine()) + " --help' for usage.");
           return 2;
         });
     return cl.execute(args);
+  }
+
+  /** Whether the command asked for JSON output (also when its arguments did not parse). */
+  private static boolean wantsJson(CommandLine cmd, String[] args) {
+    var parsed = cmd.getParseResult();
+    if (parsed != null && parsed.hasMatchedOption("--json")) {
+      return true;
+    }
+    for (String a : args) {
+      if (a.equals("--")) {
+        break;
+      }
+      if (a.equals("--json")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String commandPath(CommandLine cl) {

@@ -42,11 +42,11 @@ final class SnapshotsCommand implements Callable<Integer> {
       return 0;
     }
     out.printf(
-        "%-12s  %-24s  %-11s  %-10s  %10s  %s%n", "ID", "TIME", "MODE", "HOST", "SIZE", "PATHS");
+        "%-12s  %-30s  %-11s  %-10s  %10s  %s%n", "ID", "TIME", "MODE", "HOST", "SIZE", "PATHS");
     for (Snapshots.Ref r : all) {
       Snapshot s = r.snapshot();
       out.printf(
-          "%-12s  %-24s  %-11s  %-10s  %10s  %s%n",
+          "%-12s  %-30s  %-11s  %-10s  %10s  %s%n",
           r.id().substring(0, 12),
           s.time(),
           s.mode(),

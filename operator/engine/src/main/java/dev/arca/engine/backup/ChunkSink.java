@@ -86,7 +86,7 @@ final class ChunkSink implements AutoCloseable {
     synchronized (writers) {
       int t = type.ordinal();
       if (writers[t] == null) {
-        writers[t] = new PackWriter(Math.min(packTarget + (1 << 20), 8 << 20));
+        writers[t] = new PackWriter(packTarget + (9 << 20));
       }
       writers[t].add(type, codec, id, sealed, n, rawLength);
       if (writers[t].size() >= packTarget) {
@@ -177,7 +177,7 @@ final class ChunkSink implements AutoCloseable {
 
   private byte[][] scratch(int len) {
     byte[][] s = scratch.get();
-    int need = Compression.bound(len) + repo.cipher().overhead() + 64;
+    int need = Compression.bound(len) + repo.cipher().overhead(len) + 64;
     if (s == null || s[1].length < need) {
       s = new byte[][] {new byte[need], new byte[need]};
       scratch.set(s);

@@ -64,6 +64,32 @@ public final class GearChunker {
       return len;
     }
     int n = Math.min(len, max);
+    if (n == max && isZero(b, off, n)) {
+      // Runs of zeros (sparse files, preallocated images) cut the same way every time.
+      int z = zeroCut;
+      if (z == 0) {
+        z = scan(new byte[max], 0, max);
+        zeroCut = z;
+      }
+      return z;
+    }
+    return scan(b, off, n);
+  }
+
+  private volatile int zeroCut;
+  private static final byte[] ZEROS = new byte[64 << 10];
+
+  private static boolean isZero(byte[] b, int off, int len) {
+    for (int p = off; p < off + len; p += ZEROS.length) {
+      int k = Math.min(ZEROS.length, off + len - p);
+      if (java.util.Arrays.mismatch(b, p, p + k, ZEROS, 0, k) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int scan(byte[] b, int off, int n) {
     int normal = Math.min(avg, n);
     long h = 0;
     int i = min;

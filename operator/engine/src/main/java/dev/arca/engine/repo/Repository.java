@@ -50,6 +50,7 @@ public final class Repository {
     byte[] seed = encrypted ? key.chunkerSeed() : Hex.parse(config.chunkerSeed());
     RepoConfig.Chunker c = config.chunker();
     this.chunker = new GearChunker(seed, c.minSize(), c.avgSize(), c.maxSize());
+    cipher.warmUp();
   }
 
   /** Options for {@link #init}. */

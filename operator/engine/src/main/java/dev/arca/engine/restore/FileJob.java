@@ -1,13 +1,10 @@
 package dev.arca.engine.restore;
 
 import dev.arca.engine.ArcaException;
-import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
-import dev.arca.engine.format.Hex;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,15 +140,7 @@ final class FileJob {
   }
 
   static String sha256(Path p) throws IOException {
-    MessageDigest md = ChunkIds.sha256();
-    byte[] buf = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(p)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    }
-    return Hex.of(md.digest());
+    return dev.arca.engine.fs.FileHash.sha256(p);
   }
 
   private static boolean isZero(byte[] b) {

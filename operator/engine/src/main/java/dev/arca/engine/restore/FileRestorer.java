@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * temporary file takes the final name only after its SHA-256 matched the snapshot.
  */
 final class FileRestorer {
-  static final int MAX_RANGE = 16 << 20;
+  static final int MAX_RANGE = 8 << 20;
 
   private final Repository repo;
   private final BlobIndex index;

@@ -1,0 +1,130 @@
+package dev.arca.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.engine.repo.Repository;
+import dev.arca.engine.storage.FileStorage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Test helpers: repositories with a cheap KDF, file trees, and tree comparison. */
+public final class Fixtures {
+  public static final char[] PASSWORD = "test password".toCharArray();
+
+  private Fixtures() {}
+
+  /** An encrypted repository in {@code dir} with a cheap key derivation (tests only). */
+  public static Repository repo(Path dir) {
+    return Repository.init(
+        new FileStorage(dir), PASSWORD, Repository.InitOptions.defaults().withScryptN(1024));
+  }
+
+  public static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
+  public static Path write(Path p, byte[] content) throws IOException {
+    Files.createDirectories(p.getParent());
+    return Files.write(p, content);
+  }
+
+  public static Path write(Path p, String content) throws IOException {
+    return write(p, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String sha256(Path p) throws IOException {
+    return dev.arca.engine.fs.FileHash.sha256(p);
+  }
+
+  public static void setMtime(Path p, long epochSecond, int nanos) throws IOException {
+    Files.setLastModifiedTime(p, FileTime.from(Instant.ofEpochSecond(epochSecond, nanos)));
+  }
+
+  /**
+   * A safetensors file of BF16 tensors with the given element counts; tensor {@code i} gets values
+   * from {@code seeds[i]}.
+   */
+  public static Path safetensors(Path p, int[] elements, long[] seeds) throws IOException {
+    StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
+    long off = 0;
+    for (int i = 0; i < elements.length; i++) {
+      long len = 2L * elements[i];
+      h.append(",\"t")
+          .append(i)
+          .append("\":{\"dtype\":\"BF16\",\"shape\":[")
+          .append(elements[i])
+          .append("],\"data_offsets\":[")
+          .append(off)
+          .append(',')
+          .append(off + len)
+          .append("]}");
+      off += len;
+    }
+    h.append('}');
+    byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b =
+        ByteBuffer.allocate((int) (8 + header.length + off)).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(header.length).put(header);
+    for (int i = 0; i < elements.length; i++) {
+      SplittableRandom r = new SplittableRandom(seeds[i]);
+      for (int e = 0; e < elements[i]; e++) {
+        float v = (float) (r.nextDouble(-1, 1) * 0.05);
+        b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+      }
+    }
+    return write(p, b.array());
+  }
+
+  /** Everything a user would compare after a restore: type, content hash, mode, mtime, target. */
+  public static Map<String, String> describe(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    List<Path> all = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      s.forEach(all::add);
+    }
+    for (Path p : all) {
+      String rel = root.relativize(p).toString();
+      if (rel.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) a.get("mode");
+      String d;
+      if (Files.isSymbolicLink(p)) {
+        d = "link -> " + Files.readSymbolicLink(p);
+      } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        d = String.format("dir %04o mtime=%s", mode & 07777, a.get("lastModifiedTime"));
+      } else if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        continue; // FIFOs, sockets, devices: never backed up
+      } else {
+        d =
+            String.format(
+                "file %04o size=%d mtime=%s sha=%s",
+                mode & 07777, Files.size(p), a.get("lastModifiedTime"), sha256(p));
+      }
+      out.put(rel, d);
+    }
+    return out;
+  }
+
+  public static void assertSameTree(Path expected, Path actual) throws IOException {
+    Map<String, String> e = new LinkedHashMap<>(describe(expected));
+    assertThat(describe(actual)).containsExactlyEntriesOf(e);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.arca.engine.restore;
+
+import static dev.arca.engine.Fixtures.random;
+import static dev.arca.engine.Fixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.Fixtures;
+import dev.arca.engine.backup.Backup;
+import dev.arca.engine.backup.BackupOptions;
+import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.Snapshots;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restoring into a non-empty target, resuming, and picking the snapshot. */
+class OverwriteAndSelectionTest {
+  @TempDir Path tmp;
+  Path src;
+  Repository repo;
+  BackupResult first;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    src = tmp.resolve("src");
+    repo = Fixtures.repo(tmp.resolve("repo"));
+    for (int i = 0; i < 6; i++) {
+      write(src.resolve("f" + i), random(50_000 + i, i));
+    }
+    first = Backup.run(repo, BackupOptions.of(src));
+  }
+
+  @Test
+  void interruptedRestoreResumesAndLeavesCorrectFilesAlone() throws Exception {
+    Path target = tmp.resolve("t");
+    Restore.run(repo, RestoreOptions.of("latest", target));
+    // As if the first restore died: one file missing, one half written, a temp file left over.
+    Files.delete(target.resolve("src/f1"));
+    write(target.resolve("src/f2"), random(10, 9));
+    RestoreResult again = Restore.run(repo, RestoreOptions.of("latest", target));
+    assertThat(again.failures()).isEmpty();
+    assertThat(again.skippedFiles()).isEqualTo(4);
+    assertThat(again.files()).isEqualTo(6);
+    Fixtures.assertSameTree(src, target.resolve("src"));
+    try (var names = Files.list(target.resolve("src"))) {
+      assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void overwriteNeverKeepsLocalChangesAndAlwaysReplacesThem() throws Exception {
+    Path target = tmp.resolve("t");
+    Restore.run(repo, RestoreOptions.of("latest", target));
+    write(target.resolve("src/f0"), "local edit");
+    RestoreResult never =
+        Restore.run(
+            repo,
+            RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.NEVER));
+    assertThat(never.skippedFiles()).isEqualTo(6);
+    assertThat(target.resolve("src/f0")).hasContent("local edit");
+    RestoreResult always =
+        Restore.run(
+            repo,
+            RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.ALWAYS));
+    assertThat(always.skippedFiles()).isZero();
+    Fixtures.assertSameTree(src, target.resolve("src"));
+  }
+
+  @Test
+  void snapshotsArePickedByIdPrefixLatestOrTime() throws Exception {
+    Thread.sleep(20);
+    Instant between = Instant.now();
+    Thread.sleep(20);
+    write(src.resolve("f0"), "changed");
+    BackupResult second = Backup.run(repo, BackupOptions.of(src));
+
+    assertThat(Snapshots.resolve(repo, "latest", null).id()).isEqualTo(second.snapshotId());
+    assertThat(Snapshots.resolve(repo, first.snapshotId().substring(0, 10), null).id())
+        .isEqualTo(first.snapshotId());
+    assertThat(Snapshots.resolve(repo, null, between.toString()).id())
+        .isEqualTo(first.snapshotId());
+    assertThatThrownBy(() -> Snapshots.resolve(repo, null, "2000-01-01T00:00:00Z"))
+        .isInstanceOf(ArcaException.class)
+        .hasMessageContaining("no snapshot at or before");
+    assertThatThrownBy(() -> Snapshots.resolve(repo, "ffffffffff", null))
+        .hasMessageContaining("no snapshot with id 'ffffffffff'");
+    assertThatThrownBy(() -> Snapshots.resolve(repo, null, "yesterday"))
+        .hasMessageContaining("RFC 3339");
+
+    Path target = tmp.resolve("t");
+    Restore.run(repo, RestoreOptions.of(null, target).withBefore(between.toString()));
+    assertThat(Fixtures.sha256(target.resolve("src/f0")))
+        .isNotEqualTo(Fixtures.sha256(src.resolve("f0")));
+  }
+}

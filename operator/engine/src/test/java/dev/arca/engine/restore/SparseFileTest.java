@@ -1,0 +1,55 @@
+package dev.arca.engine.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.engine.Fixtures;
+import dev.arca.engine.backup.Backup;
+import dev.arca.engine.backup.BackupOptions;
+import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.repo.Repository;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A sparse file larger than 4 GiB round-trips exactly and comes back sparse. */
+class SparseFileTest {
+  @TempDir Path tmp;
+
+  @Test
+  void sparseFileOverFourGibRestoresWithHoles() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Path f = src.resolve("sparse.img");
+    long size = (4L << 30) + 12345;
+    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(size);
+      raf.seek(0);
+      raf.write(Fixtures.random(1 << 20, 1));
+      raf.seek((3L << 30) + 77);
+      raf.write(Fixtures.random(3 << 20, 2));
+      raf.seek(size - 100);
+      raf.write(Fixtures.random(100, 3));
+    }
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    assertThat(b.bytes()).isEqualTo(size);
+    assertThat(b.storedBytes()).isLessThan(16L << 20);
+
+    Path target = tmp.resolve("t");
+    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    assertThat(r.failures()).isEmpty();
+    Path out = target.resolve("src/sparse.img");
+    assertThat(Files.size(out)).isEqualTo(size);
+    assertThat(Fixtures.sha256(out)).isEqualTo(Fixtures.sha256(f));
+    assertThat(allocatedBytes(out)).isLessThan(64L << 20);
+  }
+
+  private static long allocatedBytes(Path p) throws Exception {
+    Process proc = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).start();
+    String[] parts = new String(proc.getInputStream().readAllBytes()).trim().split(" ");
+    assertThat(proc.waitFor()).isZero();
+    return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+  }
+}

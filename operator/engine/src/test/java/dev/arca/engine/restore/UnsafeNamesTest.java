@@ -1,0 +1,69 @@
+package dev.arca.engine.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.engine.Fixtures;
+import dev.arca.engine.backup.Crafted;
+import dev.arca.engine.format.Node;
+import dev.arca.engine.repo.Repository;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A crafted repository can never make a restore write outside its target. */
+class UnsafeNamesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void namesWithParentRefsAbsolutePathsOrSeparatorsAreRefused() throws Exception {
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    Crafted c = new Crafted(repo);
+    byte[] evil = "pwned".getBytes(StandardCharsets.UTF_8);
+    Path outside = tmp.resolve("outside.txt");
+    List<Node> root =
+        List.of(
+            c.file("..", evil),
+            c.file(".", evil),
+            c.file("../outside.txt", evil),
+            c.file(outside.toString(), evil),
+            c.file("a/b", evil),
+            c.dir("..", List.of(c.file("outside.txt", evil))),
+            c.file("good.txt", "fine".getBytes(StandardCharsets.UTF_8)),
+            c.file("good.txt", evil));
+    c.commit(root);
+
+    Path target = tmp.resolve("target");
+    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+
+    assertThat(r.damaged()).isTrue();
+    assertThat(r.failures()).hasSize(7).allMatch(f -> f.contains("refusing unsafe entry"));
+    assertThat(outside).doesNotExist();
+    try (Stream<Path> all = Files.walk(tmp)) {
+      assertThat(all.filter(Files::isRegularFile).filter(p -> !p.startsWith(tmp.resolve("repo"))))
+          .containsExactly(target.resolve("good.txt"));
+    }
+    assertThat(target.resolve("good.txt")).hasContent("fine");
+  }
+
+  @Test
+  void existingSymlinkInTargetIsNotFollowed() throws Exception {
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    Crafted c = new Crafted(repo);
+    c.commit(
+        List.of(c.dir("d", List.of(c.file("f.txt", "data".getBytes(StandardCharsets.UTF_8))))));
+    Path target = Files.createDirectories(tmp.resolve("target"));
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(target.resolve("d"), elsewhere);
+
+    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+
+    assertThat(r.failures()).isEmpty();
+    assertThat(elsewhere.resolve("f.txt")).doesNotExist();
+    assertThat(Files.isSymbolicLink(target.resolve("d"))).isFalse();
+    assertThat(target.resolve("d/f.txt")).hasContent("data");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.arca.engine.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The contract every {@link Storage} implementation must meet; subclasses provide the store. */
+abstract class StorageContract {
+  /** A new, empty store. */
+  protected abstract Storage newStorage() throws Exception;
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void createdObjectsReadBackWholeAndByRange() throws Exception {
+    try (Storage s = newStorage()) {
+      s.create("data/ab/abc", bytes("hello, world"));
+      assertThat(s.read("data/ab/abc")).isEqualTo(bytes("hello, world"));
+      assertThat(s.read("data/ab/abc", 7, 5)).isEqualTo(bytes("world"));
+      assertThat(s.size("data/ab/abc")).isEqualTo(12);
+      assertThat(s.size("data/ab/none")).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void objectsAreNeverOverwritten() throws Exception {
+    try (Storage s = newStorage()) {
+      s.create("snapshots/x", bytes("first"));
+      assertThatThrownBy(() -> s.create("snapshots/x", bytes("second")))
+          .isInstanceOf(ObjectExistsException.class);
+      assertThat(s.read("snapshots/x")).isEqualTo(bytes("first"));
+    }
+  }
+
+  @Test
+  void missingObjectsAndShortRangesFailLoudly() throws Exception {
+    try (Storage s = newStorage()) {
+      assertThatThrownBy(() -> s.read("index/none")).isInstanceOf(ObjectMissingException.class);
+      assertThatThrownBy(() -> s.read("index/none", 0, 1))
+          .isInstanceOf(ObjectMissingException.class);
+      s.create("index/short", bytes("abc"));
+      assertThatThrownBy(() -> s.read("index/short", 1, 10))
+          .isInstanceOf(ObjectMissingException.class)
+          .hasMessageContaining("index/short");
+    }
+  }
+
+  @Test
+  void listFindsEveryObjectUnderAPrefixWithSizes() throws Exception {
+    try (Storage s = newStorage()) {
+      s.create("data/00/a", new byte[3]);
+      s.create("data/ff/b", new byte[5]);
+      s.create("index/c", new byte[7]);
+      s.create("config", new byte[1]);
+      assertThat(s.list("data/"))
+          .containsExactlyInAnyOrder(
+              new Storage.ObjectInfo("data/00/a", 3), new Storage.ObjectInfo("data/ff/b", 5));
+      assertThat(s.list("index/")).containsExactly(new Storage.ObjectInfo("index/c", 7));
+      assertThat(s.list("snapshots/")).isEmpty();
+    }
+  }
+
+  @Test
+  void deleteRemovesAndToleratesMissing() throws Exception {
+    try (Storage s = newStorage()) {
+      s.create("data/00/a", new byte[3]);
+      s.delete("data/00/a");
+      s.delete("data/00/a");
+      assertThat(s.size("data/00/a")).isEqualTo(-1);
+      assertThat(s.list("data/")).isEmpty();
+    }
+  }
+
+  @Test
+  void concurrentCreatesOfOneKeyLeaveExactlyOneWinner() throws Exception {
+    try (Storage s = newStorage()) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          byte[] payload = bytes("writer-" + i);
+          results.add(
+              pool.submit(
+                  () -> {
+                    try {
+                      s.create("keys/k", payload);
+                      return true;
+                    } catch (ObjectExistsException e) {
+                      return false;
+                    }
+                  }));
+        }
+        int winners = 0;
+        for (Future<Boolean> f : results) {
+          winners += f.get() ? 1 : 0;
+        }
+        assertThat(winners).isEqualTo(1);
+        assertThat(new String(s.read("keys/k"), StandardCharsets.UTF_8)).startsWith("writer-");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void describeNamesTheStoreWithoutSecrets() throws Exception {
+    try (Storage s = newStorage()) {
+      assertThat(s.describe()).isNotBlank();
+    }
+  }
+}
