@@ -3,6 +3,7 @@ package dev.arca.engine.backup;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.BlobType;
 import dev.arca.engine.format.Compression;
+import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.PackWriter;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.Repository;
@@ -57,6 +58,14 @@ final class ChunkSink implements AutoCloseable {
 
   /** Stores one chunk (if new) and returns its id. */
   byte[] store(BlobType type, byte[] buf, int off, int len) throws IOException {
+    return store(type, buf, off, len, FloatGrouping.NONE);
+  }
+
+  /**
+   * Stores one chunk (if new) and returns its id; {@code floatKind} names the element type of a
+   * tensor chunk so it can be byte-grouped before compression.
+   */
+  byte[] store(BlobType type, byte[] buf, int off, int len, byte floatKind) throws IOException {
     boolean zero = type == BlobType.DATA && isZero(buf, off, len);
     byte[] id = zero ? zeroIds.get(len) : null;
     if (id == null) {
@@ -70,12 +79,12 @@ final class ChunkSink implements AutoCloseable {
     }
     newBytes.addAndGet(len);
     byte[][] s = scratch(len);
-    int clen = repo.compression().compress(buf, off, len, s[0]);
-    byte codec = clen < 0 ? Compression.NONE : Compression.ZSTD;
+    Compression.Packed packed = repo.compression().pack(buf, off, len, s[0], floatKind);
+    byte codec = packed.codec();
     int sealed =
-        clen < 0
+        codec == Compression.NONE
             ? repo.cipher().seal(buf, off, len, s[1], 0)
-            : repo.cipher().seal(s[0], 0, clen, s[1], 0);
+            : repo.cipher().seal(s[0], 0, packed.length(), s[1], 0);
     add(type, codec, id, s[1], sealed, len);
     return id;
   }

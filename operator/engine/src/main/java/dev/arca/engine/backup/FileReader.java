@@ -4,6 +4,7 @@ import dev.arca.engine.chunk.GearChunker;
 import dev.arca.engine.chunk.SafetensorsLayout;
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.RepoConfig;
 import dev.arca.engine.fs.SourceStat;
@@ -61,13 +62,13 @@ final class FileReader {
       if (stat.size() <= chunker.minSize()) {
         size = readSmall(ch, stat.size(), sha, ids);
       } else {
-        long[] cuts = null;
+        SafetensorsLayout.Layout layout = null;
         if (path.getFileName().toString().endsWith(".safetensors")) {
-          cuts =
+          layout =
               SafetensorsLayout.cuts(
                   ch, stat.size(), params.tensorPiece(), params.smallTensorGroup(), 8 << 20);
         }
-        size = cuts != null ? readCuts(ch, cuts, sha, ids) : readCdc(ch, sha, ids);
+        size = layout != null ? readCuts(ch, layout, sha, ids) : readCdc(ch, sha, ids);
       }
       List<String> chunks = new ArrayList<>(ids.size());
       for (CompletableFuture<byte[]> f : ids) {
@@ -97,15 +98,19 @@ final class FileReader {
   }
 
   private long readCuts(
-      FileChannel ch, long[] cuts, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
+      FileChannel ch,
+      SafetensorsLayout.Layout layout,
+      MessageDigest sha,
+      List<CompletableFuture<byte[]>> ids)
       throws IOException {
     long pos = 0;
-    for (long cut : cuts) {
-      int len = (int) (cut - pos);
+    long[] cuts = layout.ends();
+    for (int i = 0; i < cuts.length; i++) {
+      int len = (int) (cuts[i] - pos);
       byte[] buf = acquire(len);
       int n = fill(ch, buf, 0, len);
       sha.update(buf, 0, n);
-      submit(buf, n, ids);
+      submit(buf, n, ids, n == len ? layout.kinds()[i] : FloatGrouping.NONE);
       pos += n;
       if (n < len) {
         return pos; // shrank while read: stop at its current end
@@ -118,7 +123,7 @@ final class FileReader {
       sha.update(extra, 0, n);
       byte[] copy = acquire(n);
       System.arraycopy(extra, 0, copy, 0, n);
-      submit(copy, n, ids);
+      submit(copy, n, ids, FloatGrouping.NONE);
       pos += n;
     }
     return pos;
@@ -147,18 +152,18 @@ final class FileReader {
       int len = chunker.cut(window, start, end - start);
       byte[] buf = acquire(len);
       System.arraycopy(window, start, buf, 0, len);
-      submit(buf, len, ids);
+      submit(buf, len, ids, FloatGrouping.NONE);
       start += len;
       total += len;
     }
   }
 
-  private void submit(byte[] buf, int len, List<CompletableFuture<byte[]>> ids) {
+  private void submit(byte[] buf, int len, List<CompletableFuture<byte[]>> ids, byte kind) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     workers.execute(
         () -> {
           try {
-            f.complete(sink.store(BlobType.DATA, buf, 0, len));
+            f.complete(sink.store(BlobType.DATA, buf, 0, len, kind));
             progress.bytes(len);
           } catch (Throwable t) {
             f.completeExceptionally(t);

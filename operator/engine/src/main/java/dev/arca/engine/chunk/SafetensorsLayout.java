@@ -2,6 +2,7 @@ package dev.arca.engine.chunk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arca.engine.format.FloatGrouping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,11 +25,19 @@ public final class SafetensorsLayout {
   private SafetensorsLayout() {}
 
   /**
-   * The end offsets of every chunk (strictly increasing, the last equal to {@code size}), or null
-   * when the file is not a well-formed safetensors file (the caller then uses content-defined
-   * chunking).
+   * Chunks of a safetensors file.
+   *
+   * @param ends the end offset of every chunk, strictly increasing, the last equal to the size
+   * @param kinds per chunk, the {@link dev.arca.engine.format.FloatGrouping} kind of its values
+   *     when the chunk holds tensors of one float type only, else {@code NONE}
    */
-  public static long[] cuts(FileChannel ch, long size, int piece, int group, int hardMax)
+  public record Layout(long[] ends, byte[] kinds) {}
+
+  /**
+   * The chunks of a safetensors file, or null when it is not a well-formed safetensors file (the
+   * caller then uses content-defined chunking).
+   */
+  public static Layout cuts(FileChannel ch, long size, int piece, int group, int hardMax)
       throws IOException {
     if (size < 10) {
       return null;
@@ -42,7 +51,7 @@ public final class SafetensorsLayout {
     ByteBuffer header = ByteBuffer.allocate((int) headerLen);
     readFully(ch, header, 8);
     long dataStart = 8 + headerLen;
-    List<long[]> regions = new ArrayList<>();
+    List<long[]> regions = new ArrayList<>(); // start, end, float kind
     try {
       JsonNode root = JSON.readTree(header.array());
       if (root == null || !root.isObject()) {
@@ -63,7 +72,9 @@ public final class SafetensorsLayout {
           return null;
         }
         if (end > b) {
-          regions.add(new long[] {dataStart + b, dataStart + end});
+          JsonNode dtype = e.getValue().get("dtype");
+          byte kind = FloatGrouping.ofDtype(dtype == null ? null : dtype.asText());
+          regions.add(new long[] {dataStart + b, dataStart + end, kind});
         }
       }
     } catch (IOException e) {
@@ -73,48 +84,69 @@ public final class SafetensorsLayout {
     return plan(regions, dataStart, size, piece, group, hardMax);
   }
 
-  static long[] plan(
+  static Layout plan(
       List<long[]> regions, long dataStart, long size, int piece, int group, int max) {
-    List<Long> cuts = new ArrayList<>();
-    cuts.add(dataStart);
-    long start = dataStart;
-    long covered = dataStart;
+    List<long[]> cuts = new ArrayList<>(); // end, kind
+    cuts.add(new long[] {dataStart, FloatGrouping.NONE});
+    long start = dataStart; // start of the pending chunk
+    long prevEnd = dataStart; // end of the previous tensor
+    int pending = -1; // float kind of the pending small tensors: -1 none yet, NONE if mixed
     for (long[] r : regions) {
-      if (r[0] < covered) {
+      if (r[0] < prevEnd) {
         return null; // overlapping tensors: not a layout we can trust
       }
-      covered = r[1];
+      byte kind = (byte) r[2];
+      boolean gap = r[0] > prevEnd;
       if (r[1] - r[0] >= piece) {
         if (r[0] > start) {
-          cuts.add(r[0]);
+          cuts.add(new long[] {r[0], gap || pending < 0 ? FloatGrouping.NONE : pending});
         }
         for (long p = r[0] + piece; p < r[1]; p += piece) {
-          cuts.add(p);
+          cuts.add(new long[] {p, kind});
         }
-        cuts.add(r[1]);
+        cuts.add(new long[] {r[1], kind});
         start = r[1];
-      } else if (r[1] - start >= group) {
-        cuts.add(r[1]);
-        start = r[1];
+        pending = -1;
+      } else {
+        if (gap) {
+          pending = FloatGrouping.NONE;
+        } else if (pending < 0) {
+          pending = kind;
+        } else if (pending != kind) {
+          pending = FloatGrouping.NONE;
+        }
+        if (r[1] - start >= group) {
+          cuts.add(new long[] {r[1], pending});
+          start = r[1];
+          pending = -1;
+        }
       }
+      prevEnd = r[1];
     }
     if (size > start) {
-      cuts.add(size);
+      cuts.add(new long[] {size, prevEnd < size || pending < 0 ? FloatGrouping.NONE : pending});
     }
     // Enforce the hard maximum (a huge header, or a long gap between tensors).
-    List<Long> out = new ArrayList<>();
+    List<Long> ends = new ArrayList<>();
+    List<Byte> kinds = new ArrayList<>();
     long prev = 0;
-    for (long c : cuts) {
-      while (c - prev > max) {
+    for (long[] c : cuts) {
+      while (c[0] - prev > max) {
         prev += max;
-        out.add(prev);
+        ends.add(prev);
+        kinds.add((byte) c[1]);
       }
-      if (c > prev) {
-        out.add(c);
-        prev = c;
+      if (c[0] > prev) {
+        ends.add(c[0]);
+        kinds.add((byte) c[1]);
+        prev = c[0];
       }
     }
-    return out.stream().mapToLong(Long::longValue).toArray();
+    byte[] k = new byte[kinds.size()];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = kinds.get(i);
+    }
+    return new Layout(ends.stream().mapToLong(Long::longValue).toArray(), k);
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

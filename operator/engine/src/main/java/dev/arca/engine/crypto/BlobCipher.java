@@ -48,26 +48,6 @@ public final class BlobCipher {
     return new BlobCipher(key.clone());
   }
 
-  /**
-   * Runs many tiny seal and open calls so the JIT compiles the AES-GCM code paths with their CPU
-   * intrinsics before real data arrives; without this, the first few hundred MB run interpreted on
-   * Java 17 at a few tens of MB/s. Costs well under a second, once per process.
-   */
-  public void warmUp() {
-    if (key == null || WARM.getAndSet(true)) {
-      return;
-    }
-    byte[] in = new byte[2048];
-    byte[] out = new byte[in.length + overhead(in.length)];
-    for (int i = 0; i < 12_000; i++) {
-      int n = seal(in, 0, in.length, out, 0);
-      open(out, 0, n, "warm-up");
-    }
-  }
-
-  private static final java.util.concurrent.atomic.AtomicBoolean WARM =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   public static BlobCipher none() {
     return new BlobCipher(null);
   }

@@ -50,7 +50,6 @@ public final class Repository {
     byte[] seed = encrypted ? key.chunkerSeed() : Hex.parse(config.chunkerSeed());
     RepoConfig.Chunker c = config.chunker();
     this.chunker = new GearChunker(seed, c.minSize(), c.avgSize(), c.maxSize());
-    cipher.warmUp();
   }
 
   /** Options for {@link #init}. */
@@ -157,6 +156,11 @@ public final class Repository {
               + " is encrypted: set ARCA_PASSWORD or pass --password-file");
     }
     return new Repository(storage, config, KeySlots.unlock(storage, password));
+  }
+
+  /** Prepares the JIT for bulk data work (backup, restore, reading data); once per process. */
+  public void warmUp() {
+    dev.arca.engine.crypto.JitWarmUp.run(cipher, ids);
   }
 
   public Storage storage() {

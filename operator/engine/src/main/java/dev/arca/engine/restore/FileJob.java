@@ -103,7 +103,6 @@ final class FileJob {
   /** Verifies the whole file and moves it into place, or removes it on failure. */
   void finish() {
     try {
-      channel.force(false);
       channel.close();
       if (failure == null) {
         String sha = sha256(temp);

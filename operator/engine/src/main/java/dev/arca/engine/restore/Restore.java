@@ -53,6 +53,7 @@ public final class Restore {
       throw ArcaException.usage("restore target " + target + " exists and is not a folder");
     }
     Files.createDirectories(target);
+    repo.warmUp();
     BlobIndex index = repo.loadIndex();
 
     List<Entry> dirs = new ArrayList<>();

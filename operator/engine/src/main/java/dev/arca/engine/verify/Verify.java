@@ -83,6 +83,9 @@ public final class Verify {
       Collections.shuffle(toRead, new Random());
       toRead = toRead.subList(0, (int) Math.ceil(toRead.size() * Math.max(0, readPercent) / 100));
     }
+    if (!toRead.isEmpty()) {
+      repo.warmUp();
+    }
     for (String key : toRead) {
       readPack(key, byPack.get(key));
     }
