@@ -71,7 +71,6 @@ public final class Backup {
     List<String> pathStrings = paths.stream().map(Path::toString).toList();
     Map<String, String> tags = new TreeMap<>(opts.tags());
 
-    repo.warmUp();
     BlobIndex index = repo.loadIndex();
     Snapshots.Ref parent = Snapshots.parent(Snapshots.list(repo), opts.host(), pathStrings, tags);
     boolean full = opts.full() || parent == null;

@@ -67,6 +67,10 @@ public record BackupOptions(
         paths, full, host, tags, includes, excludes, n, memoryBudget, progress);
   }
 
+  public BackupOptions withMemoryBudget(int bytes) {
+    return new BackupOptions(paths, full, host, tags, includes, excludes, threads, bytes, progress);
+  }
+
   public BackupOptions withProgress(Progress p) {
     return new BackupOptions(paths, full, host, tags, includes, excludes, threads, memoryBudget, p);
   }

@@ -56,6 +56,10 @@ final class ChunkSink implements AutoCloseable {
             });
   }
 
+  void warmUp() {
+    repo.warmUp();
+  }
+
   /** Stores one chunk (if new) and returns its id. */
   byte[] store(BlobType type, byte[] buf, int off, int len) throws IOException {
     return store(type, buf, off, len, FloatGrouping.NONE);

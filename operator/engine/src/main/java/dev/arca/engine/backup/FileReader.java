@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
  */
 final class FileReader {
   private static final int WINDOW = 16 << 20;
+  private static final long WARM_UP_SIZE = 16 << 20;
 
   private final ChunkSink sink;
   private final GearChunker chunker;
@@ -55,6 +56,9 @@ final class FileReader {
   record Content(long size, String sha256, List<String> chunks) {}
 
   Content read(Path path, SourceStat stat) throws IOException {
+    if (stat.size() >= WARM_UP_SIZE) {
+      sink.warmUp(); // large files only: runs with nothing but small or unchanged files skip it
+    }
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       MessageDigest sha = ChunkIds.sha256();
       List<CompletableFuture<byte[]>> ids = new ArrayList<>();

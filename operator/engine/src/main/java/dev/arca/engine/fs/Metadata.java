@@ -15,6 +15,7 @@ import java.util.Set;
 /** Applies a node's owner, mode bits and mtime to a restored path, never following links. */
 public final class Metadata {
   private static final boolean ROOT = isRoot();
+  private static final int[] OWNER = processOwner();
 
   private Metadata() {}
 
@@ -24,8 +25,11 @@ public final class Metadata {
   }
 
   public static void apply(Path p, Node n) throws IOException {
-    if (ROOT) {
+    // New files belong to this process already: chown only when the snapshot says otherwise.
+    if (ROOT && n.uid() != OWNER[0]) {
       Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
+    }
+    if (ROOT && n.gid() != OWNER[1]) {
       Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
     }
     if (!n.isSymlink()) {
@@ -37,8 +41,25 @@ public final class Metadata {
             Instant.ofEpochSecond(
                 Math.floorDiv(n.mtimeNs(), 1_000_000_000L),
                 Math.floorMod(n.mtimeNs(), 1_000_000_000L)));
-    Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-        .setTimes(mtime, null, null);
+    if (n.isSymlink()) {
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(mtime, null, null);
+    } else {
+      // The restore created this file or folder itself (never a link): one utimensat call.
+      Files.setLastModifiedTime(p, mtime);
+    }
+  }
+
+  private static int[] processOwner() {
+    try {
+      Path probe = Path.of("/proc/self");
+      return new int[] {
+        (Integer) Files.getAttribute(probe, "unix:uid"),
+        (Integer) Files.getAttribute(probe, "unix:gid")
+      };
+    } catch (IOException | RuntimeException e) {
+      return new int[] {-1, -1};
+    }
   }
 
   /** Permission bits as a set, for files created before their mode is applied. */

@@ -1,24 +1,32 @@
 package dev.arca.engine.restore;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The restore of one file: a temporary file in the target folder, written range by range from any
- * thread, then verified and renamed into place by whichever thread finishes the last range.
+ * The restore of one large file: a temporary file in the target folder, written range by range from
+ * any thread. The whole-file SHA-256 is computed from the verified chunks in file order as they
+ * arrive (ranges finished early wait in memory for their predecessors; the pool's queue bounds how
+ * many); whichever thread finishes the last range checks it and renames the file into place. Small
+ * files take {@link #restoreSmall} instead: verified whole in memory, then written.
  */
 final class FileJob {
   private static final byte[] ZEROS = new byte[1 << 20];
@@ -29,6 +37,9 @@ final class FileJob {
   private final Path temp;
   private final FileChannel channel;
   private final AtomicInteger remaining;
+  private final MessageDigest sha = ChunkIds.sha256();
+  private final TreeMap<Long, byte[]> early = new TreeMap<>();
+  private long hashed;
   private volatile Throwable failure;
 
   private FileJob(
@@ -66,25 +77,83 @@ final class FileJob {
     }
   }
 
+  /**
+   * Restores a file that fits in one range: every chunk and the whole file are checked in memory
+   * before anything is written, then the file is written under its final name.
+   */
+  static void restoreSmall(Restore.Entry e, FileRestorer.Range r, Repository repo)
+      throws IOException {
+    byte[] content = new byte[(int) e.node().size()];
+    if (r != null) {
+      byte[] buf = readRange(repo, r);
+      int base = r.blobs().get(0).offset();
+      for (int i = 0; i < r.blobs().size(); i++) {
+        BlobIndex.Location loc = r.blobs().get(i);
+        byte[] plain = repo.decodeBlob(loc, buf, loc.offset() - base);
+        System.arraycopy(plain, 0, content, (int) (long) r.fileOffsets().get(i), plain.length);
+      }
+    }
+    String sha = Hex.of(ChunkIds.sha256().digest(content));
+    if (!sha.equals(e.node().sha256())) {
+      throw mismatch(sha, e);
+    }
+    Path p = e.path();
+    if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(p); // a wrong file, or a link: replaced, never followed
+    }
+    try (FileChannel ch =
+        FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(content);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
+    Metadata.apply(p, e.node());
+  }
+
   void write(FileRestorer.Range r) throws IOException {
     if (failure != null) {
       return;
     }
+    byte[] buf = readRange(repo, r);
+    int base = r.blobs().get(0).offset();
+    for (int i = 0; i < r.blobs().size(); i++) {
+      BlobIndex.Location loc = r.blobs().get(i);
+      byte[] plain = repo.decodeBlob(loc, buf, loc.offset() - base);
+      long pos = r.fileOffsets().get(i);
+      if (!isZero(plain)) {
+        ByteBuffer b = ByteBuffer.wrap(plain);
+        long at = pos;
+        while (b.hasRemaining()) {
+          at += channel.write(b, at);
+        }
+      }
+      hashInOrder(pos, plain);
+      restorer.progress().bytes(plain.length);
+    }
+  }
+
+  private static byte[] readRange(Repository repo, FileRestorer.Range r) throws IOException {
     BlobIndex.Location first = r.blobs().get(0);
     BlobIndex.Location last = r.blobs().get(r.blobs().size() - 1);
     int len = last.offset() + last.length() - first.offset();
-    byte[] buf = repo.storage().read(first.packKey(), first.offset(), len);
-    for (int i = 0; i < r.blobs().size(); i++) {
-      BlobIndex.Location loc = r.blobs().get(i);
-      byte[] plain = repo.decodeBlob(loc, buf, loc.offset() - first.offset());
-      if (!isZero(plain)) {
-        ByteBuffer b = ByteBuffer.wrap(plain);
-        long pos = r.fileOffsets().get(i);
-        while (b.hasRemaining()) {
-          pos += channel.write(b, pos);
-        }
+    return repo.storage().read(first.packKey(), first.offset(), len);
+  }
+
+  private synchronized void hashInOrder(long pos, byte[] plain) {
+    if (pos != hashed) {
+      early.put(pos, plain);
+      return;
+    }
+    sha.update(plain);
+    hashed += plain.length;
+    for (var next = early.pollFirstEntry(); next != null; next = early.pollFirstEntry()) {
+      if (next.getKey() != hashed) {
+        early.put(next.getKey(), next.getValue());
+        return;
       }
-      restorer.progress().bytes(plain.length);
+      sha.update(next.getValue());
+      hashed += next.getValue().length;
     }
   }
 
@@ -100,19 +169,17 @@ final class FileJob {
     }
   }
 
-  /** Verifies the whole file and moves it into place, or removes it on failure. */
+  /** Checks the whole file and moves it into place, or removes it on failure. */
   void finish() {
     try {
       channel.close();
       if (failure == null) {
-        String sha = sha256(temp);
-        if (!sha.equals(entry.node().sha256())) {
-          failure =
-              ArcaException.integrity(
-                  "restored content has SHA-256 "
-                      + sha
-                      + " but the snapshot recorded "
-                      + entry.node().sha256());
+        String digest;
+        synchronized (this) {
+          digest = hashed == entry.node().size() ? Hex.of(sha.digest()) : "(incomplete)";
+        }
+        if (!digest.equals(entry.node().sha256())) {
+          failure = mismatch(digest, entry);
         }
       }
       if (failure == null) {
@@ -136,6 +203,11 @@ final class FileJob {
       // reported below
     }
     restorer.failed(entry, failure);
+  }
+
+  private static ArcaException mismatch(String sha, Restore.Entry e) {
+    return ArcaException.integrity(
+        "restored content has SHA-256 " + sha + " but the snapshot recorded " + e.node().sha256());
   }
 
   static String sha256(Path p) throws IOException {

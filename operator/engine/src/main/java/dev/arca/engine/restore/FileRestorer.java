@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Restores regular files. Each file's chunks are grouped into ranges that are adjacent in one pack
- * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool
- * and are written at their offsets into a temporary file, with all-zero chunks left as holes. The
- * temporary file takes the final name only after its SHA-256 matched the snapshot.
+ * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool.
+ * A file of one range is checked whole in memory and then written; a larger file is written range
+ * by range at its offsets into a temporary file, with all-zero chunks left as holes, and takes its
+ * final name only after its SHA-256 matched the snapshot.
  */
 final class FileRestorer {
   static final int MAX_RANGE = 8 << 20;
@@ -81,12 +82,25 @@ final class FileRestorer {
         if (ranges == null) {
           continue;
         }
-        FileJob job = FileJob.start(e, ranges.size(), repo, this);
-        if (job == null) {
+        if (ranges.size() <= 1 && e.node().size() <= MAX_RANGE) {
+          FileRestorer.Range r = ranges.isEmpty() ? null : ranges.get(0);
+          inFlight.acquireUninterruptibly();
+          pool.execute(
+              () -> {
+                try {
+                  FileJob.restoreSmall(e, r, repo);
+                  smallDone(e);
+                  done(e);
+                } catch (Throwable t) {
+                  failed(e, t);
+                } finally {
+                  inFlight.release();
+                }
+              });
           continue;
         }
-        if (ranges.isEmpty()) {
-          job.finish();
+        FileJob job = FileJob.start(e, ranges.size(), repo, this);
+        if (job == null) {
           continue;
         }
         for (Range r : ranges) {
@@ -201,6 +215,11 @@ final class FileRestorer {
     files.incrementAndGet();
     bytes.addAndGet(e.node().size());
     progress.fileDone();
+  }
+
+  /** Small files count their bytes when done (large ones count each range as written). */
+  private void smallDone(Restore.Entry e) {
+    progress.bytes(e.node().size());
   }
 
   void failed(Restore.Entry e, Throwable t) {

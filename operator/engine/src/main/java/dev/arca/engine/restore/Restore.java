@@ -53,7 +53,6 @@ public final class Restore {
       throw ArcaException.usage("restore target " + target + " exists and is not a folder");
     }
     Files.createDirectories(target);
-    repo.warmUp();
     BlobIndex index = repo.loadIndex();
 
     List<Entry> dirs = new ArrayList<>();
@@ -66,6 +65,9 @@ public final class Restore {
       if (!ensureDir(d)) {
         blocked.add(d.path());
       }
+    }
+    if (files.stream().anyMatch(f -> f.node().size() >= 16 << 20)) {
+      repo.warmUp(); // only worth its fraction of a second when large files are coming
     }
     FileRestorer restorer =
         new FileRestorer(repo, index, opts.overwrite(), opts.threads(), opts.progress(), this);

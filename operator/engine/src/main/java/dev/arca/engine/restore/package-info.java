@@ -3,8 +3,9 @@
  * folder.
  *
  * <p>Invariants: names from the repository are checked before use and links are never followed, so
- * nothing is written outside the target; a file takes its final name only after its SHA-256
- * matched, so an interrupted or failed restore never leaves a wrong file under a right name; files
+ * nothing is written outside the target; a file is written under its final name only after every
+ * chunk and its whole SHA-256 matched (small files are checked in memory first, large files in a
+ * temporary file that is then renamed), so damaged data never lands under a right name; files
  * already correct are left alone ({@code if-different}), which makes restores resumable.
  */
 package dev.arca.engine.restore;

@@ -76,21 +76,77 @@ public final class FileStorage implements Storage {
 
   @Override
   public byte[] read(String key, long offset, int length) throws IOException {
-    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
-      byte[] out = new byte[length];
-      ByteBuffer buf = ByteBuffer.wrap(out);
-      long pos = offset;
-      while (buf.hasRemaining()) {
-        int n = ch.read(buf, pos);
-        if (n < 0) {
-          throw new ObjectMissingException(
-              key, "range " + offset + "+" + length + " runs past its end (" + ch.size() + ")");
+    byte[] out = new byte[length];
+    for (int attempt = 0; ; attempt++) {
+      FileChannel ch = channel(key);
+      try {
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        long pos = offset;
+        while (buf.hasRemaining()) {
+          int n = ch.read(buf, pos);
+          if (n < 0) {
+            throw new ObjectMissingException(
+                key, "range " + offset + "+" + length + " runs past its end (" + ch.size() + ")");
+          }
+          pos += n;
         }
-        pos += n;
+        return out;
+      } catch (java.nio.channels.ClosedChannelException e) {
+        if (attempt > 0) {
+          throw e; // closed by eviction twice in a row: give up
+        }
       }
-      return out;
+    }
+  }
+
+  /** An open read channel for an object; objects never change, so channels are kept a while. */
+  private FileChannel channel(String key) throws IOException {
+    synchronized (readers) {
+      FileChannel ch = readers.get(key);
+      if (ch != null && ch.isOpen()) {
+        return ch;
+      }
+    }
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(path(key), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new ObjectMissingException(key, null);
+    }
+    synchronized (readers) {
+      FileChannel old = readers.put(key, ch);
+      if (old != null) {
+        old.close();
+      }
+    }
+    return ch;
+  }
+
+  private final java.util.Map<String, FileChannel> readers =
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, FileChannel> eldest) {
+          if (size() > 32) {
+            try {
+              eldest.getValue().close();
+            } catch (IOException e) {
+              // nothing to do for a read channel
+            }
+            return true;
+          }
+          return false;
+        }
+      };
+
+  @Override
+  public void close() throws IOException {
+    synchronized (readers) {
+      for (FileChannel ch : readers.values()) {
+        ch.close();
+      }
+      readers.clear();
     }
   }
 
@@ -139,6 +195,12 @@ public final class FileStorage implements Storage {
 
   @Override
   public void delete(String key) throws IOException {
+    synchronized (readers) {
+      FileChannel ch = readers.remove(key);
+      if (ch != null) {
+        ch.close();
+      }
+    }
     Files.deleteIfExists(path(key));
   }
 
