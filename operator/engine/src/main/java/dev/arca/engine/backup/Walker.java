@@ -119,6 +119,10 @@ final class Walker {
         if (!filter.included(rel)) {
           return CompletableFuture.completedFuture(null);
         }
+        if (!full && parentNode != null && parentNode.isFile() && unchanged(parentNode, st)) {
+          // Nothing to read: answer on this thread rather than queueing a task.
+          return CompletableFuture.completedFuture(file(p, rel, name, st, parentNode));
+        }
         fileSlots.acquireUninterruptibly();
         return CompletableFuture.supplyAsync(
             () -> {

@@ -4,10 +4,10 @@ import java.security.MessageDigest;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs many small AES-GCM, HMAC and SHA-256 operations so the JIT compiles those code paths with
- * their CPU intrinsics before real data arrives. Without it, the first few hundred MB of a run go
- * through the interpreted Java versions at a few tens of MB/s on Java 17 (large calls are rarely
- * recompiled while they run). Costs a fraction of a second, once per process.
+ * Runs many small AES-GCM, HMAC, SHA-256 and byte-grouping operations so the JIT compiles those
+ * code paths with their CPU intrinsics before real data arrives. Without it, the first few hundred
+ * MB of a run go through the interpreted Java versions at a few tens of MB/s on Java 17 (large
+ * calls are rarely recompiled while they run). Costs a fraction of a second, once per process.
  */
 public final class JitWarmUp {
   private static final AtomicBoolean DONE = new AtomicBoolean();
@@ -21,7 +21,14 @@ public final class JitWarmUp {
     byte[] in = new byte[4096];
     byte[] out = new byte[in.length + cipher.overhead(in.length)];
     MessageDigest sha = ChunkIds.sha256();
+    byte[] grouped = new byte[in.length];
     for (int i = 0; i < 6000; i++) {
+      if (i % 4 == 0) {
+        dev.arca.engine.format.FloatGrouping.split(
+            dev.arca.engine.format.FloatGrouping.BF16, in, 0, in.length, grouped);
+        dev.arca.engine.format.FloatGrouping.join(
+            dev.arca.engine.format.FloatGrouping.BF16, grouped, in.length, in, 0);
+      }
       in[i & 1023] = (byte) i;
       int n = cipher.seal(in, 0, in.length, out, 0);
       cipher.open(out, 0, n, "warm-up");

@@ -54,13 +54,8 @@ public final class FloatGrouping {
       case BF16 -> {
         int n = len / 2;
         int fast = n & ~3;
-        for (int i = 0; i < fast; i += 4) {
-          // Four values at once: lanes of 16 bits, low byte = mantissa low bits, high = sign+exp.
-          long v = (long) LE_LONG.get(in, off + 2 * i);
-          long e = ((v >>> 8) & 0x007F007F007F007FL) << 1 | ((v >>> 7) & 0x0001000100010001L);
-          long s = ((v >>> 8) & 0x0080008000800080L) | (v & 0x007F007F007F007FL);
-          LE_INT.set(out, i, (int) compact(e));
-          LE_INT.set(out, n + i, (int) compact(s));
+        for (int from = 0; from < fast; from += BLOCK) {
+          splitBf16(in, off, n, out, from, Math.min(fast, from + BLOCK));
         }
         for (int i = fast; i < n; i++) {
           int lo = in[off + 2 * i] & 0xff;
@@ -100,6 +95,30 @@ public final class FloatGrouping {
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
           int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
+  /** Values per call of the inner loops: small calls get compiled early by the JIT. */
+  private static final int BLOCK = 16 << 10;
+
+  /** Four values at a time: 16-bit lanes, low byte = mantissa low bits, high = sign+exponent. */
+  private static void splitBf16(byte[] in, int off, int n, byte[] out, int from, int to) {
+    for (int i = from; i < to; i += 4) {
+      long v = (long) LE_LONG.get(in, off + 2 * i);
+      long e = ((v >>> 8) & 0x007F007F007F007FL) << 1 | ((v >>> 7) & 0x0001000100010001L);
+      long s = ((v >>> 8) & 0x0080008000800080L) | (v & 0x007F007F007F007FL);
+      LE_INT.set(out, i, (int) compact(e));
+      LE_INT.set(out, n + i, (int) compact(s));
+    }
+  }
+
+  private static void joinBf16(byte[] in, int n, byte[] out, int outOff, int from, int to) {
+    for (int i = from; i < to; i += 4) {
+      long e = spread((int) LE_INT.get(in, i));
+      long s = spread((int) LE_INT.get(in, n + i));
+      long lo = ((e & 0x0001000100010001L) << 7) | (s & 0x007F007F007F007FL);
+      long hi = (s & 0x0080008000800080L) | ((e >>> 1) & 0x007F007F007F007FL);
+      LE_LONG.set(out, outOff + 2 * i, lo | (hi << 8));
+    }
+  }
+
   /** Gathers the low byte of each 16-bit lane into the low 32 bits. */
   private static long compact(long lanes) {
     return (lanes & 0xFFL)
@@ -120,12 +139,8 @@ public final class FloatGrouping {
       case BF16 -> {
         int n = len / 2;
         int fast = n & ~3;
-        for (int i = 0; i < fast; i += 4) {
-          long e = spread((int) LE_INT.get(in, i));
-          long s = spread((int) LE_INT.get(in, n + i));
-          long lo = ((e & 0x0001000100010001L) << 7) | (s & 0x007F007F007F007FL);
-          long hi = (s & 0x0080008000800080L) | ((e >>> 1) & 0x007F007F007F007FL);
-          LE_LONG.set(out, outOff + 2 * i, lo | (hi << 8));
+        for (int from = 0; from < fast; from += BLOCK) {
+          joinBf16(in, n, out, outOff, from, Math.min(fast, from + BLOCK));
         }
         for (int i = fast; i < n; i++) {
           int e = in[i] & 0xff;

@@ -23,9 +23,11 @@ public record SourceStat(
   }
 
   private static final int S_IFMT = 0170000;
+  // Only numeric attributes: "unix:*" would also resolve owner names, a passwd lookup per file.
+  private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime,ctime,ino";
 
   public static SourceStat of(Path p) throws IOException {
-    Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
     Type type =
         switch (mode & S_IFMT) {
