@@ -143,9 +143,12 @@ final class Walker {
   private CompletableFuture<Node> directory(
       Path p, String rel, String name, SourceStat st, Node parentNode, boolean root) {
     Map<String, Node> before = Map.of();
+    List<Node> parentList = null;
     if (!full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null) {
       before = children(parentNode.subtree(), rel);
+      parentList = before.isEmpty() ? null : sortedByName(before.values());
     }
+    final List<Node> parentNodes = parentList;
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
       for (Path c : ds) {
@@ -173,7 +176,11 @@ final class Walker {
                 return null;
               }
               counters.dirs.incrementAndGet();
-              return node(name, Node.DIR, st, 0, null, null, null).withSubtree(storeTree(nodes));
+              Node dir = node(name, Node.DIR, st, 0, null, null, null);
+              if (parentNodes != null && nodes.equals(parentNodes)) {
+                return dir.withSubtree(parentNode.subtree()); // unchanged folder: same tree blob
+              }
+              return dir.withSubtree(storeTree(nodes));
             },
             files);
   }
@@ -259,6 +266,12 @@ final class Walker {
         chunks,
         target,
         null);
+  }
+
+  private static List<Node> sortedByName(java.util.Collection<Node> nodes) {
+    List<Node> out = new ArrayList<>(nodes);
+    out.sort(Comparator.comparing(Node::name));
+    return out;
   }
 
   /** Stores a folder's listing as a tree blob and returns its id. */
