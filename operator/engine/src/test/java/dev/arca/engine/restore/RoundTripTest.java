@@ -72,20 +72,28 @@ class RoundTripTest {
   }
 
   @Test
-  void skipsAndCountsFifosAndSockets() throws Exception {
+  void skipsAndCountsFifosSocketsAndDevices() throws Exception {
     Path fifo = src.resolve("text/pipe");
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assertThat(p.waitFor()).isZero();
+    // A character device too, where this process may make one (root with CAP_MKNOD).
+    Process mknod =
+        new ProcessBuilder("mknod", src.resolve("text/null").toString(), "c", "1", "3")
+            .redirectErrorStream(true)
+            .start();
+    mknod.getInputStream().readAllBytes();
+    int devices = mknod.waitFor() == 0 ? 1 : 0;
     try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       sock.bind(UnixDomainSocketAddress.of(src.resolve("text/sock")));
       BackupResult b = Backup.run(repo, BackupOptions.of(src));
-      assertThat(b.skippedSpecial()).isEqualTo(2);
+      assertThat(b.skippedSpecial()).isEqualTo(2 + devices);
     }
     Path target = tmp.resolve("target");
     RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(r.failures()).isEmpty();
     assertThat(target.resolve("src/text/pipe")).doesNotExist();
     assertThat(target.resolve("src/text/sock")).doesNotExist();
+    assertThat(target.resolve("src/text/null")).doesNotExist();
     Fixtures.assertSameTree(src, target.resolve("src"));
   }
 
