@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code arca backup}: stores a snapshot of files and folders. */
 @Command(
+    mixinStandardHelpOptions = true,
+    header = "Back up files and folders into a new snapshot.",
     name = "backup",
     description = {
       "Back up PATHs into a new snapshot. Incremental by default: files whose size, mtime, ctime",

@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code arca demo}: a local backup and restore of a small LLM-like tree, end to end. */
 @Command(
+    mixinStandardHelpOptions = true,
+    header = "Back up and restore a small LLM-like tree locally, end to end.",
     name = "demo",
     description = {
       "Build a small LLM-like tree (safetensors shards, tokenizer, jsonl dataset, SQL dump), back",

@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code arca init}: creates a repository. */
-@Command(name = "init", description = "Create a new repository (encrypted unless told otherwise).")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "init",
+    description = "Create a new repository (encrypted unless told otherwise).")
 final class InitCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

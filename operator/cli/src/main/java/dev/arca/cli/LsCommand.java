@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code arca ls}: lists a snapshot's entries with size and SHA-256. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "ls",
     description = "List the entries of a snapshot (below PATH) with size and SHA-256.")
 final class LsCommand implements Callable<Integer> {

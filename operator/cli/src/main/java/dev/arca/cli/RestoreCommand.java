@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code arca restore}: restores a snapshot, or part of it, into a folder. */
 @Command(
+    mixinStandardHelpOptions = true,
+    header = "Restore a snapshot, or part of it, into a folder.",
     name = "restore",
     description = {
       "Restore a snapshot (or the paths matching --include) into --target. Every chunk and every",

@@ -13,7 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code arca snapshots}: lists snapshots, oldest first. */
-@Command(name = "snapshots", description = "List snapshots, oldest first.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "snapshots",
+    description = "List snapshots, oldest first.")
 final class SnapshotsCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;

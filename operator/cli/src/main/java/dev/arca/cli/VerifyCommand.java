@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code arca verify}: checks the repository and names any damage. */
 @Command(
+    mixinStandardHelpOptions = true,
+    header = "Check the repository; name damaged objects and affected files.",
     name = "verify",
     description = {
       "Check that every snapshot can be restored: structure always; with --read-data every byte",
