@@ -108,8 +108,31 @@ public final class BlobCipher {
    * @throws ArcaException of kind INTEGRITY when the bytes were changed or the key is wrong
    */
   public byte[] open(byte[] in, int off, int len, String what) {
+    byte[] out = new byte[Math.max(0, plainLength(len))];
+    int n = openInto(in, off, len, out, what);
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /** Plaintext length of a sealed object of {@code len} bytes (negative if it cannot be one). */
+  public int plainLength(int len) {
     if (key == null) {
-      return Arrays.copyOfRange(in, off, off + len);
+      return len;
+    }
+    int body = len - NONCE;
+    int n = Math.max(1, (body + SEGMENT + TAG - 1) / (SEGMENT + TAG));
+    return body - n * TAG;
+  }
+
+  /**
+   * Opens sealed bytes into {@code out} (at least {@link #plainLength} long); returns the plaintext
+   * length.
+   *
+   * @throws ArcaException of kind INTEGRITY when the bytes were changed or the key is wrong
+   */
+  public int openInto(byte[] in, int off, int len, byte[] out, String what) {
+    if (key == null) {
+      System.arraycopy(in, off, out, 0, len);
+      return len;
     }
     int body = len - NONCE;
     int n = Math.max(1, (body + SEGMENT + TAG - 1) / (SEGMENT + TAG));
@@ -120,7 +143,6 @@ public final class BlobCipher {
     }
     try {
       byte[] nonce = Arrays.copyOfRange(in, off, off + NONCE);
-      byte[] out = new byte[plainLen];
       Cipher c = ciphers.get();
       int pos = off + NONCE;
       int outPos = 0;
@@ -131,7 +153,7 @@ public final class BlobCipher {
         outPos += c.doFinal(in, pos, segLen + TAG, out, outPos);
         pos += segLen + TAG;
       }
-      return out;
+      return plainLen;
     } catch (AEADBadTagException e) {
       throw ArcaException.integrity(
           what + " is damaged: its authentication tag does not match (changed or corrupted bytes)");

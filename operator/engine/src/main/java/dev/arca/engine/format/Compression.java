@@ -153,7 +153,7 @@ public final class Compression {
     if (z < 0 || 4L + z + (rawLength - values) != len) {
       throw ArcaException.integrity(what + " is damaged: grouped stream lengths do not match");
     }
-    byte[] g = new byte[rawLength];
+    byte[] g = buffer(groups, rawLength);
     int n;
     try {
       n = decompressors.get().decompressByteArray(g, 0, values, in, off + 4, z);

@@ -38,6 +38,7 @@ public final class Repository {
   private final Compression compression;
   private final ObjectCodec codec;
   private final GearChunker chunker;
+  private final ThreadLocal<byte[]> scratch = new ThreadLocal<>();
 
   private Repository(Storage storage, RepoConfig config, MasterKey key) {
     this.storage = storage;
@@ -222,9 +223,14 @@ public final class Repository {
   /** Decodes one blob from bytes read from its pack at {@code off}, checking its id. */
   public byte[] decodeBlob(BlobIndex.Location loc, byte[] buf, int off) {
     String what = "blob " + Hex.of(loc.id()) + " in " + loc.packKey();
-    byte[] framed = cipher.open(buf, off, loc.length(), what);
-    byte[] plain =
-        compression.decompress(loc.codec(), framed, 0, framed.length, loc.rawLength(), what);
+    int need = cipher.plainLength(loc.length());
+    byte[] framed = scratch.get();
+    if (framed == null || framed.length < need) {
+      framed = new byte[Math.max(need, 1 << 20)];
+      scratch.set(framed);
+    }
+    int n = cipher.openInto(buf, off, loc.length(), framed, what);
+    byte[] plain = compression.decompress(loc.codec(), framed, 0, n, loc.rawLength(), what);
     if (!Arrays.equals(ids.id(plain, 0, plain.length), loc.id())) {
       throw ArcaException.integrity(what + " is damaged: its content does not match its id");
     }
