@@ -84,15 +84,27 @@ final class Walker {
   }
 
   CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
-    SourceStat st;
+    return entry(p, rel, stat(p), parentNode, root);
+  }
+
+  /** lstat of a path, or the exception it threw. */
+  private static Object stat(Path p) {
     try {
-      st = SourceStat.of(p);
-    } catch (NoSuchFileException e) {
+      return SourceStat.of(p);
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
+  private CompletableFuture<Node> entry(
+      Path p, String rel, Object statOrError, Node parentNode, boolean root) {
+    if (statOrError instanceof NoSuchFileException) {
       progress.warn(rel + ": vanished before it could be read; not in this snapshot");
       return CompletableFuture.completedFuture(null);
-    } catch (IOException e) {
+    } else if (statOrError instanceof IOException e) {
       return unreadable(rel, e);
     }
+    SourceStat st = (SourceStat) statOrError;
     if (!root && filter.excluded(rel)) {
       return CompletableFuture.completedFuture(null);
     }
@@ -142,25 +154,31 @@ final class Walker {
 
   private CompletableFuture<Node> directory(
       Path p, String rel, String name, SourceStat st, Node parentNode, boolean root) {
-    Map<String, Node> before = Map.of();
-    List<Node> parentList = null;
-    if (!full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null) {
-      before = children(parentNode.subtree(), rel);
-      parentList = before.isEmpty() ? null : sortedByName(before.values());
-    }
-    final List<Node> parentNodes = parentList;
+    // The parent snapshot's listing is fetched while this folder is listed and stat'ed.
+    CompletableFuture<Map<String, Node>> previous =
+        !full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null
+            ? CompletableFuture.supplyAsync(() -> children(parentNode.subtree(), rel))
+            : CompletableFuture.completedFuture(Map.of());
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
       for (Path c : ds) {
         names.add(c.getFileName().toString());
       }
     } catch (IOException e) {
+      previous.join();
       return unreadable(rel, e);
     }
     names.sort(Comparator.naturalOrder());
-    List<CompletableFuture<Node>> kids = new ArrayList<>();
+    List<Object> stats = new ArrayList<>(names.size());
     for (String n : names) {
-      kids.add(entry(p.resolve(n), rel + "/" + n, before.get(n), false));
+      stats.add(stat(p.resolve(n)));
+    }
+    Map<String, Node> before = previous.join();
+    final List<Node> parentNodes = before.isEmpty() ? null : sortedByName(before.values());
+    List<CompletableFuture<Node>> kids = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      kids.add(entry(p.resolve(n), rel + "/" + n, stats.get(i), before.get(n), false));
     }
     return CompletableFuture.allOf(kids.toArray(CompletableFuture[]::new))
         .thenApplyAsync(
