@@ -9,7 +9,6 @@ import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.RepoConfig;
 import dev.arca.engine.fs.SourceStat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -189,13 +188,7 @@ final class FileReader {
   }
 
   private static int fill(FileChannel ch, byte[] buf, int off, int len) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(buf, off, len);
-    while (b.hasRemaining()) {
-      if (ch.read(b) < 0) {
-        break;
-      }
-    }
-    return b.position() - off;
+    return dev.arca.engine.fs.Io.read(ch, buf, off, len);
   }
 
   private static byte[] join(CompletableFuture<byte[]> f) throws IOException {

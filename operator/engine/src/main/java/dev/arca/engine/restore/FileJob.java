@@ -103,10 +103,7 @@ final class FileJob {
     }
     try (FileChannel ch =
         FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(content);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
+      dev.arca.engine.fs.Io.write(ch, content, 0, content.length);
     }
     Metadata.apply(p, e.node());
   }
@@ -122,11 +119,7 @@ final class FileJob {
       byte[] plain = repo.decodeBlob(loc, buf, loc.offset() - base);
       long pos = r.fileOffsets().get(i);
       if (!isZero(plain)) {
-        ByteBuffer b = ByteBuffer.wrap(plain);
-        long at = pos;
-        while (b.hasRemaining()) {
-          at += channel.write(b, at);
-        }
+        dev.arca.engine.fs.Io.write(channel, plain, 0, plain.length, pos);
       }
       hashInOrder(pos, plain);
       restorer.progress().bytes(plain.length);

@@ -1,7 +1,6 @@
 package dev.arca.engine.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -45,10 +44,7 @@ public final class FileStorage implements Storage {
     try {
       try (FileChannel ch =
           FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
+        dev.arca.engine.fs.Io.write(ch, data, offset, length);
         ch.force(true);
       }
       Files.createDirectories(target.getParent());
@@ -80,15 +76,9 @@ public final class FileStorage implements Storage {
     for (int attempt = 0; ; attempt++) {
       FileChannel ch = channel(key);
       try {
-        ByteBuffer buf = ByteBuffer.wrap(out);
-        long pos = offset;
-        while (buf.hasRemaining()) {
-          int n = ch.read(buf, pos);
-          if (n < 0) {
-            throw new ObjectMissingException(
-                key, "range " + offset + "+" + length + " runs past its end (" + ch.size() + ")");
-          }
-          pos += n;
+        if (dev.arca.engine.fs.Io.read(ch, out, 0, length, offset) < length) {
+          throw new ObjectMissingException(
+              key, "range " + offset + "+" + length + " runs past its end (" + ch.size() + ")");
         }
         return out;
       } catch (java.nio.channels.ClosedChannelException e) {
