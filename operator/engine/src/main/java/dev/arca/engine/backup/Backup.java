@@ -113,7 +113,7 @@ public final class Backup {
       }
       List<Node> nodes = new ArrayList<>();
       for (CompletableFuture<Node> f : roots) {
-        Node n = Walker.join(f);
+        Node n = Futures.join(f);
         if (n != null) {
           nodes.add(n);
         }
@@ -126,7 +126,7 @@ public final class Backup {
         String key = repo.saveIndex(blobs.subList(i, Math.min(blobs.size(), i + INDEX_SPLIT)));
         indexBytes += repo.storage().size(key);
       }
-      Walker.Counters c = walker.counters();
+      Counters c = walker.counters();
       long stored = sink.storedBytes.get() + indexBytes;
       Snapshot.Stats stats =
           new Snapshot.Stats(

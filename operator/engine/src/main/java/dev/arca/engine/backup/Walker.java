@@ -21,14 +21,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Walks the source tree next to the parent snapshot's tree, turning each entry into a {@link Node}.
@@ -46,17 +41,6 @@ final class Walker {
   private final Semaphore fileSlots;
   private final Progress progress;
   private final Counters counters = new Counters();
-
-  /** Counters of the run. */
-  static final class Counters {
-    final AtomicLong files = new AtomicLong();
-    final AtomicLong dirs = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
-    final AtomicLong unchanged = new AtomicLong();
-    final AtomicLong special = new AtomicLong();
-    final AtomicLong changed = new AtomicLong();
-    final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
-  }
 
   Walker(
       Repository repo,
@@ -322,29 +306,5 @@ final class Walker {
     counters.unreadable.add(rel + ": " + e.getMessage());
     progress.warn(rel + ": cannot be read (" + e + "); not in this snapshot");
     return CompletableFuture.completedFuture(null);
-  }
-
-  static Node join(CompletableFuture<Node> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      while (c instanceof CompletionException && c.getCause() != null) {
-        c = c.getCause();
-      }
-      if (c instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(c);
-    }
   }
 }
