@@ -124,7 +124,14 @@ final class ChunkSink implements AutoCloseable {
             () -> {
               try {
                 PackWriter.Finished p = w.finish(repo.cipher());
-                repo.storage().create(p.key(), p.bytes(), 0, p.length());
+                try {
+                  repo.storage().create(p.key(), p.bytes(), 0, p.length());
+                } catch (dev.arca.engine.storage.ObjectExistsException e) {
+                  // Same name, same bytes (content-addressed): another run stored this very pack.
+                  if (repo.storage().size(p.key()) != p.length()) {
+                    throw e;
+                  }
+                }
                 storedBytes.addAndGet(p.length());
                 synchronized (newBlobs) {
                   for (Packs.Entry e : p.entries()) {

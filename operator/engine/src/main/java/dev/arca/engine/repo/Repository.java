@@ -210,7 +210,13 @@ public final class Repository {
   public String saveIndex(List<BlobIndex.Location> blobs) throws IOException {
     byte[] stored = codec.seal(IndexFile.encode(blobs));
     String key = IndexFile.PREFIX + Hex.of(ChunkIds.sha256().digest(stored));
-    storage.create(key, stored);
+    try {
+      storage.create(key, stored);
+    } catch (dev.arca.engine.storage.ObjectExistsException e) {
+      if (storage.size(key) != stored.length) {
+        throw e; // a name collision with different content: never overwrite
+      }
+    }
     return key;
   }
 
