@@ -52,7 +52,7 @@ final class RestoreCommand implements Callable<Integer> {
   String overwrite = "if-different";
 
   @Option(names = "--threads", paramLabel = "N", description = "Ranges restored at once.")
-  int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   @Override
   public Integer call() throws Exception {

@@ -53,7 +53,7 @@ public record RestoreOptions(
         target,
         List.of(),
         Overwrite.IF_DIFFERENT,
-        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
         Progress.NONE);
   }
 
