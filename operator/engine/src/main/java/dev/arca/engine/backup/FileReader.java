@@ -27,6 +27,7 @@ import java.util.concurrent.Semaphore;
  */
 final class FileReader {
   private static final int WINDOW = 16 << 20;
+  private final ThreadLocal<byte[]> windows = ThreadLocal.withInitial(() -> new byte[WINDOW]);
   private static final long WARM_UP_SIZE = 16 << 20;
 
   private final ChunkSink sink;
@@ -134,7 +135,7 @@ final class FileReader {
 
   private long readCdc(FileChannel ch, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
       throws IOException {
-    byte[] window = new byte[WINDOW];
+    byte[] window = windows.get(); // one per reading thread, reused for every file
     int start = 0;
     int end = 0;
     long total = 0;
