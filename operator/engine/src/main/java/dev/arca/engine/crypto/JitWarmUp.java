@@ -22,7 +22,8 @@ public final class JitWarmUp {
     byte[] out = new byte[in.length + cipher.overhead(in.length)];
     MessageDigest sha = ChunkIds.sha256();
     byte[] grouped = new byte[in.length];
-    for (int i = 0; i < 6000; i++) {
+    int rounds = Integer.getInteger("arca.jit.warmup.rounds", 6000);
+    for (int i = 0; i < rounds; i++) {
       if (i % 4 == 0) {
         dev.arca.engine.format.FloatGrouping.split(
             dev.arca.engine.format.FloatGrouping.BF16, in, 0, in.length, grouped);
