@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs many small AES-GCM, HMAC, SHA-256 and byte-grouping operations so the JIT compiles those
  * code paths with their CPU intrinsics before real data arrives. Without it, the first few hundred
  * MB of a run go through the interpreted Java versions at a few tens of MB/s on Java 17 (large
- * calls are rarely recompiled while they run). Costs a fraction of a second, once per process.
+ * calls are rarely recompiled while they run). Costs a fraction of a second, once per process. For
+ * measurements, {@code -Darca.jit.warmup.rounds=N} (default 6000) and {@code
+ * -Darca.jit.nowarmup=true} tune it: a 1.6 GB backup took 8.4 s without it, 6.8-7.2 s with it.
  */
 public final class JitWarmUp {
   private static final AtomicBoolean DONE = new AtomicBoolean();
