@@ -23,6 +23,11 @@ final class TerminalProgress implements Progress {
   }
 
   @Override
+  public boolean wantsTotals() {
+    return bar;
+  }
+
+  @Override
   public void total(long f, long b) {
     totalBytes = b;
   }

@@ -5,6 +5,14 @@ public interface Progress {
   /** Ignores everything. */
   Progress NONE = new Progress() {};
 
+  /**
+   * Whether this receiver wants {@link #total} for a backup, which costs a second walk of the
+   * sources (metadata only) beside the backup.
+   */
+  default boolean wantsTotals() {
+    return false;
+  }
+
   /** The expected totals, when known. */
   default void total(long files, long bytes) {}
 

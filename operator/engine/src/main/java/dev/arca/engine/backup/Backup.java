@@ -71,6 +71,9 @@ public final class Backup {
     List<String> pathStrings = paths.stream().map(Path::toString).toList();
     Map<String, String> tags = new TreeMap<>(opts.tags());
 
+    if (opts.progress().wantsTotals()) {
+      Scan.start(paths, names, new PathFilter(opts.includes(), opts.excludes()), opts.progress());
+    }
     BlobIndex index = repo.loadIndex();
     Snapshots.Ref parent = Snapshots.parent(Snapshots.list(repo), opts.host(), pathStrings, tags);
     boolean full = opts.full() || parent == null;
