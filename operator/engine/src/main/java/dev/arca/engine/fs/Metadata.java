@@ -24,7 +24,24 @@ public final class Metadata {
     return ROOT;
   }
 
+  /**
+   * Permissions to create a file with so that it already has the node's mode, or null when that
+   * cannot be done at creation (special bits, or bits the process umask would clear).
+   */
+  public static java.nio.file.attribute.FileAttribute<?> creationMode(Node n) {
+    int mode = n.mode();
+    if (UMASK < 0 || (mode & 07000) != 0 || (mode & UMASK) != 0) {
+      return null;
+    }
+    return java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(mode));
+  }
+
   public static void apply(Path p, Node n) throws IOException {
+    apply(p, n, false);
+  }
+
+  /** Applies metadata; {@code modeSet} when the file was created with {@link #creationMode}. */
+  public static void apply(Path p, Node n, boolean modeSet) throws IOException {
     // New files belong to this process already: chown only when the snapshot says otherwise.
     if (ROOT && n.uid() != OWNER[0]) {
       Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
@@ -32,7 +49,8 @@ public final class Metadata {
     if (ROOT && n.gid() != OWNER[1]) {
       Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
     }
-    if (!n.isSymlink()) {
+    boolean chowned = ROOT && (n.uid() != OWNER[0] || n.gid() != OWNER[1]);
+    if (!n.isSymlink() && (!modeSet || chowned)) {
       // chmod after chown: chown clears setuid/setgid bits.
       Files.setAttribute(p, "unix:mode", n.mode() & 07777);
     }
@@ -47,6 +65,48 @@ public final class Metadata {
     } else {
       // The restore created this file or folder itself (never a link): one utimensat call.
       Files.setLastModifiedTime(p, mtime);
+    }
+  }
+
+  private static final int UMASK = detectUmask();
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ
+    };
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        out.add(bits[i]);
+      }
+    }
+    return out;
+  }
+
+  /** The process umask, found by creating a file that asks for every permission; -1 if unknown. */
+  private static int detectUmask() {
+    Path probe = null;
+    try {
+      probe =
+          Files.createTempFile(
+              "arca-umask",
+              ".probe",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(0777)));
+      return 0777 & ~((Integer) Files.getAttribute(probe, "unix:mode") & 0777);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } finally {
+      if (probe != null) {
+        try {
+          Files.deleteIfExists(probe);
+        } catch (IOException ignored) {
+          // a leftover probe in the temp folder is harmless
+        }
+      }
     }
   }
 

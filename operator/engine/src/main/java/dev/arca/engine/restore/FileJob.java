@@ -81,7 +81,8 @@ final class FileJob {
    * Restores a file that fits in one range: every chunk and the whole file are checked in memory
    * before anything is written, then the file is written under its final name.
    */
-  static void restoreSmall(Restore.Entry e, FileRestorer.Range r, Repository repo)
+  static void restoreSmall(
+      Restore.Entry e, FileRestorer.Range r, Repository repo, boolean freshFolder)
       throws IOException {
     byte[] content = new byte[(int) e.node().size()];
     if (r != null) {
@@ -98,14 +99,16 @@ final class FileJob {
       throw mismatch(sha, e);
     }
     Path p = e.path();
-    if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       Files.delete(p); // a wrong file, or a link: replaced, never followed
     }
+    var mode = Metadata.creationMode(e.node());
+    var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try (FileChannel ch =
-        FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode)) {
       dev.arca.engine.fs.Io.write(ch, content, 0, content.length);
     }
-    Metadata.apply(p, e.node());
+    Metadata.apply(p, e.node(), mode != null);
   }
 
   void write(FileRestorer.Range r) throws IOException {

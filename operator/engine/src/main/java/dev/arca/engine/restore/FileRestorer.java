@@ -88,7 +88,7 @@ final class FileRestorer {
           pool.execute(
               () -> {
                 try {
-                  FileJob.restoreSmall(e, r, repo);
+                  FileJob.restoreSmall(e, r, repo, owner.isFresh(e.path().getParent()));
                   smallDone(e);
                   done(e);
                 } catch (Throwable t) {
@@ -136,7 +136,7 @@ final class FileRestorer {
   /** Whether an existing file stays as it is under the overwrite policy. */
   private boolean keepExisting(Restore.Entry e) {
     Path p = e.path();
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (owner.isFresh(p.getParent()) || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {

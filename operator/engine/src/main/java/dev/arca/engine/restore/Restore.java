@@ -29,6 +29,7 @@ public final class Restore {
   private final RestoreOptions opts;
   private final PathFilter filter;
   private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+  private final Set<Path> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean damaged;
 
   /** One selected entry: its snapshot path, node, and place on disk. */
@@ -52,7 +53,10 @@ public final class Restore {
         && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw ArcaException.usage("restore target " + target + " exists and is not a folder");
     }
-    Files.createDirectories(target);
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(target);
+      fresh.add(target);
+    }
     BlobIndex index = repo.loadIndex();
 
     List<Entry> dirs = new ArrayList<>();
@@ -167,6 +171,7 @@ public final class Restore {
         Files.delete(p);
       }
       Files.createDirectory(p);
+      fresh.add(p);
       return true;
     } catch (IOException e) {
       fail(d.rel(), "cannot create folder: " + e, false);
@@ -206,6 +211,11 @@ public final class Restore {
       }
     }
     return false;
+  }
+
+  /** Whether this restore created {@code dir} itself, so nothing in it existed before. */
+  boolean isFresh(Path dir) {
+    return fresh.contains(dir);
   }
 
   void fail(String rel, String why, boolean integrity) {
