@@ -171,21 +171,7 @@ final class ChunkSink implements AutoCloseable {
       uploads.clear();
     }
     for (Future<?> f : all) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof IOException io) {
-          throw io;
-        }
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IOException(c);
-      }
+      Futures.join(f);
     }
   }
 

@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 
@@ -76,7 +75,7 @@ final class FileReader {
       }
       List<String> chunks = new ArrayList<>(ids.size());
       for (CompletableFuture<byte[]> f : ids) {
-        chunks.add(Hex.of(join(f)));
+        chunks.add(Hex.of(Futures.join(f)));
       }
       return new Content(size, Hex.of(sha.digest()), chunks);
     }
@@ -190,23 +189,5 @@ final class FileReader {
 
   private static int fill(FileChannel ch, byte[] buf, int off, int len) throws IOException {
     return dev.arca.engine.fs.Io.read(ch, buf, off, len);
-  }
-
-  private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
-    }
   }
 }

@@ -1,17 +1,16 @@
 package dev.arca.engine.backup;
 
-import dev.arca.engine.format.Node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
-/** Waiting for a node that other threads compute, with their failures rethrown as they were. */
+/** Waiting for results other threads compute, with their failures rethrown as they were. */
 final class Futures {
   private Futures() {}
 
-  static Node join(CompletableFuture<Node> f) throws IOException {
+  static <T> T join(Future<T> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -21,6 +20,9 @@ final class Futures {
       Throwable c = e.getCause();
       while (c instanceof CompletionException && c.getCause() != null) {
         c = c.getCause();
+      }
+      if (c instanceof IOException io) {
+        throw io;
       }
       if (c instanceof UncheckedIOException u) {
         throw u.getCause();

@@ -117,7 +117,7 @@ final class Walker {
         }
         if (!full && parentNode != null && parentNode.isFile() && unchanged(parentNode, st)) {
           // Nothing to read: answer on this thread rather than queueing a task.
-          return CompletableFuture.completedFuture(file(p, rel, name, st, parentNode));
+          return CompletableFuture.completedFuture(unchangedFile(name, st, parentNode));
         }
         fileSlots.acquireUninterruptibly();
         return CompletableFuture.supplyAsync(
@@ -187,15 +187,17 @@ final class Walker {
             files);
   }
 
+  /** A file the parent snapshot already has: its content is taken from there, not read. */
+  private Node unchangedFile(String name, SourceStat st, Node prev) {
+    counters.unchanged.incrementAndGet();
+    counters.files.incrementAndGet();
+    counters.bytes.addAndGet(prev.size());
+    progress.bytes(prev.size());
+    progress.fileDone();
+    return node(name, Node.FILE, st, prev.size(), prev.sha256(), prev.chunks(), null);
+  }
+
   private Node file(Path p, String rel, String name, SourceStat st, Node prev) {
-    if (!full && prev != null && prev.isFile() && unchanged(prev, st)) {
-      counters.unchanged.incrementAndGet();
-      counters.files.incrementAndGet();
-      counters.bytes.addAndGet(prev.size());
-      progress.bytes(prev.size());
-      progress.fileDone();
-      return node(name, Node.FILE, st, prev.size(), prev.sha256(), prev.chunks(), null);
-    }
     FileReader.Content c;
     try {
       c = reader.read(p, st);

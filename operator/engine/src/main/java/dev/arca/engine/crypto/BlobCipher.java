@@ -61,11 +61,6 @@ public final class BlobCipher {
     return key == null ? 0 : NONCE + TAG * segments(len);
   }
 
-  /** The largest overhead for any input up to {@code maxLen} bytes. */
-  public int overhead() {
-    return overhead(64 << 20);
-  }
-
   private static int segments(int len) {
     return Math.max(1, (len + SEGMENT - 1) / SEGMENT);
   }

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /** Applies a node's owner, mode bits and mtime to a restored path, never following links. */
 public final class Metadata {
-  private static final boolean ROOT = isRoot();
   private static final int[] OWNER = processOwner();
+  private static final boolean ROOT = OWNER[0] == 0;
 
   private Metadata() {}
 
@@ -119,20 +119,6 @@ public final class Metadata {
       };
     } catch (IOException | RuntimeException e) {
       return new int[] {-1, -1};
-    }
-  }
-
-  /** Permission bits as a set, for files created before their mode is applied. */
-  public static Set<PosixFilePermission> ownerOnly() {
-    return EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-  }
-
-  private static boolean isRoot() {
-    try {
-      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      return Integer.valueOf(0).equals(uid);
-    } catch (IOException | RuntimeException e) {
-      return false;
     }
   }
 }

@@ -206,10 +206,6 @@ final class FileJob {
         "restored content has SHA-256 " + sha + " but the snapshot recorded " + e.node().sha256());
   }
 
-  static String sha256(Path p) throws IOException {
-    return dev.arca.engine.fs.FileHash.sha256(p);
-  }
-
   private static boolean isZero(byte[] b) {
     for (int p = 0; p < b.length; p += ZEROS.length) {
       int n = Math.min(ZEROS.length, b.length - p);

@@ -152,7 +152,8 @@ final class FileRestorer {
     if (overwrite == RestoreOptions.Overwrite.IF_DIFFERENT
         && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        if (Files.size(p) == e.node().size() && FileJob.sha256(p).equals(e.node().sha256())) {
+        if (Files.size(p) == e.node().size()
+            && dev.arca.engine.fs.FileHash.sha256(p).equals(e.node().sha256())) {
           dev.arca.engine.fs.Metadata.apply(p, e.node());
           skipped.incrementAndGet();
           files.incrementAndGet();
