@@ -3,6 +3,7 @@
 # absolute path of the binary as the last line on stdout.
 #
 #   .ci/go-tools.sh restic      -> /root/.cache/arca-tools/restic-v0.18.1/restic
+#   .ci/go-tools.sh minio       -> /root/.cache/arca-tools/minio-v0.0.0-2026.../minio
 #
 # Binaries are built with `go install MODULE/cmd/TOOL@VERSION` from the Go
 # module proxy into ${ARCA_TOOLS_CACHE:-$HOME/.cache/arca-tools}/TOOL-VERSION/,
@@ -19,18 +20,23 @@ set -euo pipefail
 
 # ---- pinned tools: name -> "go package" and version --------------------------
 RESTIC_VERSION="v0.18.1"
+# MinIO publishes no semver tags, so the module proxy serves commits as pseudo-versions; this is
+# the newest one it listed on 2026-11-25 (commit 7aac2a2c5b7c of 2026-02-12).
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 
 declare -A TOOL_PKG=(
   [restic]="github.com/restic/restic/cmd/restic"
   # [kopia]="github.com/kopia/kopia"               # add with KOPIA_VERSION
-  # [minio]="github.com/minio/minio"               # add with MINIO_VERSION
+  [minio]="github.com/minio/minio"
 )
 declare -A TOOL_VERSION=(
   [restic]="${RESTIC_VERSION}"
+  [minio]="${MINIO_VERSION}"
 )
 # Debian package to fall back to when the Go build fails ("" = no fallback).
 declare -A TOOL_DEBIAN=(
   [restic]="restic"
+  [minio]=""
 )
 
 log() { echo "go-tools: $*" >&2; }
@@ -97,7 +103,8 @@ build_with_go_in() {
       return 1
     fi
   fi
-  "${tmp}/bin/${tool}" version >&2 || return 1
+  # restic has a "version" command, MinIO a "--version" flag
+  "${tmp}/bin/${tool}" version >&2 2>/dev/null || "${tmp}/bin/${tool}" --version >&2 || return 1
   mkdir -p "${dest_dir}"
   # Move within the cache folder (same file system) so the final rename is atomic.
   mv "${tmp}/bin/${tool}" "${dest}.partial"

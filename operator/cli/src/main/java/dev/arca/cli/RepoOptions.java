@@ -4,6 +4,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.storage.Storages;
+import dev.arca.engine.storage.s3.S3Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +16,50 @@ final class RepoOptions {
   @Option(
       names = "--repo",
       paramLabel = "URL",
-      description = "Repository URL, file:///abs/path (default: $ARCA_REPO).")
+      description = "Repository URL, file:///abs/path or s3://bucket/prefix (default: $ARCA_REPO).")
   String repo;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description =
+          "S3 server for non-AWS stores, e.g. https://minio.example:9000"
+              + " (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL).")
+  String s3Endpoint;
+
+  @Option(
+      names = "--s3-region",
+      paramLabel = "REGION",
+      description =
+          "S3 signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION; us-east-1 with an"
+              + " endpoint).")
+  String s3Region;
+
+  @Option(
+      names = "--s3-path-style",
+      paramLabel = "BOOL",
+      arity = "0..1",
+      fallbackValue = "true",
+      description =
+          "Address buckets as ENDPOINT/BUCKET instead of BUCKET.ENDPOINT (default: true with"
+              + " --s3-endpoint, false on AWS).")
+  Boolean s3PathStyle;
+
+  @Option(
+      names = "--s3-ca-bundle",
+      paramLabel = "FILE",
+      description =
+          "PEM file of certificate authorities to trust besides the system's (default:"
+              + " $AWS_CA_BUNDLE).")
+  Path s3CaBundle;
+
+  @Option(
+      names = "--s3-checksum",
+      paramLabel = "MODE",
+      description =
+          "when-supported (default) or when-required: send CRC checksums only where the S3 API"
+              + " requires them, for servers that reject them.")
+  String s3Checksum;
 
   @Option(
       names = "--password-file",
@@ -36,7 +79,10 @@ final class RepoOptions {
   }
 
   Storage storage() {
-    return Storages.open(url());
+    return Storages.open(
+        url(),
+        new S3Settings(
+            s3Endpoint, s3Region, s3PathStyle, s3CaBundle, s3Checksum, null, null, null));
   }
 
   /** The password from --password-file or ARCA_PASSWORD, or null if neither is set. */

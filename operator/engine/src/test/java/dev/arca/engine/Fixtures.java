@@ -29,8 +29,12 @@ public final class Fixtures {
 
   /** An encrypted repository in {@code dir} with a cheap key derivation (tests only). */
   public static Repository repo(Path dir) {
-    return Repository.init(
-        new FileStorage(dir), PASSWORD, Repository.InitOptions.defaults().withScryptN(1024));
+    return repo(new FileStorage(dir));
+  }
+
+  /** An encrypted repository in {@code storage} with a cheap key derivation (tests only). */
+  public static Repository repo(dev.arca.engine.storage.Storage storage) {
+    return Repository.init(storage, PASSWORD, Repository.InitOptions.defaults().withScryptN(1024));
   }
 
   public static byte[] random(int n, long seed) {

@@ -114,7 +114,9 @@ public final class Repository {
       return new Repository(storage, config, key);
     } catch (IOException e) {
       throw new ArcaException(
-          Kind.ERROR, "cannot initialise repository at " + storage.describe() + ": " + e, e);
+          Kind.ERROR,
+          "cannot initialise repository at " + storage.describe() + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -132,7 +134,9 @@ public final class Repository {
               + " (no config object); create one with 'arca init --repo URL' or check the URL");
     } catch (IOException e) {
       throw new ArcaException(
-          Kind.NO_REPOSITORY, "cannot read repository config at " + storage.describe() + ": " + e);
+          Kind.NO_REPOSITORY,
+          "cannot read the repository config at " + storage.describe() + ": " + e.getMessage(),
+          e);
     }
     if (!RepoConfig.FORMAT.equals(config.format()) || config.version() != RepoConfig.VERSION) {
       throw new ArcaException(

@@ -1,6 +1,8 @@
 package dev.arca.engine.storage;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.storage.s3.S3Settings;
+import dev.arca.engine.storage.s3.S3Storage;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -9,11 +11,23 @@ import java.nio.file.Path;
 public final class Storages {
   private Storages() {}
 
-  /** Opens {@code file:///abs/path}; other schemes are rejected with a usage error. */
+  /** Connections an S3 store keeps open: enough for parallel uploads and restore reads. */
+  static final int S3_CONNECTIONS = 32;
+
+  /** Opens a repository URL with S3 settings taken from the environment. */
   public static Storage open(String url) {
+    return open(url, S3Settings.defaults());
+  }
+
+  /**
+   * Opens {@code file:///abs/path} or {@code s3://bucket/prefix}; other schemes are rejected with a
+   * usage error.
+   */
+  public static Storage open(String url, S3Settings s3) {
     if (url == null || url.isBlank()) {
       throw ArcaException.usage(
-          "no repository given: pass --repo file:///abs/path or set ARCA_REPO");
+          "no repository given: pass --repo file:///abs/path or s3://bucket/prefix, or set"
+              + " ARCA_REPO");
     }
     URI uri;
     try {
@@ -24,7 +38,7 @@ public final class Storages {
               + url
               + "' is not a valid URL: "
               + e.getReason()
-              + "; use file:///abs/path");
+              + "; use file:///abs/path or s3://bucket/prefix");
     }
     if ("file".equals(uri.getScheme())) {
       if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getAuthority() != null) {
@@ -33,9 +47,12 @@ public final class Storages {
       }
       return new FileStorage(Path.of(uri));
     }
+    if ("s3".equals(uri.getScheme())) {
+      return S3Storage.open(url, s3, S3_CONNECTIONS);
+    }
     throw ArcaException.usage(
         "repository URL '"
             + url
-            + "' has an unsupported scheme; this version supports file:///abs/path");
+            + "' has an unsupported scheme; use file:///abs/path or s3://bucket/prefix");
   }
 }

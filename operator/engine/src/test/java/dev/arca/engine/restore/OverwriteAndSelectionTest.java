@@ -12,6 +12,8 @@ import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.storage.FileStorage;
+import dev.arca.engine.storage.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,16 +22,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Restoring into a non-empty target, resuming, and picking the snapshot. */
-class OverwriteAndSelectionTest {
+public class OverwriteAndSelectionTest {
   @TempDir Path tmp;
   Path src;
   Repository repo;
   BackupResult first;
 
+  /** The store the repository lives in; the integration tier runs this suite on MinIO. */
+  protected Storage newStorage(Path dir) throws Exception {
+    return new FileStorage(dir);
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     src = tmp.resolve("src");
-    repo = Fixtures.repo(tmp.resolve("repo"));
+    repo = Fixtures.repo(newStorage(tmp.resolve("repo")));
     for (int i = 0; i < 6; i++) {
       write(src.resolve("f" + i), random(50_000 + i, i));
     }

@@ -10,6 +10,8 @@ import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.storage.FileStorage;
+import dev.arca.engine.storage.Storage;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -23,15 +25,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Backup then restore of a tree holding every kind of entry a user has, compared in full. */
-class RoundTripTest {
+public class RoundTripTest {
   @TempDir Path tmp;
   Path src;
   Repository repo;
 
+  /** The store the repository lives in; the integration tier runs this suite on MinIO. */
+  protected Storage newStorage(Path dir) throws Exception {
+    return new FileStorage(dir);
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     src = tmp.resolve("src");
-    repo = Fixtures.repo(tmp.resolve("repo"));
+    repo = Fixtures.repo(newStorage(tmp.resolve("repo")));
     write(src.resolve("small.txt"), "hello\n");
     write(src.resolve("empty"), new byte[0]);
     write(src.resolve("random-12m.bin"), random(12 << 20, 1));

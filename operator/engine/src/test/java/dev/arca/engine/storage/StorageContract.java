@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** The contract every {@link Storage} implementation must meet; subclasses provide the store. */
-abstract class StorageContract {
+public abstract class StorageContract {
   /** A new, empty store. */
   protected abstract Storage newStorage() throws Exception;
 

@@ -1,0 +1,68 @@
+package dev.arca.engine.storage.s3;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Builds the SDK client for resolved {@link S3Settings}. */
+final class S3Clients {
+  private S3Clients() {}
+
+  static S3Client build(S3Settings s, int maxConnections) {
+    Apache5HttpClient.Builder http =
+        Apache5HttpClient.builder()
+            .maxConnections(maxConnections)
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(60))
+            .tcpKeepAlive(true);
+    if (s.caBundle() != null) {
+      http.tlsTrustManagersProvider(TrustBundle.withSystemDefaults(s.caBundle()));
+    }
+    boolean whenRequired = "when-required".equals(s.checksums());
+    var b =
+        S3Client.builder()
+            .httpClientBuilder(http)
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .forcePathStyle(s.pathStyle())
+            .requestChecksumCalculation(
+                whenRequired
+                    ? RequestChecksumCalculation.WHEN_REQUIRED
+                    : RequestChecksumCalculation.WHEN_SUPPORTED)
+            .responseChecksumValidation(
+                whenRequired
+                    ? ResponseChecksumValidation.WHEN_REQUIRED
+                    : ResponseChecksumValidation.WHEN_SUPPORTED)
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                            .maxAttempts(s.maxAttempts())
+                            // full jitter, 100 ms doubling up to 10 s: about 30 s in all
+                            .backoffStrategy(
+                                BackoffStrategy.exponentialDelay(
+                                    Duration.ofMillis(100), Duration.ofSeconds(10)))
+                            .throttlingBackoffStrategy(
+                                BackoffStrategy.exponentialDelay(
+                                    Duration.ofMillis(500), Duration.ofSeconds(10)))
+                            // a backup must not give up because earlier requests failed
+                            .circuitBreakerEnabled(false)
+                            .build()));
+    if (s.endpoint() != null) {
+      b.endpointOverride(URI.create(s.endpoint()));
+    }
+    if (s.region() != null) {
+      b.region(Region.of(s.region()));
+    } else {
+      // AWS with no region configured: start in us-east-1 and follow the bucket's region.
+      b.region(Region.US_EAST_1).crossRegionAccessEnabled(true);
+    }
+    return b.build();
+  }
+}

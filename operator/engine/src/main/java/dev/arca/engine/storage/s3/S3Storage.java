@@ -1,0 +1,269 @@
+package dev.arca.engine.storage.s3;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.storage.ObjectExistsException;
+import dev.arca.engine.storage.ObjectMissingException;
+import dev.arca.engine.storage.Storage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Objects in an S3 bucket under a key prefix ({@code s3://bucket/prefix}).
+ *
+ * <p>{@link #create} is a conditional PUT ({@code If-None-Match: *}); when the key exists and holds
+ * exactly the bytes being written (a retried request whose first attempt had succeeded), it returns
+ * normally, otherwise it throws {@link ObjectExistsException}. Objects above the multipart
+ * threshold (only packs, which are named by their content hash) go up in parts.
+ */
+public final class S3Storage implements Storage {
+  private static final int READ_ATTEMPTS = 4;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final String root;
+  private final S3Settings settings;
+  private final String where;
+  private final Multipart multipart;
+  private volatile boolean conditionalPuts = true;
+
+  S3Storage(S3Client s3, String bucket, String prefix, S3Settings settings) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.root = prefix.isEmpty() ? "" : prefix + "/";
+    this.settings = settings;
+    this.where =
+        "s3://"
+            + bucket
+            + (prefix.isEmpty() ? "" : "/" + prefix)
+            + (settings.endpoint() == null ? "" : " at " + settings.endpoint());
+    this.multipart = new Multipart(s3, bucket, settings.partSize());
+  }
+
+  /** Opens {@code s3://bucket[/prefix]} with settings resolved from the environment. */
+  public static S3Storage open(String url, S3Settings given, int maxConnections) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw ArcaException.usage("repository URL '" + url + "' is not a valid URL");
+    }
+    String bucket = uri.getAuthority();
+    if (bucket == null || bucket.isBlank() || bucket.contains("@") || bucket.contains(":")) {
+      throw ArcaException.usage(
+          "repository URL '" + url + "' must be s3://bucket/prefix (no credentials or port)");
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    String prefix = path.replaceAll("^/+", "").replaceAll("/+$", "");
+    S3Settings s = given.resolve(System.getenv());
+    return new S3Storage(S3Clients.build(s, maxConnections), bucket, prefix, s);
+  }
+
+  @Override
+  public void create(String key, byte[] data, int offset, int length) throws IOException {
+    String k = root + key;
+    if (length > settings.multipartThreshold()) {
+      if (size(key) >= 0) {
+        existing(key, data, offset, length);
+        return;
+      }
+      call("upload", key, () -> multipart.upload(k, data, offset, length));
+      return;
+    }
+    boolean conditional = conditionalPuts;
+    if (!conditional && size(key) >= 0) {
+      existing(key, data, offset, length);
+      return;
+    }
+    try {
+      s3.putObject(
+          b -> {
+            b.bucket(bucket).key(k).contentLength((long) length);
+            if (conditional) {
+              b.ifNoneMatch("*");
+            }
+          },
+          RequestBody.fromContentProvider(
+              () -> new ByteArrayInputStream(data, offset, length),
+              length,
+              "application/octet-stream"));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        existing(key, data, offset, length);
+        return;
+      }
+      if (conditional && e.statusCode() == 501) {
+        conditionalPuts = false; // the server does not know If-None-Match: check, then put
+        create(key, data, offset, length);
+        return;
+      }
+      throw S3Errors.map(e, "write", where, key);
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "write", where, key);
+    }
+  }
+
+  /** The key exists: fine if it holds exactly these bytes, otherwise an error. */
+  private void existing(String key, byte[] data, int offset, int length) throws IOException {
+    HeadObjectResponse head = head(key);
+    if (head == null || head.contentLength() != length) {
+      throw new ObjectExistsException(key);
+    }
+    String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+    if (etag.length() == 32 && etag.equalsIgnoreCase(md5(data, offset, length))) {
+      return;
+    }
+    if (!Arrays.equals(read(key), 0, length, data, offset, offset + length)) {
+      throw new ObjectExistsException(key);
+    }
+  }
+
+  @Override
+  public byte[] read(String key) throws IOException {
+    return get(key, null, -1);
+  }
+
+  @Override
+  public byte[] read(String key, long offset, int length) throws IOException {
+    if (length == 0) {
+      if (size(key) < offset) {
+        throw new ObjectMissingException(key, "range at " + offset + " runs past the end");
+      }
+      return new byte[0];
+    }
+    return get(key, "bytes=" + offset + "-" + (offset + length - 1), length);
+  }
+
+  private byte[] get(String key, String range, int expected) throws IOException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+      try {
+        ResponseBytes<GetObjectResponse> r =
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key(root + key).range(range));
+        byte[] bytes = r.asByteArrayUnsafe();
+        if (expected < 0 || bytes.length == expected) {
+          return bytes;
+        }
+        String total = r.response().contentRange();
+        if (total != null && total.contains("/") && bytes.length < expected) {
+          throw new ObjectMissingException(
+              key, "range " + range + " runs past the end (" + total + ")");
+        }
+        last =
+            new IOException("S3 returned " + bytes.length + " bytes for " + range + " of " + key);
+      } catch (S3Exception e) {
+        if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
+          throw new ObjectMissingException(key, null);
+        }
+        if (e.statusCode() == 416) {
+          throw new ObjectMissingException(key, "range " + range + " runs past the end");
+        }
+        throw S3Errors.map(e, "read", where, key);
+      } catch (SdkException e) {
+        IOException mapped = S3Errors.map(e, "read", where, key);
+        if (!S3Errors.transientFailure(e)) {
+          throw mapped;
+        }
+        last = mapped;
+      }
+      S3Errors.pause(attempt);
+    }
+    throw last;
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    HeadObjectResponse h = head(key);
+    return h == null ? -1 : h.contentLength();
+  }
+
+  private HeadObjectResponse head(String key) throws IOException {
+    try {
+      return s3.headObject(b -> b.bucket(bucket).key(root + key));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return null;
+      }
+      throw S3Errors.map(e, "read", where, key);
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "read", where, key);
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> out = new ArrayList<>();
+    call(
+        "list",
+        prefix,
+        () -> {
+          for (S3Object o :
+              s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(root + prefix)).contents()) {
+            out.add(new ObjectInfo(o.key().substring(root.length()), o.size()));
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    call("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(root + key)));
+  }
+
+  @Override
+  public String describe() {
+    return where;
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  /** Bucket, prefix and resolved settings, for diagnostics. */
+  public Map<String, String> details() {
+    return Map.of(
+        "bucket",
+        bucket,
+        "prefix",
+        root,
+        "region",
+        String.valueOf(settings.region()),
+        "pathStyle",
+        String.valueOf(settings.pathStyle()));
+  }
+
+  private void call(String what, String key, Runnable r) throws IOException {
+    try {
+      r.run();
+    } catch (SdkException e) {
+      throw S3Errors.map(e, what, where, key);
+    }
+  }
+
+  private static String md5(byte[] data, int offset, int length) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("MD5");
+      md.update(data, offset, length);
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      return "";
+    }
+  }
+}

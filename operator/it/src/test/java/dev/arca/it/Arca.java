@@ -1,0 +1,66 @@
+package dev.arca.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built {@code arca} launcher as a separate process, as users and Jobs run it. */
+public final class Arca {
+  private Arca() {}
+
+  /** What a finished run printed and returned. */
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  /** The launcher built by the cli module. */
+  public static Path launcher() {
+    Path p =
+        Path.of(System.getProperty("arca.checkout", "../.."))
+            .resolve("operator/cli/target/arca")
+            .toAbsolutePath()
+            .normalize();
+    if (!Files.isExecutable(p)) {
+      throw new IllegalStateException(p + " is missing: build the cli module first (mvn package)");
+    }
+    return p;
+  }
+
+  /** Starts {@code arca args...} with the test S3 credentials and {@code env} added. */
+  public static Process start(Map<String, String> env, Path stdout, Path stderr, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(launcher().toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().put("AWS_ACCESS_KEY_ID", S3Servers.ACCESS_KEY);
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Servers.SECRET_KEY);
+    pb.environment().remove("AWS_PROFILE");
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** Runs {@code arca args...} to the end (at most 5 minutes). */
+  public static Result run(Map<String, String> env, Path work, String... args)
+      throws IOException, InterruptedException {
+    Files.createDirectories(work);
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process p = start(env, out, err, args);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("arca " + String.join(" ", args) + " did not finish");
+    }
+    return new Result(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}

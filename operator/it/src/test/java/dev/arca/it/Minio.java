@@ -1,0 +1,134 @@
+package dev.arca.it;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One MinIO server for the test JVM, on a free port of 127.0.0.1 with a temporary data folder,
+ * stopped and removed when the JVM exits. The binary is {@code -Darca.minio=PATH}, or else built
+ * (or taken from its cache) by {@code .ci/go-tools.sh minio} in the checkout.
+ */
+public final class Minio {
+  private static Minio instance;
+
+  private final Process process;
+  private final URI uri;
+  private final Path data;
+
+  private Minio(Path binary) throws IOException, InterruptedException {
+    data = Files.createTempDirectory("arca-minio-");
+    int port = freePort();
+    int console = freePort();
+    Path log = data.resolveSibling(data.getFileName() + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                binary.toString(),
+                "server",
+                "--quiet",
+                "--address",
+                "127.0.0.1:" + port,
+                "--console-address",
+                "127.0.0.1:" + console,
+                data.resolve("disk").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("MINIO_ROOT_USER", S3Servers.ACCESS_KEY);
+    pb.environment().put("MINIO_ROOT_PASSWORD", S3Servers.SECRET_KEY);
+    pb.environment().put("MINIO_BROWSER", "off");
+    pb.environment().put("MINIO_UPDATE", "off");
+    process = pb.start();
+    uri = URI.create("http://127.0.0.1:" + port);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+    awaitReady(log);
+  }
+
+  /** The server, started on first use. */
+  public static synchronized Minio get() {
+    if (instance == null) {
+      try {
+        instance = new Minio(binary());
+      } catch (IOException e) {
+        throw new IllegalStateException("MinIO did not start: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting MinIO", e);
+      }
+    }
+    return instance;
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  private void awaitReady(Path log) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "MinIO exited with " + process.exitValue() + ": " + Files.readString(log));
+      }
+      try {
+        HttpURLConnection c =
+            (HttpURLConnection) uri.resolve("/minio/health/ready").toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.setReadTimeout(1000);
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // keep polling
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("MinIO was not ready within 60 s: " + Files.readString(log));
+  }
+
+  private void stop() {
+    process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try (Stream<Path> s = Files.walk(data)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary folder: best effort
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Path binary() throws IOException, InterruptedException {
+    String given = System.getProperty("arca.minio", "");
+    if (!given.isBlank()) {
+      return Path.of(given);
+    }
+    Path script = Path.of(System.getProperty("arca.checkout", "../..")).resolve(".ci/go-tools.sh");
+    Process p =
+        new ProcessBuilder(List.of("bash", script.toString(), "minio"))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0 || out.isEmpty()) {
+      throw new IOException(
+          script + " minio failed (exit " + p.exitValue() + "); it needs Go and the module proxy");
+    }
+    return Path.of(out.substring(out.lastIndexOf('\n') + 1));
+  }
+}
