@@ -79,18 +79,28 @@ final class FileJob {
 
   /**
    * Restores a file that fits in one range: every chunk and the whole file are checked in memory
-   * before anything is written, then the file is written under its final name.
+   * before anything is written, then the file is written under its final name. {@code span} holds
+   * pack bytes from {@code spanStart} that cover the range, or is null to read the range.
    */
   static void restoreSmall(
-      Restore.Entry e, FileRestorer.Range r, Repository repo, boolean freshFolder)
+      Restore.Entry e,
+      FileRestorer.Range r,
+      byte[] span,
+      long spanStart,
+      Repository repo,
+      boolean freshFolder)
       throws IOException {
     byte[] content = new byte[(int) e.node().size()];
     if (r != null) {
-      byte[] buf = readRange(repo, r);
-      int base = r.blobs().get(0).offset();
+      byte[] buf = span;
+      long base = spanStart;
+      if (buf == null) {
+        buf = readRange(repo, r);
+        base = r.blobs().get(0).offset();
+      }
       for (int i = 0; i < r.blobs().size(); i++) {
         BlobIndex.Location loc = r.blobs().get(i);
-        byte[] plain = repo.decodeBlob(loc, buf, loc.offset() - base);
+        byte[] plain = repo.decodeBlob(loc, buf, (int) (loc.offset() - base));
         System.arraycopy(plain, 0, content, (int) (long) r.fileOffsets().get(i), plain.length);
       }
     }

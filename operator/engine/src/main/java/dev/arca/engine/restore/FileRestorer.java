@@ -73,6 +73,7 @@ final class FileRestorer {
               return t;
             });
     Semaphore inFlight = new Semaphore(threads * 2);
+    SmallBatch batch = new SmallBatch();
     try {
       for (Restore.Entry e : entries) {
         if (keepExisting(e)) {
@@ -83,20 +84,13 @@ final class FileRestorer {
           continue;
         }
         if (ranges.size() <= 1 && e.node().size() <= MAX_RANGE) {
-          FileRestorer.Range r = ranges.isEmpty() ? null : ranges.get(0);
-          inFlight.acquireUninterruptibly();
-          pool.execute(
-              () -> {
-                try {
-                  FileJob.restoreSmall(e, r, repo, owner.isFresh(e.path().getParent()));
-                  smallDone(e);
-                  done(e);
-                } catch (Throwable t) {
-                  failed(e, t);
-                } finally {
-                  inFlight.release();
-                }
-              });
+          Range r = ranges.isEmpty() ? null : ranges.get(0);
+          boolean fresh = owner.isFresh(e.path().getParent());
+          if (!batch.add(e, r, fresh)) {
+            submit(pool, inFlight, batch);
+            batch = new SmallBatch();
+            batch.add(e, r, fresh);
+          }
           continue;
         }
         FileJob job = FileJob.start(e, ranges.size(), repo, this);
@@ -118,6 +112,7 @@ final class FileRestorer {
               });
         }
       }
+      submit(pool, inFlight, batch);
     } finally {
       pool.shutdown();
       try {
@@ -131,6 +126,31 @@ final class FileRestorer {
       }
     }
     return new Totals(files.get(), bytes.get(), skipped.get());
+  }
+
+  /** Restores a batch of small files on the pool, as one task. */
+  private void submit(ExecutorService pool, Semaphore inFlight, SmallBatch batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    inFlight.acquireUninterruptibly();
+    pool.execute(
+        () -> {
+          try {
+            batch.restore(
+                repo,
+                (e, failure) -> {
+                  if (failure == null) {
+                    smallDone(e);
+                    done(e);
+                  } else {
+                    failed(e, failure);
+                  }
+                });
+          } finally {
+            inFlight.release();
+          }
+        });
   }
 
   /** Whether an existing file stays as it is under the overwrite policy. */
