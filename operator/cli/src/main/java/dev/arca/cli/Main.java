@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       LsCommand.class,
       RestoreCommand.class,
       VerifyCommand.class,
+      ForgetCommand.class,
+      PruneCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -5,6 +5,8 @@ import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.fs.PathFilter;
+import dev.arca.engine.prune.CommitGuard;
+import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import java.io.IOException;
@@ -74,7 +76,8 @@ public final class Backup {
     if (opts.progress().wantsTotals()) {
       Scan.start(paths, names, new PathFilter(opts.includes(), opts.excludes()), opts.progress());
     }
-    BlobIndex index = repo.loadIndex();
+    // Packs marked as garbage may be deleted by a prune run: never deduplicate against them.
+    BlobIndex index = repo.loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(repo)), false);
     Snapshots.Ref parent = Snapshots.parent(Snapshots.list(repo), opts.host(), pathStrings, tags);
     boolean full = opts.full() || parent == null;
 
@@ -154,6 +157,7 @@ public final class Backup {
               opts.excludes(),
               stats,
               "arca " + Backup.class.getPackage().getImplementationVersion());
+      CommitGuard.check(repo, treeId);
       String id = Snapshots.save(repo, snapshot);
       return new BackupResult(
           id,

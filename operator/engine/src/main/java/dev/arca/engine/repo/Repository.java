@@ -196,18 +196,30 @@ public final class Repository {
     return chunker;
   }
 
-  /** Reads every index object into a fresh in-memory index. */
+  /**
+   * Reads every index object into a fresh in-memory index for reading (restore, verify): where a
+   * blob is in several packs, a pack not marked as garbage wins.
+   */
   public BlobIndex loadIndex() {
-    BlobIndex index = new BlobIndex();
     try {
-      for (Storage.ObjectInfo o : storage.list(IndexFile.PREFIX)) {
-        byte[] payload = codec.open(storage.read(o.key()), o.key());
-        IndexFile.decodeInto(payload, index, o.key());
-      }
+      return loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(this)), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the garbage marks of " + storage.describe(), e);
+    }
+  }
+
+  /**
+   * Reads every index object into a fresh in-memory index, preferring locations outside the packs
+   * in {@code avoid} (hex ids of packs marked as garbage). With {@code keepAvoided} false, blobs
+   * found only in avoided packs are left out: a backup then stores them again rather than depend on
+   * a pack that a prune may delete.
+   */
+  public BlobIndex loadIndex(java.util.Set<String> avoid, boolean keepAvoided) {
+    try {
+      return IndexLoader.load(storage, codec, avoid, keepAvoided);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the index of " + storage.describe(), e);
     }
-    return index;
   }
 
   /** Writes an index object for {@code blobs}; returns its key. */

@@ -34,7 +34,12 @@ public final class Snapshots {
       if (!Hex.isId(id)) {
         continue;
       }
-      byte[] stored = repo.storage().read(o.key());
+      byte[] stored;
+      try {
+        stored = repo.storage().read(o.key());
+      } catch (dev.arca.engine.storage.ObjectMissingException forgotten) {
+        continue; // removed by a forget running meanwhile
+      }
       out.add(new Ref(id, repo.codec().openJson(stored, Snapshot.class, o.key())));
     }
     out.sort(Comparator.comparing(Ref::time).thenComparing(Ref::id));

@@ -172,7 +172,8 @@ public final class FileStorage implements Storage {
           }
         } else if (key.startsWith(prefix)) {
           try {
-            out.add(new ObjectInfo(key, Files.size(p)));
+            var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
           } catch (NoSuchFileException e) {
             // removed while listing
           }
@@ -184,7 +185,7 @@ public final class FileStorage implements Storage {
   }
 
   @Override
-  public void delete(String key) throws IOException {
+  public boolean delete(String key) throws IOException {
     synchronized (readers) {
       FileChannel ch = readers.remove(key);
       if (ch != null) {
@@ -192,6 +193,7 @@ public final class FileStorage implements Storage {
       }
     }
     Files.deleteIfExists(path(key));
+    return true;
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /** Objects in a map in memory: for tests and for fault-injection wrappers. */
 public final class MemoryStorage implements Storage {
   private final Map<String, byte[]> objects = new ConcurrentSkipListMap<>();
+  private final Map<String, java.time.Instant> created =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   public void create(String key, byte[] data, int offset, int length) throws IOException {
@@ -17,6 +19,7 @@ public final class MemoryStorage implements Storage {
     if (objects.putIfAbsent(key, copy) != null) {
       throw new ObjectExistsException(key);
     }
+    created.put(key, java.time.Instant.now());
   }
 
   @Override
@@ -53,15 +56,17 @@ public final class MemoryStorage implements Storage {
     objects.forEach(
         (k, v) -> {
           if (k.startsWith(prefix)) {
-            out.add(new ObjectInfo(k, v.length));
+            out.add(new ObjectInfo(k, v.length, created.get(k)));
           }
         });
     return out;
   }
 
   @Override
-  public void delete(String key) {
+  public boolean delete(String key) {
     objects.remove(key);
+    created.remove(key);
+    return true;
   }
 
   /** Replaces an object's bytes, bypassing the write-once rule: tests use it to damage a store. */

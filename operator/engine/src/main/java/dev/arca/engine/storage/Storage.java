@@ -14,7 +14,8 @@ import java.util.List;
  *       object untouched and throws {@link ObjectExistsException}.
  *   <li>{@link #read} of a missing key throws {@link ObjectMissingException}; a range that runs
  *       past the end throws as well, so short reads are never silent.
- *   <li>{@link #list} returns every object under a prefix, with sizes, in no particular order.
+ *   <li>{@link #list} returns every object under a prefix, with sizes and creation times, in no
+ *       particular order.
  * </ul>
  */
 public interface Storage extends AutoCloseable {
@@ -38,8 +39,12 @@ public interface Storage extends AutoCloseable {
   /** Objects whose key starts with {@code prefix}. */
   List<ObjectInfo> list(String prefix) throws IOException;
 
-  /** Removes an object; removing a missing object is not an error. */
-  void delete(String key) throws IOException;
+  /**
+   * Removes an object; removing a missing object is not an error. Returns false when the object is
+   * gone from listings but the store keeps its bytes: a versioned bucket (for example one with
+   * Object Lock) keeps them as a noncurrent version until its retention or lifecycle rules allow.
+   */
+  boolean delete(String key) throws IOException;
 
   /** A human-readable location for messages (never contains credentials). */
   String describe();
@@ -47,6 +52,16 @@ public interface Storage extends AutoCloseable {
   @Override
   default void close() throws IOException {}
 
-  /** One listed object. */
-  record ObjectInfo(String key, long size) {}
+  /**
+   * One listed object.
+   *
+   * @param key its key
+   * @param size its size in bytes
+   * @param modified when the store created it, by the store's clock (null if unknown)
+   */
+  record ObjectInfo(String key, long size, java.time.Instant modified) {
+    public ObjectInfo(String key, long size) {
+      this(key, size, null);
+    }
+  }
 }

@@ -76,8 +76,8 @@ class ReadCoalescingTest {
     }
 
     @Override
-    public void delete(String key) throws IOException {
-      inner.delete(key);
+    public boolean delete(String key) throws IOException {
+      return inner.delete(key);
     }
 
     @Override

@@ -215,15 +215,27 @@ public final class S3Storage implements Storage {
         () -> {
           for (S3Object o :
               s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(root + prefix)).contents()) {
-            out.add(new ObjectInfo(o.key().substring(root.length()), o.size()));
+            out.add(new ObjectInfo(o.key().substring(root.length()), o.size(), o.lastModified()));
           }
         });
     return out;
   }
 
   @Override
-  public void delete(String key) throws IOException {
-    call("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(root + key)));
+  public boolean delete(String key) throws IOException {
+    try {
+      // On a versioned bucket this adds a delete marker and the bytes stay as a noncurrent
+      // version (kept by Object Lock retention, removed by lifecycle rules).
+      Boolean marker = s3.deleteObject(b -> b.bucket(bucket).key(root + key)).deleteMarker();
+      return marker == null || !marker;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return true;
+      }
+      throw S3Errors.map(e, "delete", where, key);
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "delete", where, key);
+    }
   }
 
   @Override

@@ -1,0 +1,104 @@
+package dev.arca.cli;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.prune.Prune;
+import dev.arca.engine.prune.PruneOptions;
+import dev.arca.engine.prune.PruneResult;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code arca prune}: frees the data that no snapshot needs. */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "prune",
+    header = "Free the data no snapshot needs; safe while backups run.",
+    description = {
+      "Works in two phases across runs, without locks: a run deletes the packs it marked as",
+      "garbage at least --grace ago (unless a snapshot needs them again), then marks the packs",
+      "no snapshot needs now, repacking partly used ones. Space comes back on the first run",
+      "after the grace period. Backups may run meanwhile; --grace 0 deletes at once and is safe",
+      "only when no backup is running."
+    })
+final class PruneCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dry-run", description = "Say what would be deleted; change nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--max-unused",
+      paramLabel = "PERCENT",
+      description =
+          "Repack partly used packs until their unused bytes are at most this share of the used"
+              + " bytes (default: ${DEFAULT-VALUE}).")
+  double maxUnused = 5;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      description =
+          "How long marked packs stay, and how old a pack must be to be marked: 24h, 90m, 0"
+              + " (default: ${DEFAULT-VALUE}).")
+  String grace = "24h";
+
+  @Override
+  public Integer call() throws Exception {
+    PruneOptions o =
+        PruneOptions.defaults().withDryRun(dryRun).withMaxUnused(maxUnused).withGrace(parse(grace));
+    PruneResult r = Prune.run(repo.open(), o);
+    PrintWriter out = spec.commandLine().getOut();
+    if (repo.json) {
+      Output.json(out, r);
+      return 0;
+    }
+    String would = r.dryRun() ? "would " : "";
+    out.printf(
+        "%d snapshots need %s; %s in packs is unused%n",
+        r.snapshots(), Output.bytes(r.usedBytes()), Output.bytes(r.unusedBytes()));
+    out.printf(
+        "%sdelete %d packs marked earlier (%s)%s%n",
+        would,
+        r.deletedPacks(),
+        Output.bytes(r.reclaimedBytes()),
+        r.rescuedPacks() > 0 ? ", " + r.rescuedPacks() + " kept: needed again" : "");
+    out.printf(
+        "%smark %d packs (%s) as garbage, %d of them repacked (%s copied)%n",
+        would,
+        r.markedPacks(),
+        Output.bytes(r.markedBytes()),
+        r.repackedPacks(),
+        Output.bytes(r.repackedBytes()));
+    out.printf("%d packs wait for their grace period to pass%n", r.pendingPacks());
+    if (r.retainedObjects() > 0) {
+      out.printf(
+          "%d deleted objects stay in the bucket as noncurrent versions until its retention"
+              + " (Object Lock) or lifecycle rules allow their removal%n",
+          r.retainedObjects());
+    }
+    return 0;
+  }
+
+  static Duration parse(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.equals("0")) {
+        return Duration.ZERO;
+      }
+      if (t.endsWith("d")) {
+        return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      return Duration.parse("PT" + t.toUpperCase(Locale.ROOT));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw ArcaException.usage(
+          "--grace '" + s + "' is not a duration; use for example 24h, 90m, 2d or 0");
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.arca.engine.prune;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.repo.GarbageMarks;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The backup's side of the prune protocol, checked just before a snapshot is written: if the new
+ * snapshot needs a blob found only in packs whose garbage mark is close to its deletion time, the
+ * backup fails instead of committing a snapshot whose data a prune run may be deleting. Nothing is
+ * lost: the snapshot is not written, and the next backup stores the data again.
+ */
+public final class CommitGuard {
+  private CommitGuard() {}
+
+  /** Throws if the snapshot with root tree {@code rootTree} must not be committed now. */
+  public static void check(Repository repo, String rootTree) throws IOException {
+    Instant now = Instant.now();
+    List<GarbageMarks.Ref> marks = GarbageMarks.list(repo);
+    Set<String> doomed = new HashSet<>();
+    for (GarbageMarks.Ref m : marks) {
+      if (!m.safeToReference(now)) {
+        doomed.addAll(m.mark().packs());
+      }
+    }
+    if (doomed.isEmpty()) {
+      return;
+    }
+    BlobIndex index = repo.loadIndex(GarbageMarks.markedPacks(marks), true);
+    for (String id : References.ofTrees(repo, index, List.of(rootTree))) {
+      BlobIndex.Location l = index.get(Hex.parse(id));
+      if (l != null && doomed.contains(Hex.of(l.pack()))) {
+        throw new ArcaException(
+            ArcaException.Kind.ERROR,
+            "a prune run is deleting data this backup needs (blob "
+                + id
+                + "); no snapshot was written. Run the backup again: it stores the data anew");
+      }
+    }
+  }
+}

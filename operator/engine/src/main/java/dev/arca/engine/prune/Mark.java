@@ -1,0 +1,105 @@
+package dev.arca.engine.prune;
+
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.Packs;
+import dev.arca.engine.repo.GarbageMarks;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The marking half of prune: finds packs that no snapshot needs and repacks partly used packs until
+ * the unused bytes left are within the allowed share, then marks both kinds of old pack in one
+ * garbage mark. Packs younger than the grace period are left alone: they may belong to a backup
+ * that has not committed its snapshot yet.
+ */
+final class Mark {
+  long usedBytes;
+  long unusedBytes;
+  int marked;
+  long markedBytes;
+  int repacked;
+  long repackedBytes;
+  List<String> packs = List.of();
+
+  /** A partly used pack. */
+  private record Partial(String pack, long size, long unused, List<BlobIndex.Location> used) {}
+
+  void run(Repository repo, RepoState s, PruneOptions o, Instant now) throws IOException {
+    Set<String> pending = GarbageMarks.markedPacks(s.marks);
+    Map<String, List<BlobIndex.Location>> byPack = s.entriesByPack();
+    Map<String, List<BlobIndex.Location>> usedIn = new HashMap<>();
+    for (String id : s.used) {
+      BlobIndex.Location l = s.index.get(Hex.parse(id));
+      if (l != null) {
+        usedIn.computeIfAbsent(Hex.of(l.pack()), k -> new ArrayList<>()).add(l);
+      }
+    }
+    Instant oldEnough = now.minus(o.grace());
+    List<String> garbage = new ArrayList<>();
+    List<Partial> partial = new ArrayList<>();
+    long partialUnused = 0;
+    for (Map.Entry<String, RepoState.Pack> e : s.packs.entrySet()) {
+      String pack = e.getKey();
+      List<BlobIndex.Location> used = usedIn.getOrDefault(pack, List.of());
+      long usedHere = used.stream().mapToLong(BlobIndex.Location::length).sum();
+      usedBytes += usedHere;
+      if (pending.contains(pack)) {
+        continue;
+      }
+      boolean old = e.getValue().created() == null || !e.getValue().created().isAfter(oldEnough);
+      long entries =
+          byPack.getOrDefault(pack, List.of()).stream().mapToLong(BlobIndex.Location::length).sum();
+      if (used.isEmpty()) {
+        unusedBytes += e.getValue().size();
+        if (old) {
+          garbage.add(pack);
+          markedBytes += e.getValue().size();
+        }
+      } else if (entries > usedHere) {
+        unusedBytes += entries - usedHere;
+        if (old) {
+          partial.add(new Partial(pack, e.getValue().size(), entries - usedHere, used));
+          partialUnused += entries - usedHere;
+        }
+      }
+    }
+    // Most wasteful packs first, until what is left unused is within the allowed share.
+    partial.sort(Comparator.comparingDouble((Partial p) -> -(double) p.unused() / p.size()));
+    long allowed = (long) (o.maxUnusedPercent() / 100.0 * usedBytes);
+    List<Partial> chosen = new ArrayList<>();
+    for (Partial p : partial) {
+      if (partialUnused <= allowed) {
+        break;
+      }
+      chosen.add(p);
+      partialUnused -= p.unused();
+    }
+    repacked = chosen.size();
+    if (!o.dryRun() && !chosen.isEmpty()) {
+      Repacker r = new Repacker(repo);
+      for (Partial p : chosen) {
+        r.copy(Packs.key(Hex.parse(p.pack())), p.used());
+      }
+      r.finish();
+      repackedBytes = r.bytes;
+    } else {
+      repackedBytes = chosen.stream().mapToLong(p -> p.size() - p.unused()).sum();
+    }
+    List<String> all = new ArrayList<>(garbage);
+    chosen.forEach(p -> all.add(p.pack()));
+    marked = all.size();
+    markedBytes += chosen.stream().mapToLong(Partial::size).sum();
+    packs = all;
+    if (!o.dryRun() && !all.isEmpty()) {
+      GarbageMarks.save(repo, all, now, now.plus(o.grace()));
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.arca.engine.prune;
+
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.IndexFile;
+import dev.arca.engine.format.Packs;
+import dev.arca.engine.repo.GarbageMarks;
+import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.storage.ObjectMissingException;
+import dev.arca.engine.storage.Storage;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What prune sees of a repository at one moment: packs with sizes and ages, each index object's
+ * entries, garbage marks, snapshots, and the blobs the snapshots need. Marks and the index are read
+ * before the snapshots, so a snapshot committed meanwhile is seen with everything it needs.
+ */
+final class RepoState {
+  /** A listed pack. */
+  record Pack(long size, Instant created) {}
+
+  final Map<String, Pack> packs = new HashMap<>();
+  final Map<String, List<BlobIndex.Location>> indexObjects = new LinkedHashMap<>();
+  final List<GarbageMarks.Ref> marks;
+  final BlobIndex index;
+  final List<Snapshots.Ref> snapshots;
+  final Set<String> used;
+
+  private RepoState(Repository repo) throws IOException {
+    snapshots = Snapshots.list(repo);
+    marks = GarbageMarks.list(repo);
+    Set<String> marked = GarbageMarks.markedPacks(marks);
+    for (Storage.ObjectInfo o : repo.storage().list(IndexFile.PREFIX)) {
+      BlobIndex one = new BlobIndex();
+      try {
+        byte[] payload = repo.codec().open(repo.storage().read(o.key()), o.key());
+        IndexFile.decodeInto(payload, one, o.key());
+      } catch (ObjectMissingException gone) {
+        continue; // replaced by a concurrent prune
+      }
+      indexObjects.put(o.key(), one.all());
+    }
+    for (Storage.ObjectInfo o : repo.storage().list(Packs.PREFIX)) {
+      packs.put(Packs.idOf(o.key()), new Pack(o.size(), o.modified()));
+    }
+    index = merged(marked);
+    used = References.of(repo, index, snapshots);
+  }
+
+  static RepoState load(Repository repo) throws IOException {
+    return new RepoState(repo);
+  }
+
+  /** All index entries in one index; locations outside {@code avoid} and in listed packs win. */
+  private BlobIndex merged(Set<String> avoid) {
+    BlobIndex preferred = new BlobIndex();
+    List<BlobIndex.Location> rest = new ArrayList<>();
+    for (List<BlobIndex.Location> entries : indexObjects.values()) {
+      for (BlobIndex.Location l : entries) {
+        String pack = Hex.of(l.pack());
+        if (avoid.contains(pack) || !packs.containsKey(pack)) {
+          rest.add(l);
+        } else {
+          add(preferred, l);
+        }
+      }
+    }
+    rest.forEach(l -> add(preferred, l));
+    return preferred;
+  }
+
+  static void add(BlobIndex into, BlobIndex.Location l) {
+    into.add(l.id(), l.pack(), l.offset(), l.length(), l.rawLength(), l.type(), l.codec());
+  }
+
+  /** Index entries by pack (hex id). */
+  Map<String, List<BlobIndex.Location>> entriesByPack() {
+    Map<String, List<BlobIndex.Location>> out = new HashMap<>();
+    for (List<BlobIndex.Location> entries : indexObjects.values()) {
+      for (BlobIndex.Location l : entries) {
+        out.computeIfAbsent(Hex.of(l.pack()), k -> new ArrayList<>()).add(l);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.arca.engine.prune;
+
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.Packs;
+import dev.arca.engine.repo.GarbageMarks;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The deleting half of prune: packs of marks past their grace period are deleted unless a snapshot
+ * needs a blob found nowhere else. Order matters for crash safety: first new index objects without
+ * the doomed packs, then the old index objects, then the packs, then the marks. A run killed at any
+ * step leaves a repository whose index never names a deleted pack that no mark covers, and the next
+ * run finishes the job.
+ */
+final class Sweep {
+  int deleted;
+  long reclaimed;
+  int rescued;
+  int retained;
+  final Set<String> deletedPacks = new HashSet<>();
+
+  void run(Repository repo, RepoState s, Instant now, boolean dryRun) throws IOException {
+    List<GarbageMarks.Ref> due = new ArrayList<>();
+    Set<String> doomed = new HashSet<>();
+    for (GarbageMarks.Ref m : s.marks) {
+      if (!now.isBefore(m.deleteAfter())) {
+        due.add(m);
+        doomed.addAll(m.mark().packs());
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    // A used blob with no location outside the doomed packs keeps its pack.
+    Map<String, List<BlobIndex.Location>> byPack = s.entriesByPack();
+    Set<String> safe = new HashSet<>();
+    for (Map.Entry<String, List<BlobIndex.Location>> e : byPack.entrySet()) {
+      if (!doomed.contains(e.getKey()) && s.packs.containsKey(e.getKey())) {
+        e.getValue().forEach(l -> safe.add(Hex.of(l.id())));
+      }
+    }
+    Set<String> keep = new HashSet<>();
+    for (String pack : doomed) {
+      for (BlobIndex.Location l : byPack.getOrDefault(pack, List.of())) {
+        String id = Hex.of(l.id());
+        if (s.used.contains(id) && !safe.contains(id)) {
+          keep.add(pack);
+          break;
+        }
+      }
+    }
+    rescued = keep.size();
+    doomed.removeAll(keep);
+    for (String pack : doomed) {
+      RepoState.Pack p = s.packs.get(pack);
+      if (p != null) {
+        deleted++;
+        reclaimed += p.size();
+      }
+    }
+    if (dryRun) {
+      return;
+    }
+    rewriteIndex(repo, s, doomed);
+    for (String pack : doomed) {
+      if (s.packs.containsKey(pack) && !repo.storage().delete(Packs.key(Hex.parse(pack)))) {
+        retained++;
+      }
+      deletedPacks.add(pack);
+    }
+    for (GarbageMarks.Ref m : due) {
+      repo.storage().delete(m.key());
+    }
+  }
+
+  /** Replaces the index objects that name doomed packs with ones that do not. */
+  private static void rewriteIndex(Repository repo, RepoState s, Set<String> doomed)
+      throws IOException {
+    List<String> old = new ArrayList<>();
+    List<BlobIndex.Location> kept = new ArrayList<>();
+    for (Map.Entry<String, List<BlobIndex.Location>> e : s.indexObjects.entrySet()) {
+      boolean touched = false;
+      for (BlobIndex.Location l : e.getValue()) {
+        if (doomed.contains(Hex.of(l.pack()))) {
+          touched = true;
+          break;
+        }
+      }
+      if (!touched) {
+        continue;
+      }
+      old.add(e.getKey());
+      for (BlobIndex.Location l : e.getValue()) {
+        if (!doomed.contains(Hex.of(l.pack()))) {
+          kept.add(l);
+        }
+      }
+    }
+    for (int i = 0; i < kept.size(); i += Repacker.INDEX_SPLIT) {
+      repo.saveIndex(kept.subList(i, Math.min(kept.size(), i + Repacker.INDEX_SPLIT)));
+    }
+    for (String key : old) {
+      repo.storage().delete(key);
+    }
+  }
+}
