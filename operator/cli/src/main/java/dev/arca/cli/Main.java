@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ForgetCommand.class,
       PruneCommand.class,
+      KeyCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -87,17 +87,22 @@ final class RepoOptions {
 
   /** The password from --password-file or ARCA_PASSWORD, or null if neither is set. */
   char[] password() {
-    if (passwordFile != null) {
+    return secret(passwordFile, "--password-file", "ARCA_PASSWORD");
+  }
+
+  /** The first line of {@code file} if given, else the variable {@code env}, else null. */
+  static char[] secret(Path file, String flag, String env) {
+    if (file != null) {
       try {
-        String s = Files.readString(passwordFile, StandardCharsets.UTF_8);
+        String s = Files.readString(file, StandardCharsets.UTF_8);
         int nl = s.indexOf('\n');
         return (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "").toCharArray();
       } catch (IOException e) {
-        throw ArcaException.usage("cannot read --password-file " + passwordFile + ": " + e);
+        throw ArcaException.usage("cannot read " + flag + " " + file + ": " + e);
       }
     }
-    String env = System.getenv("ARCA_PASSWORD");
-    return env == null ? null : env.toCharArray();
+    String value = System.getenv(env);
+    return value == null ? null : value.toCharArray();
   }
 
   Repository open() {

@@ -12,7 +12,10 @@ import java.io.IOException;
 final class KeySlots {
   private KeySlots() {}
 
-  static MasterKey unlock(Storage storage, char[] password) {
+  /** The master key and the slot ({@code keys/<id>}) that opened it. */
+  record Unlocked(MasterKey key, String slot) {}
+
+  static Unlocked unlock(Storage storage, char[] password) {
     try {
       var slots = storage.list(Repository.KEYS);
       if (slots.isEmpty()) {
@@ -24,7 +27,7 @@ final class KeySlots {
         KeySlot slot = ObjectCodec.JSON.readValue(storage.read(o.key()), KeySlot.class);
         MasterKey key = slot.unwrap(password);
         if (key != null) {
-          return key;
+          return new Unlocked(key, o.key());
         }
       }
     } catch (IOException e) {

@@ -39,10 +39,14 @@ public final class Repository {
   private final ObjectCodec codec;
   private final GearChunker chunker;
   private final ThreadLocal<byte[]> scratch = new ThreadLocal<>();
+  private final MasterKey key;
+  private final String keySlot;
 
-  private Repository(Storage storage, RepoConfig config, MasterKey key) {
+  private Repository(Storage storage, RepoConfig config, MasterKey key, String keySlot) {
     this.storage = storage;
     this.config = config;
+    this.key = key;
+    this.keySlot = keySlot;
     boolean encrypted = BlobCipher.AES_256_GCM.equals(config.cipher());
     this.cipher = encrypted ? BlobCipher.aesGcm(key.encryptionKey()) : BlobCipher.none();
     this.ids = ChunkIds.forAlgorithm(config.chunkId(), encrypted ? key.idKey() : null);
@@ -104,14 +108,16 @@ public final class Repository {
               opts.encrypted() ? BlobCipher.AES_256_GCM : BlobCipher.NONE,
               opts.packSize(),
               opts.encrypted() ? null : Hex.of(key.chunkerSeed()));
+      String slotKey = null;
       if (opts.encrypted()) {
         KeySlot slot = KeySlot.wrap(key, password, opts.scryptN(), now);
         byte[] bytes = ObjectCodec.JSON.writeValueAsBytes(slot);
-        storage.create(KEYS + Hex.of(ChunkIds.sha256().digest(bytes)), bytes);
+        slotKey = KEYS + Hex.of(ChunkIds.sha256().digest(bytes));
+        storage.create(slotKey, bytes);
       }
       // The config goes last: a repository is initialised once its config exists.
       storage.create(RepoConfig.KEY, ObjectCodec.JSON.writeValueAsBytes(config));
-      return new Repository(storage, config, key);
+      return new Repository(storage, config, key, slotKey);
     } catch (IOException e) {
       throw new ArcaException(
           Kind.ERROR,
@@ -151,7 +157,7 @@ public final class Repository {
               + RepoConfig.VERSION);
     }
     if (BlobCipher.NONE.equals(config.cipher())) {
-      return new Repository(storage, config, MasterKey.random());
+      return new Repository(storage, config, MasterKey.random(), null);
     }
     if (password == null || password.length == 0) {
       throw new ArcaException(
@@ -160,7 +166,18 @@ public final class Repository {
               + storage.describe()
               + " is encrypted: set ARCA_PASSWORD or pass --password-file");
     }
-    return new Repository(storage, config, KeySlots.unlock(storage, password));
+    KeySlots.Unlocked u = KeySlots.unlock(storage, password);
+    return new Repository(storage, config, u.key(), u.slot());
+  }
+
+  /** The master key (for adding key slots). */
+  MasterKey masterKey() {
+    return key;
+  }
+
+  /** The key slot that opened this repository ({@code keys/<id>}), or null if unencrypted. */
+  public String keySlot() {
+    return keySlot;
   }
 
   /** Prepares the JIT for bulk data work (backup, restore, reading data); once per process. */

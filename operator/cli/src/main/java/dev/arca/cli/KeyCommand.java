@@ -1,0 +1,116 @@
+package dev.arca.cli;
+
+import dev.arca.engine.crypto.KeySlot;
+import dev.arca.engine.repo.Keys;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code arca key list|add|remove}: passwords of an encrypted repository. */
+@Command(
+    name = "key",
+    mixinStandardHelpOptions = true,
+    header = "List, add or remove the passwords (key slots) that open the repository.",
+    description = {
+      "Every key slot wraps the same master key, so passwords can be rotated without",
+      "re-encrypting data: add the new one, switch your secrets to it, remove the old one."
+    },
+    subcommands = {KeyCommand.ListKeys.class, KeyCommand.AddKey.class, KeyCommand.RemoveKey.class})
+final class KeyCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "give a subcommand: list, add or remove");
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, header = "List the key slots.")
+  static final class ListKeys implements Callable<Integer> {
+    @Mixin RepoOptions repo;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Keys.Info> keys = Keys.list(repo.open());
+      PrintWriter out = spec.commandLine().getOut();
+      if (repo.json) {
+        Output.json(out, Map.of("keys", keys));
+        return 0;
+      }
+      for (Keys.Info k : keys) {
+        out.printf(
+            "%s %s%s%n", k.id().substring(0, 12), k.created(), k.current() ? " (in use)" : "");
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      header = "Add a password; the new one comes from --new-password-file or $ARCA_NEW_PASSWORD.")
+  static final class AddKey implements Callable<Integer> {
+    @Mixin RepoOptions repo;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--new-password-file",
+        paramLabel = "FILE",
+        description = "Read the new password from FILE (default: $ARCA_NEW_PASSWORD).")
+    Path newPasswordFile;
+
+    @Option(names = "--kdf-cost", hidden = true, description = "scrypt N (tests only).")
+    int kdfCost = KeySlot.DEFAULT_N;
+
+    @Override
+    public Integer call() throws Exception {
+      String id = Keys.add(repo.open(), newPassword(), kdfCost);
+      PrintWriter out = spec.commandLine().getOut();
+      if (repo.json) {
+        Output.json(out, Map.of("added", id));
+      } else {
+        out.println("added key " + id.substring(0, 12));
+      }
+      return 0;
+    }
+
+    private char[] newPassword() {
+      return RepoOptions.secret(newPasswordFile, "--new-password-file", "ARCA_NEW_PASSWORD");
+    }
+  }
+
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      header = "Remove a key slot (never the last one, nor the one in use).")
+  static final class RemoveKey implements Callable<Integer> {
+    @Mixin RepoOptions repo;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "Key id or a unique prefix (see arca key list).")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+      String removed = Keys.remove(repo.open(), id);
+      PrintWriter out = spec.commandLine().getOut();
+      if (repo.json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("removed", removed);
+        Output.json(out, m);
+      } else {
+        out.println("removed key " + removed.substring(0, 12));
+      }
+      return 0;
+    }
+  }
+}
