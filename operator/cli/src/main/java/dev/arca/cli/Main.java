@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ForgetCommand.class,
       PruneCommand.class,
       KeyCommand.class,
+      ExportCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

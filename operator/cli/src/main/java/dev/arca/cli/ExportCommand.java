@@ -1,0 +1,134 @@
+package dev.arca.cli;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.export.ExportOptions;
+import dev.arca.engine.export.ExportResult;
+import dev.arca.engine.export.TarExport;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code arca export}: a snapshot as a tar archive any tar can read. */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "export",
+    header = "Write a snapshot (or part of it) as a POSIX tar or tar.zst archive.",
+    description = {
+      "The archive needs no Arca to read: GNU tar, bsdtar or any pax reader extracts it, with",
+      "long names, files over 8 GiB, modes, owners, symlinks and nanosecond mtimes. Every chunk",
+      "and file is checked as it is written; on damage the export fails, and --output FILE then",
+      "leaves no file behind. With --output - the archive goes to stdout and the summary to stderr."
+    })
+final class ExportCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SNAPSHOT",
+      description = "Snapshot id, unique prefix or latest (default: latest).")
+  String snapshot;
+
+  @Option(names = "--before", paramLabel = "TIME", description = "Newest snapshot at or before.")
+  String before;
+
+  @Option(names = "--include", paramLabel = "GLOB", description = "Only export matching paths.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "tar or tar.zst (default: ${DEFAULT-VALUE}).")
+  String format = "tar";
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
+      description = "Archive file to write, or - for stdout.")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    ExportOptions o =
+        new ExportOptions(snapshot, before, includes, ExportOptions.Format.parse(format));
+    var r = repo.open();
+    ExportResult result;
+    boolean toStdout = output.equals("-");
+    if (toStdout) {
+      OutputStream out =
+          new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
+      result = TarExport.run(r, o, out);
+      out.flush();
+    } else {
+      result = toFile(r, o, Path.of(output).toAbsolutePath());
+    }
+    PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    if (repo.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("snapshotId", result.snapshotId());
+      m.put("output", output);
+      m.put("format", format);
+      m.put("files", result.files());
+      m.put("dirs", result.dirs());
+      m.put("symlinks", result.symlinks());
+      m.put("bytes", result.bytes());
+      m.put("durationMs", result.durationMs());
+      Output.json(report, m);
+    } else {
+      report.printf(
+          "exported snapshot %s: %d files (%s), %d folders, %d links to %s%n",
+          result.snapshotId().substring(0, 12),
+          result.files(),
+          Output.bytes(result.bytes()),
+          result.dirs(),
+          result.symlinks(),
+          output);
+      report.flush();
+    }
+    return 0;
+  }
+
+  /** Writes next to {@code target} and renames on success, so no partial archive is left. */
+  private static ExportResult toFile(
+      dev.arca.engine.repo.Repository r, ExportOptions o, Path target) throws IOException {
+    Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw ArcaException.usage("--output " + target + ": its folder does not exist");
+    }
+    Path temp =
+        dir.resolve(
+            "."
+                + target.getFileName()
+                + ".partial-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    try {
+      ExportResult result;
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
+        result = TarExport.run(r, o, out);
+      }
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return result;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}
