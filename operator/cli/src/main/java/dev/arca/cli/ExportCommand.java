@@ -13,16 +13,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code arca export}: a snapshot as a tar archive any tar can read. */
@@ -40,18 +37,7 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "SNAPSHOT",
-      description = "Snapshot id, unique prefix or latest (default: latest).")
-  String snapshot;
-
-  @Option(names = "--before", paramLabel = "TIME", description = "Newest snapshot at or before.")
-  String before;
-
-  @Option(names = "--include", paramLabel = "GLOB", description = "Only export matching paths.")
-  List<String> includes = new ArrayList<>();
+  @Mixin SnapshotSelection selection;
 
   @Option(
       names = "--format",
@@ -69,7 +55,11 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ExportOptions o =
-        new ExportOptions(snapshot, before, includes, ExportOptions.Format.parse(format));
+        new ExportOptions(
+            selection.snapshot,
+            selection.before,
+            selection.includes,
+            ExportOptions.Format.parse(format));
     var r = repo.open();
     ExportResult result;
     boolean toStdout = output.equals("-");

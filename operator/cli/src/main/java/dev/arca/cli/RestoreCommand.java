@@ -5,15 +5,12 @@ import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.restore.RestoreResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code arca restore}: restores a snapshot, or part of it, into a folder. */
@@ -29,21 +26,10 @@ final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "SNAPSHOT",
-      description = "Id, id prefix or 'latest' (default).")
-  String snapshot;
-
-  @Option(names = "--before", paramLabel = "TIME", description = "Newest snapshot at or before.")
-  String before;
+  @Mixin SnapshotSelection selection;
 
   @Option(names = "--target", required = true, paramLabel = "DIR", description = "Restore here.")
   Path target;
-
-  @Option(names = "--include", paramLabel = "GLOB", description = "Only restore matching paths.")
-  List<String> includes = new ArrayList<>();
 
   @Option(
       names = "--overwrite",
@@ -51,18 +37,34 @@ final class RestoreCommand implements Callable<Integer> {
       description = "never | if-different (default) | always")
   String overwrite = "if-different";
 
-  @Option(names = "--threads", paramLabel = "N", description = "Ranges restored at once.")
-  int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description =
+          "Ranges restored at once (default: the number of cores, at least 2; at least 8 on S3,"
+              + " where requests wait on the network).")
+  Integer threads;
 
   @Override
   public Integer call() throws Exception {
+    if (threads == null) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      threads = repo.url().startsWith("s3:") ? Math.max(8, cores) : Math.max(2, cores);
+    }
     if (threads < 1) {
       throw dev.arca.engine.ArcaException.usage("--threads must be at least 1");
     }
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
     TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), repo.json);
     RestoreOptions opts =
-        new RestoreOptions(snapshot, before, target, includes, mode, threads, progress);
+        new RestoreOptions(
+            selection.snapshot,
+            selection.before,
+            target,
+            selection.includes,
+            mode,
+            threads,
+            progress);
     RestoreResult r = Restore.run(repo.open(), opts);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
