@@ -20,8 +20,8 @@ public final class Storages {
   }
 
   /**
-   * Opens {@code file:///abs/path} or {@code s3://bucket/prefix}; other schemes are rejected with a
-   * usage error.
+   * Opens {@code file:///abs/path} or {@code s3://bucket/prefix} behind a {@link RetryingStorage};
+   * other schemes are rejected with a usage error.
    */
   public static Storage open(String url, S3Settings s3) {
     if (url == null || url.isBlank()) {
@@ -45,10 +45,10 @@ public final class Storages {
         throw ArcaException.usage(
             "repository URL '" + url + "' must be file:///absolute/path (three slashes)");
       }
-      return new FileStorage(Path.of(uri));
+      return RetryingStorage.wrap(new FileStorage(Path.of(uri)));
     }
     if ("s3".equals(uri.getScheme())) {
-      return S3Storage.open(url, s3, S3_CONNECTIONS);
+      return RetryingStorage.wrap(S3Storage.open(url, s3, S3_CONNECTIONS));
     }
     throw ArcaException.usage(
         "repository URL '"
