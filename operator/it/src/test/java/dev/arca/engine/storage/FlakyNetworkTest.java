@@ -1,0 +1,99 @@
+package dev.arca.engine.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.arca.engine.Fixtures;
+import dev.arca.engine.Progress;
+import dev.arca.engine.backup.Backup;
+import dev.arca.engine.backup.BackupOptions;
+import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.restore.Restore;
+import dev.arca.engine.restore.RestoreOptions;
+import dev.arca.engine.storage.s3.S3Settings;
+import dev.arca.engine.verify.Verify;
+import dev.arca.it.FlakyProxy;
+import dev.arca.it.S3Servers;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backups and restores to MinIO through a network that resets connections and stalls. */
+class FlakyNetworkTest {
+  @TempDir Path tmp;
+  Path src;
+  String bucket;
+  URI minio;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    minio = S3Servers.minio();
+    bucket = S3Servers.newBucket(minio, false);
+    src = tmp.resolve("src");
+    Fixtures.write(src.resolve("model.bin"), Fixtures.random(40 << 20, 1));
+    for (int i = 0; i < 200; i++) {
+      Fixtures.write(src.resolve("rows/r" + i + ".jsonl"), Fixtures.random(20_000, 100 + i));
+    }
+  }
+
+  private Storage through(URI endpoint, int attempts) {
+    return Storages.open(
+        "s3://" + bucket + "/repo",
+        new S3Settings(endpoint.toString(), null, null, null, null, attempts, null, null));
+  }
+
+  /** A repository with 4 MiB packs, so that a reset costs a small request. */
+  private Repository init(Storage s) {
+    return Repository.init(
+        s,
+        Fixtures.PASSWORD,
+        Repository.InitOptions.defaults().withScryptN(1024).withPackSize(4 << 20));
+  }
+
+  @Test
+  void backupAndRestoreCompleteThroughResetsAndDelays() throws Exception {
+    try (FlakyProxy proxy = new FlakyProxy(minio, 0.08, 50, 7)) {
+      Repository repo = init(through(proxy.uri(), 10));
+      BackupResult b = Backup.run(repo, BackupOptions.of(src));
+      Restore.run(repo, RestoreOptions.of(b.snapshotId(), tmp.resolve("out")));
+      Fixtures.assertSameTree(src, tmp.resolve("out/src"));
+      assertThat(proxy.resets.get()).as("connections reset by the proxy").isGreaterThanOrEqualTo(3);
+      System.out.printf(
+          "flaky network: %d connections, %d reset%n", proxy.connections.get(), proxy.resets.get());
+    }
+    Repository direct = Repository.open(through(minio, 10), Fixtures.PASSWORD);
+    assertThat(Verify.run(direct, 100, Progress.NONE).ok()).isTrue();
+  }
+
+  @Test
+  void aBackupCutOffByTheNetworkLeavesNoSnapshotAndTheNextOneSucceeds() throws Exception {
+    try (FlakyProxy proxy = new FlakyProxy(minio, 0, 0, 8)) {
+      Repository repo = init(through(proxy.uri(), 2));
+      CompletableFuture<BackupResult> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return Backup.run(repo, BackupOptions.of(src));
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              });
+      while (proxy.bytes.get() < 10 << 20 && !run.isDone()) {
+        Thread.sleep(1);
+      }
+      proxy.down(); // the network goes away for good during the backup
+      assertThatThrownBy(run::join).hasRootCauseInstanceOf(java.io.IOException.class);
+    }
+    Repository direct = Repository.open(through(minio, 10), Fixtures.PASSWORD);
+    assertThat(Snapshots.list(direct)).isEmpty();
+    BackupResult next = Backup.run(direct, BackupOptions.of(src));
+    Restore.run(direct, RestoreOptions.of(next.snapshotId(), tmp.resolve("out")));
+    Fixtures.assertSameTree(src, tmp.resolve("out/src"));
+    assertThat(Verify.run(direct, 100, Progress.NONE).ok()).isTrue();
+  }
+}
