@@ -25,38 +25,57 @@ public final class Minio {
   private final URI uri;
   private final Path data;
 
-  private Minio(Path binary) throws IOException, InterruptedException {
+  private Minio(Path binary, Path certsDir) throws IOException, InterruptedException {
     data = Files.createTempDirectory("arca-minio-");
     int port = freePort();
     int console = freePort();
     Path log = data.resolveSibling(data.getFileName() + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
                 binary.toString(),
                 "server",
                 "--quiet",
                 "--address",
                 "127.0.0.1:" + port,
                 "--console-address",
-                "127.0.0.1:" + console,
-                data.resolve("disk").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+                "127.0.0.1:" + console));
+    if (certsDir != null) {
+      cmd.addAll(List.of("--certs-dir", certsDir.toString()));
+    }
+    cmd.add(data.resolve("disk").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("MINIO_ROOT_USER", S3Servers.ACCESS_KEY);
     pb.environment().put("MINIO_ROOT_PASSWORD", S3Servers.SECRET_KEY);
     pb.environment().put("MINIO_BROWSER", "off");
     pb.environment().put("MINIO_UPDATE", "off");
     process = pb.start();
-    uri = URI.create("http://127.0.0.1:" + port);
+    uri = URI.create((certsDir == null ? "http" : "https") + "://127.0.0.1:" + port);
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
-    awaitReady(log);
+    awaitReady(log, certsDir != null);
+  }
+
+  /**
+   * A separate server that speaks TLS with the certificate and key in {@code certsDir} ({@code
+   * public.crt}, {@code private.key}); stopped when the JVM exits.
+   */
+  public static Minio startTls(Path certsDir) {
+    try {
+      return new Minio(binary(), certsDir);
+    } catch (IOException e) {
+      throw new IllegalStateException("MinIO with TLS did not start: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting MinIO", e);
+    }
   }
 
   /** The server, started on first use. */
   public static synchronized Minio get() {
     if (instance == null) {
       try {
-        instance = new Minio(binary());
+        instance = new Minio(binary(), null);
       } catch (IOException e) {
         throw new IllegalStateException("MinIO did not start: " + e.getMessage(), e);
       } catch (InterruptedException e) {
@@ -71,12 +90,22 @@ public final class Minio {
     return uri;
   }
 
-  private void awaitReady(Path log) throws IOException, InterruptedException {
+  private void awaitReady(Path log, boolean tls) throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IOException(
             "MinIO exited with " + process.exitValue() + ": " + Files.readString(log));
+      }
+      if (tls) {
+        // No trust set up here for the health URL: a listening port will do; the SDK retries
+        // the 503 answers of a server still starting.
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", uri.getPort())) {
+          return;
+        } catch (IOException notYet) {
+          Thread.sleep(100);
+          continue;
+        }
       }
       try {
         HttpURLConnection c =
