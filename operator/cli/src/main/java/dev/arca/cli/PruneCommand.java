@@ -77,6 +77,9 @@ final class PruneCommand implements Callable<Integer> {
         r.repackedPacks(),
         Output.bytes(r.repackedBytes()));
     out.printf("%d packs wait for their grace period to pass%n", r.pendingPacks());
+    if (r.leftoversRemoved() > 0) {
+      out.printf("removed %d leftovers of killed runs%n", r.leftoversRemoved());
+    }
     if (r.retainedObjects() > 0) {
       out.printf(
           "%d deleted objects stay in the bucket as noncurrent versions until its retention"

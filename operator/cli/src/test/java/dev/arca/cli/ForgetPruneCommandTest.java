@@ -45,7 +45,8 @@ class ForgetPruneCommandTest {
             "markedPacks",
             "deletedPacks",
             "reclaimedBytes",
-            "pendingPacks");
+            "pendingPacks",
+            "leftoversRemoved");
     assertThat(now.get("deletedPacks").asInt()).isPositive();
     assertThat(now.get("reclaimedBytes").asLong()).isPositive();
     assertThat(now.get("pendingPacks").asInt()).isZero();

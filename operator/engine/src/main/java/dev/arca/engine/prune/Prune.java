@@ -44,6 +44,7 @@ public final class Prune {
       sweep.retained += now2.retained;
       pending = Math.max(0, pending - now2.deleted - now2.rescued);
     }
+    int leftovers = o.dryRun() ? 0 : repo.storage().removeLeftovers(now.minus(o.grace()));
     return new PruneResult(
         o.dryRun(),
         second.snapshots.size(),
@@ -59,6 +60,7 @@ public final class Prune {
         sweep.rescued,
         Math.max(0, pending),
         sweep.retained,
+        leftovers,
         (System.nanoTime() - t0) / 1_000_000);
   }
 

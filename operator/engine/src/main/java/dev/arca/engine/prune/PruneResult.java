@@ -19,6 +19,8 @@ package dev.arca.engine.prune;
  * @param pendingPacks packs marked and waiting for their grace period to pass
  * @param retainedObjects deleted objects whose bytes the store keeps (a versioned bucket, for
  *     example under Object Lock retention)
+ * @param leftoversRemoved temporary files and unfinished multipart uploads of killed runs, older
+ *     than the grace period, that were removed
  * @param durationMs wall time of the run
  */
 public record PruneResult(
@@ -36,4 +38,5 @@ public record PruneResult(
     int rescuedPacks,
     int pendingPacks,
     int retainedObjects,
+    int leftoversRemoved,
     long durationMs) {}

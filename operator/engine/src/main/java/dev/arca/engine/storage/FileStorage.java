@@ -197,6 +197,27 @@ public final class FileStorage implements Storage {
   }
 
   @Override
+  public int removeLeftovers(java.time.Instant olderThan) throws IOException {
+    int n = 0;
+    if (!Files.isDirectory(tmp)) {
+      return 0;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp, "*.tmp")) {
+      for (Path p : files) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(olderThan)
+              && Files.deleteIfExists(p)) {
+            n++;
+          }
+        } catch (NoSuchFileException gone) {
+          // linked into place and removed meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
+  @Override
   public String describe() {
     return root.toUri().toString();
   }

@@ -100,6 +100,11 @@ public final class RetryingStorage implements Storage {
   }
 
   @Override
+  public int removeLeftovers(java.time.Instant olderThan) throws IOException {
+    return retry(() -> inner.removeLeftovers(olderThan));
+  }
+
+  @Override
   public String describe() {
     return inner.describe();
   }

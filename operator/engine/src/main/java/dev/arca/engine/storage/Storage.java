@@ -46,6 +46,14 @@ public interface Storage extends AutoCloseable {
    */
   boolean delete(String key) throws IOException;
 
+  /**
+   * Removes what killed writers left behind before {@code olderThan}: temporary files of a folder
+   * store, unfinished multipart uploads of a bucket. Never touches objects. Returns how many.
+   */
+  default int removeLeftovers(java.time.Instant olderThan) throws IOException {
+    return 0;
+  }
+
   /** A human-readable location for messages (never contains credentials). */
   String describe();
 

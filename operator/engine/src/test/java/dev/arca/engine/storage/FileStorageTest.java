@@ -27,6 +27,20 @@ class FileStorageTest extends StorageContract {
   }
 
   @Test
+  void leftoversOfKilledWritersAreRemovedOnceOldEnough() throws Exception {
+    FileStorage s = new FileStorage(dir.resolve("repo"));
+    s.create("data/00/x", new byte[10]);
+    Path old = Files.writeString(dir.resolve("repo/tmp/dead.tmp"), "half a pack");
+    Files.setLastModifiedTime(
+        old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    Path fresh = Files.writeString(dir.resolve("repo/tmp/writing.tmp"), "in progress");
+    assertThat(s.removeLeftovers(java.time.Instant.now().minusSeconds(3600))).isEqualTo(1);
+    assertThat(old).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(s.read("data/00/x")).hasSize(10);
+  }
+
+  @Test
   void repositoryUrlsAreCheckedWithClearErrors() {
     assertThat(Storages.open("file://" + dir).describe()).startsWith("file:///");
     assertThatThrownBy(() -> Storages.open("file://relative/path"))

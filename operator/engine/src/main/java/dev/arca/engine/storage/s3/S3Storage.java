@@ -239,6 +239,24 @@ public final class S3Storage implements Storage {
   }
 
   @Override
+  public int removeLeftovers(java.time.Instant olderThan) throws IOException {
+    int[] n = {0};
+    call(
+        "clean up",
+        "multipart uploads",
+        () -> {
+          for (var u :
+              s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(root)).uploads()) {
+            if (u.initiated() != null && u.initiated().isBefore(olderThan)) {
+              s3.abortMultipartUpload(b -> b.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
+              n[0]++;
+            }
+          }
+        });
+    return n[0];
+  }
+
+  @Override
   public String describe() {
     return where;
   }
