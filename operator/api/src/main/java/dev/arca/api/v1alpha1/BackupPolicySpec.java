@@ -1,0 +1,181 @@
+package dev.arca.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/** The desired backups of a BackupPolicy. */
+public class BackupPolicySpec {
+  /**
+   * When to back up: a five-field cron expression or @hourly, @daily, @weekly, @monthly, @yearly.
+   */
+  @JsonPropertyDescription(
+      "When to back up: a five-field cron expression or @hourly, @daily, @weekly, @monthly, @yearly.")
+  @Required
+  public String schedule;
+
+  /** IANA time zone the schedule is read in, for example Europe/Berlin (default UTC). */
+  @JsonPropertyDescription(
+      "IANA time zone the schedule is read in, for example Europe/Berlin (default UTC).")
+  public String timeZone;
+
+  /** Stop starting new backups (a running one finishes). */
+  @JsonPropertyDescription("Stop starting new backups (a running one finishes).")
+  public Boolean suspend;
+
+  /**
+   * Every Nth backup is a full one that re-reads every byte; the others are incremental (default:
+   * only the first).
+   */
+  @JsonPropertyDescription(
+      "Every Nth backup is a full one that re-reads every byte; the others are incremental (default: only the first).")
+  @Min(1)
+  public Integer fullEvery;
+
+  /** The volumes to back up. */
+  @JsonPropertyDescription("The volumes to back up.")
+  @Required
+  @Size(min = 1)
+  public List<Source> sources;
+
+  /** Where the backups go. */
+  @JsonPropertyDescription("Where the backups go.")
+  @Required
+  public RepositorySpec repository;
+
+  /** Which snapshots to keep; the others are forgotten after each successful backup. */
+  @JsonPropertyDescription(
+      "Which snapshots to keep; the others are forgotten after each successful backup.")
+  public RetentionSpec retention;
+
+  /** When to free the space of forgotten snapshots. */
+  @JsonPropertyDescription("When to free the space of forgotten snapshots.")
+  public PruneSpec prune;
+
+  /** When to check the repository. */
+  @JsonPropertyDescription("When to check the repository.")
+  public VerifySpec verify;
+
+  /** Tags recorded on every snapshot of this policy. */
+  @JsonPropertyDescription("Tags recorded on every snapshot of this policy.")
+  public Map<String, String> tags;
+
+  /** Settings of the backup, forget, prune and verify Jobs. */
+  @JsonPropertyDescription("Settings of the backup, forget, prune and verify Jobs.")
+  public JobOverrides job;
+
+  /** A run that could not start within this many seconds of its time is skipped. */
+  @JsonPropertyDescription(
+      "A run that could not start within this many seconds of its time is skipped.")
+  @Min(0)
+  public Long startingDeadlineSeconds;
+
+  /** Finished successful Jobs to keep (default 3). */
+  @JsonPropertyDescription("Finished successful Jobs to keep (default 3).")
+  @Min(0)
+  public Integer successfulJobsHistoryLimit;
+
+  /** Finished failed Jobs to keep (default 3). */
+  @JsonPropertyDescription("Finished failed Jobs to keep (default 3).")
+  @Min(0)
+  public Integer failedJobsHistoryLimit;
+
+  /** One volume to back up. */
+  @ValidationRule(
+      value = "self.pvc.size() > 0",
+      message = "sources[].pvc must name a PersistentVolumeClaim")
+  public static class Source {
+    /** Name of a PersistentVolumeClaim in the policy's namespace; mounted read-only. */
+    @JsonPropertyDescription(
+        "Name of a PersistentVolumeClaim in the policy's namespace; mounted read-only.")
+    @Required
+    public String pvc;
+
+    /** Globs of paths inside the volume to back up (default: everything). */
+    @JsonPropertyDescription("Globs of paths inside the volume to back up (default: everything).")
+    public List<String> include;
+
+    /** Globs of paths inside the volume to leave out. */
+    @JsonPropertyDescription("Globs of paths inside the volume to leave out.")
+    public List<String> exclude;
+  }
+
+  /** Retention rules with restic's semantics; a snapshot kept by any rule stays. */
+  @ValidationRule(
+      value =
+          "(has(self.keepLast) && self.keepLast > 0) || (has(self.keepHourly) && self.keepHourly >"
+              + " 0) || (has(self.keepDaily) && self.keepDaily > 0) || (has(self.keepWeekly) &&"
+              + " self.keepWeekly > 0) || (has(self.keepMonthly) && self.keepMonthly > 0) ||"
+              + " (has(self.keepYearly) && self.keepYearly > 0)",
+      message = "retention needs at least one keep rule above 0, or leave retention out")
+  public static class RetentionSpec {
+    /** Keep the newest N snapshots. */
+    @JsonPropertyDescription("Keep the newest N snapshots.")
+    @Min(0)
+    public Integer keepLast;
+
+    /** Keep the newest snapshot of each of the newest N hours. */
+    @JsonPropertyDescription("Keep the newest snapshot of each of the newest N hours.")
+    @Min(0)
+    public Integer keepHourly;
+
+    /** Keep the newest snapshot of each of the newest N days. */
+    @JsonPropertyDescription("Keep the newest snapshot of each of the newest N days.")
+    @Min(0)
+    public Integer keepDaily;
+
+    /** Keep the newest snapshot of each of the newest N ISO weeks. */
+    @JsonPropertyDescription("Keep the newest snapshot of each of the newest N ISO weeks.")
+    @Min(0)
+    public Integer keepWeekly;
+
+    /** Keep the newest snapshot of each of the newest N months. */
+    @JsonPropertyDescription("Keep the newest snapshot of each of the newest N months.")
+    @Min(0)
+    public Integer keepMonthly;
+
+    /** Keep the newest snapshot of each of the newest N years. */
+    @JsonPropertyDescription("Keep the newest snapshot of each of the newest N years.")
+    @Min(0)
+    public Integer keepYearly;
+  }
+
+  /** Pruning: freeing the data no snapshot needs, safe while backups run. */
+  public static class PruneSpec {
+    /** When to prune, as a cron expression or @daily-style macro. */
+    @JsonPropertyDescription("When to prune, as a cron expression or @daily-style macro.")
+    @Required
+    public String schedule;
+
+    /**
+     * Repack partly used packs until at most this percentage of stored bytes is unused (default 5).
+     */
+    @JsonPropertyDescription(
+        "Repack partly used packs until at most this percentage of stored bytes is unused (default 5).")
+    @Min(0)
+    @Max(100)
+    public Integer maxUnusedPercent;
+  }
+
+  /** Verification: checking that every snapshot can be restored. */
+  public static class VerifySpec {
+    /** When to verify, as a cron expression or @daily-style macro. */
+    @JsonPropertyDescription("When to verify, as a cron expression or @daily-style macro.")
+    @Required
+    public String schedule;
+
+    /**
+     * Percentage of the packs to read in full and check byte by byte (default 0: structure only).
+     */
+    @JsonPropertyDescription(
+        "Percentage of the packs to read in full and check byte by byte (default 0: structure only).")
+    @Min(0)
+    @Max(100)
+    public Integer readDataPercent;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.arca.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and did for a BackupPolicy. */
+public class BackupPolicyStatus {
+  /** The spec generation this status describes. */
+  @JsonPropertyDescription("The spec generation this status describes.")
+  public Long observedGeneration;
+
+  /** Ready (the spec is valid and scheduled), Running (a Job is active) and LastBackupSucceeded. */
+  @JsonPropertyDescription(
+      "Ready (the spec is valid and scheduled), Running (a Job is active) and LastBackupSucceeded.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  /** When the last run was started (RFC 3339). */
+  @JsonPropertyDescription("When the last run was started (RFC 3339).")
+  public String lastScheduleTime;
+
+  /** When the next run is due (RFC 3339). */
+  @JsonPropertyDescription("When the next run is due (RFC 3339).")
+  public String nextScheduleTime;
+
+  /** Name of the Job running now, if any. */
+  @JsonPropertyDescription("Name of the Job running now, if any.")
+  public String activeJob;
+
+  /** Successful backups since the last full one, for fullEvery. */
+  @JsonPropertyDescription("Successful backups since the last full one, for fullEvery.")
+  public Long backupsSinceFull;
+
+  /** Runs that were due while another Job of this policy was active, and were skipped. */
+  @JsonPropertyDescription(
+      "Runs that were due while another Job of this policy was active, and were skipped.")
+  public Long skippedRuns;
+
+  /** The last value of the arca.dev/run-now annotation that started a run. */
+  @JsonPropertyDescription("The last value of the arca.dev/run-now annotation that started a run.")
+  public String lastRunNowRequest;
+
+  /** The last successful backup. */
+  @JsonPropertyDescription("The last successful backup.")
+  public BackupSummary lastBackup;
+
+  /** The last failed run. */
+  @JsonPropertyDescription("The last failed run.")
+  public Failure lastFailure;
+
+  /** The last verification. */
+  @JsonPropertyDescription("The last verification.")
+  public Verification lastVerification;
+
+  /** Progress of the running backup. */
+  @JsonPropertyDescription("Progress of the running backup.")
+  public Progress progress;
+
+  /** A successful backup as its Job reported it. */
+  public static class BackupSummary {
+    /** Snapshot id in the repository. */
+    @JsonPropertyDescription("Snapshot id in the repository.")
+    public String snapshotId;
+
+    /** Name of the Snapshot object that mirrors it. */
+    @JsonPropertyDescription("Name of the Snapshot object that mirrors it.")
+    public String snapshotName;
+
+    /** full or incremental. */
+    @JsonPropertyDescription("full or incremental.")
+    public String mode;
+
+    /** When the Job started (RFC 3339). */
+    @JsonPropertyDescription("When the Job started (RFC 3339).")
+    public String startTime;
+
+    /** When the Job finished (RFC 3339). */
+    @JsonPropertyDescription("When the Job finished (RFC 3339).")
+    public String completionTime;
+
+    /** Files in the snapshot. */
+    @JsonPropertyDescription("Files in the snapshot.")
+    public Long files;
+
+    /** Bytes of those files. */
+    @JsonPropertyDescription("Bytes of those files.")
+    public Long bytes;
+
+    /** Bytes of chunks the repository did not have. */
+    @JsonPropertyDescription("Bytes of chunks the repository did not have.")
+    public Long newBytes;
+
+    /** Bytes written after compression and encryption. */
+    @JsonPropertyDescription("Bytes written after compression and encryption.")
+    public Long storedBytes;
+
+    /** Files skipped because their metadata matched the parent snapshot. */
+    @JsonPropertyDescription("Files skipped because their metadata matched the parent snapshot.")
+    public Long unchangedFiles;
+  }
+
+  /** A failed run. */
+  public static class Failure {
+    /** When it failed (RFC 3339). */
+    @JsonPropertyDescription("When it failed (RFC 3339).")
+    public String time;
+
+    /** A CamelCase reason, for example BackupFailed or DeadlineExceeded. */
+    @JsonPropertyDescription("A CamelCase reason, for example BackupFailed or DeadlineExceeded.")
+    public String reason;
+
+    /** What went wrong, from the Job's error message. */
+    @JsonPropertyDescription("What went wrong, from the Job's error message.")
+    public String message;
+
+    /** The Job that failed. */
+    @JsonPropertyDescription("The Job that failed.")
+    public String job;
+  }
+
+  /** A verification run. */
+  public static class Verification {
+    /** When it finished (RFC 3339). */
+    @JsonPropertyDescription("When it finished (RFC 3339).")
+    public String time;
+
+    /** Whether no damage was found. */
+    @JsonPropertyDescription("Whether no damage was found.")
+    public Boolean ok;
+
+    /** Damaged objects found. */
+    @JsonPropertyDescription("Damaged objects found.")
+    public Long damagedObjects;
+
+    /** The verify Job. */
+    @JsonPropertyDescription("The verify Job.")
+    public String job;
+  }
+}

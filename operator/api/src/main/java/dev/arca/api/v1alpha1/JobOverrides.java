@@ -1,0 +1,53 @@
+package dev.arca.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** Settings of the Jobs Arca runs for a resource; unset ones come from the operator's defaults. */
+public class JobOverrides {
+  /** CPU and memory requests and limits of the arca container. */
+  @JsonPropertyDescription("CPU and memory requests and limits of the arca container.")
+  public ResourceRequirements resources;
+
+  /** Node labels the Job's pod must match. */
+  @JsonPropertyDescription("Node labels the Job's pod must match.")
+  public Map<String, String> nodeSelector;
+
+  /** Tolerations of the Job's pod. */
+  @JsonPropertyDescription("Tolerations of the Job's pod.")
+  public List<Toleration> tolerations;
+
+  /** Affinity of the Job's pod. */
+  @JsonPropertyDescription("Affinity of the Job's pod.")
+  public Affinity affinity;
+
+  /** Priority class of the Job's pod. */
+  @JsonPropertyDescription("Priority class of the Job's pod.")
+  public String priorityClassName;
+
+  /**
+   * Service account the Job runs as (for pod identity to S3); it needs no Kubernetes API rights.
+   */
+  @JsonPropertyDescription(
+      "Service account the Job runs as (for pod identity to S3); it needs no Kubernetes API rights.")
+  public String serviceAccountName;
+
+  /** Pod security context, for example to run as a given user on clusters that forbid root. */
+  @JsonPropertyDescription(
+      "Pod security context, for example to run as a given user on clusters that forbid root.")
+  public PodSecurityContext podSecurityContext;
+
+  /** Seconds after which a running Job is stopped and reported as failed. */
+  @JsonPropertyDescription("Seconds after which a running Job is stopped and reported as failed.")
+  public Long activeDeadlineSeconds;
+
+  /** Retries of a failed pod before the Job fails (default 0: the next scheduled run retries). */
+  @JsonPropertyDescription(
+      "Retries of a failed pod before the Job fails (default 0: the next scheduled run retries).")
+  public Integer backoffLimit;
+}

@@ -1,0 +1,115 @@
+package dev.arca.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** What to restore, from where, into which volume. */
+@ValidationRule(
+    value = "has(self.policyRef) != has(self.repository)",
+    message = "give exactly one of policyRef and repository")
+@ValidationRule(
+    value = "!(has(self.snapshot) && has(self.before))",
+    message = "give either snapshot or before, not both")
+@ValidationRule(
+    value = "self == oldSelf",
+    message = "a RestoreRequest cannot be changed; create a new one")
+public class RestoreRequestSpec {
+  /** The BackupPolicy whose repository to restore from (exclusive with repository). */
+  @JsonPropertyDescription(
+      "The BackupPolicy whose repository to restore from (exclusive with repository).")
+  public PolicyRef policyRef;
+
+  /** A repository given inline (exclusive with policyRef). */
+  @JsonPropertyDescription("A repository given inline (exclusive with policyRef).")
+  public RepositorySpec repository;
+
+  /** latest (the default), a snapshot id or unique prefix, or the name of a Snapshot object. */
+  @JsonPropertyDescription(
+      "latest (the default), a snapshot id or unique prefix, or the name of a Snapshot object.")
+  public String snapshot;
+
+  /** Restore the newest snapshot at or before this time (RFC 3339) instead. */
+  @JsonPropertyDescription("Restore the newest snapshot at or before this time (RFC 3339) instead.")
+  @Pattern("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$")
+  public String before;
+
+  /**
+   * Which volume of the snapshot to restore, by its PVC name; required when the snapshot holds
+   * several.
+   */
+  @JsonPropertyDescription(
+      "Which volume of the snapshot to restore, by its PVC name; required when the snapshot holds several.")
+  public String sourcePVC;
+
+  /** Globs of paths inside the volume to restore (default: everything). */
+  @JsonPropertyDescription("Globs of paths inside the volume to restore (default: everything).")
+  public List<String> include;
+
+  /** Where to restore. */
+  @JsonPropertyDescription("Where to restore.")
+  @Required
+  public Target target;
+
+  /**
+   * What to do with files that exist in the target: Never, IfDifferent (default) or Always replace
+   * them.
+   */
+  @JsonPropertyDescription(
+      "What to do with files that exist in the target: Never, IfDifferent (default) or Always replace them.")
+  public Overwrite overwrite;
+
+  /** Settings of the restore Job. */
+  @JsonPropertyDescription("Settings of the restore Job.")
+  public JobOverrides job;
+
+  /** A BackupPolicy in the same namespace. */
+  public static class PolicyRef {
+    /** Name of the BackupPolicy. */
+    @JsonPropertyDescription("Name of the BackupPolicy.")
+    @Required
+    public String name;
+  }
+
+  /** The volume to restore into. */
+  public static class Target {
+    /** Name of the PersistentVolumeClaim to restore into. */
+    @JsonPropertyDescription("Name of the PersistentVolumeClaim to restore into.")
+    @Required
+    public String pvc;
+
+    /** Create the PVC first (it must not exist); without this the PVC must exist. */
+    @JsonPropertyDescription(
+        "Create the PVC first (it must not exist); without this the PVC must exist.")
+    public CreatePvc createPVC;
+
+    /** Folder inside the volume to restore into (default: its root). */
+    @JsonPropertyDescription("Folder inside the volume to restore into (default: its root).")
+    public String path;
+  }
+
+  /** A PVC for Arca to create. */
+  public static class CreatePvc {
+    /** Requested size, for example 200Gi (default: the snapshot's bytes plus 20%). */
+    @JsonPropertyDescription(
+        "Requested size, for example 200Gi (default: the snapshot's bytes plus 20%).")
+    public String size;
+
+    /** Storage class (default: the cluster's default). */
+    @JsonPropertyDescription("Storage class (default: the cluster's default).")
+    public String storageClassName;
+
+    /** Access modes (default ReadWriteOnce). */
+    @JsonPropertyDescription("Access modes (default ReadWriteOnce).")
+    public List<String> accessModes;
+  }
+
+  /** Overwrite policies, as arca restore --overwrite takes them. */
+  public enum Overwrite {
+    Never,
+    IfDifferent,
+    Always
+  }
+}

@@ -1,0 +1,50 @@
+package dev.arca.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/** What the repository holds for one snapshot, as its backup Job reported it. */
+@ValidationRule(value = "self == oldSelf", message = "Snapshot objects are read-only mirrors")
+public class SnapshotSpec {
+  /** The BackupPolicy that made the snapshot. */
+  @JsonPropertyDescription("The BackupPolicy that made the snapshot.")
+  @Required
+  public String policy;
+
+  /** Snapshot id in the repository (64 hex digits). */
+  @JsonPropertyDescription("Snapshot id in the repository (64 hex digits).")
+  @Required
+  public String snapshotId;
+
+  /** When the backup started (RFC 3339). */
+  @JsonPropertyDescription("When the backup started (RFC 3339).")
+  public String time;
+
+  /** full or incremental. */
+  @JsonPropertyDescription("full or incremental.")
+  public String mode;
+
+  /** The backed-up volumes, by PVC name. */
+  @JsonPropertyDescription("The backed-up volumes, by PVC name.")
+  public List<String> pvcs;
+
+  /** Tags recorded on the snapshot. */
+  @JsonPropertyDescription("Tags recorded on the snapshot.")
+  public Map<String, String> tags;
+
+  /** Files in the snapshot. */
+  @JsonPropertyDescription("Files in the snapshot.")
+  public Long files;
+
+  /** Bytes of those files. */
+  @JsonPropertyDescription("Bytes of those files.")
+  public Long bytes;
+
+  /** Bytes the backup added to the repository after compression and encryption. */
+  @JsonPropertyDescription(
+      "Bytes the backup added to the repository after compression and encryption.")
+  public Long storedBytes;
+}

@@ -1,0 +1,104 @@
+package dev.arca.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRDs generated from the API classes at build time: the copies committed under crds/ must be
+ * the same (run with -Darca.crds.update=true to refresh them), and every field must carry a
+ * description, since that is what kubectl explain shows.
+ */
+class CrdTest {
+  static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
+  static final Path COMMITTED =
+      Path.of(System.getProperty("arca.checkout", "../..")).resolve("crds");
+
+  static List<Path> generated() throws IOException {
+    try (Stream<Path> s = Files.list(GENERATED)) {
+      return s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    }
+  }
+
+  @Test
+  void committedCrdsMatchTheGeneratedOnes() throws IOException {
+    List<Path> gen = generated();
+    assertThat(gen).hasSize(3);
+    if (Boolean.getBoolean("arca.crds.update")) {
+      Files.createDirectories(COMMITTED);
+      for (Path g : gen) {
+        Files.copy(
+            g,
+            COMMITTED.resolve(g.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (Path g : gen) {
+      Path c = COMMITTED.resolve(g.getFileName());
+      names.add(g.getFileName().toString());
+      assertThat(c)
+          .as(
+              "crds/%s is out of date: run `mvn -pl operator/api verify -Darca.crds.update=true`"
+                  + " and commit crds/",
+              g.getFileName())
+          .exists();
+      assertThat(Files.readString(c))
+          .as(
+              "crds/%s differs from the generated CRD: run `mvn -pl operator/api verify"
+                  + " -Darca.crds.update=true` and commit crds/",
+              g.getFileName())
+          .isEqualTo(Files.readString(g));
+    }
+    try (Stream<Path> s = Files.list(COMMITTED)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .as("files in crds/ that no API class generates")
+          .containsExactlyInAnyOrderElementsOf(names);
+    }
+  }
+
+  @Test
+  void everyFieldHasADescriptionForKubectlExplain() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<String> missing = new ArrayList<>();
+    for (Path g : generated()) {
+      JsonNode crd = yaml.readTree(g.toFile());
+      JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties");
+      for (String top : List.of("spec", "status")) {
+        if (schema.has(top)) {
+          walk(schema.get(top), g.getFileName() + ":" + top, missing, true);
+        }
+      }
+    }
+    assertThat(missing).as("schema properties without a description").isEmpty();
+  }
+
+  /** Checks our own properties; Kubernetes types (under job) bring their own documentation. */
+  private static void walk(JsonNode node, String path, List<String> missing, boolean ours) {
+    JsonNode props =
+        node.has("items") ? node.get("items").get("properties") : node.get("properties");
+    if (props == null) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String p = path + "." + e.getKey();
+      if (ours && !e.getValue().has("description")) {
+        missing.add(p);
+      }
+      boolean kubernetesType = p.endsWith(".job") || p.endsWith(".conditions");
+      walk(e.getValue(), p, missing, ours && !kubernetesType);
+    }
+  }
+}
