@@ -14,12 +14,26 @@ final class Output {
 
   private Output() {}
 
+  /**
+   * Prints {@code value} as one JSON line; when {@code ARCA_SUMMARY_FILE} is set (the operator's
+   * Jobs set it to the container's termination message file), writes the same JSON there too.
+   */
   static void json(PrintWriter out, Object value) {
+    String text;
     try {
-      out.println(JSON.writeValueAsString(value));
-      out.flush();
+      text = JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+    out.println(text);
+    out.flush();
+    String summary = System.getenv("ARCA_SUMMARY_FILE");
+    if (summary != null && !summary.isBlank()) {
+      try {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(summary), text);
+      } catch (java.io.IOException | RuntimeException e) {
+        System.err.println("arca: cannot write the summary to " + summary + ": " + e.getMessage());
+      }
     }
   }
 
