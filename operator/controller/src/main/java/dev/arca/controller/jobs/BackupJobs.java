@@ -1,0 +1,164 @@
+package dev.arca.controller.jobs;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.JobOverrides;
+import dev.arca.controller.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds the Job of one backup run of a BackupPolicy. */
+public final class BackupJobs {
+  /** Where source volumes are mounted: {@code /data/<pvc>}, so snapshot paths are PVC names. */
+  public static final String DATA = "/data";
+
+  /** The container's termination message, where the CLI writes its JSON result. */
+  static final String SUMMARY = "/dev/termination-log";
+
+  private BackupJobs() {}
+
+  public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg) {
+    BackupPolicySpec spec = p.getSpec();
+    String policy = p.getMetadata().getName();
+    List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json"));
+    // The host names the policy, so each policy's snapshots chain to their own parents.
+    cmd.addAll(List.of("--host", p.getMetadata().getNamespace() + "/" + policy));
+    Map<String, String> tags = new TreeMap<>(spec.tags == null ? Map.of() : spec.tags);
+    tags.put("arca.dev/policy", policy);
+    tags.forEach((k, v) -> cmd.addAll(List.of("--tag", k + "=" + v)));
+    if (run.full()) {
+      cmd.add("--full");
+    }
+    cmd.addAll(RepositoryAccess.args(spec.repository));
+    cmd.addAll(filters(spec.sources));
+    List<Volume> volumes = new ArrayList<>(RepositoryAccess.volumes(spec.repository));
+    List<VolumeMount> mounts = new ArrayList<>(RepositoryAccess.mounts(spec.repository));
+    for (BackupPolicySpec.Source s : spec.sources) {
+      String vol = Names.of("src", Names.sha256(s.pvc).substring(0, 10));
+      volumes.add(
+          new VolumeBuilder().withName(vol).withNewPersistentVolumeClaim(s.pvc, true).build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(vol)
+              .withMountPath(DATA + "/" + s.pvc)
+              .withReadOnly(true)
+              .build());
+      cmd.add(DATA + "/" + s.pvc);
+    }
+    Container c = container(cfg, spec.job, cmd, mounts, spec.repository);
+    String name = run.jobName(policy);
+    Map<String, String> labels = Labels.forPolicy(policy, "backup");
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(p.getMetadata().getNamespace())
+        .withLabels(labels)
+        .addToAnnotations(Labels.SCHEDULED_TIME, run.time().toString())
+        .addToAnnotations(Labels.MODE, run.full() ? "full" : "incremental")
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(p.getApiVersion())
+                .withKind(p.getKind())
+                .withName(policy)
+                .withUid(p.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(orDefault(spec.job == null ? null : spec.job.backoffLimit, 0))
+        .withActiveDeadlineSeconds(spec.job == null ? null : spec.job.activeDeadlineSeconds)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(pod(cfg, spec.job, c, volumes))
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** Include and exclude globs of each source, rooted at its PVC's name. */
+  static List<String> filters(List<BackupPolicySpec.Source> sources) {
+    boolean anyInclude = sources.stream().anyMatch(s -> s.include != null && !s.include.isEmpty());
+    List<String> out = new ArrayList<>();
+    for (BackupPolicySpec.Source s : sources) {
+      if (anyInclude) {
+        List<String> inc = s.include == null || s.include.isEmpty() ? List.of("**") : s.include;
+        inc.forEach(g -> rooted(s.pvc, g).forEach(r -> out.addAll(List.of("--include", r))));
+      }
+      if (s.exclude != null) {
+        s.exclude.forEach(g -> rooted(s.pvc, g).forEach(r -> out.addAll(List.of("--exclude", r))));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A glob relative to a volume as globs over snapshot paths, which start with the PVC's name. A
+   * leading {@code **}{@code /} also matches at the volume's top level, as users expect.
+   */
+  static List<String> rooted(String pvc, String glob) {
+    String g = glob.startsWith("/") ? glob.substring(1) : glob;
+    if (g.startsWith("**/")) {
+      return List.of(pvc + "/" + g.substring(3), pvc + "/" + g);
+    }
+    return List.of(pvc + "/" + g);
+  }
+
+  static Container container(
+      OperatorConfig cfg,
+      JobOverrides o,
+      List<String> cmd,
+      List<VolumeMount> mounts,
+      dev.arca.api.v1alpha1.RepositorySpec repo) {
+    return new ContainerBuilder()
+        .withName("arca")
+        .withImage(cfg.engineImage())
+        .withImagePullPolicy("IfNotPresent")
+        .withCommand(cmd)
+        .withEnv(RepositoryAccess.env(repo))
+        .addToEnv(new EnvVarBuilder().withName("ARCA_SUMMARY_FILE").withValue(SUMMARY).build())
+        .withResources(o != null && o.resources != null ? o.resources : cfg.jobResources())
+        .withVolumeMounts(mounts)
+        .withTerminationMessagePath(SUMMARY)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+  }
+
+  static PodSpec pod(OperatorConfig cfg, JobOverrides o, Container c, List<Volume> volumes) {
+    JobOverrides x = o == null ? new JobOverrides() : o;
+    String sa = x.serviceAccountName != null ? x.serviceAccountName : cfg.jobServiceAccount();
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withContainers(c)
+        .withVolumes(volumes)
+        .withServiceAccountName(sa == null || sa.isBlank() ? null : sa)
+        .withAutomountServiceAccountToken(false)
+        .withNodeSelector(x.nodeSelector)
+        .withTolerations(x.tolerations)
+        .withAffinity(x.affinity)
+        .withPriorityClassName(x.priorityClassName)
+        .withSecurityContext(
+            x.podSecurityContext != null ? x.podSecurityContext : cfg.jobSecurityContext())
+        .build();
+  }
+
+  private static Integer orDefault(Integer v, int d) {
+    return v == null ? d : v;
+  }
+}

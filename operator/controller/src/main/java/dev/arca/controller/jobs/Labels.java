@@ -1,0 +1,25 @@
+package dev.arca.controller.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The labels and annotations Arca puts on what it creates. */
+public final class Labels {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String POLICY = "arca.dev/policy";
+  public static final String RESTORE = "arca.dev/restore";
+  public static final String RUN = "arca.dev/run";
+  public static final String SCHEDULED_TIME = "arca.dev/scheduled-time";
+  public static final String MODE = "arca.dev/mode";
+
+  private Labels() {}
+
+  /** Labels of a Job of {@code kind} (backup, forget, prune, verify, restore) for a policy. */
+  public static Map<String, String> forPolicy(String policy, String kind) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(MANAGED_BY, "arca");
+    m.put(POLICY, policy);
+    m.put(RUN, kind);
+    return m;
+  }
+}

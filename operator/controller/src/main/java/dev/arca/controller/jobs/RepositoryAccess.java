@@ -1,0 +1,122 @@
+package dev.arca.controller.jobs;
+
+import dev.arca.api.v1alpha1.CredentialsSecretRef;
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.S3Spec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a Job reaches a repository: environment variables for the arca CLI and the AWS SDK, with
+ * every secret as a {@code secretKeyRef} (the operator never reads a secret's value), and the CA
+ * bundle, if any, as a file mounted from its Secret.
+ */
+public final class RepositoryAccess {
+  static final String CA_DIR = "/etc/arca/ca";
+  static final String CA_FILE = "ca.crt";
+
+  private RepositoryAccess() {}
+
+  public static List<EnvVar> env(RepositorySpec repo) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(plain("ARCA_REPO", repo.url));
+    env.add(
+        secret(
+            "ARCA_PASSWORD",
+            repo.passwordSecretRef.name,
+            keyOr(repo.passwordSecretRef.key, "password")));
+    CredentialsSecretRef c = repo.credentialsSecretRef;
+    if (c != null) {
+      env.add(secret("AWS_ACCESS_KEY_ID", c.name, keyOr(c.accessKeyIdKey, "AWS_ACCESS_KEY_ID")));
+      env.add(
+          secret(
+              "AWS_SECRET_ACCESS_KEY",
+              c.name,
+              keyOr(c.secretAccessKeyKey, "AWS_SECRET_ACCESS_KEY")));
+      if (c.sessionTokenKey != null) {
+        env.add(secret("AWS_SESSION_TOKEN", c.name, c.sessionTokenKey));
+      }
+    }
+    S3Spec s3 = repo.s3;
+    if (s3 != null) {
+      if (s3.endpoint != null) {
+        env.add(plain("AWS_ENDPOINT_URL", s3.endpoint));
+      }
+      if (s3.region != null) {
+        env.add(plain("AWS_REGION", s3.region));
+      }
+      if (s3.caSecretRef != null) {
+        env.add(plain("AWS_CA_BUNDLE", CA_DIR + "/" + CA_FILE));
+      }
+      if (s3.checksum == S3Spec.Checksum.WhenRequired) {
+        env.add(plain("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED"));
+      }
+    }
+    return env;
+  }
+
+  /** Extra CLI arguments the repository needs (path style has no environment variable). */
+  public static List<String> args(RepositorySpec repo) {
+    if (repo.s3 != null && repo.s3.pathStyle != null) {
+      return List.of("--s3-path-style=" + repo.s3.pathStyle);
+    }
+    return List.of();
+  }
+
+  /** The CA bundle's volume, or none. */
+  public static List<Volume> volumes(RepositorySpec repo) {
+    if (repo.s3 == null || repo.s3.caSecretRef == null) {
+      return List.of();
+    }
+    return List.of(
+        new VolumeBuilder()
+            .withName("arca-ca")
+            .withNewSecret()
+            .withSecretName(repo.s3.caSecretRef.name)
+            .addNewItem()
+            .withKey(keyOr(repo.s3.caSecretRef.key, CA_FILE))
+            .withPath(CA_FILE)
+            .endItem()
+            .endSecret()
+            .build());
+  }
+
+  public static List<VolumeMount> mounts(RepositorySpec repo) {
+    if (repo.s3 == null || repo.s3.caSecretRef == null) {
+      return List.of();
+    }
+    return List.of(
+        new VolumeMountBuilder()
+            .withName("arca-ca")
+            .withMountPath(CA_DIR)
+            .withReadOnly(true)
+            .build());
+  }
+
+  private static String keyOr(String key, String fallback) {
+    return key == null || key.isBlank() ? fallback : key;
+  }
+
+  private static EnvVar plain(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secret(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+}

@@ -1,0 +1,185 @@
+package dev.arca.controller.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.CredentialsSecretRef;
+import dev.arca.api.v1alpha1.JobOverrides;
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.S3Spec;
+import dev.arca.api.v1alpha1.SecretKeyRef;
+import dev.arca.controller.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class BackupJobsTest {
+  static final OperatorConfig CFG =
+      OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "registry.local/arca:1.2.3"));
+
+  static BackupPolicy policy() {
+    BackupPolicy p = new BackupPolicy();
+    p.setMetadata(
+        new ObjectMetaBuilder().withName("training").withNamespace("llm").withUid("uid-1").build());
+    BackupPolicySpec s = new BackupPolicySpec();
+    s.schedule = "@daily";
+    BackupPolicySpec.Source ckpt = new BackupPolicySpec.Source();
+    ckpt.pvc = "checkpoints";
+    ckpt.exclude = List.of("**/*.tmp");
+    BackupPolicySpec.Source data = new BackupPolicySpec.Source();
+    data.pvc = "datasets";
+    data.include = List.of("curated/**");
+    s.sources = List.of(ckpt, data);
+    s.repository = new RepositorySpec();
+    s.repository.url = "s3://llm-backups/training";
+    s.repository.passwordSecretRef = new SecretKeyRef("arca-password", null);
+    s.repository.credentialsSecretRef = new CredentialsSecretRef();
+    s.repository.credentialsSecretRef.name = "minio-credentials";
+    s.repository.s3 = new S3Spec();
+    s.repository.s3.endpoint = "https://minio.storage.svc:9000";
+    s.repository.s3.caSecretRef = new SecretKeyRef("minio-ca", "ca.pem");
+    s.tags = Map.of("team", "llm");
+    p.setSpec(s);
+    return p;
+  }
+
+  static Map<String, EnvVar> env(Container c) {
+    return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  @Test
+  void aScheduledRunBecomesAJobThatMountsSourcesReadOnlyAndTakesSecretsByReference() {
+    Job job =
+        BackupJobs.backup(
+            policy(), new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null), CFG);
+
+    assertThat(job.getMetadata().getName()).isEqualTo("training-backup-202611260230");
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("llm");
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "arca")
+        .containsEntry("arca.dev/policy", "training")
+        .containsEntry("arca.dev/run", "backup");
+    assertThat(job.getMetadata().getAnnotations()).containsEntry("arca.dev/mode", "incremental");
+    var owner = job.getMetadata().getOwnerReferences().get(0);
+    assertThat(owner.getUid()).isEqualTo("uid-1");
+    assertThat(owner.getController()).isTrue();
+    assertThat(owner.getKind()).isEqualTo("BackupPolicy");
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isZero();
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo("registry.local/arca:1.2.3");
+    assertThat(c.getCommand())
+        .containsExactly(
+            "arca",
+            "backup",
+            "--json",
+            "--host",
+            "llm/training",
+            "--tag",
+            "arca.dev/policy=training",
+            "--tag",
+            "team=llm",
+            "--include",
+            "checkpoints/**",
+            "--exclude",
+            "checkpoints/*.tmp",
+            "--exclude",
+            "checkpoints/**/*.tmp",
+            "--include",
+            "datasets/curated/**",
+            "/data/checkpoints",
+            "/data/datasets");
+    assertThat(c.getVolumeMounts())
+        .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactlyInAnyOrder(
+            "/etc/arca/ca:true", "/data/checkpoints:true", "/data/datasets:true");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .extracting(
+            v ->
+                v.getPersistentVolumeClaim().getClaimName()
+                    + ":"
+                    + v.getPersistentVolumeClaim().getReadOnly())
+        .containsExactly("checkpoints:true", "datasets:true");
+
+    Map<String, EnvVar> env = env(c);
+    assertThat(env.get("ARCA_REPO").getValue()).isEqualTo("s3://llm-backups/training");
+    assertThat(env.get("ARCA_PASSWORD").getValue()).isNull();
+    assertThat(env.get("ARCA_PASSWORD").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("arca-password");
+    assertThat(env.get("ARCA_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("password");
+    assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("minio-credentials");
+    assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("AWS_SECRET_ACCESS_KEY");
+    assertThat(env.get("AWS_ENDPOINT_URL").getValue()).isEqualTo("https://minio.storage.svc:9000");
+    assertThat(env.get("AWS_CA_BUNDLE").getValue()).isEqualTo("/etc/arca/ca/ca.crt");
+    assertThat(env.get("ARCA_SUMMARY_FILE").getValue()).isEqualTo(c.getTerminationMessagePath());
+    assertThat(env.values())
+        .allSatisfy(e -> assertThat(String.valueOf(e.getValue())).doesNotContain("secret"));
+    var ca = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    assertThat(ca.getSecret().getSecretName()).isEqualTo("minio-ca");
+    assertThat(ca.getSecret().getItems().get(0).getKey()).isEqualTo("ca.pem");
+    assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("2Gi");
+  }
+
+  @Test
+  void fullRunsOverridesAndRunNowRequests() {
+    BackupPolicy p = policy();
+    p.getSpec().job = new JobOverrides();
+    p.getSpec().job.serviceAccountName = "arca-backup";
+    p.getSpec().job.activeDeadlineSeconds = 3600L;
+    p.getSpec().job.nodeSelector = Map.of("disk", "ssd");
+    p.getSpec().repository.s3.pathStyle = false;
+    Job job =
+        BackupJobs.backup(
+            p, new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), true, "2026-11-26T10:00"), CFG);
+    Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getCommand()).contains("--full", "--s3-path-style=false");
+    assertThat(job.getMetadata().getAnnotations()).containsEntry("arca.dev/mode", "full");
+    assertThat(job.getMetadata().getName())
+        .startsWith("training-backup-now-")
+        .hasSizeLessThanOrEqualTo(63);
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
+    assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("arca-backup");
+    assertThat(job.getSpec().getTemplate().getSpec().getNodeSelector())
+        .containsEntry("disk", "ssd");
+  }
+
+  @Test
+  void volumeGlobsSelectTheSamePathsInTheSnapshotAsInTheVolume() {
+    var filter =
+        new dev.arca.engine.fs.PathFilter(
+            List.of(), BackupJobs.rooted("ckpt", "**/*.tmp").stream().toList());
+    assertThat(filter.excluded("ckpt/a.tmp")).isTrue();
+    assertThat(filter.excluded("ckpt/run/step-1/b.tmp")).isTrue();
+    assertThat(filter.excluded("ckpt/run/weights.bin")).isFalse();
+    assertThat(filter.excluded("other/a.tmp")).isFalse();
+  }
+
+  @Test
+  void longPolicyNamesGiveValidDistinctJobNames() {
+    String a =
+        new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null)
+            .jobName("x".repeat(70) + "a");
+    String b =
+        new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null)
+            .jobName("x".repeat(70) + "b");
+    assertThat(a).hasSizeLessThanOrEqualTo(63).endsWith("-backup-202611260230").isNotEqualTo(b);
+    assertThat(b).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  }
+}
