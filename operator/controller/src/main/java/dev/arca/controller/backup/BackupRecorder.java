@@ -1,0 +1,125 @@
+package dev.arca.controller.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicyStatus;
+import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.api.v1alpha1.SnapshotSpec;
+import dev.arca.controller.Conditions;
+import dev.arca.controller.Events;
+import dev.arca.controller.jobs.Labels;
+import dev.arca.controller.jobs.Names;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Turns a finished backup Job into status, a Snapshot object and an Event. */
+final class BackupRecorder {
+  private final KubernetesClient client;
+  private final Events events;
+
+  BackupRecorder(KubernetesClient client, Events events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  void record(BackupPolicy p, BackupPolicyStatus st, Job job, JobOutcome o, Instant now) {
+    long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
+    String jobName = job.getMetadata().getName();
+    if (!o.succeeded()) {
+      BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
+      f.time = now.toString();
+      f.reason = o.reason();
+      f.message = o.message();
+      f.job = jobName;
+      st.lastFailure = f;
+      Conditions.set(
+          st.conditions, "LastBackupSucceeded", false, o.reason(), o.message(), gen, now);
+      events.warning(p, o.reason(), "backup Job " + jobName + " failed: " + o.message(), now);
+      return;
+    }
+    JsonNode s = o.summary();
+    BackupPolicyStatus.BackupSummary b = new BackupPolicyStatus.BackupSummary();
+    b.startTime = job.getStatus().getStartTime();
+    b.completionTime =
+        job.getStatus().getCompletionTime() != null
+            ? job.getStatus().getCompletionTime()
+            : now.toString();
+    if (s != null && s.hasNonNull("snapshotId")) {
+      b.snapshotId = s.get("snapshotId").asText();
+      b.mode = s.path("mode").asText(null);
+      b.files = s.path("files").asLong();
+      b.bytes = s.path("bytes").asLong();
+      b.newBytes = s.path("newBytes").asLong();
+      b.storedBytes = s.path("storedBytes").asLong();
+      b.unchangedFiles = s.path("unchangedFiles").asLong();
+      b.snapshotName = snapshotObject(p, b, job);
+    }
+    st.lastBackup = b;
+    boolean full = "full".equals(b.mode);
+    st.backupsSinceFull = full ? 0L : (st.backupsSinceFull == null ? 0 : st.backupsSinceFull) + 1;
+    String msg =
+        b.snapshotId == null
+            ? "backup Job " + jobName + " succeeded but left no summary"
+            : "snapshot "
+                + b.snapshotId.substring(0, 12)
+                + " ("
+                + b.mode
+                + "): "
+                + b.files
+                + " files, "
+                + b.newBytes
+                + " new bytes";
+    Conditions.set(st.conditions, "LastBackupSucceeded", true, "Completed", msg, gen, now);
+    events.normal(p, "BackupSucceeded", msg, now);
+  }
+
+  /** Creates the Snapshot object mirroring the new snapshot; returns its name. */
+  private String snapshotObject(BackupPolicy p, BackupPolicyStatus.BackupSummary b, Job job) {
+    String policy = p.getMetadata().getName();
+    Snapshot snap = new Snapshot();
+    String name = Names.of(policy, b.snapshotId.substring(0, 12));
+    snap.getMetadata().setName(name);
+    snap.getMetadata().setNamespace(p.getMetadata().getNamespace());
+    snap.getMetadata().setLabels(Map.of(Labels.MANAGED_BY, "arca", Labels.POLICY, policy));
+    snap.getMetadata()
+        .setOwnerReferences(
+            java.util.List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(p.getApiVersion())
+                    .withKind(p.getKind())
+                    .withName(policy)
+                    .withUid(p.getMetadata().getUid())
+                    .build()));
+    SnapshotSpec spec = new SnapshotSpec();
+    spec.policy = policy;
+    spec.snapshotId = b.snapshotId;
+    spec.time = b.startTime;
+    spec.mode = b.mode;
+    spec.pvcs = p.getSpec().sources.stream().map(x -> x.pvc).toList();
+    Map<String, String> tags =
+        new TreeMap<>(p.getSpec().tags == null ? Map.of() : p.getSpec().tags);
+    tags.put("arca.dev/policy", policy);
+    spec.tags = tags;
+    spec.files = b.files;
+    spec.bytes = b.bytes;
+    spec.storedBytes = b.storedBytes;
+    snap.setSpec(spec);
+    if (client
+            .resources(Snapshot.class)
+            .inNamespace(p.getMetadata().getNamespace())
+            .withName(name)
+            .get()
+        == null) {
+      client
+          .resources(Snapshot.class)
+          .inNamespace(p.getMetadata().getNamespace())
+          .resource(snap)
+          .create();
+    }
+    return name;
+  }
+}

@@ -1,0 +1,358 @@
+package dev.arca.controller.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.SecretKeyRef;
+import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.controller.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real BackupPolicy reconciler against fabric8's mock API server in CRUD mode. */
+@EnableKubernetesMockClient(crud = true)
+class BackupPolicyReconcilerTest {
+  static final String NS = "llm";
+  KubernetesClient client;
+  Operator operator;
+  MutableClock clock;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    try (Stream<Path> crds =
+        Files.list(Path.of(System.getProperty("arca.checkout", "../..")).resolve("crds"))) {
+      for (Path crd : crds.toList()) {
+        client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
+      }
+    }
+    client
+        .persistentVolumeClaims()
+        .inNamespace(NS)
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("models")
+                .withNamespace(NS)
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("pw")
+                .withNamespace(NS)
+                .endMetadata()
+                .addToStringData("password", "not read by the operator")
+                .build())
+        .create();
+    clock = new MutableClock(Instant.now().plus(Duration.ofMinutes(2)));
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false));
+    operator.register(
+        new BackupPolicyReconciler(
+            OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")), clock));
+    operator.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    operator.stop();
+  }
+
+  static BackupPolicy policy(String name, String schedule) {
+    BackupPolicy p = new BackupPolicy();
+    p.getMetadata().setName(name);
+    p.getMetadata().setNamespace(NS);
+    BackupPolicySpec s = new BackupPolicySpec();
+    s.schedule = schedule;
+    BackupPolicySpec.Source src = new BackupPolicySpec.Source();
+    src.pvc = "models";
+    s.sources = List.of(src);
+    s.repository = new RepositorySpec();
+    s.repository.url = "s3://bucket/models";
+    s.repository.passwordSecretRef = new SecretKeyRef("pw", "password");
+    p.setSpec(s);
+    return p;
+  }
+
+  BackupPolicy create(BackupPolicy p) {
+    return client.resources(BackupPolicy.class).inNamespace(NS).resource(p).create();
+  }
+
+  BackupPolicy get(String name) {
+    return client.resources(BackupPolicy.class).inNamespace(NS).withName(name).get();
+  }
+
+  List<Job> jobs(String policy) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withLabel("arca.dev/policy", policy)
+        .list()
+        .getItems();
+  }
+
+  static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      T v = probe.get();
+      if (v != null && !Boolean.FALSE.equals(v)) {
+        return v;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  static String condition(BackupPolicy p, String type, boolean reason) {
+    if (p == null || p.getStatus() == null) {
+      return null;
+    }
+    return p.getStatus().conditions.stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> reason ? c.getReason() : c.getStatus())
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** What a kubelet and the Job controller do when the arca container ends. */
+  void finish(Job job, boolean ok, String terminationMessage) {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-x1")
+                .withNamespace(NS)
+                .addToLabels("job-name", job.getMetadata().getName())
+                .endMetadata()
+                .withNewStatus()
+                .withContainerStatuses(
+                    new ContainerStatusBuilder()
+                        .withName("arca")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(ok ? 0 : 1)
+                        .withMessage(terminationMessage)
+                        .endTerminated()
+                        .endState()
+                        .build())
+                .endStatus()
+                .build())
+        .create();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j ->
+                new JobBuilder(j)
+                    .withNewStatus()
+                    .withStartTime("2026-11-26T02:30:01Z")
+                    .withCompletionTime(ok ? "2026-11-26T02:31:00Z" : null)
+                    .withSucceeded(ok ? 1 : 0)
+                    .withFailed(ok ? 0 : 1)
+                    .withConditions(
+                        new JobConditionBuilder()
+                            .withType(ok ? "Complete" : "Failed")
+                            .withStatus("True")
+                            .withReason(ok ? null : "BackoffLimitExceeded")
+                            .withMessage(ok ? null : "Job has reached the specified backoff limit")
+                            .build())
+                    .endStatus()
+                    .build());
+  }
+
+  @Test
+  void aDueRunStartsOneJobAndItsSuccessBecomesStatusASnapshotAndAnEvent() throws Exception {
+    create(policy("models", "* * * * *"));
+    Job job = await("a backup Job", () -> jobs("models").stream().findFirst().orElse(null));
+    assertThat(job.getMetadata().getName()).startsWith("models-backup-");
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .contains("--full", "/data/models");
+    BackupPolicy running =
+        await(
+            "Running=True",
+            () -> "True".equals(condition(get("models"), "Running", false)) ? get("models") : null);
+    assertThat(running.getStatus().activeJob).isEqualTo(job.getMetadata().getName());
+    assertThat(condition(running, "Ready", false)).isEqualTo("True");
+    assertThat(running.getStatus().nextScheduleTime).isNotNull();
+
+    finish(
+        job,
+        true,
+        "{\"snapshotId\":\""
+            + "ab".repeat(32)
+            + "\",\"mode\":\"full\",\"files\":12,\"bytes\":4096,\"newBytes\":4096,\"storedBytes\":2048,\"unchangedFiles\":0}");
+    BackupPolicy done =
+        await(
+            "LastBackupSucceeded=True",
+            () ->
+                "True".equals(condition(get("models"), "LastBackupSucceeded", false))
+                    ? get("models")
+                    : null);
+    assertThat(done.getStatus().activeJob).isNull();
+    assertThat(done.getStatus().lastBackup.snapshotId).isEqualTo("ab".repeat(32));
+    assertThat(done.getStatus().lastBackup.files).isEqualTo(12);
+    assertThat(done.getStatus().lastBackup.storedBytes).isEqualTo(2048);
+    Snapshot snap =
+        client
+            .resources(Snapshot.class)
+            .inNamespace(NS)
+            .withName(done.getStatus().lastBackup.snapshotName)
+            .get();
+    assertThat(snap.getSpec().snapshotId).isEqualTo("ab".repeat(32));
+    assertThat(snap.getSpec().policy).isEqualTo("models");
+    assertThat(snap.getSpec().pvcs).containsExactly("models");
+    assertThat(events("models"))
+        .extracting(Event::getReason)
+        .contains("BackupStarted", "BackupSucceeded");
+    assertThat(jobs("models")).hasSize(1);
+  }
+
+  @Test
+  void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
+    create(policy("fails", "* * * * *"));
+    Job job = await("a backup Job", () -> jobs("fails").stream().findFirst().orElse(null));
+    finish(
+        job,
+        false,
+        "{\"ok\":false,\"error\":\"S3 refused to write data/00 (AccessDenied): check the credentials\",\"exitCode\":1}");
+    BackupPolicy failed =
+        await(
+            "LastBackupSucceeded=False",
+            () ->
+                "False".equals(condition(get("fails"), "LastBackupSucceeded", false))
+                    ? get("fails")
+                    : null);
+    assertThat(condition(failed, "LastBackupSucceeded", true)).isEqualTo("BackupFailed");
+    assertThat(failed.getStatus().lastFailure.message).contains("AccessDenied");
+    assertThat(failed.getStatus().lastFailure.job).isEqualTo(job.getMetadata().getName());
+    assertThat(events("fails")).extracting(Event::getType).contains("Warning");
+  }
+
+  @Test
+  void noSecondJobWhileOneIsActiveAndTheSkippedRunIsCounted() throws Exception {
+    create(policy("busy", "* * * * *"));
+    await("a backup Job", () -> jobs("busy").stream().findFirst().orElse(null));
+    clock.advance(Duration.ofMinutes(1));
+    BackupPolicy p = get("busy");
+    p.getMetadata().setAnnotations(Map.of("touch", "1")); // any change makes it reconcile now
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    BackupPolicy skipped =
+        await(
+            "a skipped run",
+            () -> {
+              BackupPolicy q = get("busy");
+              return q.getStatus() != null && q.getStatus().skippedRuns != null ? q : null;
+            });
+    assertThat(skipped.getStatus().skippedRuns).isEqualTo(1);
+    assertThat(jobs("busy")).hasSize(1);
+  }
+
+  @Test
+  void invalidSpecsAreReportedOnReadyAndLaunchNothing() throws Exception {
+    BackupPolicy badCron = policy("bad-cron", "every night");
+    create(badCron);
+    BackupPolicy noPvc = policy("no-pvc", "* * * * *");
+    noPvc.getSpec().sources.get(0).pvc = "missing";
+    create(noPvc);
+    BackupPolicy noSecret = policy("no-secret", "* * * * *");
+    noSecret.getSpec().repository.passwordSecretRef = new SecretKeyRef("absent", "password");
+    create(noSecret);
+    BackupPolicy badZone = policy("bad-zone", "@daily");
+    badZone.getSpec().timeZone = "Mars/Olympus";
+    create(badZone);
+    Map<String, String> expected =
+        Map.of(
+            "bad-cron",
+            "InvalidSchedule",
+            "no-pvc",
+            "MissingPVC",
+            "no-secret",
+            "MissingSecret",
+            "bad-zone",
+            "InvalidSchedule");
+    for (var e : expected.entrySet()) {
+      BackupPolicy p =
+          await(
+              "Ready=False on " + e.getKey(),
+              () ->
+                  "False".equals(condition(get(e.getKey()), "Ready", false))
+                      ? get(e.getKey())
+                      : null);
+      assertThat(condition(p, "Ready", true)).isEqualTo(e.getValue());
+      assertThat(events(e.getKey())).extracting(Event::getType).contains("Warning");
+    }
+    assertThat(readyMessage(get("no-pvc"))).contains("spec.sources[0].pvc").contains("'missing'");
+    assertThat(readyMessage(get("no-secret")))
+        .contains("spec.repository.passwordSecretRef.name")
+        .contains("'absent'");
+    assertThat(readyMessage(get("bad-zone"))).contains("timeZone").contains("Mars/Olympus");
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aSuspendedPolicyStartsNothing() throws Exception {
+    BackupPolicy p = policy("paused", "* * * * *");
+    p.getSpec().suspend = true;
+    create(p);
+    await(
+        "Ready=True", () -> "True".equals(condition(get("paused"), "Ready", false)) ? true : null);
+    Thread.sleep(500);
+    assertThat(jobs("paused")).isEmpty();
+    assertThat(get("paused").getStatus().nextScheduleTime).isNull();
+    // settled: the operator's own status patches do not make it reconcile again and again
+    String version = get("paused").getMetadata().getResourceVersion();
+    Thread.sleep(1500);
+    assertThat(get("paused").getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  static String readyMessage(BackupPolicy p) {
+    return p.getStatus().conditions.stream()
+        .filter(c -> "Ready".equals(c.getType()))
+        .findFirst()
+        .orElseThrow()
+        .getMessage();
+  }
+
+  List<Event> events(String policy) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> policy.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+}
