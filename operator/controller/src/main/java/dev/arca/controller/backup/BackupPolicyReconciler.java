@@ -5,6 +5,7 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
+import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.BackupJobs;

@@ -7,6 +7,7 @@ import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.api.v1alpha1.SnapshotSpec;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
+import dev.arca.controller.JobOutcome;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -120,7 +120,7 @@ public final class BackupJobs {
     return List.of(pvc + "/" + g);
   }
 
-  static Container container(
+  public static Container container(
       OperatorConfig cfg,
       JobOverrides o,
       List<String> cmd,
@@ -140,7 +140,7 @@ public final class BackupJobs {
         .build();
   }
 
-  static PodSpec pod(OperatorConfig cfg, JobOverrides o, Container c, List<Volume> volumes) {
+  public static PodSpec pod(OperatorConfig cfg, JobOverrides o, Container c, List<Volume> volumes) {
     JobOverrides x = o == null ? new JobOverrides() : o;
     String sa = x.serviceAccountName != null ? x.serviceAccountName : cfg.jobServiceAccount();
     return new PodSpecBuilder()

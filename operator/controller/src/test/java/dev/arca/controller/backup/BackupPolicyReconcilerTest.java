@@ -7,26 +7,18 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,46 +33,14 @@ class BackupPolicyReconcilerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    try (Stream<Path> crds =
-        Files.list(Path.of(System.getProperty("arca.checkout", "../..")).resolve("crds"))) {
-      for (Path crd : crds.toList()) {
-        client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
-      }
-    }
-    client
-        .persistentVolumeClaims()
-        .inNamespace(NS)
-        .resource(
-            new PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName("models")
-                .withNamespace(NS)
-                .endMetadata()
-                .build())
-        .create();
-    client
-        .secrets()
-        .inNamespace(NS)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("pw")
-                .withNamespace(NS)
-                .endMetadata()
-                .addToStringData("password", "not read by the operator")
-                .build())
-        .create();
+    MockCluster.installCrds(client);
+    MockCluster.pvcAndSecret(client, NS, "models", "pw");
     clock = new MutableClock(Instant.now().plus(Duration.ofMinutes(2)));
     operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false));
-    operator.register(
-        new BackupPolicyReconciler(
-            OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")), clock));
-    operator.start();
+        MockCluster.start(
+            client,
+            new BackupPolicyReconciler(
+                OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")), clock));
   }
 
   @AfterEach
@@ -124,15 +84,7 @@ class BackupPolicyReconcilerTest {
   }
 
   static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      T v = probe.get();
-      if (v != null && !Boolean.FALSE.equals(v)) {
-        return v;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+    return MockCluster.await(what, probe);
   }
 
   static String condition(BackupPolicy p, String type, boolean reason) {
@@ -146,55 +98,8 @@ class BackupPolicyReconcilerTest {
         .orElse(null);
   }
 
-  /** What a kubelet and the Job controller do when the arca container ends. */
   void finish(Job job, boolean ok, String terminationMessage) {
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-x1")
-                .withNamespace(NS)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .endMetadata()
-                .withNewStatus()
-                .withContainerStatuses(
-                    new ContainerStatusBuilder()
-                        .withName("arca")
-                        .withNewState()
-                        .withNewTerminated()
-                        .withExitCode(ok ? 0 : 1)
-                        .withMessage(terminationMessage)
-                        .endTerminated()
-                        .endState()
-                        .build())
-                .endStatus()
-                .build())
-        .create();
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(NS)
-        .withName(job.getMetadata().getName())
-        .editStatus(
-            j ->
-                new JobBuilder(j)
-                    .withNewStatus()
-                    .withStartTime("2026-11-26T02:30:01Z")
-                    .withCompletionTime(ok ? "2026-11-26T02:31:00Z" : null)
-                    .withSucceeded(ok ? 1 : 0)
-                    .withFailed(ok ? 0 : 1)
-                    .withConditions(
-                        new JobConditionBuilder()
-                            .withType(ok ? "Complete" : "Failed")
-                            .withStatus("True")
-                            .withReason(ok ? null : "BackoffLimitExceeded")
-                            .withMessage(ok ? null : "Job has reached the specified backoff limit")
-                            .build())
-                    .endStatus()
-                    .build());
+    MockCluster.finish(client, job, ok, terminationMessage);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.arca.controller.backup;
+package dev.arca.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,11 +20,16 @@ import java.util.List;
  * @param message what happened, from the summary's error or the Job's condition
  * @param summary the CLI's JSON result, or null if none could be read
  */
-record JobOutcome(
+public record JobOutcome(
     boolean finished, boolean succeeded, String reason, String message, JsonNode summary) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static JobOutcome of(Job job, KubernetesClient client) {
+  public static JobOutcome of(Job job, KubernetesClient client) {
+    return of(job, client, "backup");
+  }
+
+  /** The outcome of a Job of {@code kind} (backup, restore, ...). */
+  public static JobOutcome of(Job job, KubernetesClient client, String kind) {
     var status = job.getStatus();
     if (status == null) {
       return running();
@@ -45,7 +50,7 @@ record JobOutcome(
     }
     JsonNode summary = summary(job, client);
     if (failed == null) {
-      return new JobOutcome(true, true, "Completed", "backup completed", summary);
+      return new JobOutcome(true, true, "Completed", kind + " completed", summary);
     }
     String message =
         summary != null && summary.hasNonNull("error")

@@ -1,0 +1,152 @@
+package dev.arca.controller.jobs;
+
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.RestoreRequest;
+import dev.arca.api.v1alpha1.RestoreRequestSpec;
+import dev.arca.controller.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the restore Job (and, when asked, the target PVC) of a RestoreRequest. Snapshot paths
+ * start with the source PVC's name, so the target volume is mounted at {@code /target/<source>} and
+ * the restore into {@code /target} puts the files at the volume's root (or its path).
+ */
+public final class RestoreJobs {
+  static final String TARGET = "/target";
+
+  private RestoreJobs() {}
+
+  /**
+   * The restore Job.
+   *
+   * @param snapshot the snapshot argument for arca restore (an id, {@code latest})
+   * @param before RFC 3339 time for --before, or null
+   * @param source the PVC name the snapshot's paths start with, or null to restore every volume of
+   *     the snapshot (each into a folder of the target named after it)
+   */
+  public static Job restore(
+      RestoreRequest r,
+      RepositorySpec repo,
+      String snapshot,
+      String before,
+      String source,
+      OperatorConfig cfg) {
+    RestoreRequestSpec spec = r.getSpec();
+    String name = r.getMetadata().getName();
+    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
+    if (before != null) {
+      cmd.addAll(List.of("--before", before));
+    } else {
+      cmd.add(snapshot);
+    }
+    cmd.addAll(List.of("--target", TARGET, "--json", "--overwrite", overwrite(spec.overwrite)));
+    cmd.addAll(RepositoryAccess.args(repo));
+    if (source != null) {
+      List<String> globs =
+          spec.include == null || spec.include.isEmpty() ? List.of("**") : spec.include;
+      for (String g : globs) {
+        BackupJobs.rooted(source, g).forEach(x -> cmd.addAll(List.of("--include", x)));
+      }
+    }
+    VolumeMountBuilder target =
+        new VolumeMountBuilder()
+            .withName("target")
+            .withMountPath(source == null ? TARGET : TARGET + "/" + source);
+    if (spec.target.path != null && !spec.target.path.isBlank()) {
+      target.withSubPath(spec.target.path.replaceAll("^/+", ""));
+    }
+    List<VolumeMount> mounts = new ArrayList<>(RepositoryAccess.mounts(repo));
+    mounts.add(target.build());
+    List<Volume> volumes = new ArrayList<>(RepositoryAccess.volumes(repo));
+    volumes.add(
+        new VolumeBuilder()
+            .withName("target")
+            .withNewPersistentVolumeClaim(spec.target.pvc, false)
+            .build());
+    Container c = BackupJobs.container(cfg, spec.job, cmd, mounts, repo);
+    Map<String, String> labels =
+        Map.of(Labels.MANAGED_BY, "arca", Labels.RESTORE, name, Labels.RUN, "restore");
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(Names.of(name, "restore"))
+        .withNamespace(r.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(r.getApiVersion())
+                .withKind(r.getKind())
+                .withName(name)
+                .withUid(r.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(
+            spec.job != null && spec.job.backoffLimit != null ? spec.job.backoffLimit : 0)
+        .withActiveDeadlineSeconds(spec.job == null ? null : spec.job.activeDeadlineSeconds)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(BackupJobs.pod(cfg, spec.job, c, volumes))
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The PVC to create for {@code target.createPVC}. It has no owner: deleting the RestoreRequest
+   * must never delete restored data.
+   */
+  public static PersistentVolumeClaim targetPvc(RestoreRequest r, Long snapshotBytes) {
+    RestoreRequestSpec.CreatePvc c = r.getSpec().target.createPVC;
+    String size = c.size;
+    if (size == null || size.isBlank()) {
+      long bytes = snapshotBytes == null ? 0 : snapshotBytes;
+      long gib = Math.max(1, (long) Math.ceil(bytes * 1.2 / (1L << 30)));
+      size = gib + "Gi";
+    }
+    List<String> modes =
+        c.accessModes == null || c.accessModes.isEmpty() ? List.of("ReadWriteOnce") : c.accessModes;
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName(r.getSpec().target.pvc)
+        .withNamespace(r.getMetadata().getNamespace())
+        .addToLabels(Labels.MANAGED_BY, "arca")
+        .addToLabels(Labels.RESTORE, r.getMetadata().getName())
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes(modes)
+        .withStorageClassName(c.storageClassName)
+        .withNewResources()
+        .addToRequests("storage", new Quantity(size))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+
+  private static String overwrite(RestoreRequestSpec.Overwrite o) {
+    if (o == null) {
+      return "if-different";
+    }
+    return switch (o) {
+      case Never -> "never";
+      case IfDifferent -> "if-different";
+      case Always -> "always";
+    };
+  }
+}

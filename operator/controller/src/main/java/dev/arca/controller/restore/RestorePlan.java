@@ -1,0 +1,139 @@
+package dev.arca.controller.restore;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.RestoreRequest;
+import dev.arca.api.v1alpha1.RestoreRequestSpec;
+import dev.arca.api.v1alpha1.Snapshot;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What a RestoreRequest resolves to: the repository, the snapshot argument for arca restore, the
+ * source volume, and the snapshot's size when known; or the problem that stops it.
+ */
+record RestorePlan(
+    RepositorySpec repository,
+    String snapshot,
+    String before,
+    String source,
+    Long bytes,
+    String problemReason,
+    String problem) {
+
+  static RestorePlan failed(String reason, String message) {
+    return new RestorePlan(null, null, null, null, null, reason, message);
+  }
+
+  boolean ok() {
+    return problem == null;
+  }
+
+  static RestorePlan resolve(RestoreRequest r, KubernetesClient client) {
+    RestoreRequestSpec s = r.getSpec();
+    String ns = r.getMetadata().getNamespace();
+    if (s.repository != null) {
+      // No catalog for an inline repository: arca restore resolves the snapshot itself.
+      String snap = s.snapshot == null ? "latest" : s.snapshot;
+      return new RestorePlan(s.repository, snap, s.before, s.sourcePVC, null, null, null);
+    }
+    BackupPolicy policy =
+        client.resources(BackupPolicy.class).inNamespace(ns).withName(s.policyRef.name).get();
+    if (policy == null) {
+      return failed(
+          "PolicyNotFound",
+          "spec.policyRef.name: BackupPolicy '"
+              + s.policyRef.name
+              + "' does not exist in namespace "
+              + ns);
+    }
+    List<Snapshot> catalog =
+        client.resources(Snapshot.class).inNamespace(ns).list().getItems().stream()
+            .filter(x -> x.getSpec() != null && s.policyRef.name.equals(x.getSpec().policy))
+            .sorted(Comparator.comparing((Snapshot x) -> time(x)).reversed())
+            .toList();
+    Snapshot chosen;
+    if (s.before != null) {
+      Instant limit = OffsetDateTime.parse(s.before).toInstant();
+      chosen = catalog.stream().filter(x -> !time(x).isAfter(limit)).findFirst().orElse(null);
+      if (chosen == null) {
+        return failed(
+            "SnapshotNotFound",
+            "spec.before: policy "
+                + s.policyRef.name
+                + " has no snapshot at or before "
+                + s.before);
+      }
+    } else if (s.snapshot == null || s.snapshot.equals("latest")) {
+      chosen = catalog.stream().findFirst().orElse(null);
+      if (chosen == null) {
+        return failed("SnapshotNotFound", "policy " + s.policyRef.name + " has no snapshots yet");
+      }
+    } else {
+      List<Snapshot> match =
+          catalog.stream()
+              .filter(
+                  x ->
+                      x.getMetadata().getName().equals(s.snapshot)
+                          || x.getSpec().snapshotId.startsWith(s.snapshot))
+              .toList();
+      if (match.size() > 1) {
+        return failed(
+            "SnapshotAmbiguous",
+            "spec.snapshot: '"
+                + s.snapshot
+                + "' matches "
+                + match.size()
+                + " snapshots; give more of the id");
+      }
+      if (match.isEmpty()) {
+        return failed(
+            "SnapshotNotFound",
+            "spec.snapshot: no snapshot of policy "
+                + s.policyRef.name
+                + " is named or has an id starting with '"
+                + s.snapshot
+                + "'");
+      }
+      chosen = match.get(0);
+    }
+    List<String> pvcs = chosen.getSpec().pvcs == null ? List.of() : chosen.getSpec().pvcs;
+    String source = s.sourcePVC;
+    if (source == null && pvcs.size() == 1) {
+      source = pvcs.get(0);
+    } else if (source == null) {
+      return failed(
+          "SourcePVCRequired",
+          "spec.sourcePVC: snapshot "
+              + chosen.getMetadata().getName()
+              + " holds "
+              + String.join(", ", pvcs)
+              + "; say which to restore");
+    } else if (!pvcs.isEmpty() && !pvcs.contains(source)) {
+      return failed(
+          "SourcePVCNotInSnapshot",
+          "spec.sourcePVC: snapshot "
+              + chosen.getMetadata().getName()
+              + " holds "
+              + String.join(", ", pvcs)
+              + ", not "
+              + source);
+    }
+    return new RestorePlan(
+        policy.getSpec().repository,
+        chosen.getSpec().snapshotId,
+        null,
+        source,
+        chosen.getSpec().bytes,
+        null,
+        null);
+  }
+
+  private static Instant time(Snapshot s) {
+    String t = s.getSpec().time;
+    return t == null ? Instant.EPOCH : Instant.parse(t);
+  }
+}

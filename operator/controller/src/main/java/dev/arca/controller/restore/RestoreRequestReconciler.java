@@ -1,0 +1,221 @@
+package dev.arca.controller.restore;
+
+import dev.arca.api.v1alpha1.RestoreRequest;
+import dev.arca.api.v1alpha1.RestoreRequestStatus;
+import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
+import dev.arca.controller.Conditions;
+import dev.arca.controller.Events;
+import dev.arca.controller.JobOutcome;
+import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.ResourceProbe;
+import dev.arca.controller.jobs.Labels;
+import dev.arca.controller.jobs.RestoreJobs;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Reconciles a RestoreRequest: resolve, create the target PVC if asked, run one Job, report. */
+@ControllerConfiguration
+public final class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
+  private final OperatorConfig cfg;
+  private final Clock clock;
+
+  public RestoreRequestReconciler(OperatorConfig cfg, Clock clock) {
+    this.cfg = cfg;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, RestoreRequest>> prepareEventSources(
+      EventSourceContext<RestoreRequest> ctx) {
+    var jobs =
+        InformerEventSourceConfiguration.from(Job.class, RestoreRequest.class)
+            .withLabelSelector(Labels.MANAGED_BY + "=arca," + Labels.RESTORE)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(RestoreRequest.class))
+            .build();
+    return List.of(new InformerEventSource<>(jobs, ctx));
+  }
+
+  @Override
+  public UpdateControl<RestoreRequest> reconcile(RestoreRequest r, Context<RestoreRequest> ctx) {
+    KubernetesClient client = ctx.getClient();
+    Events events = new Events(client);
+    Instant now = clock.instant();
+    RestoreRequestStatus st = r.getStatus() == null ? new RestoreRequestStatus() : r.getStatus();
+    if (st.phase == Phase.Succeeded || st.phase == Phase.Failed) {
+      return UpdateControl.noUpdate();
+    }
+    if (st.jobName != null) {
+      Job job =
+          ctx.getSecondaryResources(Job.class).stream()
+              .filter(j -> st.jobName.equals(j.getMetadata().getName()))
+              .findFirst()
+              .orElse(null);
+      JobOutcome o = job == null ? null : JobOutcome.of(job, client, "restore");
+      if (o == null || !o.finished()) {
+        return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
+      }
+      finish(r, st, job, o, events, now);
+      return patch(r, st);
+    }
+    RestorePlan plan = RestorePlan.resolve(r, client);
+    String ns = r.getMetadata().getNamespace();
+    if (plan.ok()) {
+      plan = checkTarget(r, plan, new ResourceProbe(client));
+    }
+    if (!plan.ok()) {
+      return fail(r, st, plan.problemReason(), plan.problem(), events, now);
+    }
+    if (r.getSpec().target.createPVC != null) {
+      PersistentVolumeClaim pvc = RestoreJobs.targetPvc(r, plan.bytes());
+      client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
+      events.normal(
+          r,
+          "PVCCreated",
+          "created PVC "
+              + pvc.getMetadata().getName()
+              + " of "
+              + pvc.getSpec().getResources().getRequests().get("storage"),
+          now);
+    }
+    Job job =
+        RestoreJobs.restore(
+            r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
+    client.batch().v1().jobs().inNamespace(ns).resource(job).create();
+    st.phase = Phase.Running;
+    st.jobName = job.getMetadata().getName();
+    st.startTime = now.toString();
+    st.snapshotId =
+        plan.before() == null && !"latest".equals(plan.snapshot()) ? plan.snapshot() : null;
+    st.message =
+        "restoring "
+            + (plan.source() == null ? "the snapshot" : plan.source())
+            + " into PVC "
+            + r.getSpec().target.pvc;
+    Conditions.set(st.conditions, "Ready", true, "Resolved", st.message, gen(r), now);
+    events.normal(
+        r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
+    return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
+  }
+
+  /** The target PVC must exist, or must not when Arca is to create it; Secrets must exist. */
+  private static RestorePlan checkTarget(RestoreRequest r, RestorePlan plan, ResourceProbe probe) {
+    String ns = r.getMetadata().getNamespace();
+    String pvc = r.getSpec().target.pvc;
+    boolean exists = probe.pvcExists(ns, pvc);
+    if (r.getSpec().target.createPVC != null && exists) {
+      return RestorePlan.failed(
+          "TargetPVCExists",
+          "spec.target.pvc: PVC '"
+              + pvc
+              + "' already exists; drop createPVC to restore into it, or name a new PVC");
+    }
+    if (r.getSpec().target.createPVC == null && !exists) {
+      return RestorePlan.failed(
+          "MissingPVC",
+          "spec.target.pvc: PersistentVolumeClaim '"
+              + pvc
+              + "' does not exist in namespace "
+              + ns
+              + "; create it or set createPVC");
+    }
+    var repo = plan.repository();
+    if (repo.passwordSecretRef != null && !probe.secretExists(ns, repo.passwordSecretRef.name)) {
+      return RestorePlan.failed(
+          "MissingSecret",
+          "repository.passwordSecretRef.name: Secret '"
+              + repo.passwordSecretRef.name
+              + "' does not exist in namespace "
+              + ns);
+    }
+    if (repo.credentialsSecretRef != null
+        && !probe.secretExists(ns, repo.credentialsSecretRef.name)) {
+      return RestorePlan.failed(
+          "MissingSecret",
+          "repository.credentialsSecretRef.name: Secret '"
+              + repo.credentialsSecretRef.name
+              + "' does not exist in namespace "
+              + ns);
+    }
+    return plan;
+  }
+
+  private void finish(
+      RestoreRequest r,
+      RestoreRequestStatus st,
+      Job job,
+      JobOutcome o,
+      Events events,
+      Instant now) {
+    var s = o.summary();
+    if (s != null) {
+      st.snapshotId = s.hasNonNull("snapshotId") ? s.get("snapshotId").asText() : st.snapshotId;
+      st.files = s.hasNonNull("files") ? s.get("files").asLong() : null;
+      st.bytes = s.hasNonNull("bytes") ? s.get("bytes").asLong() : null;
+      st.skippedFiles = s.hasNonNull("skippedFiles") ? s.get("skippedFiles").asLong() : null;
+    }
+    st.completionTime = now.toString();
+    st.progress = null;
+    if (o.succeeded()) {
+      st.phase = Phase.Succeeded;
+      st.message =
+          "restored " + st.files + " files (" + st.bytes + " bytes) of snapshot " + st.snapshotId;
+      Conditions.set(st.conditions, "Complete", true, "Succeeded", st.message, gen(r), now);
+      events.normal(r, "RestoreSucceeded", st.message, now);
+    } else {
+      st.phase = Phase.Failed;
+      st.message = o.message();
+      Conditions.set(st.conditions, "Complete", true, o.reason(), o.message(), gen(r), now);
+      events.warning(
+          r,
+          o.reason(),
+          "restore Job " + job.getMetadata().getName() + " failed: " + o.message(),
+          now);
+    }
+  }
+
+  private UpdateControl<RestoreRequest> fail(
+      RestoreRequest r,
+      RestoreRequestStatus st,
+      String reason,
+      String message,
+      Events events,
+      Instant now) {
+    st.phase = Phase.Failed;
+    st.message = message;
+    st.completionTime = now.toString();
+    Conditions.set(st.conditions, "Ready", false, reason, message, gen(r), now);
+    events.warning(r, reason, message, now);
+    return patch(r, st);
+  }
+
+  private static long gen(RestoreRequest r) {
+    return r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
+  }
+
+  private static UpdateControl<RestoreRequest> patch(RestoreRequest r, RestoreRequestStatus st) {
+    RestoreRequest out = new RestoreRequest();
+    out.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(r.getMetadata().getName())
+            .withNamespace(r.getMetadata().getNamespace())
+            .build());
+    st.observedGeneration = gen(r);
+    out.setStatus(st);
+    return UpdateControl.patchStatus(out);
+  }
+}

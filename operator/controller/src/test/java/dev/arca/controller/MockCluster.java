@@ -1,0 +1,141 @@
+package dev.arca.controller;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Test helpers around fabric8's CRUD mock API server: install the CRDs from crds/, run reconcilers
+ * in a real JOSDK Operator (server-side apply off: the mock lacks it), wait for a condition, and
+ * play the kubelet and Job controller when a Job's container ends.
+ */
+public final class MockCluster {
+  private MockCluster() {}
+
+  public static void installCrds(KubernetesClient client) throws IOException {
+    try (Stream<Path> crds =
+        Files.list(Path.of(System.getProperty("arca.checkout", "../..")).resolve("crds"))) {
+      for (Path crd : crds.toList()) {
+        client.apiextensions().v1().customResourceDefinitions().load(crd.toFile()).create();
+      }
+    }
+  }
+
+  /** A PVC and a Secret (with a value the operator must never read) that policies refer to. */
+  public static void pvcAndSecret(KubernetesClient client, String ns, String pvc, String secret) {
+    client
+        .persistentVolumeClaims()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(pvc)
+                .withNamespace(ns)
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(secret)
+                .withNamespace(ns)
+                .endMetadata()
+                .addToStringData("password", "not read by the operator")
+                .build())
+        .create();
+  }
+
+  public static Operator start(KubernetesClient client, Reconciler<?>... reconcilers) {
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false));
+    for (Reconciler<?> r : reconcilers) {
+      operator.register((Reconciler) r);
+    }
+    operator.start();
+    return operator;
+  }
+
+  /** Polls {@code probe} until it returns something other than null or false (20 s at most). */
+  public static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      T v = probe.get();
+      if (v != null && !Boolean.FALSE.equals(v)) {
+        return v;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  /** Ends {@code job}: a pod with the arca container's termination message, then Job status. */
+  public static void finish(
+      KubernetesClient client, Job job, boolean ok, String terminationMessage) {
+    String ns = job.getMetadata().getNamespace();
+    client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-x1")
+                .withNamespace(ns)
+                .addToLabels("job-name", job.getMetadata().getName())
+                .endMetadata()
+                .withNewStatus()
+                .withContainerStatuses(
+                    new ContainerStatusBuilder()
+                        .withName("arca")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(ok ? 0 : 1)
+                        .withMessage(terminationMessage)
+                        .endTerminated()
+                        .endState()
+                        .build())
+                .endStatus()
+                .build())
+        .create();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j ->
+                new JobBuilder(j)
+                    .withNewStatus()
+                    .withStartTime("2026-11-26T02:30:01Z")
+                    .withCompletionTime(ok ? "2026-11-26T02:31:00Z" : null)
+                    .withSucceeded(ok ? 1 : 0)
+                    .withFailed(ok ? 0 : 1)
+                    .withConditions(
+                        new JobConditionBuilder()
+                            .withType(ok ? "Complete" : "Failed")
+                            .withStatus("True")
+                            .withReason(ok ? null : "BackoffLimitExceeded")
+                            .withMessage(ok ? null : "Job has reached the specified backoff limit")
+                            .build())
+                    .endStatus()
+                    .build());
+  }
+}

@@ -1,0 +1,233 @@
+package dev.arca.controller.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.RestoreRequest;
+import dev.arca.api.v1alpha1.RestoreRequestSpec;
+import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
+import dev.arca.api.v1alpha1.SecretKeyRef;
+import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.api.v1alpha1.SnapshotSpec;
+import dev.arca.controller.MockCluster;
+import dev.arca.controller.OperatorConfig;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real RestoreRequest reconciler against fabric8's mock API server in CRUD mode. */
+@EnableKubernetesMockClient(crud = true)
+class RestoreRequestReconcilerTest {
+  static final String NS = "llm";
+  static final String OLD = "aa".repeat(32);
+  static final String NEW = "bb".repeat(32);
+  KubernetesClient client;
+  Operator operator;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    MockCluster.installCrds(client);
+    MockCluster.pvcAndSecret(client, NS, "models", "pw");
+    BackupPolicy p = new BackupPolicy();
+    p.getMetadata().setName("models");
+    p.getMetadata().setNamespace(NS);
+    p.setSpec(new BackupPolicySpec());
+    p.getSpec().schedule = "@daily";
+    p.getSpec().repository = new RepositorySpec();
+    p.getSpec().repository.url = "s3://bucket/models";
+    p.getSpec().repository.passwordSecretRef = new SecretKeyRef("pw", "password");
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).create();
+    snapshot("models-old", OLD, "2026-11-20T02:30:00Z", List.of("models"), 10L << 30);
+    snapshot("models-new", NEW, "2026-11-25T02:30:00Z", List.of("models"), 12L << 30);
+    operator =
+        MockCluster.start(
+            client,
+            new RestoreRequestReconciler(OperatorConfig.fromEnv(Map.of()), Clock.systemUTC()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    operator.stop();
+  }
+
+  void snapshot(String name, String id, String time, List<String> pvcs, long bytes) {
+    Snapshot s = new Snapshot();
+    s.getMetadata().setName(name);
+    s.getMetadata().setNamespace(NS);
+    s.setSpec(new SnapshotSpec());
+    s.getSpec().policy = "models";
+    s.getSpec().snapshotId = id;
+    s.getSpec().time = time;
+    s.getSpec().pvcs = pvcs;
+    s.getSpec().bytes = bytes;
+    client.resources(Snapshot.class).inNamespace(NS).resource(s).create();
+  }
+
+  RestoreRequest request(String name) {
+    RestoreRequest r = new RestoreRequest();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace(NS);
+    r.setSpec(new RestoreRequestSpec());
+    r.getSpec().policyRef = new RestoreRequestSpec.PolicyRef();
+    r.getSpec().policyRef.name = "models";
+    r.getSpec().target = new RestoreRequestSpec.Target();
+    r.getSpec().target.pvc = "models";
+    return r;
+  }
+
+  RestoreRequest create(RestoreRequest r) {
+    return client.resources(RestoreRequest.class).inNamespace(NS).resource(r).create();
+  }
+
+  RestoreRequest get(String name) {
+    return client.resources(RestoreRequest.class).inNamespace(NS).withName(name).get();
+  }
+
+  static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
+    return MockCluster.await(what, probe);
+  }
+
+  Job job(String request) throws InterruptedException {
+    return await(
+        "the restore Job",
+        () ->
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withLabel("arca.dev/restore", request)
+                .list()
+                .getItems()
+                .stream()
+                .findFirst()
+                .orElse(null));
+  }
+
+  RestoreRequest inPhase(String name, Phase phase) throws InterruptedException {
+    return await(
+        name + " " + phase,
+        () -> {
+          RestoreRequest r = get(name);
+          return r.getStatus() != null && r.getStatus().phase == phase ? r : null;
+        });
+  }
+
+  @Test
+  void latestRestoresTheNewestSnapshotIntoTheVolumeRootAndReportsTheResult() throws Exception {
+    create(request("latest"));
+    Job job = job("latest");
+    var c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getCommand())
+        .containsSubsequence("arca", "restore", NEW, "--target", "/target")
+        .contains("--include", "models/**");
+    assertThat(c.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/target/models");
+              assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+            });
+    assertThat(inPhase("latest", Phase.Running).getStatus().snapshotId).isEqualTo(NEW);
+
+    MockCluster.finish(
+        client,
+        job,
+        true,
+        "{\"snapshotId\":\"" + NEW + "\",\"files\":7,\"bytes\":1234,\"skippedFiles\":2}");
+    RestoreRequest done = inPhase("latest", Phase.Succeeded);
+    assertThat(done.getStatus().files).isEqualTo(7);
+    assertThat(done.getStatus().skippedFiles).isEqualTo(2);
+    assertThat(done.getStatus().message).contains("7 files");
+  }
+
+  @Test
+  void beforePicksTheNewestSnapshotAtOrBeforeTheTime() throws Exception {
+    RestoreRequest r = request("before");
+    r.getSpec().before = "2026-11-24T00:00:00Z";
+    r.getSpec().include = List.of("checkpoints/step-100/**");
+    create(r);
+    var cmd = job("before").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    assertThat(cmd).contains(OLD).contains("models/checkpoints/step-100/**").doesNotContain(NEW);
+  }
+
+  @Test
+  void byIdPrefixOrSnapshotName() throws Exception {
+    RestoreRequest r = request("by-id");
+    r.getSpec().snapshot = "aaaa";
+    create(r);
+    assertThat(job("by-id").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .contains(OLD);
+    RestoreRequest n = request("by-name");
+    n.getSpec().snapshot = "models-new";
+    create(n);
+    assertThat(job("by-name").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .contains(NEW);
+  }
+
+  @Test
+  void intoACreatedPvcSizedFromTheSnapshotAndNotOwnedByTheRequest() throws Exception {
+    RestoreRequest r = request("fresh");
+    r.getSpec().target.pvc = "models-restored";
+    r.getSpec().target.createPVC = new RestoreRequestSpec.CreatePvc();
+    r.getSpec().target.createPVC.storageClassName = "fast";
+    create(r);
+    job("fresh");
+    PersistentVolumeClaim pvc =
+        client.persistentVolumeClaims().inNamespace(NS).withName("models-restored").get();
+    assertThat(pvc.getSpec().getResources().getRequests().get("storage").toString())
+        .isEqualTo("15Gi"); // 12 GiB + 20%
+    assertThat(pvc.getSpec().getStorageClassName()).isEqualTo("fast");
+    assertThat(pvc.getMetadata().getOwnerReferences()).isNullOrEmpty();
+  }
+
+  @Test
+  void whatDoesNotExistFailsWithAMessageSayingWhat() throws Exception {
+    RestoreRequest noPolicy = request("no-policy");
+    noPolicy.getSpec().policyRef.name = "nope";
+    create(noPolicy);
+    assertThat(inPhase("no-policy", Phase.Failed).getStatus().message)
+        .contains("spec.policyRef.name")
+        .contains("'nope'");
+
+    RestoreRequest noSnap = request("no-snap");
+    noSnap.getSpec().snapshot = "ffff";
+    create(noSnap);
+    assertThat(inPhase("no-snap", Phase.Failed).getStatus().message)
+        .contains("spec.snapshot")
+        .contains("'ffff'");
+
+    RestoreRequest tooEarly = request("too-early");
+    tooEarly.getSpec().before = "2020-01-01T00:00:00Z";
+    create(tooEarly);
+    assertThat(inPhase("too-early", Phase.Failed).getStatus().message)
+        .contains("no snapshot at or before");
+
+    RestoreRequest noPvc = request("no-pvc");
+    noPvc.getSpec().target.pvc = "absent";
+    create(noPvc);
+    assertThat(inPhase("no-pvc", Phase.Failed).getStatus().message)
+        .contains("spec.target.pvc")
+        .contains("createPVC");
+
+    snapshot("two-vols", "cc".repeat(32), "2026-11-26T02:30:00Z", List.of("a", "b"), 1L);
+    RestoreRequest two = request("two");
+    two.getSpec().snapshot = "two-vols";
+    create(two);
+    assertThat(inPhase("two", Phase.Failed).getStatus().message)
+        .contains("spec.sourcePVC")
+        .contains("a, b");
+
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+  }
+}
