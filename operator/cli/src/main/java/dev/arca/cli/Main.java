@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PruneCommand.class,
       KeyCommand.class,
       ExportCommand.class,
+      OperatorCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  * @param jobSecurityContext default pod security context of the Jobs (root, so that files of any
  *     owner can be read and ownership restored; a policy's job settings may replace it)
  * @param metricsPort port of /metrics, /healthz and /readyz ({@code ARCA_METRICS_PORT})
+ * @param leaderElectionNamespace namespace of the leader election Lease, so that several replicas
+ *     can run with one active ({@code ARCA_LEADER_ELECTION_NAMESPACE}; empty: no election)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -30,7 +32,8 @@ public record OperatorConfig(
     ResourceRequirements jobResources,
     String jobServiceAccount,
     PodSecurityContext jobSecurityContext,
-    int metricsPort) {
+    int metricsPort,
+    String leaderElectionNamespace) {
 
   /** Reads the configuration from {@code env}. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -55,6 +58,7 @@ public record OperatorConfig(
         resources,
         env.getOrDefault("ARCA_JOB_SERVICE_ACCOUNT", ""),
         root,
-        Integer.parseInt(env.getOrDefault("ARCA_METRICS_PORT", "8080")));
+        Integer.parseInt(env.getOrDefault("ARCA_METRICS_PORT", "8080")),
+        env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""));
   }
 }

@@ -11,6 +11,7 @@ import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.Labels;
+import dev.arca.controller.metrics.ArcaMetrics;
 import dev.arca.controller.schedule.Schedule;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -40,10 +41,12 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   private final OperatorConfig cfg;
   private final Clock clock;
+  private final ArcaMetrics metrics;
 
-  public BackupPolicyReconciler(OperatorConfig cfg, Clock clock) {
+  public BackupPolicyReconciler(OperatorConfig cfg, Clock clock, ArcaMetrics metrics) {
     this.cfg = cfg;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -95,7 +98,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       if (active != null) {
         JobOutcome o = JobOutcome.of(active, client);
         if (o.finished()) {
-          new BackupRecorder(client, events).record(p, st, active, o, now);
+          new BackupRecorder(client, events, metrics).record(p, st, active, o, now);
           st.activeJob = null;
           st.progress = null;
         }

@@ -10,6 +10,7 @@ import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
+import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,15 +22,19 @@ import java.util.TreeMap;
 final class BackupRecorder {
   private final KubernetesClient client;
   private final Events events;
+  private final ArcaMetrics metrics;
 
-  BackupRecorder(KubernetesClient client, Events events) {
+  BackupRecorder(KubernetesClient client, Events events, ArcaMetrics metrics) {
     this.client = client;
     this.events = events;
+    this.metrics = metrics;
   }
 
   void record(BackupPolicy p, BackupPolicyStatus st, Job job, JobOutcome o, Instant now) {
     long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
     String jobName = job.getMetadata().getName();
+    String ns = p.getMetadata().getNamespace();
+    metrics.run(ns, p.getMetadata().getName(), "backup", o.succeeded(), duration(job, now));
     if (!o.succeeded()) {
       BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
       f.time = now.toString();
@@ -60,6 +65,10 @@ final class BackupRecorder {
       b.snapshotName = snapshotObject(p, b, job);
     }
     st.lastBackup = b;
+    if (b.snapshotId != null) {
+      metrics.backup(
+          ns, p.getMetadata().getName(), Instant.parse(b.completionTime), b.bytes, b.storedBytes);
+    }
     boolean full = "full".equals(b.mode);
     st.backupsSinceFull = full ? 0L : (st.backupsSinceFull == null ? 0 : st.backupsSinceFull) + 1;
     String msg =
@@ -76,6 +85,15 @@ final class BackupRecorder {
                 + " new bytes";
     Conditions.set(st.conditions, "LastBackupSucceeded", true, "Completed", msg, gen, now);
     events.normal(p, "BackupSucceeded", msg, now);
+  }
+
+  static java.time.Duration duration(Job job, Instant now) {
+    var s = job.getStatus();
+    if (s == null || s.getStartTime() == null) {
+      return null;
+    }
+    Instant end = s.getCompletionTime() != null ? Instant.parse(s.getCompletionTime()) : now;
+    return java.time.Duration.between(Instant.parse(s.getStartTime()), end);
   }
 
   /** Creates the Snapshot object mirroring the new snapshot; returns its name. */

@@ -10,6 +10,7 @@ import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.RestoreJobs;
+import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -33,10 +34,12 @@ import java.util.List;
 public final class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   private final OperatorConfig cfg;
   private final Clock clock;
+  private final ArcaMetrics metrics;
 
-  public RestoreRequestReconciler(OperatorConfig cfg, Clock clock) {
+  public RestoreRequestReconciler(OperatorConfig cfg, Clock clock, ArcaMetrics metrics) {
     this.cfg = cfg;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -170,6 +173,12 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     }
     st.completionTime = now.toString();
     st.progress = null;
+    metrics.run(
+        r.getMetadata().getNamespace(),
+        r.getMetadata().getName(),
+        "restore",
+        o.succeeded(),
+        st.startTime == null ? null : Duration.between(Instant.parse(st.startTime), now));
     if (o.succeeded()) {
       st.phase = Phase.Succeeded;
       st.message =

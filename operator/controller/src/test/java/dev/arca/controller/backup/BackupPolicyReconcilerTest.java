@@ -30,6 +30,10 @@ class BackupPolicyReconcilerTest {
   KubernetesClient client;
   Operator operator;
   MutableClock clock;
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  final dev.arca.controller.metrics.ArcaMetrics metrics =
+      new dev.arca.controller.metrics.ArcaMetrics(registry);
 
   @BeforeEach
   void setUp() throws Exception {
@@ -40,7 +44,7 @@ class BackupPolicyReconcilerTest {
         MockCluster.start(
             client,
             new BackupPolicyReconciler(
-                OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")), clock));
+                OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")), clock, metrics));
   }
 
   @AfterEach
@@ -147,6 +151,21 @@ class BackupPolicyReconcilerTest {
         .extracting(Event::getReason)
         .contains("BackupStarted", "BackupSucceeded");
     assertThat(jobs("models")).hasSize(1);
+    assertThat(
+            registry
+                .get("arca_backup_last_success_timestamp_seconds")
+                .tags("namespace", NS, "policy", "models")
+                .gauge()
+                .value())
+        .isEqualTo(Instant.parse("2026-11-26T02:31:00Z").getEpochSecond());
+    assertThat(registry.get("arca_backup_last_stored_bytes").gauge().value()).isEqualTo(2048);
+    assertThat(
+            registry
+                .get("arca_runs_total")
+                .tags("kind", "backup", "result", "success")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test

@@ -53,7 +53,11 @@ class RestoreRequestReconcilerTest {
     operator =
         MockCluster.start(
             client,
-            new RestoreRequestReconciler(OperatorConfig.fromEnv(Map.of()), Clock.systemUTC()));
+            new RestoreRequestReconciler(
+                OperatorConfig.fromEnv(Map.of()),
+                Clock.systemUTC(),
+                new dev.arca.controller.metrics.ArcaMetrics(
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
   }
 
   @AfterEach

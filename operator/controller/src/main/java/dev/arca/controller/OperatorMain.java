@@ -1,0 +1,83 @@
+package dev.arca.controller;
+
+import dev.arca.controller.backup.BackupPolicyReconciler;
+import dev.arca.controller.metrics.ArcaMetrics;
+import dev.arca.controller.metrics.HttpEndpoints;
+import dev.arca.controller.restore.RestoreRequestReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+
+/**
+ * The running operator: both reconcilers in one JOSDK Operator (watching the configured namespaces,
+ * with leader election when configured) and the metrics and health endpoints.
+ */
+public final class OperatorMain implements AutoCloseable {
+  private final Operator operator;
+  private final HttpEndpoints http;
+  private volatile boolean started;
+
+  private OperatorMain(KubernetesClient client, OperatorConfig cfg, boolean forTests)
+      throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ArcaMetrics metrics = new ArcaMetrics(registry);
+    operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withCloseClientOnStop(!forTests);
+              if (forTests) {
+                o.withUseSSAToPatchPrimaryResource(false); // the mock API server has no SSA
+              }
+              if (!cfg.leaderElectionNamespace().isBlank()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        "arca-operator", cfg.leaderElectionNamespace()));
+              }
+            });
+    Clock clock = Clock.systemUTC();
+    var namespaces = cfg.watchNamespaces();
+    operator.register(
+        new BackupPolicyReconciler(cfg, clock, metrics),
+        c -> {
+          if (!namespaces.isEmpty()) {
+            c.settingNamespaces(namespaces);
+          }
+        });
+    operator.register(
+        new RestoreRequestReconciler(cfg, clock, metrics),
+        c -> {
+          if (!namespaces.isEmpty()) {
+            c.settingNamespaces(namespaces);
+          }
+        });
+    http = new HttpEndpoints(cfg.metricsPort(), registry, () -> started);
+  }
+
+  /** Starts the operator with {@code client} (a kubeconfig's or the in-cluster one). */
+  public static OperatorMain start(KubernetesClient client, OperatorConfig cfg) throws IOException {
+    return start(client, cfg, false);
+  }
+
+  static OperatorMain start(KubernetesClient client, OperatorConfig cfg, boolean forTests)
+      throws IOException {
+    OperatorMain m = new OperatorMain(client, cfg, forTests);
+    m.operator.start();
+    m.started = true;
+    return m;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    started = false;
+    operator.stop();
+    http.close();
+  }
+}

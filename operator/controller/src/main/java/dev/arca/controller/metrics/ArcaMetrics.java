@@ -1,0 +1,74 @@
+package dev.arca.controller.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The operator's metrics: what an alert on "no successful backup for too long" needs, and more. */
+public final class ArcaMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+  public ArcaMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** A finished run of {@code kind} (backup, restore, forget, prune, verify). */
+  public void run(String namespace, String owner, String kind, boolean ok, Duration took) {
+    Tags tags = Tags.of("namespace", namespace, "kind", kind, "result", ok ? "success" : "failure");
+    Counter.builder("arca_runs_total")
+        .description("Finished Jobs by kind and result")
+        .tags(tags)
+        .register(registry)
+        .increment();
+    if (took != null && !took.isNegative()) {
+      Timer.builder("arca_run_duration_seconds")
+          .description("Wall time of finished Jobs")
+          .tags(tags)
+          .register(registry)
+          .record(took);
+    }
+  }
+
+  /** A successful backup of {@code policy}: when it finished and what it stored. */
+  public void backup(String namespace, String policy, Instant finished, long bytes, long stored) {
+    gauge(
+            "arca_backup_last_success_timestamp_seconds",
+            "Time of the last successful backup",
+            namespace,
+            policy)
+        .set(finished.getEpochSecond());
+    gauge("arca_backup_last_bytes", "Bytes of the files in the last backup", namespace, policy)
+        .set(bytes);
+    gauge(
+            "arca_backup_last_stored_bytes",
+            "Bytes the last backup added to the repository",
+            namespace,
+            policy)
+        .set(stored);
+  }
+
+  private AtomicLong gauge(String name, String help, String namespace, String policy) {
+    return gauges.computeIfAbsent(
+        name + "|" + namespace + "|" + policy,
+        k -> {
+          AtomicLong v = new AtomicLong();
+          Gauge.builder(name, v, AtomicLong::get)
+              .description(help)
+              .tags("namespace", namespace, "policy", policy)
+              .register(registry);
+          return v;
+        });
+  }
+}
