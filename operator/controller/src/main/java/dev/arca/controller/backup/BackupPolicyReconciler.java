@@ -11,6 +11,7 @@ import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.Labels;
+import dev.arca.controller.jobs.MaintenanceJobs;
 import dev.arca.controller.metrics.ArcaMetrics;
 import dev.arca.controller.schedule.Schedule;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -96,11 +97,23 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
               .findFirst()
               .orElse(null);
       if (active != null) {
-        JobOutcome o = JobOutcome.of(active, client);
+        String kind = active.getMetadata().getLabels().getOrDefault(Labels.RUN, "backup");
+        JobOutcome o = JobOutcome.of(active, client, kind);
         if (o.finished()) {
-          new BackupRecorder(client, events, metrics).record(p, st, active, o, now);
           st.activeJob = null;
           st.progress = null;
+          if (kind.equals("forget")) {
+            new ForgetRecorder(client, events, metrics).record(p, active, o, now);
+          } else {
+            new BackupRecorder(client, events, metrics).record(p, st, active, o, now);
+            if (o.succeeded() && spec.retention != null) {
+              // Retention right after a good backup, before any other Job of this policy.
+              Job forget = MaintenanceJobs.forget(p, now, cfg);
+              create(client, forget);
+              st.activeJob = forget.getMetadata().getName();
+              events.normal(p, "RetentionStarted", "forget Job " + st.activeJob + " started", now);
+            }
+          }
         }
       }
     }
@@ -159,16 +172,21 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Instant now) {
     Job job = BackupJobs.backup(p, run, cfg);
     String name = job.getMetadata().getName();
-    var jobs = client.batch().v1().jobs().inNamespace(p.getMetadata().getNamespace());
-    if (jobs.withName(name).get() == null) {
-      jobs.resource(job).create();
-    }
+    create(client, job);
     st.activeJob = name;
     events.normal(
         p,
         "BackupStarted",
         (run.full() ? "full" : "incremental") + " backup Job " + name + " started",
         now);
+  }
+
+  /** Creates a Job unless it exists: names are deterministic, so a repeated reconcile is safe. */
+  private static void create(io.fabric8.kubernetes.client.KubernetesClient client, Job job) {
+    var jobs = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace());
+    if (jobs.withName(job.getMetadata().getName()).get() == null) {
+      jobs.resource(job).create();
+    }
   }
 
   /** The first backup is full (it has no parent anyway); then every fullEvery-th. */

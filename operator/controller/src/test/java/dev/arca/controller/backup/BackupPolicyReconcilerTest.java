@@ -169,6 +169,68 @@ class BackupPolicyReconcilerTest {
   }
 
   @Test
+  void retentionRunsAForgetJobAfterAGoodBackupAndRemovesForgottenSnapshotObjects()
+      throws Exception {
+    Snapshot old = new Snapshot();
+    old.getMetadata().setName("keep-old");
+    old.getMetadata().setNamespace(NS);
+    old.setSpec(new dev.arca.api.v1alpha1.SnapshotSpec());
+    old.getSpec().policy = "kept";
+    old.getSpec().snapshotId = "cd".repeat(32);
+    client.resources(Snapshot.class).inNamespace(NS).resource(old).create();
+    BackupPolicy p = policy("kept", "* * * * *");
+    p.getSpec().retention = new BackupPolicySpec.RetentionSpec();
+    p.getSpec().retention.keepLast = 1;
+    p.getSpec().retention.keepDaily = 7;
+    create(p);
+    Job backup = await("a backup Job", () -> jobs("kept").stream().findFirst().orElse(null));
+    finish(
+        backup,
+        true,
+        "{\"snapshotId\":\""
+            + "ef".repeat(32)
+            + "\",\"mode\":\"full\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}");
+    Job forget =
+        await(
+            "a forget Job",
+            () ->
+                jobs("kept").stream()
+                    .filter(j -> "forget".equals(j.getMetadata().getLabels().get("arca.dev/run")))
+                    .findFirst()
+                    .orElse(null));
+    assertThat(forget.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .containsExactly(
+            "arca",
+            "forget",
+            "--json",
+            "--keep-last",
+            "1",
+            "--keep-daily",
+            "7",
+            "--tag",
+            "arca.dev/policy=kept");
+    assertThat(get("kept").getStatus().activeJob).isEqualTo(forget.getMetadata().getName());
+
+    finish(
+        forget,
+        true,
+        "{\"dryRun\":false,\"kept\":[{\"id\":\""
+            + "ef".repeat(32)
+            + "\"}],\"removed\":[{\"id\":\""
+            + "cd".repeat(32)
+            + "\"}]}");
+    await(
+        "the forgotten Snapshot object removed",
+        () -> client.resources(Snapshot.class).inNamespace(NS).withName("keep-old").get() == null);
+    await("no active Job", () -> get("kept").getStatus().activeJob == null);
+    assertThat(client.resources(Snapshot.class).inNamespace(NS).list().getItems())
+        .extracting(x -> x.getSpec().snapshotId)
+        .contains("ef".repeat(32))
+        .doesNotContain("cd".repeat(32));
+    assertThat(events("kept")).extracting(Event::getReason).contains("RetentionApplied");
+  }
+
+  @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
     Job job = await("a backup Job", () -> jobs("fails").stream().findFirst().orElse(null));

@@ -1,0 +1,78 @@
+package dev.arca.controller.jobs;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.controller.OperatorConfig;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the Jobs that keep a policy's repository in shape: forget (retention). */
+public final class MaintenanceJobs {
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+
+  private MaintenanceJobs() {}
+
+  /** The forget Job that applies the policy's retention to the policy's own snapshots. */
+  public static Job forget(BackupPolicy p, Instant time, OperatorConfig cfg) {
+    BackupPolicySpec.RetentionSpec r = p.getSpec().retention;
+    String policy = p.getMetadata().getName();
+    List<String> cmd = new ArrayList<>(List.of("arca", "forget", "--json"));
+    keep(cmd, "--keep-last", r.keepLast);
+    keep(cmd, "--keep-hourly", r.keepHourly);
+    keep(cmd, "--keep-daily", r.keepDaily);
+    keep(cmd, "--keep-weekly", r.keepWeekly);
+    keep(cmd, "--keep-monthly", r.keepMonthly);
+    keep(cmd, "--keep-yearly", r.keepYearly);
+    cmd.addAll(List.of("--tag", "arca.dev/policy=" + policy));
+    cmd.addAll(RepositoryAccess.args(p.getSpec().repository));
+    var c =
+        BackupJobs.container(
+            cfg,
+            p.getSpec().job,
+            cmd,
+            RepositoryAccess.mounts(p.getSpec().repository),
+            p.getSpec().repository);
+    Map<String, String> labels = Labels.forPolicy(policy, "forget");
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(Names.of(policy, "forget-" + MINUTE.format(time)))
+        .withNamespace(p.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(p.getApiVersion())
+                .withKind(p.getKind())
+                .withName(policy)
+                .withUid(p.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(1)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(
+            BackupJobs.pod(
+                cfg, p.getSpec().job, c, RepositoryAccess.volumes(p.getSpec().repository)))
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static void keep(List<String> cmd, String flag, Integer n) {
+    if (n != null && n > 0) {
+      cmd.addAll(List.of(flag, String.valueOf(n)));
+    }
+  }
+}
