@@ -7,7 +7,6 @@ import dev.arca.controller.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -69,15 +68,7 @@ public final class BackupJobs {
         .withLabels(labels)
         .addToAnnotations(Labels.SCHEDULED_TIME, run.time().toString())
         .addToAnnotations(Labels.MODE, run.full() ? "full" : "incremental")
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(p.getApiVersion())
-                .withKind(p.getKind())
-                .withName(policy)
-                .withUid(p.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(Owners.controller(p))
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(orDefault(spec.job == null ? null : spec.job.backoffLimit, 0))

@@ -3,7 +3,6 @@ package dev.arca.controller.jobs;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.controller.OperatorConfig;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
@@ -46,15 +45,7 @@ public final class MaintenanceJobs {
         .withName(Names.of(policy, "forget-" + MINUTE.format(time)))
         .withNamespace(p.getMetadata().getNamespace())
         .withLabels(labels)
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(p.getApiVersion())
-                .withKind(p.getKind())
-                .withName(policy)
-                .withUid(p.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(Owners.controller(p))
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(1)

@@ -5,7 +5,6 @@ import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.controller.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -84,15 +83,7 @@ public final class RestoreJobs {
         .withName(Names.of(name, "restore"))
         .withNamespace(r.getMetadata().getNamespace())
         .withLabels(labels)
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(r.getApiVersion())
-                .withKind(r.getKind())
-                .withName(name)
-                .withUid(r.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(Owners.controller(r))
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(
