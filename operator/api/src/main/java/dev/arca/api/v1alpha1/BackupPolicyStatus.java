@@ -24,6 +24,14 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("When the next run is due (RFC 3339).")
   public String nextScheduleTime;
 
+  /** When the last prune run was due (RFC 3339). */
+  @JsonPropertyDescription("When the last prune run was due (RFC 3339).")
+  public String lastPruneScheduleTime;
+
+  /** When the last verify run was due (RFC 3339). */
+  @JsonPropertyDescription("When the last verify run was due (RFC 3339).")
+  public String lastVerifyScheduleTime;
+
   /** Name of the Job running now, if any. */
   @JsonPropertyDescription("Name of the Job running now, if any.")
   public String activeJob;

@@ -102,8 +102,8 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         if (o.finished()) {
           st.activeJob = null;
           st.progress = null;
-          if (kind.equals("forget")) {
-            new ForgetRecorder(client, events, metrics).record(p, active, o, now);
+          if (!kind.equals("backup")) {
+            new MaintenanceRecorder(client, events, metrics).record(p, st, active, kind, o, now);
           } else {
             new BackupRecorder(client, events, metrics).record(p, st, active, o, now);
             if (o.succeeded() && spec.retention != null) {
@@ -149,6 +149,9 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       st.lastRunNowRequest = runNow;
       start(p, st, new BackupRun(now, fullRun(spec, st), runNow), client, events, now);
     }
+    if (st.activeJob == null && !suspended) {
+      maintenance(p, st, client, events, now);
+    }
     Conditions.set(
         st.conditions,
         "Running",
@@ -159,7 +162,14 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         now);
     Instant next = schedule.next(now);
     st.nextScheduleTime = suspended ? null : next.toString();
-    Duration wait = Duration.between(now, next).plusSeconds(1);
+    Instant wake = next;
+    if (spec.prune != null) {
+      wake = earliest(wake, Schedule.parse(spec.prune.schedule, spec.timeZone).next(now));
+    }
+    if (spec.verify != null) {
+      wake = earliest(wake, Schedule.parse(spec.verify.schedule, spec.timeZone).next(now));
+    }
+    Duration wait = Duration.between(now, wake).plusSeconds(1);
     return patch(p, st).rescheduleAfter(st.activeJob != null ? Duration.ofSeconds(15) : wait);
   }
 
@@ -179,6 +189,49 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         "BackupStarted",
         (run.full() ? "full" : "incremental") + " backup Job " + name + " started",
         now);
+  }
+
+  /**
+   * Starts a prune or verify run that is due, when no other Job of the policy runs. Unlike a
+   * backup, a maintenance run that comes due while another Job runs waits for it.
+   */
+  private void maintenance(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      Events events,
+      Instant now) {
+    BackupPolicySpec spec = p.getSpec();
+    Instant since = created(p, now);
+    if (spec.prune != null) {
+      Instant from =
+          st.lastPruneScheduleTime != null ? Instant.parse(st.lastPruneScheduleTime) : since;
+      Optional<Instant> due = Schedule.parse(spec.prune.schedule, spec.timeZone).due(from, now);
+      if (due.isPresent()) {
+        st.lastPruneScheduleTime = due.get().toString();
+        Job job = MaintenanceJobs.prune(p, due.get(), cfg);
+        create(client, job);
+        st.activeJob = job.getMetadata().getName();
+        events.normal(p, "PruneStarted", "prune Job " + st.activeJob + " started", now);
+        return;
+      }
+    }
+    if (spec.verify != null) {
+      Instant from =
+          st.lastVerifyScheduleTime != null ? Instant.parse(st.lastVerifyScheduleTime) : since;
+      Optional<Instant> due = Schedule.parse(spec.verify.schedule, spec.timeZone).due(from, now);
+      if (due.isPresent()) {
+        st.lastVerifyScheduleTime = due.get().toString();
+        Job job = MaintenanceJobs.verify(p, due.get(), cfg);
+        create(client, job);
+        st.activeJob = job.getMetadata().getName();
+        events.normal(p, "VerifyStarted", "verify Job " + st.activeJob + " started", now);
+      }
+    }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   /** Creates a Job unless it exists: names are deterministic, so a repeated reconcile is safe. */

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the Jobs that keep a policy's repository in shape: forget (retention). */
+/** Builds the Jobs that keep a policy's repository in shape: forget, prune and verify. */
 public final class MaintenanceJobs {
   private static final DateTimeFormatter MINUTE =
       DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
@@ -31,6 +31,33 @@ public final class MaintenanceJobs {
     keep(cmd, "--keep-monthly", r.keepMonthly);
     keep(cmd, "--keep-yearly", r.keepYearly);
     cmd.addAll(List.of("--tag", "arca.dev/policy=" + policy));
+    return job(p, "forget", time, cmd, cfg);
+  }
+
+  /** The prune Job: frees the data no snapshot needs (safe while backups of others run). */
+  public static Job prune(BackupPolicy p, Instant time, OperatorConfig cfg) {
+    List<String> cmd = new ArrayList<>(List.of("arca", "prune", "--json"));
+    Integer max = p.getSpec().prune.maxUnusedPercent;
+    if (max != null) {
+      cmd.addAll(List.of("--max-unused", String.valueOf(max)));
+    }
+    return job(p, "prune", time, cmd, cfg);
+  }
+
+  /** The verify Job: checks the repository, reading the given share of the packs in full. */
+  public static Job verify(BackupPolicy p, Instant time, OperatorConfig cfg) {
+    List<String> cmd = new ArrayList<>(List.of("arca", "verify", "--json"));
+    Integer pct = p.getSpec().verify.readDataPercent;
+    if (pct != null && pct > 0) {
+      cmd.addAll(List.of("--read-data-subset", String.valueOf(pct)));
+    }
+    return job(p, "verify", time, cmd, cfg);
+  }
+
+  private static Job job(
+      BackupPolicy p, String kind, Instant time, List<String> args, OperatorConfig cfg) {
+    String policy = p.getMetadata().getName();
+    List<String> cmd = new ArrayList<>(args);
     cmd.addAll(RepositoryAccess.args(p.getSpec().repository));
     var c =
         BackupJobs.container(
@@ -39,16 +66,18 @@ public final class MaintenanceJobs {
             cmd,
             RepositoryAccess.mounts(p.getSpec().repository),
             p.getSpec().repository);
-    Map<String, String> labels = Labels.forPolicy(policy, "forget");
+    Map<String, String> labels = Labels.forPolicy(policy, kind);
     return new JobBuilder()
         .withNewMetadata()
-        .withName(Names.of(policy, "forget-" + MINUTE.format(time)))
+        .withName(Names.of(policy, kind + "-" + MINUTE.format(time)))
         .withNamespace(p.getMetadata().getNamespace())
         .withLabels(labels)
         .withOwnerReferences(Owners.controller(p))
         .endMetadata()
         .withNewSpec()
-        .withBackoffLimit(1)
+        .withBackoffLimit(0)
+        .withActiveDeadlineSeconds(
+            p.getSpec().job == null ? null : p.getSpec().job.activeDeadlineSeconds)
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)

@@ -231,6 +231,47 @@ class BackupPolicyReconcilerTest {
   }
 
   @Test
+  void pruneAndVerifyRunOnTheirOwnSchedulesOneJobAtATime() throws Exception {
+    BackupPolicy p = policy("upkeep", "0 0 1 1 *"); // backups once a year: not due in this test
+    p.getSpec().prune = new BackupPolicySpec.PruneSpec();
+    p.getSpec().prune.schedule = "* * * * *";
+    p.getSpec().prune.maxUnusedPercent = 10;
+    p.getSpec().verify = new BackupPolicySpec.VerifySpec();
+    p.getSpec().verify.schedule = "* * * * *";
+    p.getSpec().verify.readDataPercent = 5;
+    create(p);
+    Job prune = await("a prune Job", () -> jobs("upkeep").stream().findFirst().orElse(null));
+    assertThat(prune.getMetadata().getLabels()).containsEntry("arca.dev/run", "prune");
+    assertThat(prune.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .containsExactly("arca", "prune", "--json", "--max-unused", "10");
+    Thread.sleep(300);
+    assertThat(jobs("upkeep")).hasSize(1); // verify waits for the prune Job
+    finish(prune, true, "{\"deletedPacks\":2,\"reclaimedBytes\":1000,\"markedPacks\":1}");
+
+    Job verify =
+        await(
+            "a verify Job",
+            () ->
+                jobs("upkeep").stream()
+                    .filter(j -> "verify".equals(j.getMetadata().getLabels().get("arca.dev/run")))
+                    .findFirst()
+                    .orElse(null));
+    assertThat(verify.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .containsExactly("arca", "verify", "--json", "--read-data-subset", "5");
+    finish(
+        verify, false, "{\"ok\":false,\"damagedObjects\":[\"data/ab/abcd\"],\"affectedFiles\":[]}");
+    BackupPolicy checked =
+        await(
+            "lastVerification",
+            () -> get("upkeep").getStatus().lastVerification != null ? get("upkeep") : null);
+    assertThat(checked.getStatus().lastVerification.ok).isFalse();
+    assertThat(checked.getStatus().lastVerification.damagedObjects).isEqualTo(1);
+    assertThat(events("upkeep"))
+        .extracting(Event::getReason)
+        .contains("PruneSucceeded", "DamageFound");
+  }
+
+  @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
     Job job = await("a backup Job", () -> jobs("fails").stream().findFirst().orElse(null));
