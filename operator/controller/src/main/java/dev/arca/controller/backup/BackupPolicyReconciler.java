@@ -202,32 +202,48 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Events events,
       Instant now) {
     BackupPolicySpec spec = p.getSpec();
-    Instant since = created(p, now);
-    if (spec.prune != null) {
-      Instant from =
-          st.lastPruneScheduleTime != null ? Instant.parse(st.lastPruneScheduleTime) : since;
-      Optional<Instant> due = Schedule.parse(spec.prune.schedule, spec.timeZone).due(from, now);
-      if (due.isPresent()) {
-        st.lastPruneScheduleTime = due.get().toString();
-        Job job = MaintenanceJobs.prune(p, due.get(), cfg);
-        create(client, job);
-        st.activeJob = job.getMetadata().getName();
-        events.normal(p, "PruneStarted", "prune Job " + st.activeJob + " started", now);
-        return;
-      }
+    if (spec.prune != null
+        && startIfDue(
+            p, st, "prune", spec.prune.schedule, st.lastPruneScheduleTime, client, events, now)) {
+      return;
     }
     if (spec.verify != null) {
-      Instant from =
-          st.lastVerifyScheduleTime != null ? Instant.parse(st.lastVerifyScheduleTime) : since;
-      Optional<Instant> due = Schedule.parse(spec.verify.schedule, spec.timeZone).due(from, now);
-      if (due.isPresent()) {
-        st.lastVerifyScheduleTime = due.get().toString();
-        Job job = MaintenanceJobs.verify(p, due.get(), cfg);
-        create(client, job);
-        st.activeJob = job.getMetadata().getName();
-        events.normal(p, "VerifyStarted", "verify Job " + st.activeJob + " started", now);
-      }
+      startIfDue(
+          p, st, "verify", spec.verify.schedule, st.lastVerifyScheduleTime, client, events, now);
     }
+  }
+
+  /** Starts a {@code kind} Job if its schedule has a run due since {@code last}. */
+  private boolean startIfDue(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      String kind,
+      String schedule,
+      String last,
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      Events events,
+      Instant now) {
+    Instant from = last != null ? Instant.parse(last) : created(p, now);
+    Optional<Instant> due = Schedule.parse(schedule, p.getSpec().timeZone).due(from, now);
+    if (due.isEmpty()) {
+      return false;
+    }
+    Job job;
+    if (kind.equals("prune")) {
+      st.lastPruneScheduleTime = due.get().toString();
+      job = MaintenanceJobs.prune(p, due.get(), cfg);
+    } else {
+      st.lastVerifyScheduleTime = due.get().toString();
+      job = MaintenanceJobs.verify(p, due.get(), cfg);
+    }
+    create(client, job);
+    st.activeJob = job.getMetadata().getName();
+    events.normal(
+        p,
+        kind.substring(0, 1).toUpperCase() + kind.substring(1) + "Started",
+        kind + " Job " + st.activeJob + " started",
+        now);
+    return true;
   }
 
   private static Instant earliest(Instant a, Instant b) {
