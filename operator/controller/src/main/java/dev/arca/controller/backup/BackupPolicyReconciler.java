@@ -118,6 +118,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       }
     }
 
+    JobHistory.trim(client, jobs, spec.successfulJobsHistoryLimit, spec.failedJobsHistoryLimit);
     Instant since =
         st.lastScheduleTime != null ? Instant.parse(st.lastScheduleTime) : created(p, now);
     Optional<Instant> due = schedule.due(since, now);

@@ -272,6 +272,27 @@ class BackupPolicyReconcilerTest {
   }
 
   @Test
+  void finishedJobsBeyondTheHistoryLimitsAreDeletedOldestFirst() throws Exception {
+    BackupPolicy p = policy("history", "0 0 1 1 *");
+    p.getSpec().successfulJobsHistoryLimit = 1;
+    p.getSpec().failedJobsHistoryLimit = 0;
+    BackupPolicy created = create(p);
+    for (int i = 0; i < 3; i++) {
+      Job j =
+          dev.arca.controller.jobs.BackupJobs.backup(
+              created,
+              new dev.arca.controller.jobs.BackupRun(
+                  Instant.parse("2026-11-2" + i + "T00:00:00Z"), false, null),
+              OperatorConfig.fromEnv(Map.of()));
+      client.batch().v1().jobs().inNamespace(NS).resource(j).create();
+      finish(j, i < 2, i < 2 ? "{}" : "{\"ok\":false,\"error\":\"x\",\"exitCode\":1}");
+    }
+    await("one Job left", () -> jobs("history").size() == 1);
+    assertThat(jobs("history").get(0).getMetadata().getName())
+        .isEqualTo("history-backup-202611210000");
+  }
+
+  @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
     Job job = await("a backup Job", () -> jobs("fails").stream().findFirst().orElse(null));
