@@ -181,14 +181,28 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       io.fabric8.kubernetes.client.KubernetesClient client,
       Events events,
       Instant now) {
-    Job job = BackupJobs.backup(p, run, cfg);
+    String ns = p.getMetadata().getNamespace();
+    Placement place =
+        Placement.of(client, ns, p.getSpec().sources.stream().map(s -> s.pvc).toList());
+    if (place.problem() != null) {
+      events.warning(
+          p, "PlacementConflict", "run of " + run.time() + " not started: " + place.problem(), now);
+      return;
+    }
+    Job job = BackupJobs.backup(p, run, cfg, place.node());
     String name = job.getMetadata().getName();
     create(client, job);
     st.activeJob = name;
     events.normal(
         p,
         "BackupStarted",
-        (run.full() ? "full" : "incremental") + " backup Job " + name + " started",
+        (run.full() ? "full" : "incremental")
+            + " backup Job "
+            + name
+            + " started"
+            + (place.node() == null
+                ? ""
+                : " on node " + place.node() + ", where its ReadWriteOnce volume is in use"),
         now);
   }
 

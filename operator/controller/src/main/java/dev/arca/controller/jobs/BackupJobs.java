@@ -31,6 +31,14 @@ public final class BackupJobs {
   private BackupJobs() {}
 
   public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg) {
+    return backup(p, run, cfg, null);
+  }
+
+  /**
+   * The backup Job; with {@code node}, pinned to that node (where a ReadWriteOnce source is in use
+   * by a running pod) through a required node affinity on the node's name.
+   */
+  public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg, String node) {
     BackupPolicySpec spec = p.getSpec();
     String policy = p.getMetadata().getName();
     List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json"));
@@ -61,6 +69,23 @@ public final class BackupJobs {
     Container c = container(cfg, spec.job, cmd, mounts, spec.repository);
     String name = run.jobName(policy);
     Map<String, String> labels = Labels.forPolicy(policy, "backup");
+    PodSpec pod = pod(cfg, spec.job, c, volumes);
+    if (node != null) {
+      pod.setAffinity(
+          new io.fabric8.kubernetes.api.model.AffinityBuilder()
+              .withNewNodeAffinity()
+              .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+              .addNewNodeSelectorTerm()
+              .addNewMatchField()
+              .withKey("metadata.name")
+              .withOperator("In")
+              .withValues(node)
+              .endMatchField()
+              .endNodeSelectorTerm()
+              .endRequiredDuringSchedulingIgnoredDuringExecution()
+              .endNodeAffinity()
+              .build());
+    }
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -77,7 +102,7 @@ public final class BackupJobs {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(pod(cfg, spec.job, c, volumes))
+        .withSpec(pod)
         .endTemplate()
         .endSpec()
         .build();

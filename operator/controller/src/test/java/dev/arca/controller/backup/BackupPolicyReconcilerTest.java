@@ -292,6 +292,86 @@ class BackupPolicyReconcilerTest {
         .isEqualTo("history-backup-202611210000");
   }
 
+  void rwoVolume(String pvc, String... nodes) {
+    client
+        .persistentVolumeClaims()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(pvc)
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .endSpec()
+                .build())
+        .create();
+    int i = 0;
+    for (String node : nodes) {
+      client
+          .pods()
+          .inNamespace(NS)
+          .resource(
+              new io.fabric8.kubernetes.api.model.PodBuilder()
+                  .withNewMetadata()
+                  .withName(pvc + "-user-" + i++)
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNodeName(node)
+                  .addNewVolume()
+                  .withName("v")
+                  .withNewPersistentVolumeClaim(pvc, false)
+                  .endVolume()
+                  .endSpec()
+                  .withNewStatus()
+                  .withPhase("Running")
+                  .endStatus()
+                  .build())
+          .create();
+    }
+  }
+
+  @Test
+  void aReadWriteOnceVolumeInUseIsBackedUpFromItsNodeAndTwoNodesAreReported() throws Exception {
+    rwoVolume("ckpt", "gpu-node-7");
+    BackupPolicy p = policy("pinned", "* * * * *");
+    p.getSpec().sources.get(0).pvc = "ckpt";
+    create(p);
+    Job job = await("a backup Job", () -> jobs("pinned").stream().findFirst().orElse(null));
+    var term =
+        job.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms()
+            .get(0)
+            .getMatchFields()
+            .get(0);
+    assertThat(term.getKey()).isEqualTo("metadata.name");
+    assertThat(term.getValues()).containsExactly("gpu-node-7");
+    assertThat(events("pinned"))
+        .extracting(Event::getMessage)
+        .anyMatch(m -> m.contains("on node gpu-node-7"));
+
+    rwoVolume("split", "node-a", "node-b");
+    BackupPolicy q = policy("split", "* * * * *");
+    q.getSpec().sources.get(0).pvc = "split";
+    create(q);
+    await(
+        "a PlacementConflict event",
+        () -> events("split").stream().anyMatch(e -> "PlacementConflict".equals(e.getReason())));
+    assertThat(events("split"))
+        .extracting(Event::getMessage)
+        .anyMatch(m -> m.contains("node-a, node-b"));
+    assertThat(jobs("split")).isEmpty();
+    assertThat(await("lastFailure", () -> get("split").getStatus().lastFailure).reason)
+        .isEqualTo("PlacementConflict");
+  }
+
   @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
