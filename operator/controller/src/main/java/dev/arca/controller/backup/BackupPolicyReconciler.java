@@ -185,8 +185,12 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     Placement place =
         Placement.of(client, ns, p.getSpec().sources.stream().map(s -> s.pvc).toList());
     if (place.problem() != null) {
-      events.warning(
-          p, "PlacementConflict", "run of " + run.time() + " not started: " + place.problem(), now);
+      BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
+      f.time = now.toString();
+      f.reason = "PlacementConflict";
+      f.message = "run of " + run.time() + " not started: " + place.problem();
+      st.lastFailure = f;
+      events.warning(p, f.reason, f.message, now);
       return;
     }
     Job job = BackupJobs.backup(p, run, cfg, place.node());
