@@ -60,7 +60,8 @@ final class BackupCommand implements Callable<Integer> {
       throw ArcaException.usage("--threads must be at least 1");
     }
     PrintWriter out = spec.commandLine().getOut();
-    TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), repo.json);
+    TerminalProgress progress =
+        new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
     BackupOptions opts =
         BackupOptions.of(paths.toArray(Path[]::new))
             .withFull(full)

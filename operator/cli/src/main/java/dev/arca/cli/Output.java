@@ -19,14 +19,7 @@ final class Output {
    * Jobs set it to the container's termination message file), writes the same JSON there too.
    */
   static void json(PrintWriter out, Object value) {
-    String text;
-    try {
-      text = JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    out.println(text);
-    out.flush();
+    String text = jsonLine(out, value);
     String summary = System.getenv("ARCA_SUMMARY_FILE");
     if (summary != null && !summary.isBlank()) {
       try {
@@ -34,6 +27,18 @@ final class Output {
       } catch (java.io.IOException | RuntimeException e) {
         System.err.println("arca: cannot write the summary to " + summary + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** One JSON line, nothing else (no summary file): progress lines on stderr. */
+  static String jsonLine(PrintWriter out, Object value) {
+    try {
+      String text = JSON.writeValueAsString(value);
+      out.println(text);
+      out.flush();
+      return text;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

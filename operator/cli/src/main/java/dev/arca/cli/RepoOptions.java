@@ -70,6 +70,13 @@ final class RepoOptions {
   @Option(names = "--json", description = "Print exactly one JSON object on stdout.")
   boolean json;
 
+  @Option(
+      names = "--progress-json",
+      description =
+          "Print progress as a JSON line on stderr every 5 seconds ({\"progress\":{...}}), for"
+              + " the operator's Jobs.")
+  boolean progressJson;
+
   String url() {
     String url = repo != null ? repo : System.getenv("ARCA_REPO");
     if (url == null || url.isBlank()) {

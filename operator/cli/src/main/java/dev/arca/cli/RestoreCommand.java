@@ -55,7 +55,8 @@ final class RestoreCommand implements Callable<Integer> {
       throw dev.arca.engine.ArcaException.usage("--threads must be at least 1");
     }
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
-    TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), repo.json);
+    TerminalProgress progress =
+        new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
     RestoreOptions opts =
         new RestoreOptions(
             selection.snapshot,

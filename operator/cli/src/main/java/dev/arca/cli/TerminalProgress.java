@@ -5,12 +5,14 @@ import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A one-line progress display on stderr, redrawn at most a few times a second. Only used when
- * stderr is a terminal and --json is off; warnings are always printed.
+ * Progress on stderr: a one-line display redrawn a few times a second when stderr is a terminal and
+ * --json is off, or with --progress-json one JSON line every few seconds ({@code
+ * {"progress":{...}}}, what the operator reads from a Job's log). Warnings are always printed.
  */
 final class TerminalProgress implements Progress {
   private final PrintWriter err;
   private final boolean bar;
+  private final boolean jsonLines;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong files = new AtomicLong();
   private volatile long totalBytes = -1;
@@ -18,13 +20,18 @@ final class TerminalProgress implements Progress {
   private final long start = System.nanoTime();
 
   TerminalProgress(PrintWriter err, boolean json) {
+    this(err, json, false);
+  }
+
+  TerminalProgress(PrintWriter err, boolean json, boolean progressJson) {
     this.err = err;
-    this.bar = !json && System.console() != null;
+    this.jsonLines = progressJson;
+    this.bar = !progressJson && !json && System.console() != null;
   }
 
   @Override
   public boolean wantsTotals() {
-    return bar;
+    return bar || jsonLines;
   }
 
   @Override
@@ -53,6 +60,9 @@ final class TerminalProgress implements Progress {
   }
 
   void finish() {
+    if (jsonLines) {
+      draw(true);
+    }
     if (bar) {
       draw(true);
       err.print("\r\033[K");
@@ -61,11 +71,15 @@ final class TerminalProgress implements Progress {
   }
 
   private void draw(boolean force) {
-    if (!bar) {
+    if (!bar && !jsonLines) {
       return;
     }
     long now = System.nanoTime();
-    if (!force && now - lastDraw < 200_000_000L) {
+    if (!force && now - lastDraw < (jsonLines ? 5_000_000_000L : 200_000_000L)) {
+      return;
+    }
+    if (jsonLines) {
+      line(now);
       return;
     }
     synchronized (this) {
@@ -79,5 +93,23 @@ final class TerminalProgress implements Progress {
               Output.bytes(b), pct, files.get(), Output.bytes((long) (b / secs))));
       err.flush();
     }
+  }
+
+  private synchronized void line(long now) {
+    lastDraw = now;
+    double secs = Math.max(1e-3, (now - start) / 1e9);
+    long b = bytes.get();
+    java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+    p.put("bytesDone", b);
+    if (totalBytes > 0) {
+      p.put("bytesTotal", totalBytes);
+      p.put("percent", (int) Math.min(100, 100 * b / totalBytes));
+      double rate = b / secs;
+      if (rate > 0) {
+        p.put("etaSeconds", (long) (Math.max(0, totalBytes - b) / rate));
+      }
+    }
+    p.put("filesDone", files.get());
+    Output.jsonLine(err, java.util.Map.of("progress", p));
   }
 }

@@ -49,7 +49,8 @@ final class VerifyCommand implements Callable<Integer> {
         throw ArcaException.usage("--read-data-subset must be between 0 and 100");
       }
     }
-    TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), repo.json);
+    TerminalProgress progress =
+        new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
     VerifyResult r = Verify.run(repo.open(), pct, progress);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();

@@ -3,10 +3,12 @@ package dev.arca.controller.backup;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
+import dev.arca.api.v1alpha1.Progress;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.BackupRun;
@@ -99,6 +101,12 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       if (active != null) {
         String kind = active.getMetadata().getLabels().getOrDefault(Labels.RUN, "backup");
         JobOutcome o = JobOutcome.of(active, client, kind);
+        if (!o.finished() && kind.equals("backup")) {
+          Progress progress = ProgressReader.read(client, active, now);
+          if (progress != null) {
+            st.progress = progress;
+          }
+        }
         if (o.finished()) {
           st.activeJob = null;
           st.progress = null;

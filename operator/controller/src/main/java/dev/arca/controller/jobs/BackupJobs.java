@@ -41,7 +41,7 @@ public final class BackupJobs {
   public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg, String node) {
     BackupPolicySpec spec = p.getSpec();
     String policy = p.getMetadata().getName();
-    List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json"));
+    List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json", "--progress-json"));
     // The host names the policy, so each policy's snapshots chain to their own parents.
     cmd.addAll(List.of("--host", p.getMetadata().getNamespace() + "/" + policy));
     Map<String, String> tags = new TreeMap<>(spec.tags == null ? Map.of() : spec.tags);

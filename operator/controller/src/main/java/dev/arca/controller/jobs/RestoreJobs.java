@@ -51,7 +51,14 @@ public final class RestoreJobs {
     } else {
       cmd.add(snapshot);
     }
-    cmd.addAll(List.of("--target", TARGET, "--json", "--overwrite", overwrite(spec.overwrite)));
+    cmd.addAll(
+        List.of(
+            "--target",
+            TARGET,
+            "--json",
+            "--progress-json",
+            "--overwrite",
+            overwrite(spec.overwrite)));
     cmd.addAll(RepositoryAccess.args(repo));
     if (source != null) {
       List<String> globs =

@@ -7,6 +7,7 @@ import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.RestoreJobs;
@@ -70,6 +71,12 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
               .orElse(null);
       JobOutcome o = job == null ? null : JobOutcome.of(job, client, "restore");
       if (o == null || !o.finished()) {
+        if (job != null) {
+          var progress = ProgressReader.read(client, job, now);
+          if (progress != null) {
+            st.progress = progress;
+          }
+        }
         return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
       }
       finish(r, st, job, o, events, now);

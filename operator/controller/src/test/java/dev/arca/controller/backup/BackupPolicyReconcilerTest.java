@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class BackupPolicyReconcilerTest {
   static final String NS = "llm";
   KubernetesClient client;
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
   Operator operator;
   MutableClock clock;
   final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
@@ -370,6 +371,48 @@ class BackupPolicyReconcilerTest {
     assertThat(jobs("split")).isEmpty();
     assertThat(await("lastFailure", () -> get("split").getStatus().lastFailure).reason)
         .isEqualTo("PlacementConflict");
+  }
+
+  @Test
+  void progressOfTheRunningJobIsReadFromItsLogIntoStatus() throws Exception {
+    create(policy("slow", "* * * * *"));
+    Job job = await("a backup Job", () -> jobs("slow").stream().findFirst().orElse(null));
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("slow-pod")
+                .withNamespace(NS)
+                .addToLabels("job-name", job.getMetadata().getName())
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/llm/pods/slow-pod/log?pretty=false&tailLines=40")
+        .andReturn(
+            200,
+            "{\"progress\":{\"bytesDone\":420,\"bytesTotal\":1000,\"percent\":42,\"etaSeconds\":7,\"filesDone\":3}}\n")
+        .always();
+    BackupPolicy p = get("slow");
+    p.getMetadata().setAnnotations(Map.of("touch", "1"));
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    BackupPolicy running =
+        await(
+            "progress in status",
+            () -> {
+              BackupPolicy q = get("slow");
+              return q.getStatus() != null && q.getStatus().progress != null ? q : null;
+            });
+    assertThat(running.getStatus().progress.percent).isEqualTo(42);
+    assertThat(running.getStatus().progress.bytesTotal).isEqualTo(1000);
+    assertThat(running.getStatus().progress.etaSeconds).isEqualTo(7);
   }
 
   @Test

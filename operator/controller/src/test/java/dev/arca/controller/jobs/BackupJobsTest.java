@@ -85,6 +85,7 @@ class BackupJobsTest {
             "arca",
             "backup",
             "--json",
+            "--progress-json",
             "--host",
             "llm/training",
             "--tag",

@@ -1,0 +1,79 @@
+package dev.arca.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arca.api.v1alpha1.Progress;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reads a running Job's progress: the newest {@code {"progress":{...}}} line the arca CLI (started
+ * with --progress-json) printed to its log.
+ */
+public final class ProgressReader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int TAIL = 40;
+
+  private ProgressReader() {}
+
+  /** The latest progress, or null when there is none yet (or the log cannot be read). */
+  public static Progress read(KubernetesClient client, Job job, Instant now) {
+    String ns = job.getMetadata().getNamespace();
+    try {
+      List<Pod> pods =
+          client
+              .pods()
+              .inNamespace(ns)
+              .withLabel("job-name", job.getMetadata().getName())
+              .list()
+              .getItems();
+      Pod pod =
+          pods.stream()
+              .max(
+                  Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
+              .orElse(null);
+      if (pod == null) {
+        return null;
+      }
+      String log =
+          client
+              .pods()
+              .inNamespace(ns)
+              .withName(pod.getMetadata().getName())
+              .tailingLines(TAIL)
+              .getLog();
+      return log == null ? null : parse(log, now);
+    } catch (KubernetesClientException e) {
+      return null; // no log yet (pod pending) or not allowed: progress is best effort
+    }
+  }
+
+  static Progress parse(String log, Instant now) {
+    List<String> lines = log.lines().toList();
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      String line = lines.get(i).strip();
+      if (!line.startsWith("{\"progress\"")) {
+        continue;
+      }
+      try {
+        JsonNode p = JSON.readTree(line).get("progress");
+        Progress out = new Progress();
+        out.bytesDone = p.path("bytesDone").isNumber() ? p.get("bytesDone").asLong() : null;
+        out.bytesTotal = p.path("bytesTotal").isNumber() ? p.get("bytesTotal").asLong() : null;
+        out.filesDone = p.path("filesDone").isNumber() ? p.get("filesDone").asLong() : null;
+        out.percent = p.path("percent").isNumber() ? p.get("percent").asInt() : null;
+        out.etaSeconds = p.path("etaSeconds").isNumber() ? p.get("etaSeconds").asLong() : null;
+        out.updatedAt = now.toString();
+        return out;
+      } catch (java.io.IOException notJson) {
+        // a cut line: look further back
+      }
+    }
+    return null;
+  }
+}
