@@ -77,6 +77,13 @@ class BackupPolicyReconcilerTest {
     return client.resources(BackupPolicy.class).inNamespace(NS).withName(name).get();
   }
 
+  /** Changes an annotation, which makes the operator reconcile the policy now. */
+  void touch(String name) {
+    BackupPolicy p = get(name);
+    p.getMetadata().setAnnotations(Map.of("touch", String.valueOf(System.nanoTime())));
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+  }
+
   List<Job> jobs(String policy) {
     return client
         .batch()
@@ -354,9 +361,11 @@ class BackupPolicyReconcilerTest {
             .get(0);
     assertThat(term.getKey()).isEqualTo("metadata.name");
     assertThat(term.getValues()).containsExactly("gpu-node-7");
-    assertThat(events("pinned"))
-        .extracting(Event::getMessage)
-        .anyMatch(m -> m.contains("on node gpu-node-7"));
+    // the Event follows the Job's creation
+    await(
+        "the BackupStarted event",
+        () ->
+            events("pinned").stream().anyMatch(e -> e.getMessage().contains("on node gpu-node-7")));
 
     rwoVolume("split", "node-a", "node-b");
     BackupPolicy q = policy("split", "* * * * *");
@@ -400,9 +409,7 @@ class BackupPolicyReconcilerTest {
             200,
             "{\"progress\":{\"bytesDone\":420,\"bytesTotal\":1000,\"percent\":42,\"etaSeconds\":7,\"filesDone\":3}}\n")
         .always();
-    BackupPolicy p = get("slow");
-    p.getMetadata().setAnnotations(Map.of("touch", "1"));
-    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    touch("slow");
     BackupPolicy running =
         await(
             "progress in status",
@@ -441,9 +448,7 @@ class BackupPolicyReconcilerTest {
     create(policy("busy", "* * * * *"));
     await("a backup Job", () -> jobs("busy").stream().findFirst().orElse(null));
     clock.advance(Duration.ofMinutes(1));
-    BackupPolicy p = get("busy");
-    p.getMetadata().setAnnotations(Map.of("touch", "1")); // any change makes it reconcile now
-    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    touch("busy");
     BackupPolicy skipped =
         await(
             "a skipped run",
