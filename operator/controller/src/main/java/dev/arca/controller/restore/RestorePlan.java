@@ -35,6 +35,14 @@ record RestorePlan(
   static RestorePlan resolve(RestoreRequest r, KubernetesClient client) {
     RestoreRequestSpec s = r.getSpec();
     String ns = r.getMetadata().getNamespace();
+    if ((s.repository == null) == (s.policyRef == null)) {
+      return failed(
+          "InvalidSpec",
+          "spec: give exactly one of policyRef and repository (the API server's CEL rule says so too)");
+    }
+    if (s.snapshot != null && s.before != null) {
+      return failed("InvalidSpec", "spec: give either snapshot or before, not both");
+    }
     if (s.repository != null) {
       // No catalog for an inline repository: arca restore resolves the snapshot itself.
       String snap = s.snapshot == null ? "latest" : s.snapshot;

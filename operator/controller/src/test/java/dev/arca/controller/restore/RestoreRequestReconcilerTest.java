@@ -232,6 +232,12 @@ class RestoreRequestReconcilerTest {
         .contains("spec.sourcePVC")
         .contains("a, b");
 
+    RestoreRequest neither = request("neither");
+    neither.getSpec().policyRef = null;
+    create(neither);
+    assertThat(inPhase("neither", Phase.Failed).getStatus().message)
+        .contains("exactly one of policyRef and repository");
+
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
   }
 }
