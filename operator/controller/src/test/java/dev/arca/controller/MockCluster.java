@@ -89,6 +89,12 @@ public final class MockCluster {
   /** Ends {@code job}: a pod with the arca container's termination message, then Job status. */
   public static void finish(
       KubernetesClient client, Job job, boolean ok, String terminationMessage) {
+    finish(client, job, ok, terminationMessage, "BackoffLimitExceeded");
+  }
+
+  /** Ends {@code job}; a failure carries the Job controller's {@code reason}. */
+  public static void finish(
+      KubernetesClient client, Job job, boolean ok, String terminationMessage, String reason) {
     String ns = job.getMetadata().getNamespace();
     client
         .pods()
@@ -132,7 +138,7 @@ public final class MockCluster {
                         new JobConditionBuilder()
                             .withType(ok ? "Complete" : "Failed")
                             .withStatus("True")
-                            .withReason(ok ? null : "BackoffLimitExceeded")
+                            .withReason(ok ? null : reason)
                             .withMessage(ok ? null : "Job has reached the specified backoff limit")
                             .build())
                     .endStatus()

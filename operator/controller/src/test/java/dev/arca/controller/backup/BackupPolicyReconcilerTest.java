@@ -423,6 +423,29 @@ class BackupPolicyReconcilerTest {
   }
 
   @Test
+  void aJobPastItsDeadlineIsReportedAndDoesNotBlockTheNextRun() throws Exception {
+    BackupPolicy p = policy("deadline", "* * * * *");
+    p.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
+    p.getSpec().job.activeDeadlineSeconds = 600L;
+    create(p);
+    Job first = await("a backup Job", () -> jobs("deadline").stream().findFirst().orElse(null));
+    assertThat(first.getSpec().getActiveDeadlineSeconds()).isEqualTo(600L);
+    MockCluster.finish(client, first, false, "arca was killed", "DeadlineExceeded");
+    BackupPolicy failed =
+        await(
+            "LastBackupSucceeded=False",
+            () ->
+                "False".equals(condition(get("deadline"), "LastBackupSucceeded", false))
+                    ? get("deadline")
+                    : null);
+    assertThat(condition(failed, "LastBackupSucceeded", true)).isEqualTo("DeadlineExceeded");
+    assertThat(failed.getStatus().activeJob).isNull();
+    clock.advance(Duration.ofMinutes(1));
+    touch("deadline");
+    await("the next run's Job", () -> jobs("deadline").size() == 2 ? true : null);
+  }
+
+  @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
     Job job = await("a backup Job", () -> jobs("fails").stream().findFirst().orElse(null));
