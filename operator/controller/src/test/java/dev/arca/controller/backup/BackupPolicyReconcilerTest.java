@@ -445,6 +445,84 @@ class BackupPolicyReconcilerTest {
     await("the next run's Job", () -> jobs("deadline").size() == 2 ? true : null);
   }
 
+  static String summary(String id, String mode) {
+    return "{\"snapshotId\":\""
+        + id
+        + "\",\"mode\":\""
+        + mode
+        + "\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}";
+  }
+
+  Job newestJob(String policy) {
+    return jobs(policy).stream()
+        .max(java.util.Comparator.comparing((Job j) -> j.getMetadata().getName()))
+        .orElseThrow();
+  }
+
+  @Test
+  void fullEveryMakesEveryNthBackupAFullOne() throws Exception {
+    BackupPolicy p = policy("every3", "* * * * *");
+    p.getSpec().fullEvery = 3;
+    create(p);
+    List<Boolean> full = new java.util.ArrayList<>();
+    for (int run = 0; run < 4; run++) {
+      int n = run + 1;
+      await("backup Job " + n, () -> jobs("every3").size() == n ? true : null);
+      Job j = newestJob("every3");
+      boolean isFull =
+          j.getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getCommand()
+              .contains("--full");
+      full.add(isFull);
+      finish(j, true, summary(String.format("%064x", n), isFull ? "full" : "incremental"));
+      await(
+          "run " + n + " recorded",
+          () -> get("every3").getStatus().activeJob == null ? true : null);
+      clock.advance(Duration.ofMinutes(1));
+      touch("every3");
+    }
+    // the first is full (no parent), then every third
+    assertThat(full).containsExactly(true, false, false, true);
+  }
+
+  @Test
+  void runNowStartsOneBackupOffScheduleAndIsAcknowledged() throws Exception {
+    create(policy("manual", "0 0 1 1 *")); // not due for months
+    Thread.sleep(500);
+    assertThat(jobs("manual")).isEmpty();
+    BackupPolicy p = get("manual");
+    p.getMetadata().setAnnotations(Map.of(BackupPolicyReconciler.RUN_NOW, "ticket-4711"));
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    Job job = await("the run-now Job", () -> jobs("manual").stream().findFirst().orElse(null));
+    assertThat(job.getMetadata().getName()).startsWith("manual-backup-now-");
+    assertThat(await("acknowledged", () -> get("manual").getStatus().lastRunNowRequest))
+        .isEqualTo("ticket-4711");
+    touch("manual"); // the same request value does not start a second run
+    Thread.sleep(500);
+    assertThat(jobs("manual")).hasSize(1);
+  }
+
+  @Test
+  void aRunMissedByMoreThanTheStartingDeadlineIsSkipped() throws Exception {
+    // hourly, at a minute half an hour away: nothing is due when the policy is created
+    int minute = (clock.instant().atZone(java.time.ZoneOffset.UTC).getMinute() + 30) % 60;
+    BackupPolicy p = policy("late", minute + " * * * *");
+    p.getSpec().startingDeadlineSeconds = 60L;
+    create(p);
+    await("Ready=True", () -> "True".equals(condition(get("late"), "Ready", false)) ? true : null);
+    // the operator "comes back" 40 minutes later: the run due 10 minutes ago is too late
+    clock.advance(Duration.ofMinutes(40));
+    touch("late");
+    await(
+        "a RunMissed event",
+        () -> events("late").stream().anyMatch(e -> "RunMissed".equals(e.getReason())));
+    assertThat(jobs("late")).isEmpty();
+  }
+
   @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
