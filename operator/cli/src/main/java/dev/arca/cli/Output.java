@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Printing results: one JSON object on stdout with --json, short human lines otherwise. */
@@ -23,10 +24,44 @@ final class Output {
     String summary = System.getenv("ARCA_SUMMARY_FILE");
     if (summary != null && !summary.isBlank()) {
       try {
-        java.nio.file.Files.writeString(java.nio.file.Path.of(summary), text);
+        java.nio.file.Files.writeString(java.nio.file.Path.of(summary), fitted(text));
       } catch (java.io.IOException | RuntimeException e) {
         System.err.println("arca: cannot write the summary to " + summary + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** The most a termination message holds (the kubelet cuts it at 4096 bytes). */
+  static final int SUMMARY_LIMIT = 4096;
+
+  /**
+   * The summary as it fits a termination message: whole when short enough, otherwise with its lists
+   * cut to counts (and {@code "truncated": true}), so it still parses and keeps every number.
+   */
+  static String fitted(String text) {
+    if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SUMMARY_LIMIT) {
+      return text;
+    }
+    try {
+      var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(text);
+      List<String> lists = new java.util.ArrayList<>();
+      node.fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (node.get(f).isArray()) {
+                  lists.add(f);
+                }
+              });
+      for (String f : lists) {
+        int n = node.get(f).size();
+        node.remove(f);
+        node.put(f + "Count", n);
+      }
+      node.put("truncated", true);
+      String small = JSON.writeValueAsString(node);
+      return small.length() <= SUMMARY_LIMIT ? small : "{\"truncated\":true}";
+    } catch (JsonProcessingException | ClassCastException e) {
+      return "{\"truncated\":true}";
     }
   }
 
