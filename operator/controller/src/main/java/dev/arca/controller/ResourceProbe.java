@@ -17,6 +17,34 @@ public class ResourceProbe {
     return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() != null;
   }
 
+  /**
+   * The first Secret a repository refers to that does not exist, as a message naming the field
+   * ({@code prefix} + {@code .passwordSecretRef.name}, ...); null when all exist.
+   */
+  public String missingRepositorySecret(
+      dev.arca.api.v1alpha1.RepositorySpec r, String namespace, String prefix) {
+    java.util.Map<String, String> refs = new java.util.LinkedHashMap<>();
+    if (r.passwordSecretRef != null) {
+      refs.put(prefix + ".passwordSecretRef.name", r.passwordSecretRef.name);
+    }
+    if (r.credentialsSecretRef != null) {
+      refs.put(prefix + ".credentialsSecretRef.name", r.credentialsSecretRef.name);
+    }
+    if (r.s3 != null && r.s3.caSecretRef != null) {
+      refs.put(prefix + ".s3.caSecretRef.name", r.s3.caSecretRef.name);
+    }
+    for (var e : refs.entrySet()) {
+      if (!secretExists(namespace, e.getValue())) {
+        return e.getKey()
+            + ": Secret '"
+            + e.getValue()
+            + "' does not exist in namespace "
+            + namespace;
+      }
+    }
+    return null;
+  }
+
   public boolean secretExists(String namespace, String name) {
     var http = client.getHttpClient();
     var url =

@@ -54,23 +54,7 @@ final class PolicyValidator {
   }
 
   private Optional<Problem> secrets(RepositorySpec r, String ns) {
-    if (r.passwordSecretRef != null && !probe.secretExists(ns, r.passwordSecretRef.name)) {
-      return missing("spec.repository.passwordSecretRef.name", r.passwordSecretRef.name, ns);
-    }
-    if (r.credentialsSecretRef != null && !probe.secretExists(ns, r.credentialsSecretRef.name)) {
-      return missing("spec.repository.credentialsSecretRef.name", r.credentialsSecretRef.name, ns);
-    }
-    if (r.s3 != null
-        && r.s3.caSecretRef != null
-        && !probe.secretExists(ns, r.s3.caSecretRef.name)) {
-      return missing("spec.repository.s3.caSecretRef.name", r.s3.caSecretRef.name, ns);
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<Problem> missing(String field, String name, String ns) {
-    return Optional.of(
-        new Problem(
-            "MissingSecret", field + ": Secret '" + name + "' does not exist in namespace " + ns));
+    String missing = probe.missingRepositorySecret(r, ns, "spec.repository");
+    return missing == null ? Optional.empty() : Optional.of(new Problem("MissingSecret", missing));
   }
 }

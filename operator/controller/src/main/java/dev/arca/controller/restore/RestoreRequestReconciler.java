@@ -143,23 +143,9 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
               + ns
               + "; create it or set createPVC");
     }
-    var repo = plan.repository();
-    if (repo.passwordSecretRef != null && !probe.secretExists(ns, repo.passwordSecretRef.name)) {
-      return RestorePlan.failed(
-          "MissingSecret",
-          "repository.passwordSecretRef.name: Secret '"
-              + repo.passwordSecretRef.name
-              + "' does not exist in namespace "
-              + ns);
-    }
-    if (repo.credentialsSecretRef != null
-        && !probe.secretExists(ns, repo.credentialsSecretRef.name)) {
-      return RestorePlan.failed(
-          "MissingSecret",
-          "repository.credentialsSecretRef.name: Secret '"
-              + repo.credentialsSecretRef.name
-              + "' does not exist in namespace "
-              + ns);
+    String missing = probe.missingRepositorySecret(plan.repository(), ns, "repository");
+    if (missing != null) {
+      return RestorePlan.failed("MissingSecret", missing);
     }
     return plan;
   }
