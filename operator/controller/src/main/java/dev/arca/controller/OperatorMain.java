@@ -11,18 +11,23 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The running operator: both reconcilers in one JOSDK Operator (watching the configured namespaces,
  * with leader election when configured) and the metrics and health endpoints.
  */
 public final class OperatorMain implements AutoCloseable {
+  /** Name of the leader election Lease. */
+  public static final String LEASE = "arca-operator";
+
   private final Operator operator;
   private final HttpEndpoints http;
   private volatile boolean started;
 
-  private OperatorMain(KubernetesClient client, OperatorConfig cfg, boolean forTests)
+  private OperatorMain(KubernetesClient client, OperatorConfig cfg, String testIdentity)
       throws IOException {
+    boolean forTests = testIdentity != null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ArcaMetrics metrics = new ArcaMetrics(registry);
     operator =
@@ -33,9 +38,7 @@ public final class OperatorMain implements AutoCloseable {
                 o.withUseSSAToPatchPrimaryResource(false); // the mock API server has no SSA
               }
               if (!cfg.leaderElectionNamespace().isBlank()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        "arca-operator", cfg.leaderElectionNamespace()));
+                o.withLeaderElectionConfiguration(leaderElection(cfg, testIdentity));
               }
             });
     Clock clock = Clock.systemUTC();
@@ -57,14 +60,38 @@ public final class OperatorMain implements AutoCloseable {
     http = new HttpEndpoints(cfg.metricsPort(), registry, () -> started);
   }
 
-  /** Starts the operator with {@code client} (a kubeconfig's or the in-cluster one). */
-  public static OperatorMain start(KubernetesClient client, OperatorConfig cfg) throws IOException {
-    return start(client, cfg, false);
+  /**
+   * The Lease {@value #LEASE} in the configured namespace. The identity is the pod name (HOSTNAME).
+   * A replica that loses the lease exits, so that Kubernetes restarts it as a follower; tests keep
+   * the process and use short timings.
+   */
+  private static LeaderElectionConfiguration leaderElection(OperatorConfig cfg, String testId) {
+    if (testId == null) {
+      return new LeaderElectionConfiguration(LEASE, cfg.leaderElectionNamespace());
+    }
+    return new LeaderElectionConfiguration(
+        LEASE,
+        cfg.leaderElectionNamespace(),
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(2),
+        Duration.ofMillis(250),
+        testId,
+        null,
+        false);
   }
 
-  static OperatorMain start(KubernetesClient client, OperatorConfig cfg, boolean forTests)
+  /** Starts the operator with {@code client} (a kubeconfig's or the in-cluster one). */
+  public static OperatorMain start(KubernetesClient client, OperatorConfig cfg) throws IOException {
+    return start(client, cfg, null);
+  }
+
+  /**
+   * Starts the operator for a test against the mock API server (no server-side apply), with {@code
+   * identity} as its leader election identity.
+   */
+  static OperatorMain start(KubernetesClient client, OperatorConfig cfg, String identity)
       throws IOException {
-    OperatorMain m = new OperatorMain(client, cfg, forTests);
+    OperatorMain m = new OperatorMain(client, cfg, identity);
     m.operator.start();
     m.started = true;
     return m;

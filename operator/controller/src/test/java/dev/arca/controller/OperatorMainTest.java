@@ -2,8 +2,18 @@ package dev.arca.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.api.v1alpha1.SecretKeyRef;
+import dev.arca.controller.backup.BackupPolicyReconciler;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,12 +25,13 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class OperatorMainTest {
   KubernetesClient client;
+  KubernetesMockServer server;
 
   @Test
   void servesHealthReadinessAndPrometheusMetrics() throws Exception {
     MockCluster.installCrds(client);
     OperatorConfig cfg = OperatorConfig.fromEnv(Map.of("ARCA_METRICS_PORT", "0"));
-    try (OperatorMain op = OperatorMain.start(client, cfg, true)) {
+    try (OperatorMain op = OperatorMain.start(client, cfg, "test")) {
       HttpClient http = HttpClient.newHttpClient();
       for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
         HttpResponse<String> r =
@@ -31,5 +42,78 @@ class OperatorMainTest {
         assertThat(r.statusCode()).as(path).isEqualTo(200);
       }
     }
+  }
+
+  @Test
+  void twoReplicasRunOneLeaderAndTheFollowerTakesOverWhenItStops() throws Exception {
+    MockCluster.installCrds(client);
+    MockCluster.pvcAndSecret(client, "llm", "models", "pw");
+    // What a real API server answers a replica whose role grants the Lease (the chart's does).
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, leaseRulesReview())
+        .always();
+    OperatorConfig cfg =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "ARCA_METRICS_PORT", "0",
+                "ARCA_ENGINE_IMAGE", "arca:test",
+                "ARCA_LEADER_ELECTION_NAMESPACE", "arca-system"));
+    OperatorMain a = OperatorMain.start(client, cfg, "replica-a");
+    try (OperatorMain b = OperatorMain.start(client, cfg, "replica-b")) {
+      String first = MockCluster.await("a leader", this::leaseHolder);
+      String second = first.equals("replica-a") ? "replica-b" : "replica-a";
+      createRunNowPolicy("first");
+      MockCluster.await("the leader's Job", () -> jobs().size() == 1);
+      assertThat(leaseHolder()).as("leadership is stable while the leader runs").isEqualTo(first);
+
+      (first.equals("replica-a") ? a : b).close();
+      MockCluster.await("the follower to take over", () -> second.equals(leaseHolder()));
+      createRunNowPolicy("second");
+      MockCluster.await("the new leader's Job", () -> jobs().size() == 2);
+    } finally {
+      a.close();
+    }
+  }
+
+  private String leaseHolder() {
+    Lease l = client.leases().inNamespace("arca-system").withName(OperatorMain.LEASE).get();
+    return l == null ? null : l.getSpec().getHolderIdentity();
+  }
+
+  private java.util.List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace("llm").list().getItems();
+  }
+
+  private void createRunNowPolicy(String name) {
+    BackupPolicy p = new BackupPolicy();
+    p.getMetadata().setName(name);
+    p.getMetadata().setNamespace("llm");
+    p.getMetadata().setAnnotations(Map.of(BackupPolicyReconciler.RUN_NOW, "1"));
+    BackupPolicySpec s = new BackupPolicySpec();
+    s.schedule = "0 3 * * *";
+    BackupPolicySpec.Source src = new BackupPolicySpec.Source();
+    src.pvc = "models";
+    s.sources = java.util.List.of(src);
+    s.repository = new RepositorySpec();
+    s.repository.url = "s3://bucket/models";
+    s.repository.passwordSecretRef = new SecretKeyRef("pw", "password");
+    p.setSpec(s);
+    client.resources(BackupPolicy.class).inNamespace("llm").resource(p).create();
+  }
+
+  private static SelfSubjectRulesReview leaseRulesReview() {
+    return new SelfSubjectRulesReviewBuilder()
+        .withNewStatus()
+        .withIncomplete(false)
+        .addNewResourceRule()
+        .withApiGroups("coordination.k8s.io")
+        .withResources("leases")
+        .withVerbs("get", "create", "update")
+        .endResourceRule()
+        .endStatus()
+        .build();
   }
 }
