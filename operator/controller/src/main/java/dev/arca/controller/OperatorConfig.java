@@ -4,14 +4,17 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The operator's configuration, read once at start-up from environment variables (the chart sets
- * them) and never changed afterwards.
+ * them; {@link #KEYS} lists them all) and never changed afterwards.
  *
  * @param watchNamespaces namespaces to watch; empty means all ({@code ARCA_WATCH_NAMESPACES},
  *     comma-separated)
@@ -19,9 +22,15 @@ import java.util.stream.Collectors;
  * @param jobResources default resources of the Jobs' container ({@code ARCA_JOB_CPU_REQUEST},
  *     {@code ARCA_JOB_MEMORY_REQUEST}, {@code ARCA_JOB_MEMORY_LIMIT})
  * @param jobServiceAccount default service account of the Jobs ({@code ARCA_JOB_SERVICE_ACCOUNT};
- *     empty means the namespace's default)
- * @param jobSecurityContext default pod security context of the Jobs (root, so that files of any
- *     owner can be read and ownership restored; a policy's job settings may replace it)
+ *     empty means the namespace's default). Jobs never mount an API token.
+ * @param jobSecurityContext default pod security context of the Jobs ({@code
+ *     ARCA_JOB_POD_SECURITY_CONTEXT}, JSON). The default runs as root, so that files of any owner
+ *     can be read and ownership restored; a policy's job settings may replace it.
+ * @param jobContainerSecurityContext security context of the Jobs' container ({@code
+ *     ARCA_JOB_CONTAINER_SECURITY_CONTEXT}, JSON). The default drops every capability but those
+ *     that reading any file and restoring ownership need, and makes the root filesystem read-only.
+ * @param checkSecrets whether Secrets a resource names are checked to exist before a Job starts
+ *     ({@code ARCA_CHECK_SECRETS}, default true; needs {@code get} on Secrets)
  * @param metricsPort port of /metrics, /healthz and /readyz ({@code ARCA_METRICS_PORT})
  * @param leaderElectionNamespace namespace of the leader election Lease, so that several replicas
  *     can run with one active ({@code ARCA_LEADER_ELECTION_NAMESPACE}; empty: no election)
@@ -32,10 +41,40 @@ public record OperatorConfig(
     ResourceRequirements jobResources,
     String jobServiceAccount,
     PodSecurityContext jobSecurityContext,
+    SecurityContext jobContainerSecurityContext,
+    boolean checkSecrets,
     int metricsPort,
     String leaderElectionNamespace) {
 
-  /** Reads the configuration from {@code env}. */
+  /** Every environment variable the operator reads. */
+  public static final List<String> KEYS =
+      List.of(
+          "ARCA_WATCH_NAMESPACES",
+          "ARCA_ENGINE_IMAGE",
+          "ARCA_JOB_CPU_REQUEST",
+          "ARCA_JOB_MEMORY_REQUEST",
+          "ARCA_JOB_MEMORY_LIMIT",
+          "ARCA_JOB_SERVICE_ACCOUNT",
+          "ARCA_JOB_POD_SECURITY_CONTEXT",
+          "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
+          "ARCA_CHECK_SECRETS",
+          "ARCA_METRICS_PORT",
+          "ARCA_LEADER_ELECTION_NAMESPACE");
+
+  /** The Jobs' pod security context unless configured: root, to read and restore any owner. */
+  static final String ROOT_POD = "{\"runAsUser\":0,\"runAsGroup\":0}";
+
+  /**
+   * The Jobs' container security context unless configured: no privilege escalation, a read-only
+   * root filesystem, and of root's capabilities only those to read any file (DAC_READ_SEARCH,
+   * DAC_OVERRIDE), and to restore owners, modes and times (CHOWN, FOWNER, FSETID).
+   */
+  static final String MINIMAL_ROOT_CONTAINER =
+      "{\"allowPrivilegeEscalation\":false,\"readOnlyRootFilesystem\":true,"
+          + "\"capabilities\":{\"drop\":[\"ALL\"],"
+          + "\"add\":[\"CHOWN\",\"DAC_OVERRIDE\",\"DAC_READ_SEARCH\",\"FOWNER\",\"FSETID\"]}}";
+
+  /** Reads the configuration from {@code env}; a malformed value names its variable. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
     Set<String> namespaces =
         Arrays.stream(env.getOrDefault("ARCA_WATCH_NAMESPACES", "").split(","))
@@ -44,21 +83,52 @@ public record OperatorConfig(
             .collect(Collectors.toUnmodifiableSet());
     ResourceRequirements resources =
         new ResourceRequirementsBuilder()
-            .addToRequests("cpu", new Quantity(env.getOrDefault("ARCA_JOB_CPU_REQUEST", "1")))
-            .addToRequests(
-                "memory", new Quantity(env.getOrDefault("ARCA_JOB_MEMORY_REQUEST", "1536Mi")))
-            .addToLimits("memory", new Quantity(env.getOrDefault("ARCA_JOB_MEMORY_LIMIT", "2Gi")))
+            .addToRequests("cpu", quantity(env, "ARCA_JOB_CPU_REQUEST", "1"))
+            .addToRequests("memory", quantity(env, "ARCA_JOB_MEMORY_REQUEST", "1536Mi"))
+            .addToLimits("memory", quantity(env, "ARCA_JOB_MEMORY_LIMIT", "2Gi"))
             .build();
-    PodSecurityContext root = new PodSecurityContext();
-    root.setRunAsUser(0L);
-    root.setRunAsGroup(0L);
+    String checkSecrets = env.getOrDefault("ARCA_CHECK_SECRETS", "true");
+    if (!checkSecrets.equals("true") && !checkSecrets.equals("false")) {
+      throw new IllegalArgumentException(
+          "ARCA_CHECK_SECRETS must be true or false, not '" + checkSecrets + "'");
+    }
+    String port = env.getOrDefault("ARCA_METRICS_PORT", "8080");
+    if (!port.matches("\\d{1,5}")) {
+      throw new IllegalArgumentException("ARCA_METRICS_PORT must be a port number, not " + port);
+    }
     return new OperatorConfig(
         namespaces,
         env.getOrDefault("ARCA_ENGINE_IMAGE", "ghcr.io/arca-dev/arca:0.1.0"),
         resources,
         env.getOrDefault("ARCA_JOB_SERVICE_ACCOUNT", ""),
-        root,
-        Integer.parseInt(env.getOrDefault("ARCA_METRICS_PORT", "8080")),
+        json(env, "ARCA_JOB_POD_SECURITY_CONTEXT", ROOT_POD, PodSecurityContext.class),
+        json(
+            env,
+            "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
+            MINIMAL_ROOT_CONTAINER,
+            SecurityContext.class),
+        Boolean.parseBoolean(checkSecrets),
+        Integer.parseInt(port),
         env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""));
+  }
+
+  private static Quantity quantity(Map<String, String> env, String key, String dflt) {
+    String v = env.getOrDefault(key, dflt);
+    try {
+      Quantity.getAmountInBytes(new Quantity(v));
+      return new Quantity(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " is not a Kubernetes quantity: '" + v + "'");
+    }
+  }
+
+  private static <T> T json(Map<String, String> env, String key, String dflt, Class<T> type) {
+    String v = env.getOrDefault(key, "");
+    try {
+      return Serialization.unmarshal(v.isBlank() ? dflt : v, type);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          key + " must be a " + type.getSimpleName() + " as JSON: " + e.getMessage());
+    }
   }
 }

@@ -33,7 +33,7 @@ public final class OperatorMain implements AutoCloseable {
     operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client).withCloseClientOnStop(!forTests);
+              o.withKubernetesClient(client);
               if (forTests) {
                 o.withUseSSAToPatchPrimaryResource(false); // the mock API server has no SSA
               }

@@ -8,9 +8,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 public class ResourceProbe {
   private final KubernetesClient client;
+  private final boolean checkSecrets;
 
-  public ResourceProbe(KubernetesClient client) {
+  /**
+   * A probe; with {@code checkSecrets} false (the operator may not read Secrets) Secrets are not
+   * checked, and a missing one shows up in the Job's pod instead.
+   */
+  public ResourceProbe(KubernetesClient client, boolean checkSecrets) {
     this.client = client;
+    this.checkSecrets = checkSecrets;
   }
 
   public boolean pvcExists(String namespace, String name) {
@@ -23,6 +29,9 @@ public class ResourceProbe {
    */
   public String missingRepositorySecret(
       dev.arca.api.v1alpha1.RepositorySpec r, String namespace, String prefix) {
+    if (!checkSecrets) {
+      return null;
+    }
     java.util.Map<String, String> refs = new java.util.LinkedHashMap<>();
     if (r.passwordSecretRef != null) {
       refs.put(prefix + ".passwordSecretRef.name", r.passwordSecretRef.name);

@@ -59,12 +59,16 @@ public final class MockCluster {
         .create();
   }
 
+  /**
+   * Runs {@code reconcilers} in an Operator with a client of its own (see {@link ApiCalls}) to the
+   * same mock server as the test's {@code client}.
+   */
   public static Operator start(KubernetesClient client, Reconciler<?>... reconcilers) {
     Operator operator =
         new Operator(
             o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
+                o.withKubernetesClient(ApiCalls.operatorClient(client))
+                    .withCloseClientOnStop(true)
                     .withUseSSAToPatchPrimaryResource(false));
     for (Reconciler<?> r : reconcilers) {
       operator.register((Reconciler) r);

@@ -31,7 +31,7 @@ class OperatorMainTest {
   void servesHealthReadinessAndPrometheusMetrics() throws Exception {
     MockCluster.installCrds(client);
     OperatorConfig cfg = OperatorConfig.fromEnv(Map.of("ARCA_METRICS_PORT", "0"));
-    try (OperatorMain op = OperatorMain.start(client, cfg, "test")) {
+    try (OperatorMain op = OperatorMain.start(ApiCalls.operatorClient(client), cfg, "test")) {
       HttpClient http = HttpClient.newHttpClient();
       for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
         HttpResponse<String> r =
@@ -61,8 +61,8 @@ class OperatorMainTest {
                 "ARCA_METRICS_PORT", "0",
                 "ARCA_ENGINE_IMAGE", "arca:test",
                 "ARCA_LEADER_ELECTION_NAMESPACE", "arca-system"));
-    OperatorMain a = OperatorMain.start(client, cfg, "replica-a");
-    try (OperatorMain b = OperatorMain.start(client, cfg, "replica-b")) {
+    OperatorMain a = OperatorMain.start(ApiCalls.operatorClient(client), cfg, "replica-a");
+    try (OperatorMain b = OperatorMain.start(ApiCalls.operatorClient(client), cfg, "replica-b")) {
       String first = MockCluster.await("a leader", this::leaseHolder);
       String second = first.equals("replica-a") ? "replica-b" : "replica-a";
       createRunNowPolicy("first");
@@ -76,6 +76,7 @@ class OperatorMainTest {
     } finally {
       a.close();
     }
+    ApiCalls.assertAllGranted(server);
   }
 
   private String leaseHolder() {

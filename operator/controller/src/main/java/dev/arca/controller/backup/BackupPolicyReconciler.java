@@ -71,7 +71,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
     BackupPolicyStatus st = p.getStatus() == null ? new BackupPolicyStatus() : p.getStatus();
     Optional<PolicyValidator.Problem> problem =
-        new PolicyValidator(new ResourceProbe(client)).validate(p);
+        new PolicyValidator(new ResourceProbe(client, cfg.checkSecrets())).validate(p);
     if (problem.isPresent()) {
       PolicyValidator.Problem pr = problem.get();
       boolean news =

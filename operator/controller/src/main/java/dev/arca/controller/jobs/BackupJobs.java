@@ -28,6 +28,9 @@ public final class BackupJobs {
   /** The container's termination message, where the CLI writes its JSON result. */
   static final String SUMMARY = "/dev/termination-log";
 
+  /** A scratch volume at /tmp: the container's root filesystem is read-only. */
+  static final String TMP = "tmp";
+
   private BackupJobs() {}
 
   public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg) {
@@ -151,6 +154,11 @@ public final class BackupJobs {
         .addToEnv(new EnvVarBuilder().withName("ARCA_SUMMARY_FILE").withValue(SUMMARY).build())
         .withResources(o != null && o.resources != null ? o.resources : cfg.jobResources())
         .withVolumeMounts(mounts)
+        .addNewVolumeMount()
+        .withName(TMP)
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .withSecurityContext(cfg.jobContainerSecurityContext())
         .withTerminationMessagePath(SUMMARY)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
@@ -163,6 +171,11 @@ public final class BackupJobs {
         .withRestartPolicy("Never")
         .withContainers(c)
         .withVolumes(volumes)
+        .addNewVolume()
+        .withName(TMP)
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
         .withServiceAccountName(sa == null || sa.isBlank() ? null : sa)
         .withAutomountServiceAccountToken(false)
         .withNodeSelector(x.nodeSelector)

@@ -85,7 +85,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     RestorePlan plan = RestorePlan.resolve(r, client);
     String ns = r.getMetadata().getNamespace();
     if (plan.ok()) {
-      plan = checkTarget(r, plan, new ResourceProbe(client));
+      plan = checkTarget(r, plan, new ResourceProbe(client, cfg.checkSecrets()));
     }
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now);

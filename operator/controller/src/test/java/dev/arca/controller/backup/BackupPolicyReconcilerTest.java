@@ -49,8 +49,9 @@ class BackupPolicyReconcilerTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws InterruptedException {
     operator.stop();
+    dev.arca.controller.ApiCalls.assertAllGranted(server);
   }
 
   static BackupPolicy policy(String name, String schedule) {

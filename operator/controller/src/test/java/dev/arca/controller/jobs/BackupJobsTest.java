@@ -105,7 +105,17 @@ class BackupJobsTest {
     assertThat(c.getVolumeMounts())
         .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
         .containsExactlyInAnyOrder(
-            "/etc/arca/ca:true", "/data/checkpoints:true", "/data/datasets:true");
+            "/etc/arca/ca:true", "/data/checkpoints:true", "/data/datasets:true", "/tmp:null");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("tmp"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    var sc = c.getSecurityContext();
+    assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(sc.getCapabilities().getAdd())
+        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID");
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(

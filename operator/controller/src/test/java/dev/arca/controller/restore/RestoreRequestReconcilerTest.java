@@ -33,6 +33,7 @@ class RestoreRequestReconcilerTest {
   static final String OLD = "aa".repeat(32);
   static final String NEW = "bb".repeat(32);
   KubernetesClient client;
+  io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
   Operator operator;
 
   @BeforeEach
@@ -61,8 +62,9 @@ class RestoreRequestReconcilerTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws InterruptedException {
     operator.stop();
+    dev.arca.controller.ApiCalls.assertAllGranted(server);
   }
 
   void snapshot(String name, String id, String time, List<String> pvcs, long bytes) {

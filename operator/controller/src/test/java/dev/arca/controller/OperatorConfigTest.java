@@ -1,0 +1,52 @@
+package dev.arca.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OperatorConfigTest {
+  @Test
+  void defaultsRunJobsAsRootWithFewCapabilitiesAndCheckSecrets() {
+    OperatorConfig c = OperatorConfig.fromEnv(Map.of());
+    assertThat(c.jobSecurityContext().getRunAsUser()).isZero();
+    assertThat(c.jobContainerSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.checkSecrets()).isTrue();
+    assertThat(c.watchNamespaces()).isEmpty();
+    assertThat(c.metricsPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void nonRootSecurityContextsComeFromJson() {
+    OperatorConfig c =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "ARCA_JOB_POD_SECURITY_CONTEXT",
+                "{\"runAsNonRoot\":true,\"runAsUser\":65532,\"fsGroup\":65532}",
+                "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
+                "{\"capabilities\":{\"drop\":[\"ALL\"]}}",
+                "ARCA_CHECK_SECRETS",
+                "false",
+                "ARCA_WATCH_NAMESPACES",
+                " llm , data,"));
+    assertThat(c.jobSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(c.jobSecurityContext().getFsGroup()).isEqualTo(65532L);
+    assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(c.checkSecrets()).isFalse();
+    assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("llm", "data");
+  }
+
+  @Test
+  void malformedValuesNameTheirVariable() {
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("ARCA_JOB_POD_SECURITY_CONTEXT", "{runAsUser")))
+        .hasMessageStartingWith("ARCA_JOB_POD_SECURITY_CONTEXT must be a PodSecurityContext");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_JOB_MEMORY_LIMIT", "lots")))
+        .hasMessageContaining("ARCA_JOB_MEMORY_LIMIT is not a Kubernetes quantity");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_CHECK_SECRETS", "yes")))
+        .hasMessageContaining("ARCA_CHECK_SECRETS must be true or false");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_METRICS_PORT", "http")))
+        .hasMessageContaining("ARCA_METRICS_PORT must be a port number");
+  }
+}
