@@ -171,6 +171,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         now);
     Instant next = schedule.next(now);
     st.nextScheduleTime = suspended ? null : next.toString();
+    gauges(p, st, suspended ? Duration.ZERO : Duration.between(next, schedule.next(next)));
     Instant wake = next;
     if (spec.prune != null) {
       wake = earliest(wake, Schedule.parse(spec.prune.schedule, spec.timeZone).next(now));
@@ -278,6 +279,18 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   }
 
   /** Creates a Job unless it exists: names are deterministic, so a repeated reconcile is safe. */
+  private void gauges(BackupPolicy p, BackupPolicyStatus st, Duration interval) {
+    Instant ok = st.lastBackup == null ? null : Instant.parse(st.lastBackup.completionTime);
+    boolean failed =
+        st.lastFailure != null && (ok == null || Instant.parse(st.lastFailure.time).isAfter(ok));
+    boolean damage =
+        st.lastVerification != null
+            && st.lastVerification.damagedObjects != null
+            && st.lastVerification.damagedObjects > 0;
+    metrics.policy(
+        p.getMetadata().getNamespace(), p.getMetadata().getName(), ok, failed, interval, damage);
+  }
+
   private static void create(io.fabric8.kubernetes.client.KubernetesClient client, Job job) {
     var jobs = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace());
     if (jobs.withName(job.getMetadata().getName()).get() == null) {

@@ -59,6 +59,50 @@ public final class ArcaMetrics {
         .set(stored);
   }
 
+  /**
+   * What a policy's status says, as gauges the chart's alerts use; set on every reconcile, so that
+   * a restarted or newly elected operator reports them too.
+   *
+   * @param lastSuccess completion of the last successful backup, or null if none yet
+   * @param lastFailed whether the latest backup run failed
+   * @param interval time between two scheduled runs; zero when the policy is suspended
+   * @param damageFound whether the last verification found damaged objects
+   */
+  public void policy(
+      String namespace,
+      String policy,
+      Instant lastSuccess,
+      boolean lastFailed,
+      Duration interval,
+      boolean damageFound) {
+    if (lastSuccess != null) {
+      gauge(
+              "arca_backup_last_success_timestamp_seconds",
+              "Time of the last successful backup",
+              namespace,
+              policy)
+          .set(lastSuccess.getEpochSecond());
+    }
+    gauge(
+            "arca_backup_last_failed",
+            "1 when the latest backup run of the policy failed",
+            namespace,
+            policy)
+        .set(lastFailed ? 1 : 0);
+    gauge(
+            "arca_backup_interval_seconds",
+            "Time between two scheduled backups of the policy (0 when suspended)",
+            namespace,
+            policy)
+        .set(interval.getSeconds());
+    gauge(
+            "arca_verify_damage_found",
+            "1 when the last verification of the policy's repository found damage",
+            namespace,
+            policy)
+        .set(damageFound ? 1 : 0);
+  }
+
   private AtomicLong gauge(String name, String help, String namespace, String policy) {
     return gauges.computeIfAbsent(
         name + "|" + namespace + "|" + policy,

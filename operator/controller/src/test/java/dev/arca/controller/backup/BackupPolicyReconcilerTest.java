@@ -275,6 +275,9 @@ class BackupPolicyReconcilerTest {
             () -> get("upkeep").getStatus().lastVerification != null ? get("upkeep") : null);
     assertThat(checked.getStatus().lastVerification.ok).isFalse();
     assertThat(checked.getStatus().lastVerification.damagedObjects).isEqualTo(1);
+    await(
+        "arca_verify_damage_found = 1",
+        () -> policyGauge("arca_verify_damage_found", "upkeep") == 1);
     assertThat(events("upkeep"))
         .extracting(Event::getReason)
         .contains("PruneSucceeded", "DamageFound");
@@ -524,6 +527,11 @@ class BackupPolicyReconcilerTest {
     assertThat(jobs("late")).isEmpty();
   }
 
+  double policyGauge(String name, String policy) {
+    var g = registry.find(name).tags("namespace", NS, "policy", policy).gauge();
+    return g == null ? -1 : g.value();
+  }
+
   @Test
   void aFailedJobIsReportedWithItsReasonAndTheCliError() throws Exception {
     create(policy("fails", "* * * * *"));
@@ -543,6 +551,10 @@ class BackupPolicyReconcilerTest {
     assertThat(failed.getStatus().lastFailure.message).contains("AccessDenied");
     assertThat(failed.getStatus().lastFailure.job).isEqualTo(job.getMetadata().getName());
     assertThat(events("fails")).extracting(Event::getType).contains("Warning");
+    // what the chart's alerts read: the failure, and the interval a success is expected within
+    await(
+        "arca_backup_last_failed = 1", () -> policyGauge("arca_backup_last_failed", "fails") == 1);
+    assertThat(policyGauge("arca_backup_interval_seconds", "fails")).isEqualTo(60);
   }
 
   @Test
