@@ -1,0 +1,132 @@
+package dev.arca.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.controller.rbac.ApiPermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rendered RBAC gives the operator's ServiceAccount exactly {@link ApiPermissions}: the rights
+ * the controller tests saw it use, no more (no wildcards, no Secrets listing), and none of them
+ * missing, cluster-wide and when limited to listed namespaces.
+ */
+class ChartRbacTest {
+  @Test
+  void clusterWideTheOperatorGetsExactlyItsApiPermissions() {
+    Chart c = Chart.render(Map.of());
+    Map<String, Set<String>> granted = grantedTo(c, "arca");
+    assertThat(granted.keySet()).containsExactlyInAnyOrder("*", Chart.NAMESPACE);
+    assertThat(granted.get("*"))
+        .isEqualTo(
+            triples(
+                concat(ApiPermissions.WATCHED_NAMESPACES, List.of(ApiPermissions.SECRET_CHECK))));
+    assertThat(granted.get(Chart.NAMESPACE)).isEqualTo(triples(ApiPermissions.LEASE_NAMESPACE));
+  }
+
+  @Test
+  void withWatchNamespacesTheOperatorHasRightsOnlyThere() {
+    Chart c = Chart.renderAllOptions(); // watchNamespaces [llm, datasets], checkSecrets false
+    Map<String, Set<String>> granted = grantedTo(c, "arca-operator");
+    assertThat(granted.keySet()).containsExactlyInAnyOrder("llm", "datasets", Chart.NAMESPACE);
+    Set<String> watched = triples(ApiPermissions.WATCHED_NAMESPACES);
+    assertThat(granted.get("llm")).isEqualTo(watched);
+    assertThat(granted.get("datasets")).isEqualTo(watched);
+    assertThat(granted.get(Chart.NAMESPACE)).isEqualTo(triples(ApiPermissions.LEASE_NAMESPACE));
+    assertThat(watched).noneMatch(t -> t.contains(" secrets "));
+  }
+
+  @Test
+  void withoutSecretChecksNoSecretRightsAndTheOperatorIsTold() {
+    Chart c = Chart.render(Map.of("rbac.checkSecrets", false));
+    assertThat(grantedTo(c, "arca").get("*")).noneMatch(t -> t.contains("secrets"));
+    assertThat(c.operatorEnv()).containsEntry("ARCA_CHECK_SECRETS", "false");
+  }
+
+  @Test
+  void jobsServiceAccountsHaveNoRightsAndNoToken() {
+    Chart c = Chart.renderAllOptions();
+    List<JsonNode> jobSas =
+        c.kind("ServiceAccount").stream()
+            .filter(sa -> sa.at("/metadata/name").asText().equals("arca-job"))
+            .toList();
+    assertThat(jobSas)
+        .extracting(sa -> sa.at("/metadata/namespace").asText())
+        .containsExactlyInAnyOrder("llm", "datasets");
+    assertThat(jobSas).allMatch(sa -> !sa.path("automountServiceAccountToken").asBoolean(true));
+    assertThat(grantedTo(c, "arca-job")).isEmpty();
+  }
+
+  @Test
+  void usersGetArcaResourcesThroughTheBuiltInRoles() {
+    Chart c = Chart.render(Map.of());
+    List<JsonNode> aggregated =
+        c.kind("ClusterRole").stream()
+            .filter(r -> r.at("/metadata/labels").toString().contains("aggregate-to-"))
+            .toList();
+    assertThat(aggregated).hasSize(2);
+    assertThat(Chart.render(Map.of("rbac.aggregateToDefaultRoles", false)).kind("ClusterRole"))
+        .hasSize(1);
+  }
+
+  /**
+   * "group resource verb" triples granted to ServiceAccount {@code sa}, by namespace ("*": all).
+   */
+  static Map<String, Set<String>> grantedTo(Chart c, String sa) {
+    Map<String, Set<String>> out = new HashMap<>();
+    for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+      for (JsonNode b : c.kind(kind)) {
+        boolean bound = false;
+        for (JsonNode s : b.path("subjects")) {
+          bound |=
+              s.path("kind").asText().equals("ServiceAccount")
+                  && s.path("name").asText().equals(sa);
+        }
+        if (!bound) {
+          continue;
+        }
+        String ns = kind.equals("RoleBinding") ? b.at("/metadata/namespace").asText() : "*";
+        JsonNode role = role(c, b.at("/roleRef/kind").asText(), b.at("/roleRef/name").asText(), ns);
+        Set<String> t = out.computeIfAbsent(ns, k -> new TreeSet<>());
+        for (JsonNode r : role.path("rules")) {
+          for (JsonNode g : r.path("apiGroups")) {
+            for (JsonNode res : r.path("resources")) {
+              for (JsonNode v : r.path("verbs")) {
+                assertThat(List.of(g.asText(), res.asText(), v.asText())).doesNotContain("*");
+                t.add(g.asText() + " " + res.asText() + " " + v.asText());
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode role(Chart c, String kind, String name, String ns) {
+    return c.kind(kind).stream()
+        .filter(r -> r.at("/metadata/name").asText().equals(name))
+        .filter(r -> kind.equals("ClusterRole") || r.at("/metadata/namespace").asText().equals(ns))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("binding to missing " + kind + " " + name));
+  }
+
+  static Set<String> triples(List<ApiPermissions.Rule> rules) {
+    Set<String> t = new TreeSet<>();
+    for (var r : rules) {
+      r.verbs().forEach(v -> t.add(r.apiGroup() + " " + r.resource() + " " + v));
+    }
+    return t;
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}
