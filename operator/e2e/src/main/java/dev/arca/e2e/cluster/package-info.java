@@ -1,0 +1,11 @@
+/**
+ * A local Kubernetes control plane for the end-to-end tier: etcd, kube-apiserver,
+ * kube-controller-manager and kube-scheduler run as processes on 127.0.0.1, from binaries that
+ * {@code .ci/kube-tools.sh} builds from the Go module proxy.
+ *
+ * <p>Invariants: every run gets fresh certificates, keys, ports and data in its own temporary
+ * folder, and leaves nothing behind; only loopback ports are used; RBAC is on, so anything acting
+ * as a service account gets exactly the rights bound to it. The control plane has no nodes and no
+ * container runtime of its own.
+ */
+package dev.arca.e2e.cluster;

@@ -1,0 +1,152 @@
+package dev.arca.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Release;
+import dev.arca.controller.rbac.ApiPermissions;
+import dev.arca.e2e.cluster.LocalCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart installed by Helm on a real API server, and its RBAC judged by the API server's own
+ * authorizer: the operator's ServiceAccount may make every call in the operator's {@link
+ * ApiPermissions} and nothing the tests pick from outside it.
+ */
+class ChartInstallTest {
+  static final String SA = "system:serviceaccount:arca-system:arca";
+  static final String SCOPED_SA = "system:serviceaccount:arca-scoped:arca-scoped";
+
+  @BeforeAll
+  static void install() {
+    LocalCluster c = Cluster.get();
+    for (String ns : List.of("team-a", "team-b")) {
+      c.client()
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .serverSideApply();
+    }
+    Release all = Charts.install("arca", "arca-system", "");
+    assertThat(all.getStatus()).isEqualTo("deployed");
+    // a second release limited to one namespace (the CRDs are already there)
+    Release scoped =
+        Charts.install(
+            "arca-scoped",
+            "arca-scoped",
+            "watchNamespaces: [team-a]\nrbac: {aggregateToDefaultRoles: false}\n");
+    assertThat(scoped.getStatus()).isEqualTo("deployed");
+  }
+
+  @Test
+  void theOperatorMayMakeEveryCallItsCodeMakesInAnyNamespace() {
+    List<String> refused = new ArrayList<>();
+    for (ApiPermissions.Rule r : namespaced()) {
+      for (String verb : r.verbs()) {
+        for (String ns : List.of("team-a", "team-b")) {
+          if (!allowed(SA, ns, r.apiGroup(), r.resource(), verb)) {
+            refused.add(verb + " " + r.resource() + " in " + ns);
+          }
+        }
+      }
+    }
+    for (ApiPermissions.Rule r : ApiPermissions.LEASE_NAMESPACE) {
+      for (String verb : r.verbs()) {
+        if (!allowed(SA, "arca-system", r.apiGroup(), r.resource(), verb)) {
+          refused.add(verb + " " + r.resource() + " in arca-system");
+        }
+      }
+    }
+    assertThat(refused).as("calls the operator makes that its RBAC refuses").isEmpty();
+  }
+
+  @Test
+  void theOperatorMayNotReadSecretValuesListSecretsOrRunPods() {
+    assertThat(allowed(SA, "team-a", "", "secrets", "list")).isFalse();
+    assertThat(allowed(SA, "team-a", "", "secrets", "watch")).isFalse();
+    assertThat(allowed(SA, "team-a", "", "pods", "create")).isFalse();
+    assertThat(allowed(SA, "team-a", "", "pods/exec", "create")).isFalse();
+    assertThat(allowed(SA, "team-a", "batch", "jobs", "update")).isFalse();
+    assertThat(allowed(SA, "team-a", "", "persistentvolumeclaims", "delete")).isFalse();
+    assertThat(allowed(SA, "team-a", "coordination.k8s.io", "leases", "create")).isFalse();
+    assertThat(allowed(SA, "", "rbac.authorization.k8s.io", "clusterroles", "create")).isFalse();
+  }
+
+  @Test
+  void aScopedReleaseHasRightsInItsNamespacesOnly() {
+    for (ApiPermissions.Rule r : namespaced()) {
+      for (String verb : r.verbs()) {
+        assertThat(allowed(SCOPED_SA, "team-a", r.apiGroup(), r.resource(), verb))
+            .as("%s %s in team-a", verb, r.resource())
+            .isTrue();
+        assertThat(allowed(SCOPED_SA, "team-b", r.apiGroup(), r.resource(), verb))
+            .as("%s %s in team-b, which it does not watch", verb, r.resource())
+            .isFalse();
+      }
+    }
+  }
+
+  @Test
+  void namespaceEditorsManageArcaResourcesThroughTheAggregatedRoles() {
+    LocalCluster c = Cluster.get();
+    c.kubectl(
+            "create",
+            "rolebinding",
+            "alice-edit",
+            "-n",
+            "team-a",
+            "--clusterrole=edit",
+            "--user=alice")
+        .orFail();
+    c.kubectl(
+            "create", "rolebinding", "bob-view", "-n", "team-a", "--clusterrole=view", "--user=bob")
+        .orFail();
+    assertThat(allowed("alice", "team-a", "arca.dev", "backuppolicies", "create")).isTrue();
+    assertThat(allowed("alice", "team-a", "arca.dev", "restorerequests", "delete")).isTrue();
+    assertThat(allowed("bob", "team-a", "arca.dev", "snapshots", "list")).isTrue();
+    assertThat(allowed("bob", "team-a", "arca.dev", "backuppolicies", "create")).isFalse();
+    assertThat(allowed("alice", "team-b", "arca.dev", "backuppolicies", "create")).isFalse();
+  }
+
+  private static List<ApiPermissions.Rule> namespaced() {
+    List<ApiPermissions.Rule> rules = new ArrayList<>(ApiPermissions.WATCHED_NAMESPACES);
+    rules.add(ApiPermissions.SECRET_CHECK);
+    return rules;
+  }
+
+  /** The API server's answer to "may {@code user} do this?". */
+  static boolean allowed(String user, String ns, String group, String resource, String verb) {
+    String[] parts = resource.split("/", 2);
+    List<String> groups = new ArrayList<>(List.of("system:authenticated"));
+    if (user.startsWith("system:serviceaccount:")) {
+      groups.add("system:serviceaccounts");
+      groups.add("system:serviceaccounts:" + user.split(":")[2]);
+    }
+    SubjectAccessReview review =
+        new SubjectAccessReviewBuilder()
+            .withNewSpec()
+            .withUser(user)
+            .withGroups(groups)
+            .withNewResourceAttributes()
+            .withNamespace(ns.isEmpty() ? null : ns)
+            .withGroup(group)
+            .withResource(parts[0])
+            .withSubresource(parts.length > 1 ? parts[1] : null)
+            .withVerb(verb)
+            .endResourceAttributes()
+            .endSpec()
+            .build();
+    return Cluster.get()
+        .client()
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(review)
+        .getStatus()
+        .getAllowed();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.arca.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.e2e.cluster.Kubectl;
+import dev.arca.e2e.cluster.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The CRDs and examples against a real API server: its schema checks and CEL rules. */
+class CrdsTest {
+  @Test
+  void theCrdsAreEstablishedAndExplained() {
+    LocalCluster c = Cluster.get();
+    String explain = c.kubectl("explain", "backuppolicies.spec.fullEvery").orFail().stdout();
+    assertThat(explain).contains("FIELD: fullEvery").containsIgnoringCase("full");
+    assertThat(c.kubectl("get", "snapshots", "-A").orFail().stderr())
+        .contains("No resources found");
+  }
+
+  @Test
+  void everyExampleIsAcceptedByTheApiServer() throws IOException {
+    LocalCluster c = Cluster.get();
+    c.kubectl("create", "namespace", "llm").orFail();
+    List<Path> examples;
+    try (Stream<Path> s = Files.list(Cluster.CHECKOUT.resolve("examples"))) {
+      examples = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(examples).hasSizeGreaterThanOrEqualTo(6);
+    for (Path e : examples) {
+      Kubectl.Result r = c.kubectl("apply", "--dry-run=server", "-f", e.toString());
+      assertThat(r.exitCode()).as("%s: %s", e.getFileName(), r.stderr()).isZero();
+      assertThat(r.stdout()).contains("(server dry run)");
+    }
+  }
+
+  @Test
+  void theApiServerRefusesASpecItsRulesForbid() {
+    LocalCluster c = Cluster.get();
+    String both =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: both, namespace: default}
+        spec:
+          policyRef: {name: model-weights}
+          repository:
+            url: "s3://bucket/models"
+            passwordSecretRef: {name: arca-repository-password, key: password}
+          target: {pvc: restored}
+        """;
+    Kubectl.Result r = c.kubectl("apply", "--dry-run=server", "-f", write(both));
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("is invalid", "give exactly one of policyRef and repository");
+  }
+
+  private static String write(String yaml) {
+    try {
+      Path f = Files.createTempFile(Cluster.get().dir(), "manifest-", ".yaml");
+      Files.writeString(f, yaml);
+      return f.toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
