@@ -1,12 +1,19 @@
 package dev.arca.e2e;
 
 import dev.arca.e2e.cluster.LocalCluster;
+import dev.arca.e2e.kubelet.KubeletStandIn;
 import java.nio.file.Path;
+import java.util.Set;
 
 /** One local control plane for the test JVM, with Arca's CRDs applied; stopped at exit. */
 final class Cluster {
   static final Path CHECKOUT = Path.of(System.getProperty("arca.checkout", "../.."));
+
+  /** The image name the kubelet stand-in runs (the chart's default image). */
+  static final String IMAGE = "ghcr.io/arca-dev/arca:0.1.0";
+
   private static LocalCluster cluster;
+  private static KubeletStandIn kubelet;
 
   private Cluster() {}
 
@@ -20,5 +27,16 @@ final class Cluster {
           .orFail();
     }
     return cluster;
+  }
+
+  /** The cluster's one node, started on first use. */
+  static synchronized KubeletStandIn kubelet() {
+    if (kubelet == null) {
+      kubelet =
+          new KubeletStandIn(
+              get(), "node-1", CHECKOUT.resolve("operator/cli/target"), Set.of(IMAGE));
+      Runtime.getRuntime().addShutdownHook(new Thread(kubelet::close));
+    }
+    return kubelet;
   }
 }

@@ -1,0 +1,183 @@
+package dev.arca.e2e.kubelet;
+
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one pod's container as a local process in a {@link Sandbox} and reports its status, as a
+ * kubelet would: Running, then the exit code and termination message; restarted under restart
+ * policy Always (or OnFailure after a failure); stopped when the pod is deleted.
+ */
+final class PodRunner implements Runnable {
+  /** The image's default user (the Dockerfile's USER). */
+  static final long IMAGE_USER = 65532;
+
+  private final KubeletStandIn kubelet;
+  private final Pod pod;
+  private final Path dir;
+  private volatile boolean stopping;
+  private volatile Process process;
+
+  PodRunner(KubeletStandIn kubelet, Pod pod) {
+    this.kubelet = kubelet;
+    this.pod = pod;
+    this.dir = kubelet.root().resolve("pods").resolve(pod.getMetadata().getUid());
+  }
+
+  boolean is(String namespace, String name, String container) {
+    return pod.getMetadata().getNamespace().equals(namespace)
+        && pod.getMetadata().getName().equals(name)
+        && pod.getSpec().getContainers().get(0).getName().equals(container);
+  }
+
+  Path log() {
+    return dir.resolve(pod.getSpec().getContainers().get(0).getName() + ".log");
+  }
+
+  @Override
+  public void run() {
+    try {
+      Files.createDirectories(dir.resolve("rootfs"));
+      runContainer();
+    } catch (Volumes.CannotStart e) {
+      kubelet.report(pod, PodStatuses.cannotStart(pod, e.reason, e.getMessage()));
+    } catch (IOException | RuntimeException e) {
+      kubelet.report(pod, PodStatuses.cannotStart(pod, "RunContainerError", e.toString()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runContainer() throws Volumes.CannotStart, IOException, InterruptedException {
+    if (pod.getSpec().getContainers().size() != 1 || !pod.getSpec().getInitContainers().isEmpty()) {
+      throw new Volumes.CannotStart(
+          "Unsupported", "the kubelet stand-in runs pods of exactly one container");
+    }
+    Container c = pod.getSpec().getContainers().get(0);
+    if (!kubelet.images().contains(c.getImage())) {
+      throw new Volumes.CannotStart(
+          "ErrImagePull",
+          "image \""
+              + c.getImage()
+              + "\" is not known here: the kubelet stand-in runs "
+              + kubelet.images());
+    }
+    Map<String, Path> volumes = kubelet.volumes().prepare(pod, dir);
+    List<Sandbox.Mount> mounts = new ArrayList<>(Volumes.mounts(c.getVolumeMounts(), volumes));
+    mounts.add(new Sandbox.Mount(kubelet.arcaHome(), "/opt/arca", true));
+    Map<String, String> env =
+        Env.of(pod, c, kubelet.volumes(), kubelet.apiHost(), kubelet.apiPort());
+    Sandbox.Identity who = identity(pod.getSpec().getSecurityContext(), c.getSecurityContext());
+    boolean readOnlyRoot =
+        c.getSecurityContext() != null
+            && Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem());
+    List<String> command = new ArrayList<>();
+    command.addAll(c.getCommand().isEmpty() ? List.of("/opt/arca/arca") : c.getCommand());
+    command.addAll(
+        c.getArgs().isEmpty() && c.getCommand().isEmpty() ? List.of("--help") : c.getArgs());
+    String policy = pod.getSpec().getRestartPolicy();
+    for (int restarts = 0; ; restarts++) {
+      Path termination = dir.resolve("termination-log-" + restarts);
+      Files.writeString(termination, "");
+      String script =
+          Sandbox.script(dir.resolve("rootfs"), mounts, termination, readOnlyRoot, who, command);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              "/usr/bin/unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", script);
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+      Instant started = Instant.now();
+      if (stopping) {
+        return;
+      }
+      process = pb.start();
+      kubelet.report(pod, PodStatuses.running(pod, started, restarts));
+      int exit = process.waitFor();
+      String message = message(termination, c, exit);
+      boolean again =
+          !stopping && ("Always".equals(policy) || ("OnFailure".equals(policy) && exit != 0));
+      PodStatus done = PodStatuses.terminated(pod, started, Instant.now(), exit, message, restarts);
+      if (!again) {
+        kubelet.report(pod, done);
+        return;
+      }
+      TimeUnit.SECONDS.sleep(Math.min(10, 1L << Math.min(restarts, 3)));
+    }
+  }
+
+  /** The termination message: the file's content, or the log's end when the policy says so. */
+  private String message(Path file, Container c, int exit) throws IOException {
+    String m = Files.readString(file, StandardCharsets.UTF_8);
+    if (m.isEmpty()
+        && exit != 0
+        && "FallbackToLogsOnError".equals(c.getTerminationMessagePolicy())
+        && Files.exists(log())) {
+      byte[] tail = LogServer.tail(Files.readAllBytes(log()), 80);
+      m = new String(tail, StandardCharsets.UTF_8);
+    }
+    return m.length() > 4096 ? m.substring(m.length() - 4096) : m;
+  }
+
+  /** User, groups and capabilities from the pod's and the container's security contexts. */
+  static Sandbox.Identity identity(PodSecurityContext podSc, SecurityContext sc)
+      throws Volumes.CannotStart {
+    Long uid = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : null;
+    if (uid == null && podSc != null) {
+      uid = podSc.getRunAsUser();
+    }
+    Long gid = sc != null && sc.getRunAsGroup() != null ? sc.getRunAsGroup() : null;
+    if (gid == null && podSc != null) {
+      gid = podSc.getRunAsGroup();
+    }
+    long user = uid == null ? IMAGE_USER : uid;
+    long group = gid == null ? (uid == null ? IMAGE_USER : user) : gid;
+    Boolean nonRoot = sc != null && sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot() : null;
+    if (nonRoot == null && podSc != null) {
+      nonRoot = podSc.getRunAsNonRoot();
+    }
+    if (Boolean.TRUE.equals(nonRoot) && user == 0) {
+      throw new Volumes.CannotStart(
+          "CreateContainerConfigError", "container has runAsNonRoot and image will run as root");
+    }
+    List<Long> groups = new ArrayList<>();
+    if (podSc != null && podSc.getFsGroup() != null) {
+      groups.add(podSc.getFsGroup());
+    }
+    if (podSc != null) {
+      groups.addAll(podSc.getSupplementalGroups());
+    }
+    List<String> caps = null;
+    Capabilities c = sc == null ? null : sc.getCapabilities();
+    if (c != null && c.getDrop().stream().anyMatch("ALL"::equalsIgnoreCase)) {
+      caps = c.getAdd();
+    }
+    boolean noNewPrivs = sc != null && Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation());
+    return new Sandbox.Identity(user, group, groups, caps, noNewPrivs);
+  }
+
+  /** Stops the container (SIGTERM, then SIGKILL after the grace period). */
+  void stop(long graceSeconds) throws InterruptedException {
+    stopping = true;
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      p.destroy();
+      if (!p.waitFor(Math.max(1, graceSeconds), TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
