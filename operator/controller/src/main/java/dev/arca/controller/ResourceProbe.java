@@ -20,7 +20,12 @@ public class ResourceProbe {
   }
 
   public boolean pvcExists(String namespace, String name) {
-    return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() != null;
+    return pvc(namespace, name) != null;
+  }
+
+  /** The PVC, or null if there is none. */
+  public io.fabric8.kubernetes.api.model.PersistentVolumeClaim pvc(String namespace, String name) {
+    return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
   }
 
   /**

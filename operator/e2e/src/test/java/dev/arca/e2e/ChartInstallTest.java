@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Release;
 import dev.arca.controller.rbac.ApiPermissions;
 import dev.arca.e2e.cluster.LocalCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import java.util.ArrayList;
@@ -24,21 +23,16 @@ class ChartInstallTest {
 
   @BeforeAll
   static void install() {
-    LocalCluster c = Cluster.get();
     for (String ns : List.of("team-a", "team-b")) {
-      c.client()
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .serverSideApply();
+      Cluster.namespace(ns);
     }
-    Release all = Charts.install("arca", "arca-system", "");
-    assertThat(all.getStatus()).isEqualTo("deployed");
-    // a second release limited to one namespace (the CRDs are already there)
+    Cluster.operator();
+    // a second release limited to one namespace (the CRDs are already there); its RBAC only
     Release scoped =
         Charts.install(
             "arca-scoped",
             "arca-scoped",
-            "watchNamespaces: [team-a]\nrbac: {aggregateToDefaultRoles: false}\n");
+            "watchNamespaces: [team-a]\nrbac: {aggregateToDefaultRoles: false}\nreplicas: 0\n");
     assertThat(scoped.getStatus()).isEqualTo("deployed");
   }
 

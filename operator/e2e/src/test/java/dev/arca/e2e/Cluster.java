@@ -14,6 +14,7 @@ final class Cluster {
 
   private static LocalCluster cluster;
   private static KubeletStandIn kubelet;
+  private static boolean operator;
 
   private Cluster() {}
 
@@ -38,5 +39,35 @@ final class Cluster {
       Runtime.getRuntime().addShutdownHook(new Thread(kubelet::close));
     }
     return kubelet;
+  }
+
+  /**
+   * The chart installed as release "arca" in arca-system, its operator running as a pod on the
+   * stand-in's node. Pods share the host's network, so the metrics port is a free one.
+   */
+  static synchronized void operator() {
+    kubelet();
+    if (!operator) {
+      int port = LocalCluster.freePort();
+      Charts.install("arca", "arca-system", "metrics: {port: " + port + "}\n");
+      get()
+          .kubectl("rollout", "status", "-n", "arca-system", "deployment/arca", "--timeout=120s")
+          .orFail();
+      operator = true;
+    }
+  }
+
+  /** Creates the namespace unless it exists (tests share the cluster, in any order). */
+  static void namespace(String name) {
+    get()
+        .client()
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .serverSideApply();
   }
 }

@@ -18,14 +18,15 @@ class CrdsTest {
     LocalCluster c = Cluster.get();
     String explain = c.kubectl("explain", "backuppolicies.spec.fullEvery").orFail().stdout();
     assertThat(explain).contains("FIELD: fullEvery").containsIgnoringCase("full");
-    assertThat(c.kubectl("get", "snapshots", "-A").orFail().stderr())
-        .contains("No resources found");
+    String kinds = c.kubectl("api-resources", "--api-group=arca.dev").orFail().stdout();
+    assertThat(kinds).contains("BackupPolicy", "RestoreRequest", "Snapshot");
+    c.kubectl("get", "backuppolicies,snapshots,restorerequests", "-A").orFail();
   }
 
   @Test
   void everyExampleIsAcceptedByTheApiServer() throws IOException {
     LocalCluster c = Cluster.get();
-    c.kubectl("create", "namespace", "llm").orFail();
+    Cluster.namespace("llm");
     List<Path> examples;
     try (Stream<Path> s = Files.list(Cluster.CHECKOUT.resolve("examples"))) {
       examples = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();

@@ -3,7 +3,6 @@ package dev.arca.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.e2e.cluster.LocalCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,11 +21,7 @@ class KubeletStandInTest {
   @BeforeAll
   static void namespaceAndClaim() {
     Cluster.kubelet();
-    Cluster.get()
-        .client()
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .serverSideApply();
+    Cluster.namespace(NS);
     Cluster.get()
         .client()
         .persistentVolumeClaims()

@@ -87,7 +87,7 @@ public final class RestoreJobs {
         Map.of(Labels.MANAGED_BY, "arca", Labels.RESTORE, name, Labels.RUN, "restore");
     return new JobBuilder()
         .withNewMetadata()
-        .withName(Names.of(name, "restore"))
+        .withName(jobName(r))
         .withNamespace(r.getMetadata().getNamespace())
         .withLabels(labels)
         .withOwnerReferences(Owners.controller(r))
@@ -104,6 +104,11 @@ public final class RestoreJobs {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The restore Job's name: one per request, fixed, so a reconcile can find it again. */
+  public static String jobName(RestoreRequest r) {
+    return Names.of(r.getMetadata().getName(), "restore");
   }
 
   /**

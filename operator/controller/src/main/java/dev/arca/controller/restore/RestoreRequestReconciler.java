@@ -63,12 +63,22 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     if (st.phase == Phase.Succeeded || st.phase == Phase.Failed) {
       return UpdateControl.noUpdate();
     }
+    if (st.jobName == null) {
+      // The Job's name is fixed: if it exists, this request was started by an earlier reconcile
+      // whose status this one does not see yet (a stale cache, or a crash before the status patch).
+      Job started = job(ctx, RestoreJobs.jobName(r));
+      if (started != null) {
+        markStarted(
+            r,
+            st,
+            RestorePlan.resolve(r, client),
+            started.getMetadata().getName(),
+            started.getMetadata().getCreationTimestamp(),
+            now);
+      }
+    }
     if (st.jobName != null) {
-      Job job =
-          ctx.getSecondaryResources(Job.class).stream()
-              .filter(j -> st.jobName.equals(j.getMetadata().getName()))
-              .findFirst()
-              .orElse(null);
+      Job job = job(ctx, st.jobName);
       JobOutcome o = job == null ? null : JobOutcome.of(job, client, "restore");
       if (o == null || !o.finished()) {
         if (job != null) {
@@ -90,7 +100,10 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now);
     }
-    if (r.getSpec().target.createPVC != null) {
+    if (r.getSpec().target.createPVC != null
+        && !createdByThisRequest(
+            client.persistentVolumeClaims().inNamespace(ns).withName(r.getSpec().target.pvc).get(),
+            r)) {
       PersistentVolumeClaim pvc = RestoreJobs.targetPvc(r, plan.bytes());
       client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
       events.normal(
@@ -106,17 +119,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         RestoreJobs.restore(
             r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
     client.batch().v1().jobs().inNamespace(ns).resource(job).create();
-    st.phase = Phase.Running;
-    st.jobName = job.getMetadata().getName();
-    st.startTime = now.toString();
-    st.snapshotId =
-        plan.before() == null && !"latest".equals(plan.snapshot()) ? plan.snapshot() : null;
-    st.message =
-        "restoring "
-            + (plan.source() == null ? "the snapshot" : plan.source())
-            + " into PVC "
-            + r.getSpec().target.pvc;
-    Conditions.set(st.conditions, "Ready", true, "Resolved", st.message, gen(r), now);
+    markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
     events.normal(
         r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
     return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
@@ -126,8 +129,9 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
   private static RestorePlan checkTarget(RestoreRequest r, RestorePlan plan, ResourceProbe probe) {
     String ns = r.getMetadata().getNamespace();
     String pvc = r.getSpec().target.pvc;
-    boolean exists = probe.pvcExists(ns, pvc);
-    if (r.getSpec().target.createPVC != null && exists) {
+    PersistentVolumeClaim existing = probe.pvc(ns, pvc);
+    boolean exists = existing != null;
+    if (r.getSpec().target.createPVC != null && exists && !createdByThisRequest(existing, r)) {
       return RestorePlan.failed(
           "TargetPVCExists",
           "spec.target.pvc: PVC '"
@@ -148,6 +152,41 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       return RestorePlan.failed("MissingSecret", missing);
     }
     return plan;
+  }
+
+  /** The status of a request whose Job runs. */
+  private static void markStarted(
+      RestoreRequest r,
+      RestoreRequestStatus st,
+      RestorePlan plan,
+      String jobName,
+      String startTime,
+      Instant now) {
+    st.phase = Phase.Running;
+    st.jobName = jobName;
+    st.startTime = startTime;
+    st.snapshotId =
+        plan.before() == null && !"latest".equals(plan.snapshot()) ? plan.snapshot() : null;
+    st.message =
+        "restoring "
+            + (plan.source() == null ? "the snapshot" : plan.source())
+            + " into PVC "
+            + r.getSpec().target.pvc;
+    Conditions.set(st.conditions, "Ready", true, "Resolved", st.message, gen(r), now);
+  }
+
+  /** A PVC this request created on an earlier reconcile (its label names the request). */
+  static boolean createdByThisRequest(PersistentVolumeClaim pvc, RestoreRequest r) {
+    return pvc != null
+        && pvc.getMetadata().getLabels() != null
+        && r.getMetadata().getName().equals(pvc.getMetadata().getLabels().get(Labels.RESTORE));
+  }
+
+  private static Job job(Context<RestoreRequest> ctx, String name) {
+    return ctx.getSecondaryResources(Job.class).stream()
+        .filter(j -> name.equals(j.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
   }
 
   private void finish(

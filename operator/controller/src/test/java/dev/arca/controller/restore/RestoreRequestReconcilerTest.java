@@ -198,6 +198,50 @@ class RestoreRequestReconcilerTest {
   }
 
   @Test
+  void aReconcileThatDoesNotSeeTheStartedStatusAdoptsTheJobAndItsOwnPvc() throws Exception {
+    RestoreRequest r = request("stale");
+    r.getSpec().target.pvc = "stale-restored";
+    r.getSpec().target.createPVC = new RestoreRequestSpec.CreatePvc();
+    create(r);
+    Job job = job("stale");
+    inPhase("stale", Phase.Running);
+    // As if the status patch were lost (a stale cache, an operator crash): the next reconcile
+    // sees no status, but the PVC and the Job it made exist.
+    client
+        .resources(RestoreRequest.class)
+        .inNamespace(NS)
+        .withName("stale")
+        .editStatus(
+            x -> {
+              x.setStatus(null);
+              return x;
+            });
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withName(job.getMetadata().getName())
+        .edit(
+            j -> {
+              j.getMetadata().getAnnotations().put("touched", "yes");
+              return j;
+            });
+    RestoreRequest again = inPhase("stale", Phase.Running);
+    assertThat(again.getStatus().jobName).isEqualTo(job.getMetadata().getName());
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withLabel("arca.dev/restore", "stale")
+                .list()
+                .getItems())
+        .hasSize(1);
+  }
+
+  @Test
   void whatDoesNotExistFailsWithAMessageSayingWhat() throws Exception {
     RestoreRequest noPolicy = request("no-policy");
     noPolicy.getSpec().policyRef.name = "nope";

@@ -1,6 +1,7 @@
 package dev.arca.e2e.kubelet;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -55,11 +56,11 @@ final class Volumes {
         out.put(v.getName(), dir);
       } else if (v.getSecret() != null) {
         Files.createDirectories(dir);
-        writeAll(dir, secretData(ns, v.getSecret().getSecretName()));
+        writeItems(dir, secretData(ns, v.getSecret().getSecretName()), v.getSecret().getItems());
         out.put(v.getName(), dir);
       } else if (v.getConfigMap() != null) {
         Files.createDirectories(dir);
-        writeAll(dir, configMapData(ns, v.getConfigMap().getName()));
+        writeItems(dir, configMapData(ns, v.getConfigMap().getName()), v.getConfigMap().getItems());
         out.put(v.getName(), dir);
       } else if (v.getProjected() != null) {
         Files.createDirectories(dir);
@@ -138,21 +139,14 @@ final class Volumes {
               .getToken();
       Files.writeString(dir.resolve(t.getPath()), token);
     } else if (p.getConfigMap() != null) {
-      Map<String, byte[]> data = configMapData(ns, p.getConfigMap().getName());
-      if (p.getConfigMap().getItems() == null || p.getConfigMap().getItems().isEmpty()) {
-        writeAll(dir, data);
-      } else {
-        for (var item : p.getConfigMap().getItems()) {
-          Files.write(dir.resolve(item.getPath()), data.getOrDefault(item.getKey(), new byte[0]));
-        }
-      }
+      writeItems(dir, configMapData(ns, p.getConfigMap().getName()), p.getConfigMap().getItems());
     } else if (p.getDownwardAPI() != null) {
       for (var item : p.getDownwardAPI().getItems()) {
         String field = item.getFieldRef() == null ? "" : item.getFieldRef().getFieldPath();
         Files.writeString(dir.resolve(item.getPath()), Env.field(pod, field));
       }
     } else if (p.getSecret() != null) {
-      writeAll(dir, secretData(ns, p.getSecret().getName()));
+      writeItems(dir, secretData(ns, p.getSecret().getName()), p.getSecret().getItems());
     }
   }
 
@@ -183,9 +177,23 @@ final class Volumes {
     return out;
   }
 
-  private static void writeAll(Path dir, Map<String, byte[]> data) throws IOException {
-    for (var e : data.entrySet()) {
-      Files.write(dir.resolve(e.getKey()), e.getValue());
+  /** Every key as a file, or only the listed items at their paths. */
+  private static void writeItems(Path dir, Map<String, byte[]> data, List<KeyToPath> items)
+      throws IOException, CannotStart {
+    if (items == null || items.isEmpty()) {
+      for (var e : data.entrySet()) {
+        Files.write(dir.resolve(e.getKey()), e.getValue());
+      }
+      return;
+    }
+    for (KeyToPath item : items) {
+      byte[] value = data.get(item.getKey());
+      if (value == null) {
+        throw new CannotStart("FailedMount", "no key " + item.getKey() + " for " + item.getPath());
+      }
+      Path file = dir.resolve(item.getPath());
+      Files.createDirectories(file.getParent());
+      Files.write(file, value);
     }
   }
 }
