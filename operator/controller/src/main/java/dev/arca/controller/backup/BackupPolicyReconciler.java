@@ -116,7 +116,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
             new BackupRecorder(client, events, metrics).record(p, st, active, o, now);
             if (o.succeeded() && spec.retention != null) {
               // Retention right after a good backup, before any other Job of this policy.
-              Job forget = MaintenanceJobs.forget(p, now, cfg);
+              Job forget = MaintenanceJobs.forget(p, active.getMetadata().getName(), cfg);
               create(client, forget);
               st.activeJob = forget.getMetadata().getName();
               events.normal(p, "RetentionStarted", "forget Job " + st.activeJob + " started", now);

@@ -19,8 +19,12 @@ public final class MaintenanceJobs {
 
   private MaintenanceJobs() {}
 
-  /** The forget Job that applies the policy's retention to the policy's own snapshots. */
-  public static Job forget(BackupPolicy p, Instant time, OperatorConfig cfg) {
+  /**
+   * The forget Job that applies the policy's retention to the policy's own snapshots, after the
+   * backup Job {@code afterBackup}: named after it, so each backup gets its own (two backups in one
+   * minute must not share one) and a repeated reconcile finds the same one.
+   */
+  public static Job forget(BackupPolicy p, String afterBackup, OperatorConfig cfg) {
     BackupPolicySpec.RetentionSpec r = p.getSpec().retention;
     String policy = p.getMetadata().getName();
     List<String> cmd = new ArrayList<>(List.of("arca", "forget", "--json"));
@@ -31,7 +35,7 @@ public final class MaintenanceJobs {
     keep(cmd, "--keep-monthly", r.keepMonthly);
     keep(cmd, "--keep-yearly", r.keepYearly);
     cmd.addAll(List.of("--tag", "arca.dev/policy=" + policy));
-    return job(p, "forget", time, cmd, cfg);
+    return job(p, "forget-" + Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
   }
 
   /** The prune Job: frees the data no snapshot needs (safe while backups of others run). */
@@ -41,7 +45,7 @@ public final class MaintenanceJobs {
     if (max != null) {
       cmd.addAll(List.of("--max-unused", String.valueOf(max)));
     }
-    return job(p, "prune", time, cmd, cfg);
+    return job(p, "prune-" + MINUTE.format(time), cmd, cfg);
   }
 
   /** The verify Job: checks the repository, reading the given share of the packs in full. */
@@ -51,12 +55,12 @@ public final class MaintenanceJobs {
     if (pct != null && pct > 0) {
       cmd.addAll(List.of("--read-data-subset", String.valueOf(pct)));
     }
-    return job(p, "verify", time, cmd, cfg);
+    return job(p, "verify-" + MINUTE.format(time), cmd, cfg);
   }
 
-  private static Job job(
-      BackupPolicy p, String kind, Instant time, List<String> args, OperatorConfig cfg) {
+  private static Job job(BackupPolicy p, String suffix, List<String> args, OperatorConfig cfg) {
     String policy = p.getMetadata().getName();
+    String kind = suffix.substring(0, suffix.indexOf('-'));
     List<String> cmd = new ArrayList<>(args);
     cmd.addAll(RepositoryAccess.args(p.getSpec().repository));
     var c =
@@ -69,7 +73,7 @@ public final class MaintenanceJobs {
     Map<String, String> labels = Labels.forPolicy(policy, kind);
     return new JobBuilder()
         .withNewMetadata()
-        .withName(Names.of(policy, kind + "-" + MINUTE.format(time)))
+        .withName(Names.of(policy, suffix))
         .withNamespace(p.getMetadata().getNamespace())
         .withLabels(labels)
         .withOwnerReferences(Owners.controller(p))

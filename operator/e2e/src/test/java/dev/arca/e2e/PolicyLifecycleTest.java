@@ -1,0 +1,104 @@
+package dev.arca.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arca.it.S3Servers;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A policy's life on the real control plane: retention forgets old snapshots in the repository and
+ * in the catalog; a wrong password and a missing PVC are reported in status, not guessed at;
+ * deleting the policy lets Kubernetes' garbage collector remove its Jobs.
+ */
+class PolicyLifecycleTest {
+  @Test
+  void retentionRemovesForgottenSnapshotsFromTheRepositoryAndTheCatalog() throws Exception {
+    Steps s = new Steps("retention");
+    s.secrets("pw", Steps.PASSWORD);
+    String bucket = s.initRepository();
+    Path source = s.pvc("data");
+    Trees.llm(source, 3);
+    s.policy("keep-one", "data", bucket, "pw", "retention: {keepLast: 1}");
+    s.awaitSnapshots("keep-one", 1);
+    String firstId = snapshotIds(bucket).keySet().iterator().next();
+    Trees.llm(source.resolve("more"), 4);
+    s.runNow("keep-one", "2");
+    // the second backup adds a Snapshot object, then the forget Job removes the first one
+    s.await(
+        "the forget Job to leave one snapshot in MinIO",
+        () -> snapshotIds(bucket),
+        ids -> ids.size() == 1 && !ids.containsKey(firstId));
+    var left = s.awaitSnapshots("keep-one", 1);
+    assertThat(left.get(0).getAdditionalProperties().get("spec").toString())
+        .doesNotContain(firstId.substring(0, 12));
+  }
+
+  @Test
+  void aWrongPasswordFailsTheRunWithAConditionThatSaysSo() throws Exception {
+    Steps s = new Steps("wrong-password");
+    s.secrets("right", Steps.PASSWORD);
+    s.secrets("wrong", "not the password");
+    String bucket = s.initRepository();
+    s.pvc("data");
+    s.policy("guess", "data", bucket, "wrong", "");
+    Map<?, ?> c =
+        s.await(
+            "LastBackupSucceeded=False",
+            () -> s.condition(Steps.POLICIES, "guess", "LastBackupSucceeded"),
+            x -> x != null && "False".equals(x.get("status")));
+    assertThat(c.get("message").toString()).containsIgnoringCase("wrong password");
+    assertThat(s.snapshots("guess")).isEmpty();
+    assertThat(c.toString()).doesNotContain("not the password");
+  }
+
+  @Test
+  void aMissingPvcIsReportedAndNothingIsLaunched() throws Exception {
+    Steps s = new Steps("missing-pvc");
+    s.secrets("pw", Steps.PASSWORD);
+    s.policy("ghost", "no-such-pvc", "no-bucket", "pw", "");
+    Map<?, ?> ready =
+        s.await(
+            "Ready=False",
+            () -> s.condition(Steps.POLICIES, "ghost", "Ready"),
+            x -> x != null && "False".equals(x.get("status")));
+    assertThat(ready.get("message").toString()).contains("spec.sources[0]", "no-such-pvc");
+    assertThat(
+            Cluster.get().client().batch().v1().jobs().inNamespace("missing-pvc").list().getItems())
+        .isEmpty();
+    assertThat(Cluster.get().kubectl("get", "events", "-n", "missing-pvc").orFail().stdout())
+        .contains("no-such-pvc");
+  }
+
+  @Test
+  void deletingAPolicyGarbageCollectsItsJobs() throws Exception {
+    Steps s = new Steps("deletion");
+    s.secrets("pw", Steps.PASSWORD);
+    String bucket = s.initRepository();
+    s.pvc("data");
+    s.policy("short-lived", "data", bucket, "pw", "");
+    s.awaitSnapshots("short-lived", 1);
+    var jobs = Cluster.get().client().batch().v1().jobs().inNamespace("deletion");
+    assertThat(jobs.list().getItems()).isNotEmpty();
+    Cluster.get().kubectl("delete", "-n", "deletion", "backuppolicy/short-lived").orFail();
+    s.await(
+        "the policy's Jobs to be garbage-collected",
+        () -> jobs.list().getItems(),
+        java.util.List::isEmpty);
+    // the backup data stays: deleting a resource never deletes snapshots
+    assertThat(snapshotIds(bucket)).hasSize(1);
+  }
+
+  /** The snapshot objects in the repository (key to size), listed in MinIO. */
+  private static Map<String, Long> snapshotIds(String bucket) {
+    try (S3Client s3 = S3Servers.admin(S3Servers.minio())) {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("models/snapshots/"))
+          .contents()
+          .forEach(o -> out.put(o.key().substring("models/snapshots/".length()), o.size()));
+      return out;
+    }
+  }
+}
