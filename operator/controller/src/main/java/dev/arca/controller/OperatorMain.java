@@ -5,6 +5,7 @@ import dev.arca.controller.metrics.ArcaMetrics;
 import dev.arca.controller.metrics.HttpEndpoints;
 import dev.arca.controller.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,6 +25,7 @@ public final class OperatorMain implements AutoCloseable {
   private final Operator operator;
   private final HttpEndpoints http;
   private volatile boolean started;
+  private volatile boolean closing;
 
   private OperatorMain(KubernetesClient client, OperatorConfig cfg, String testIdentity)
       throws IOException {
@@ -62,12 +64,23 @@ public final class OperatorMain implements AutoCloseable {
 
   /**
    * The Lease {@value #LEASE} in the configured namespace. The identity is the pod name (HOSTNAME).
-   * A replica that loses the lease exits, so that Kubernetes restarts it as a follower; tests keep
-   * the process and use short timings.
+   * A replica that loses the lease while running exits, so that Kubernetes restarts it as a
+   * follower; tests keep the process and use short timings.
    */
-  private static LeaderElectionConfiguration leaderElection(OperatorConfig cfg, String testId) {
+  private LeaderElectionConfiguration leaderElection(OperatorConfig cfg, String testId) {
     if (testId == null) {
-      return new LeaderElectionConfiguration(LEASE, cfg.leaderElectionNamespace());
+      // JOSDK's own exit on losing the lease calls System.exit from the elector's thread, which
+      // deadlocks when the loss is the SIGTERM shutdown's own doing (the shutdown hook waits for
+      // that thread, which waits for the shutdown). So exit here, and only when not shutting down.
+      return new LeaderElectionConfiguration(
+          LEASE,
+          cfg.leaderElectionNamespace(),
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(2),
+          null,
+          new LeaderCallbacks(() -> {}, this::lostLease, leader -> {}),
+          false);
     }
     return new LeaderElectionConfiguration(
         LEASE,
@@ -101,8 +114,19 @@ public final class OperatorMain implements AutoCloseable {
     return http.port();
   }
 
+  /** The lease is gone while running: exit (asynchronously, see above) to restart as a follower. */
+  private void lostLease() {
+    if (!closing) {
+      System.err.println("arca operator: lost the leader lease; exiting to restart as a follower");
+      Thread exit = new Thread(() -> System.exit(1), "exit-on-lost-lease");
+      exit.setDaemon(true);
+      exit.start();
+    }
+  }
+
   @Override
   public void close() {
+    closing = true;
     started = false;
     operator.stop();
     http.close();

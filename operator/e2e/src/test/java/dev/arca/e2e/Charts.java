@@ -11,19 +11,37 @@ import java.nio.file.Path;
 final class Charts {
   private Charts() {}
 
+  static final Helm CHART = new Helm(Cluster.CHECKOUT.resolve("helm/arca"));
+
   /** Installs helm/arca as {@code name} into {@code namespace} with {@code values} (YAML). */
   static Release install(String name, String namespace, String values) {
+    return CHART
+        .install()
+        .withName(name)
+        .withNamespace(namespace)
+        .createNamespace()
+        .withValuesFile(file(values))
+        .withKubeConfig(Cluster.get().kubeconfig())
+        .call();
+  }
+
+  /** helm upgrade of the release, keeping its values and setting {@code values} (YAML) on top. */
+  static Release upgrade(String name, String namespace, String values) {
+    return CHART
+        .upgrade()
+        .withName(name)
+        .withNamespace(namespace)
+        .reuseValues()
+        .withValuesFile(file(values))
+        .withKubeConfig(Cluster.get().kubeconfig())
+        .call();
+  }
+
+  private static Path file(String values) {
     try {
-      Path file = Files.createTempFile(Cluster.get().dir(), name + "-values-", ".yaml");
+      Path file = Files.createTempFile(Cluster.get().dir(), "values-", ".yaml");
       Files.writeString(file, values);
-      return new Helm(Cluster.CHECKOUT.resolve("helm/arca"))
-          .install()
-          .withName(name)
-          .withNamespace(namespace)
-          .createNamespace()
-          .withValuesFile(file)
-          .withKubeConfig(Cluster.get().kubeconfig())
-          .call();
+      return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

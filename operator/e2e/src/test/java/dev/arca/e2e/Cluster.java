@@ -35,21 +35,24 @@ final class Cluster {
     if (kubelet == null) {
       kubelet =
           new KubeletStandIn(
-              get(), "node-1", CHECKOUT.resolve("operator/cli/target"), Set.of(IMAGE));
+              get(),
+              "node-1",
+              CHECKOUT.resolve("operator/cli/target"),
+              Set.of(IMAGE),
+              Set.of(dev.arca.it.S3Servers.minio().getPort()));
       Runtime.getRuntime().addShutdownHook(new Thread(kubelet::close));
     }
     return kubelet;
   }
 
   /**
-   * The chart installed as release "arca" in arca-system, its operator running as a pod on the
-   * stand-in's node. Pods share the host's network, so the metrics port is a free one.
+   * The chart installed as release "arca" in arca-system with its defaults, its operator running as
+   * a pod on the stand-in's node.
    */
   static synchronized void operator() {
     kubelet();
     if (!operator) {
-      int port = LocalCluster.freePort();
-      Charts.install("arca", "arca-system", "metrics: {port: " + port + "}\n");
+      Charts.install("arca", "arca-system", "");
       get()
           .kubectl("rollout", "status", "-n", "arca-system", "deployment/arca", "--timeout=120s")
           .orFail();

@@ -18,8 +18,9 @@ final class Env {
   private Env() {}
 
   /**
-   * The environment of {@code c}. The kubernetes Service's variables name the API server's real
-   * address: the stand-in has no service network to route 10.0.0.1 through.
+   * The environment of {@code c}. The kubernetes Service's variables name 127.0.0.1 and the API
+   * server's port, which the pod's network forwards to the API server: the stand-in has no service
+   * network to route 10.0.0.1 through.
    */
   static Map<String, String> of(Pod pod, Container c, Volumes volumes, String apiHost, int apiPort)
       throws Volumes.CannotStart {

@@ -42,16 +42,28 @@ public final class KubeletStandIn implements AutoCloseable {
   private final Set<String> images;
   private final Volumes volumes;
   private final Map<String, PodRunner> runners = new ConcurrentHashMap<>();
+
+  /** Every runner ever started, so that close() also stops those whose pods are being deleted. */
+  private final Set<PodRunner> all = ConcurrentHashMap.newKeySet();
+
   private final ExecutorService pods = Executors.newCachedThreadPool();
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final LogServer logs;
+  private final Set<Integer> forwardedPorts;
+  private final Path socketDir;
 
   /**
    * @param arcaHome the folder with the arca launcher and jar (seen as /opt/arca in containers)
    * @param images the image names whose pods this stand-in runs (all are the arca image)
+   * @param hostPorts host loopback ports pods may reach besides the API server's (e.g. MinIO's)
    */
-  public KubeletStandIn(LocalCluster cluster, String node, Path arcaHome, Set<String> images) {
+  public KubeletStandIn(
+      LocalCluster cluster,
+      String node,
+      Path arcaHome,
+      Set<String> images,
+      Set<Integer> hostPorts) {
     this.cluster = cluster;
     this.client = cluster.client();
     this.node = node;
@@ -59,8 +71,12 @@ public final class KubeletStandIn implements AutoCloseable {
     this.arcaHome = arcaHome.toAbsolutePath().normalize();
     this.images = Set.copyOf(images);
     this.volumes = new Volumes(client);
+    Set<Integer> ports = new java.util.TreeSet<>(hostPorts);
+    ports.add(apiPort());
+    this.forwardedPorts = Set.copyOf(ports);
     try {
       Files.createDirectories(root.resolve("volumes"));
+      this.socketDir = Files.createTempDirectory("arca-fwd");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -107,6 +123,14 @@ public final class KubeletStandIn implements AutoCloseable {
     return images;
   }
 
+  Set<Integer> forwardedPorts() {
+    return forwardedPorts;
+  }
+
+  Path socketDir() {
+    return socketDir;
+  }
+
   Volumes volumes() {
     return volumes;
   }
@@ -149,6 +173,7 @@ public final class KubeletStandIn implements AutoCloseable {
     }
     PodRunner r = new PodRunner(this, pod);
     if (runners.putIfAbsent(uid, r) == null) {
+      all.add(r);
       pods.submit(r);
     }
   }
@@ -225,7 +250,7 @@ public final class KubeletStandIn implements AutoCloseable {
   public void close() {
     informers.forEach(SharedIndexInformer::close);
     heartbeat.shutdownNow();
-    for (PodRunner r : runners.values()) {
+    for (PodRunner r : all) {
       try {
         r.stop(5);
       } catch (InterruptedException e) {
@@ -234,5 +259,11 @@ public final class KubeletStandIn implements AutoCloseable {
     }
     pods.shutdownNow();
     logs.close();
+    try (var files = Files.list(socketDir)) {
+      files.forEach(d -> d.toFile().delete());
+      Files.deleteIfExists(socketDir);
+    } catch (IOException e) {
+      // only empty folders of closed sockets are left
+    }
   }
 }

@@ -89,14 +89,58 @@ final class PodRunner implements Runnable {
     command.addAll(
         c.getArgs().isEmpty() && c.getCommand().isEmpty() ? List.of("--help") : c.getArgs());
     String policy = pod.getSpec().getRestartPolicy();
+    try (PortForwards forwards =
+        new PortForwards(kubelet.socketDir().resolve(shortId()), kubelet.forwardedPorts())) {
+      runLoop(c, mounts, env, who, readOnlyRoot, command, policy, forwards);
+    }
+  }
+
+  /** A short, unique folder name for the pod's sockets (Unix socket paths are limited). */
+  private String shortId() {
+    return pod.getMetadata().getUid().substring(0, 8);
+  }
+
+  private void runLoop(
+      Container c,
+      List<Sandbox.Mount> mounts,
+      Map<String, String> env,
+      Sandbox.Identity who,
+      boolean readOnlyRoot,
+      List<String> command,
+      String policy,
+      PortForwards forwards)
+      throws IOException, InterruptedException {
     for (int restarts = 0; ; restarts++) {
       Path termination = dir.resolve("termination-log-" + restarts);
       Files.writeString(termination, "");
       String script =
-          Sandbox.script(dir.resolve("rootfs"), mounts, termination, readOnlyRoot, who, command);
+          Sandbox.script(
+              dir.resolve("rootfs"),
+              mounts,
+              termination,
+              readOnlyRoot,
+              who,
+              forwards.forwards(),
+              command);
       ProcessBuilder pb =
           new ProcessBuilder(
-              "/usr/bin/unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", script);
+              // if this JVM dies, unshare gets SIGKILL, and so does the container (--kill-child)
+              "/usr/bin/setpriv",
+              "--pdeathsig=SIGKILL",
+              "--",
+              "/usr/bin/unshare",
+              "--mount",
+              "--net",
+              "--pid",
+              "--uts",
+              "--fork",
+              "--kill-child=SIGKILL",
+              "--propagation",
+              "private",
+              "--",
+              "/bin/sh",
+              "-c",
+              script);
       pb.environment().clear();
       pb.environment().putAll(env);
       pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
@@ -174,8 +218,17 @@ final class PodRunner implements Runnable {
     stopping = true;
     Process p = process;
     if (p != null && p.isAlive()) {
-      p.destroy();
+      // SIGTERM to the container's process (PID 1 of its namespace), not to unshare, which would
+      // return at once: this way the wait below is the container's graceful shutdown
+      List<ProcessHandle> children = p.children().toList();
+      if (children.isEmpty()) {
+        p.destroy();
+      } else {
+        children.forEach(ProcessHandle::destroy);
+      }
       if (!p.waitFor(Math.max(1, graceSeconds), TimeUnit.SECONDS)) {
+        // SIGKILL to the namespace's PID 1 ends every process in it (socat included)
+        children.forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }

@@ -9,7 +9,9 @@ import java.util.List;
  * -m}) whose new root is a tmpfs holding read-only binds of the host's /usr and /etc, the image's
  * files at their image paths, the pod's volumes at their mount paths, a minimal /dev with the
  * termination-message file, then {@code chroot} into it and {@code setpriv} for the user, group,
- * capabilities and no-new-privileges of the security context. The network is the host's.
+ * capabilities and no-new-privileges of the security context. It runs in its own PID and network
+ * namespaces ({@code unshare -m -n -p -f}): its loopback is its own, and the host ports it may
+ * reach are forwarded in by socat ({@link PortForwards}).
  *
  * <p>This class only writes the shell script that does it (pure, tested without root); {@link
  * PodRunner} runs it.
@@ -41,8 +43,20 @@ public final class Sandbox {
       Path terminationLog,
       boolean readOnlyRoot,
       Identity who,
+      List<PortForwards.Forward> forwards,
       List<String> command) {
     StringBuilder s = new StringBuilder("set -eu\n");
+    // the pod's own network: loopback, plus the forwarded host ports (socat to the host's relay)
+    s.append("ip link set lo up\n");
+    s.append("hostname \"$HOSTNAME\"\n");
+    for (PortForwards.Forward f : forwards) {
+      s.append("socat TCP-LISTEN:").append(f.port()).append(",bind=127.0.0.1,fork,reuseaddr ");
+      s.append(q("UNIX-CONNECT:" + f.socket())).append(" &\n");
+    }
+    for (PortForwards.Forward f : forwards) {
+      s.append("i=0; until socat -u OPEN:/dev/null TCP:127.0.0.1:").append(f.port());
+      s.append(" 2>/dev/null; do i=$((i+1)); [ $i -lt 100 ] || exit 70; sleep 0.05; done\n");
+    }
     String r = q(root.toString());
     s.append("R=").append(r).append('\n');
     s.append("mount -t tmpfs -o mode=755 arca-root \"$R\"\n");
@@ -55,7 +69,7 @@ public final class Sandbox {
     for (String l : List.of("bin", "sbin", "lib", "lib64")) {
       s.append("ln -s usr/").append(l).append(" \"$R/").append(l).append("\"\n");
     }
-    s.append("mkdir \"$R/proc\" && mount --rbind /proc \"$R/proc\"\n");
+    s.append("mkdir \"$R/proc\" && mount -t proc proc \"$R/proc\"\n");
     s.append("mkdir \"$R/dev\" && mount -t tmpfs -o mode=755 arca-dev \"$R/dev\"\n");
     for (String d : DEVICES) {
       s.append("touch \"$R/dev/").append(d).append("\" && mount --bind /dev/").append(d);
