@@ -132,6 +132,7 @@ public final class Minio {
     }
     try (Stream<Path> s = Files.walk(data)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".log"));
     } catch (IOException ignored) {
       // a temporary folder: best effort
     }
