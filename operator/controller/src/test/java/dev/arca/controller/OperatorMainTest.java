@@ -70,6 +70,9 @@ class OperatorMainTest {
       assertThat(leaseHolder()).as("leadership is stable while the leader runs").isEqualTo(first);
 
       (first.equals("replica-a") ? a : b).close();
+      assertThat(leaseHolder())
+          .as("a replica that stops gives the lease up rather than letting it expire")
+          .isNotEqualTo(first);
       MockCluster.await("the follower to take over", () -> second.equals(leaseHolder()));
       createRunNowPolicy("second");
       MockCluster.await("the new leader's Job", () -> jobs().size() == 2);

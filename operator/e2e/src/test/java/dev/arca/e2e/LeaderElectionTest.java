@@ -41,6 +41,7 @@ class LeaderElectionTest {
         l -> l.contains("Lock is held by " + leader));
     assertThat(log(follower)).doesNotContain("BackupStarted");
 
+    long deleted = System.nanoTime();
     c.kubectl("delete", "pod", "-n", "arca-system", leader).orFail();
     // a waiting replica takes the Lease: the follower, or the pod the ReplicaSet starts in the
     // leader's place, whichever asks first once the lease has expired
@@ -50,6 +51,9 @@ class LeaderElectionTest {
             LeaderElectionTest::holder,
             h -> h != null && !h.equals(leader) && operatorPods().contains(h));
     assertThat(next).isNotEqualTo(leader);
+    System.out.printf(
+        "leader election: %s took over %.1f s after the leader's pod was deleted%n",
+        next, (System.nanoTime() - deleted) / 1e9);
 
     // the new leader works: a backup in a new namespace runs to its Snapshot object
     s.secrets("pw", Steps.PASSWORD);
