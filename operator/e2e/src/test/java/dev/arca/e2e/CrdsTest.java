@@ -59,6 +59,34 @@ class CrdsTest {
     assertThat(r.stderr()).contains("is invalid", "give exactly one of policyRef and repository");
   }
 
+  @Test
+  void aRestoreRequestCannotBeChangedOnceCreated() {
+    LocalCluster c = Cluster.get();
+    Cluster.namespace("immutable");
+    String request =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: once, namespace: immutable}
+        spec:
+          policyRef: {name: model-weights}
+          snapshot: latest
+          target: {pvc: restored}
+        """;
+    c.kubectl("apply", "-f", write(request)).orFail();
+    Kubectl.Result r =
+        c.kubectl(
+            "patch",
+            "-n",
+            "immutable",
+            "restorerequest/once",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"snapshot\":\"0123abcd\"}}");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("a RestoreRequest cannot be changed; create a new one");
+  }
+
   private static String write(String yaml) {
     try {
       Path f = Files.createTempFile(Cluster.get().dir(), "manifest-", ".yaml");
