@@ -2,10 +2,6 @@ package dev.arca.e2e;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** helm install of the checkout's chart into the test cluster (helm-java, in-process). */
 final class Charts {
@@ -20,7 +16,7 @@ final class Charts {
         .withName(name)
         .withNamespace(namespace)
         .createNamespace()
-        .withValuesFile(file(values))
+        .withValuesFile(Cluster.file(values))
         .withKubeConfig(Cluster.get().kubeconfig())
         .call();
   }
@@ -32,18 +28,8 @@ final class Charts {
         .withName(name)
         .withNamespace(namespace)
         .reuseValues()
-        .withValuesFile(file(values))
+        .withValuesFile(Cluster.file(values))
         .withKubeConfig(Cluster.get().kubeconfig())
         .call();
-  }
-
-  private static Path file(String values) {
-    try {
-      Path file = Files.createTempFile(Cluster.get().dir(), "values-", ".yaml");
-      Files.writeString(file, values);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -73,4 +73,17 @@ final class Cluster {
                 .build())
         .serverSideApply();
   }
+
+  /**
+   * {@code content} in a new file of the cluster's folder (manifests, values), for kubectl or helm.
+   */
+  static Path file(String content) {
+    try {
+      Path f = java.nio.file.Files.createTempFile(get().dir(), "manifest-", ".yaml");
+      java.nio.file.Files.writeString(f, content);
+      return f;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -54,7 +54,7 @@ class CrdsTest {
             passwordSecretRef: {name: arca-repository-password, key: password}
           target: {pvc: restored}
         """;
-    Kubectl.Result r = c.kubectl("apply", "--dry-run=server", "-f", write(both));
+    Kubectl.Result r = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(both).toString());
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("is invalid", "give exactly one of policyRef and repository");
   }
@@ -73,7 +73,7 @@ class CrdsTest {
           snapshot: latest
           target: {pvc: restored}
         """;
-    c.kubectl("apply", "-f", write(request)).orFail();
+    c.kubectl("apply", "-f", Cluster.file(request).toString()).orFail();
     Kubectl.Result r =
         c.kubectl(
             "patch",
@@ -85,15 +85,5 @@ class CrdsTest {
             "{\"spec\":{\"snapshot\":\"0123abcd\"}}");
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("a RestoreRequest cannot be changed; create a new one");
-  }
-
-  private static String write(String yaml) {
-    try {
-      Path f = Files.createTempFile(Cluster.get().dir(), "manifest-", ".yaml");
-      Files.writeString(f, yaml);
-      return f.toString();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

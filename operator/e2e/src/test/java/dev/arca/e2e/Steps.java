@@ -6,9 +6,7 @@ import dev.arca.it.S3Servers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,13 +135,7 @@ final class Steps {
   }
 
   void apply(String yaml) {
-    try {
-      Path f = Files.createTempFile(Cluster.get().dir(), "apply-", ".yaml");
-      Files.writeString(f, yaml);
-      Cluster.get().kubectl("apply", "-f", f.toString()).orFail();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Cluster.get().kubectl("apply", "-f", Cluster.file(yaml).toString()).orFail();
   }
 
   List<GenericKubernetesResource> snapshots(String policy) {

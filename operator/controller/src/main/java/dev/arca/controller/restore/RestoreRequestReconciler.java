@@ -94,16 +94,16 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     }
     RestorePlan plan = RestorePlan.resolve(r, client);
     String ns = r.getMetadata().getNamespace();
+    ResourceProbe probe = new ResourceProbe(client, cfg.checkSecrets());
+    PersistentVolumeClaim target = plan.ok() ? probe.pvc(ns, r.getSpec().target.pvc) : null;
     if (plan.ok()) {
-      plan = checkTarget(r, plan, new ResourceProbe(client, cfg.checkSecrets()));
+      plan = checkTarget(r, plan, target, probe);
     }
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now);
     }
-    if (r.getSpec().target.createPVC != null
-        && !createdByThisRequest(
-            client.persistentVolumeClaims().inNamespace(ns).withName(r.getSpec().target.pvc).get(),
-            r)) {
+    // checkTarget let an existing PVC through only if this request made it
+    if (r.getSpec().target.createPVC != null && target == null) {
       PersistentVolumeClaim pvc = RestoreJobs.targetPvc(r, plan.bytes());
       client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
       events.normal(
@@ -125,11 +125,14 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
   }
 
-  /** The target PVC must exist, or must not when Arca is to create it; Secrets must exist. */
-  private static RestorePlan checkTarget(RestoreRequest r, RestorePlan plan, ResourceProbe probe) {
+  /**
+   * The target PVC ({@code existing}, null if none) must exist, or must not when Arca is to create
+   * it (unless this request created it); Secrets must exist.
+   */
+  private static RestorePlan checkTarget(
+      RestoreRequest r, RestorePlan plan, PersistentVolumeClaim existing, ResourceProbe probe) {
     String ns = r.getMetadata().getNamespace();
     String pvc = r.getSpec().target.pvc;
-    PersistentVolumeClaim existing = probe.pvc(ns, pvc);
     boolean exists = existing != null;
     if (r.getSpec().target.createPVC != null && exists && !createdByThisRequest(existing, r)) {
       return RestorePlan.failed(
