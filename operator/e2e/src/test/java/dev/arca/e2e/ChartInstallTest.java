@@ -86,7 +86,7 @@ class ChartInstallTest {
 
   @Test
   void namespaceEditorsManageArcaResourcesThroughTheAggregatedRoles() {
-    LocalCluster c = Cluster.get();
+    LocalCluster c = Cluster.local();
     c.kubectl(
             "create",
             "rolebinding",

@@ -21,6 +21,18 @@ final class Charts {
         .call();
   }
 
+  /** helm uninstall of the release (best effort: it runs at exit). */
+  static void uninstall(String name, String namespace) {
+    try {
+      Helm.uninstall(name)
+          .withNamespace(namespace)
+          .withKubeConfig(Cluster.get().kubeconfig())
+          .call();
+    } catch (RuntimeException e) {
+      System.err.println("helm uninstall " + name + " failed: " + e.getMessage());
+    }
+  }
+
   /** helm upgrade of the release, keeping its values and setting {@code values} (YAML) on top. */
   static Release upgrade(String name, String namespace, String values) {
     return CHART

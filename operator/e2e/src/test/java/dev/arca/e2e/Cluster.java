@@ -1,27 +1,37 @@
 package dev.arca.e2e;
 
+import dev.arca.e2e.cluster.ExternalCluster;
+import dev.arca.e2e.cluster.KubeCluster;
 import dev.arca.e2e.cluster.LocalCluster;
 import dev.arca.e2e.kubelet.KubeletStandIn;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** One local control plane for the test JVM, with Arca's CRDs applied; stopped at exit. */
+/**
+ * The cluster of this test JVM, with Arca's CRDs applied. By default a local control plane with the
+ * kubelet stand-in, stopped at exit. With {@code -Darca.e2e.kubeconfig=PATH} any cluster that
+ * kubeconfig reaches (see {@link Target}); only the tests written with pods alone ({@link
+ * Steps#shell}) can run there.
+ */
 final class Cluster {
   static final Path CHECKOUT = Path.of(System.getProperty("arca.checkout", "../.."));
 
   /** The image name the kubelet stand-in runs (the chart's default image). */
   static final String IMAGE = "ghcr.io/arca-dev/arca:0.1.0";
 
-  private static LocalCluster cluster;
+  /** The chart's release namespace; its own one on a real cluster, removed at the end. */
+  static final String OPERATOR_NAMESPACE = Target.external() ? "arca-e2e-system" : "arca-system";
+
+  private static KubeCluster cluster;
   private static KubeletStandIn kubelet;
   private static boolean operator;
 
   private Cluster() {}
 
-  static synchronized LocalCluster get() {
+  static synchronized KubeCluster get() {
     if (cluster == null) {
-      cluster = LocalCluster.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+      cluster = Target.external() ? new ExternalCluster(Target.kubeconfig()) : LocalCluster.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(Cluster::stop));
       cluster.kubectl("apply", "-f", CHECKOUT.resolve("crds").toString()).orFail();
       cluster
           .kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
@@ -30,31 +40,49 @@ final class Cluster {
     return cluster;
   }
 
-  /** The cluster's one node, started on first use. */
+  /** The image of the operator and of the pods the tests start. */
+  static String image() {
+    return Target.external() ? Target.image() : IMAGE;
+  }
+
+  /** The local control plane; tests that need its folders or its stand-in call this. */
+  static LocalCluster local() {
+    if (get() instanceof LocalCluster l) {
+      return l;
+    }
+    throw new IllegalStateException(
+        "this test needs the local control plane and its kubelet stand-in; against a real"
+            + " cluster run only the tests that use pods alone (-Dtest=BackupRestoreTest)");
+  }
+
+  /** The local cluster's one node, started on first use; none on a real cluster. */
   static synchronized KubeletStandIn kubelet() {
     if (kubelet == null) {
       kubelet =
           new KubeletStandIn(
-              get(),
+              local(),
               "node-1",
               CHECKOUT.resolve("operator/cli/target"),
               Set.of(IMAGE),
               Set.of(dev.arca.it.S3Servers.minio().getPort()));
-      Runtime.getRuntime().addShutdownHook(new Thread(kubelet::close));
     }
     return kubelet;
   }
 
   /**
-   * The chart installed as release "arca" in arca-system with its defaults, its operator running as
-   * a pod on the stand-in's node.
+   * The chart installed as release "arca" in arca-system with its defaults (and the image under
+   * test), its operator running as a pod.
    */
   static synchronized void operator() {
-    kubelet();
+    if (!Target.external()) {
+      kubelet();
+    }
     if (!operator) {
-      Charts.install("arca", "arca-system", "");
+      namespace(OPERATOR_NAMESPACE);
+      Charts.install("arca", OPERATOR_NAMESPACE, Target.external() ? Target.imageValues() : "");
       get()
-          .kubectl("rollout", "status", "-n", "arca-system", "deployment/arca", "--timeout=120s")
+          .kubectl(
+              "rollout", "status", "-n", OPERATOR_NAMESPACE, "deployment/arca", "--timeout=180s")
           .orFail();
       operator = true;
     }
@@ -69,6 +97,7 @@ final class Cluster {
             new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                 .withNewMetadata()
                 .withName(name)
+                .addToLabels("arca.dev/e2e", "true")
                 .endMetadata()
                 .build())
         .serverSideApply();
@@ -85,5 +114,22 @@ final class Cluster {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * At exit: the local cluster and its node stop; on a real cluster the release and the tests'
+   * namespaces are removed unless {@code -Darca.e2e.keep=true}.
+   */
+  private static synchronized void stop() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (Target.external() && !Boolean.getBoolean("arca.e2e.keep")) {
+      if (operator) {
+        Charts.uninstall("arca", OPERATOR_NAMESPACE);
+      }
+      cluster.kubectl("delete", "namespace", "-l", "arca.dev/e2e=true", "--wait=false");
+    }
+    cluster.close();
   }
 }

@@ -2,8 +2,8 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.e2e.cluster.KubeCluster;
 import dev.arca.e2e.cluster.Kubectl;
-import dev.arca.e2e.cluster.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class CrdsTest {
   @Test
   void theCrdsAreEstablishedAndExplained() {
-    LocalCluster c = Cluster.get();
+    KubeCluster c = Cluster.get();
     String explain = c.kubectl("explain", "backuppolicies.spec.fullEvery").orFail().stdout();
     assertThat(explain).contains("FIELD: fullEvery").containsIgnoringCase("full");
     String kinds = c.kubectl("api-resources", "--api-group=arca.dev").orFail().stdout();
@@ -25,7 +25,7 @@ class CrdsTest {
 
   @Test
   void everyExampleIsAcceptedByTheApiServer() throws IOException {
-    LocalCluster c = Cluster.get();
+    KubeCluster c = Cluster.get();
     Cluster.namespace("llm");
     List<Path> examples;
     try (Stream<Path> s = Files.list(Cluster.CHECKOUT.resolve("examples"))) {
@@ -41,7 +41,7 @@ class CrdsTest {
 
   @Test
   void theApiServerRefusesASpecItsRulesForbid() {
-    LocalCluster c = Cluster.get();
+    KubeCluster c = Cluster.get();
     String both =
         """
         apiVersion: arca.dev/v1alpha1
@@ -61,7 +61,7 @@ class CrdsTest {
 
   @Test
   void aRestoreRequestCannotBeChangedOnceCreated() {
-    LocalCluster c = Cluster.get();
+    KubeCluster c = Cluster.get();
     Cluster.namespace("immutable");
     String request =
         """

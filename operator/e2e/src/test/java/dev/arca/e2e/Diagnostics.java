@@ -18,7 +18,9 @@ final class Diagnostics {
             .stdout());
     b.append("\n--- events\n").append(c.kubectl("get", "events", "-n", namespace).stdout());
     b.append("\n--- operator log\n")
-        .append(c.kubectl("logs", "-n", "arca-system", "deployment/arca", "--tail=60").stdout());
+        .append(
+            c.kubectl("logs", "-n", Cluster.OPERATOR_NAMESPACE, "deployment/arca", "--tail=60")
+                .stdout());
     return b.toString();
   }
 }

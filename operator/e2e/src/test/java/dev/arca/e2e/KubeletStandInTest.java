@@ -50,7 +50,7 @@ class KubeletStandInTest {
 
   @Test
   void aPodSeesItsVolumeReadOnlyAndReportsExitCodeTerminationMessageAndLogs() throws Exception {
-    LocalCluster c = Cluster.get();
+    LocalCluster c = Cluster.local();
     Files.writeString(Cluster.kubelet().claimFolder(NS, "data").resolve("in.txt"), "hello");
 
     Pod done =

@@ -26,8 +26,15 @@ class LeaderElectionTest {
   void aSecondReplicaStaysPassiveAndTakesOverWhenTheLeaderStops() throws Exception {
     Steps s = new Steps("failover");
     var c = Cluster.get();
-    assertThat(Charts.upgrade("arca", "arca-system", VALUES).getStatus()).isEqualTo("deployed");
-    c.kubectl("rollout", "status", "-n", "arca-system", "deployment/arca", "--timeout=120s")
+    assertThat(Charts.upgrade("arca", Cluster.OPERATOR_NAMESPACE, VALUES).getStatus())
+        .isEqualTo("deployed");
+    c.kubectl(
+            "rollout",
+            "status",
+            "-n",
+            Cluster.OPERATOR_NAMESPACE,
+            "deployment/arca",
+            "--timeout=120s")
         .orFail();
     List<String> pods =
         s.await("two running operator pods", LeaderElectionTest::operatorPods, l -> l.size() == 2);
@@ -42,7 +49,7 @@ class LeaderElectionTest {
     assertThat(log(follower)).doesNotContain("BackupStarted");
 
     long deleted = System.nanoTime();
-    c.kubectl("delete", "pod", "-n", "arca-system", leader).orFail();
+    c.kubectl("delete", "pod", "-n", Cluster.OPERATOR_NAMESPACE, leader).orFail();
     // a waiting replica takes the Lease: the follower, or the pod the ReplicaSet starts in the
     // leader's place, whichever asks first once the lease has expired
     String next =
@@ -57,18 +64,20 @@ class LeaderElectionTest {
 
     // the new leader works: a backup in a new namespace runs to its Snapshot object
     s.secrets("pw", Steps.PASSWORD);
-    String bucket = s.initRepository();
-    Trees.llm(s.pvc("data"), 5);
+    String bucket = s.initRepository("pw");
+    s.claim("data");
+    Pods.shell(s.ns, "write-tree", Trees.LLM_SH + "llm /data 5\n", "data");
     s.policy("after-failover", "data", bucket, "pw", "");
     s.awaitSnapshots("after-failover", 1);
-    c.kubectl("scale", "-n", "arca-system", "deployment/arca", "--replicas=1").orFail();
+    c.kubectl("scale", "-n", Cluster.OPERATOR_NAMESPACE, "deployment/arca", "--replicas=1")
+        .orFail();
   }
 
   private static List<String> operatorPods() {
     return Cluster.get()
         .client()
         .pods()
-        .inNamespace("arca-system")
+        .inNamespace(Cluster.OPERATOR_NAMESPACE)
         .withLabel("app.kubernetes.io/name", "arca")
         .list()
         .getItems()
@@ -81,11 +90,16 @@ class LeaderElectionTest {
 
   private static String holder() {
     var lease =
-        Cluster.get().client().leases().inNamespace("arca-system").withName("arca-operator").get();
+        Cluster.get()
+            .client()
+            .leases()
+            .inNamespace(Cluster.OPERATOR_NAMESPACE)
+            .withName("arca-operator")
+            .get();
     return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   private static String log(String pod) {
-    return Cluster.get().kubectl("logs", "-n", "arca-system", pod).stdout();
+    return Cluster.get().kubectl("logs", "-n", Cluster.OPERATOR_NAMESPACE, pod).stdout();
   }
 }

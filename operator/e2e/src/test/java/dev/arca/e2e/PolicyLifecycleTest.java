@@ -18,7 +18,7 @@ class PolicyLifecycleTest {
   void retentionRemovesForgottenSnapshotsFromTheRepositoryAndTheCatalog() throws Exception {
     Steps s = new Steps("retention");
     s.secrets("pw", Steps.PASSWORD);
-    String bucket = s.initRepository();
+    String bucket = s.initRepository("pw");
     Path source = s.pvc("data");
     Trees.llm(source, 3);
     s.policy("keep-one", "data", bucket, "pw", "retention: {keepLast: 1}");
@@ -41,7 +41,7 @@ class PolicyLifecycleTest {
     Steps s = new Steps("wrong-password");
     s.secrets("right", Steps.PASSWORD);
     s.secrets("wrong", "not the password");
-    String bucket = s.initRepository();
+    String bucket = s.initRepository("right");
     s.pvc("data");
     s.policy("guess", "data", bucket, "wrong", "");
     Map<?, ?> c =
@@ -76,7 +76,7 @@ class PolicyLifecycleTest {
   void deletingAPolicyGarbageCollectsItsJobs() throws Exception {
     Steps s = new Steps("deletion");
     s.secrets("pw", Steps.PASSWORD);
-    String bucket = s.initRepository();
+    String bucket = s.initRepository("pw");
     s.pvc("data");
     s.policy("short-lived", "data", bucket, "pw", "");
     s.awaitSnapshots("short-lived", 1);

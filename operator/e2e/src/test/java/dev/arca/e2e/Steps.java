@@ -1,11 +1,8 @@
 package dev.arca.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.arca.it.S3Servers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +21,21 @@ final class Steps {
   static final String PASSWORD = "e2e correct horse";
 
   final String ns;
-  final URI minio = S3Servers.minio();
+
+  /** The S3 endpoint as the cluster's pods reach it. */
+  final URI s3 = Target.external() ? Target.s3Endpoint() : S3Servers.minio();
+
+  /** The repository's folder in its bucket: unique per run on a shared, external bucket. */
+  final String prefix;
 
   Steps(String ns) {
     Cluster.operator();
     Cluster.namespace(ns);
     this.ns = ns;
+    this.prefix =
+        Target.external()
+            ? "arca-e2e/" + ns + "-" + System.currentTimeMillis() + "/models"
+            : "models";
   }
 
   /** The MinIO credentials and a repository password Secret ({@code password} in it). */
@@ -47,21 +53,17 @@ final class Steps {
         stringData: {password: "%s"}
         """
             .formatted(
-                ns, S3Servers.ACCESS_KEY, S3Servers.SECRET_KEY, passwordSecret, ns, password));
+                ns,
+                Target.external() ? Target.accessKey() : S3Servers.ACCESS_KEY,
+                Target.external() ? Target.secretKey() : S3Servers.SECRET_KEY,
+                passwordSecret,
+                ns,
+                password));
   }
 
   /** A new PVC of the stand-in's class, bound; its host folder. */
   Path pvc(String name) {
-    apply(
-        """
-        apiVersion: v1
-        kind: PersistentVolumeClaim
-        metadata: {name: %s, namespace: %s}
-        spec:
-          accessModes: [ReadWriteOnce]
-          resources: {requests: {storage: 1Gi}}
-        """
-            .formatted(name, ns));
+    claim(name);
     Cluster.get()
         .client()
         .persistentVolumeClaims()
@@ -72,7 +74,24 @@ final class Steps {
     return Cluster.kubelet().claimFolder(ns, name);
   }
 
-  /** A BackupPolicy of one PVC to s3://BUCKET/models that runs now; {@code extra} is spec YAML. */
+  /**
+   * A new PVC of the default StorageClass; not waited for, as classes that bind on first use
+   * (kind's) bind it only when a pod mounts it.
+   */
+  void claim(String name) {
+    apply(
+        """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: %s, namespace: %s}
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources: {requests: {storage: 1Gi}}
+        """
+            .formatted(name, ns));
+  }
+
+  /** A BackupPolicy of one PVC to s3://BUCKET/PREFIX that runs now; {@code extra} is spec YAML. */
   void policy(String name, String pvc, String bucket, String passwordSecret, String extra) {
     apply(
         """
@@ -86,13 +105,14 @@ final class Steps {
           schedule: "0 3 1 1 *"
           sources: [{pvc: %s}]
           repository:
-            url: s3://%s/models
-            s3: {endpoint: "%s", region: us-east-1}
+            url: s3://%s/%s
+            s3: {endpoint: "%s", region: %s}
             credentialsSecretRef: {name: minio-credentials}
             passwordSecretRef: {name: %s, key: password}
         %s
         """
-            .formatted(name, ns, pvc, bucket, minio, passwordSecret, extra.indent(2)));
+            .formatted(
+                name, ns, pvc, bucket, prefix, s3, region(), passwordSecret, extra.indent(2)));
   }
 
   /** Another run of the policy now (the run-now annotation gets a new value). */
@@ -108,30 +128,30 @@ final class Steps {
         .orFail();
   }
 
-  /** {@code arca init} from the user's machine, as the README says to do once per repository. */
-  String initRepository() throws IOException, InterruptedException {
-    String bucket = S3Servers.newBucket(minio, false);
-    Path arca = Cluster.CHECKOUT.resolve("operator/cli/target/arca");
-    ProcessBuilder pb = new ProcessBuilder(arca.toString(), "init").redirectErrorStream(true);
-    pb.environment()
-        .putAll(
-            Map.of(
-                "ARCA_REPO",
-                "s3://" + bucket + "/models",
-                "ARCA_PASSWORD",
-                PASSWORD,
-                "AWS_ENDPOINT_URL",
-                minio.toString(),
-                "AWS_REGION",
-                "us-east-1",
-                "AWS_ACCESS_KEY_ID",
-                S3Servers.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY",
-                S3Servers.SECRET_KEY));
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+  /**
+   * {@code arca init} of a new repository, run in a pod of the namespace with the Secrets of {@link
+   * #secrets} (as a user without S3 access from their machine would); its bucket.
+   */
+  String initRepository(String passwordSecret) {
+    String bucket =
+        Target.external() ? Target.bucket() : S3Servers.newBucket(S3Servers.minio(), false);
+    Pods.run(
+        ns,
+        "arca-init-" + System.nanoTime() % 100000,
+        List.of("arca", "init"),
+        List.of(
+            Pods.env("ARCA_REPO", "s3://" + bucket + "/" + prefix),
+            Pods.env("AWS_ENDPOINT_URL", s3.toString()),
+            Pods.env("AWS_REGION", region()),
+            Pods.secretEnv("ARCA_PASSWORD", passwordSecret, "password"),
+            Pods.secretEnv("AWS_ACCESS_KEY_ID", "minio-credentials", "AWS_ACCESS_KEY_ID"),
+            Pods.secretEnv("AWS_SECRET_ACCESS_KEY", "minio-credentials", "AWS_SECRET_ACCESS_KEY")),
+        null);
     return bucket;
+  }
+
+  static String region() {
+    return Target.external() ? Target.region() : "us-east-1";
   }
 
   void apply(String yaml) {

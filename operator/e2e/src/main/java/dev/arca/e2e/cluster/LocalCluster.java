@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * and kube-scheduler. Everything lives in one temporary folder (certificates, etcd data, logs) that
  * {@link #close()} removes. There are no nodes: a kubelet stand-in registers them.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements KubeCluster {
   /** The service network; its first address is the kubernetes Service's. */
   static final String SERVICE_CIDR = "10.0.0.0/24";
 
@@ -84,11 +84,13 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** A client with cluster-admin rights (group system:masters). */
+  @Override
   public KubernetesClient client() {
     return client;
   }
 
   /** The kubeconfig of the admin client. */
+  @Override
   public Path kubeconfig() {
     return adminKubeconfig;
   }
@@ -99,6 +101,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The cluster's folder (certificates, logs, etcd data). */
+  @Override
   public Path dir() {
     return dir;
   }
@@ -124,11 +127,6 @@ public final class LocalCluster implements AutoCloseable {
             .getToken();
     return Kubeconfig.withToken(
         dir.resolve("sa-" + namespace + "-" + name + ".kubeconfig"), server, pki.caCert(), token);
-  }
-
-  /** Runs kubectl with the admin kubeconfig. */
-  public Kubectl.Result kubectl(String... args) {
-    return Kubectl.run(adminKubeconfig, List.of(args));
   }
 
   private void startEtcd(int port) {

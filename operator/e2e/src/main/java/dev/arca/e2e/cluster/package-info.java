@@ -7,5 +7,9 @@
  * folder, and leaves nothing behind; only loopback ports are used; RBAC is on, so anything acting
  * as a service account gets exactly the rights bound to it. The control plane has no nodes and no
  * container runtime of its own.
+ *
+ * <p>Tests see a cluster as a {@link dev.arca.e2e.cluster.KubeCluster} (an admin client, kubectl
+ * and helm through one kubeconfig): a {@link dev.arca.e2e.cluster.LocalCluster} started here, or an
+ * {@link dev.arca.e2e.cluster.ExternalCluster} that a kubeconfig points at (kind, a real cluster).
  */
 package dev.arca.e2e.cluster;
