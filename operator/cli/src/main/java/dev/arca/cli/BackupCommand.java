@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     name = "backup",
     description = {
       "Back up PATHs into a new snapshot. Incremental by default: files whose size, mtime, ctime",
-      "and inode match the parent snapshot (same paths, host and tags) are not read again."
+      "and inode match the parent snapshot (same paths, host and tags) are not read again.",
+      "Streams (--stream) are always read in full, and deduplicated against earlier ones."
     })
 final class BackupCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -51,8 +52,18 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Files and chunks at once.")
   int threads = BackupOptions.defaultThreads();
 
-  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to back up.")
-  List<Path> paths;
+  @Option(
+      names = "--stream",
+      paramLabel = "PATH=COMMAND",
+      description = {
+        "Store the stdout of `sh -c COMMAND` as the file PATH of the snapshot (repeatable), e.g.",
+        "--stream db/app.sql='pg_dump app'. If the command fails, so does the backup, and no",
+        "snapshot is saved. Pass passwords in the environment (PGPASSWORD), not in COMMAND."
+      })
+  List<String> streams = new ArrayList<>();
+
+  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
+  List<Path> paths = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -69,7 +80,9 @@ final class BackupCommand implements Callable<Integer> {
             .withTags(tags)
             .withFilters(includes, excludes)
             .withThreads(threads)
-            .withProgress(progress);
+            .withProgress(progress)
+            .withStreams(
+                streams.stream().map(v -> Shell.source(Shell.Spec.parse("--stream", v))).toList());
     BackupResult r = Backup.run(repo.open(), opts);
     progress.finish();
     if (repo.json) {

@@ -5,7 +5,9 @@ import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.restore.RestoreResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +21,9 @@ import picocli.CommandLine.Spec;
     header = "Restore a snapshot, or part of it, into a folder.",
     name = "restore",
     description = {
-      "Restore a snapshot (or the paths matching --include) into --target. Every chunk and every",
-      "file's SHA-256 is checked before the restore reports success."
+      "Restore a snapshot (or the paths matching --include) into --target, and/or pipe files of it",
+      "into commands (--pipe). Every chunk and every file's SHA-256 is checked before the restore",
+      "reports success."
     })
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -28,8 +31,21 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin SnapshotSelection selection;
 
-  @Option(names = "--target", required = true, paramLabel = "DIR", description = "Restore here.")
+  @Option(
+      names = "--target",
+      paramLabel = "DIR",
+      description = "Restore here (needed unless only --pipe is given).")
   Path target;
+
+  @Option(
+      names = "--pipe",
+      paramLabel = "PATH=COMMAND",
+      description = {
+        "Write the snapshot's file PATH into the stdin of `sh -c COMMAND` (repeatable), e.g.",
+        "--pipe db/app.sql='psql -v ON_ERROR_STOP=1 --single-transaction app'. Every chunk is",
+        "checked as it is sent, the file's SHA-256 at the end; the command's exit status is checked."
+      })
+  List<String> pipes = new ArrayList<>();
 
   @Option(
       names = "--overwrite",
@@ -54,7 +70,18 @@ final class RestoreCommand implements Callable<Integer> {
     if (threads < 1) {
       throw dev.arca.engine.ArcaException.usage("--threads must be at least 1");
     }
+    if (target == null && pipes.isEmpty()) {
+      throw dev.arca.engine.ArcaException.usage(
+          "give --target DIR to restore into, or --pipe PATH=COMMAND to pipe a file into a command");
+    }
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
+    List<Shell.Spec> specs = pipes.stream().map(v -> Shell.Spec.parse("--pipe", v)).toList();
+    if (!specs.isEmpty()) {
+      Pipes.run(repo.open(), selection, specs, spec.commandLine().getErr());
+      if (target == null) {
+        return 0;
+      }
+    }
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
     RestoreOptions opts =

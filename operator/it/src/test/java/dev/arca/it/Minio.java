@@ -2,16 +2,13 @@ package dev.arca.it;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * One MinIO server for the test JVM, on a free port of 127.0.0.1 with a temporary data folder,
@@ -130,18 +127,12 @@ public final class Minio {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (Stream<Path> s = Files.walk(data)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      Files.deleteIfExists(data.resolveSibling(data.getFileName() + ".log"));
-    } catch (IOException ignored) {
-      // a temporary folder: best effort
-    }
+    Procs.deleteTree(data);
+    Procs.deleteTree(data.resolveSibling(data.getFileName() + ".log"));
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return Procs.freePort();
   }
 
   private static Path binary() throws IOException, InterruptedException {

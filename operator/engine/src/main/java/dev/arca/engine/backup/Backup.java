@@ -67,10 +67,13 @@ public final class Backup {
       paths.add(abs);
       names.add(name);
     }
-    if (paths.isEmpty()) {
-      throw ArcaException.usage("nothing to back up: give at least one PATH");
+    if (paths.isEmpty() && opts.streams().isEmpty()) {
+      throw ArcaException.usage("nothing to back up: give at least one PATH or stream");
     }
-    List<String> pathStrings = paths.stream().map(Path::toString).toList();
+    Streams.check(opts.streams(), names);
+    // the snapshot's sources: folders by absolute path, streams as stream:PATH
+    List<String> pathStrings = new ArrayList<>(paths.stream().map(Path::toString).toList());
+    opts.streams().forEach(st -> pathStrings.add("stream:" + st.path()));
     Map<String, String> tags = new TreeMap<>(opts.tags());
 
     if (opts.progress().wantsTotals()) {
@@ -117,7 +120,11 @@ public final class Backup {
       for (int i = 0; i < paths.size(); i++) {
         roots.add(walker.entry(paths.get(i), names.get(i), parentRoot.get(names.get(i)), true));
       }
-      List<Node> nodes = new ArrayList<>();
+      // streams are read while the pools work on the files; a failed command fails the run
+      Map<String, Node> streamed =
+          Streams.read(opts.streams(), reader, walker.counters(), opts.progress());
+      List<Node> nodes =
+          new ArrayList<>(Streams.roots(streamed, walker.counters(), walker::storeTree));
       for (CompletableFuture<Node> f : roots) {
         Node n = Futures.join(f);
         if (n != null) {

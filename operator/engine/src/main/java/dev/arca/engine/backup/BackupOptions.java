@@ -18,6 +18,7 @@ import java.util.Map;
  * @param threads files read at once, and workers for chunks of large files
  * @param memoryBudget bytes of file content in flight at once
  * @param progress progress receiver
+ * @param streams commands whose output is stored as files of the snapshot (database dumps)
  */
 public record BackupOptions(
     List<Path> paths,
@@ -28,7 +29,8 @@ public record BackupOptions(
     List<String> excludes,
     int threads,
     int memoryBudget,
-    Progress progress) {
+    Progress progress,
+    List<StreamSource> streams) {
 
   public static BackupOptions of(Path... paths) {
     return new BackupOptions(
@@ -40,39 +42,67 @@ public record BackupOptions(
         List.of(),
         defaultThreads(),
         128 << 20,
-        Progress.NONE);
+        Progress.NONE,
+        List.of());
   }
 
   public BackupOptions withFull(boolean f) {
     return new BackupOptions(
-        paths, f, host, tags, includes, excludes, threads, memoryBudget, progress);
+        paths, f, host, tags, includes, excludes, threads, memoryBudget, progress, streams);
   }
 
   public BackupOptions withHost(String h) {
     return new BackupOptions(
-        paths, full, h, tags, includes, excludes, threads, memoryBudget, progress);
+        paths, full, h, tags, includes, excludes, threads, memoryBudget, progress, streams);
   }
 
   public BackupOptions withTags(Map<String, String> t) {
     return new BackupOptions(
-        paths, full, host, Map.copyOf(t), includes, excludes, threads, memoryBudget, progress);
+        paths,
+        full,
+        host,
+        Map.copyOf(t),
+        includes,
+        excludes,
+        threads,
+        memoryBudget,
+        progress,
+        streams);
   }
 
   public BackupOptions withFilters(List<String> inc, List<String> exc) {
-    return new BackupOptions(paths, full, host, tags, inc, exc, threads, memoryBudget, progress);
+    return new BackupOptions(
+        paths, full, host, tags, inc, exc, threads, memoryBudget, progress, streams);
   }
 
   public BackupOptions withThreads(int n) {
     return new BackupOptions(
-        paths, full, host, tags, includes, excludes, n, memoryBudget, progress);
+        paths, full, host, tags, includes, excludes, n, memoryBudget, progress, streams);
   }
 
   public BackupOptions withMemoryBudget(int bytes) {
-    return new BackupOptions(paths, full, host, tags, includes, excludes, threads, bytes, progress);
+    return new BackupOptions(
+        paths, full, host, tags, includes, excludes, threads, bytes, progress, streams);
   }
 
   public BackupOptions withProgress(Progress p) {
-    return new BackupOptions(paths, full, host, tags, includes, excludes, threads, memoryBudget, p);
+    return new BackupOptions(
+        paths, full, host, tags, includes, excludes, threads, memoryBudget, p, streams);
+  }
+
+  /** The same options with these streams (none: files only). */
+  public BackupOptions withStreams(List<StreamSource> s) {
+    return new BackupOptions(
+        paths,
+        full,
+        host,
+        tags,
+        includes,
+        excludes,
+        threads,
+        memoryBudget,
+        progress,
+        List.copyOf(s));
   }
 
   public static int defaultThreads() {

@@ -9,7 +9,10 @@ import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.RepoConfig;
 import dev.arca.engine.fs.SourceStat;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -132,7 +135,23 @@ final class FileReader {
     return pos;
   }
 
-  private long readCdc(FileChannel ch, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
+  /**
+   * The content of a stream (a command's output), read to its end and cut by content, so that a
+   * dump that changed in a few places shares most chunks with the previous one.
+   */
+  Content read(InputStream in) throws IOException {
+    MessageDigest sha = ChunkIds.sha256();
+    List<CompletableFuture<byte[]>> ids = new ArrayList<>();
+    long size = readCdc(Channels.newChannel(in), sha, ids);
+    List<String> chunks = new ArrayList<>(ids.size());
+    for (CompletableFuture<byte[]> f : ids) {
+      chunks.add(Hex.of(Futures.join(f)));
+    }
+    return new Content(size, Hex.of(sha.digest()), chunks);
+  }
+
+  private long readCdc(
+      ReadableByteChannel ch, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
       throws IOException {
     byte[] window = windows.get(); // one per reading thread, reused for every file
     int start = 0;
@@ -187,7 +206,7 @@ final class FileReader {
     return new byte[len];
   }
 
-  private static int fill(FileChannel ch, byte[] buf, int off, int len) throws IOException {
+  private static int fill(ReadableByteChannel ch, byte[] buf, int off, int len) throws IOException {
     return dev.arca.engine.fs.Io.read(ch, buf, off, len);
   }
 }

@@ -31,7 +31,8 @@ public final class Io {
   }
 
   /** Reads up to {@code len} bytes at the channel's position; fewer only at end of file. */
-  public static int read(FileChannel ch, byte[] b, int off, int len) throws IOException {
+  public static int read(java.nio.channels.ReadableByteChannel ch, byte[] b, int off, int len)
+      throws IOException {
     int p = off;
     while (p < off + len) {
       int n = ch.read(ByteBuffer.wrap(b, p, Math.min(SLICE, off + len - p)));

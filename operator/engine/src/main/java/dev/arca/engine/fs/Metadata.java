@@ -19,6 +19,11 @@ public final class Metadata {
 
   private Metadata() {}
 
+  /** This process's user and group ids (what files it creates belong to). */
+  public static int[] processIds() {
+    return OWNER.clone();
+  }
+
   /** Whether this process may restore owners (runs as root). */
   public static boolean canRestoreOwners() {
     return ROOT;

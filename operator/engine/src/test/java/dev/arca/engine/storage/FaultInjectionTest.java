@@ -42,7 +42,9 @@ class FaultInjectionTest {
     Restore.run(repo, RestoreOptions.of(b.snapshotId(), tmp.resolve("out")));
     Fixtures.assertSameTree(src, tmp.resolve("out/src"));
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();
-    assertThat(faulty.injected.get()).as("faults injected").isGreaterThanOrEqualTo(5);
+    // how many of the seeded rolls hit depends on the order the threads call the store (3 to 11
+    // in runs here); what matters is that faults did happen, or the test proves nothing
+    assertThat(faulty.injected.get()).as("faults injected").isPositive();
     System.out.println("faults injected: " + faulty.injected.get());
   }
 

@@ -1,0 +1,37 @@
+package dev.arca.cli;
+
+import dev.arca.engine.export.FileExport;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Node;
+import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.Snapshots;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code arca restore --pipe}: files of a snapshot written into commands, one after another. */
+final class Pipes {
+  private Pipes() {}
+
+  static void run(Repository repo, SnapshotSelection sel, List<Shell.Spec> specs, PrintWriter err)
+      throws IOException {
+    Snapshots.Ref snap = Snapshots.resolve(repo, sel.snapshot, sel.before);
+    BlobIndex index = repo.loadIndex();
+    // every path is found before any command starts: a typo fails before anything is piped
+    List<Node> files = new ArrayList<>();
+    for (Shell.Spec s : specs) {
+      files.add(FileExport.find(repo, index, snap, s.path()));
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      Shell.Spec s = specs.get(i);
+      Node file = files.get(i);
+      long[] size = new long[1];
+      Shell.pipe(s, out -> size[0] = FileExport.write(repo, index, s.path(), file, out));
+      err.printf(
+          "piped %s (%s, sha256 %s) of snapshot %s into its command%n",
+          s.path(), Output.bytes(size[0]), file.sha256(), snap.id().substring(0, 12));
+      err.flush();
+    }
+  }
+}
