@@ -78,4 +78,16 @@ app.kubernetes.io/component: operator
 {{- if .Values.rbac.checkSecrets }}
 {{ .Files.Get "files/rbac/secret-check.yaml" }}
 {{- end }}
+{{- if .Values.rbac.dumpExec }}
+{{ .Files.Get "files/rbac/exec-grants.yaml" }}
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterroles"]
+  verbs: ["bind"]
+  resourceNames: [{{ include "arca.execRole" . | quote }}]
+{{- end }}
+{{- end }}
+
+{{/* The ClusterRole the Jobs of dump sources and restore pipes are bound to in their namespace. */}}
+{{- define "arca.execRole" -}}
+{{ include "arca.fullname" . }}-exec
 {{- end }}

@@ -28,7 +28,9 @@ class ChartFilesTest {
         Map.of(
             "watched-namespaces.yaml", ApiPermissions.WATCHED_NAMESPACES,
             "secret-check.yaml", List.of(ApiPermissions.SECRET_CHECK),
-            "lease.yaml", ApiPermissions.LEASE_NAMESPACE);
+            "lease.yaml", ApiPermissions.LEASE_NAMESPACE,
+            "exec-grants.yaml", ApiPermissions.EXEC_GRANTS,
+            "exec-role.yaml", ApiPermissions.EXEC_ROLE);
     for (var e : files.entrySet()) {
       same(
           Chart.DIR.resolve("files/rbac").resolve(e.getKey()),

@@ -25,8 +25,30 @@ class ChartRbacTest {
     assertThat(granted.get("*"))
         .isEqualTo(
             triples(
-                concat(ApiPermissions.WATCHED_NAMESPACES, List.of(ApiPermissions.SECRET_CHECK))));
+                concat(
+                    concat(ApiPermissions.WATCHED_NAMESPACES, List.of(ApiPermissions.SECRET_CHECK)),
+                    concat(ApiPermissions.EXEC_GRANTS, List.of(ApiPermissions.BIND_EXEC_ROLE)))));
     assertThat(granted.get(Chart.NAMESPACE)).isEqualTo(triples(ApiPermissions.LEASE_NAMESPACE));
+    // bind only the exec role, by name; exec itself is not the operator's
+    JsonNode operatorRole = role(c, "ClusterRole", "arca", "*");
+    assertThat(operatorRole.path("rules").findValues("resourceNames").toString())
+        .isEqualTo("[[\"arca-exec\"]]");
+    assertThat(granted.get("*")).noneMatch(t -> t.contains("pods/exec"));
+  }
+
+  @Test
+  void dumpJobsGetExecThroughARoleTheOperatorBindsAndNothingWhenDumpsAreOff() {
+    Chart c = Chart.render(Map.of());
+    assertThat(triplesOf(role(c, "ClusterRole", "arca-exec", "*")))
+        .isEqualTo(triples(ApiPermissions.EXEC_ROLE));
+    assertThat(c.operatorEnv()).containsEntry("ARCA_DUMP_EXEC_CLUSTERROLE", "arca-exec");
+
+    Chart off = Chart.render(Map.of("rbac.dumpExec", false));
+    assertThat(off.kind("ClusterRole"))
+        .noneMatch(r -> r.at("/metadata/name").asText().equals("arca-exec"));
+    assertThat(grantedTo(off, "arca").get("*"))
+        .noneMatch(t -> t.contains("rolebindings") || t.contains("clusterroles"));
+    assertThat(off.operatorEnv()).containsEntry("ARCA_DUMP_EXEC_CLUSTERROLE", "");
   }
 
   @Test
@@ -71,7 +93,8 @@ class ChartRbacTest {
             .toList();
     assertThat(aggregated).hasSize(2);
     assertThat(Chart.render(Map.of("rbac.aggregateToDefaultRoles", false)).kind("ClusterRole"))
-        .hasSize(1);
+        .extracting(r -> r.at("/metadata/name").asText())
+        .containsExactlyInAnyOrder("arca", "arca-exec");
   }
 
   /**
@@ -92,20 +115,26 @@ class ChartRbacTest {
         }
         String ns = kind.equals("RoleBinding") ? b.at("/metadata/namespace").asText() : "*";
         JsonNode role = role(c, b.at("/roleRef/kind").asText(), b.at("/roleRef/name").asText(), ns);
-        Set<String> t = out.computeIfAbsent(ns, k -> new TreeSet<>());
-        for (JsonNode r : role.path("rules")) {
-          for (JsonNode g : r.path("apiGroups")) {
-            for (JsonNode res : r.path("resources")) {
-              for (JsonNode v : r.path("verbs")) {
-                assertThat(List.of(g.asText(), res.asText(), v.asText())).doesNotContain("*");
-                t.add(g.asText() + " " + res.asText() + " " + v.asText());
-              }
-            }
+        out.computeIfAbsent(ns, k -> new TreeSet<>()).addAll(triplesOf(role));
+      }
+    }
+    return out;
+  }
+
+  /** "group resource verb" triples of a Role's or ClusterRole's rules; no wildcards. */
+  static Set<String> triplesOf(JsonNode role) {
+    Set<String> t = new TreeSet<>();
+    for (JsonNode r : role.path("rules")) {
+      for (JsonNode g : r.path("apiGroups")) {
+        for (JsonNode res : r.path("resources")) {
+          for (JsonNode v : r.path("verbs")) {
+            assertThat(List.of(g.asText(), res.asText(), v.asText())).doesNotContain("*");
+            t.add(g.asText() + " " + res.asText() + " " + v.asText());
           }
         }
       }
     }
-    return out;
+    return t;
   }
 
   private static JsonNode role(Chart c, String kind, String name, String ns) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       KeyCommand.class,
       ExportCommand.class,
       OperatorCommand.class,
+      PodExecCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -34,6 +34,9 @@ import java.util.stream.Collectors;
  * @param metricsPort port of /metrics, /healthz and /readyz ({@code ARCA_METRICS_PORT})
  * @param leaderElectionNamespace namespace of the leader election Lease, so that several replicas
  *     can run with one active ({@code ARCA_LEADER_ELECTION_NAMESPACE}; empty: no election)
+ * @param dumpExecClusterRole the ClusterRole (pods get/list, pods/exec) a Job that runs a dump
+ *     source or a restore pipe is bound to in its own namespace ({@code
+ *     ARCA_DUMP_EXEC_CLUSTERROLE}; empty: dump sources and pipes are refused)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -44,7 +47,8 @@ public record OperatorConfig(
     SecurityContext jobContainerSecurityContext,
     boolean checkSecrets,
     int metricsPort,
-    String leaderElectionNamespace) {
+    String leaderElectionNamespace,
+    String dumpExecClusterRole) {
 
   /** Every environment variable the operator reads. */
   public static final List<String> KEYS =
@@ -58,6 +62,7 @@ public record OperatorConfig(
           "ARCA_JOB_POD_SECURITY_CONTEXT",
           "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
           "ARCA_CHECK_SECRETS",
+          "ARCA_DUMP_EXEC_CLUSTERROLE",
           "ARCA_METRICS_PORT",
           "ARCA_LEADER_ELECTION_NAMESPACE");
 
@@ -109,7 +114,8 @@ public record OperatorConfig(
             SecurityContext.class),
         Boolean.parseBoolean(checkSecrets),
         Integer.parseInt(port),
-        env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""));
+        env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""),
+        env.getOrDefault("ARCA_DUMP_EXEC_CLUSTERROLE", ""));
   }
 
   private static Quantity quantity(Map<String, String> env, String key, String dflt) {

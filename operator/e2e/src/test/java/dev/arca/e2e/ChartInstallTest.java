@@ -109,11 +109,47 @@ class ChartInstallTest {
   private static List<ApiPermissions.Rule> namespaced() {
     List<ApiPermissions.Rule> rules = new ArrayList<>(ApiPermissions.WATCHED_NAMESPACES);
     rules.add(ApiPermissions.SECRET_CHECK);
+    rules.addAll(ApiPermissions.EXEC_GRANTS);
     return rules;
   }
 
-  /** The API server's answer to "may {@code user} do this?". */
+  @Test
+  void theOperatorMayBindTheExecRoleAndNoOtherAndThatRoleExecsButDoesNothingElse() {
+    assertThat(
+            allowed(SA, "team-a", "rbac.authorization.k8s.io", "clusterroles", "bind", "arca-exec"))
+        .isTrue();
+    assertThat(
+            allowed(
+                SA, "team-a", "rbac.authorization.k8s.io", "clusterroles", "bind", "cluster-admin"))
+        .isFalse();
+    assertThat(allowed(SA, "team-a", "", "pods/exec", "get")).isFalse();
+    // a dump Job's account once the operator has bound it: exec in its namespace, nothing more
+    Cluster.namespace("team-a");
+    String job = "system:serviceaccount:team-a:db-dump-exec";
+    Cluster.get()
+        .kubectl(
+            "create",
+            "rolebinding",
+            "db-dump-exec",
+            "-n",
+            "team-a",
+            "--clusterrole=arca-exec",
+            "--serviceaccount=team-a:db-dump-exec")
+        .orFail();
+    assertThat(allowed(job, "team-a", "", "pods/exec", "create")).isTrue();
+    assertThat(allowed(job, "team-a", "", "pods", "list")).isTrue();
+    assertThat(allowed(job, "team-b", "", "pods/exec", "create")).isFalse();
+    assertThat(allowed(job, "team-a", "", "secrets", "get")).isFalse();
+    assertThat(allowed(job, "team-a", "", "pods", "delete")).isFalse();
+  }
+
   static boolean allowed(String user, String ns, String group, String resource, String verb) {
+    return allowed(user, ns, group, resource, verb, null);
+  }
+
+  /** The API server's answer to "may {@code user} do this (to the object {@code name})?". */
+  static boolean allowed(
+      String user, String ns, String group, String resource, String verb, String name) {
     String[] parts = resource.split("/", 2);
     List<String> groups = new ArrayList<>(List.of("system:authenticated"));
     if (user.startsWith("system:serviceaccount:")) {
@@ -131,6 +167,7 @@ class ChartInstallTest {
             .withResource(parts[0])
             .withSubresource(parts.length > 1 ? parts[1] : null)
             .withVerb(verb)
+            .withName(name)
             .endResourceAttributes()
             .endSpec()
             .build();

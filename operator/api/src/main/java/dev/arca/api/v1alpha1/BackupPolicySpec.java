@@ -37,8 +37,8 @@ public class BackupPolicySpec {
   @Min(1)
   public Integer fullEvery;
 
-  /** The volumes to back up. */
-  @JsonPropertyDescription("The volumes to back up.")
+  /** The volumes and database dumps to back up. */
+  @JsonPropertyDescription("The volumes and database dumps to back up.")
   @Required
   @Size(min = 1)
   public List<Source> sources;
@@ -85,16 +85,30 @@ public class BackupPolicySpec {
   @Min(0)
   public Integer failedJobsHistoryLimit;
 
-  /** One volume to back up. */
+  /** One volume or one database dump to back up. */
   @ValidationRule(
-      value = "self.pvc.size() > 0",
+      value = "has(self.pvc) != has(self.dump)",
+      message = "each of sources[] is either a pvc or a dump")
+  @ValidationRule(
+      value = "!has(self.pvc) || self.pvc.size() > 0",
       message = "sources[].pvc must name a PersistentVolumeClaim")
+  @ValidationRule(
+      value = "!has(self.dump) || (!has(self.include) && !has(self.exclude))",
+      message = "include and exclude apply to a pvc source, not to a dump")
   public static class Source {
     /** Name of a PersistentVolumeClaim in the policy's namespace; mounted read-only. */
     @JsonPropertyDescription(
         "Name of a PersistentVolumeClaim in the policy's namespace; mounted read-only.")
-    @Required
     public String pvc;
+
+    /**
+     * A database dump taken by a command in a running pod, stored as a file of the snapshot; the
+     * backup Job then gets the right to exec into pods of this namespace.
+     */
+    @JsonPropertyDescription(
+        "A database dump taken by a command in a running pod, stored as a file of the snapshot;"
+            + " the backup Job then gets the right to exec into pods of this namespace.")
+    public DumpSource dump;
 
     /** Globs of paths inside the volume to back up (default: everything). */
     @JsonPropertyDescription("Globs of paths inside the volume to back up (default: everything).")

@@ -14,6 +14,12 @@ import java.util.List;
     value = "!(has(self.snapshot) && has(self.before))",
     message = "give either snapshot or before, not both")
 @ValidationRule(
+    value = "has(self.target) != has(self.pipe)",
+    message = "give exactly one of target (a PVC) and pipe (a command in a pod)")
+@ValidationRule(
+    value = "!has(self.pipe) || (!has(self.include) && !has(self.sourcePVC))",
+    message = "pipe names its one file by path; include and sourcePVC apply to a target")
+@ValidationRule(
     value = "self == oldSelf",
     message = "a RestoreRequest cannot be changed; create a new one")
 public class RestoreRequestSpec {
@@ -48,10 +54,19 @@ public class RestoreRequestSpec {
   @JsonPropertyDescription("Globs of paths inside the volume to restore (default: everything).")
   public List<String> include;
 
-  /** Where to restore. */
-  @JsonPropertyDescription("Where to restore.")
-  @Required
+  /** Where to restore: a PVC; or use pipe. */
+  @JsonPropertyDescription("Where to restore: a PVC; or use pipe.")
   public Target target;
+
+  /**
+   * Instead of a PVC: write one file of the snapshot (a database dump) into a command in a running
+   * pod, for example psql; the restore Job then gets the right to exec into pods of this namespace.
+   */
+  @JsonPropertyDescription(
+      "Instead of a PVC: write one file of the snapshot (a database dump) into a command in a"
+          + " running pod, for example psql; the restore Job then gets the right to exec into pods"
+          + " of this namespace.")
+  public PipeTarget pipe;
 
   /**
    * What to do with files that exist in the target: Never, IfDifferent (default) or Always replace

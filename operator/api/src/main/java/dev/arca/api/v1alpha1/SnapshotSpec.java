@@ -31,6 +31,10 @@ public class SnapshotSpec {
   @JsonPropertyDescription("The backed-up volumes, by PVC name.")
   public List<String> pvcs;
 
+  /** Files of database dumps in the snapshot (dump sources' paths). */
+  @JsonPropertyDescription("Files of database dumps in the snapshot (dump sources' paths).")
+  public List<String> dumps;
+
   /** Tags recorded on the snapshot. */
   @JsonPropertyDescription("Tags recorded on the snapshot.")
   public Map<String, String> tags;

@@ -71,7 +71,9 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
     BackupPolicyStatus st = p.getStatus() == null ? new BackupPolicyStatus() : p.getStatus();
     Optional<PolicyValidator.Problem> problem =
-        new PolicyValidator(new ResourceProbe(client, cfg.checkSecrets())).validate(p);
+        new PolicyValidator(
+                new ResourceProbe(client, cfg.checkSecrets()), !cfg.dumpExecClusterRole().isBlank())
+            .validate(p);
     if (problem.isPresent()) {
       PolicyValidator.Problem pr = problem.get();
       boolean news =
@@ -192,7 +194,10 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Instant now) {
     String ns = p.getMetadata().getNamespace();
     Placement place =
-        Placement.of(client, ns, p.getSpec().sources.stream().map(s -> s.pvc).toList());
+        Placement.of(
+            client,
+            ns,
+            p.getSpec().sources.stream().filter(s -> s.pvc != null).map(s -> s.pvc).toList());
     if (place.problem() != null) {
       BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
       f.time = now.toString();
@@ -201,6 +206,9 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       st.lastFailure = f;
       events.warning(p, f.reason, f.message, now);
       return;
+    }
+    if (p.getSpec().sources.stream().anyMatch(s -> s.dump != null)) {
+      dev.arca.controller.ExecGrants.ensure(client, p, "dump", cfg.dumpExecClusterRole());
     }
     Job job = BackupJobs.backup(p, run, cfg, place.node());
     String name = job.getMetadata().getName();

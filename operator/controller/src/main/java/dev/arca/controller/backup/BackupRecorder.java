@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -118,7 +119,10 @@ final class BackupRecorder {
     spec.snapshotId = b.snapshotId;
     spec.time = b.startTime;
     spec.mode = b.mode;
-    spec.pvcs = p.getSpec().sources.stream().map(x -> x.pvc).toList();
+    spec.pvcs = p.getSpec().sources.stream().filter(x -> x.pvc != null).map(x -> x.pvc).toList();
+    List<String> dumps =
+        p.getSpec().sources.stream().filter(x -> x.dump != null).map(x -> x.dump.path).toList();
+    spec.dumps = dumps.isEmpty() ? null : dumps;
     Map<String, String> tags =
         new TreeMap<>(p.getSpec().tags == null ? Map.of() : p.getSpec().tags);
     tags.put("arca.dev/policy", policy);

@@ -6,7 +6,9 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.schedule.InvalidScheduleException;
 import dev.arca.controller.schedule.Schedule;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** Checks what the API server cannot: schedules, time zones, and that PVCs and Secrets exist. */
 final class PolicyValidator {
@@ -14,9 +16,14 @@ final class PolicyValidator {
   record Problem(String reason, String message) {}
 
   private final ResourceProbe probe;
+  private final boolean dumpsAllowed;
 
-  PolicyValidator(ResourceProbe probe) {
+  /**
+   * @param dumpsAllowed whether this installation lets Jobs exec into pods (dump sources)
+   */
+  PolicyValidator(ResourceProbe probe, boolean dumpsAllowed) {
     this.probe = probe;
+    this.dumpsAllowed = dumpsAllowed;
   }
 
   Optional<Problem> validate(BackupPolicy p) {
@@ -34,10 +41,28 @@ final class PolicyValidator {
       return Optional.of(new Problem("InvalidSchedule", "spec." + e.getMessage()));
     }
     if (s.sources == null || s.sources.isEmpty()) {
-      return Optional.of(new Problem("InvalidSpec", "spec.sources: give at least one PVC"));
+      return Optional.of(new Problem("InvalidSpec", "spec.sources: give at least one PVC or dump"));
     }
+    Set<String> pvcs = new HashSet<>();
+    s.sources.stream().filter(x -> x.pvc != null).forEach(x -> pvcs.add(x.pvc));
+    Set<String> dumpPaths = new HashSet<>();
     for (int i = 0; i < s.sources.size(); i++) {
-      String pvc = s.sources.get(i).pvc;
+      BackupPolicySpec.Source src = s.sources.get(i);
+      if (src.dump != null) {
+        Optional<Problem> bad = dump("spec.sources[" + i + "].dump", src.dump.path, pvcs);
+        if (bad.isEmpty() && !dumpPaths.add(src.dump.path)) {
+          bad =
+              Optional.of(
+                  new Problem(
+                      "InvalidSpec",
+                      "spec.sources[" + i + "].dump.path: '" + src.dump.path + "' is used twice"));
+        }
+        if (bad.isPresent()) {
+          return bad;
+        }
+        continue;
+      }
+      String pvc = src.pvc;
       if (!probe.pvcExists(ns, pvc)) {
         return Optional.of(
             new Problem(
@@ -51,6 +76,39 @@ final class PolicyValidator {
       }
     }
     return secrets(s.repository, ns);
+  }
+
+  /** A dump source's problems: dumps not enabled, a path not FOLDER/FILE or in a PVC's folder. */
+  private Optional<Problem> dump(String field, String path, Set<String> pvcs) {
+    if (!dumpsAllowed) {
+      return Optional.of(
+          new Problem(
+              "DumpsDisabled",
+              field
+                  + ": this Arca installation does not run dump sources (the chart's"
+                  + " rbac.dumpExec is false, so Jobs may not exec into pods)"));
+    }
+    String[] parts = path == null ? new String[0] : path.split("/", -1);
+    boolean safe = parts.length >= 2;
+    for (String part : parts) {
+      safe &= !part.isEmpty() && !part.equals(".") && !part.equals("..");
+    }
+    if (!safe) {
+      return Optional.of(
+          new Problem(
+              "InvalidSpec",
+              field + ".path: '" + path + "' must be FOLDER/FILE, for example db/app.sql"));
+    }
+    if (pvcs.contains(parts[0])) {
+      return Optional.of(
+          new Problem(
+              "InvalidSpec",
+              field
+                  + ".path: folder '"
+                  + parts[0]
+                  + "' is the name of a PVC source, whose files it would mix with; use another"));
+    }
+    return Optional.empty();
   }
 
   private Optional<Problem> secrets(RepositorySpec r, String ns) {

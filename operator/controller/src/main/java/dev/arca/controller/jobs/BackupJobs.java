@@ -54,10 +54,20 @@ public final class BackupJobs {
       cmd.add("--full");
     }
     cmd.addAll(RepositoryAccess.args(spec.repository));
-    cmd.addAll(filters(spec.sources));
+    List<BackupPolicySpec.Source> volumeSources =
+        spec.sources.stream().filter(s -> s.pvc != null).toList();
+    cmd.addAll(filters(volumeSources));
     List<Volume> volumes = new ArrayList<>(RepositoryAccess.volumes(spec.repository));
     List<VolumeMount> mounts = new ArrayList<>(RepositoryAccess.mounts(spec.repository));
+    boolean dumps = false;
     for (BackupPolicySpec.Source s : spec.sources) {
+      if (s.dump != null) {
+        // the dump runs in its pod through the exec API; its output becomes the file s.dump.path
+        String exec = ExecAccess.podExec(s.dump, p.getMetadata().getNamespace(), false);
+        cmd.addAll(List.of("--stream", s.dump.path + "=" + exec));
+        dumps = true;
+        continue;
+      }
       String vol = Names.of("src", Names.sha256(s.pvc).substring(0, 10));
       volumes.add(
           new VolumeBuilder().withName(vol).withNewPersistentVolumeClaim(s.pvc, true).build());
@@ -72,7 +82,7 @@ public final class BackupJobs {
     Container c = container(cfg, spec.job, cmd, mounts, spec.repository);
     String name = run.jobName(policy);
     Map<String, String> labels = Labels.forPolicy(policy, "backup");
-    PodSpec pod = pod(cfg, spec.job, c, volumes);
+    PodSpec pod = pod(cfg, spec.job, c, volumes, dumps ? ExecAccess.name(p, "dump") : null);
     if (node != null) {
       pod.setAffinity(
           new io.fabric8.kubernetes.api.model.AffinityBuilder()
@@ -165,8 +175,20 @@ public final class BackupJobs {
   }
 
   public static PodSpec pod(OperatorConfig cfg, JobOverrides o, Container c, List<Volume> volumes) {
+    return pod(cfg, o, c, volumes, null);
+  }
+
+  /**
+   * The Job's pod. With {@code execAccount} (a Job that runs commands in other pods), that account
+   * and its token, unless the resource names its own account; otherwise no API token at all.
+   */
+  public static PodSpec pod(
+      OperatorConfig cfg, JobOverrides o, Container c, List<Volume> volumes, String execAccount) {
     JobOverrides x = o == null ? new JobOverrides() : o;
-    String sa = x.serviceAccountName != null ? x.serviceAccountName : cfg.jobServiceAccount();
+    String sa =
+        x.serviceAccountName != null
+            ? x.serviceAccountName
+            : execAccount != null ? execAccount : cfg.jobServiceAccount();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withContainers(c)
@@ -177,7 +199,7 @@ public final class BackupJobs {
         .endEmptyDir()
         .endVolume()
         .withServiceAccountName(sa == null || sa.isBlank() ? null : sa)
-        .withAutomountServiceAccountToken(false)
+        .withAutomountServiceAccountToken(execAccount != null)
         .withNodeSelector(x.nodeSelector)
         .withTolerations(x.tolerations)
         .withAffinity(x.affinity)

@@ -7,6 +7,7 @@ import dev.arca.controller.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -83,8 +84,42 @@ public final class RestoreJobs {
             .withNewPersistentVolumeClaim(spec.target.pvc, false)
             .build());
     Container c = BackupJobs.container(cfg, spec.job, cmd, mounts, repo);
+    return job(r, BackupJobs.pod(cfg, spec.job, c, volumes));
+  }
+
+  /**
+   * The Job of a request with {@code pipe}: arca restore writes the dump's file into {@code arca
+   * pod-exec --stdin} of the command in the database's pod; no volume is mounted.
+   */
+  public static Job pipe(
+      RestoreRequest r, RepositorySpec repo, String snapshot, String before, OperatorConfig cfg) {
+    RestoreRequestSpec spec = r.getSpec();
+    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
+    if (before != null) {
+      cmd.addAll(List.of("--before", before));
+    } else {
+      cmd.add(snapshot);
+    }
+    String exec = ExecAccess.podExec(spec.pipe, r.getMetadata().getNamespace(), true);
+    cmd.addAll(List.of("--pipe", spec.pipe.path + "=" + exec, "--json"));
+    cmd.addAll(RepositoryAccess.args(repo));
+    Container c = BackupJobs.container(cfg, spec.job, cmd, RepositoryAccess.mounts(repo), repo);
+    PodSpec pod =
+        BackupJobs.pod(
+            cfg, spec.job, c, RepositoryAccess.volumes(repo), ExecAccess.name(r, "pipe"));
+    return job(r, pod);
+  }
+
+  private static Job job(RestoreRequest r, PodSpec pod) {
+    RestoreRequestSpec spec = r.getSpec();
     Map<String, String> labels =
-        Map.of(Labels.MANAGED_BY, "arca", Labels.RESTORE, name, Labels.RUN, "restore");
+        Map.of(
+            Labels.MANAGED_BY,
+            "arca",
+            Labels.RESTORE,
+            r.getMetadata().getName(),
+            Labels.RUN,
+            "restore");
     return new JobBuilder()
         .withNewMetadata()
         .withName(jobName(r))
@@ -100,7 +135,7 @@ public final class RestoreJobs {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(BackupJobs.pod(cfg, spec.job, c, volumes))
+        .withSpec(pod)
         .endTemplate()
         .endSpec()
         .build();

@@ -33,6 +33,28 @@ public final class ApiPermissions {
           new Rule("", "events", List.of("create")));
 
   /**
+   * Giving the Jobs of dump sources and restore pipes the right to exec into pods of their own
+   * namespace: a ServiceAccount and a RoleBinding to the chart's exec ClusterRole, which the
+   * operator may bind (RBAC's {@code bind} verb on that one role) without holding exec itself. The
+   * chart leaves these out when {@code dumps.enabled} is false.
+   */
+  public static final List<Rule> EXEC_GRANTS =
+      List.of(
+          new Rule("", "serviceaccounts", List.of("get", "create", "update")),
+          new Rule(
+              "rbac.authorization.k8s.io", "rolebindings", List.of("get", "create", "update")));
+
+  /** The verb on the exec ClusterRole (restricted to its name) that lets the operator bind it. */
+  public static final Rule BIND_EXEC_ROLE =
+      new Rule("rbac.authorization.k8s.io", "clusterroles", List.of("bind"));
+
+  /** The exec ClusterRole's own rules: what a dump or pipe Job may do in its namespace. */
+  public static final List<Rule> EXEC_ROLE =
+      List.of(
+          new Rule("", "pods", List.of("get", "list")),
+          new Rule("", "pods/exec", List.of("get", "create")));
+
+  /**
    * Checking that the Secrets a resource names exist (metadata only; values are never read). RBAC
    * cannot grant metadata alone, so this is a separate rule the chart can leave out, and the
    * operator then skips the check ({@code ARCA_CHECK_SECRETS=false}).
@@ -57,7 +79,12 @@ public final class ApiPermissions {
   /** Whether the operator, with the chart's rules, may do {@code verb} on the resource. */
   public static boolean granted(String group, String resource, String verb) {
     return java.util.stream.Stream.of(
-            WATCHED_NAMESPACES, List.of(SECRET_CHECK), LEASE_NAMESPACE, EVERY_USER)
+            WATCHED_NAMESPACES,
+            List.of(SECRET_CHECK),
+            LEASE_NAMESPACE,
+            EVERY_USER,
+            EXEC_GRANTS,
+            List.of(BIND_EXEC_ROLE))
         .flatMap(List::stream)
         .anyMatch(r -> r.grants(group, resource, verb));
   }

@@ -109,24 +109,47 @@ record RestorePlan(
       chosen = match.get(0);
     }
     List<String> pvcs = chosen.getSpec().pvcs == null ? List.of() : chosen.getSpec().pvcs;
+    List<String> dumps = chosen.getSpec().dumps == null ? List.of() : chosen.getSpec().dumps;
+    if (s.pipe != null) {
+      if (!dumps.contains(s.pipe.path)) {
+        return failed(
+            "DumpNotInSnapshot",
+            "spec.pipe.path: snapshot "
+                + chosen.getMetadata().getName()
+                + (dumps.isEmpty()
+                    ? " holds no database dumps"
+                    : " holds the dumps " + String.join(", ", dumps) + ", not " + s.pipe.path));
+      }
+      return new RestorePlan(
+          policy.getSpec().repository,
+          chosen.getSpec().snapshotId,
+          null,
+          null,
+          chosen.getSpec().bytes,
+          null,
+          null);
+    }
+    // what can be restored into a PVC: a volume, or the folder of dumps (as files)
+    java.util.Set<String> entries = new java.util.TreeSet<>(pvcs);
+    dumps.forEach(d -> entries.add(d.contains("/") ? d.substring(0, d.indexOf('/')) : d));
     String source = s.sourcePVC;
-    if (source == null && pvcs.size() == 1) {
-      source = pvcs.get(0);
+    if (source == null && entries.size() == 1) {
+      source = entries.iterator().next();
     } else if (source == null) {
       return failed(
           "SourcePVCRequired",
           "spec.sourcePVC: snapshot "
               + chosen.getMetadata().getName()
               + " holds "
-              + String.join(", ", pvcs)
+              + String.join(", ", entries)
               + "; say which to restore");
-    } else if (!pvcs.isEmpty() && !pvcs.contains(source)) {
+    } else if (!entries.isEmpty() && !entries.contains(source)) {
       return failed(
           "SourcePVCNotInSnapshot",
           "spec.sourcePVC: snapshot "
               + chosen.getMetadata().getName()
               + " holds "
-              + String.join(", ", pvcs)
+              + String.join(", ", entries)
               + ", not "
               + source);
     }

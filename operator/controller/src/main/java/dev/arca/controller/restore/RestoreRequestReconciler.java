@@ -95,6 +95,9 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     RestorePlan plan = RestorePlan.resolve(r, client);
     String ns = r.getMetadata().getNamespace();
     ResourceProbe probe = new ResourceProbe(client, cfg.checkSecrets());
+    if (r.getSpec().pipe != null) {
+      return startPipe(r, st, plan, probe, client, events, now);
+    }
     PersistentVolumeClaim target = plan.ok() ? probe.pvc(ns, r.getSpec().target.pvc) : null;
     if (plan.ok()) {
       plan = checkTarget(r, plan, target, probe);
@@ -119,6 +122,42 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         RestoreJobs.restore(
             r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
     client.batch().v1().jobs().inNamespace(ns).resource(job).create();
+    markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
+    events.normal(
+        r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
+    return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
+  }
+
+  /** A request with {@code pipe}: the dump goes into a command in a pod; no PVC is involved. */
+  private UpdateControl<RestoreRequest> startPipe(
+      RestoreRequest r,
+      RestoreRequestStatus st,
+      RestorePlan plan,
+      ResourceProbe probe,
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      Events events,
+      Instant now) {
+    if (plan.ok() && cfg.dumpExecClusterRole().isBlank()) {
+      plan =
+          RestorePlan.failed(
+              "DumpsDisabled",
+              "spec.pipe: this Arca installation does not run pipes into pods (the chart's"
+                  + " rbac.dumpExec is false, so Jobs may not exec into pods)");
+    }
+    if (plan.ok()) {
+      String missing =
+          probe.missingRepositorySecret(
+              plan.repository(), r.getMetadata().getNamespace(), "repository");
+      if (missing != null) {
+        plan = RestorePlan.failed("MissingSecret", missing);
+      }
+    }
+    if (!plan.ok()) {
+      return fail(r, st, plan.problemReason(), plan.problem(), events, now);
+    }
+    dev.arca.controller.ExecGrants.ensure(client, r, "pipe", cfg.dumpExecClusterRole());
+    Job job = RestoreJobs.pipe(r, plan.repository(), plan.snapshot(), plan.before(), cfg);
+    client.batch().v1().jobs().inNamespace(r.getMetadata().getNamespace()).resource(job).create();
     markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
     events.normal(
         r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
@@ -170,11 +209,17 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     st.startTime = startTime;
     st.snapshotId =
         plan.before() == null && !"latest".equals(plan.snapshot()) ? plan.snapshot() : null;
+    var pipe = r.getSpec().pipe;
     st.message =
-        "restoring "
-            + (plan.source() == null ? "the snapshot" : plan.source())
-            + " into PVC "
-            + r.getSpec().target.pvc;
+        pipe != null
+            ? "piping "
+                + pipe.path
+                + " into the command in "
+                + (pipe.pod != null ? "pod " + pipe.pod : "the pod labelled " + pipe.podSelector)
+            : "restoring "
+                + (plan.source() == null ? "the snapshot" : plan.source())
+                + " into PVC "
+                + r.getSpec().target.pvc;
     Conditions.set(st.conditions, "Ready", true, "Resolved", st.message, gen(r), now);
   }
 

@@ -39,16 +39,7 @@ class RestoreRequestReconcilerTest {
   @BeforeEach
   void setUp() throws Exception {
     MockCluster.installCrds(client);
-    MockCluster.pvcAndSecret(client, NS, "models", "pw");
-    BackupPolicy p = new BackupPolicy();
-    p.getMetadata().setName("models");
-    p.getMetadata().setNamespace(NS);
-    p.setSpec(new BackupPolicySpec());
-    p.getSpec().schedule = "@daily";
-    p.getSpec().repository = new RepositorySpec();
-    p.getSpec().repository.url = "s3://bucket/models";
-    p.getSpec().repository.passwordSecretRef = new SecretKeyRef("pw", "password");
-    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).create();
+    createPolicy(client);
     snapshot("models-old", OLD, "2026-11-20T02:30:00Z", List.of("models"), 10L << 30);
     snapshot("models-new", NEW, "2026-11-25T02:30:00Z", List.of("models"), 12L << 30);
     operator =
@@ -59,6 +50,20 @@ class RestoreRequestReconcilerTest {
                 Clock.systemUTC(),
                 new dev.arca.controller.metrics.ArcaMetrics(
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
+  }
+
+  /** The BackupPolicy "models" (its PVC and password Secret) the requests refer to. */
+  static void createPolicy(KubernetesClient client) {
+    MockCluster.pvcAndSecret(client, NS, "models", "pw");
+    BackupPolicy p = new BackupPolicy();
+    p.getMetadata().setName("models");
+    p.getMetadata().setNamespace(NS);
+    p.setSpec(new BackupPolicySpec());
+    p.getSpec().schedule = "@daily";
+    p.getSpec().repository = new RepositorySpec();
+    p.getSpec().repository.url = "s3://bucket/models";
+    p.getSpec().repository.passwordSecretRef = new SecretKeyRef("pw", "password");
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).create();
   }
 
   @AfterEach
