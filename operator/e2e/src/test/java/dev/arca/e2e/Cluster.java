@@ -19,6 +19,12 @@ final class Cluster {
   /** The image name the kubelet stand-in runs (the chart's default image). */
   static final String IMAGE = "ghcr.io/arca-dev/arca:0.1.0";
 
+  /**
+   * A database image name the stand-in also runs: its pods see the host's /usr, so this machine's
+   * PostgreSQL programs (Debian's package) are in it.
+   */
+  static final String POSTGRES_IMAGE = "docker.io/library/postgres:15";
+
   /** The chart's release namespace; its own one on a real cluster, removed at the end. */
   static final String OPERATOR_NAMESPACE = Target.external() ? "arca-e2e-system" : "arca-system";
 
@@ -63,7 +69,7 @@ final class Cluster {
               local(),
               "node-1",
               CHECKOUT.resolve("operator/cli/target"),
-              Set.of(IMAGE),
+              Set.of(IMAGE, POSTGRES_IMAGE),
               Set.of(dev.arca.it.S3Servers.minio().getPort()));
     }
     return kubelet;

@@ -91,7 +91,10 @@ final class Steps {
             .formatted(name, ns));
   }
 
-  /** A BackupPolicy of one PVC to s3://BUCKET/PREFIX that runs now; {@code extra} is spec YAML. */
+  /**
+   * A BackupPolicy of one PVC to s3://BUCKET/PREFIX that runs now; {@code extra} is spec YAML (if
+   * it starts with {@code sources:}, those sources replace the PVC).
+   */
   void policy(String name, String pvc, String bucket, String passwordSecret, String extra) {
     apply(
         """
@@ -103,7 +106,7 @@ final class Steps {
           annotations: {arca.dev/run-now: "1"}
         spec:
           schedule: "0 3 1 1 *"
-          sources: [{pvc: %s}]
+          %s
           repository:
             url: s3://%s/%s
             s3: {endpoint: "%s", region: %s}
@@ -112,7 +115,16 @@ final class Steps {
         %s
         """
             .formatted(
-                name, ns, pvc, bucket, prefix, s3, region(), passwordSecret, extra.indent(2)));
+                name,
+                ns,
+                // extra may give the sources itself (dumps)
+                extra.startsWith("sources:") ? "" : "sources: [{pvc: " + pvc + "}]",
+                bucket,
+                prefix,
+                s3,
+                region(),
+                passwordSecret,
+                extra.indent(2)));
   }
 
   /** Another run of the policy now (the run-now annotation gets a new value). */

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * What a kubelet does for Arca, without a container runtime: registers a Ready node and keeps its
  * lease, provisions PersistentVolumes for claims of its StorageClass as local folders, runs the
  * pods bound to its node whose image it knows as local processes ({@link PodRunner}), reports their
- * status, and serves their logs to the API server ({@link LogServer}).
+ * status, and serves their logs and exec to the API server ({@link KubeletServer}).
  */
 public final class KubeletStandIn implements AutoCloseable {
   /** The StorageClass whose claims this stand-in provisions (made the default class). */
@@ -49,7 +49,7 @@ public final class KubeletStandIn implements AutoCloseable {
   private final ExecutorService pods = Executors.newCachedThreadPool();
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private final LogServer logs;
+  private final KubeletServer logs;
   private final Set<Integer> forwardedPorts;
   private final Path socketDir;
 
@@ -82,7 +82,7 @@ public final class KubeletStandIn implements AutoCloseable {
     }
     Pki.CertFiles serving =
         cluster.pki().server("kubelet-" + node, List.of("127.0.0.1"), List.of(node));
-    logs = new LogServer(serving, cluster.caCert(), this::findLog);
+    logs = new KubeletServer(serving, cluster.caCert(), this::findLog, this::findRunner);
     NodeObjects.register(client, node, logs.port());
     heartbeat.scheduleWithFixedDelay(this::beat, 5, 5, TimeUnit.SECONDS);
     informers.add(
@@ -219,9 +219,14 @@ public final class KubeletStandIn implements AutoCloseable {
   }
 
   private Path findLog(String namespace, String pod, String container) {
+    PodRunner r = findRunner(namespace, pod, container);
+    return r == null ? null : r.log();
+  }
+
+  private PodRunner findRunner(String namespace, String pod, String container) {
     for (PodRunner r : runners.values()) {
       if (r.is(namespace, pod, container)) {
-        return r.log();
+        return r;
       }
     }
     return null;

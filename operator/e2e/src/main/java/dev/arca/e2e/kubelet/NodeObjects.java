@@ -121,32 +121,36 @@ final class NodeObjects {
             condition("MemoryPressure", "False", "KubeletHasSufficientMemory", now),
             condition("DiskPressure", "False", "KubeletHasNoDiskPressure", now),
             condition("PIDPressure", "False", "KubeletHasSufficientPID", now));
-    return new NodeStatusBuilder()
-        .withCapacity(capacity)
-        .withAllocatable(capacity)
-        .withConditions(conditions)
-        .addNewAddress()
-        .withType("InternalIP")
-        .withAddress("127.0.0.1")
-        .endAddress()
-        .withNewDaemonEndpoints()
-        .withNewKubeletEndpoint()
-        .withPort(kubeletPort)
-        .endKubeletEndpoint()
-        .endDaemonEndpoints()
-        .withNewNodeInfo()
-        .withArchitecture("amd64")
-        .withOperatingSystem("linux")
-        .withOsImage("arca kubelet stand-in")
-        .withKernelVersion(System.getProperty("os.version"))
-        .withKubeletVersion("v1.36.3")
-        .withKubeProxyVersion("")
-        .withContainerRuntimeVersion("arca-stand-in://0.1")
-        .withMachineID("arca-e2e")
-        .withSystemUUID("arca-e2e")
-        .withBootID("arca-e2e")
-        .endNodeInfo()
-        .build();
+    NodeStatus status =
+        new NodeStatusBuilder()
+            .withCapacity(capacity)
+            .withAllocatable(capacity)
+            .withConditions(conditions)
+            .addNewAddress()
+            .withType("InternalIP")
+            .withAddress("127.0.0.1")
+            .endAddress()
+            .withNewDaemonEndpoints()
+            .withNewKubeletEndpoint()
+            .withPort(kubeletPort)
+            .endKubeletEndpoint()
+            .endDaemonEndpoints()
+            .withNewNodeInfo()
+            .withArchitecture("amd64")
+            .withOperatingSystem("linux")
+            .withOsImage("arca kubelet stand-in")
+            .withKernelVersion(System.getProperty("os.version"))
+            .withKubeletVersion("v1.36.3")
+            .withKubeProxyVersion("")
+            .withContainerRuntimeVersion("arca-stand-in://0.1")
+            .withMachineID("arca-e2e")
+            .withSystemUUID("arca-e2e")
+            .withBootID("arca-e2e")
+            .endNodeInfo()
+            .build();
+    // exec and attach WebSockets come through the API server unchanged (KubeletServer serves them)
+    status.setAdditionalProperty("declaredFeatures", List.of("ExtendWebSocketsToKubelet"));
+    return status;
   }
 
   private static NodeCondition condition(String type, String status, String reason, String now) {

@@ -30,6 +30,8 @@ final class PodRunner implements Runnable {
   private final Path dir;
   private volatile boolean stopping;
   private volatile Process process;
+  private volatile Map<String, String> env = Map.of();
+  private volatile Sandbox.Identity who;
 
   PodRunner(KubeletStandIn kubelet, Pod pod) {
     this.kubelet = kubelet;
@@ -81,6 +83,8 @@ final class PodRunner implements Runnable {
     Map<String, String> env =
         Env.of(pod, c, kubelet.volumes(), kubelet.apiHost(), kubelet.apiPort());
     Sandbox.Identity who = identity(pod.getSpec().getSecurityContext(), c.getSecurityContext());
+    this.env = env;
+    this.who = who;
     boolean readOnlyRoot =
         c.getSecurityContext() != null
             && Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem());
@@ -170,7 +174,7 @@ final class PodRunner implements Runnable {
         && exit != 0
         && "FallbackToLogsOnError".equals(c.getTerminationMessagePolicy())
         && Files.exists(log())) {
-      byte[] tail = LogServer.tail(Files.readAllBytes(log()), 80);
+      byte[] tail = KubeletServer.tail(Files.readAllBytes(log()), 80);
       m = new String(tail, StandardCharsets.UTF_8);
     }
     return m.length() > 4096 ? m.substring(m.length() - 4096) : m;
@@ -211,6 +215,37 @@ final class PodRunner implements Runnable {
     }
     boolean noNewPrivs = sc != null && Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation());
     return new Sandbox.Identity(user, group, groups, caps, noNewPrivs);
+  }
+
+  /**
+   * Starts {@code command} inside the running container, as {@code kubectl exec} does: in its
+   * mount, UTS, network and PID namespaces and its root ({@code nsenter}), with its user and
+   * capabilities ({@code setpriv}) and its environment.
+   */
+  Process exec(List<String> command) throws IOException {
+    Process p = process;
+    ProcessHandle main = p == null ? null : p.children().findFirst().orElse(null);
+    if (main == null || !main.isAlive()) {
+      throw new IOException("container " + pod.getMetadata().getName() + " is not running");
+    }
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/nsenter",
+                "--target",
+                Long.toString(main.pid()),
+                "--mount",
+                "--uts",
+                "--net",
+                "--pid",
+                "--root",
+                "--wd"));
+    cmd.addAll(Sandbox.setpriv(who));
+    cmd.add("/usr/bin/env");
+    cmd.add("-i");
+    env.forEach((k, v) -> cmd.add(k + "=" + v));
+    cmd.addAll(command);
+    return new ProcessBuilder(cmd).start();
   }
 
   /** Stops the container (SIGTERM, then SIGKILL after the grace period). */

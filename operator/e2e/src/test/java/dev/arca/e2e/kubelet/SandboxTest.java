@@ -82,8 +82,9 @@ class SandboxTest {
   @Test
   void logTailsCountLinesFromTheEnd() {
     byte[] log = "a\nb\nc\n".getBytes(StandardCharsets.UTF_8);
-    assertThat(new String(LogServer.tail(log, 2), StandardCharsets.UTF_8)).isEqualTo("b\nc\n");
-    assertThat(new String(LogServer.tail(log, 10), StandardCharsets.UTF_8)).isEqualTo("a\nb\nc\n");
-    assertThat(LogServer.tail(log, 0)).isEmpty();
+    assertThat(new String(KubeletServer.tail(log, 2), StandardCharsets.UTF_8)).isEqualTo("b\nc\n");
+    assertThat(new String(KubeletServer.tail(log, 10), StandardCharsets.UTF_8))
+        .isEqualTo("a\nb\nc\n");
+    assertThat(KubeletServer.tail(log, 0)).isEmpty();
   }
 }
