@@ -4,6 +4,7 @@
 #
 #   .ci/go-tools.sh restic      -> /root/.cache/arca-tools/restic-v0.18.1/restic
 #   .ci/go-tools.sh minio       -> /root/.cache/arca-tools/minio-v0.0.0-2026.../minio
+#   .ci/go-tools.sh kopia       -> /root/.cache/arca-tools/kopia-v0.22.3/kopia
 #
 # Binaries are built with `go install MODULE/cmd/TOOL@VERSION` from the Go
 # module proxy into ${ARCA_TOOLS_CACHE:-$HOME/.cache/arca-tools}/TOOL-VERSION/,
@@ -20,22 +21,38 @@ set -euo pipefail
 
 # ---- pinned tools: name -> "go package" and version --------------------------
 RESTIC_VERSION="v0.18.1"
+# The module proxy refuses some kopia versions (403) and its version list; v0.22.3 is served.
+KOPIA_VERSION="v0.22.3"
 # MinIO publishes no semver tags, so the module proxy serves commits as pseudo-versions; this is
 # the newest one it listed on 2026-11-25 (commit 7aac2a2c5b7c of 2026-02-12).
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 
 declare -A TOOL_PKG=(
   [restic]="github.com/restic/restic/cmd/restic"
-  # [kopia]="github.com/kopia/kopia"               # add with KOPIA_VERSION
+  [kopia]="github.com/kopia/kopia"
   [minio]="github.com/minio/minio"
 )
 declare -A TOOL_VERSION=(
   [restic]="${RESTIC_VERSION}"
+  [kopia]="${KOPIA_VERSION}"
   [minio]="${MINIO_VERSION}"
+)
+# The module each package is in (go install needs only the package; the fallback build below
+# needs the module).
+declare -A TOOL_MODULE=(
+  [restic]="github.com/restic/restic"
+  [kopia]="github.com/kopia/kopia"
+  [minio]="github.com/minio/minio"
+)
+# Linker flags of the fallback build (the version a tool reports; go install gets it from the
+# module's build info, a build inside the module does not).
+declare -A TOOL_LDFLAGS=(
+  [kopia]="-X github.com/kopia/kopia/repo.BuildVersion=${KOPIA_VERSION#v}"
 )
 # Debian package to fall back to when the Go build fails ("" = no fallback).
 declare -A TOOL_DEBIAN=(
   [restic]="restic"
+  [kopia]=""
   [minio]=""
 )
 
@@ -68,7 +85,21 @@ go_build() {
   local tmp="$1" extra="$2"
   # shellcheck disable=SC2086
   env GOBIN="${tmp}/bin" GOFLAGS=-trimpath CGO_ENABLED=0 ${extra} \
-    go install "${pkg}@${version}" 2>"${tmp}/go.log"
+    go install "${pkg}@${version}" 2>"${tmp}/go.log" && return 0
+  # go install also asks the proxy for the module's version list (for deprecation notices); the
+  # proxy here refuses that for some modules (403) while it serves the pinned version. Then build
+  # the package inside the downloaded module, with the module's own go.mod and go.sum.
+  grep -q '@v/list: 403' "${tmp}/go.log" || return 1
+  local module="${TOOL_MODULE[$tool]}" dir
+  log "the proxy refuses ${module}'s version list: building inside the downloaded module"
+  # shellcheck disable=SC2086
+  dir="$(env ${extra} go mod download -json "${module}@${version}" 2>>"${tmp}/go.log" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "${dir}" ]] || return 1
+  # shellcheck disable=SC2086
+  (cd "${dir}" && env CGO_ENABLED=0 GOFLAGS="-trimpath -buildvcs=false" ${extra} \
+    go build -ldflags "${TOOL_LDFLAGS[$tool]:-}" -o "${tmp}/bin/${tool}" "./${pkg#"${module}"}") \
+    2>>"${tmp}/go.log"
 }
 
 build_with_go() {
@@ -103,7 +134,7 @@ build_with_go_in() {
       return 1
     fi
   fi
-  # restic has a "version" command, MinIO a "--version" flag
+  # restic and kopia have a "version" command ("--version" too), MinIO a "--version" flag
   "${tmp}/bin/${tool}" version >&2 2>/dev/null || "${tmp}/bin/${tool}" --version >&2 || return 1
   mkdir -p "${dest_dir}"
   # Move within the cache folder (same file system) so the final rename is atomic.

@@ -11,6 +11,7 @@ import java.util.List;
  * @param work working folder (null: a new temp folder under /tmp)
  * @param arca the arca launcher
  * @param restic the restic binary (null: build it with {@code .ci/go-tools.sh restic})
+ * @param kopia the kopia binary (null: build it with {@code .ci/go-tools.sh kopia})
  * @param out where to write the Markdown report (null: standard output)
  * @param keep keep the working folder at the end
  * @param seed data set seed
@@ -22,6 +23,7 @@ public record BenchOptions(
     Path work,
     Path arca,
     Path restic,
+    Path kopia,
     Path out,
     boolean keep,
     long seed,
@@ -41,16 +43,17 @@ public record BenchOptions(
   public static final String USAGE =
       """
       usage: run.sh [--size 2g] [--work DIR] [--keep] [--arca PATH] [--restic PATH]
-                    [--out FILE] [--seed N] [--tools arca,restic]
+                    [--kopia PATH] [--out FILE] [--seed N] [--tools arca,restic,kopia]
         --size    data set size, with k/m/g suffix (default 2g)
         --work    empty or missing folder for data, repositories and logs
                   (default: a new folder under /tmp); removed at the end unless --keep
         --keep    keep the working folder (data set, repositories, command logs)
         --arca    the arca launcher script (default operator/cli/target/arca)
         --restic  a restic binary (default: built by .ci/go-tools.sh restic)
+        --kopia   a kopia binary (default: built by .ci/go-tools.sh kopia)
         --out     write the Markdown report here (default: standard output)
         --seed    seed of the generated data set (default 42)
-        --tools   the tools to run, comma-separated (default arca,restic)
+        --tools   the tools to run, comma-separated (default arca,restic,kopia)
       """;
 
   /** Parses {@code args}; {@code --name value} and {@code --name=value} are both accepted. */
@@ -60,10 +63,11 @@ public record BenchOptions(
     Path work = null;
     Path arca = root == null ? null : root.resolve("operator/cli/target/arca");
     Path restic = null;
+    Path kopia = null;
     Path out = null;
     boolean keep = false;
     long seed = 42;
-    List<String> tools = List.of("arca", "restic");
+    List<String> tools = List.of("arca", "restic", "kopia");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -91,6 +95,7 @@ public record BenchOptions(
           case "--work" -> work = Path.of(value).toAbsolutePath();
           case "--arca" -> arca = Path.of(value).toAbsolutePath();
           case "--restic" -> restic = Path.of(value).toAbsolutePath();
+          case "--kopia" -> kopia = Path.of(value).toAbsolutePath();
           case "--out" -> out = Path.of(value).toAbsolutePath();
           case "--seed" -> seed = Long.parseLong(value);
           case "--tools" -> tools = parseTools(value);
@@ -103,13 +108,13 @@ public record BenchOptions(
     if (tools.contains("arca") && arca == null) {
       throw new UsageException("cannot find the Arca checkout: pass --arca");
     }
-    return new BenchOptions(size, work, arca, restic, out, keep, seed, tools, root);
+    return new BenchOptions(size, work, arca, restic, kopia, out, keep, seed, tools, root);
   }
 
   private static List<String> parseTools(String value) {
     List<String> tools = List.of(value.split(","));
-    if (tools.isEmpty() || !List.of("arca", "restic").containsAll(tools)) {
-      throw new IllegalArgumentException("tools are arca and/or restic, not " + value);
+    if (tools.isEmpty() || !List.of("arca", "restic", "kopia").containsAll(tools)) {
+      throw new IllegalArgumentException("tools are arca, restic and/or kopia, not " + value);
     }
     return tools.stream().distinct().toList();
   }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Runs arca and restic on the same generated data set and prints a Markdown report; see the
+ * Runs arca, restic and kopia on the same generated data set and prints a Markdown report; see the
  * module's README.md and {@link BenchOptions#USAGE}.
  */
 public final class Benchmark {
@@ -89,10 +89,15 @@ public final class Benchmark {
         versions.put("arca", arca.version() + " (" + options.arca() + ")");
         tools.add(arca);
       } else {
-        ResticLocator.Located restic = ResticLocator.locate(options.restic(), options.repoRoot());
-        ResticTool tool = new ResticTool(restic.binary(), runner, work.resolve("restic"));
-        versions.put(
-            "restic", tool.version() + ", " + restic.origin() + " (" + restic.binary() + ")");
+        boolean kopia = name.equals("kopia");
+        ToolLocator.Located bin =
+            ToolLocator.locate(
+                name, kopia ? options.kopia() : options.restic(), options.repoRoot());
+        BackupTool tool =
+            kopia
+                ? new KopiaTool(bin.binary(), runner, work.resolve(name))
+                : new ResticTool(bin.binary(), runner, work.resolve(name));
+        versions.put(name, tool.version() + ", " + bin.origin() + " (" + bin.binary() + ")");
         tools.add(tool);
       }
     }

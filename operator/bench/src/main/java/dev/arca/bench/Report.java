@@ -35,7 +35,9 @@ public final class Report {
   public static String render(Run run) {
     StringBuilder md = new StringBuilder();
     SystemInfo s = run.system();
-    md.append("# Arca vs restic\n\n");
+    List<String> tools = List.copyOf(run.results().keySet());
+    List<String> others = tools.stream().filter(t -> !t.equals("arca")).toList();
+    md.append("# Arca vs ").append(String.join(" and ", others)).append("\n\n");
     md.append("- Date: ").append(s.date()).append('\n');
     md.append("- Machine: ").append(s.cpu()).append(", ").append(s.cores()).append(" cores, ");
     md.append(s.memory()).append(" memory, ").append(s.os()).append('\n');
@@ -45,22 +47,42 @@ public final class Report {
         .forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
     md.append("- Data set: ").append(run.dataset().describe()).append("\n\n");
 
-    md.append("| Step | arca time | restic time | speed ratio (restic/arca) | arca peak RSS |");
-    md.append(" restic peak RSS | arca repo size | restic repo size |\n");
-    md.append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    // wall time per tool, then each competitor's time over arca's (> 1: arca was faster)
+    md.append("| Step |");
+    tools.forEach(t -> md.append(' ').append(t).append(" time |"));
+    others.forEach(t -> md.append(' ').append(t).append("/arca |"));
+    md.append('\n').append("|---|").append("--:|".repeat(tools.size() + others.size()));
+    md.append('\n');
     long total = run.dataset().totalBytes();
     for (Step step : TABLE_STEPS) {
-      StepResult a = result(run, "arca", step);
-      StepResult r = result(run, "restic", step);
       boolean throughput = step == Step.FULL || step == Step.RESTORE;
+      StepResult a = result(run, "arca", step);
       md.append("| ").append(step.label());
-      md.append(" | ").append(time(a, throughput ? total : 0));
-      md.append(" | ").append(time(r, throughput ? total : 0));
-      md.append(" | ").append(a == null || r == null ? "—" : ratio(r.seconds(), a.seconds()));
-      md.append(" | ").append(a == null ? "—" : Sizes.format(a.peakRssKb() * 1024));
-      md.append(" | ").append(r == null ? "—" : Sizes.format(r.peakRssKb() * 1024));
-      md.append(" | ").append(a == null ? "—" : Sizes.format(a.repoBytes()));
-      md.append(" | ").append(r == null ? "—" : Sizes.format(r.repoBytes()));
+      for (String t : tools) {
+        md.append(" | ").append(time(result(run, t, step), throughput ? total : 0));
+      }
+      for (String t : others) {
+        StepResult r = result(run, t, step);
+        md.append(" | ").append(a == null || r == null ? "—" : ratio(r.seconds(), a.seconds()));
+      }
+      md.append(" |\n");
+    }
+    md.append('\n');
+
+    md.append("| Step |");
+    tools.forEach(t -> md.append(' ').append(t).append(" peak RSS |"));
+    tools.forEach(t -> md.append(' ').append(t).append(" repo size |"));
+    md.append('\n').append("|---|").append("--:|".repeat(2 * tools.size())).append('\n');
+    for (Step step : TABLE_STEPS) {
+      md.append("| ").append(step.label());
+      for (String t : tools) {
+        StepResult r = result(run, t, step);
+        md.append(" | ").append(r == null ? "—" : Sizes.format(r.peakRssKb() * 1024));
+      }
+      for (String t : tools) {
+        StepResult r = result(run, t, step);
+        md.append(" | ").append(r == null ? "—" : Sizes.format(r.repoBytes()));
+      }
       md.append(" |\n");
     }
     md.append('\n');
@@ -87,13 +109,14 @@ public final class Report {
     }
     md.append(".\n\n");
 
-    md.append("Notes: time is wall time; speed ratio > 1 means arca was faster; throughput is the");
+    md.append("Notes: time is wall time; a ratio > 1 means arca was faster; throughput is the");
     md.append(" data set size over the wall time. Peak RSS is `/usr/bin/time`'s maximum resident");
     md.append(" set size. Repository size is the sum of the file sizes in the repository folder");
-    md.append(" after the step. Both tools read the same data from a warm page cache on the same");
+    md.append(" after the step. The tools read the same data from a warm page cache on the same");
     md.append(" machine, one after the other (arca first in each phase); `sync` runs untimed");
-    md.append(" between steps. Each tool has its own fresh repository on local disk; both use");
-    md.append(" their default settings (chunking, compression, threads).\n\n");
+    md.append(" between steps. Each tool has its own fresh repository on local disk and its");
+    md.append(" default settings (chunking, compression, threads), except that kopia's global");
+    md.append(" policy gets zstd compression, which kopia leaves off by default.\n\n");
 
     md.append("<details><summary>Per-step details as the tools report them</summary>\n\n");
     for (Map.Entry<String, Map<Step, StepResult>> tool : run.results().entrySet()) {
@@ -137,7 +160,7 @@ public final class Report {
     return t;
   }
 
-  private static String ratio(double restic, double arca) {
-    return arca > 0 ? String.format(Locale.ROOT, "%.2f×", restic / arca) : "—";
+  private static String ratio(double other, double arca) {
+    return arca > 0 ? String.format(Locale.ROOT, "%.2f×", other / arca) : "—";
   }
 }

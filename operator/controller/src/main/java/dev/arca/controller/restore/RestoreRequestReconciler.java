@@ -100,7 +100,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     }
     PersistentVolumeClaim target = plan.ok() ? probe.pvc(ns, r.getSpec().target.pvc) : null;
     if (plan.ok()) {
-      plan = checkTarget(r, plan, target, probe);
+      plan = TargetCheck.check(r, plan, target, probe);
     }
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now);
@@ -162,38 +162,6 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     events.normal(
         r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
     return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
-  }
-
-  /**
-   * The target PVC ({@code existing}, null if none) must exist, or must not when Arca is to create
-   * it (unless this request created it); Secrets must exist.
-   */
-  private static RestorePlan checkTarget(
-      RestoreRequest r, RestorePlan plan, PersistentVolumeClaim existing, ResourceProbe probe) {
-    String ns = r.getMetadata().getNamespace();
-    String pvc = r.getSpec().target.pvc;
-    boolean exists = existing != null;
-    if (r.getSpec().target.createPVC != null && exists && !createdByThisRequest(existing, r)) {
-      return RestorePlan.failed(
-          "TargetPVCExists",
-          "spec.target.pvc: PVC '"
-              + pvc
-              + "' already exists; drop createPVC to restore into it, or name a new PVC");
-    }
-    if (r.getSpec().target.createPVC == null && !exists) {
-      return RestorePlan.failed(
-          "MissingPVC",
-          "spec.target.pvc: PersistentVolumeClaim '"
-              + pvc
-              + "' does not exist in namespace "
-              + ns
-              + "; create it or set createPVC");
-    }
-    String missing = probe.missingRepositorySecret(plan.repository(), ns, "repository");
-    if (missing != null) {
-      return RestorePlan.failed("MissingSecret", missing);
-    }
-    return plan;
   }
 
   /** The status of a request whose Job runs. */
