@@ -295,8 +295,15 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         st.lastVerification != null
             && st.lastVerification.damagedObjects != null
             && st.lastVerification.damagedObjects > 0;
+    String created = p.getMetadata().getCreationTimestamp();
     metrics.policy(
-        p.getMetadata().getNamespace(), p.getMetadata().getName(), ok, failed, interval, damage);
+        p.getMetadata().getNamespace(),
+        p.getMetadata().getName(),
+        created == null ? null : Instant.parse(created),
+        ok,
+        failed,
+        interval,
+        damage);
   }
 
   private static void create(io.fabric8.kubernetes.client.KubernetesClient client, Job job) {

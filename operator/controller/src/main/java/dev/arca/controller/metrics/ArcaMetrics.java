@@ -63,6 +63,8 @@ public final class ArcaMetrics {
    * What a policy's status says, as gauges the chart's alerts use; set on every reconcile, so that
    * a restarted or newly elected operator reports them too.
    *
+   * @param created when the policy was created: the overdue alert counts from it until the first
+   *     success, so a policy that never succeeds is noticed too
    * @param lastSuccess completion of the last successful backup, or null if none yet
    * @param lastFailed whether the latest backup run failed
    * @param interval time between two scheduled runs; zero when the policy is suspended
@@ -71,10 +73,19 @@ public final class ArcaMetrics {
   public void policy(
       String namespace,
       String policy,
+      Instant created,
       Instant lastSuccess,
       boolean lastFailed,
       Duration interval,
       boolean damageFound) {
+    if (created != null) {
+      gauge(
+              "arca_backup_policy_created_timestamp_seconds",
+              "Time the BackupPolicy was created",
+              namespace,
+              policy)
+          .set(created.getEpochSecond());
+    }
     if (lastSuccess != null) {
       gauge(
               "arca_backup_last_success_timestamp_seconds",

@@ -168,6 +168,15 @@ class BackupPolicyReconcilerTest {
                 .value())
         .isEqualTo(Instant.parse("2026-11-26T02:31:00Z").getEpochSecond());
     assertThat(registry.get("arca_backup_last_stored_bytes").gauge().value()).isEqualTo(2048);
+    // the overdue alert counts from creation until a first success
+    assertThat(
+            registry
+                .get("arca_backup_policy_created_timestamp_seconds")
+                .tags("namespace", NS, "policy", "models")
+                .gauge()
+                .value())
+        .isEqualTo(
+            Instant.parse(get("models").getMetadata().getCreationTimestamp()).getEpochSecond());
     assertThat(
             registry
                 .get("arca_runs_total")
