@@ -32,6 +32,8 @@ public final class OperatorMain implements AutoCloseable {
   private final KubernetesClient client;
   private final String leaseNamespace;
   private final String identity;
+  private final java.util.List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>>
+      deletions = new java.util.ArrayList<>();
 
   private OperatorMain(KubernetesClient client, OperatorConfig cfg, String testIdentity)
       throws IOException {
@@ -68,7 +70,38 @@ public final class OperatorMain implements AutoCloseable {
             c.settingNamespaces(namespaces);
           }
         });
+    forgetDeletedPolicies(client, namespaces, metrics);
     http = new HttpEndpoints(cfg.metricsPort(), registry, () -> started);
+  }
+
+  /**
+   * Drops the gauges of a BackupPolicy when it is deleted. The reconciler sees no deletes (it uses
+   * no finalizer, and Kubernetes' garbage collector removes what it owns), and a deleted policy's
+   * last-success gauge would otherwise age until its overdue alert fires.
+   */
+  private void forgetDeletedPolicies(
+      KubernetesClient client, java.util.Set<String> namespaces, ArcaMetrics metrics) {
+    var policies = client.resources(dev.arca.api.v1alpha1.BackupPolicy.class);
+    var handler =
+        new io.fabric8.kubernetes.client.informers.ResourceEventHandler<
+            dev.arca.api.v1alpha1.BackupPolicy>() {
+          @Override
+          public void onAdd(dev.arca.api.v1alpha1.BackupPolicy p) {}
+
+          @Override
+          public void onUpdate(
+              dev.arca.api.v1alpha1.BackupPolicy before, dev.arca.api.v1alpha1.BackupPolicy p) {}
+
+          @Override
+          public void onDelete(dev.arca.api.v1alpha1.BackupPolicy p, boolean unknownFinalState) {
+            metrics.forgetPolicy(p.getMetadata().getNamespace(), p.getMetadata().getName());
+          }
+        };
+    if (namespaces.isEmpty()) {
+      deletions.add(policies.inAnyNamespace().inform(handler));
+    } else {
+      namespaces.forEach(ns -> deletions.add(policies.inNamespace(ns).inform(handler)));
+    }
   }
 
   /**
@@ -160,6 +193,7 @@ public final class OperatorMain implements AutoCloseable {
   public void close() {
     closing = true;
     started = false;
+    deletions.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
     operator.stop();
     releaseLease();
     http.close();

@@ -41,6 +41,28 @@ class OperatorMainTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
       }
+      // a policy's gauges appear with it and go with it (no alert for a deleted policy)
+      MockCluster.pvcAndSecret(client, "llm", "models", "pw");
+      createRunNowPolicy("gone");
+      String series = "policy=\"gone\"";
+      MockCluster.await("the policy's gauges", () -> metrics(http, op).contains(series));
+      client.resources(BackupPolicy.class).inNamespace("llm").withName("gone").delete();
+      MockCluster.await("the gauges to go", () -> !metrics(http, op).contains(series));
+    }
+  }
+
+  private static String metrics(HttpClient http, OperatorMain op) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + op.httpPort() + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -114,6 +114,21 @@ public final class ArcaMetrics {
         .set(damageFound ? 1 : 0);
   }
 
+  /**
+   * Removes every gauge of a deleted policy, so that no alert fires for a policy that no longer
+   * exists (its last success would otherwise age forever).
+   */
+  public void forgetPolicy(String namespace, String policy) {
+    String suffix = "|" + namespace + "|" + policy;
+    gauges.keySet().removeIf(k -> k.endsWith(suffix));
+    registry.getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("arca_"))
+        .filter(m -> namespace.equals(m.getId().getTag("namespace")))
+        .filter(m -> policy.equals(m.getId().getTag("policy")))
+        .toList()
+        .forEach(registry::remove);
+  }
+
   private AtomicLong gauge(String name, String help, String namespace, String policy) {
     return gauges.computeIfAbsent(
         name + "|" + namespace + "|" + policy,
