@@ -62,9 +62,11 @@ class ExecTest {
                 "--",
                 "sh",
                 "-c",
-                "sleep 0.3; cat /tmp/inside; echo to-stderr >&2; exit 3");
+                // Running is reported when the container starts, maybe before its first line ran
+                "i=0; until [ -f /tmp/inside ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i+1)); done;"
+                    + " cat /tmp/inside; echo to-stderr >&2; exit 3");
     assertThat(k.exitCode()).as(k.stderr()).isEqualTo(3);
-    assertThat(k.stdout()).isEqualTo("marker\n");
+    assertThat(k.stdout()).as(k.stderr()).isEqualTo("marker\n");
     assertThat(k.stderr()).contains("to-stderr");
 
     Path work = Files.createTempDirectory(Cluster.get().dir(), "exec-");
