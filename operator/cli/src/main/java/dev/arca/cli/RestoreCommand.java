@@ -76,8 +76,10 @@ final class RestoreCommand implements Callable<Integer> {
     }
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
     List<Shell.Spec> specs = pipes.stream().map(v -> Shell.Spec.parse("--pipe", v)).toList();
+    // opened once: its key derivation is deliberately slow
+    dev.arca.engine.repo.Repository repository = repo.open();
     if (!specs.isEmpty()) {
-      Pipes.run(repo.open(), selection, specs, spec.commandLine().getErr());
+      Pipes.run(repository, selection, specs, spec.commandLine().getErr());
       if (target == null) {
         return 0;
       }
@@ -93,7 +95,7 @@ final class RestoreCommand implements Callable<Integer> {
             mode,
             threads,
             progress);
-    RestoreResult r = Restore.run(repo.open(), opts);
+    RestoreResult r = Restore.run(repository, opts);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {

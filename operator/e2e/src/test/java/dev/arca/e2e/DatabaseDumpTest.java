@@ -3,13 +3,10 @@ package dev.arca.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.e2e.cluster.Kubectl;
+import dev.arca.it.Procs;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +25,7 @@ class DatabaseDumpTest {
     Steps s = new Steps(NS);
     s.secrets("pw", Steps.PASSWORD);
     String bucket = s.initRepository("pw");
-    String bin = postgresBin();
+    String bin = dev.arca.it.Postgres.binDir().toString();
     startDatabase(bin);
     String before = psql(bin, ROWS);
     assertThat(before.lines()).hasSize(2001);
@@ -80,7 +77,7 @@ class DatabaseDumpTest {
     Steps s = new Steps(NS);
     s.secrets("pw", Steps.PASSWORD);
     String bucket = s.initRepository("pw");
-    String bin = postgresBin();
+    String bin = dev.arca.it.Postgres.binDir().toString();
     startDatabase(bin);
     s.policy(
         "no-such-db",
@@ -112,8 +109,8 @@ class DatabaseDumpTest {
   static synchronized void startDatabase(String bin) throws Exception {
     var pods = Cluster.get().client().pods().inNamespace(NS);
     if (pods.withName("postgres-0").get() == null) {
-      long uid = Long.parseLong(run("id", "-u", "postgres").strip());
-      long gid = Long.parseLong(run("id", "-g", "postgres").strip());
+      long uid = Long.parseLong(Procs.ok(List.of("id", "-u", "postgres")).strip());
+      long gid = Long.parseLong(Procs.ok(List.of("id", "-g", "postgres")).strip());
       String script =
           """
           set -e
@@ -187,24 +184,5 @@ class DatabaseDumpTest {
                 sql);
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     return r.stdout();
-  }
-
-  /** The newest PostgreSQL server programs of this machine (Debian's layout). */
-  static String postgresBin() throws Exception {
-    try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions
-          .map(v -> v.resolve("bin"))
-          .filter(b -> Files.isExecutable(b.resolve("postgres")))
-          .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString())))
-          .orElseThrow(() -> new IllegalStateException("apt-get install postgresql (.ci/run does)"))
-          .toString();
-    }
-  }
-
-  private static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(List.of(cmd)).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor();
-    return out;
   }
 }

@@ -72,14 +72,24 @@ public final class Postgres implements AutoCloseable {
 
   /** A new server; fails, saying what to install, if PostgreSQL is missing. */
   public static Postgres start() {
+    try {
+      return new Postgres(binDir());
+    } catch (IOException e) {
+      throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The newest PostgreSQL server programs of this machine (Debian's layout); fails, saying what to
+   * install, if there are none.
+   */
+  public static Path binDir() {
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      Path bin =
-          versions
-              .map(v -> v.resolve("bin"))
-              .filter(b -> Files.isExecutable(b.resolve("postgres")))
-              .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName() + "")))
-              .orElseThrow();
-      return new Postgres(bin);
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("postgres")))
+          .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName() + "")))
+          .orElseThrow();
     } catch (IOException | java.util.NoSuchElementException e) {
       throw new IllegalStateException(
           "PostgreSQL's server is not installed: apt-get install postgresql (.ci/run does)", e);

@@ -46,12 +46,7 @@ public final class RestoreJobs {
       OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
     String name = r.getMetadata().getName();
-    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
-    if (before != null) {
-      cmd.addAll(List.of("--before", before));
-    } else {
-      cmd.add(snapshot);
-    }
+    List<String> cmd = restoreOf(snapshot, before);
     cmd.addAll(
         List.of(
             "--target",
@@ -94,12 +89,7 @@ public final class RestoreJobs {
   public static Job pipe(
       RestoreRequest r, RepositorySpec repo, String snapshot, String before, OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
-    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
-    if (before != null) {
-      cmd.addAll(List.of("--before", before));
-    } else {
-      cmd.add(snapshot);
-    }
+    List<String> cmd = restoreOf(snapshot, before);
     String exec = ExecAccess.podExec(spec.pipe, r.getMetadata().getNamespace(), true);
     cmd.addAll(List.of("--pipe", spec.pipe.path + "=" + exec, "--json"));
     cmd.addAll(RepositoryAccess.args(repo));
@@ -108,6 +98,17 @@ public final class RestoreJobs {
         BackupJobs.pod(
             cfg, spec.job, c, RepositoryAccess.volumes(repo), ExecAccess.name(r, "pipe"));
     return job(r, pod);
+  }
+
+  /** {@code arca restore} of a snapshot id (or latest), or of the newest before a time. */
+  private static List<String> restoreOf(String snapshot, String before) {
+    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
+    if (before != null) {
+      cmd.addAll(List.of("--before", before));
+    } else {
+      cmd.add(snapshot);
+    }
+    return cmd;
   }
 
   private static Job job(RestoreRequest r, PodSpec pod) {

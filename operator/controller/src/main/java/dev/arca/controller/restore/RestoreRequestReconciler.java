@@ -95,18 +95,23 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     RestorePlan plan = RestorePlan.resolve(r, client);
     String ns = r.getMetadata().getNamespace();
     ResourceProbe probe = new ResourceProbe(client, cfg.checkSecrets());
-    if (r.getSpec().pipe != null) {
-      return startPipe(r, st, plan, probe, client, events, now);
-    }
-    PersistentVolumeClaim target = plan.ok() ? probe.pvc(ns, r.getSpec().target.pvc) : null;
+    boolean pipe = r.getSpec().pipe != null;
+    PersistentVolumeClaim target =
+        plan.ok() && !pipe ? probe.pvc(ns, r.getSpec().target.pvc) : null;
     if (plan.ok()) {
-      plan = TargetCheck.check(r, plan, target, probe);
+      plan =
+          pipe
+              ? TargetCheck.checkPipe(plan, !cfg.dumpExecClusterRole().isBlank(), probe, ns)
+              : TargetCheck.check(r, plan, target, probe);
     }
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now);
     }
-    // checkTarget let an existing PVC through only if this request made it
-    if (r.getSpec().target.createPVC != null && target == null) {
+    if (pipe) {
+      // the dump goes into a command in a pod: the Job's own account may exec there
+      dev.arca.controller.ExecGrants.ensure(client, r, "pipe", cfg.dumpExecClusterRole());
+    } else if (r.getSpec().target.createPVC != null && target == null) {
+      // TargetCheck let an existing PVC through only if this request made it
       PersistentVolumeClaim pvc = RestoreJobs.targetPvc(r, plan.bytes());
       client.persistentVolumeClaims().inNamespace(ns).resource(pvc).create();
       events.normal(
@@ -119,45 +124,11 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
           now);
     }
     Job job =
-        RestoreJobs.restore(
-            r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
+        pipe
+            ? RestoreJobs.pipe(r, plan.repository(), plan.snapshot(), plan.before(), cfg)
+            : RestoreJobs.restore(
+                r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
     client.batch().v1().jobs().inNamespace(ns).resource(job).create();
-    markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
-    events.normal(
-        r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
-    return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
-  }
-
-  /** A request with {@code pipe}: the dump goes into a command in a pod; no PVC is involved. */
-  private UpdateControl<RestoreRequest> startPipe(
-      RestoreRequest r,
-      RestoreRequestStatus st,
-      RestorePlan plan,
-      ResourceProbe probe,
-      io.fabric8.kubernetes.client.KubernetesClient client,
-      Events events,
-      Instant now) {
-    if (plan.ok() && cfg.dumpExecClusterRole().isBlank()) {
-      plan =
-          RestorePlan.failed(
-              "DumpsDisabled",
-              "spec.pipe: this Arca installation does not run pipes into pods (the chart's"
-                  + " rbac.dumpExec is false, so Jobs may not exec into pods)");
-    }
-    if (plan.ok()) {
-      String missing =
-          probe.missingRepositorySecret(
-              plan.repository(), r.getMetadata().getNamespace(), "repository");
-      if (missing != null) {
-        plan = RestorePlan.failed("MissingSecret", missing);
-      }
-    }
-    if (!plan.ok()) {
-      return fail(r, st, plan.problemReason(), plan.problem(), events, now);
-    }
-    dev.arca.controller.ExecGrants.ensure(client, r, "pipe", cfg.dumpExecClusterRole());
-    Job job = RestoreJobs.pipe(r, plan.repository(), plan.snapshot(), plan.before(), cfg);
-    client.batch().v1().jobs().inNamespace(r.getMetadata().getNamespace()).resource(job).create();
     markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
     events.normal(
         r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);

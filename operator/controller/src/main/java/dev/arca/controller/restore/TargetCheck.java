@@ -4,7 +4,7 @@ import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.controller.ResourceProbe;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 
-/** The checks of a restore into a PVC before its Job starts. */
+/** The checks of a restore (into a PVC, or a pipe) before its Job starts. */
 final class TargetCheck {
   private TargetCheck() {}
 
@@ -35,10 +35,23 @@ final class TargetCheck {
               + ns
               + "; create it or set createPVC");
     }
-    String missing = probe.missingRepositorySecret(plan.repository(), ns, "repository");
-    if (missing != null) {
-      return RestorePlan.failed("MissingSecret", missing);
+    return secrets(plan, probe, ns);
+  }
+
+  /** A pipe needs this installation to let Jobs exec into pods; Secrets must exist. */
+  static RestorePlan checkPipe(
+      RestorePlan plan, boolean dumpsAllowed, ResourceProbe probe, String ns) {
+    if (!dumpsAllowed) {
+      return RestorePlan.failed(
+          "DumpsDisabled",
+          "spec.pipe: this Arca installation does not run pipes into pods (the chart's"
+              + " rbac.dumpExec is false, so Jobs may not exec into pods)");
     }
-    return plan;
+    return secrets(plan, probe, ns);
+  }
+
+  private static RestorePlan secrets(RestorePlan plan, ResourceProbe probe, String ns) {
+    String missing = probe.missingRepositorySecret(plan.repository(), ns, "repository");
+    return missing == null ? plan : RestorePlan.failed("MissingSecret", missing);
   }
 }

@@ -76,12 +76,18 @@ final class FileReader {
         }
         size = layout != null ? readCuts(ch, layout, sha, ids) : readCdc(ch, sha, ids);
       }
-      List<String> chunks = new ArrayList<>(ids.size());
-      for (CompletableFuture<byte[]> f : ids) {
-        chunks.add(Hex.of(Futures.join(f)));
-      }
-      return new Content(size, Hex.of(sha.digest()), chunks);
+      return content(size, sha, ids);
     }
+  }
+
+  /** What was read, once every chunk is stored. */
+  private static Content content(long size, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
+      throws IOException {
+    List<String> chunks = new ArrayList<>(ids.size());
+    for (CompletableFuture<byte[]> f : ids) {
+      chunks.add(Hex.of(Futures.join(f)));
+    }
+    return new Content(size, Hex.of(sha.digest()), chunks);
   }
 
   private long readSmall(
@@ -143,11 +149,7 @@ final class FileReader {
     MessageDigest sha = ChunkIds.sha256();
     List<CompletableFuture<byte[]>> ids = new ArrayList<>();
     long size = readCdc(Channels.newChannel(in), sha, ids);
-    List<String> chunks = new ArrayList<>(ids.size());
-    for (CompletableFuture<byte[]> f : ids) {
-      chunks.add(Hex.of(Futures.join(f)));
-    }
-    return new Content(size, Hex.of(sha.digest()), chunks);
+    return content(size, sha, ids);
   }
 
   private long readCdc(

@@ -56,12 +56,31 @@ public final class FileExport {
   public static long write(
       Repository repo, BlobIndex index, String path, Node file, OutputStream out)
       throws IOException {
+    long written = copy(repo, index, path, file, out, PIPED);
+    out.flush();
+    return written;
+  }
+
+  /** How a copy's problems are told: what the bytes are, and what each problem means. */
+  record Wording(String content, String missing, String mismatch) {}
+
+  static final Wording PIPED =
+      new Wording(
+          "content read", "nothing was written", "what was written is not the backed-up file");
+
+  /**
+   * Writes a file's chunks to {@code out} in order, every chunk located before the first byte and
+   * checked as it is read, then the file's size and SHA-256 checked; returns its size.
+   */
+  static long copy(
+      Repository repo, BlobIndex index, String path, Node file, OutputStream out, Wording w)
+      throws IOException {
     List<BlobIndex.Location> locations = new ArrayList<>();
     for (String id : file.chunks() == null ? List.<String>of() : file.chunks()) {
       BlobIndex.Location l = Hex.isId(id) ? index.get(Hex.parse(id)) : null;
       if (l == null) {
         throw ArcaException.integrity(
-            path + ": chunk " + id + " is missing from the repository; nothing was written");
+            path + ": chunk " + id + " is missing from the repository; " + w.missing());
       }
       locations.add(l);
     }
@@ -74,16 +93,18 @@ public final class FileExport {
         written += plain.length;
       }
     }
-    out.flush();
     String digest = Hex.of(sha.digest());
     if (written != file.size() || !digest.equals(file.sha256())) {
       throw ArcaException.integrity(
           path
-              + ": content read has SHA-256 "
+              + ": "
+              + w.content()
+              + " has SHA-256 "
               + digest
               + " but the snapshot recorded "
               + file.sha256()
-              + "; what was written is not the backed-up file");
+              + "; "
+              + w.mismatch());
     }
     return written;
   }

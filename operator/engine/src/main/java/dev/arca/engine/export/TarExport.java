@@ -2,9 +2,7 @@ package dev.arca.engine.export;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.arca.engine.ArcaException;
-import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
-import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.fs.SafeNames;
@@ -13,7 +11,6 @@ import dev.arca.engine.repo.Snapshots;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,42 +142,11 @@ public final class TarExport {
     tar.closeArchiveEntry();
   }
 
-  private void writeContent(TarArchiveOutputStream tar, Entry e) throws IOException {
-    MessageDigest sha = ChunkIds.sha256();
-    long written = 0;
-    try (ChunkReader chunks = new ChunkReader(repo, locations(e))) {
-      for (byte[] plain = chunks.next(); plain != null; plain = chunks.next()) {
-        tar.write(plain);
-        sha.update(plain);
-        written += plain.length;
-      }
-    }
-    String digest = Hex.of(sha.digest());
-    if (written != e.node().size() || !digest.equals(e.node().sha256())) {
-      throw ArcaException.integrity(
-          e.rel()
-              + ": exported content has SHA-256 "
-              + digest
-              + " but the snapshot recorded "
-              + e.node().sha256()
-              + "; the export is incomplete");
-    }
-    bytes += written;
-  }
+  private static final FileExport.Wording EXPORTED =
+      new FileExport.Wording(
+          "exported content", "the export is incomplete", "the export is incomplete");
 
-  private List<BlobIndex.Location> locations(Entry e) {
-    List<BlobIndex.Location> out = new ArrayList<>();
-    for (String id : e.node().chunks() == null ? List.<String>of() : e.node().chunks()) {
-      BlobIndex.Location l = Hex.isId(id) ? index.get(Hex.parse(id)) : null;
-      if (l == null) {
-        throw ArcaException.integrity(
-            e.rel()
-                + ": chunk "
-                + id
-                + " is missing from the repository; the export is incomplete");
-      }
-      out.add(l);
-    }
-    return out;
+  private void writeContent(TarArchiveOutputStream tar, Entry e) throws IOException {
+    bytes += FileExport.copy(repo, index, e.rel(), e.node(), tar, EXPORTED);
   }
 }
