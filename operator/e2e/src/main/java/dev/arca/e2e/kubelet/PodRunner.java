@@ -228,6 +228,7 @@ final class PodRunner implements Runnable {
     if (main == null || !main.isAlive()) {
       throw new IOException("container " + pod.getMetadata().getName() + " is not running");
     }
+    awaitRoot(main);
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -246,6 +247,27 @@ final class PodRunner implements Runnable {
     env.forEach((k, v) -> cmd.add(k + "=" + v));
     cmd.addAll(command);
     return new ProcessBuilder(cmd).start();
+  }
+
+  /**
+   * Waits until the container's process has entered its root. It is reported Running as soon as it
+   * starts, while the sandbox script may still be mounting; an exec before the chroot would see the
+   * host's files instead of the container's.
+   */
+  private void awaitRoot(ProcessHandle main) throws IOException {
+    Path root = Path.of("/proc", Long.toString(main.pid()), "root");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Files.readSymbolicLink(root).toString().equals("/")) {
+      if (System.nanoTime() > deadline || !main.isAlive()) {
+        throw new IOException("container " + pod.getMetadata().getName() + " did not start");
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the container", e);
+      }
+    }
   }
 
   /** Stops the container (SIGTERM, then SIGKILL after the grace period). */
