@@ -15,6 +15,7 @@ import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.ObjectCodec;
 import dev.arca.engine.format.RepoConfig;
 import dev.arca.engine.format.Tree;
+import dev.arca.engine.format.TreeCodec;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
 import java.io.IOException;
@@ -284,7 +285,7 @@ public final class Repository {
     }
     byte[] plain = readBlob(loc);
     try {
-      return ObjectCodec.JSON.readValue(plain, Tree.class);
+      return TreeCodec.read(plain);
     } catch (IOException e) {
       throw ArcaException.integrity("tree " + id + " is damaged: " + e.getMessage());
     }

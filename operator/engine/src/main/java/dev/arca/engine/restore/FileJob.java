@@ -63,8 +63,11 @@ final class FileJob {
     Path temp =
         dir.resolve(".arca-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     try {
-      Files.createFile(
-          temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      synchronized (restorer.folders().of(temp)) {
+        Files.createFile(
+            temp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
       return new FileJob(e, ranges, repo, restorer, temp);
     } catch (IOException ex) {
       restorer.failed(e, new IOException("cannot create a file in " + dir + ": " + ex, ex));
@@ -88,7 +91,8 @@ final class FileJob {
       byte[] span,
       long spanStart,
       Repository repo,
-      boolean freshFolder)
+      boolean freshFolder,
+      FolderLocks folders)
       throws IOException {
     byte[] content = new byte[(int) e.node().size()];
     if (r != null) {
@@ -109,13 +113,16 @@ final class FileJob {
       throw mismatch(sha, e);
     }
     Path p = e.path();
-    if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(p); // a wrong file, or a link: replaced, never followed
-    }
     var mode = Metadata.creationMode(e.node());
     var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    try (FileChannel ch =
-        mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode)) {
+    FileChannel created;
+    synchronized (folders.of(p)) {
+      if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(p); // a wrong file, or a link: replaced, never followed
+      }
+      created = mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode);
+    }
+    try (FileChannel ch = created) {
       dev.arca.engine.fs.Io.write(ch, content, 0, content.length);
     }
     Metadata.apply(p, e.node(), mode != null);
@@ -190,11 +197,13 @@ final class FileJob {
       }
       if (failure == null) {
         Metadata.apply(temp, entry.node());
-        Files.move(
-            temp,
-            entry.path(),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        synchronized (restorer.folders().of(temp)) {
+          Files.move(
+              temp,
+              entry.path(),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
         restorer.done(entry);
         return;
       }

@@ -37,6 +37,7 @@ final class FileRestorer {
   private final AtomicLong files = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  private final FolderLocks folders = new FolderLocks();
 
   record Totals(long files, long bytes, long skipped) {}
 
@@ -139,6 +140,7 @@ final class FileRestorer {
           try {
             batch.restore(
                 repo,
+                folders,
                 (e, failure) -> {
                   if (failure == null) {
                     smallDone(e);
@@ -248,6 +250,10 @@ final class FileRestorer {
         t instanceof ArcaException a && a.kind() == ArcaException.Kind.INTEGRITY
             || t instanceof dev.arca.engine.storage.ObjectMissingException;
     owner.fail(e.rel(), String.valueOf(t.getMessage()), integrity);
+  }
+
+  FolderLocks folders() {
+    return folders;
   }
 
   Progress progress() {

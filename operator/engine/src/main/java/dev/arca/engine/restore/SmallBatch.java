@@ -79,7 +79,7 @@ final class SmallBatch {
   }
 
   /** Restores every file of the batch; {@code each} reports each file's outcome. */
-  void restore(Repository repo, Outcome each) {
+  void restore(Repository repo, FolderLocks folders, Outcome each) {
     byte[] span = null;
     if (pack != null && entries.size() > 1) {
       try {
@@ -92,7 +92,7 @@ final class SmallBatch {
       Restore.Entry e = entries.get(i);
       FileRestorer.Range r = ranges.get(i);
       try {
-        FileJob.restoreSmall(e, r, span, start, repo, fresh.get(i));
+        FileJob.restoreSmall(e, r, span, start, repo, fresh.get(i), folders);
         each.done(e, null);
       } catch (Throwable t) {
         each.done(e, t);
