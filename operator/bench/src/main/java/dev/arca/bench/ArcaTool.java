@@ -86,6 +86,29 @@ public final class ArcaTool extends BackupTool {
                 List.of("bytes")));
   }
 
+  @Override
+  public StepResult restorePart(Path target, Path dataset, String rel) throws Exception {
+    String path = dataset.getFileName() + "/" + rel;
+    List<String> cmd =
+        command(
+            "restore",
+            "--repo",
+            repoUrl(),
+            "latest",
+            "--target",
+            target.toString(),
+            "--include",
+            path,
+            "--include",
+            path + "/**",
+            "--json");
+    return step(
+        "restore-part",
+        cmd,
+        out ->
+            fields(lastJsonObject(out), List.of("files", "bytes", "durationMs"), List.of("bytes")));
+  }
+
   /** arca stores each backed-up folder under its base name. */
   @Override
   public Path restoredDataset(Path target, Path dataset) {

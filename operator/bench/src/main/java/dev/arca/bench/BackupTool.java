@@ -36,6 +36,13 @@ public abstract class BackupTool {
   /** Restores the latest snapshot into the empty folder {@code target}. */
   public abstract StepResult restore(Path target) throws Exception;
 
+  /**
+   * Restores only {@code rel} (a file or a folder, relative to the backed-up folder {@code
+   * dataset}) of the latest snapshot into the empty folder {@code target}, where {@link
+   * #restoredDataset} finds it.
+   */
+  public abstract StepResult restorePart(Path target, Path dataset, String rel) throws Exception;
+
   /** Where a restore into {@code target} puts the backed-up folder {@code dataset}. */
   public abstract Path restoredDataset(Path target, Path dataset);
 
@@ -64,7 +71,12 @@ public abstract class BackupTool {
       throws Exception {
     CommandRunner.Result r = runner.run(name() + "-" + label, command, env());
     return new StepResult(
-        r.seconds(), r.peakRssKb(), directorySize(repoDir()), details.apply(r.stdout()));
+        r.seconds(),
+        r.peakRssKb(),
+        r.cpuSeconds(),
+        r.writtenBytes(),
+        directorySize(repoDir()),
+        details.apply(r.stdout()));
   }
 
   /** Runs an unmeasured helper command, failing if it fails. */

@@ -13,6 +13,7 @@ import java.util.List;
  * @param restic the restic binary (null: build it with {@code .ci/go-tools.sh restic})
  * @param kopia the kopia binary (null: build it with {@code .ci/go-tools.sh kopia})
  * @param out where to write the Markdown report (null: standard output)
+ * @param chart where to write the SVG chart (null: no chart)
  * @param keep keep the working folder at the end
  * @param seed data set seed
  * @param tools which tools to run, in order
@@ -25,6 +26,7 @@ public record BenchOptions(
     Path restic,
     Path kopia,
     Path out,
+    Path chart,
     boolean keep,
     long seed,
     List<String> tools,
@@ -43,7 +45,8 @@ public record BenchOptions(
   public static final String USAGE =
       """
       usage: run.sh [--size 2g] [--work DIR] [--keep] [--arca PATH] [--restic PATH]
-                    [--kopia PATH] [--out FILE] [--seed N] [--tools arca,restic,kopia]
+                    [--kopia PATH] [--out FILE] [--chart FILE] [--seed N]
+                    [--tools arca,restic,kopia]
         --size    data set size, with k/m/g suffix (default 2g)
         --work    empty or missing folder for data, repositories and logs
                   (default: a new folder under /tmp); removed at the end unless --keep
@@ -52,6 +55,8 @@ public record BenchOptions(
         --restic  a restic binary (default: built by .ci/go-tools.sh restic)
         --kopia   a kopia binary (default: built by .ci/go-tools.sh kopia)
         --out     write the Markdown report here (default: standard output)
+        --chart   write an SVG chart of speed relative to restic here (default: next to
+                  --out, with .svg for .md; none without --out)
         --seed    seed of the generated data set (default 42)
         --tools   the tools to run, comma-separated (default arca,restic,kopia)
       """;
@@ -65,6 +70,7 @@ public record BenchOptions(
     Path restic = null;
     Path kopia = null;
     Path out = null;
+    Path chart = null;
     boolean keep = false;
     long seed = 42;
     List<String> tools = List.of("arca", "restic", "kopia");
@@ -97,6 +103,7 @@ public record BenchOptions(
           case "--restic" -> restic = Path.of(value).toAbsolutePath();
           case "--kopia" -> kopia = Path.of(value).toAbsolutePath();
           case "--out" -> out = Path.of(value).toAbsolutePath();
+          case "--chart" -> chart = Path.of(value).toAbsolutePath();
           case "--seed" -> seed = Long.parseLong(value);
           case "--tools" -> tools = parseTools(value);
           default -> throw new UsageException("unknown option " + arg);
@@ -108,7 +115,11 @@ public record BenchOptions(
     if (tools.contains("arca") && arca == null) {
       throw new UsageException("cannot find the Arca checkout: pass --arca");
     }
-    return new BenchOptions(size, work, arca, restic, kopia, out, keep, seed, tools, root);
+    if (chart == null && out != null) {
+      String name = out.getFileName().toString().replaceFirst("\\.md$", "") + ".svg";
+      chart = out.resolveSibling(name);
+    }
+    return new BenchOptions(size, work, arca, restic, kopia, out, chart, keep, seed, tools, root);
   }
 
   private static List<String> parseTools(String value) {

@@ -82,24 +82,29 @@ public final class Benchmark {
     SystemInfo system = SystemInfo.collect();
     CommandRunner runner = new CommandRunner(work.resolve("logs"));
     Map<String, String> versions = new LinkedHashMap<>();
+    Map<String, ToolLocator.Located> binaries = new LinkedHashMap<>();
     List<BackupTool> tools = new ArrayList<>();
     for (String name : options.tools()) {
-      if (name.equals("arca")) {
-        ArcaTool arca = new ArcaTool(options.arca(), runner, work.resolve("arca"));
-        versions.put("arca", arca.version() + " (" + options.arca() + ")");
-        tools.add(arca);
-      } else {
-        boolean kopia = name.equals("kopia");
-        ToolLocator.Located bin =
+      if (!name.equals("arca")) {
+        binaries.put(
+            name,
             ToolLocator.locate(
-                name, kopia ? options.kopia() : options.restic(), options.repoRoot());
-        BackupTool tool =
-            kopia
-                ? new KopiaTool(bin.binary(), runner, work.resolve(name))
-                : new ResticTool(bin.binary(), runner, work.resolve(name));
-        versions.put(name, tool.version() + ", " + bin.origin() + " (" + bin.binary() + ")");
-        tools.add(tool);
+                name,
+                name.equals("kopia") ? options.kopia() : options.restic(),
+                options.repoRoot()));
       }
+      BackupTool tool = newTool(name, work.resolve(name), runner, binaries);
+      versions.put(
+          name,
+          name.equals("arca")
+              ? tool.version() + " (" + options.arca() + ")"
+              : tool.version()
+                  + ", "
+                  + binaries.get(name).origin()
+                  + " ("
+                  + binaries.get(name).binary()
+                  + ")");
+      tools.add(tool);
     }
     versions.forEach((k, v) -> log(k + ": " + v));
     log("java for arca: " + system.toolJava());
@@ -134,19 +139,84 @@ public final class Benchmark {
     log(
         String.format(
             Locale.ROOT, "hashed the source (%d files) in %.1f s", source.size(), seconds(t0)));
+    // Restored trees stay until the end: ext4 allocates inodes slowly for a minute after many
+    // files were deleted, which would slow down whichever tool restores next.
     for (BackupTool tool : tools) {
       Path target = Files.createDirectories(tool.home().resolve("restore"));
       record(tool, results.get(tool.name()), Step.RESTORE, tool.restore(target));
-      verify(tool, source, tool.restoredDataset(target, dataset.root()));
-      deleteTree(target);
+      verify(tool, source, tool.restoredDataset(target, dataset.root()), "");
+    }
+    String largeFile = "model/" + dataset.largestShard().getFileName();
+    for (Step step : List.of(Step.RESTORE_FILE, Step.RESTORE_FOLDER)) {
+      String rel = step == Step.RESTORE_FILE ? largeFile : PART_FOLDER;
+      for (BackupTool tool : tools) {
+        Path target = Files.createDirectories(tool.home().resolve("restore-" + step.ordinal()));
+        record(tool, results.get(tool.name()), step, tool.restorePart(target, dataset.root(), rel));
+        verify(tool, source, tool.restoredDataset(target, dataset.root()), rel);
+      }
+    }
+
+    NextCheckpoint.Written next = NextCheckpoint.write(dataset, options.seed() + 2);
+    log(
+        "wrote "
+            + next.folder()
+            + ": "
+            + Sizes.format(next.bytes())
+            + ", of which "
+            + next.trainedTensors()
+            + " trained tensors "
+            + Sizes.format(next.trainedBytes()));
+    sync();
+    for (BackupTool tool : tools) {
+      record(tool, results.get(tool.name()), Step.CHECKPOINT, tool.backup(dataset.root(), false));
+    }
+
+    // the weights alone, each tool in a new repository: how small each stores BF16 weights
+    Path model = dataset.root().resolve("model");
+    for (BackupTool tool : tools) {
+      BackupTool alone =
+          newTool(tool.name(), work.resolve(tool.name() + "-weights"), runner, binaries);
+      alone.init();
+      record(tool, results.get(tool.name()), Step.WEIGHTS, alone.backup(model, true));
     }
 
     Map<String, Integer> snapshots = new LinkedHashMap<>();
     for (BackupTool tool : tools) {
       snapshots.put(tool.name(), tool.snapshotCount());
     }
-    return Report.render(
-        new Report.Run(system, dataset, rewrite, results, versions, snapshots, source.size()));
+    Report.Run run =
+        new Report.Run(
+            system,
+            dataset,
+            rewrite,
+            next,
+            BackupTool.directorySize(model),
+            largeFile,
+            Files.size(dataset.root().resolve(largeFile)),
+            PART_FOLDER,
+            results,
+            versions,
+            snapshots,
+            source.size());
+    if (options.chart() != null) {
+      Files.createDirectories(options.chart().toAbsolutePath().getParent());
+      Files.writeString(options.chart(), Chart.svg(run), StandardCharsets.UTF_8);
+      log("chart written to " + options.chart());
+    }
+    return Report.render(run);
+  }
+
+  /** The folder the one-folder restore restores: the many small JSONL files. */
+  static final String PART_FOLDER = "data";
+
+  private BackupTool newTool(
+      String name, Path home, CommandRunner runner, Map<String, ToolLocator.Located> binaries)
+      throws IOException {
+    return switch (name) {
+      case "arca" -> new ArcaTool(options.arca(), runner, home);
+      case "kopia" -> new KopiaTool(binaries.get(name).binary(), runner, home);
+      default -> new ResticTool(binaries.get(name).binary(), runner, home);
+    };
   }
 
   private void record(BackupTool tool, Map<Step, StepResult> steps, Step step, StepResult r)
@@ -165,8 +235,16 @@ public final class Benchmark {
     sync();
   }
 
-  private void verify(BackupTool tool, Map<String, String> source, Path restored)
+  /** Checks that {@code restored} holds exactly the source's files under {@code rel}. */
+  private void verify(BackupTool tool, Map<String, String> all, Path restored, String rel)
       throws IOException, CommandRunner.Failure {
+    Map<String, String> source = new java.util.TreeMap<>();
+    all.forEach(
+        (k, v) -> {
+          if (rel.isEmpty() || k.equals(rel) || k.startsWith(rel + "/")) {
+            source.put(k, v);
+          }
+        });
     if (!Files.isDirectory(restored)) {
       throw new CommandRunner.Failure(tool.name() + " restore: " + restored + " does not exist");
     }
@@ -177,7 +255,13 @@ public final class Benchmark {
               + " restored a tree that differs from the source:\n  "
               + String.join("\n  ", diff));
     }
-    log(tool.name() + " restore verified: " + source.size() + " files identical");
+    log(
+        tool.name()
+            + " restore"
+            + (rel.isEmpty() ? "" : " of " + rel)
+            + " verified: "
+            + source.size()
+            + " files identical");
   }
 
   private Path prepareWork() throws IOException, CommandRunner.Failure {

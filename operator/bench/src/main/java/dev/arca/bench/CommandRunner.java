@@ -26,8 +26,18 @@ public final class CommandRunner {
     this.logDir = Files.createDirectories(logDir);
   }
 
-  /** A measured command's outcome. */
-  public record Result(double seconds, long peakRssKb, String stdout, String stderr) {}
+  /**
+   * A measured command's outcome: wall time, peak RSS, CPU time (user + system, of the command and
+   * the processes it waited for) and bytes it wrote to files (the kernel's count of pages it
+   * dirtied, {@code ru_oublock} x 512).
+   */
+  public record Result(
+      double seconds,
+      long peakRssKb,
+      double cpuSeconds,
+      long writtenBytes,
+      String stdout,
+      String stderr) {}
 
   /** A command that exited non-zero (or could not be measured). */
   public static final class Failure extends Exception {
@@ -45,7 +55,7 @@ public final class CommandRunner {
     Path out = logDir.resolve(base + ".out");
     Path err = logDir.resolve(base + ".err");
     Path time = logDir.resolve(base + ".time");
-    List<String> timed = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %M", "-o"));
+    List<String> timed = new ArrayList<>(List.of(TIME.toString(), "-f", "%e %M %U %S %O", "-o"));
     timed.add(time.toString());
     timed.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(timed);
@@ -68,10 +78,16 @@ public final class CommandRunner {
     }
     List<String> lines = Files.readAllLines(time).stream().filter(l -> !l.isBlank()).toList();
     String[] fields = lines.isEmpty() ? new String[0] : lines.get(lines.size() - 1).split("\\s+");
-    if (fields.length != 2) {
+    if (fields.length != 5) {
       throw new Failure(label + ": cannot read /usr/bin/time output " + lines);
     }
-    return new Result(Double.parseDouble(fields[0]), Long.parseLong(fields[1]), stdout, stderr);
+    return new Result(
+        Double.parseDouble(fields[0]),
+        Long.parseLong(fields[1]),
+        Double.parseDouble(fields[2]) + Double.parseDouble(fields[3]),
+        Long.parseLong(fields[4]) * 512,
+        stdout,
+        stderr);
   }
 
   /** Runs a short helper command unmeasured and returns its exit code and output. */

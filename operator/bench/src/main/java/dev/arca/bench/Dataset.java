@@ -15,6 +15,7 @@ import java.util.Map;
  * @param jsonlFiles number of JSONL files
  * @param jsonlBytes their total size
  * @param sqlBytes size of the SQL dump
+ * @param optimizerBytes size of the FP32 optimizer-state file
  * @param otherBytes size of the rest (tokenizer, config, shard index)
  */
 public record Dataset(
@@ -27,16 +28,17 @@ public record Dataset(
     int jsonlFiles,
     long jsonlBytes,
     long sqlBytes,
+    long optimizerBytes,
     long otherBytes) {
 
   /** Total size in bytes. */
   public long totalBytes() {
-    return weightBytes + jsonlBytes + sqlBytes + otherBytes;
+    return weightBytes + jsonlBytes + sqlBytes + optimizerBytes + otherBytes;
   }
 
   /** Number of files. */
   public int fileCount() {
-    return shards + jsonlFiles + 4; // dump, tokenizer, config, index
+    return shards + jsonlFiles + 5; // dump, optimizer state, tokenizer, config, index
   }
 
   /** The shard holding tensor {@code name}. */
@@ -48,12 +50,29 @@ public record Dataset(
     return shard;
   }
 
+  /** The largest safetensors shard. */
+  public Path largestShard() {
+    return weightMap.values().stream()
+        .distinct()
+        .max(
+            java.util.Comparator.comparingLong(
+                p -> {
+                  try {
+                    return java.nio.file.Files.size(p);
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }))
+        .orElseThrow();
+  }
+
   /** One line saying what the data set is made of. */
   public String describe() {
     return String.format(
         java.util.Locale.ROOT,
         "%s in %,d files: %d BF16 safetensors shards %s (%.1f%%, %d layers, hidden %d, vocab %,d),"
-            + " %,d JSONL files %s (%.1f%%), SQL dump %s (%.1f%%), tokenizer/config %s; seed %d",
+            + " FP32 optimizer state %s (%.1f%%), %,d JSONL files %s (%.1f%%), SQL dump %s"
+            + " (%.1f%%), tokenizer/config %s; seed %d",
         Sizes.format(totalBytes()),
         fileCount(),
         shards,
@@ -62,6 +81,8 @@ public record Dataset(
         shape.layers(),
         shape.hidden(),
         shape.vocab(),
+        Sizes.format(optimizerBytes),
+        100.0 * optimizerBytes / totalBytes(),
         jsonlFiles,
         Sizes.format(jsonlBytes),
         100.0 * jsonlBytes / totalBytes(),

@@ -17,12 +17,14 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>{@code model/model-0000K-of-0000N.safetensors}: BF16 weights of a Llama-like model drawn
- *       from N(0, 0.02), about 80% of the total, in shards of up to 512 MiB;
+ *       from N(0, 0.02), about 70% of the total, in shards of up to 512 MiB;
  *   <li>{@code model/config.json}, {@code model/model.safetensors.index.json} and {@code
  *       model/tokenizer.json} (up to a few MiB);
  *   <li>{@code data/train/part-NNNNN.jsonl}: many 2-20 KiB JSONL files of Zipf-distributed words,
  *       about 10%;
- *   <li>{@code dumps/app.sql}: a PostgreSQL text dump, about 10%.
+ *   <li>{@code dumps/app.sql}: a PostgreSQL text dump, about 10%;
+ *   <li>{@code checkpoint/optimizer-state.safetensors}: FP32 Adam moments of the first tensors,
+ *       about 10% (see {@link OptimizerState}).
  * </ul>
  *
  * The same seed and size always give the same bytes.
@@ -43,7 +45,10 @@ public final class DatasetGenerator {
     long jsonlBudget = targetBytes / 10;
     long sqlBudget = targetBytes / 10;
     long tokenizerBudget = Math.max(16L << 10, Math.min(4L << 20, targetBytes / 500));
-    long weightBudget = Math.max(64 << 10, targetBytes - jsonlBudget - sqlBudget - tokenizerBudget);
+    long optimizerBudget = targetBytes / 10;
+    long weightBudget =
+        Math.max(
+            64 << 10, targetBytes - jsonlBudget - sqlBudget - tokenizerBudget - optimizerBudget);
     ModelShape shape = ModelShape.forBudget(weightBudget);
 
     SplittableRandom master = new SplittableRandom(seed);
@@ -51,6 +56,7 @@ public final class DatasetGenerator {
     SplittableRandom textRandom = master.split();
     SplittableRandom sqlRandom = master.split();
     SplittableRandom tokenizerRandom = master.split();
+    SplittableRandom optimizerRandom = master.split();
     TextCorpus corpus = new TextCorpus(master.nextLong(), 30_000);
 
     Path model = Files.createDirectories(root.resolve("model"));
@@ -66,6 +72,13 @@ public final class DatasetGenerator {
         weightMap.put(t.name(), file);
       }
     }
+    Path checkpoint = Files.createDirectories(root.resolve("checkpoint"));
+    long optimizer =
+        OptimizerState.write(
+            checkpoint.resolve("optimizer-state.safetensors"),
+            shape.tensors(),
+            optimizerBudget,
+            optimizerRandom);
     long other = writeConfig(model.resolve("config.json"), shape);
     other += writeIndex(model.resolve("model.safetensors.index.json"), weightMap, shape.bytes());
     TextFiles text = new TextFiles(corpus);
@@ -86,6 +99,7 @@ public final class DatasetGenerator {
         jsonl.files(),
         jsonl.bytes(),
         sql,
+        optimizer,
         other);
   }
 

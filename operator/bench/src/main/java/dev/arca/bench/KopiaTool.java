@@ -2,6 +2,7 @@ package dev.arca.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,17 @@ public final class KopiaTool extends BackupTool {
         "restore", command("snapshot", "restore", latestId(), target.toString()), out -> "");
   }
 
+  /** kopia restores a path below the snapshot's root object: {@code ROOT-ID/rel}. */
+  @Override
+  public StepResult restorePart(Path target, Path dataset, String rel) throws Exception {
+    Path to = target.resolve(rel);
+    Files.createDirectories(to.getParent());
+    return step(
+        "restore-part",
+        command("snapshot", "restore", latestRoot() + "/" + rel, to.toString()),
+        out -> "");
+  }
+
   /** kopia restores the snapshot's root folder's content into the target itself. */
   @Override
   public Path restoredDataset(Path target, Path dataset) {
@@ -91,6 +103,14 @@ public final class KopiaTool extends BackupTool {
 
   private JsonNode list() throws Exception {
     return JSON.readTree(helper(command("snapshot", "list", "--all", "--json")));
+  }
+
+  private String latestRoot() throws Exception {
+    JsonNode all = list();
+    if (all.isEmpty()) {
+      throw new CommandRunner.Failure("kopia has no snapshot to restore");
+    }
+    return all.get(all.size() - 1).path("rootEntry").path("obj").asText();
   }
 
   private String latestId() throws Exception {

@@ -3,11 +3,21 @@ package dev.arca.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Renders the results of a run as Markdown. */
 public final class Report {
-  private static final List<Step> TABLE_STEPS =
-      List.of(Step.FULL, Step.NO_CHANGE, Step.ONE_TENSOR, Step.RESTORE);
+  /** The steps in the tables, in the order of the report. */
+  static final List<Step> TABLE_STEPS =
+      List.of(
+          Step.FULL,
+          Step.NO_CHANGE,
+          Step.ONE_TENSOR,
+          Step.CHECKPOINT,
+          Step.RESTORE,
+          Step.RESTORE_FILE,
+          Step.RESTORE_FOLDER,
+          Step.WEIGHTS);
 
   private Report() {}
 
@@ -17,25 +27,56 @@ public final class Report {
    * @param system machine and JVMs
    * @param dataset the data set
    * @param rewrite the tensor rewritten before the one-tensor incremental
+   * @param checkpoint the new checkpoint written before its incremental
+   * @param weightBytes size of {@code model/}, backed up alone in the last step
+   * @param largeFile the file of the one-large-file restore (relative to the data set)
+   * @param largeFileBytes its size
+   * @param folder the folder of the one-folder restore
    * @param results per tool, per step
    * @param versions per tool, its version line and where it came from
    * @param snapshots per tool, snapshots in its repository at the end
-   * @param verifiedFiles files compared byte for byte after each restore
+   * @param verifiedFiles files compared byte for byte after each full restore
    */
   public record Run(
       SystemInfo system,
       Dataset dataset,
       TensorRewriter.Rewrite rewrite,
+      NextCheckpoint.Written checkpoint,
+      long weightBytes,
+      String largeFile,
+      long largeFileBytes,
+      String folder,
       Map<String, Map<Step, StepResult>> results,
       Map<String, String> versions,
       Map<String, Integer> snapshots,
-      int verifiedFiles) {}
+      int verifiedFiles) {
+
+    List<String> tools() {
+      return List.copyOf(results.keySet());
+    }
+
+    StepResult result(String tool, Step step) {
+      Map<Step, StepResult> steps = results.get(tool);
+      return steps == null ? null : steps.get(step);
+    }
+
+    /** The bytes a step moves, for a throughput figure; 0 when throughput means nothing. */
+    long bytesOf(Step step) {
+      return switch (step) {
+        case FULL, RESTORE -> dataset.totalBytes();
+        case RESTORE_FILE -> largeFileBytes;
+        case RESTORE_FOLDER -> dataset.jsonlBytes();
+        case WEIGHTS -> weightBytes;
+        default -> 0;
+      };
+    }
+  }
 
   /** The Markdown report. */
   public static String render(Run run) {
     StringBuilder md = new StringBuilder();
     SystemInfo s = run.system();
-    List<String> tools = List.copyOf(run.results().keySet());
+    List<String> tools = run.tools();
     List<String> others = tools.stream().filter(t -> !t.equals("arca")).toList();
     md.append("# Arca vs ").append(String.join(" and ", others)).append("\n\n");
     md.append("- Date: ").append(s.date()).append('\n');
@@ -45,62 +86,55 @@ public final class Report {
     md.append("- Java running the benchmark: ").append(s.benchJava()).append('\n');
     run.versions()
         .forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
-    md.append("- Data set: ").append(run.dataset().describe()).append("\n\n");
+    md.append("- Data set: ").append(run.dataset().describe()).append("\n");
+    md.append("- One large file: `").append(run.largeFile()).append("` (");
+    md.append(Sizes.format(run.largeFileBytes())).append("); one folder: `");
+    md.append(run.folder()).append("/` (").append(Sizes.format(run.dataset().jsonlBytes()));
+    md.append(String.format(Locale.ROOT, " in %,d files)", run.dataset().jsonlFiles()));
+    md.append("\n\n");
 
-    // wall time per tool, then each competitor's time over arca's (> 1: arca was faster)
-    md.append("| Step |");
-    tools.forEach(t -> md.append(' ').append(t).append(" time |"));
-    others.forEach(t -> md.append(' ').append(t).append("/arca |"));
-    md.append('\n').append("|---|").append("--:|".repeat(tools.size() + others.size()));
-    md.append('\n');
-    long total = run.dataset().totalBytes();
-    for (Step step : TABLE_STEPS) {
-      boolean throughput = step == Step.FULL || step == Step.RESTORE;
-      StepResult a = result(run, "arca", step);
-      md.append("| ").append(step.label());
-      for (String t : tools) {
-        md.append(" | ").append(time(result(run, t, step), throughput ? total : 0));
-      }
-      for (String t : others) {
-        StepResult r = result(run, t, step);
-        md.append(" | ").append(a == null || r == null ? "—" : ratio(r.seconds(), a.seconds()));
-      }
-      md.append(" |\n");
-    }
-    md.append('\n');
-
-    md.append("| Step |");
-    tools.forEach(t -> md.append(' ').append(t).append(" peak RSS |"));
-    tools.forEach(t -> md.append(' ').append(t).append(" repo size |"));
-    md.append('\n').append("|---|").append("--:|".repeat(2 * tools.size())).append('\n');
-    for (Step step : TABLE_STEPS) {
-      md.append("| ").append(step.label());
-      for (String t : tools) {
-        StepResult r = result(run, t, step);
-        md.append(" | ").append(r == null ? "—" : Sizes.format(r.peakRssKb() * 1024));
-      }
-      for (String t : tools) {
-        StepResult r = result(run, t, step);
-        md.append(" | ").append(r == null ? "—" : Sizes.format(r.repoBytes()));
-      }
-      md.append(" |\n");
-    }
-    md.append('\n');
+    md.append("Wall time (a ratio is the other tool's time over arca's: above 1, arca was faster;");
+    md.append(" throughput in brackets):\n\n");
+    table(md, run, " time", true, r -> time(r.seconds()), StepResult::seconds, run::bytesOf);
+    md.append("CPU time (user + system):\n\n");
+    table(md, run, " CPU", true, r -> time(r.cpuSeconds()), StepResult::cpuSeconds, st -> 0L);
+    md.append("Peak resident memory:\n\n");
+    table(md, run, " peak RSS", false, r -> Sizes.format(r.peakRssKb() * 1024), null, st -> 0L);
+    md.append("Bytes written by the step (repository, cache and restored files):\n\n");
+    table(md, run, " written", false, r -> Sizes.format(r.writtenBytes()), null, st -> 0L);
+    md.append("Repository size after the step:\n\n");
+    table(md, run, " repo", false, r -> Sizes.format(r.repoBytes()), null, st -> 0L);
 
     TensorRewriter.Rewrite rw = run.rewrite();
-    md.append("Rewritten tensor: `").append(rw.tensor()).append("` in `");
-    md.append(rw.shard().getFileName()).append("`, ").append(Sizes.format(rw.bytes())).append(".");
-    md.append(" Bytes added to the repository by the one-tensor incremental:");
+    md.append("Stored bytes:\n\n");
+    md.append("- One-tensor incremental: `").append(rw.tensor()).append("` in `");
+    md.append(rw.shard().getFileName()).append("`, ").append(Sizes.format(rw.bytes()));
+    md.append(", rewritten; bytes added to the repository:");
+    added(md, run, Step.NO_CHANGE, Step.ONE_TENSOR, rw.bytes(), "the tensor");
+    NextCheckpoint.Written cp = run.checkpoint();
+    md.append("- New checkpoint: `").append(cp.folder().getFileName()).append("/`, ");
+    md.append(Sizes.format(cp.bytes())).append(" with ").append(cp.trainedTensors());
+    md.append(" tensors (").append(Sizes.format(cp.trainedBytes()));
+    md.append(") rewritten and the rest as in `model/`; bytes added:");
+    added(md, run, Step.RESTORE, Step.CHECKPOINT, cp.trainedBytes(), "the rewritten tensors");
+    md.append("- BF16 weights alone (`model/`, ").append(Sizes.format(run.weightBytes()));
+    md.append(") in a new repository:");
     String sep = " ";
-    for (String tool : run.results().keySet()) {
-      long added = added(run, tool);
-      md.append(sep).append(tool).append(' ').append(Sizes.format(added));
-      md.append(String.format(Locale.ROOT, " (%.2f× the tensor)", (double) added / rw.bytes()));
-      sep = ", ";
+    for (String t : tools) {
+      StepResult r = run.result(t, Step.WEIGHTS);
+      if (r != null) {
+        md.append(sep).append(t).append(' ').append(Sizes.format(r.repoBytes()));
+        md.append(
+            String.format(Locale.ROOT, " (%.3f× raw)", (double) r.repoBytes() / run.weightBytes()));
+        sep = ", ";
+      }
     }
     md.append(".\n\n");
-    md.append("Restore check: the restored tree of each tool matched the source byte for byte ");
-    md.append(String.format(Locale.ROOT, "(SHA-256 of all %,d files).", run.verifiedFiles()));
+
+    md.append("Restore check: every restore was compared file by file with the source ");
+    md.append(
+        String.format(
+            Locale.ROOT, "(SHA-256; %,d files in the full restore).", run.verifiedFiles()));
     md.append(" Snapshots at the end:");
     sep = " ";
     for (Map.Entry<String, Integer> e : run.snapshots().entrySet()) {
@@ -109,14 +143,18 @@ public final class Report {
     }
     md.append(".\n\n");
 
-    md.append("Notes: time is wall time; a ratio > 1 means arca was faster; throughput is the");
-    md.append(" data set size over the wall time. Peak RSS is `/usr/bin/time`'s maximum resident");
-    md.append(" set size. Repository size is the sum of the file sizes in the repository folder");
-    md.append(" after the step. The tools read the same data from a warm page cache on the same");
-    md.append(" machine, one after the other (arca first in each phase); `sync` runs untimed");
-    md.append(" between steps. Each tool has its own fresh repository on local disk and its");
-    md.append(" default settings (chunking, compression, threads), except that kopia's global");
-    md.append(" policy gets zstd compression, which kopia leaves off by default.\n\n");
+    md.append(
+        "Notes: throughput is the bytes of the step (data set, file, folder or weights) over");
+    md.append(" the wall time. Peak RSS and CPU time come from `/usr/bin/time`; bytes written are");
+    md.append(" the pages the step dirtied (`ru_oublock`). Repository size is the sum of the file");
+    md.append(
+        " sizes in the repository folder. The tools read the same data from a warm page cache");
+    md.append(" on the same machine, one after the other (arca first in each phase); `sync` runs");
+    md.append(
+        " untimed between steps, and restored trees are kept until the end. Each tool has its");
+    md.append(" own repository on local disk and its default settings (chunking, compression,");
+    md.append(" threads), except that kopia's global policy gets zstd compression, which kopia");
+    md.append(" leaves off by default.\n\n");
 
     md.append("<details><summary>Per-step details as the tools report them</summary>\n\n");
     for (Map.Entry<String, Map<Step, StepResult>> tool : run.results().entrySet()) {
@@ -125,11 +163,13 @@ public final class Report {
         md.append(
             String.format(
                 Locale.ROOT,
-                "- %s %s: %.2f s, peak RSS %s, repo %s%s%n",
+                "- %s %s: %.2f s, CPU %.2f s, peak RSS %s, written %s, repo %s%s%n",
                 tool.getKey(),
                 e.getKey().label(),
                 r.seconds(),
+                r.cpuSeconds(),
                 Sizes.format(r.peakRssKb() * 1024),
+                Sizes.format(r.writtenBytes()),
                 Sizes.format(r.repoBytes()),
                 r.details().isEmpty() ? "" : "; " + r.details()));
       }
@@ -138,29 +178,70 @@ public final class Report {
     return md.toString();
   }
 
-  /** Repository growth of the one-tensor incremental. */
-  static long added(Run run, String tool) {
-    Map<Step, StepResult> steps = run.results().get(tool);
-    return steps.get(Step.ONE_TENSOR).repoBytes() - steps.get(Step.NO_CHANGE).repoBytes();
-  }
-
-  private static StepResult result(Run run, String tool, Step step) {
-    Map<Step, StepResult> steps = run.results().get(tool);
-    return steps == null ? null : steps.get(step);
-  }
-
-  private static String time(StepResult r, long bytes) {
-    if (r == null) {
-      return "—";
+  /**
+   * A table of one figure per step and tool; with {@code ratios}, each other tool's figure over
+   * arca's (from {@code number}), and with {@code bytes}, a throughput beside each time.
+   */
+  private static void table(
+      StringBuilder md,
+      Run run,
+      String heading,
+      boolean ratios,
+      Function<StepResult, String> cell,
+      java.util.function.ToDoubleFunction<StepResult> number,
+      java.util.function.ToLongFunction<Step> bytes) {
+    List<String> tools = run.tools();
+    List<String> others =
+        ratios ? tools.stream().filter(t -> !t.equals("arca")).toList() : List.of();
+    md.append("| Step |");
+    tools.forEach(t -> md.append(' ').append(t).append(heading).append(" |"));
+    others.forEach(t -> md.append(' ').append(t).append("/arca |"));
+    md.append('\n').append("|---|").append("--:|".repeat(tools.size() + others.size()));
+    md.append('\n');
+    for (Step step : TABLE_STEPS) {
+      md.append("| ").append(step.label());
+      for (String t : tools) {
+        StepResult r = run.result(t, step);
+        String c = r == null ? "—" : cell.apply(r);
+        long b = bytes.applyAsLong(step);
+        if (r != null && b > 0 && r.seconds() > 0) {
+          c += " (" + Sizes.format((long) (b / r.seconds())) + "/s)";
+        }
+        md.append(" | ").append(c);
+      }
+      StepResult a = run.result("arca", step);
+      for (String t : others) {
+        StepResult r = run.result(t, step);
+        md.append(" | ");
+        md.append(
+            a == null || r == null || number.applyAsDouble(a) <= 0
+                ? "—"
+                : String.format(
+                    Locale.ROOT, "%.2f×", number.applyAsDouble(r) / number.applyAsDouble(a)));
+      }
+      md.append(" |\n");
     }
-    String t = String.format(Locale.ROOT, "%.2f s", r.seconds());
-    if (bytes > 0 && r.seconds() > 0) {
-      t += " (" + Sizes.format((long) (bytes / r.seconds())) + "/s)";
-    }
-    return t;
+    md.append('\n');
   }
 
-  private static String ratio(double other, double arca) {
-    return arca > 0 ? String.format(Locale.ROOT, "%.2f×", other / arca) : "—";
+  private static void added(
+      StringBuilder md, Run run, Step before, Step after, long reference, String what) {
+    String sep = " ";
+    for (String tool : run.tools()) {
+      StepResult b = run.result(tool, before);
+      StepResult a = run.result(tool, after);
+      if (a == null || b == null) {
+        continue;
+      }
+      long added = a.repoBytes() - b.repoBytes();
+      md.append(sep).append(tool).append(' ').append(Sizes.format(added));
+      md.append(String.format(Locale.ROOT, " (%.2f× %s)", (double) added / reference, what));
+      sep = ", ";
+    }
+    md.append(".\n");
+  }
+
+  private static String time(double seconds) {
+    return String.format(Locale.ROOT, "%.2f s", seconds);
   }
 }

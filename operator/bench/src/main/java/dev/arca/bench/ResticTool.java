@@ -93,6 +93,29 @@ public final class ResticTool extends BackupTool {
                 List.of("bytes_restored")));
   }
 
+  @Override
+  public StepResult restorePart(Path target, Path dataset, String rel) throws Exception {
+    List<String> cmd =
+        command(
+            "restore",
+            "--repo",
+            repoDir().toString(),
+            "latest",
+            "--target",
+            target.toString(),
+            "--include",
+            dataset.toAbsolutePath().resolve(rel).toString(),
+            "--json");
+    return step(
+        "restore-part",
+        cmd,
+        out ->
+            fields(
+                summary(out),
+                List.of("files_restored", "bytes_restored"),
+                List.of("bytes_restored")));
+  }
+
   /** restic restores the full absolute path of what it backed up under the target. */
   @Override
   public Path restoredDataset(Path target, Path dataset) {

@@ -93,7 +93,7 @@ public final class Safetensors {
     }
   }
 
-  private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+  static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
       out.write(buffer);
     }
@@ -101,19 +101,27 @@ public final class Safetensors {
 
   static byte[] encodeHeader(List<ModelShape.Tensor> tensors, Map<String, String> meta)
       throws IOException {
+    return encodeHeader(tensors, meta, "BF16", ModelShape.BF16_BYTES);
+  }
+
+  /** A header for tensors of one dtype of {@code width} bytes per element. */
+  static byte[] encodeHeader(
+      List<ModelShape.Tensor> tensors, Map<String, String> meta, String dtype, int width)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode metadata = root.putObject(METADATA);
     meta.forEach(metadata::put);
     long offset = 0;
     for (ModelShape.Tensor t : tensors) {
       ObjectNode node = root.putObject(t.name());
-      node.put("dtype", "BF16");
+      node.put("dtype", dtype);
       var shape = node.putArray("shape");
       for (long d : t.shape()) {
         shape.add(d);
       }
-      node.putArray("data_offsets").add(offset).add(offset + t.bytes());
-      offset += t.bytes();
+      long bytes = t.elements() * width;
+      node.putArray("data_offsets").add(offset).add(offset + bytes);
+      offset += bytes;
     }
     byte[] json = JSON.writeValueAsBytes(root);
     int padded = (json.length + 7) / 8 * 8;

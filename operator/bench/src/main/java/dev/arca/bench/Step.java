@@ -6,7 +6,11 @@ public enum Step {
   FULL("full backup"),
   NO_CHANGE("no-change incremental"),
   ONE_TENSOR("one-tensor incremental"),
-  RESTORE("full restore");
+  RESTORE("full restore"),
+  RESTORE_FILE("restore one large file"),
+  RESTORE_FOLDER("restore one folder"),
+  CHECKPOINT("new checkpoint, frozen half shared"),
+  WEIGHTS("BF16 weights alone, new repository");
 
   private final String label;
 

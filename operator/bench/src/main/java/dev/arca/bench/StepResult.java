@@ -5,7 +5,15 @@ package dev.arca.bench;
  *
  * @param seconds wall time
  * @param peakRssKb peak resident set size in KiB
+ * @param cpuSeconds user + system CPU time
+ * @param writtenBytes bytes the step wrote to files (repository, cache, restored files)
  * @param repoBytes repository size on disk after the step
  * @param details the tool's own summary of the step (from its JSON output)
  */
-public record StepResult(double seconds, long peakRssKb, long repoBytes, String details) {}
+public record StepResult(
+    double seconds,
+    long peakRssKb,
+    double cpuSeconds,
+    long writtenBytes,
+    long repoBytes,
+    String details) {}
