@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +38,7 @@ final class OptimizerState {
     }
     byte[] header = Safetensors.encodeHeader(moments, Map.of("format", "pt"), "F32", 4);
     ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel out =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      length.putLong(header.length).flip();
-      Safetensors.writeFully(out, length);
-      Safetensors.writeFully(out, ByteBuffer.wrap(header));
+    try (FileChannel out = Safetensors.create(file, header)) {
       for (ModelShape.Tensor t : moments) {
         SplittableRandom tr = r.split();
         boolean second = t.mean() == 1;

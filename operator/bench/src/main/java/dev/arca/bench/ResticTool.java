@@ -74,18 +74,9 @@ public final class ResticTool extends BackupTool {
 
   @Override
   public StepResult restore(Path target) throws Exception {
-    List<String> cmd =
-        command(
-            "restore",
-            "--repo",
-            repoDir().toString(),
-            "latest",
-            "--target",
-            target.toString(),
-            "--json");
     return step(
         "restore",
-        cmd,
+        restoreCommand(target),
         out ->
             fields(
                 summary(out),
@@ -95,17 +86,8 @@ public final class ResticTool extends BackupTool {
 
   @Override
   public StepResult restorePart(Path target, Path dataset, String rel) throws Exception {
-    List<String> cmd =
-        command(
-            "restore",
-            "--repo",
-            repoDir().toString(),
-            "latest",
-            "--target",
-            target.toString(),
-            "--include",
-            dataset.toAbsolutePath().resolve(rel).toString(),
-            "--json");
+    List<String> cmd = restoreCommand(target);
+    cmd.addAll(List.of("--include", dataset.toAbsolutePath().resolve(rel).toString()));
     return step(
         "restore-part",
         cmd,
@@ -114,6 +96,17 @@ public final class ResticTool extends BackupTool {
                 summary(out),
                 List.of("files_restored", "bytes_restored"),
                 List.of("bytes_restored")));
+  }
+
+  private List<String> restoreCommand(Path target) {
+    return command(
+        "restore",
+        "--repo",
+        repoDir().toString(),
+        "latest",
+        "--target",
+        target.toString(),
+        "--json");
   }
 
   /** restic restores the full absolute path of what it backed up under the target. */

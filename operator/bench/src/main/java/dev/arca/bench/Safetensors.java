@@ -61,22 +61,35 @@ public final class Safetensors {
   public static long write(
       Path file, List<ModelShape.Tensor> tensors, SplittableRandom random, Map<String, String> meta)
       throws IOException {
-    byte[] header = encodeHeader(tensors, meta);
     byte[] chunk = new byte[CHUNK];
-    try (FileChannel out =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      length.putLong(header.length).flip();
-      writeFully(out, length);
-      writeFully(out, ByteBuffer.wrap(header));
+    try (FileChannel out = create(file, encodeHeader(tensors, meta))) {
       for (ModelShape.Tensor t : tensors) {
         writeGaussian(out, random.split(), t.mean(), t.bytes(), chunk);
       }
       return out.position();
+    }
+  }
+
+  /**
+   * Creates (or truncates) {@code file} and writes the header length and {@code header}; the
+   * channel is left where the tensor data begins.
+   */
+  static FileChannel create(Path file, byte[] header) throws IOException {
+    FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+    try {
+      ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      length.putLong(header.length).flip();
+      writeFully(out, length);
+      writeFully(out, ByteBuffer.wrap(header));
+      return out;
+    } catch (IOException e) {
+      out.close();
+      throw e;
     }
   }
 
