@@ -70,7 +70,20 @@ public final class Main {
           err.println("Run 'arca " + commandPath(ex.getCommandLine()) + " --help' for usage.");
           return 2;
         });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      String message =
+          "out of memory: the Java heap ("
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB) is too small for this run; run it again with a larger heap, e.g."
+              + " ARCA_JAVA_OPTS=-Xmx2g";
+      if (wantsJson(cl, args)) {
+        Output.json(out, Output.error(message, 1));
+      }
+      err.println("arca: " + message);
+      return 1;
+    }
   }
 
   /** Whether the command asked for JSON output (also when its arguments did not parse). */

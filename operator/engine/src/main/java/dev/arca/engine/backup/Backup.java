@@ -92,7 +92,7 @@ public final class Backup {
         };
     ExecutorService files = Executors.newFixedThreadPool(opts.threads(), daemon);
     ExecutorService workers = Executors.newFixedThreadPool(opts.threads(), daemon);
-    try (ChunkSink sink = new ChunkSink(repo, index)) {
+    try (ChunkSink sink = new ChunkSink(repo, index, opts.memoryBudget())) {
       FileReader reader =
           new FileReader(
               sink,

@@ -39,13 +39,19 @@ final class ChunkSink implements AutoCloseable {
   private final List<Future<?>> uploads = new ArrayList<>();
   private final List<BlobIndex.Location> newBlobs = new ArrayList<>();
   private final ThreadLocal<byte[][]> scratch = new ThreadLocal<>();
+  private final BufferPool chunkBuffers;
+  private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> packBuffers =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final int packBufferSize;
   final AtomicLong newBytes = new AtomicLong();
   final AtomicLong storedBytes = new AtomicLong();
 
-  ChunkSink(Repository repo, BlobIndex index) {
+  ChunkSink(Repository repo, BlobIndex index, long chunkBufferIdle) {
     this.repo = repo;
     this.index = index;
     this.packTarget = repo.config().packTargetSize();
+    this.packBufferSize = packTarget + (9 << 20);
+    this.chunkBuffers = new BufferPool(chunkBufferIdle / 2);
     this.uploader =
         Executors.newFixedThreadPool(
             UPLOADS_IN_FLIGHT,
@@ -54,6 +60,11 @@ final class ChunkSink implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** Reused arrays for chunks on their way to {@link #store}. */
+  BufferPool chunkBuffers() {
+    return chunkBuffers;
   }
 
   void warmUp() {
@@ -99,7 +110,8 @@ final class ChunkSink implements AutoCloseable {
     synchronized (writers) {
       int t = type.ordinal();
       if (writers[t] == null) {
-        writers[t] = new PackWriter(packTarget + (9 << 20));
+        byte[] b = packBuffers.pollFirst();
+        writers[t] = new PackWriter(b != null ? b : new byte[packBufferSize]);
       }
       writers[t].add(type, codec, id, sealed, n, rawLength);
       if (writers[t].size() >= packTarget) {
@@ -133,6 +145,10 @@ final class ChunkSink implements AutoCloseable {
                   }
                 }
                 storedBytes.addAndGet(p.length());
+                if (p.bytes().length == packBufferSize
+                    && packBuffers.size() <= UPLOADS_IN_FLIGHT + 1) {
+                  packBuffers.offerFirst(p.bytes()); // reused for a later pack
+                }
                 synchronized (newBlobs) {
                   for (Packs.Entry e : p.entries()) {
                     index.add(

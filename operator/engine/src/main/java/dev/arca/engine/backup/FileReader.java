@@ -30,6 +30,7 @@ import java.util.concurrent.Semaphore;
 final class FileReader {
   private static final int WINDOW = 16 << 20;
   private final ThreadLocal<byte[]> windows = ThreadLocal.withInitial(() -> new byte[WINDOW]);
+  private final ThreadLocal<byte[]> small = ThreadLocal.withInitial(() -> new byte[64 << 10]);
   private static final long WARM_UP_SIZE = 16 << 20;
 
   private final ChunkSink sink;
@@ -93,9 +94,15 @@ final class FileReader {
   private long readSmall(
       FileChannel ch, long expected, MessageDigest sha, List<CompletableFuture<byte[]>> ids)
       throws IOException {
-    byte[] buf = new byte[(int) Math.max(expected, 0) + 1];
-    int n = fill(ch, buf, 0, buf.length);
-    if (n == buf.length) {
+    // stored (copied into a pack) before this returns, so one array per thread serves every file
+    byte[] buf = small.get();
+    int want = (int) Math.max(expected, 0) + 1;
+    if (buf.length < want) {
+      buf = new byte[want];
+      small.set(buf);
+    }
+    int n = fill(ch, buf, 0, want);
+    if (n == want) {
       // The file grew while we read it: take it through the large-file path from the start.
       ch.position(0);
       sha.reset();
@@ -192,20 +199,24 @@ final class FileReader {
           } catch (Throwable t) {
             f.completeExceptionally(t);
           } finally {
+            sink.chunkBuffers().give(buf);
             budget.release(buf.length);
           }
         });
     ids.add(f);
   }
 
+  /** A reused array of at least {@code len} bytes, once the budget has room for all of it. */
   private byte[] acquire(int len) throws IOException {
+    byte[] b = sink.chunkBuffers().take(len);
     try {
-      budget.acquire(len);
+      budget.acquire(b.length);
     } catch (InterruptedException e) {
+      sink.chunkBuffers().give(b);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
-    return new byte[len];
+    return b;
   }
 
   private static int fill(ReadableByteChannel ch, byte[] buf, int off, int len) throws IOException {

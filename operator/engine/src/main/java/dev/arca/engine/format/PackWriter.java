@@ -15,7 +15,12 @@ public final class PackWriter {
   private final List<Packs.Entry> entries = new ArrayList<>();
 
   public PackWriter(int initialCapacity) {
-    buf = new byte[initialCapacity];
+    this(new byte[initialCapacity]);
+  }
+
+  /** A writer that builds the pack in {@code buffer} (grown by copying if it must). */
+  public PackWriter(byte[] buffer) {
+    buf = buffer;
   }
 
   /** A finished pack: its id, bytes and entries. */

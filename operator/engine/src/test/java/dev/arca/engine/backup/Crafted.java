@@ -25,7 +25,7 @@ public final class Crafted {
   public Crafted(Repository repo) {
     this.repo = repo;
     this.index = repo.loadIndex();
-    this.sink = new ChunkSink(repo, index);
+    this.sink = new ChunkSink(repo, index, 0);
   }
 
   /** Stores content as one chunk; returns a file node with a correct hash. */
