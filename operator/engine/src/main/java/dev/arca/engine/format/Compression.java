@@ -35,7 +35,8 @@ public final class Compression {
 
   /**
    * Compresses a chunk, byte-grouped when {@code floatKind} names its element type (a {@link
-   * FloatGrouping} kind), with plain zstd otherwise. {@code out} must hold {@link #bound} bytes.
+   * FloatGrouping} kind) and grouping gives fewer bytes than plain zstd, with plain zstd otherwise.
+   * {@code out} must hold {@link #bound} bytes.
    */
   public Packed pack(byte[] in, int off, int len, byte[] out, byte floatKind) {
     int width = FloatGrouping.width(floatKind);
@@ -48,6 +49,11 @@ public final class Compression {
     int values = len / width;
     int z = exponentCompressors.get().compressByteArray(out, 4, out.length - 4, g, 0, values);
     int total = 4 + z + (len - values);
+    int plain = plainIfSmaller(in, off, len, Math.min(total, (int) (len * (1 - MIN_SAVING))));
+    if (plain >= 0) {
+      System.arraycopy(scratch(bound(len)), 0, out, 0, plain);
+      return new Packed(ZSTD, plain);
+    }
     if (total > len * (1 - MIN_SAVING)) {
       return new Packed(NONE, len);
     }
@@ -109,6 +115,25 @@ public final class Compression {
     }
     int n = ctx.compressByteArray(out, 0, out.length, in, off, len);
     return n > len * (1 - MIN_SAVING) ? -1 : n;
+  }
+
+  /**
+   * Plain zstd of a tensor chunk into {@link #scratch}, if it beats {@code limit} bytes (what
+   * grouping gives, or storing raw); -1 otherwise. Large chunks are first judged by their start:
+   * the full compression runs only when the start's ratio promises to win.
+   */
+  private int plainIfSmaller(byte[] in, int off, int len, int limit) {
+    ZstdCompressCtx ctx = compressors.get();
+    if (len > 4 * PROBE) {
+      byte[] probe = scratch(bound(PROBE));
+      int n = ctx.compressByteArray(probe, 0, probe.length, in, off, PROBE);
+      if ((double) n / PROBE >= (double) limit / len) {
+        return -1;
+      }
+    }
+    byte[] out = scratch(bound(len));
+    int n = ctx.compressByteArray(out, 0, out.length, in, off, len);
+    return n < limit ? n : -1;
   }
 
   /** Decompresses a blob stored with {@code codec} into exactly {@code rawLength} bytes. */

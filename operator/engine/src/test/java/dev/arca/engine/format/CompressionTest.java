@@ -61,6 +61,27 @@ class CompressionTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {64 << 10, 1 << 20})
+  void groupingIsChosenOnlyWhenSmallerThanPlainZstd(int len) {
+    // a tensor that repeats one block: plain zstd finds the repeats, grouping would keep the
+    // mantissa bytes of every value
+    byte[] block = weights(FloatGrouping.BF16, 2048, 11);
+    byte[] data = new byte[len];
+    for (int p = 0; p < len; p += block.length) {
+      System.arraycopy(block, 0, data, p, Math.min(block.length, len - p));
+    }
+    byte[] out = new byte[Compression.bound(len)];
+    Compression.Packed p = c.pack(data, 0, len, out, FloatGrouping.BF16);
+    assertThat(p.codec()).isEqualTo(Compression.ZSTD);
+    assertThat(p.length()).isLessThan(len / 10);
+    assertThat(roundTrip(data, FloatGrouping.BF16).length).isEqualTo(p.length());
+
+    byte[] weights = weights(FloatGrouping.BF16, len / 2, 12);
+    assertThat(c.pack(weights, 0, len, out, FloatGrouping.BF16).codec())
+        .isEqualTo(Compression.GROUPED_BF16);
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {0, 1, 2, 3, 5, 63, 64, 65, 66, 67, 1001, 4097})
   void oddLengthsAndTailsRoundTripForEveryKind(int len) {
     byte[] data = weights(FloatGrouping.F32, len / 4 + 1, len);
