@@ -19,7 +19,11 @@ public final class PathFilter {
   private final List<Glob> includes;
   private final List<Glob> excludes;
 
-  private record Glob(String pattern, PathMatcher matcher, boolean nameOnly) {
+  /**
+   * @param literal the pattern's start before its first glob character: every path it matches
+   *     begins with these characters
+   */
+  private record Glob(String pattern, PathMatcher matcher, boolean nameOnly, String literal) {
     boolean matches(String path) {
       if (nameOnly) {
         int slash = path.lastIndexOf('/');
@@ -57,6 +61,25 @@ public final class PathFilter {
     return false;
   }
 
+  /**
+   * Whether anything at or below folder {@code dir} can be selected by the includes. False only
+   * when it is certain, so that a restore of one folder or file need not read the listings of every
+   * other folder: no include matches the folder or a parent, and every include names a path whose
+   * fixed start leads elsewhere.
+   */
+  public boolean mayIncludeBelow(String dir) {
+    if (includes.isEmpty() || included(dir)) {
+      return true;
+    }
+    String prefix = dir + "/";
+    for (Glob g : includes) {
+      if (g.nameOnly() || g.literal().startsWith(prefix) || prefix.startsWith(g.literal())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code path} or one of its parents matches an exclude. */
   public boolean excluded(String path) {
     for (String p = path; p != null; p = parent(p)) {
@@ -74,6 +97,15 @@ public final class PathFilter {
     return slash <= 0 ? null : p.substring(0, slash);
   }
 
+  private static String literalStart(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      if ("*?[]{}\\".indexOf(pattern.charAt(i)) >= 0) {
+        return pattern.substring(0, i);
+      }
+    }
+    return pattern;
+  }
+
   private static List<Glob> compile(List<String> patterns, String flag) {
     List<Glob> out = new ArrayList<>();
     if (patterns == null) {
@@ -89,7 +121,7 @@ public final class PathFilter {
       }
       try {
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + p);
-        out.add(new Glob(raw, m, !p.contains("/")));
+        out.add(new Glob(raw, m, !p.contains("/"), literalStart(p)));
       } catch (IllegalArgumentException e) {
         throw ArcaException.usage(flag + " pattern '" + raw + "' is not a valid glob: " + e);
       }

@@ -142,8 +142,11 @@ public final class Restore {
       if (n.isDir()) {
         int mark = dirs.size();
         dirs.add(new Entry(childRel, n, p));
+        // folders no include can reach are not even listed (a partial restore reads little)
         boolean below =
-            n.subtree() != null && plan(index, n.subtree(), childRel, p, dirs, files, links);
+            n.subtree() != null
+                && filter.mayIncludeBelow(childRel)
+                && plan(index, n.subtree(), childRel, p, dirs, files, links);
         if (!below && !filter.included(childRel)) {
           dirs.remove(mark);
         } else {
