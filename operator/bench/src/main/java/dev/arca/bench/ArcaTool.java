@@ -74,11 +74,9 @@ public final class ArcaTool extends BackupTool {
 
   @Override
   public StepResult restore(Path target) throws Exception {
-    List<String> cmd =
-        command("restore", "--repo", repoUrl(), "latest", "--target", target.toString(), "--json");
     return step(
         "restore",
-        cmd,
+        restoreCommand(target),
         out ->
             fields(
                 lastJsonObject(out),
@@ -88,25 +86,19 @@ public final class ArcaTool extends BackupTool {
 
   @Override
   public StepResult restorePart(Path target, Path dataset, String rel) throws Exception {
-    String path = dataset.getFileName() + "/" + rel;
-    List<String> cmd =
-        command(
-            "restore",
-            "--repo",
-            repoUrl(),
-            "latest",
-            "--target",
-            target.toString(),
-            "--include",
-            path,
-            "--include",
-            path + "/**",
-            "--json");
+    // an include takes everything below a folder it names
+    List<String> cmd = restoreCommand(target);
+    cmd.addAll(List.of("--include", dataset.getFileName() + "/" + rel));
     return step(
         "restore-part",
         cmd,
         out ->
             fields(lastJsonObject(out), List.of("files", "bytes", "durationMs"), List.of("bytes")));
+  }
+
+  private List<String> restoreCommand(Path target) {
+    return command(
+        "restore", "--repo", repoUrl(), "latest", "--target", target.toString(), "--json");
   }
 
   /** arca stores each backed-up folder under its base name. */

@@ -106,18 +106,18 @@ public final class KopiaTool extends BackupTool {
   }
 
   private String latestRoot() throws Exception {
-    JsonNode all = list();
-    if (all.isEmpty()) {
-      throw new CommandRunner.Failure("kopia has no snapshot to restore");
-    }
-    return all.get(all.size() - 1).path("rootEntry").path("obj").asText();
+    return latest().path("rootEntry").path("obj").asText();
   }
 
   private String latestId() throws Exception {
+    return latest().path("id").asText();
+  }
+
+  private JsonNode latest() throws Exception {
     JsonNode all = list();
     if (all.isEmpty()) {
       throw new CommandRunner.Failure("kopia has no snapshot to restore");
     }
-    return all.get(all.size() - 1).path("id").asText();
+    return all.get(all.size() - 1);
   }
 }

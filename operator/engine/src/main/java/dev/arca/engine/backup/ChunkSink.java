@@ -46,12 +46,15 @@ final class ChunkSink implements AutoCloseable {
   final AtomicLong newBytes = new AtomicLong();
   final AtomicLong storedBytes = new AtomicLong();
 
-  ChunkSink(Repository repo, BlobIndex index, long chunkBufferIdle) {
+  /**
+   * {@code memoryBudget}: bytes of chunks in flight; half as much again may wait idle for reuse.
+   */
+  ChunkSink(Repository repo, BlobIndex index, long memoryBudget) {
     this.repo = repo;
     this.index = index;
     this.packTarget = repo.config().packTargetSize();
     this.packBufferSize = packTarget + (9 << 20);
-    this.chunkBuffers = new BufferPool(chunkBufferIdle / 2);
+    this.chunkBuffers = new BufferPool(memoryBudget / 2);
     this.uploader =
         Executors.newFixedThreadPool(
             UPLOADS_IN_FLIGHT,

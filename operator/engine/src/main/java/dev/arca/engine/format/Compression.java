@@ -49,9 +49,11 @@ public final class Compression {
     int values = len / width;
     int z = exponentCompressors.get().compressByteArray(out, 4, out.length - 4, g, 0, values);
     int total = 4 + z + (len - values);
-    int plain = plainIfSmaller(in, off, len, Math.min(total, (int) (len * (1 - MIN_SAVING))));
+    // plain zstd wins unless grouping is smaller (out still holds the grouped streams)
+    byte[] plainOut = scratch(bound(len));
+    int plain = compressWithin(in, off, len, plainOut, Math.min(total - 1, len * (1 - MIN_SAVING)));
     if (plain >= 0) {
-      System.arraycopy(scratch(bound(len)), 0, out, 0, plain);
+      System.arraycopy(plainOut, 0, out, 0, plain);
       return new Packed(ZSTD, plain);
     }
     if (total > len * (1 - MIN_SAVING)) {
@@ -102,38 +104,25 @@ public final class Compression {
    * @return the compressed length, or -1 when compression does not pay (store raw)
    */
   public int compress(byte[] in, int off, int len, byte[] out) {
-    if (len < 64) {
-      return -1;
-    }
-    ZstdCompressCtx ctx = compressors.get();
-    if (len > 4 * PROBE) {
-      byte[] probe = scratch(bound(PROBE));
-      int n = ctx.compressByteArray(probe, 0, probe.length, in, off, PROBE);
-      if (n > PROBE * (1 - MIN_SAVING)) {
-        return -1;
-      }
-    }
-    int n = ctx.compressByteArray(out, 0, out.length, in, off, len);
-    return n > len * (1 - MIN_SAVING) ? -1 : n;
+    return len < 64 ? -1 : compressWithin(in, off, len, out, len * (1 - MIN_SAVING));
   }
 
   /**
-   * Plain zstd of a tensor chunk into {@link #scratch}, if it beats {@code limit} bytes (what
-   * grouping gives, or storing raw); -1 otherwise. Large chunks are first judged by their start:
-   * the full compression runs only when the start's ratio promises to win.
+   * Plain zstd into {@code out}, if the result is at most {@code limit} bytes; -1 otherwise. Inputs
+   * over four probes are first judged by zstd of their first {@link #PROBE} bytes, and compressed
+   * in full only when that ratio promises to stay within the limit.
    */
-  private int plainIfSmaller(byte[] in, int off, int len, int limit) {
+  private int compressWithin(byte[] in, int off, int len, byte[] out, double limit) {
     ZstdCompressCtx ctx = compressors.get();
     if (len > 4 * PROBE) {
       byte[] probe = scratch(bound(PROBE));
       int n = ctx.compressByteArray(probe, 0, probe.length, in, off, PROBE);
-      if ((double) n / PROBE >= (double) limit / len) {
+      if (n > PROBE * limit / len) {
         return -1;
       }
     }
-    byte[] out = scratch(bound(len));
     int n = ctx.compressByteArray(out, 0, out.length, in, off, len);
-    return n < limit ? n : -1;
+    return n > limit ? -1 : n;
   }
 
   /** Decompresses a blob stored with {@code codec} into exactly {@code rawLength} bytes. */

@@ -29,10 +29,8 @@ public final class TreeCodec {
           for (JsonToken n = p.nextToken(); n != JsonToken.END_ARRAY; n = p.nextToken()) {
             nodes.add(node(p, n));
           }
-        } else if (value == JsonToken.VALUE_NULL && "nodes".equals(p.currentName())) {
-          nodes = null;
         } else {
-          p.skipChildren();
+          p.skipChildren(); // other fields, and "nodes": null
         }
       }
       return new Tree(nodes);
