@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The arca CLI through its launcher script, with a {@code file://} repository on local disk. The
- * password goes through {@code ARCA_PASSWORD}; the launcher picks the JVM from {@code JAVA_HOME}.
+ * The arca CLI through its launcher script, with a {@code file://} repository on local disk or an
+ * {@code s3://} one in MinIO (endpoint from {@code AWS_ENDPOINT_URL}). The password goes through
+ * {@code ARCA_PASSWORD}; the launcher picks the JVM from {@code JAVA_HOME}.
  */
 public final class ArcaTool extends BackupTool {
   private static final List<String> BACKUP_FIELDS =
@@ -27,8 +28,9 @@ public final class ArcaTool extends BackupTool {
   private final Path launcher;
 
   /** arca run through {@code launcher}, keeping its repository under {@code home}. */
-  public ArcaTool(Path launcher, CommandRunner runner, Path home) throws IOException {
-    super(runner, home);
+  public ArcaTool(Path launcher, CommandRunner runner, Path home, Location where)
+      throws IOException {
+    super(runner, home, where);
     this.launcher = launcher;
   }
 
@@ -38,13 +40,22 @@ public final class ArcaTool extends BackupTool {
   }
 
   @Override
-  Map<String, String> env() {
+  Map<String, String> toolEnv() {
     // XDG_CACHE_HOME keeps any local cache inside the benchmark's folder.
-    return Map.of("ARCA_PASSWORD", PASSWORD, "XDG_CACHE_HOME", home().resolve("cache").toString());
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("ARCA_PASSWORD", PASSWORD);
+    env.put("XDG_CACHE_HOME", home().resolve("cache").toString());
+    if (location().isS3()) {
+      env.put("AWS_ENDPOINT_URL", location().minio().endpoint());
+    }
+    return env;
   }
 
-  /** The repository URL, {@code file:///abs/path}. */
+  /** The repository URL, {@code file:///abs/path} or {@code s3://BUCKET/repo}. */
   public String repoUrl() {
+    if (location().isS3()) {
+      return "s3://" + location().bucket() + "/repo";
+    }
     return repoDir().toAbsolutePath().toUri().toString().replaceFirst("/$", "");
   }
 

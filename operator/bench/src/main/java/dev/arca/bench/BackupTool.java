@@ -18,10 +18,13 @@ public abstract class BackupTool {
 
   private final CommandRunner runner;
   private final Path home;
+  private final Location location;
 
-  BackupTool(CommandRunner runner, Path home) throws IOException {
+  /** A tool keeping its cache and restores under {@code home}, its repository at {@code where}. */
+  BackupTool(CommandRunner runner, Path home, Location where) throws IOException {
     this.runner = runner;
     this.home = Files.createDirectories(home);
+    this.location = where;
   }
 
   /** The tool's name. */
@@ -52,30 +55,54 @@ public abstract class BackupTool {
   /** Number of snapshots in the repository. */
   public abstract int snapshotCount() throws Exception;
 
+  /** Environment variables the tool runs with, besides the repository's credentials. */
+  abstract Map<String, String> toolEnv();
+
   /** Environment variables the tool runs with. */
-  abstract Map<String, String> env();
+  Map<String, String> env() {
+    Map<String, String> env = new java.util.HashMap<>(toolEnv());
+    if (location.isS3()) {
+      env.putAll(location.minio().credentials());
+    }
+    return env;
+  }
 
   /** The tool's folder: repository, cache, restore target. */
   public Path home() {
     return home;
   }
 
-  /** The repository folder. */
-  public Path repoDir() {
-    return home.resolve("repo");
+  /** Where the repository is. */
+  public Location location() {
+    return location;
   }
 
-  /** Runs a measured step and records the repository size after it. */
+  /** The repository folder of a local repository. */
+  Path repoDir() {
+    if (location.isS3()) {
+      throw new IllegalStateException(name() + "'s repository is in a bucket");
+    }
+    return location.dir();
+  }
+
+  /**
+   * Runs a measured step and records the repository size after it, and for a repository in MinIO
+   * the bytes the server received and the CPU time it used meanwhile.
+   */
   StepResult step(
       String label, List<String> command, java.util.function.Function<String, String> details)
       throws Exception {
+    long received = location.received();
+    double serverCpu = location.serverCpu();
     CommandRunner.Result r = runner.run(name() + "-" + label, command, env());
     return new StepResult(
         r.seconds(),
         r.peakRssKb(),
         r.cpuSeconds(),
         r.writtenBytes(),
-        directorySize(repoDir()),
+        location.size(),
+        location.isS3() ? location.received() - received : -1,
+        location.serverCpu() - serverCpu,
         details.apply(r.stdout()));
   }
 

@@ -18,6 +18,8 @@ import java.util.List;
  * @param seed data set seed
  * @param tools which tools to run, in order
  * @param repoRoot the Arca checkout (for defaults), or null if not found
+ * @param store where repositories go: {@code file} (local folders) or {@code minio}
+ * @param minio the MinIO binary (null: build it with {@code .ci/go-tools.sh minio})
  */
 public record BenchOptions(
     long size,
@@ -30,7 +32,9 @@ public record BenchOptions(
     boolean keep,
     long seed,
     List<String> tools,
-    Path repoRoot) {
+    Path repoRoot,
+    String store,
+    Path minio) {
 
   /** Thrown for a bad command line; the message says what is wrong. */
   public static final class UsageException extends Exception {
@@ -46,7 +50,7 @@ public record BenchOptions(
       """
       usage: run.sh [--size 2g] [--work DIR] [--keep] [--arca PATH] [--restic PATH]
                     [--kopia PATH] [--out FILE] [--chart FILE] [--seed N]
-                    [--tools arca,restic,kopia]
+                    [--tools arca,restic,kopia] [--store file|minio] [--minio PATH]
         --size    data set size, with k/m/g suffix (default 2g)
         --work    empty or missing folder for data, repositories and logs
                   (default: a new folder under /tmp); removed at the end unless --keep
@@ -59,6 +63,9 @@ public record BenchOptions(
                   --out, with .svg for .md; none without --out)
         --seed    seed of the generated data set (default 42)
         --tools   the tools to run, comma-separated (default arca,restic,kopia)
+        --store   where the repositories go: file (local folders, the default) or
+                  minio (a bucket per repository in a MinIO started on 127.0.0.1)
+        --minio   a MinIO binary (default: built by .ci/go-tools.sh minio)
       """;
 
   /** Parses {@code args}; {@code --name value} and {@code --name=value} are both accepted. */
@@ -74,6 +81,8 @@ public record BenchOptions(
     boolean keep = false;
     long seed = 42;
     List<String> tools = List.of("arca", "restic", "kopia");
+    String store = "file";
+    Path minio = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -106,6 +115,8 @@ public record BenchOptions(
           case "--chart" -> chart = Path.of(value).toAbsolutePath();
           case "--seed" -> seed = Long.parseLong(value);
           case "--tools" -> tools = parseTools(value);
+          case "--store" -> store = parseStore(value);
+          case "--minio" -> minio = Path.of(value).toAbsolutePath();
           default -> throw new UsageException("unknown option " + arg);
         }
       } catch (IllegalArgumentException e) {
@@ -119,7 +130,15 @@ public record BenchOptions(
       String name = out.getFileName().toString().replaceFirst("\\.md$", "") + ".svg";
       chart = out.resolveSibling(name);
     }
-    return new BenchOptions(size, work, arca, restic, kopia, out, chart, keep, seed, tools, root);
+    return new BenchOptions(
+        size, work, arca, restic, kopia, out, chart, keep, seed, tools, root, store, minio);
+  }
+
+  private static String parseStore(String value) {
+    if (!List.of("file", "minio").contains(value)) {
+      throw new IllegalArgumentException("a store is file or minio, not " + value);
+    }
+    return value;
   }
 
   private static List<String> parseTools(String value) {

@@ -79,8 +79,34 @@ public final class Benchmark {
   }
 
   private String measure(Path work) throws Exception {
-    SystemInfo system = SystemInfo.collect();
     CommandRunner runner = new CommandRunner(work.resolve("logs"));
+    if (!options.store().equals("minio")) {
+      return measure(
+          work, runner, null, "local folders (`file://` for arca) on this machine's disk");
+    }
+    ToolLocator.Located binary = ToolLocator.locate("minio", options.minio(), options.repoRoot());
+    String version = MinioServer.version(binary.binary());
+    try (MinioServer server =
+        MinioServer.start(
+            binary.binary(), work.resolve("minio"), work.resolve("logs").resolve("minio.log"))) {
+      log("started " + server + ": " + version);
+      return measure(
+          work,
+          runner,
+          server,
+          "one bucket per repository in "
+              + version
+              + " ("
+              + binary.origin()
+              + ") on 127.0.0.1, sharing the machine's cores with the tool; single drive, "
+              + "plain HTTP");
+    }
+  }
+
+  private String measure(Path work, CommandRunner runner, MinioServer minio, String store)
+      throws Exception {
+    this.minio = minio;
+    SystemInfo system = SystemInfo.collect();
     Map<String, String> versions = new LinkedHashMap<>();
     Map<String, ToolLocator.Located> binaries = new LinkedHashMap<>();
     List<BackupTool> tools = new ArrayList<>();
@@ -197,7 +223,8 @@ public final class Benchmark {
             results,
             versions,
             snapshots,
-            source.size());
+            source.size(),
+            store);
     if (options.chart() != null) {
       Files.createDirectories(options.chart().toAbsolutePath().getParent());
       Files.writeString(options.chart(), Chart.svg(run), StandardCharsets.UTF_8);
@@ -209,13 +236,21 @@ public final class Benchmark {
   /** The folder the one-folder restore restores: the many small JSONL files. */
   static final String PART_FOLDER = "data";
 
+  /** The MinIO the repositories are in, or null for local repositories. */
+  private MinioServer minio;
+
+  /** A tool whose files go to {@code home}; its repository is {@code home/repo} or a bucket. */
   private BackupTool newTool(
       String name, Path home, CommandRunner runner, Map<String, ToolLocator.Located> binaries)
-      throws IOException {
+      throws Exception {
+    Location where =
+        minio == null
+            ? Location.folder(home.resolve("repo"))
+            : Location.bucket(minio, home.getFileName().toString());
     return switch (name) {
-      case "arca" -> new ArcaTool(options.arca(), runner, home);
-      case "kopia" -> new KopiaTool(binaries.get(name).binary(), runner, home);
-      default -> new ResticTool(binaries.get(name).binary(), runner, home);
+      case "arca" -> new ArcaTool(options.arca(), runner, home, where);
+      case "kopia" -> new KopiaTool(binaries.get(name).binary(), runner, home, where);
+      default -> new ResticTool(binaries.get(name).binary(), runner, home, where);
     };
   }
 

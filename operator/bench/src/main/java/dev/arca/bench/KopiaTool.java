@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * kopia, with a filesystem repository, its config, cache and logs in its own folder. Its global
- * policy gets zstd compression (kopia compresses nothing by default; restic and arca do), so the
- * three store comparable bytes; everything else is kopia's default.
+ * kopia, with a filesystem or S3 (MinIO) repository, its config, cache and logs in its own folder.
+ * Its global policy gets zstd compression (kopia compresses nothing by default; restic and arca
+ * do), so the three store comparable bytes; everything else is kopia's default.
  */
 public final class KopiaTool extends BackupTool {
   private final Path binary;
 
-  public KopiaTool(Path binary, CommandRunner runner, Path home) throws IOException {
-    super(runner, home);
+  public KopiaTool(Path binary, CommandRunner runner, Path home, Location where)
+      throws IOException {
+    super(runner, home, where);
     this.binary = binary;
   }
 
@@ -27,7 +28,7 @@ public final class KopiaTool extends BackupTool {
   }
 
   @Override
-  Map<String, String> env() {
+  Map<String, String> toolEnv() {
     return Map.of(
         "KOPIA_PASSWORD", PASSWORD,
         "KOPIA_CONFIG_PATH", home().resolve("repository.config").toString(),
@@ -47,7 +48,17 @@ public final class KopiaTool extends BackupTool {
     StepResult r =
         step(
             "init",
-            command("repository", "create", "filesystem", "--path", repoDir().toString()),
+            location().isS3()
+                ? command(
+                    "repository",
+                    "create",
+                    "s3",
+                    "--bucket",
+                    location().bucket(),
+                    "--endpoint",
+                    location().minio().hostPort(),
+                    "--disable-tls")
+                : command("repository", "create", "filesystem", "--path", repoDir().toString()),
             out -> "");
     helper(command("policy", "set", "--global", "--compression", "zstd"));
     return r;

@@ -36,6 +36,7 @@ public final class Report {
    * @param versions per tool, its version line and where it came from
    * @param snapshots per tool, snapshots in its repository at the end
    * @param verifiedFiles files compared byte for byte after each full restore
+   * @param store where the repositories were (local folders, or MinIO and its version)
    */
   public record Run(
       SystemInfo system,
@@ -49,7 +50,15 @@ public final class Report {
       Map<String, Map<Step, StepResult>> results,
       Map<String, String> versions,
       Map<String, Integer> snapshots,
-      int verifiedFiles) {
+      int verifiedFiles,
+      String store) {
+
+    /** Whether the repositories were in MinIO (uploads and server CPU were measured). */
+    boolean s3() {
+      return results.values().stream()
+          .flatMap(m -> m.values().stream())
+          .anyMatch(r -> r.uploadedBytes() >= 0);
+    }
 
     List<String> tools() {
       return List.copyOf(results.keySet());
@@ -86,6 +95,7 @@ public final class Report {
     md.append("- Java running the benchmark: ").append(s.benchJava()).append('\n');
     run.versions()
         .forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
+    md.append("- Repositories: ").append(run.store()).append('\n');
     md.append("- Data set: ").append(run.dataset().describe()).append("\n");
     md.append("- One large file: `").append(run.largeFile()).append("` (");
     md.append(Sizes.format(run.largeFileBytes())).append("); one folder: `");
@@ -102,7 +112,15 @@ public final class Report {
     table(md, run, " peak RSS", false, r -> Sizes.format(r.peakRssKb() * 1024), null, st -> 0L);
     md.append("Bytes written by the step (repository, cache and restored files):\n\n");
     table(md, run, " written", false, r -> Sizes.format(r.writtenBytes()), null, st -> 0L);
-    md.append("Repository size after the step:\n\n");
+    if (run.s3()) {
+      md.append("Bytes uploaded (S3 request bytes MinIO received during the step):\n\n");
+      table(md, run, " uploaded", false, r -> Sizes.format(r.uploadedBytes()), null, st -> 0L);
+      md.append("CPU time of the MinIO server during the step (beside the tool's own):\n\n");
+      table(md, run, " MinIO CPU", false, r -> time(r.serverCpuSeconds()), null, st -> 0L);
+      md.append("Repository size after the step (MinIO's files for the bucket):\n\n");
+    } else {
+      md.append("Repository size after the step:\n\n");
+    }
     table(md, run, " repo", false, r -> Sizes.format(r.repoBytes()), null, st -> 0L);
 
     TensorRewriter.Rewrite rw = run.rewrite();

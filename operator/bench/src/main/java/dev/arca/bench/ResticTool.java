@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** restic, with a repository on local disk and its cache in its own folder. */
+/** restic, with a repository on local disk or in MinIO and its cache in its own folder. */
 public final class ResticTool extends BackupTool {
   private final Path binary;
 
   /** restic at {@code binary}, keeping its repository and cache under {@code home}. */
-  public ResticTool(Path binary, CommandRunner runner, Path home) throws IOException {
-    super(runner, home);
+  public ResticTool(Path binary, CommandRunner runner, Path home, Location where)
+      throws IOException {
+    super(runner, home, where);
     this.binary = binary;
   }
 
@@ -22,7 +23,7 @@ public final class ResticTool extends BackupTool {
   }
 
   @Override
-  Map<String, String> env() {
+  Map<String, String> toolEnv() {
     return Map.of(
         "RESTIC_PASSWORD",
         PASSWORD,
@@ -39,23 +40,22 @@ public final class ResticTool extends BackupTool {
     return cmd;
   }
 
+  /** The repository argument: a folder, or {@code s3:http://HOST:PORT/BUCKET}. */
+  private String repo() {
+    Location at = location();
+    return at.isS3() ? "s3:" + at.minio().endpoint() + "/" + at.bucket() : repoDir().toString();
+  }
+
   @Override
   public StepResult init() throws Exception {
-    return step("init", command("init", "--repo", repoDir().toString()), out -> "");
+    return step("init", command("init", "--repo", repo()), out -> "");
   }
 
   @Override
   public StepResult backup(Path dataset, boolean first) throws Exception {
     // restic picks the previous snapshot of the same host and paths as the parent by itself.
     List<String> cmd =
-        command(
-            "backup",
-            "--repo",
-            repoDir().toString(),
-            "--host",
-            "bench",
-            "--json",
-            dataset.toString());
+        command("backup", "--repo", repo(), "--host", "bench", "--json", dataset.toString());
     return step(
         first ? "backup-full" : "backup",
         cmd,
@@ -99,14 +99,7 @@ public final class ResticTool extends BackupTool {
   }
 
   private List<String> restoreCommand(Path target) {
-    return command(
-        "restore",
-        "--repo",
-        repoDir().toString(),
-        "latest",
-        "--target",
-        target.toString(),
-        "--json");
+    return command("restore", "--repo", repo(), "latest", "--target", target.toString(), "--json");
   }
 
   /** restic restores the full absolute path of what it backed up under the target. */
@@ -122,8 +115,7 @@ public final class ResticTool extends BackupTool {
 
   @Override
   public int snapshotCount() throws Exception {
-    JsonNode list =
-        JSON.readTree(helper(command("snapshots", "--repo", repoDir().toString(), "--json")));
+    JsonNode list = JSON.readTree(helper(command("snapshots", "--repo", repo(), "--json")));
     return list.size();
   }
 

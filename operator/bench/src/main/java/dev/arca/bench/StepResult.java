@@ -8,6 +8,8 @@ package dev.arca.bench;
  * @param cpuSeconds user + system CPU time
  * @param writtenBytes bytes the step wrote to files (repository, cache, restored files)
  * @param repoBytes repository size on disk after the step
+ * @param uploadedBytes bytes of S3 requests the MinIO server received, or -1 (local repository)
+ * @param serverCpuSeconds CPU time of the MinIO server during the step (0: local repository)
  * @param details the tool's own summary of the step (from its JSON output)
  */
 public record StepResult(
@@ -16,4 +18,6 @@ public record StepResult(
     double cpuSeconds,
     long writtenBytes,
     long repoBytes,
+    long uploadedBytes,
+    double serverCpuSeconds,
     String details) {}

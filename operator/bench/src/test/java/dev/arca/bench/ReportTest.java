@@ -20,9 +20,10 @@ class ReportTest {
 
   @Test
   void ratiosStoredBytesAndChartFollowTheResults() throws Exception {
-    Report.Run run = run(tmp);
+    Report.Run run = run(tmp, -1);
 
     String md = Report.render(run);
+    assertThat(md).contains("- Repositories: local").doesNotContain("Bytes uploaded");
     // restic took twice arca's wall time and three times its CPU on the full backup
     assertThat(md).contains("| full backup | 10.00 s (").contains("| 2.00× |");
     assertThat(md).contains("| full backup | 20.00 s | 60.00 s | 3.00× |");
@@ -42,11 +43,21 @@ class ReportTest {
     assertThat(Chart.speed(run, Step.FULL, "arca", "restic")).isEqualTo(2.0);
   }
 
-  private static Report.Run run(Path tmp) throws IOException {
+  @Test
+  void aRunAgainstMinioReportsUploadsAndServerCpu() throws Exception {
+    String md = Report.render(run(tmp, 3 << 20));
+
+    assertThat(md).contains("- Repositories: MinIO");
+    assertThat(md).contains("Bytes uploaded").contains("| full backup | 3.00 MiB | 3.00 MiB |");
+    assertThat(md).contains("CPU time of the MinIO server").contains("| full backup | 1.50 s |");
+  }
+
+  /** A run of arca and restic; {@code uploaded} -1 means local repositories. */
+  private static Report.Run run(Path tmp, long uploaded) throws IOException {
     long mib = 1 << 20;
     Map<String, Map<Step, StepResult>> results = new LinkedHashMap<>();
-    results.put("arca", steps(10, 20, 40 * mib, 50 * mib, 70 * mib));
-    results.put("restic", steps(20, 60, 40 * mib, 70 * mib, 95 * mib));
+    results.put("arca", steps(10, 20, 40 * mib, 50 * mib, 70 * mib, uploaded));
+    results.put("restic", steps(20, 60, 40 * mib, 70 * mib, 95 * mib, uploaded));
     Dataset dataset =
         new Dataset(
             tmp,
@@ -72,15 +83,16 @@ class ReportTest {
         results,
         Map.of("arca", "dev", "restic", "0.18"),
         Map.of("arca", 3, "restic", 3),
-        10);
+        10,
+        uploaded < 0 ? "local folders" : "MinIO on 127.0.0.1");
   }
 
   private static Map<Step, StepResult> steps(
-      double seconds, double cpu, long before, long after, long weights) {
+      double seconds, double cpu, long before, long after, long weights, long uploaded) {
     Map<Step, StepResult> m = new EnumMap<>(Step.class);
     for (Step s : Step.values()) {
       long repo = s == Step.ONE_TENSOR ? after : s == Step.WEIGHTS ? weights : before;
-      m.put(s, new StepResult(seconds, 1000, cpu, 0, repo, ""));
+      m.put(s, new StepResult(seconds, 1000, cpu, 0, repo, uploaded, uploaded < 0 ? 0 : 1.5, ""));
     }
     return m;
   }

@@ -167,7 +167,7 @@ public final class Compression {
     if (z < 0 || 4L + z + (rawLength - values) != len) {
       throw ArcaException.integrity(what + " is damaged: grouped stream lengths do not match");
     }
-    byte[] g = buffer(groups, rawLength);
+    byte[] g = buffer(groups, values);
     int n;
     try {
       n = decompressors.get().decompressByteArray(g, 0, values, in, off + 4, z);
@@ -177,9 +177,8 @@ public final class Compression {
     if (n != values) {
       throw ArcaException.integrity(what + " is damaged: decoded length does not match");
     }
-    System.arraycopy(in, off + 4 + z, g, values, rawLength - values);
     byte[] out = new byte[rawLength];
-    FloatGrouping.join(kind, g, rawLength, out, 0);
+    FloatGrouping.join(kind, g, 0, in, off + 4 + z, rawLength, out, 0);
     return out;
   }
 

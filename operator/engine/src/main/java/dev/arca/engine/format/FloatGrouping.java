@@ -53,7 +53,7 @@ public final class FloatGrouping {
     switch (kind) {
       case BF16 -> {
         int n = len / 2;
-        int fast = n & ~3;
+        int fast = n & ~7;
         for (int from = 0; from < fast; from += BLOCK) {
           splitBf16(in, off, n, out, from, Math.min(fast, from + BLOCK));
         }
@@ -91,60 +91,86 @@ public final class FloatGrouping {
   private static final java.lang.invoke.VarHandle LE_LONG =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
           long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final java.lang.invoke.VarHandle LE_INT =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /** Values per call of the inner loops: small calls get compiled early by the JIT. */
   private static final int BLOCK = 16 << 10;
 
-  /** Four values at a time: 16-bit lanes, low byte = mantissa low bits, high = sign+exponent. */
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long HIGH1 = 0x8080808080808080L;
+  private static final long LOW1 = 0x0101010101010101L;
+
+  /**
+   * Eight values at a time. The low bytes L and high bytes H of the eight values are gathered into
+   * one long each, then every byte lane is mapped at once: E = (H &lt;&lt; 1) | (L &gt;&gt;&gt; 7)
+   * and S = sign of H | low 7 bits of L.
+   */
   private static void splitBf16(byte[] in, int off, int n, byte[] out, int from, int to) {
-    for (int i = from; i < to; i += 4) {
-      long v = (long) LE_LONG.get(in, off + 2 * i);
-      long e = ((v >>> 8) & 0x007F007F007F007FL) << 1 | ((v >>> 7) & 0x0001000100010001L);
-      long s = ((v >>> 8) & 0x0080008000800080L) | (v & 0x007F007F007F007FL);
-      LE_INT.set(out, i, (int) compact(e));
-      LE_INT.set(out, n + i, (int) compact(s));
+    for (int i = from; i < to; i += 8) {
+      long v0 = (long) LE_LONG.get(in, off + 2 * i);
+      long v1 = (long) LE_LONG.get(in, off + 2 * i + 8);
+      long lo = compact(v0) | compact(v1) << 32;
+      long hi = compact(v0 >>> 8) | compact(v1 >>> 8) << 32;
+      LE_LONG.set(out, i, ((hi & LOW7) << 1) | ((lo >>> 7) & LOW1));
+      LE_LONG.set(out, n + i, (hi & HIGH1) | (lo & LOW7));
     }
   }
 
-  private static void joinBf16(byte[] in, int n, byte[] out, int outOff, int from, int to) {
-    for (int i = from; i < to; i += 4) {
-      long e = spread((int) LE_INT.get(in, i));
-      long s = spread((int) LE_INT.get(in, n + i));
-      long lo = ((e & 0x0001000100010001L) << 7) | (s & 0x007F007F007F007FL);
-      long hi = (s & 0x0080008000800080L) | ((e >>> 1) & 0x007F007F007F007FL);
-      LE_LONG.set(out, outOff + 2 * i, lo | (hi << 8));
+  /** Inverse of {@link #splitBf16}, eight values at a time. */
+  private static void joinBf16(
+      byte[] exp, int expOff, byte[] rest, int restOff, byte[] out, int outOff, int from, int to) {
+    for (int i = from; i < to; i += 8) {
+      long e = (long) LE_LONG.get(exp, expOff + i);
+      long s = (long) LE_LONG.get(rest, restOff + i);
+      long lo = ((e & LOW1) << 7) | (s & LOW7);
+      long hi = (s & HIGH1) | ((e >>> 1) & LOW7);
+      LE_LONG.set(out, outOff + 2 * i, spread(lo) | spread(hi) << 8);
+      LE_LONG.set(out, outOff + 2 * i + 8, spread(lo >>> 32) | spread(hi >>> 32) << 8);
     }
   }
 
-  /** Gathers the low byte of each 16-bit lane into the low 32 bits. */
+  /** Gathers the low byte of each of four 16-bit lanes into the low 32 bits. */
   private static long compact(long lanes) {
-    return (lanes & 0xFFL)
-        | ((lanes >>> 8) & 0xFF00L)
-        | ((lanes >>> 16) & 0xFF0000L)
-        | ((lanes >>> 24) & 0xFF000000L);
+    long x = lanes & 0x00FF00FF00FF00FFL;
+    x = (x | x >>> 8) & 0x0000FFFF0000FFFFL;
+    return (x | x >>> 16) & 0xFFFFFFFFL;
   }
 
-  /** Spreads 4 bytes into the low bytes of four 16-bit lanes. */
-  private static long spread(int x) {
-    long v = x & 0xFFFFFFFFL;
-    return (v & 0xFFL) | ((v & 0xFF00L) << 8) | ((v & 0xFF0000L) << 16) | ((v & 0xFF000000L) << 24);
+  /** Spreads the low 4 bytes into the low bytes of four 16-bit lanes. */
+  private static long spread(long v) {
+    long x = v & 0xFFFFFFFFL;
+    x = (x | x << 16) & 0x0000FFFF0000FFFFL;
+    return (x | x << 8) & 0x00FF00FF00FF00FFL;
   }
 
   /** Inverse of {@link #split}: rebuilds {@code len} value bytes from the streams in {@code in}. */
   public static void join(byte kind, byte[] in, int len, byte[] out, int outOff) {
+    join(kind, in, 0, in, len / width(kind), len, out, outOff);
+  }
+
+  /**
+   * Inverse of {@link #split} with the exponent stream at {@code exp[expOff..]} and the other
+   * streams one after another at {@code rest[restOff..]}, so that a decoder need not first copy
+   * them together.
+   */
+  public static void join(
+      byte kind,
+      byte[] exp,
+      int expOff,
+      byte[] rest,
+      int restOff,
+      int len,
+      byte[] out,
+      int outOff) {
     switch (kind) {
       case BF16 -> {
         int n = len / 2;
-        int fast = n & ~3;
+        int fast = n & ~7;
         for (int from = 0; from < fast; from += BLOCK) {
-          joinBf16(in, n, out, outOff, from, Math.min(fast, from + BLOCK));
+          joinBf16(exp, expOff, rest, restOff, out, outOff, from, Math.min(fast, from + BLOCK));
         }
         for (int i = fast; i < n; i++) {
-          int e = in[i] & 0xff;
-          int s = in[n + i] & 0xff;
+          int e = exp[expOff + i] & 0xff;
+          int s = rest[restOff + i] & 0xff;
           out[outOff + 2 * i] = (byte) (((e & 1) << 7) | (s & 0x7f));
           out[outOff + 2 * i + 1] = (byte) ((s & 0x80) | (e >>> 1));
         }
@@ -152,17 +178,17 @@ public final class FloatGrouping {
       case F16 -> {
         int n = len / 2;
         for (int i = 0; i < n; i++) {
-          out[outOff + 2 * i + 1] = in[i];
-          out[outOff + 2 * i] = in[n + i];
+          out[outOff + 2 * i + 1] = exp[expOff + i];
+          out[outOff + 2 * i] = rest[restOff + i];
         }
       }
       case F32 -> {
         int n = len / 4;
         for (int i = 0; i < n; i++) {
-          int e = in[i] & 0xff;
-          int s = in[n + i] & 0xff;
-          out[outOff + 4 * i] = in[3 * n + i];
-          out[outOff + 4 * i + 1] = in[2 * n + i];
+          int e = exp[expOff + i] & 0xff;
+          int s = rest[restOff + i] & 0xff;
+          out[outOff + 4 * i] = rest[restOff + 2 * n + i];
+          out[outOff + 4 * i + 1] = rest[restOff + n + i];
           out[outOff + 4 * i + 2] = (byte) (((e & 1) << 7) | (s & 0x7f));
           out[outOff + 4 * i + 3] = (byte) ((s & 0x80) | (e >>> 1));
         }

@@ -17,16 +17,18 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The restore of one large file: a temporary file in the target folder, written range by range from
  * any thread. The whole-file SHA-256 is computed from the verified chunks in file order as they
- * arrive (ranges finished early wait in memory for their predecessors; the pool's queue bounds how
- * many); whichever thread finishes the last range checks it and renames the file into place. Small
- * files take {@link #restoreSmall} instead: verified whole in memory, then written.
+ * arrive, by whichever thread is free to (ranges finished early wait in memory for their
+ * predecessors; the pool's queue bounds how many); whichever thread finishes the last range checks
+ * it and renames the file into place. Small files take {@link #restoreSmall} instead: verified
+ * whole in memory, then written.
  */
 final class FileJob {
   private static final byte[] ZEROS = new byte[1 << 20];
@@ -38,8 +40,16 @@ final class FileJob {
   private final FileChannel channel;
   private final AtomicInteger remaining;
   private final MessageDigest sha = ChunkIds.sha256();
-  private final TreeMap<Long, byte[]> early = new TreeMap<>();
-  private long hashed;
+
+  /** Verified chunks by file offset, waiting to be hashed in file order. */
+  private final ConcurrentSkipListMap<Long, byte[]> pending = new ConcurrentSkipListMap<>();
+
+  /** Held by the one thread feeding {@link #sha}; the others leave their chunks and go on. */
+  private final AtomicBoolean hashing = new AtomicBoolean();
+
+  /** Bytes fed to {@link #sha} so far; changed only while holding {@link #hashing}. */
+  private volatile long hashed;
+
   private volatile Throwable failure;
 
   private FileJob(
@@ -153,20 +163,47 @@ final class FileJob {
     return repo.storage().read(first.packKey(), first.offset(), len);
   }
 
-  private synchronized void hashInOrder(long pos, byte[] plain) {
-    if (pos != hashed) {
-      early.put(pos, plain);
-      return;
-    }
-    sha.update(plain);
-    hashed += plain.length;
-    for (var next = early.pollFirstEntry(); next != null; next = early.pollFirstEntry()) {
-      if (next.getKey() != hashed) {
-        early.put(next.getKey(), next.getValue());
-        return;
+  /**
+   * Leaves a chunk for the whole-file hash. Whichever thread gets {@link #hashing} feeds every
+   * chunk that continues the hashed prefix; a thread that finds it taken goes back to decoding
+   * instead of waiting, and the holder looks again after letting go, so no chunk is left behind.
+   */
+  private void hashInOrder(long pos, byte[] plain) {
+    pending.put(pos, plain);
+    while (nextInOrder() && hashing.compareAndSet(false, true)) {
+      try {
+        drain();
+      } finally {
+        hashing.set(false);
       }
+    }
+  }
+
+  private boolean nextInOrder() {
+    Long first = pending.isEmpty() ? null : pending.firstKey();
+    return first != null && first == hashed;
+  }
+
+  private void drain() {
+    for (var next = pending.firstEntry();
+        next != null && next.getKey() == hashed;
+        next = pending.firstEntry()) {
+      pending.remove(next.getKey());
       sha.update(next.getValue());
-      hashed += next.getValue().length;
+      hashed = hashed + next.getValue().length;
+    }
+  }
+
+  /** The whole-file digest once every range is in: waits for a thread still feeding it. */
+  private String digest() {
+    while (!hashing.compareAndSet(false, true)) {
+      Thread.yield();
+    }
+    try {
+      drain();
+      return hashed == entry.node().size() ? Hex.of(sha.digest()) : "(incomplete)";
+    } finally {
+      hashing.set(false);
     }
   }
 
@@ -187,10 +224,7 @@ final class FileJob {
     try {
       channel.close();
       if (failure == null) {
-        String digest;
-        synchronized (this) {
-          digest = hashed == entry.node().size() ? Hex.of(sha.digest()) : "(incomplete)";
-        }
+        String digest = digest();
         if (!digest.equals(entry.node().sha256())) {
           failure = mismatch(digest, entry);
         }

@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Restores regular files. Each file's chunks are grouped into ranges that are adjacent in one pack
- * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool.
- * A file of one range is checked whole in memory and then written; a larger file is written range
- * by range at its offsets into a temporary file, with all-zero chunks left as holes, and takes its
- * final name only after its SHA-256 matched the snapshot.
+ * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool,
+ * ranges of as many large files as there are threads taking turns. A file of one range is checked
+ * whole in memory and then written; a larger file is written range by range at its offsets into a
+ * temporary file, with all-zero chunks left as holes, and takes its final name only after its
+ * SHA-256 matched the snapshot.
  */
 final class FileRestorer {
   static final int MAX_RANGE = 8 << 20;
@@ -75,6 +79,7 @@ final class FileRestorer {
             });
     Semaphore inFlight = new Semaphore(threads * 2);
     SmallBatch batch = new SmallBatch();
+    Deque<OpenFile> open = new ArrayDeque<>();
     try {
       for (Restore.Entry e : entries) {
         if (keepExisting(e)) {
@@ -98,20 +103,13 @@ final class FileRestorer {
         if (job == null) {
           continue;
         }
-        for (Range r : ranges) {
-          inFlight.acquireUninterruptibly();
-          pool.execute(
-              () -> {
-                try {
-                  job.write(r);
-                } catch (Throwable t) {
-                  job.fail(t);
-                } finally {
-                  inFlight.release();
-                  job.rangeDone();
-                }
-              });
+        open.add(new OpenFile(job, ranges.iterator()));
+        while (open.size() >= threads) {
+          submitNextRange(pool, inFlight, open);
         }
+      }
+      while (!open.isEmpty()) {
+        submitNextRange(pool, inFlight, open);
       }
       submit(pool, inFlight, batch);
     } finally {
@@ -127,6 +125,36 @@ final class FileRestorer {
       }
     }
     return new Totals(files.get(), bytes.get(), skipped.get());
+  }
+
+  /** A large file being restored and its ranges not yet handed to the pool. */
+  private record OpenFile(FileJob job, Iterator<Range> ranges) {}
+
+  /**
+   * Hands the next range of the first open file to the pool and puts the file last: ranges of as
+   * many files as there are threads take turns, so that threads write to different files (two
+   * threads writing one file wait for each other on the file's lock in the kernel).
+   */
+  private static void submitNextRange(
+      ExecutorService pool, Semaphore inFlight, Deque<OpenFile> open) {
+    OpenFile f = open.pollFirst();
+    Range r = f.ranges().next();
+    if (f.ranges().hasNext()) {
+      open.addLast(f);
+    }
+    FileJob job = f.job();
+    inFlight.acquireUninterruptibly();
+    pool.execute(
+        () -> {
+          try {
+            job.write(r);
+          } catch (Throwable t) {
+            job.fail(t);
+          } finally {
+            inFlight.release();
+            job.rangeDone();
+          }
+        });
   }
 
   /** Restores a batch of small files on the pool, as one task. */
