@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChunkSink implements AutoCloseable {
   private static final int UPLOADS_IN_FLIGHT = 2;
 
+  /** Pack arrays kept for the next packs once uploaded; more are left to the collector. */
+  private static final int IDLE_PACK_BUFFERS = 2;
+
   private final Repository repo;
   private final BlobIndex index;
   private final int packTarget;
@@ -36,6 +39,13 @@ final class ChunkSink implements AutoCloseable {
   private final PackWriter[] writers = new PackWriter[BlobType.values().length];
   private final ExecutorService uploader;
   private final Semaphore uploadSlots = new Semaphore(UPLOADS_IN_FLIGHT);
+
+  /**
+   * Data packs in memory at once, being filled or uploaded: one filling while the uploads run.
+   * Threads that fill a pack wait here rather than each holding a full one.
+   */
+  private final Semaphore dataPacks = new Semaphore(UPLOADS_IN_FLIGHT + 1);
+
   private final List<Future<?>> uploads = new ArrayList<>();
   private final List<BlobIndex.Location> newBlobs = new ArrayList<>();
   private final ThreadLocal<byte[][]> scratch = new ThreadLocal<>();
@@ -47,14 +57,15 @@ final class ChunkSink implements AutoCloseable {
   final AtomicLong storedBytes = new AtomicLong();
 
   /**
-   * {@code memoryBudget}: bytes of chunks in flight; half as much again may wait idle for reuse.
+   * {@code memoryBudget}: bytes of chunks in flight; a quarter as much again may wait idle for
+   * reuse.
    */
   ChunkSink(Repository repo, BlobIndex index, long memoryBudget) {
     this.repo = repo;
     this.index = index;
     this.packTarget = repo.config().packTargetSize();
     this.packBufferSize = packTarget + (9 << 20);
-    this.chunkBuffers = new BufferPool(memoryBudget / 2);
+    this.chunkBuffers = new BufferPool(memoryBudget / 4);
     this.uploader =
         Executors.newFixedThreadPool(
             UPLOADS_IN_FLIGHT,
@@ -110,11 +121,11 @@ final class ChunkSink implements AutoCloseable {
   private void add(BlobType type, byte codec, byte[] id, byte[] sealed, int n, int rawLength)
       throws IOException {
     PackWriter full = null;
+    boolean data = type == BlobType.DATA;
     synchronized (writers) {
       int t = type.ordinal();
       if (writers[t] == null) {
-        byte[] b = packBuffers.pollFirst();
-        writers[t] = new PackWriter(b != null ? b : new byte[packBufferSize]);
+        writers[t] = newWriter(type);
       }
       writers[t].add(type, codec, id, sealed, n, rawLength);
       if (writers[t].size() >= packTarget) {
@@ -123,14 +134,36 @@ final class ChunkSink implements AutoCloseable {
       }
     }
     if (full != null) {
-      upload(full);
+      upload(full, data);
     }
   }
 
-  private void upload(PackWriter w) throws IOException {
+  /**
+   * A writer for a new pack: data packs reuse an idle pack-sized array; tree packs, a few hundred
+   * KiB in most runs, start small and grow.
+   */
+  private PackWriter newWriter(BlobType type) throws IOException {
+    if (type != BlobType.DATA) {
+      return new PackWriter(1 << 20);
+    }
+    try {
+      dataPacks.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    byte[] b = packBuffers.pollFirst();
+    return new PackWriter(b != null ? b : new byte[packBufferSize]);
+  }
+
+  /** Uploads a full pack in the background; a data pack gives its place back when done. */
+  private void upload(PackWriter w, boolean data) throws IOException {
     try {
       uploadSlots.acquire();
     } catch (InterruptedException e) {
+      if (data) {
+        dataPacks.release();
+      }
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
@@ -148,8 +181,7 @@ final class ChunkSink implements AutoCloseable {
                   }
                 }
                 storedBytes.addAndGet(p.length());
-                if (p.bytes().length == packBufferSize
-                    && packBuffers.size() <= UPLOADS_IN_FLIGHT + 1) {
+                if (p.bytes().length == packBufferSize && packBuffers.size() < IDLE_PACK_BUFFERS) {
                   packBuffers.offerFirst(p.bytes()); // reused for a later pack
                 }
                 synchronized (newBlobs) {
@@ -163,6 +195,9 @@ final class ChunkSink implements AutoCloseable {
                 return null;
               } finally {
                 uploadSlots.release();
+                if (data) {
+                  dataPacks.release();
+                }
               }
             });
     synchronized (uploads) {
@@ -172,17 +207,18 @@ final class ChunkSink implements AutoCloseable {
 
   /** Uploads the open packs and waits for every upload; rethrows the first failure. */
   void flush() throws IOException {
-    List<PackWriter> rest = new ArrayList<>();
+    PackWriter[] rest;
     synchronized (writers) {
-      for (int t = 0; t < writers.length; t++) {
-        if (writers[t] != null && writers[t].blobCount() > 0) {
-          rest.add(writers[t]);
-        }
-        writers[t] = null;
-      }
+      rest = writers.clone();
+      java.util.Arrays.fill(writers, null);
     }
-    for (PackWriter w : rest) {
-      upload(w);
+    for (int t = 0; t < rest.length; t++) {
+      boolean data = t == BlobType.DATA.ordinal();
+      if (rest[t] != null && rest[t].blobCount() > 0) {
+        upload(rest[t], data);
+      } else if (rest[t] != null && data) {
+        dataPacks.release();
+      }
     }
     List<Future<?>> all;
     synchronized (uploads) {
