@@ -6,6 +6,7 @@ import dev.arca.engine.format.Compression;
 import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.PackWriter;
 import dev.arca.engine.format.Packs;
+import dev.arca.engine.fs.BufferPool;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -127,35 +127,52 @@ public final class Compression {
 
   /** Decompresses a blob stored with {@code codec} into exactly {@code rawLength} bytes. */
   public byte[] decompress(byte codec, byte[] in, int off, int len, int rawLength, String what) {
+    byte[] out = new byte[rawLength];
+    decompressInto(codec, in, off, len, rawLength, what, out, 0);
+    return out;
+  }
+
+  /**
+   * Decompresses a blob stored with {@code codec} into exactly {@code rawLength} bytes at {@code
+   * out[outOff..]}; {@code what} names the blob in errors.
+   */
+  public void decompressInto(
+      byte codec, byte[] in, int off, int len, int rawLength, String what, byte[] out, int outOff) {
     if (codec == NONE) {
       if (len != rawLength) {
         throw ArcaException.integrity(what + " is damaged: stored length does not match");
       }
-      byte[] out = new byte[len];
-      System.arraycopy(in, off, out, 0, len);
-      return out;
+      System.arraycopy(in, off, out, outOff, len);
+      return;
     }
     if (codec >= GROUPED_BF16 && codec <= GROUPED_F32) {
-      return ungroup(
-          (byte) (FloatGrouping.BF16 + codec - GROUPED_BF16), in, off, len, rawLength, what);
+      ungroup(
+          (byte) (FloatGrouping.BF16 + codec - GROUPED_BF16),
+          in,
+          off,
+          len,
+          rawLength,
+          what,
+          out,
+          outOff);
+      return;
     }
     if (codec != ZSTD) {
       throw ArcaException.integrity(what + " uses unknown compression codec " + codec);
     }
-    byte[] out = new byte[rawLength];
     int n;
     try {
-      n = decompressors.get().decompressByteArray(out, 0, rawLength, in, off, len);
+      n = decompressors.get().decompressByteArray(out, outOff, rawLength, in, off, len);
     } catch (RuntimeException e) {
       throw ArcaException.integrity(what + " is damaged: zstd cannot decode it");
     }
     if (n != rawLength) {
       throw ArcaException.integrity(what + " is damaged: decoded length does not match");
     }
-    return out;
   }
 
-  private byte[] ungroup(byte kind, byte[] in, int off, int len, int rawLength, String what) {
+  private void ungroup(
+      byte kind, byte[] in, int off, int len, int rawLength, String what, byte[] out, int outOff) {
     int values = rawLength / FloatGrouping.width(kind);
     int z =
         len < 4
@@ -177,9 +194,7 @@ public final class Compression {
     if (n != values) {
       throw ArcaException.integrity(what + " is damaged: decoded length does not match");
     }
-    byte[] out = new byte[rawLength];
-    FloatGrouping.join(kind, g, 0, in, off + 4 + z, rawLength, out, 0);
-    return out;
+    FloatGrouping.join(kind, g, 0, in, off + 4 + z, rawLength, out, outOff);
   }
 
   private byte[] scratch(int size) {

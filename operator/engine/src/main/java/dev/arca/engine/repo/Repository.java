@@ -262,6 +262,17 @@ public final class Repository {
 
   /** Decodes one blob from bytes read from its pack at {@code off}, checking its id. */
   public byte[] decodeBlob(BlobIndex.Location loc, byte[] buf, int off) {
+    byte[] plain = new byte[loc.rawLength()];
+    decodeBlobInto(loc, buf, off, plain, 0);
+    return plain;
+  }
+
+  /**
+   * Decodes one blob from bytes read from its pack at {@code off} into {@code dest[destOff..
+   * destOff+rawLength)}, checking its id; on damage throws with {@code dest} partly written.
+   */
+  public void decodeBlobInto(
+      BlobIndex.Location loc, byte[] buf, int off, byte[] dest, int destOff) {
     String what = "blob " + Hex.of(loc.id()) + " in " + loc.packKey();
     int need = cipher.plainLength(loc.length());
     byte[] framed = scratch.get();
@@ -270,11 +281,10 @@ public final class Repository {
       scratch.set(framed);
     }
     int n = cipher.openInto(buf, off, loc.length(), framed, what);
-    byte[] plain = compression.decompress(loc.codec(), framed, 0, n, loc.rawLength(), what);
-    if (!Arrays.equals(ids.id(plain, 0, plain.length), loc.id())) {
+    compression.decompressInto(loc.codec(), framed, 0, n, loc.rawLength(), what, dest, destOff);
+    if (!Arrays.equals(ids.id(dest, destOff, loc.rawLength()), loc.id())) {
       throw ArcaException.integrity(what + " is damaged: its content does not match its id");
     }
-    return plain;
   }
 
   /** Loads a tree blob. */

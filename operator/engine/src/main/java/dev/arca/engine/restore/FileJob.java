@@ -4,6 +4,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
+import dev.arca.engine.fs.BufferPool;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class FileJob {
   private final MessageDigest sha = ChunkIds.sha256();
 
   /** Verified chunks by file offset, waiting to be hashed in file order. */
-  private final ConcurrentSkipListMap<Long, byte[]> pending = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Long, Piece> pending = new ConcurrentSkipListMap<>();
 
   /** Held by the one thread feeding {@link #sha}; the others leave their chunks and go on. */
   private final AtomicBoolean hashing = new AtomicBoolean();
@@ -102,65 +103,110 @@ final class FileJob {
       long spanStart,
       Repository repo,
       boolean freshFolder,
-      FolderLocks folders)
+      FolderLocks folders,
+      BufferPool buffers)
       throws IOException {
-    byte[] content = new byte[(int) e.node().size()];
-    if (r != null) {
-      byte[] buf = span;
-      long base = spanStart;
-      if (buf == null) {
-        buf = readRange(repo, r);
-        base = r.blobs().get(0).offset();
+    int size = (int) e.node().size();
+    byte[] content = buffers.take(size);
+    byte[] read = null;
+    try {
+      if (r != null) {
+        byte[] buf = span;
+        long base = spanStart;
+        if (buf == null) {
+          buf = readRange(repo, r, buffers);
+          read = buf;
+          base = r.blobs().get(0).offset();
+        }
+        long filled = 0;
+        for (int i = 0; i < r.blobs().size(); i++) {
+          BlobIndex.Location loc = r.blobs().get(i);
+          long at = r.fileOffsets().get(i);
+          if (at != filled) {
+            throw ArcaException.integrity("the chunk list of this file has a gap at " + filled);
+          }
+          repo.decodeBlobInto(loc, buf, (int) (loc.offset() - base), content, (int) at);
+          filled += loc.rawLength();
+        }
       }
-      for (int i = 0; i < r.blobs().size(); i++) {
-        BlobIndex.Location loc = r.blobs().get(i);
-        byte[] plain = repo.decodeBlob(loc, buf, (int) (loc.offset() - base));
-        System.arraycopy(plain, 0, content, (int) (long) r.fileOffsets().get(i), plain.length);
+      MessageDigest digest = ChunkIds.sha256();
+      digest.update(content, 0, size);
+      String sha = Hex.of(digest.digest());
+      if (!sha.equals(e.node().sha256())) {
+        throw mismatch(sha, e);
+      }
+      Path p = e.path();
+      var mode = Metadata.creationMode(e.node());
+      var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileChannel created;
+      synchronized (folders.of(p)) {
+        if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.delete(p); // a wrong file, or a link: replaced, never followed
+        }
+        created = mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode);
+      }
+      try (FileChannel ch = created) {
+        dev.arca.engine.fs.Io.write(ch, content, 0, size);
+      }
+      Metadata.apply(p, e.node(), mode != null);
+    } finally {
+      buffers.give(content);
+      if (read != null) {
+        buffers.give(read);
       }
     }
-    String sha = Hex.of(ChunkIds.sha256().digest(content));
-    if (!sha.equals(e.node().sha256())) {
-      throw mismatch(sha, e);
-    }
-    Path p = e.path();
-    var mode = Metadata.creationMode(e.node());
-    var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    FileChannel created;
-    synchronized (folders.of(p)) {
-      if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        Files.delete(p); // a wrong file, or a link: replaced, never followed
-      }
-      created = mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode);
-    }
-    try (FileChannel ch = created) {
-      dev.arca.engine.fs.Io.write(ch, content, 0, content.length);
-    }
-    Metadata.apply(p, e.node(), mode != null);
   }
 
   void write(FileRestorer.Range r) throws IOException {
     if (failure != null) {
       return;
     }
-    byte[] buf = readRange(repo, r);
-    int base = r.blobs().get(0).offset();
-    for (int i = 0; i < r.blobs().size(); i++) {
-      BlobIndex.Location loc = r.blobs().get(i);
-      byte[] plain = repo.decodeBlob(loc, buf, loc.offset() - base);
-      long pos = r.fileOffsets().get(i);
-      if (!isZero(plain)) {
-        dev.arca.engine.fs.Io.write(channel, plain, 0, plain.length, pos);
-      }
-      hashInOrder(pos, plain);
-      restorer.progress().bytes(plain.length);
+    byte[] buf = readRange(repo, r, restorer.buffers());
+    try {
+      decodeAndWrite(r, buf);
+    } finally {
+      restorer.buffers().give(buf);
     }
   }
 
-  private static byte[] readRange(Repository repo, FileRestorer.Range r) throws IOException {
+  private void decodeAndWrite(FileRestorer.Range r, byte[] buf) throws IOException {
+    int base = r.blobs().get(0).offset();
+    for (int i = 0; i < r.blobs().size(); i++) {
+      BlobIndex.Location loc = r.blobs().get(i);
+      int n = loc.rawLength();
+      byte[] plain = restorer.buffers().take(n);
+      try {
+        repo.decodeBlobInto(loc, buf, loc.offset() - base, plain, 0);
+        long pos = r.fileOffsets().get(i);
+        if (!isZero(plain, n)) {
+          dev.arca.engine.fs.Io.write(channel, plain, 0, n, pos);
+        }
+        hashInOrder(pos, new Piece(plain, n));
+      } catch (IOException | RuntimeException e) {
+        restorer.buffers().give(plain);
+        throw e;
+      }
+      restorer.progress().bytes(n);
+    }
+  }
+
+  /** A verified chunk waiting for the whole-file hash: a pooled array and its length. */
+  private record Piece(byte[] bytes, int length) {}
+
+  /** Reads a range's stored bytes into an array of {@code buffers}; the caller gives it back. */
+  private static byte[] readRange(Repository repo, FileRestorer.Range r, BufferPool buffers)
+      throws IOException {
     BlobIndex.Location first = r.blobs().get(0);
     BlobIndex.Location last = r.blobs().get(r.blobs().size() - 1);
     int len = last.offset() + last.length() - first.offset();
-    return repo.storage().read(first.packKey(), first.offset(), len);
+    byte[] buf = buffers.take(len);
+    try {
+      repo.storage().read(first.packKey(), first.offset(), len, buf);
+    } catch (IOException | RuntimeException e) {
+      buffers.give(buf);
+      throw e;
+    }
+    return buf;
   }
 
   /**
@@ -168,7 +214,7 @@ final class FileJob {
    * chunk that continues the hashed prefix; a thread that finds it taken goes back to decoding
    * instead of waiting, and the holder looks again after letting go, so no chunk is left behind.
    */
-  private void hashInOrder(long pos, byte[] plain) {
+  private void hashInOrder(long pos, Piece plain) {
     pending.put(pos, plain);
     while (nextInOrder() && hashing.compareAndSet(false, true)) {
       try {
@@ -189,8 +235,10 @@ final class FileJob {
         next != null && next.getKey() == hashed;
         next = pending.firstEntry()) {
       pending.remove(next.getKey());
-      sha.update(next.getValue());
-      hashed = hashed + next.getValue().length;
+      Piece piece = next.getValue();
+      sha.update(piece.bytes(), 0, piece.length());
+      hashed = hashed + piece.length();
+      restorer.buffers().give(piece.bytes());
     }
   }
 
@@ -259,9 +307,9 @@ final class FileJob {
         "restored content has SHA-256 " + sha + " but the snapshot recorded " + e.node().sha256());
   }
 
-  private static boolean isZero(byte[] b) {
-    for (int p = 0; p < b.length; p += ZEROS.length) {
-      int n = Math.min(ZEROS.length, b.length - p);
+  private static boolean isZero(byte[] b, int len) {
+    for (int p = 0; p < len; p += ZEROS.length) {
+      int n = Math.min(ZEROS.length, len - p);
       if (Arrays.mismatch(b, p, p + n, ZEROS, 0, n) >= 0) {
         return false;
       }

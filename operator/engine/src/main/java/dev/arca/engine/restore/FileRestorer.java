@@ -5,6 +5,7 @@ import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
+import dev.arca.engine.fs.BufferPool;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ final class FileRestorer {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final FolderLocks folders = new FolderLocks();
+
+  /** Arrays for decoded chunks and small files, reused across files. */
+  private final BufferPool buffers = new BufferPool(64 << 20);
 
   record Totals(long files, long bytes, long skipped) {}
 
@@ -169,6 +173,7 @@ final class FileRestorer {
             batch.restore(
                 repo,
                 folders,
+                buffers,
                 (e, failure) -> {
                   if (failure == null) {
                     smallDone(e);
@@ -282,6 +287,10 @@ final class FileRestorer {
 
   FolderLocks folders() {
     return folders;
+  }
+
+  BufferPool buffers() {
+    return buffers;
   }
 
   Progress progress() {

@@ -79,7 +79,8 @@ final class SmallBatch {
   }
 
   /** Restores every file of the batch; {@code each} reports each file's outcome. */
-  void restore(Repository repo, FolderLocks folders, Outcome each) {
+  void restore(
+      Repository repo, FolderLocks folders, dev.arca.engine.fs.BufferPool buffers, Outcome each) {
     byte[] span = null;
     if (pack != null && entries.size() > 1) {
       try {
@@ -92,7 +93,7 @@ final class SmallBatch {
       Restore.Entry e = entries.get(i);
       FileRestorer.Range r = ranges.get(i);
       try {
-        FileJob.restoreSmall(e, r, span, start, repo, fresh.get(i), folders);
+        FileJob.restoreSmall(e, r, span, start, repo, fresh.get(i), folders, buffers);
         each.done(e, null);
       } catch (Throwable t) {
         each.done(e, t);

@@ -73,6 +73,12 @@ public final class FileStorage implements Storage {
   @Override
   public byte[] read(String key, long offset, int length) throws IOException {
     byte[] out = new byte[length];
+    read(key, offset, length, out);
+    return out;
+  }
+
+  @Override
+  public void read(String key, long offset, int length, byte[] out) throws IOException {
     for (int attempt = 0; ; attempt++) {
       FileChannel ch = channel(key);
       try {
@@ -80,7 +86,7 @@ public final class FileStorage implements Storage {
           throw new ObjectMissingException(
               key, "range " + offset + "+" + length + " runs past its end (" + ch.size() + ")");
         }
-        return out;
+        return;
       } catch (java.nio.channels.ClosedChannelException e) {
         if (attempt > 0) {
           throw e; // closed by eviction twice in a row: give up

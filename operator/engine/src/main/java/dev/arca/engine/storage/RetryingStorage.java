@@ -85,6 +85,15 @@ public final class RetryingStorage implements Storage {
   }
 
   @Override
+  public void read(String key, long offset, int length, byte[] dest) throws IOException {
+    retry(
+        () -> {
+          inner.read(key, offset, length, dest);
+          return null;
+        });
+  }
+
+  @Override
   public long size(String key) throws IOException {
     return retry(() -> inner.size(key));
   }

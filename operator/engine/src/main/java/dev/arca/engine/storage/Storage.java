@@ -33,6 +33,19 @@ public interface Storage extends AutoCloseable {
   /** Reads {@code length} bytes of an object starting at {@code offset}. */
   byte[] read(String key, long offset, int length) throws IOException;
 
+  /**
+   * Reads {@code length} bytes of an object starting at {@code offset} into {@code
+   * dest[0..length)}, so that a caller can reuse its arrays; fails like {@link #read(String, long,
+   * int)}.
+   */
+  default void read(String key, long offset, int length, byte[] dest) throws IOException {
+    byte[] b = read(key, offset, length);
+    if (b.length != length) {
+      throw new IOException("short read of " + key + ": " + b.length + " of " + length + " bytes");
+    }
+    System.arraycopy(b, 0, dest, 0, length);
+  }
+
   /** Size of an object, or -1 when it does not exist. */
   long size(String key) throws IOException;
 

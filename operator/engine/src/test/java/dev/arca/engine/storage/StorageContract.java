@@ -26,6 +26,9 @@ public abstract class StorageContract {
       s.create("data/ab/abc", bytes("hello, world"));
       assertThat(s.read("data/ab/abc")).isEqualTo(bytes("hello, world"));
       assertThat(s.read("data/ab/abc", 7, 5)).isEqualTo(bytes("world"));
+      byte[] into = bytes("..........");
+      s.read("data/ab/abc", 0, 5, into);
+      assertThat(into).isEqualTo(bytes("hello....."));
       assertThat(s.size("data/ab/abc")).isEqualTo(12);
       assertThat(s.size("data/ab/none")).isEqualTo(-1);
     }
@@ -49,6 +52,9 @@ public abstract class StorageContract {
           .isInstanceOf(ObjectMissingException.class);
       s.create("index/short", bytes("abc"));
       assertThatThrownBy(() -> s.read("index/short", 1, 10))
+          .isInstanceOf(ObjectMissingException.class)
+          .hasMessageContaining("index/short");
+      assertThatThrownBy(() -> s.read("index/short", 1, 10, new byte[10]))
           .isInstanceOf(ObjectMissingException.class)
           .hasMessageContaining("index/short");
     }

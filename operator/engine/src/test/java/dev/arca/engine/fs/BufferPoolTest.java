@@ -1,4 +1,4 @@
-package dev.arca.engine.backup;
+package dev.arca.engine.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
