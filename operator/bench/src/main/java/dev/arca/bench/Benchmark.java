@@ -156,7 +156,7 @@ public final class Benchmark {
         new TensorRewriter(options.seed() + 1).rewrite(dataset.shardOf(tensor), tensor);
     log("rewrote " + tensor + " (" + Sizes.format(rewrite.bytes()) + ") in " + rewrite.shard());
     sync();
-    for (BackupTool tool : tools) {
+    for (BackupTool tool : inTurn(tools, 1)) {
       record(tool, results.get(tool.name()), Step.ONE_TENSOR, tool.backup(dataset.root(), false));
     }
 
@@ -167,7 +167,7 @@ public final class Benchmark {
             Locale.ROOT, "hashed the source (%d files) in %.1f s", source.size(), seconds(t0)));
     // Restored trees stay until the end: ext4 allocates inodes slowly for a minute after many
     // files were deleted, which would slow down whichever tool restores next.
-    for (BackupTool tool : tools) {
+    for (BackupTool tool : inTurn(tools, 2)) {
       Path target = Files.createDirectories(tool.home().resolve("restore"));
       record(tool, results.get(tool.name()), Step.RESTORE, tool.restore(target));
       verify(tool, source, tool.restoredDataset(target, dataset.root()), "");
@@ -175,7 +175,7 @@ public final class Benchmark {
     String largeFile = "model/" + dataset.largestShard().getFileName();
     for (Step step : List.of(Step.RESTORE_FILE, Step.RESTORE_FOLDER)) {
       String rel = step == Step.RESTORE_FILE ? largeFile : PART_FOLDER;
-      for (BackupTool tool : tools) {
+      for (BackupTool tool : inTurn(tools, step == Step.RESTORE_FILE ? 3 : 4)) {
         Path target = Files.createDirectories(tool.home().resolve("restore-" + step.ordinal()));
         record(tool, results.get(tool.name()), step, tool.restorePart(target, dataset.root(), rel));
         verify(tool, source, tool.restoredDataset(target, dataset.root()), rel);
@@ -193,13 +193,13 @@ public final class Benchmark {
             + " trained tensors "
             + Sizes.format(next.trainedBytes()));
     sync();
-    for (BackupTool tool : tools) {
+    for (BackupTool tool : inTurn(tools, 5)) {
       record(tool, results.get(tool.name()), Step.CHECKPOINT, tool.backup(dataset.root(), false));
     }
 
     // the weights alone, each tool in a new repository: how small each stores BF16 weights
     Path model = dataset.root().resolve("model");
-    for (BackupTool tool : tools) {
+    for (BackupTool tool : inTurn(tools, 6)) {
       BackupTool alone =
           newTool(tool.name(), work.resolve(tool.name() + "-weights"), runner, binaries);
       alone.init();
@@ -231,6 +231,16 @@ public final class Benchmark {
       log("chart written to " + options.chart());
     }
     return Report.render(run);
+  }
+
+  /**
+   * The tools in the order they run the {@code step}-th group of steps: each group starts with the
+   * next tool, so that none always runs first (into a page cache the others filled) or last.
+   */
+  static List<BackupTool> inTurn(List<BackupTool> tools, int step) {
+    List<BackupTool> order = new ArrayList<>(tools);
+    java.util.Collections.rotate(order, -(step % Math.max(1, tools.size())));
+    return order;
   }
 
   /** The folder the one-folder restore restores: the many small JSONL files. */

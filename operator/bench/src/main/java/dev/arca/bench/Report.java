@@ -103,6 +103,9 @@ public final class Report {
     md.append(String.format(Locale.ROOT, " in %,d files)", run.dataset().jsonlFiles()));
     md.append("\n\n");
 
+    md.append("Tools run one after another; each step starts with the next tool in turn (full");
+    md.append(" backup and no-change incremental with the first), so that none always runs first.");
+    md.append("\n\n");
     md.append("Wall time (a ratio is the other tool's time over arca's: above 1, arca was faster;");
     md.append(" throughput in brackets):\n\n");
     table(md, run, " time", true, r -> time(r.seconds()), StepResult::seconds, run::bytesOf);

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -91,72 +90,6 @@ final class FileJob {
     }
   }
 
-  /**
-   * Restores a file that fits in one range: every chunk and the whole file are checked in memory
-   * before anything is written, then the file is written under its final name. {@code span} holds
-   * pack bytes from {@code spanStart} that cover the range, or is null to read the range.
-   */
-  static void restoreSmall(
-      Restore.Entry e,
-      FileRestorer.Range r,
-      byte[] span,
-      long spanStart,
-      Repository repo,
-      boolean freshFolder,
-      FolderLocks folders,
-      BufferPool buffers)
-      throws IOException {
-    int size = (int) e.node().size();
-    byte[] content = buffers.take(size);
-    byte[] read = null;
-    try {
-      if (r != null) {
-        byte[] buf = span;
-        long base = spanStart;
-        if (buf == null) {
-          buf = readRange(repo, r, buffers);
-          read = buf;
-          base = r.blobs().get(0).offset();
-        }
-        long filled = 0;
-        for (int i = 0; i < r.blobs().size(); i++) {
-          BlobIndex.Location loc = r.blobs().get(i);
-          long at = r.fileOffsets().get(i);
-          if (at != filled) {
-            throw ArcaException.integrity("the chunk list of this file has a gap at " + filled);
-          }
-          repo.decodeBlobInto(loc, buf, (int) (loc.offset() - base), content, (int) at);
-          filled += loc.rawLength();
-        }
-      }
-      MessageDigest digest = ChunkIds.sha256();
-      digest.update(content, 0, size);
-      String sha = Hex.of(digest.digest());
-      if (!sha.equals(e.node().sha256())) {
-        throw mismatch(sha, e);
-      }
-      Path p = e.path();
-      var mode = Metadata.creationMode(e.node());
-      var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      FileChannel created;
-      synchronized (folders.of(p)) {
-        if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-          Files.delete(p); // a wrong file, or a link: replaced, never followed
-        }
-        created = mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode);
-      }
-      try (FileChannel ch = created) {
-        dev.arca.engine.fs.Io.write(ch, content, 0, size);
-      }
-      Metadata.apply(p, e.node(), mode != null);
-    } finally {
-      buffers.give(content);
-      if (read != null) {
-        buffers.give(read);
-      }
-    }
-  }
-
   void write(FileRestorer.Range r) throws IOException {
     if (failure != null) {
       return;
@@ -194,7 +127,7 @@ final class FileJob {
   private record Piece(byte[] bytes, int length) {}
 
   /** Reads a range's stored bytes into an array of {@code buffers}; the caller gives it back. */
-  private static byte[] readRange(Repository repo, FileRestorer.Range r, BufferPool buffers)
+  static byte[] readRange(Repository repo, FileRestorer.Range r, BufferPool buffers)
       throws IOException {
     BlobIndex.Location first = r.blobs().get(0);
     BlobIndex.Location last = r.blobs().get(r.blobs().size() - 1);
@@ -302,7 +235,7 @@ final class FileJob {
     restorer.failed(entry, failure);
   }
 
-  private static ArcaException mismatch(String sha, Restore.Entry e) {
+  static ArcaException mismatch(String sha, Restore.Entry e) {
     return ArcaException.integrity(
         "restored content has SHA-256 " + sha + " but the snapshot recorded " + e.node().sha256());
   }

@@ -1,9 +1,20 @@
 package dev.arca.engine.restore;
 
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Packs;
+import dev.arca.engine.fs.BufferPool;
+import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +24,8 @@ import java.util.List;
  * covers them all. Backups store the small files of a folder one after another, so a restore of a
  * dataset of many small files reads each pack in a few large requests instead of one per file (what
  * makes it fast on S3). If the span cannot be read, each file is read on its own, so every file
- * still reports its own outcome.
+ * still reports its own outcome. Each file is decoded and checked whole in memory (every chunk
+ * against its id, the file against its SHA-256) before anything is written under its name.
  */
 final class SmallBatch {
   /** The largest span read at once. */
@@ -79,13 +91,14 @@ final class SmallBatch {
   }
 
   /** Restores every file of the batch; {@code each} reports each file's outcome. */
-  void restore(
-      Repository repo, FolderLocks folders, dev.arca.engine.fs.BufferPool buffers, Outcome each) {
+  void restore(Repository repo, FolderLocks folders, BufferPool buffers, Outcome each) {
     byte[] span = null;
     if (pack != null && entries.size() > 1) {
+      span = buffers.take((int) (end - start));
       try {
-        span = repo.storage().read(Packs.key(pack), start, (int) (end - start));
+        repo.storage().read(Packs.key(pack), start, (int) (end - start), span);
       } catch (IOException | RuntimeException e) {
+        buffers.give(span);
         span = null; // read each file on its own below; each reports its own error
       }
     }
@@ -93,10 +106,79 @@ final class SmallBatch {
       Restore.Entry e = entries.get(i);
       FileRestorer.Range r = ranges.get(i);
       try {
-        FileJob.restoreSmall(e, r, span, start, repo, fresh.get(i), folders, buffers);
+        restoreOne(e, r, span, start, repo, fresh.get(i), folders, buffers);
         each.done(e, null);
       } catch (Throwable t) {
         each.done(e, t);
+      }
+    }
+    if (span != null) {
+      buffers.give(span);
+    }
+  }
+
+  /**
+   * Restores a file that fits in one range: every chunk and the whole file are checked in memory
+   * before anything is written, then the file is written under its final name. {@code span} holds
+   * pack bytes from {@code spanStart} that cover the range, or is null to read the range.
+   */
+  private static void restoreOne(
+      Restore.Entry e,
+      FileRestorer.Range r,
+      byte[] span,
+      long spanStart,
+      Repository repo,
+      boolean freshFolder,
+      FolderLocks folders,
+      BufferPool buffers)
+      throws IOException {
+    int size = (int) e.node().size();
+    byte[] content = buffers.take(size);
+    byte[] read = null;
+    try {
+      if (r != null) {
+        byte[] buf = span;
+        long base = spanStart;
+        if (buf == null) {
+          buf = FileJob.readRange(repo, r, buffers);
+          read = buf;
+          base = r.blobs().get(0).offset();
+        }
+        long filled = 0;
+        for (int i = 0; i < r.blobs().size(); i++) {
+          BlobIndex.Location loc = r.blobs().get(i);
+          long at = r.fileOffsets().get(i);
+          if (at != filled) {
+            throw ArcaException.integrity("the chunk list of this file has a gap at " + filled);
+          }
+          repo.decodeBlobInto(loc, buf, (int) (loc.offset() - base), content, (int) at);
+          filled += loc.rawLength();
+        }
+      }
+      MessageDigest digest = ChunkIds.sha256();
+      digest.update(content, 0, size);
+      String sha = Hex.of(digest.digest());
+      if (!sha.equals(e.node().sha256())) {
+        throw FileJob.mismatch(sha, e);
+      }
+      Path p = e.path();
+      var mode = Metadata.creationMode(e.node());
+      var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileChannel created;
+      synchronized (folders.of(p)) {
+        if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.delete(p); // a wrong file, or a link: replaced, never followed
+        }
+        created = mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode);
+      }
+      try (FileChannel ch = created) {
+        dev.arca.engine.fs.Io.write(ch, content, 0, size);
+      }
+      Metadata.apply(p, e.node(), mode != null);
+    } finally {
+      buffers.give(content);
+      if (read != null) {
+        buffers.give(read);
       }
     }
   }
