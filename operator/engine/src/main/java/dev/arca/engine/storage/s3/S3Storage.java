@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -136,37 +137,62 @@ public final class S3Storage implements Storage {
 
   @Override
   public byte[] read(String key) throws IOException {
-    return get(key, null, -1);
+    return get(key, null, -1, null);
   }
 
   @Override
   public byte[] read(String key, long offset, int length) throws IOException {
+    byte[] out = new byte[length];
+    read(key, offset, length, out);
+    return out;
+  }
+
+  /** Streams the range straight into {@code dest}: no intermediate buffer or copy. */
+  @Override
+  public void read(String key, long offset, int length, byte[] dest) throws IOException {
     if (length == 0) {
       if (size(key) < offset) {
         throw new ObjectMissingException(key, "range at " + offset + " runs past the end");
       }
-      return new byte[0];
+      return;
     }
-    return get(key, "bytes=" + offset + "-" + (offset + length - 1), length);
+    get(key, "bytes=" + offset + "-" + (offset + length - 1), length, dest);
   }
 
-  private byte[] get(String key, String range, int expected) throws IOException {
+  /**
+   * GETs an object or a range: into a new array ({@code dest} null), or exactly {@code expected}
+   * bytes into {@code dest}. Transient failures, also in the middle of the body, are retried.
+   */
+  private byte[] get(String key, String range, int expected, byte[] dest) throws IOException {
     IOException last = null;
     for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
       try {
-        ResponseBytes<GetObjectResponse> r =
-            s3.getObjectAsBytes(b -> b.bucket(bucket).key(root + key).range(range));
-        byte[] bytes = r.asByteArrayUnsafe();
-        if (expected < 0 || bytes.length == expected) {
+        int got;
+        String total;
+        byte[] bytes = dest;
+        if (dest == null) {
+          ResponseBytes<GetObjectResponse> r =
+              s3.getObjectAsBytes(b -> b.bucket(bucket).key(root + key).range(range));
+          bytes = r.asByteArrayUnsafe();
+          got = bytes.length;
+          total = r.response().contentRange();
+        } else {
+          try (ResponseInputStream<GetObjectResponse> in =
+              s3.getObject(b -> b.bucket(bucket).key(root + key).range(range))) {
+            got = in.readNBytes(dest, 0, expected);
+            total = in.response().contentRange();
+          }
+        }
+        if (expected < 0 || got == expected) {
           return bytes;
         }
-        String total = r.response().contentRange();
-        if (total != null && total.contains("/") && bytes.length < expected) {
+        if (total != null && total.contains("/") && got < expected) {
           throw new ObjectMissingException(
               key, "range " + range + " runs past the end (" + total + ")");
         }
-        last =
-            new IOException("S3 returned " + bytes.length + " bytes for " + range + " of " + key);
+        last = new IOException("S3 returned " + got + " bytes for " + range + " of " + key);
+      } catch (ObjectMissingException e) {
+        throw e;
       } catch (S3Exception e) {
         if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
           throw new ObjectMissingException(key, null);
@@ -181,6 +207,10 @@ public final class S3Storage implements Storage {
           throw mapped;
         }
         last = mapped;
+      } catch (IOException e) {
+        // the connection failed while the body streamed in: try again
+        last =
+            new IOException("reading " + key + " from " + where + " failed: " + e.getMessage(), e);
       }
       S3Errors.pause(attempt);
     }
