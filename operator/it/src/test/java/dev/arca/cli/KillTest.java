@@ -63,26 +63,11 @@ class KillTest {
             "1024"));
 
     Map<String, Map<String, String>> finished = new HashMap<>();
-    // One backup left to finish, timed: kills then fall anywhere in one and a half of its length,
-    // so
-    // that a faster or slower machine (or arca) still kills most runs mid-way.
-    Map<String, String> first = Fixtures.describe(src);
+    // One backup left to finish, timed: kills then fall within one and a half of its length, so
+    // that on a faster or slower machine (or arca) most runs are still killed mid-way.
     long t0 = System.nanoTime();
-    JsonNode done =
-        JSON.readTree(
-            ok(Arca.run(
-                    env,
-                    work,
-                    "backup",
-                    "--repo",
-                    repo,
-                    "--password-file",
-                    pw.toString(),
-                    "--json",
-                    src.toString()))
-                .stdout());
+    backupToTheEnd(env, work, repo, pw, src, finished);
     long typicalMs = Math.min(maxDelayMs, (System.nanoTime() - t0) / 1_000_000);
-    finished.put(done.get("snapshotId").asText(), first);
     int killed = 0;
     for (int run = 0; run < RUNS; run++) {
       change(src, random, run + 1);
@@ -130,21 +115,7 @@ class KillTest {
 
     // No unlock step: the next backup just works, and every snapshot restores.
     change(src, random, RUNS + 1);
-    Map<String, String> last = Fixtures.describe(src);
-    JsonNode next =
-        JSON.readTree(
-            ok(Arca.run(
-                    env,
-                    work,
-                    "backup",
-                    "--repo",
-                    repo,
-                    "--password-file",
-                    pw.toString(),
-                    "--json",
-                    src.toString()))
-                .stdout());
-    finished.put(next.get("snapshotId").asText(), last);
+    backupToTheEnd(env, work, repo, pw, src, finished);
     JsonNode snaps =
         JSON.readTree(
             ok(Arca.run(
@@ -178,6 +149,31 @@ class KillTest {
         assertThat(Fixtures.describe(target.resolve("src"))).isEqualTo(finished.get(id));
       }
     }
+  }
+
+  /** A backup that must succeed; its snapshot and the tree it saved go into {@code finished}. */
+  private static void backupToTheEnd(
+      Map<String, String> env,
+      Path work,
+      String repo,
+      Path pw,
+      Path src,
+      Map<String, Map<String, String>> finished)
+      throws Exception {
+    Map<String, String> tree = Fixtures.describe(src);
+    Arca.Result r =
+        ok(
+            Arca.run(
+                env,
+                work,
+                "backup",
+                "--repo",
+                repo,
+                "--password-file",
+                pw.toString(),
+                "--json",
+                src.toString()));
+    finished.put(JSON.readTree(r.stdout()).get("snapshotId").asText(), tree);
   }
 
   /** Changes the source as training would: a rewritten model file, new and changed data files. */
