@@ -50,7 +50,15 @@ public final class Snapshots {
   public static String save(Repository repo, Snapshot s) throws IOException {
     byte[] stored = repo.codec().sealJson(s);
     String id = Hex.of(ChunkIds.sha256().digest(stored));
-    repo.storage().create(Snapshot.PREFIX + id, stored);
+    try {
+      repo.storage().create(Snapshot.PREFIX + id, stored);
+    } catch (dev.arca.engine.storage.ObjectExistsException e) {
+      // Content-addressed: the very same bytes are the very same snapshot (an unencrypted
+      // repository, two runs of the same data that started in the same microsecond).
+      if (!java.util.Arrays.equals(repo.storage().read(Snapshot.PREFIX + id), stored)) {
+        throw e;
+      }
+    }
     return id;
   }
 
