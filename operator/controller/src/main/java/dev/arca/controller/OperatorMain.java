@@ -94,7 +94,10 @@ public final class OperatorMain implements AutoCloseable {
 
           @Override
           public void onDelete(dev.arca.api.v1alpha1.BackupPolicy p, boolean unknownFinalState) {
-            metrics.forgetPolicy(p.getMetadata().getNamespace(), p.getMetadata().getName());
+            metrics.forgetPolicy(
+                p.getMetadata().getNamespace(),
+                p.getMetadata().getName(),
+                p.getMetadata().getUid());
           }
         };
     if (namespaces.isEmpty()) {

@@ -299,6 +299,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     metrics.policy(
         p.getMetadata().getNamespace(),
         p.getMetadata().getName(),
+        p.getMetadata().getUid(),
         created == null ? null : Instant.parse(created),
         ok,
         failed,

@@ -16,6 +16,15 @@ public final class ArcaMetrics {
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
+  /** Uids of deleted policies (the latest thousand), whose gauges must not come back. */
+  private final Map<String, Boolean> deleted =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 1000;
+        }
+      };
+
   public ArcaMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
@@ -63,6 +72,7 @@ public final class ArcaMetrics {
    * What a policy's status says, as gauges the chart's alerts use; set on every reconcile, so that
    * a restarted or newly elected operator reports them too.
    *
+   * @param uid the policy's uid: no gauges come back for a policy {@link #forgetPolicy} removed
    * @param created when the policy was created: the overdue alert counts from it until the first
    *     success, so a policy that never succeeds is noticed too
    * @param lastSuccess completion of the last successful backup, or null if none yet
@@ -70,14 +80,18 @@ public final class ArcaMetrics {
    * @param interval time between two scheduled runs; zero when the policy is suspended
    * @param damageFound whether the last verification found damaged objects
    */
-  public void policy(
+  public synchronized void policy(
       String namespace,
       String policy,
+      String uid,
       Instant created,
       Instant lastSuccess,
       boolean lastFailed,
       Duration interval,
       boolean damageFound) {
+    if (uid != null && deleted.containsKey(uid)) {
+      return; // a reconcile that ended after the policy was deleted: its gauges stay gone
+    }
     if (created != null) {
       gauge(
               "arca_backup_policy_created_timestamp_seconds",
@@ -118,7 +132,10 @@ public final class ArcaMetrics {
    * Removes every gauge of a deleted policy, so that no alert fires for a policy that no longer
    * exists (its last success would otherwise age forever).
    */
-  public void forgetPolicy(String namespace, String policy) {
+  public synchronized void forgetPolicy(String namespace, String policy, String uid) {
+    if (uid != null) {
+      deleted.put(uid, Boolean.TRUE);
+    }
     String suffix = "|" + namespace + "|" + policy;
     gauges.keySet().removeIf(k -> k.endsWith(suffix));
     registry.getMeters().stream()
