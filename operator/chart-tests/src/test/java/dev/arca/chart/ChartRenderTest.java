@@ -120,7 +120,8 @@ class ChartRenderTest {
     JsonNode rule = Chart.renderAllOptions().one("PrometheusRule");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ArcaMetrics m = new ArcaMetrics(registry);
-    m.policy("llm", "models", Instant.now(), Instant.now(), true, Duration.ofHours(1), true);
+    m.policy(
+        "llm", "models", "uid-1", Instant.now(), Instant.now(), true, Duration.ofHours(1), true);
     m.backup("llm", "models", Instant.now(), 1, 1);
     String scrape = registry.scrape();
     Set<String> exported = new HashSet<>();
