@@ -27,8 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any thread. The whole-file SHA-256 is computed from the verified chunks in file order as they
  * arrive, by whichever thread is free to (ranges finished early wait in memory for their
  * predecessors; the pool's queue bounds how many); whichever thread finishes the last range checks
- * it and renames the file into place. Small files take {@link #restoreSmall} instead: verified
- * whole in memory, then written.
+ * it and renames the file into place. Small files go through {@link SmallBatch} instead.
  */
 final class FileJob {
   private static final byte[] ZEROS = new byte[1 << 20];
@@ -159,8 +158,8 @@ final class FileJob {
   }
 
   private boolean nextInOrder() {
-    Long first = pending.isEmpty() ? null : pending.firstKey();
-    return first != null && first == hashed;
+    var first = pending.firstEntry(); // null when empty (firstKey would throw if drained meanwhile)
+    return first != null && first.getKey() == hashed;
   }
 
   private void drain() {

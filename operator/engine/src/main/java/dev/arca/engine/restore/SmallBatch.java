@@ -1,6 +1,5 @@
 package dev.arca.engine.restore;
 
-import dev.arca.engine.ArcaException;
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
@@ -144,15 +143,11 @@ final class SmallBatch {
           read = buf;
           base = r.blobs().get(0).offset();
         }
-        long filled = 0;
+        // the range's offsets run back to back from 0 and add up to the size (FileRestorer.ranges)
         for (int i = 0; i < r.blobs().size(); i++) {
           BlobIndex.Location loc = r.blobs().get(i);
-          long at = r.fileOffsets().get(i);
-          if (at != filled) {
-            throw ArcaException.integrity("the chunk list of this file has a gap at " + filled);
-          }
-          repo.decodeBlobInto(loc, buf, (int) (loc.offset() - base), content, (int) at);
-          filled += loc.rawLength();
+          int at = (int) (long) r.fileOffsets().get(i);
+          repo.decodeBlobInto(loc, buf, (int) (loc.offset() - base), content, at);
         }
       }
       MessageDigest digest = ChunkIds.sha256();
