@@ -89,8 +89,8 @@ public record OperatorConfig(
     ResourceRequirements resources =
         new ResourceRequirementsBuilder()
             .addToRequests("cpu", quantity(env, "ARCA_JOB_CPU_REQUEST", "1"))
-            .addToRequests("memory", quantity(env, "ARCA_JOB_MEMORY_REQUEST", "1536Mi"))
-            .addToLimits("memory", quantity(env, "ARCA_JOB_MEMORY_LIMIT", "2Gi"))
+            .addToRequests("memory", quantity(env, "ARCA_JOB_MEMORY_REQUEST", "768Mi"))
+            .addToLimits("memory", quantity(env, "ARCA_JOB_MEMORY_LIMIT", "1Gi"))
             .build();
     String checkSecrets = env.getOrDefault("ARCA_CHECK_SECRETS", "true");
     if (!checkSecrets.equals("true") && !checkSecrets.equals("false")) {

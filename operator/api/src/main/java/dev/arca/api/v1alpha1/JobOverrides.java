@@ -10,8 +10,13 @@ import java.util.Map;
 
 /** Settings of the Jobs Arca runs for a resource; unset ones come from the operator's defaults. */
 public class JobOverrides {
-  /** CPU and memory requests and limits of the arca container. */
-  @JsonPropertyDescription("CPU and memory requests and limits of the arca container.")
+  /**
+   * CPU and memory requests and limits of the arca container. The engine's Java heap is 60% of the
+   * memory limit: a repository of millions of chunks needs a larger limit.
+   */
+  @JsonPropertyDescription(
+      "CPU and memory requests and limits of the arca container. The engine's Java heap is 60% of"
+          + " the memory limit: a repository of millions of chunks needs a larger limit.")
   public ResourceRequirements resources;
 
   /** Node labels the Job's pod must match. */

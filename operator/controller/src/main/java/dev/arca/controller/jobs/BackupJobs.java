@@ -155,14 +155,17 @@ public final class BackupJobs {
       List<String> cmd,
       List<VolumeMount> mounts,
       dev.arca.api.v1alpha1.RepositorySpec repo) {
+    var resources = o != null && o.resources != null ? o.resources : cfg.jobResources();
+    var env = new ArrayList<>(RepositoryAccess.env(repo));
+    env.add(new EnvVarBuilder().withName("ARCA_SUMMARY_FILE").withValue(SUMMARY).build());
+    JavaHeap.env(resources).ifPresent(env::add);
     return new ContainerBuilder()
         .withName("arca")
         .withImage(cfg.engineImage())
         .withImagePullPolicy("IfNotPresent")
         .withCommand(cmd)
-        .withEnv(RepositoryAccess.env(repo))
-        .addToEnv(new EnvVarBuilder().withName("ARCA_SUMMARY_FILE").withValue(SUMMARY).build())
-        .withResources(o != null && o.resources != null ? o.resources : cfg.jobResources())
+        .withEnv(env)
+        .withResources(resources)
         .withVolumeMounts(mounts)
         .addNewVolumeMount()
         .withName(TMP)

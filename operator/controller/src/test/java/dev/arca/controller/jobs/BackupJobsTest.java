@@ -144,7 +144,8 @@ class BackupJobsTest {
     var ca = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
     assertThat(ca.getSecret().getSecretName()).isEqualTo("minio-ca");
     assertThat(ca.getSecret().getItems().get(0).getKey()).isEqualTo("ca.pem");
-    assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("2Gi");
+    assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
+    assertThat(env.get("ARCA_JAVA_OPTS").getValue()).isEqualTo("-Xmx614m"); // 60% of 1Gi
   }
 
   @Test

@@ -42,10 +42,10 @@ final class ChunkSink implements AutoCloseable {
   private final Semaphore uploadSlots = new Semaphore(UPLOADS_IN_FLIGHT);
 
   /**
-   * Data packs in memory at once, being filled or uploaded: one filling while the uploads run.
-   * Threads that fill a pack wait here rather than each holding a full one.
+   * Data packs in memory at once, being filled or uploaded ({@link MemoryPlan#packsInMemory}): one
+   * filling while the uploads run. Threads that fill a pack wait here rather than each holding one.
    */
-  private final Semaphore dataPacks = new Semaphore(UPLOADS_IN_FLIGHT + 1);
+  private final Semaphore dataPacks;
 
   private final List<Future<?>> uploads = new ArrayList<>();
   private final List<BlobIndex.Location> newBlobs = new ArrayList<>();
@@ -59,12 +59,15 @@ final class ChunkSink implements AutoCloseable {
 
   /**
    * {@code memoryBudget}: bytes of chunks in flight; a quarter as much again may wait idle for
-   * reuse.
+   * reuse, and the packs in memory follow it ({@link MemoryPlan}).
    */
   ChunkSink(Repository repo, BlobIndex index, long memoryBudget) {
     this.repo = repo;
     this.index = index;
-    this.packTarget = repo.config().packTargetSize();
+    MemoryPlan plan = MemoryPlan.of(memoryBudget, repo.config().packTargetSize());
+    this.packTarget = plan.packTarget();
+    this.dataPacks = new Semaphore(plan.packsInMemory());
+    // room past the target for the blob that crosses it (chunks are at most 8 MiB) and the header
     this.packBufferSize = packTarget + (9 << 20);
     this.chunkBuffers = new BufferPool(memoryBudget / 4);
     this.uploader =

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The chunk budget follows the heap, within bounds that keep a backup fast and inside it. */
+/**
+ * The chunk budget follows the heap, and the packs in memory follow the budget, within bounds that
+ * keep a backup fast and inside its heap.
+ */
 class MemoryBudgetTest {
   private static final long MIB = 1 << 20;
 
@@ -13,6 +16,21 @@ class MemoryBudgetTest {
     assertThat(BackupOptions.defaultMemoryBudget(512 * MIB)).isEqualTo((int) (512 * MIB / 6));
     assertThat(BackupOptions.defaultMemoryBudget(4096 * MIB)).isEqualTo((int) (128 * MIB));
     assertThat(BackupOptions.defaultMemoryBudget(96 * MIB)).isEqualTo((int) (32 * MIB));
+  }
+
+  @Test
+  void packsFollowTheBudgetDownTo16MiB() {
+    int repoTarget = (int) (32 * MIB);
+    // the default heap's budget: the repository's packs, three in memory
+    assertThat(MemoryPlan.of(BackupOptions.defaultMemoryBudget(512 * MIB), repoTarget))
+        .isEqualTo(new MemoryPlan(repoTarget, 3));
+    // a 256 MiB heap: smaller packs, one fewer in memory
+    MemoryPlan small = MemoryPlan.of(BackupOptions.defaultMemoryBudget(256 * MIB), repoTarget);
+    assertThat(small.packTarget()).isBetween((int) (16 * MIB), (int) (20 * MIB));
+    assertThat(small.packsInMemory()).isEqualTo(2);
+    // never below 16 MiB, unless the repository's own target is smaller
+    assertThat(MemoryPlan.of(32 * MIB, repoTarget)).isEqualTo(new MemoryPlan((int) (16 * MIB), 2));
+    assertThat(MemoryPlan.of(32 * MIB, (int) MIB)).isEqualTo(new MemoryPlan((int) MIB, 2));
   }
 
   @Test
