@@ -83,6 +83,9 @@ final class BackupCommand implements Callable<Integer> {
             .withProgress(progress)
             .withStreams(
                 streams.stream().map(v -> Shell.source(Shell.Spec.parse("--stream", v))).toList());
+    if (full) {
+      dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
+    }
     BackupResult r = Backup.run(repo.open(), opts);
     progress.finish();
     if (repo.json) {

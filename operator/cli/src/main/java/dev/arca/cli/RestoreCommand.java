@@ -77,6 +77,7 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
     List<Shell.Spec> specs = pipes.stream().map(v -> Shell.Spec.parse("--pipe", v)).toList();
     // opened once: its key derivation is deliberately slow
+    dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
     dev.arca.engine.repo.Repository repository = repo.open();
     if (!specs.isEmpty()) {
       Pipes.run(repository, selection, specs, spec.commandLine().getErr());

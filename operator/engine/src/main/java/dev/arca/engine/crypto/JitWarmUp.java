@@ -13,13 +13,55 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class JitWarmUp {
   private static final AtomicBoolean DONE = new AtomicBoolean();
+  private static volatile Thread background;
 
   private JitWarmUp() {}
 
+  /**
+   * Runs the warm-up, or waits for the one {@link #startInBackground} started (the JIT's work is
+   * done by its end).
+   */
   public static void run(BlobCipher cipher, ChunkIds ids) {
+    Thread t = background;
+    if (t != null) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     if (Boolean.getBoolean("arca.jit.nowarmup") || DONE.getAndSet(true)) {
       return;
     }
+    warm(cipher, ids);
+  }
+
+  /**
+   * Starts the warm-up on a daemon thread before the repository is even open, so that it runs
+   * beside the key derivation (one thread): the JIT compiles the same code whatever the key, so it
+   * uses a throwaway one. For commands that will surely move data: on two cores it takes a restore
+   * of one 500 MiB file from 2.01 to 1.88 s, and adds 0.08 s to a backup that finds nothing
+   * changed, which is why backups start it only when {@code --full}.
+   */
+  public static synchronized void startInBackground() {
+    if (Runtime.getRuntime().availableProcessors() < 2) {
+      return; // one core: nothing to overlap with; the first bulk call runs it
+    }
+    if (Boolean.getBoolean("arca.jit.nowarmup") || DONE.getAndSet(true)) {
+      return;
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    BlobCipher cipher = BlobCipher.aesGcm(key);
+    ChunkIds ids = ChunkIds.forAlgorithm(ChunkIds.HMAC_SHA256, key);
+    Thread t = new Thread(() -> warm(cipher, ids), "arca-jit-warm-up");
+    t.setDaemon(true);
+    background = t;
+    t.start();
+  }
+
+  private static void warm(BlobCipher cipher, ChunkIds ids) {
     byte[] in = new byte[4096];
     byte[] out = new byte[in.length + cipher.overhead(in.length)];
     MessageDigest sha = ChunkIds.sha256();
