@@ -122,7 +122,7 @@ class ChartRenderTest {
     ArcaMetrics m = new ArcaMetrics(registry);
     m.policy(
         "llm", "models", "uid-1", Instant.now(), Instant.now(), true, Duration.ofHours(1), true);
-    m.backup("llm", "models", Instant.now(), 1, 1);
+    m.backup("llm", "models", "uid-1", Instant.now(), 1, 1);
     String scrape = registry.scrape();
     Set<String> exported = new HashSet<>();
     Matcher names = Pattern.compile("(?m)^(arca_[a-z_]+)[{ ]").matcher(scrape);

@@ -68,7 +68,12 @@ final class BackupRecorder {
     st.lastBackup = b;
     if (b.snapshotId != null) {
       metrics.backup(
-          ns, p.getMetadata().getName(), Instant.parse(b.completionTime), b.bytes, b.storedBytes);
+          ns,
+          p.getMetadata().getName(),
+          p.getMetadata().getUid(),
+          Instant.parse(b.completionTime),
+          b.bytes,
+          b.storedBytes);
     }
     boolean full = "full".equals(b.mode);
     st.backupsSinceFull = full ? 0L : (st.backupsSinceFull == null ? 0 : st.backupsSinceFull) + 1;

@@ -50,8 +50,16 @@ public final class ArcaMetrics {
     }
   }
 
-  /** A successful backup of {@code policy}: when it finished and what it stored. */
-  public void backup(String namespace, String policy, Instant finished, long bytes, long stored) {
+  /**
+   * A successful backup of {@code policy}: when it finished and what it stored. Like {@link
+   * #policy}, sets nothing for a policy {@link #forgetPolicy} removed (a Job that ended after its
+   * policy was deleted).
+   */
+  public synchronized void backup(
+      String namespace, String policy, String uid, Instant finished, long bytes, long stored) {
+    if (uid != null && deleted.containsKey(uid)) {
+      return;
+    }
     gauge(
             "arca_backup_last_success_timestamp_seconds",
             "Time of the last successful backup",

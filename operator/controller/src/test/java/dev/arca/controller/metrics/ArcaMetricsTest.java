@@ -24,9 +24,15 @@ class ArcaMetricsTest {
 
     metrics.policy("llm", "gone", "uid-1", now, now, false, Duration.ofHours(1), false);
     assertThat(registry.scrape()).doesNotContain(series);
+    // nor does a backup Job of the deleted policy that finished late
+    metrics.backup("llm", "gone", "uid-1", now, 100, 10);
+    assertThat(registry.scrape()).doesNotContain(series);
 
     // the same name created again is a new policy, with gauges
     metrics.policy("llm", "gone", "uid-2", now, null, true, Duration.ofHours(1), false);
     assertThat(registry.scrape()).contains(series);
+    metrics.backup("llm", "gone", "uid-2", now, 100, 10);
+    assertThat(registry.scrape())
+        .contains("arca_backup_last_stored_bytes{namespace=\"llm\",policy=\"gone\"} 10.0");
   }
 }
