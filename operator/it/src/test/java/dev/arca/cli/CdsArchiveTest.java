@@ -43,17 +43,7 @@ class CdsArchiveTest {
             // -Xshare:on: the JVM refuses to start unless it can map the archive
             "ARCA_JAVA_OPTS",
             "-Xshare:on -Xlog:class+load=info:file=" + classes);
-    Arca.Result r =
-        Arca.run(
-            env,
-            tmp.resolve("work"),
-            "init",
-            "--repo",
-            repo,
-            "--password-file",
-            pw.toString(),
-            "--kdf-cost",
-            "1024");
+    Arca.Result r = Arca.init(env, tmp.resolve("work"), repo, pw);
     assertThat(r.exitCode()).as("stderr: %s", r.stderr()).isZero();
 
     String log = Files.readString(classes);

@@ -50,17 +50,7 @@ class KillTest {
     Path work = tmp.resolve("work");
     SplittableRandom random = new SplittableRandom(seed);
     change(src, random, 0);
-    ok(
-        Arca.run(
-            env,
-            work,
-            "init",
-            "--repo",
-            repo,
-            "--password-file",
-            pw.toString(),
-            "--kdf-cost",
-            "1024"));
+    ok(Arca.init(env, work, repo, pw));
 
     Map<String, Map<String, String>> finished = new HashMap<>();
     // One backup left to finish, timed: kills then fall within one and a half of its length, so

@@ -38,7 +38,7 @@ class SmallHeapTest {
     Path work = tmp.resolve("work");
     String[] auth = {"--repo", repo, "--password-file", pw.toString()};
 
-    ok(Arca.run(env, work, concat(new String[] {"init", "--kdf-cost", "1024"}, auth)));
+    ok(Arca.init(env, work, repo, pw));
     ok(Arca.run(env, work, concat(new String[] {"backup", "--full", src.toString()}, auth)));
     Path target = tmp.resolve("restored");
     ok(

@@ -63,4 +63,21 @@ public final class Arca {
         Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
+
+  /**
+   * Runs {@code arca init} on {@code repo} with the password in {@code passwordFile}, cheap KDF.
+   */
+  public static Result init(Map<String, String> env, Path work, String repo, Path passwordFile)
+      throws IOException, InterruptedException {
+    return run(
+        env,
+        work,
+        "init",
+        "--repo",
+        repo,
+        "--password-file",
+        passwordFile.toString(),
+        "--kdf-cost",
+        "1024");
+  }
 }
