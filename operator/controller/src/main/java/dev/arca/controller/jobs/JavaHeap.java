@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
@@ -28,13 +27,8 @@ final class JavaHeap {
     if (limit == null) {
       return Optional.empty();
     }
-    BigDecimal bytes = Quantity.getAmountInBytes(limit);
-    long mib =
-        bytes
-            .multiply(BigDecimal.valueOf(PERCENT_OF_LIMIT))
-            .divide(BigDecimal.valueOf(100L << 20), java.math.RoundingMode.DOWN)
-            .longValue();
-    long heap = Math.max(MIN_HEAP_MIB, mib);
+    long bytes = Quantity.getAmountInBytes(limit).longValue();
+    long heap = Math.max(MIN_HEAP_MIB, bytes / 100 * PERCENT_OF_LIMIT >> 20);
     return Optional.of(new EnvVarBuilder().withName(ENV).withValue("-Xmx" + heap + "m").build());
   }
 }
