@@ -91,7 +91,7 @@ public final class ArcaTool extends BackupTool {
         out ->
             fields(
                 lastJsonObject(out),
-                List.of("files", "bytes", "skippedFiles", "durationMs"),
+                List.of("files", "written", "bytes", "durationMs"),
                 List.of("bytes")));
   }
 

@@ -65,7 +65,9 @@ final class KeyCommand implements Callable<Integer> {
     @Option(
         names = "--new-password-file",
         paramLabel = "FILE",
-        description = "Read the new password from FILE (default: $ARCA_NEW_PASSWORD).")
+        description =
+            "Read the new password from FILE (default: $ARCA_NEW_PASSWORD). One line; a line"
+                + " break at its end is dropped.")
     Path newPasswordFile;
 
     @Option(names = "--kdf-cost", hidden = true, description = "scrypt N (tests only).")

@@ -14,7 +14,24 @@ import java.util.List;
 final class Pipes {
   private Pipes() {}
 
-  static void run(Repository repo, SnapshotSelection sel, List<Shell.Spec> specs, PrintWriter err)
+  /**
+   * One file piped into its command.
+   *
+   * @param path the file's path in the snapshot
+   * @param bytes bytes written into the command
+   * @param sha256 the file's SHA-256, checked as it was sent
+   */
+  record Piped(String path, long bytes, String sha256) {}
+
+  /**
+   * What the pipes did.
+   *
+   * @param snapshotId the snapshot the files came from
+   * @param piped each file, in the order given
+   */
+  record Result(String snapshotId, List<Piped> piped) {}
+
+  static Result run(Repository repo, SnapshotSelection sel, List<Shell.Spec> specs, PrintWriter err)
       throws IOException {
     Snapshots.Ref snap = Snapshots.resolve(repo, sel.snapshot, sel.before);
     BlobIndex index = repo.loadIndex();
@@ -23,6 +40,7 @@ final class Pipes {
     for (Shell.Spec s : specs) {
       files.add(FileExport.find(repo, index, snap, s.path()));
     }
+    List<Piped> piped = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       Shell.Spec s = specs.get(i);
       Node file = files.get(i);
@@ -32,6 +50,8 @@ final class Pipes {
           "piped %s (%s, sha256 %s) of snapshot %s into its command%n",
           s.path(), Output.bytes(size[0]), file.sha256(), snap.id().substring(0, 12));
       err.flush();
+      piped.add(new Piped(s.path(), size[0], file.sha256()));
     }
+    return new Result(snap.id(), piped);
   }
 }

@@ -5,9 +5,6 @@ import dev.arca.engine.repo.Repository;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.storage.Storages;
 import dev.arca.engine.storage.s3.S3Settings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -64,7 +61,9 @@ final class RepoOptions {
   @Option(
       names = "--password-file",
       paramLabel = "FILE",
-      description = "Read the password from FILE (default: $ARCA_PASSWORD).")
+      description =
+          "Read the password from FILE (default: $ARCA_PASSWORD). One line; a line break at its"
+              + " end is dropped, from the file and the variable alike.")
   Path passwordFile;
 
   @Option(names = "--json", description = "Print exactly one JSON object on stdout.")
@@ -97,19 +96,12 @@ final class RepoOptions {
     return secret(passwordFile, "--password-file", "ARCA_PASSWORD");
   }
 
-  /** The first line of {@code file} if given, else the variable {@code env}, else null. */
+  /**
+   * The password from {@code file} if given, else from the variable {@code env}, else null; read by
+   * {@link Passwords}' one rule.
+   */
   static char[] secret(Path file, String flag, String env) {
-    if (file != null) {
-      try {
-        String s = Files.readString(file, StandardCharsets.UTF_8);
-        int nl = s.indexOf('\n');
-        return (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "").toCharArray();
-      } catch (IOException e) {
-        throw ArcaException.usage("cannot read " + flag + " " + file + ": " + e);
-      }
-    }
-    String value = System.getenv(env);
-    return value == null ? null : value.toCharArray();
+    return file != null ? Passwords.fromFile(file, flag) : Passwords.fromEnv(env);
   }
 
   Repository open() {

@@ -79,9 +79,18 @@ final class RestoreCommand implements Callable<Integer> {
     // opened once: its key derivation is deliberately slow
     dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
     dev.arca.engine.repo.Repository repository = repo.open();
+    long t0 = System.nanoTime();
+    Pipes.Result piped = null;
     if (!specs.isEmpty()) {
-      Pipes.run(repository, selection, specs, spec.commandLine().getErr());
+      piped = Pipes.run(repository, selection, specs, spec.commandLine().getErr());
       if (target == null) {
+        if (repo.json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("snapshotId", piped.snapshotId());
+          m.put("piped", piped.piped());
+          m.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
+          Output.json(spec.commandLine().getOut(), m);
+        }
         return 0;
       }
     }
@@ -103,24 +112,44 @@ final class RestoreCommand implements Callable<Integer> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("snapshotId", r.snapshotId());
       m.put("files", r.files());
+      m.put("written", r.written());
+      m.put("unchanged", r.unchanged());
+      m.put("kept", r.kept());
+      m.put("keptPaths", r.keptPaths());
       m.put("bytes", r.bytes());
-      m.put("skippedFiles", r.skippedFiles());
       m.put("dirs", r.dirs());
       m.put("symlinks", r.symlinks());
       m.put("failures", r.failures());
+      if (piped != null) {
+        m.put("piped", piped.piped());
+      }
       m.put("durationMs", r.durationMs());
       Output.json(out, m);
     } else {
       out.printf(
-          "restored snapshot %s: %d files (%s), %d folders, %d links; %d files already right or"
-              + " kept; %.1f s%n",
+          "restored snapshot %s: %d files, %d written (%s), %d already right; %d folders, %d"
+              + " links; %.1f s%n",
           r.snapshotId().substring(0, 12),
           r.files(),
+          r.written(),
           Output.bytes(r.bytes()),
+          r.unchanged(),
           r.dirs(),
           r.symlinks(),
-          r.skippedFiles(),
           r.durationMs() / 1000.0);
+    }
+    if (r.kept() > 0) {
+      PrintWriter err = spec.commandLine().getErr();
+      for (String p : r.keptPaths()) {
+        err.println("arca: kept (differs from the snapshot): " + p);
+      }
+      err.println(
+          "arca: "
+              + r.kept()
+              + " files differ from the snapshot and were kept (--overwrite never)"
+              + (r.kept() > r.keptPaths().size()
+                  ? "; the first " + r.keptPaths().size() + " are named above"
+                  : ""));
     }
     if (!r.failures().isEmpty()) {
       PrintWriter err = spec.commandLine().getErr();

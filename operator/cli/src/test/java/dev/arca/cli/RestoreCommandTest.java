@@ -28,11 +28,21 @@ class RestoreCommandTest {
     JsonNode r = repo.json("restore", "latest", "--target", target.toString());
 
     assertThat(Cli.fieldNames(r))
-        .contains("snapshotId", "files", "bytes", "skippedFiles", "durationMs");
+        .contains(
+            "snapshotId",
+            "files",
+            "written",
+            "unchanged",
+            "kept",
+            "keptPaths",
+            "bytes",
+            "durationMs");
     assertThat(r.get("snapshotId").asText()).isEqualTo(id);
     assertThat(r.get("files").asLong()).isEqualTo(files.size());
     assertThat(r.get("bytes").asLong()).isEqualTo(TestRepo.totalBytes(files));
-    assertThat(r.get("skippedFiles").asLong()).isZero();
+    assertThat(r.get("written").asLong()).isEqualTo(files.size());
+    assertThat(r.get("unchanged").asLong()).isZero();
+    assertThat(r.get("kept").asLong()).isZero();
     assertThat(r.get("durationMs").asLong()).isNotNegative();
     assertThat(r.get("failures")).isEmpty();
     assertSameFiles(files, target);
@@ -64,8 +74,10 @@ class RestoreCommandTest {
 
     JsonNode again = repo.json("restore", "latest", "--target", target.toString());
 
-    assertThat(again.get("skippedFiles").asLong()).isEqualTo(files.size());
+    assertThat(again.get("unchanged").asLong()).isEqualTo(files.size());
     assertThat(again.get("files").asLong()).isEqualTo(files.size());
+    assertThat(again.get("written").asLong()).isZero();
+    assertThat(again.get("bytes").asLong()).isZero();
     assertSameFiles(files, target);
   }
 
@@ -79,11 +91,19 @@ class RestoreCommandTest {
     Path edited = target.resolve("src/sub/b.bin");
     TestRepo.write(edited, LOCAL);
 
-    JsonNode r =
-        repo.json("restore", "latest", "--target", target.toString(), "--overwrite", "never");
+    Cli.Result run =
+        repo.cli(
+            "restore", "latest", "--target", target.toString(), "--overwrite", "never", "--json");
+    JsonNode r = run.json();
 
+    assertThat(run.exitCode()).as("%s", run).isZero();
     assertThat(TestRepo.read(edited)).isEqualTo(LOCAL);
-    assertThat(r.get("skippedFiles").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(r.get("files").asLong()).isEqualTo(files.size());
+    assertThat(r.get("kept").asLong()).isEqualTo(1);
+    assertThat(r.get("keptPaths")).extracting(JsonNode::asText).containsExactly("src/sub/b.bin");
+    assertThat(r.get("unchanged").asLong()).isEqualTo(files.size() - 1);
+    assertThat(r.get("written").asLong()).isZero();
+    assertThat(run.stderr()).contains("kept (differs from the snapshot): src/sub/b.bin");
     assertThat(TestRepo.read(target.resolve("src/a.txt"))).isEqualTo(files.get("src/a.txt"));
   }
 
@@ -115,7 +135,9 @@ class RestoreCommandTest {
             "restore", "latest", "--target", target.toString(), "--overwrite", "if-different");
 
     assertSameFiles(files, target);
-    assertThat(r.get("skippedFiles").asLong()).isEqualTo(files.size() - 1);
+    assertThat(r.get("unchanged").asLong()).isEqualTo(files.size() - 1);
+    assertThat(r.get("written").asLong()).isEqualTo(1);
+    assertThat(r.get("bytes").asLong()).isEqualTo(files.get("src/sub/b.bin").length);
   }
 
   @Test

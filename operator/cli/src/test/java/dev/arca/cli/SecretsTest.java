@@ -60,24 +60,62 @@ class SecretsTest {
   }
 
   @Test
-  void passwordFileUsesOnlyItsFirstLine() {
+  void oneTrailingLineBreakIsDroppedFromFilesAndVariablesAlike() {
+    // the repository is made from a file that ends in a newline (printf 'pw\n' > f)
     TestRepo repo = new TestRepo(tmp).init();
     repo.writeTree();
     repo.backup();
-    Path withMore = tmp.resolve("pw-more.txt");
-    TestRepo.write(
-        withMore,
-        (repo.password + "\nsecond line is not part of it\n").getBytes(StandardCharsets.UTF_8));
     Path crlf = tmp.resolve("pw-crlf.txt");
     TestRepo.write(crlf, (repo.password + "\r\n").getBytes(StandardCharsets.UTF_8));
     Path noNewline = tmp.resolve("pw-bare.txt");
     TestRepo.write(noNewline, repo.password.getBytes(StandardCharsets.UTF_8));
-
-    for (Path file : List.of(withMore, crlf, noNewline)) {
+    for (Path file : List.of(repo.passwordFile, crlf, noNewline)) {
       Cli.Result r =
           Cli.run("snapshots", "--json", "--repo", repo.url, "--password-file", file.toString());
       assertThat(r.exitCode()).as("%s with %s", r, file).isZero();
       assertThat(r.json().get("snapshots")).hasSize(1);
+    }
+    // what a Job gets from a Secret made with --from-file: the file's bytes, newline included
+    for (String value : List.of(repo.password + "\n", repo.password + "\r\n", repo.password)) {
+      Cli.Result r =
+          Cli.exec(Map.of("ARCA_PASSWORD", value, "ARCA_REPO", repo.url), "snapshots", "--json");
+      assertThat(r.exitCode()).as("%s", r).isZero();
+      assertThat(r.json().get("snapshots")).hasSize(1);
+    }
+    // only one line break goes: a second one is part of the (wrong) password
+    Cli.Result twice =
+        Cli.exec(
+            Map.of("ARCA_PASSWORD", repo.password + "\n\n", "ARCA_REPO", repo.url), "snapshots");
+    assertThat(twice.exitCode()).as("%s", twice).isEqualTo(2);
+    assertThat(twice.stderr())
+        .contains("$ARCA_PASSWORD", "line break")
+        .doesNotContain(repo.password);
+  }
+
+  @Test
+  void aPasswordOfSeveralLinesIsRefusedWithoutShowingIt() {
+    TestRepo repo = new TestRepo(tmp).init();
+    Path withMore = tmp.resolve("pw-more.txt");
+    TestRepo.write(withMore, (repo.password + "\nsecond line\n").getBytes(StandardCharsets.UTF_8));
+
+    Cli.Result file =
+        Cli.run("snapshots", "--repo", repo.url, "--password-file", withMore.toString());
+    Cli.Result env =
+        Cli.exec(
+            Map.of("ARCA_PASSWORD", repo.password + "\nsecond line", "ARCA_REPO", repo.url),
+            "snapshots");
+    Path newPw = tmp.resolve("new-pw.txt");
+    TestRepo.write(newPw, "new\rpassword\n".getBytes(StandardCharsets.UTF_8));
+    Cli.Result key = repo.cli("key", "add", "--new-password-file", newPw.toString());
+
+    assertThat(file.exitCode()).as("%s", file).isEqualTo(2);
+    assertThat(file.stderr()).contains("--password-file", "pw-more.txt", "one line");
+    assertThat(env.exitCode()).as("%s", env).isEqualTo(2);
+    assertThat(env.stderr()).contains("$ARCA_PASSWORD", "one line");
+    assertThat(key.exitCode()).as("%s", key).isEqualTo(2);
+    assertThat(key.stderr()).contains("--new-password-file");
+    for (Cli.Result r : List.of(file, env, key)) {
+      assertThat(r.output()).doesNotContain(repo.password, "second line", "new\rpassword");
     }
   }
 

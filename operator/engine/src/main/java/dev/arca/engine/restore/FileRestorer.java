@@ -39,15 +39,25 @@ final class FileRestorer {
   private final int threads;
   private final Progress progress;
   private final Restore owner;
-  private final AtomicLong files = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
-  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong unchanged = new AtomicLong();
+  private final AtomicLong kept = new AtomicLong();
+
+  /** The first kept paths by name (only the planning thread decides what is kept). */
+  private final java.util.TreeSet<String> keptPaths = new java.util.TreeSet<>();
+
   private final FolderLocks folders = new FolderLocks();
 
   /** Arrays for decoded chunks and small files, reused across files. */
   private final BufferPool buffers = new BufferPool(64 << 20);
 
-  record Totals(long files, long bytes, long skipped) {}
+  /**
+   * What happened to the files: written, already right ({@code unchanged}), or different and left
+   * alone by {@code --overwrite never} ({@code kept}, the first {@link RestoreResult#KEPT_PATHS} of
+   * them by path); {@code bytes} is what was written.
+   */
+  record Totals(long written, long bytes, long unchanged, long kept, List<String> keptPaths) {}
 
   /** Chunks of one file that are read together: their locations and offsets in the file. */
   record Range(List<BlobIndex.Location> blobs, List<Long> fileOffsets) {}
@@ -128,7 +138,8 @@ final class FileRestorer {
         throw new IOException("interrupted", ie);
       }
     }
-    return new Totals(files.get(), bytes.get(), skipped.get());
+    return new Totals(
+        written.get(), bytes.get(), unchanged.get(), kept.get(), List.copyOf(keptPaths));
   }
 
   /** A large file being restored and its ranges not yet handed to the pool. */
@@ -188,7 +199,11 @@ final class FileRestorer {
         });
   }
 
-  /** Whether an existing file stays as it is under the overwrite policy. */
+  /**
+   * Whether an existing file stays as it is under the overwrite policy: one with the snapshot's
+   * content stays (unchanged) unless {@code always}; a different one stays (kept) under {@code
+   * never}, and is replaced otherwise.
+   */
   private boolean keepExisting(Restore.Entry e) {
     Path p = e.path();
     if (owner.isFresh(p.getParent()) || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -199,29 +214,41 @@ final class FileRestorer {
           e.rel(), "a folder is in the way of this file; remove it and restore again", false);
       return true;
     }
-    if (overwrite == RestoreOptions.Overwrite.NEVER) {
-      skipped.incrementAndGet();
-      progress.bytes(e.node().size());
-      return true;
+    if (overwrite == RestoreOptions.Overwrite.ALWAYS) {
+      return false;
     }
-    if (overwrite == RestoreOptions.Overwrite.IF_DIFFERENT
-        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (sameContent(p, e)) {
       try {
-        if (Files.size(p) == e.node().size()
-            && dev.arca.engine.fs.FileHash.sha256(p).equals(e.node().sha256())) {
-          dev.arca.engine.fs.Metadata.apply(p, e.node());
-          skipped.incrementAndGet();
-          files.incrementAndGet();
-          bytes.addAndGet(e.node().size());
-          progress.bytes(e.node().size());
-          progress.fileDone();
-          return true;
-        }
+        dev.arca.engine.fs.Metadata.apply(p, e.node());
       } catch (IOException ex) {
-        return false; // unreadable: replace it
+        if (overwrite != RestoreOptions.Overwrite.NEVER) {
+          return false; // its metadata cannot be set: replace it
+        }
       }
+      unchanged.incrementAndGet();
+    } else if (overwrite == RestoreOptions.Overwrite.NEVER) {
+      kept.incrementAndGet();
+      keptPaths.add(e.rel());
+      if (keptPaths.size() > RestoreResult.KEPT_PATHS) {
+        keptPaths.pollLast();
+      }
+    } else {
+      return false;
     }
-    return false;
+    progress.bytes(e.node().size());
+    progress.fileDone();
+    return true;
+  }
+
+  /** Whether {@code p} is a regular file with exactly the content {@code e} restores. */
+  private static boolean sameContent(Path p, Restore.Entry e) {
+    try {
+      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+          && Files.size(p) == e.node().size()
+          && dev.arca.engine.fs.FileHash.sha256(p).equals(e.node().sha256());
+    } catch (IOException ex) {
+      return false; // unreadable: not known to be right
+    }
   }
 
   /** Groups a file's chunks into ranges; null (and a failure recorded) if a chunk is unknown. */
@@ -268,7 +295,7 @@ final class FileRestorer {
   }
 
   void done(Restore.Entry e) {
-    files.incrementAndGet();
+    written.incrementAndGet();
     bytes.addAndGet(e.node().size());
     progress.fileDone();
   }

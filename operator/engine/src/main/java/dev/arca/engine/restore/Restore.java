@@ -100,9 +100,12 @@ public final class Restore {
     }
     return new RestoreResult(
         snap.id(),
-        totals.files(),
+        files.size(),
+        totals.written(),
+        totals.unchanged(),
+        totals.kept(),
+        totals.keptPaths(),
         totals.bytes(),
-        totals.skipped(),
         dirs.size() - blocked.size(),
         linkCount,
         List.copyOf(failures),

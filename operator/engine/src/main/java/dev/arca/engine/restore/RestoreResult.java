@@ -3,12 +3,18 @@ package dev.arca.engine.restore;
 import java.util.List;
 
 /**
- * What a restore did.
+ * What a restore did. Every regular file of the selection is counted once: {@code files} = {@code
+ * written} + {@code unchanged} + {@code kept} + the files named in {@code failures}.
  *
  * @param snapshotId the snapshot restored
- * @param files regular files restored or found already correct
- * @param bytes bytes of those files
- * @param skippedFiles files left as they were (already correct, or {@code --overwrite never})
+ * @param files regular files the snapshot's selection holds (the whole snapshot, or what the
+ *     includes select)
+ * @param written files written from the snapshot
+ * @param unchanged files that were already there with the snapshot's content, left as they were
+ * @param kept files that were there with other content and were left alone ({@code --overwrite
+ *     never}): the target now holds a mix of the two versions
+ * @param keptPaths the first {@value #KEPT_PATHS} of the kept files by path
+ * @param bytes bytes written
  * @param dirs folders restored
  * @param symlinks symbolic links restored
  * @param failures entries that could not be restored, each "path: reason"
@@ -18,10 +24,16 @@ import java.util.List;
 public record RestoreResult(
     String snapshotId,
     long files,
+    long written,
+    long unchanged,
+    long kept,
+    List<String> keptPaths,
     long bytes,
-    long skippedFiles,
     long dirs,
     long symlinks,
     List<String> failures,
     boolean damaged,
-    long durationMs) {}
+    long durationMs) {
+  /** How many kept files are named by path. */
+  public static final int KEPT_PATHS = 20;
+}

@@ -52,8 +52,11 @@ public class OverwriteAndSelectionTest {
     write(target.resolve("src/f2"), random(10, 9));
     RestoreResult again = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(again.failures()).isEmpty();
-    assertThat(again.skippedFiles()).isEqualTo(4);
     assertThat(again.files()).isEqualTo(6);
+    assertThat(again.unchanged()).isEqualTo(4);
+    assertThat(again.written()).isEqualTo(2);
+    assertThat(again.kept()).isZero();
+    assertThat(again.bytes()).isEqualTo(50_001 + 50_002);
     Fixtures.assertSameTree(src, target.resolve("src"));
     try (var names = Files.list(target.resolve("src"))) {
       assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
@@ -65,18 +68,57 @@ public class OverwriteAndSelectionTest {
     Path target = tmp.resolve("t");
     Restore.run(repo, RestoreOptions.of("latest", target));
     write(target.resolve("src/f0"), "local edit");
+    write(target.resolve("src/f3"), random(50_003, 99)); // same size, other bytes
+    Files.delete(target.resolve("src/f5"));
     RestoreResult never =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.NEVER));
-    assertThat(never.skippedFiles()).isEqualTo(6);
+    // one meaning in every mode: what the selection holds, what was written, what was right
+    // already, and what differs and was left alone, by path
+    assertThat(never.files()).isEqualTo(6);
+    assertThat(never.written()).isEqualTo(1);
+    assertThat(never.bytes()).isEqualTo(50_005);
+    assertThat(never.unchanged()).isEqualTo(3);
+    assertThat(never.kept()).isEqualTo(2);
+    assertThat(never.keptPaths()).containsExactly("src/f0", "src/f3");
     assertThat(target.resolve("src/f0")).hasContent("local edit");
+    RestoreResult ifDifferent = Restore.run(repo, RestoreOptions.of("latest", target));
+    assertThat(ifDifferent.files()).isEqualTo(6);
+    assertThat(ifDifferent.written()).isEqualTo(2);
+    assertThat(ifDifferent.unchanged()).isEqualTo(4);
+    assertThat(ifDifferent.kept()).isZero();
+    assertThat(ifDifferent.bytes()).isEqualTo(50_000 + 50_003);
+    write(target.resolve("src/f1"), "local edit");
     RestoreResult always =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.ALWAYS));
-    assertThat(always.skippedFiles()).isZero();
+    assertThat(always.files()).isEqualTo(6);
+    assertThat(always.written()).isEqualTo(6);
+    assertThat(always.unchanged()).isZero();
     Fixtures.assertSameTree(src, target.resolve("src"));
+  }
+
+  @Test
+  void onlyTheFirstKeptPathsAreNamedButAllAreCounted() throws Exception {
+    Path many = tmp.resolve("many");
+    for (int i = 0; i < RestoreResult.KEPT_PATHS + 5; i++) {
+      write(many.resolve(String.format("g%02d", i)), random(100 + i, i));
+    }
+    Backup.run(repo, BackupOptions.of(many));
+    Path target = tmp.resolve("t");
+    Restore.run(repo, RestoreOptions.of("latest", target));
+    for (int i = 0; i < RestoreResult.KEPT_PATHS + 5; i++) {
+      write(target.resolve(String.format("many/g%02d", i)), "edited " + i);
+    }
+    RestoreResult never =
+        Restore.run(
+            repo,
+            RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.NEVER));
+    assertThat(never.kept()).isEqualTo(RestoreResult.KEPT_PATHS + 5);
+    assertThat(never.keptPaths()).hasSize(RestoreResult.KEPT_PATHS).startsWith("many/g00");
+    assertThat(never.written()).isZero();
   }
 
   @Test
