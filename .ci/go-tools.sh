@@ -5,6 +5,7 @@
 #   .ci/go-tools.sh restic      -> /root/.cache/arca-tools/restic-v0.18.1/restic
 #   .ci/go-tools.sh minio       -> /root/.cache/arca-tools/minio-v0.0.0-2026.../minio
 #   .ci/go-tools.sh kopia       -> /root/.cache/arca-tools/kopia-v0.22.3/kopia
+#   .ci/go-tools.sh helm        -> /root/.cache/arca-tools/helm-v4.3.2/helm
 #
 # Binaries are built with `go install MODULE/cmd/TOOL@VERSION` from the Go
 # module proxy into ${ARCA_TOOLS_CACHE:-$HOME/.cache/arca-tools}/TOOL-VERSION/,
@@ -26,16 +27,20 @@ KOPIA_VERSION="v0.22.3"
 # MinIO publishes no semver tags, so the module proxy serves commits as pseudo-versions; this is
 # the newest one it listed on 2026-11-25 (commit 7aac2a2c5b7c of 2026-02-12).
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+# The helm CLI the README's commands use (the chart's tests use helm-java in-process).
+HELM_VERSION="v4.3.2"
 
 declare -A TOOL_PKG=(
   [restic]="github.com/restic/restic/cmd/restic"
   [kopia]="github.com/kopia/kopia"
   [minio]="github.com/minio/minio"
+  [helm]="helm.sh/helm/v4/cmd/helm"
 )
 declare -A TOOL_VERSION=(
   [restic]="${RESTIC_VERSION}"
   [kopia]="${KOPIA_VERSION}"
   [minio]="${MINIO_VERSION}"
+  [helm]="${HELM_VERSION}"
 )
 # The module each package is in (go install needs only the package; the fallback build below
 # needs the module).
@@ -43,6 +48,7 @@ declare -A TOOL_MODULE=(
   [restic]="github.com/restic/restic"
   [kopia]="github.com/kopia/kopia"
   [minio]="github.com/minio/minio"
+  [helm]="helm.sh/helm/v4"
 )
 # Linker flags of the fallback build (the version a tool reports; go install gets it from the
 # module's build info, a build inside the module does not).
@@ -54,6 +60,7 @@ declare -A TOOL_DEBIAN=(
   [restic]="restic"
   [kopia]=""
   [minio]=""
+  [helm]=""
 )
 
 log() { echo "go-tools: $*" >&2; }

@@ -16,16 +16,31 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CRDs generated from the API classes at build time: the copies committed under crds/ must be
- * the same (run with -Darca.crds.update=true to refresh them), and every field must carry a
- * description, since that is what kubectl explain shows.
+ * The CRDs generated from the API classes ({@link CrdGeneration}): the copies committed under crds/
+ * must be the same (run with -Darca.crds.update=true to refresh them), every field must carry a
+ * description, since that is what kubectl explain shows, and the printer columns come in the order
+ * a reader wants.
  */
 class CrdTest {
-  static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
+  static final Path GENERATED = Path.of("target/crds");
   static final Path COMMITTED =
       Path.of(System.getProperty("arca.checkout", "../..")).resolve("crds");
 
-  static List<Path> generated() throws IOException {
+  private static boolean fresh;
+
+  /** The CRDs, generated anew once per test run (never a previous build's). */
+  static synchronized List<Path> generated() throws IOException {
+    if (!fresh) {
+      if (Files.isDirectory(GENERATED)) {
+        try (Stream<Path> old = Files.list(GENERATED)) {
+          for (Path p : old.toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      CrdGeneration.generate(GENERATED);
+      fresh = true;
+    }
     try (Stream<Path> s = Files.list(GENERATED)) {
       return s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
     }
@@ -77,6 +92,9 @@ class CrdTest {
       JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties");
       for (String top : List.of("spec", "status")) {
         if (schema.has(top)) {
+          if (!schema.get(top).has("description")) {
+            missing.add(g.getFileName() + ":" + top);
+          }
           walk(schema.get(top), g.getFileName() + ":" + top, missing, true);
         }
       }
@@ -100,5 +118,38 @@ class CrdTest {
       boolean kubernetesType = p.endsWith(".job") || p.endsWith(".conditions");
       walk(e.getValue(), p, missing, ours && !kubernetesType);
     }
+  }
+
+  @Test
+  void printerColumnsComeInTheDeclaredOrderAndNextIsAString() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    Map<String, List<String>> columns = new java.util.TreeMap<>();
+    for (Path g : generated()) {
+      JsonNode crd = yaml.readTree(g.toFile());
+      List<String> names = new ArrayList<>();
+      for (JsonNode c : crd.at("/spec/versions/0/additionalPrinterColumns")) {
+        names.add(c.get("name").asText());
+        if (c.get("name").asText().equals("Next")) {
+          // a date column shows "<invalid>" for a time in the future
+          assertThat(c.get("type").asText()).isEqualTo("string");
+        }
+      }
+      columns.put(crd.at("/spec/names/kind").asText(), names);
+    }
+    assertThat(columns.get("BackupPolicy"))
+        .containsExactly(
+            "Schedule",
+            "Suspend",
+            "Ready",
+            "Running",
+            "Last Backup",
+            "Last Result",
+            "Size",
+            "Next",
+            "Age");
+    assertThat(columns.get("RestoreRequest"))
+        .containsExactly("Phase", "Snapshot", "Target", "Files", "Written", "Kept", "Size", "Age");
+    assertThat(columns.get("Snapshot"))
+        .containsExactly("Policy", "Time", "Mode", "Files", "Size", "Bytes", "Id");
   }
 }

@@ -26,7 +26,9 @@ class ExamplesTest {
       Map.of(
           "BackupPolicy", BackupPolicy.class,
           "RestoreRequest", RestoreRequest.class,
-          "Secret", Secret.class);
+          "Secret", Secret.class,
+          "PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class,
+          "Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class);
 
   @Test
   void everyExampleLoadsWithNoUnknownField() throws Exception {

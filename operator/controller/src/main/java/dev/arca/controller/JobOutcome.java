@@ -3,32 +3,73 @@ package dev.arca.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * How a Job ended: from its status (Complete or Failed, with the reason) and the JSON summary the
- * arca CLI left in its container's termination message.
+ * arca CLI left in its container's termination message; or, while it runs, what its pod does.
  *
- * @param finished whether the Job has ended
+ * @param finished whether the Job has ended (or was given up because its pod cannot start)
  * @param succeeded whether it ended well
- * @param reason a CamelCase reason (Completed, BackupFailed, DeadlineExceeded, ...)
+ * @param reason a CamelCase reason (Completed, BackupFailed, DeadlineExceeded, PodCannotStart, ...)
  * @param message what happened, from the summary's error or the Job's condition
  * @param summary the CLI's JSON result, or null if none could be read
+ * @param pod while the Job runs, its newest pod; null once it ended
  */
 public record JobOutcome(
-    boolean finished, boolean succeeded, String reason, String message, JsonNode summary) {
+    boolean finished,
+    boolean succeeded,
+    String reason,
+    String message,
+    JsonNode summary,
+    JobPod pod) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public static JobOutcome of(Job job, KubernetesClient client) {
-    return of(job, client, "backup");
+  /** The reason of a run whose pod could not start (and whose Job was deleted). */
+  public static final String POD_CANNOT_START = "PodCannotStart";
+
+  /**
+   * Observes an active Job of {@code kind}: its outcome when it ended; while it runs, its pod; and
+   * when the pod cannot start (see {@link JobPod#cannotStart}), a failed outcome, after deleting
+   * the Job so that its pod stops retrying and the next run can start.
+   */
+  public static JobOutcome observe(
+      KubernetesClient client, Job job, String kind, Instant now, Duration startTimeout) {
+    JobOutcome o = of(job, client, kind);
+    if (o.finished()) {
+      return o;
+    }
+    JobPod pod = JobPod.of(client, job);
+    String why = pod.cannotStart(client, now, startTimeout);
+    if (why == null) {
+      return new JobOutcome(false, false, null, null, null, pod);
+    }
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+    return new JobOutcome(
+        true,
+        false,
+        POD_CANNOT_START,
+        why + " (Job " + job.getMetadata().getName() + " deleted; fix the cause and run again)",
+        null,
+        null);
   }
 
-  /** The outcome of a Job of {@code kind} (backup, restore, ...). */
+  /** The outcome of a Job of {@code kind} (backup, restore, ...) from its status alone. */
   public static JobOutcome of(Job job, KubernetesClient client, String kind) {
     var status = job.getStatus();
     if (status == null) {
@@ -50,7 +91,7 @@ public record JobOutcome(
     }
     JsonNode summary = summary(job, client);
     if (failed == null) {
-      return new JobOutcome(true, true, "Completed", kind + " completed", summary);
+      return new JobOutcome(true, true, "Completed", kind + " completed", summary, null);
     }
     String message =
         summary != null && summary.hasNonNull("error")
@@ -58,25 +99,22 @@ public record JobOutcome(
             : failed.getReason() + ": " + failed.getMessage();
     String reason =
         "DeadlineExceeded".equals(failed.getReason()) ? "DeadlineExceeded" : "BackupFailed";
-    return new JobOutcome(true, false, reason, message, summary);
+    return new JobOutcome(true, false, reason, message, summary, null);
   }
 
   private static JobOutcome running() {
-    return new JobOutcome(false, false, null, null, null);
+    return new JobOutcome(false, false, null, null, null, null);
   }
 
-  /** The newest pod's termination message, parsed; null when there is none. */
+  /** The termination message of the newest pod that left one, parsed; null when none did. */
   private static JsonNode summary(Job job, KubernetesClient client) {
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withLabel("job-name", job.getMetadata().getName())
-            .list()
-            .getItems();
-    return pods.stream()
-        .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
+    return JobLookup.pods(client, job).stream()
+        .sorted(
+            Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
+                .reversed())
         .map(JobOutcome::message)
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
         .orElse(null);
   }
 

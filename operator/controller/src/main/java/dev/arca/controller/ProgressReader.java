@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.api.v1alpha1.Progress;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -21,35 +19,25 @@ public final class ProgressReader {
 
   private ProgressReader() {}
 
-  /** The latest progress, or null when there is none yet (or the log cannot be read). */
-  public static Progress read(KubernetesClient client, Job job, Instant now) {
-    String ns = job.getMetadata().getNamespace();
+  /**
+   * The latest progress in the log of {@code pod} (a Job's running pod), or null when there is none
+   * yet, or the log cannot be read.
+   */
+  public static Progress read(KubernetesClient client, Pod pod, Instant now) {
+    if (pod == null) {
+      return null;
+    }
     try {
-      List<Pod> pods =
-          client
-              .pods()
-              .inNamespace(ns)
-              .withLabel("job-name", job.getMetadata().getName())
-              .list()
-              .getItems();
-      Pod pod =
-          pods.stream()
-              .max(
-                  Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
-              .orElse(null);
-      if (pod == null) {
-        return null;
-      }
       String log =
           client
               .pods()
-              .inNamespace(ns)
+              .inNamespace(pod.getMetadata().getNamespace())
               .withName(pod.getMetadata().getName())
               .tailingLines(TAIL)
               .getLog();
       return log == null ? null : parse(log, now);
     } catch (KubernetesClientException e) {
-      return null; // no log yet (pod pending) or not allowed: progress is best effort
+      return null; // no log yet or not allowed: progress is best effort
     }
   }
 

@@ -90,6 +90,48 @@ public final class MockCluster {
     throw new AssertionError("timed out waiting for " + what);
   }
 
+  /** A running pod of {@code job}, as the kubelet reports one (the Job stays active). */
+  public static void runningPod(KubernetesClient client, Job job) {
+    pod(client, job, "Running", null);
+  }
+
+  /**
+   * A pod of {@code job} in {@code phase}; with {@code waiting} (a kubelet reason and message,
+   * "Reason: message"), its container waits for that reason.
+   */
+  public static void pod(KubernetesClient client, Job job, String phase, String waiting) {
+    String ns = job.getMetadata().getNamespace();
+    var status = new ContainerStatusBuilder().withName("arca");
+    if (waiting != null) {
+      int colon = waiting.indexOf(": ");
+      status
+          .withNewState()
+          .withNewWaiting()
+          .withReason(colon < 0 ? waiting : waiting.substring(0, colon))
+          .withMessage(colon < 0 ? null : waiting.substring(colon + 2))
+          .endWaiting()
+          .endState();
+    } else {
+      status.withNewState().withNewRunning().endRunning().endState();
+    }
+    client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()))
+                .withNamespace(ns)
+                .addToLabels("job-name", job.getMetadata().getName())
+                .endMetadata()
+                .withNewStatus()
+                .withPhase(phase)
+                .withContainerStatuses(status.build())
+                .endStatus()
+                .build())
+        .create();
+  }
+
   /** Ends {@code job}: a pod with the arca container's termination message, then Job status. */
   public static void finish(
       KubernetesClient client, Job job, boolean ok, String terminationMessage) {

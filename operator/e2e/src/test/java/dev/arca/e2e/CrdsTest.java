@@ -24,6 +24,30 @@ class CrdsTest {
   }
 
   @Test
+  void kubectlExplainDescribesSpecAndStatusOfEveryKindAndHowToRunNow() {
+    KubeCluster c = Cluster.get();
+    for (String field :
+        List.of(
+            "backuppolicies.spec",
+            "backuppolicies.status",
+            "restorerequests.spec",
+            "restorerequests.status",
+            "snapshots.spec")) {
+      String out = c.kubectl("explain", field).orFail().stdout();
+      String description = out.substring(out.indexOf("DESCRIPTION:") + "DESCRIPTION:".length());
+      description =
+          description.contains("FIELDS:")
+              ? description.substring(0, description.indexOf("FIELDS:"))
+              : description;
+      assertThat(description.strip()).as("kubectl explain %s", field).hasSizeGreaterThan(40);
+    }
+    assertThat(c.kubectl("explain", "backuppolicies.spec").orFail().stdout())
+        .contains("arca.dev/run-now");
+    assertThat(c.kubectl("explain", "backuppolicies.spec.suspend").orFail().stdout())
+        .contains("run-now");
+  }
+
+  @Test
   void everyExampleIsAcceptedByTheApiServer() throws IOException {
     KubeCluster c = Cluster.get();
     Cluster.namespace("llm");

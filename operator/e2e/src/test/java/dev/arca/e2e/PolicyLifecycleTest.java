@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.it.S3Servers;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -55,6 +56,97 @@ class PolicyLifecycleTest {
   }
 
   @Test
+  void thePasswordSecretMadeFromTheFileInitUsedWorks() throws Exception {
+    Steps s = new Steps("password-file");
+    // printf 'pw\n' > f; arca init --password-file f; kubectl create secret --from-file=password=f
+    Path file = Cluster.get().dir().resolve("password-file-" + System.nanoTime());
+    java.nio.file.Files.writeString(file, Steps.PASSWORD + "\n");
+    s.secrets("unused", "unused"); // the MinIO credentials
+    Cluster.get()
+        .kubectl(
+            "create", "secret", "generic", "from-file", "-n", s.ns, "--from-file=password=" + file)
+        .orFail();
+    String bucket = S3Servers.newBucket(S3Servers.minio(), false);
+    ProcessBuilder init =
+        new ProcessBuilder(
+                Cluster.CHECKOUT.resolve("operator/cli/target/arca").toString(),
+                "init",
+                "--repo",
+                "s3://" + bucket + "/" + s.prefix,
+                "--s3-endpoint",
+                s.s3.toString(),
+                "--password-file",
+                file.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(Cluster.get().dir().resolve("init-password-file.log").toFile());
+    init.environment().put("AWS_ACCESS_KEY_ID", S3Servers.ACCESS_KEY);
+    init.environment().put("AWS_SECRET_ACCESS_KEY", S3Servers.SECRET_KEY);
+    init.environment().put("AWS_REGION", "us-east-1");
+    assertThat(init.start().waitFor()).as("arca init on the host").isZero();
+    s.pvc("data");
+    s.policy("from-file", "data", bucket, "from-file", "");
+    Map<?, ?> c =
+        s.await(
+            "LastBackupSucceeded",
+            () -> s.condition(Steps.POLICIES, "from-file", "LastBackupSucceeded"),
+            x -> x != null);
+    assertThat(c.get("status")).as("%s", c).isEqualTo("True");
+    s.awaitSnapshots("from-file", 1);
+  }
+
+  @Test
+  void aSecretKeyThatIsMissingFailsTheRunWithinAMinuteAndNamesIt() throws Exception {
+    Steps s = new Steps("missing-key");
+    s.secrets("pw", Steps.PASSWORD);
+    String bucket = s.initRepository("pw");
+    s.pvc("data");
+    // the Secret has "password"; the policy names "passwd"
+    s.apply(
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: BackupPolicy
+        metadata:
+          name: typo
+          namespace: missing-key
+          annotations: {arca.dev/run-now: "1"}
+        spec:
+          schedule: "0 3 1 1 *"
+          sources: [{pvc: data}]
+          repository:
+            url: s3://%s/%s
+            s3: {endpoint: "%s", region: us-east-1}
+            credentialsSecretRef: {name: minio-credentials}
+            passwordSecretRef: {name: pw, key: passwd}
+        """
+            .formatted(bucket, s.prefix, s.s3));
+    java.time.Instant t0 = java.time.Instant.now();
+    List<String> running = new java.util.ArrayList<>();
+    Map<?, ?> c =
+        s.await(
+            "LastBackupSucceeded=False",
+            () -> {
+              Map<?, ?> r = s.condition(Steps.POLICIES, "typo", "Running");
+              if (r != null) {
+                running.add(String.valueOf(r.get("status")));
+              }
+              return s.condition(Steps.POLICIES, "typo", "LastBackupSucceeded");
+            },
+            x -> x != null && "False".equals(x.get("status")));
+    assertThat(java.time.Duration.between(t0, java.time.Instant.now()))
+        .isLessThan(java.time.Duration.ofSeconds(90));
+    assertThat(c.get("reason")).isEqualTo("PodCannotStart");
+    assertThat(c.get("message").toString())
+        .contains("CreateContainerConfigError", "passwd")
+        .doesNotContain(Steps.PASSWORD);
+    assertThat(running).as("the pod never ran").doesNotContain("True");
+    assertThat(s.events("typo", "PodCannotStart")).hasSize(1);
+    s.await(
+        "the Job deleted",
+        () -> Cluster.get().client().batch().v1().jobs().inNamespace(s.ns).list().getItems(),
+        List::isEmpty);
+  }
+
+  @Test
   void aMissingPvcIsReportedAndNothingIsLaunched() throws Exception {
     Steps s = new Steps("missing-pvc");
     s.secrets("pw", Steps.PASSWORD);
@@ -87,8 +179,16 @@ class PolicyLifecycleTest {
         "the policy's Jobs to be garbage-collected",
         () -> jobs.list().getItems(),
         java.util.List::isEmpty);
-    // the backup data stays: deleting a resource never deletes snapshots
+    // the backup data stays: deleting a resource never deletes snapshots, and the catalog of
+    // what the repository holds stays too, found by the policy's label
     assertThat(snapshotIds(bucket)).hasSize(1);
+    assertThat(
+            Cluster.get()
+                .kubectl("get", "snapshots", "-n", "deletion", "-l", "arca.dev/policy=short-lived")
+                .orFail()
+                .stdout())
+        .contains("short-lived");
+    assertThat(s.snapshots("short-lived")).hasSize(1);
   }
 
   /** The snapshot objects in the repository (key to size), listed in MinIO. */

@@ -215,6 +215,14 @@ final class Steps {
             .orElse(null);
   }
 
+  /** The Events of this namespace about {@code object} with {@code reason}, oldest first. */
+  List<io.fabric8.kubernetes.api.model.Event> events(String object, String reason) {
+    return Cluster.get().client().v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> object.equals(e.getInvolvedObject().getName()))
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
   Map<?, ?> awaitRestore(String name) {
     return await(
         "RestoreRequest " + name + " to end",

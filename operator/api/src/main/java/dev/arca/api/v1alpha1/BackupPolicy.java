@@ -1,5 +1,6 @@
 package dev.arca.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -30,6 +31,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type=='Ready')].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Running",
+    jsonPath = ".status.conditions[?(@.type=='Running')].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Last Backup",
     jsonPath = ".status.lastBackup.completionTime",
     type = AdditionalPrinterColumn.Type.DATE)
@@ -38,9 +43,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type=='LastBackupSucceeded')].reason",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Size",
+    jsonPath = ".status.lastBackup.size",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Next",
     jsonPath = ".status.nextScheduleTime",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
@@ -48,4 +57,36 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus>
     implements Namespaced {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * What to back up, where, when and how long to keep it. To start one backup now, off schedule,
+   * give the annotation arca.dev/run-now a new value.
+   */
+  @Override
+  @JsonPropertyDescription(SPEC)
+  public BackupPolicySpec getSpec() {
+    return super.getSpec();
+  }
+
+  /** What the operator observed and did. */
+  @Override
+  @JsonPropertyDescription(STATUS)
+  public BackupPolicyStatus getStatus() {
+    return super.getStatus();
+  }
+
+  static final String SPEC =
+      "What to back up (PVCs, database dumps), where (a repository), when (a cron schedule),"
+          + " how long to keep it (retention) and how to keep the repository healthy (prune,"
+          + " verify). To start one backup now, off schedule, give the annotation"
+          + " arca.dev/run-now a new value, for example: kubectl annotate --overwrite"
+          + " backuppolicy/NAME arca.dev/run-now=\"$(date +%s)\". The request is answered in"
+          + " status.lastRunNowRequest and status.lastRunNowResult; it is refused (not queued)"
+          + " while the policy is suspended or not Ready. Deleting a policy keeps its snapshots"
+          + " and their Snapshot objects.";
+
+  static final String STATUS =
+      "What the operator observed and did: conditions (Ready, Suspended, Running,"
+          + " LastBackupSucceeded), the last backup, failure and verification, the active Job and"
+          + " its progress, and the next scheduled time.";
 }

@@ -24,8 +24,14 @@ public class BackupPolicySpec {
       "IANA time zone the schedule is read in, for example Europe/Berlin (default UTC).")
   public String timeZone;
 
-  /** Stop starting new backups (a running one finishes). */
-  @JsonPropertyDescription("Stop starting new backups (a running one finishes).")
+  /**
+   * Stop starting runs: scheduled backups, backups asked for with the arca.dev/run-now annotation
+   * (refused with an Event, not queued), prune and verify. A running Job finishes.
+   */
+  @JsonPropertyDescription(
+      "Stop starting runs: scheduled backups, backups asked for with the arca.dev/run-now"
+          + " annotation (refused with an Event, not queued), prune and verify. A running Job"
+          + " finishes.")
   public Boolean suspend;
 
   /**

@@ -11,17 +11,24 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("The spec generation this status describes.")
   public Long observedGeneration;
 
-  /** Ready (the spec is valid and scheduled), Running (a Job is active) and LastBackupSucceeded. */
+  /**
+   * Ready (the spec is valid: PVCs and Secrets exist, schedules parse and come), Suspended
+   * (spec.suspend), Running (a Job's pod is running; False with reason JobStarting while it waits
+   * to start) and LastBackupSucceeded (the last backup run's result).
+   */
   @JsonPropertyDescription(
-      "Ready (the spec is valid and scheduled), Running (a Job is active) and LastBackupSucceeded.")
+      "Ready (the spec is valid: PVCs and Secrets exist, schedules parse and come), Suspended"
+          + " (spec.suspend), Running (a Job's pod is running; False with reason JobStarting while"
+          + " it waits to start) and LastBackupSucceeded (the last backup run's result).")
   public List<Condition> conditions = new ArrayList<>();
 
   /** When the last run was started (RFC 3339). */
   @JsonPropertyDescription("When the last run was started (RFC 3339).")
   public String lastScheduleTime;
 
-  /** When the next run is due (RFC 3339). */
-  @JsonPropertyDescription("When the next run is due (RFC 3339).")
+  /** When the next run is due (RFC 3339); empty while suspended or not Ready. */
+  @JsonPropertyDescription(
+      "When the next run is due (RFC 3339); empty while suspended or not Ready.")
   public String nextScheduleTime;
 
   /** When the last prune run was due (RFC 3339). */
@@ -45,9 +52,24 @@ public class BackupPolicyStatus {
       "Runs that were due while another Job of this policy was active, and were skipped.")
   public Long skippedRuns;
 
-  /** The last value of the arca.dev/run-now annotation that started a run. */
-  @JsonPropertyDescription("The last value of the arca.dev/run-now annotation that started a run.")
+  /**
+   * The last value of the arca.dev/run-now annotation that was handled: it started a run, or was
+   * refused (see lastRunNowResult). A refused request is not replayed later; set a new value.
+   */
+  @JsonPropertyDescription(
+      "The last value of the arca.dev/run-now annotation that was handled: it started a run, or"
+          + " was refused (see lastRunNowResult). A refused request is not replayed later; set a"
+          + " new value.")
   public String lastRunNowRequest;
+
+  /**
+   * What became of that request: "started Job NAME", or "refused: WHY" (the policy was suspended or
+   * not Ready).
+   */
+  @JsonPropertyDescription(
+      "What became of that request: \"started Job NAME\", or \"refused: WHY\" (the policy was"
+          + " suspended or not Ready).")
+  public String lastRunNowResult;
 
   /** The last successful backup. */
   @JsonPropertyDescription("The last successful backup.")
@@ -94,6 +116,10 @@ public class BackupPolicyStatus {
     /** Bytes of those files. */
     @JsonPropertyDescription("Bytes of those files.")
     public Long bytes;
+
+    /** The bytes of those files as a readable size, for example 12.4 GiB. */
+    @JsonPropertyDescription("The bytes of those files as a readable size, for example 12.4 GiB.")
+    public String size;
 
     /** Bytes of chunks the repository did not have. */
     @JsonPropertyDescription("Bytes of chunks the repository did not have.")

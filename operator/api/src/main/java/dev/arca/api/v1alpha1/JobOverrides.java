@@ -1,6 +1,7 @@
 package dev.arca.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -50,6 +51,20 @@ public class JobOverrides {
   /** Seconds after which a running Job is stopped and reported as failed. */
   @JsonPropertyDescription("Seconds after which a running Job is stopped and reported as failed.")
   public Long activeDeadlineSeconds;
+
+  /**
+   * Seconds the Job's pod may take to start (be scheduled, mount its volumes, pull its image)
+   * before the run fails and the Job is deleted (default 600). A container that cannot be created
+   * (a missing Secret or Secret key, an image that cannot be pulled) fails the run after 30
+   * seconds.
+   */
+  @JsonPropertyDescription(
+      "Seconds the Job's pod may take to start (be scheduled, mount its volumes, pull its image)"
+          + " before the run fails and the Job is deleted (default 600). A container that cannot"
+          + " be created (a missing Secret or Secret key, an image that cannot be pulled) fails"
+          + " the run after 30 seconds.")
+  @Min(1)
+  public Long startTimeoutSeconds;
 
   /** Retries of a failed pod before the Job fails (default 0: the next scheduled run retries). */
   @JsonPropertyDescription(

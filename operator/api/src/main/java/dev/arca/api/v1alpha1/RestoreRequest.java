@@ -1,5 +1,6 @@
 package dev.arca.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -20,7 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Snapshot",
     jsonPath = ".status.snapshotId",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Target",
     jsonPath = ".spec.target.pvc",
@@ -30,10 +32,42 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.files",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
+    name = "Written",
+    jsonPath = ".status.written",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Kept",
+    jsonPath = ".status.kept",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Size",
+    jsonPath = ".status.size",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class RestoreRequest extends CustomResource<RestoreRequestSpec, RestoreRequestStatus>
     implements Namespaced {
   private static final long serialVersionUID = 1L;
+
+  /** What to restore, from where, into which volume (or command); cannot be changed. */
+  @Override
+  @JsonPropertyDescription(
+      "What to restore (latest snapshot, one by id or name, or the newest before a time; all"
+          + " paths or some), from where (a policy's repository or one given inline), and into"
+          + " which PVC (or command in a pod). A RestoreRequest runs once and cannot be changed;"
+          + " create a new one to restore again.")
+  public RestoreRequestSpec getSpec() {
+    return super.getSpec();
+  }
+
+  /** How the restore went. */
+  @Override
+  @JsonPropertyDescription(
+      "How the restore went: phase, the snapshot it resolved to, the Job, and counts (files of"
+          + " the selection, written, unchanged, kept although different) once it ended.")
+  public RestoreRequestStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -7,8 +7,13 @@ import java.util.List;
 
 /** How a RestoreRequest went. */
 public class RestoreRequestStatus {
-  /** Pending, Running, Succeeded or Failed. */
-  @JsonPropertyDescription("Pending, Running, Succeeded or Failed.")
+  /**
+   * Pending (the Job's pod has not started yet), Running, Succeeded or Failed. Succeeded with kept
+   * files above 0 means the volume holds a mix of versions.
+   */
+  @JsonPropertyDescription(
+      "Pending (the Job's pod has not started yet), Running, Succeeded or Failed. Succeeded with"
+          + " kept files above 0 means the volume holds a mix of versions.")
   public Phase phase;
 
   /** The spec generation this status describes. */
@@ -35,17 +40,40 @@ public class RestoreRequestStatus {
   @JsonPropertyDescription("When the Job finished (RFC 3339).")
   public String completionTime;
 
-  /** Files restored or found already correct. */
-  @JsonPropertyDescription("Files restored or found already correct.")
+  /** Regular files the snapshot's selection holds (files = written + unchanged + kept + failed). */
+  @JsonPropertyDescription(
+      "Regular files the snapshot's selection holds (files = written + unchanged + kept + failed).")
   public Long files;
 
-  /** Bytes of those files. */
-  @JsonPropertyDescription("Bytes of those files.")
+  /** Files written from the snapshot. */
+  @JsonPropertyDescription("Files written from the snapshot.")
+  public Long written;
+
+  /** Files that already had the snapshot's content and were left as they were. */
+  @JsonPropertyDescription(
+      "Files that already had the snapshot's content and were left as they were.")
+  public Long unchanged;
+
+  /**
+   * Files that differ from the snapshot and were left alone (overwrite: Never): the volume holds a
+   * mix of the two versions.
+   */
+  @JsonPropertyDescription(
+      "Files that differ from the snapshot and were left alone (overwrite: Never): the volume"
+          + " holds a mix of the two versions.")
+  public Long kept;
+
+  /** The first 20 kept files by path. */
+  @JsonPropertyDescription("The first 20 kept files by path.")
+  public List<String> keptFiles;
+
+  /** Bytes written. */
+  @JsonPropertyDescription("Bytes written.")
   public Long bytes;
 
-  /** Files left as they were. */
-  @JsonPropertyDescription("Files left as they were.")
-  public Long skippedFiles;
+  /** The bytes written as a readable size, for example 1.5 GiB. */
+  @JsonPropertyDescription("The bytes written as a readable size, for example 1.5 GiB.")
+  public String size;
 
   /** Progress of the running restore. */
   @JsonPropertyDescription("Progress of the running restore.")

@@ -47,6 +47,10 @@ public class SnapshotSpec {
   @JsonPropertyDescription("Bytes of those files.")
   public Long bytes;
 
+  /** The bytes of the files as a readable size, for example 12.4 GiB. */
+  @JsonPropertyDescription("The bytes of the files as a readable size, for example 12.4 GiB.")
+  public String size;
+
   /** Bytes the backup added to the repository after compression and encryption. */
   @JsonPropertyDescription(
       "Bytes the backup added to the repository after compression and encryption.")

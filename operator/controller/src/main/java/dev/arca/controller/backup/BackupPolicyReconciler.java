@@ -3,20 +3,17 @@ package dev.arca.controller.backup;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
-import dev.arca.api.v1alpha1.Progress;
-import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
-import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
-import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ResourceProbe;
-import dev.arca.controller.jobs.BackupJobs;
+import dev.arca.controller.StatusWrite;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.Labels;
-import dev.arca.controller.jobs.MaintenanceJobs;
 import dev.arca.controller.metrics.ArcaMetrics;
 import dev.arca.controller.schedule.Schedule;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -33,18 +30,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reconciles a BackupPolicy: observe its Jobs, validate the spec, record a finished Job, start a
- * due run (one Job at a time: a run due while one is active is skipped and counted), patch status
- * and come back at the next due time.
+ * Reconciles a BackupPolicy in four steps: validate the spec (without side effects), observe the
+ * active Job (recording it once it ended, whatever the spec says now), act (start a due run,
+ * run-now, retention, prune or verify; one Job at a time), and patch status. Nothing after a side
+ * effect throws for a bad spec, so every Job that was started is recorded.
  */
 @ControllerConfiguration(generationAwareEventProcessing = false)
 public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   /** Annotation whose new value starts one backup now, without touching the schedule. */
   public static final String RUN_NOW = "arca.dev/run-now";
 
+  /** How soon a policy that is not Ready is checked again (a Secret or PVC may appear). */
+  static final Duration RECHECK = Duration.ofSeconds(10);
+
+  /** How often an active Job is looked at (progress, a pod that cannot start). */
+  static final Duration WHILE_ACTIVE = Duration.ofSeconds(15);
+
   private final OperatorConfig cfg;
   private final Clock clock;
   private final ArcaMetrics metrics;
+  private final CatalogRelease catalog = new CatalogRelease();
 
   public BackupPolicyReconciler(OperatorConfig cfg, Clock clock, ArcaMetrics metrics) {
     this.cfg = cfg;
@@ -65,229 +70,171 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   @Override
   public UpdateControl<BackupPolicy> reconcile(BackupPolicy p, Context<BackupPolicy> ctx) {
-    var client = ctx.getClient();
+    KubernetesClient client = ctx.getClient();
     Events events = new Events(client);
     Instant now = clock.instant();
-    long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
-    BackupPolicyStatus st = p.getStatus() == null ? new BackupPolicyStatus() : p.getStatus();
+    BackupPolicyStatus st = StatusWrite.copy(ctx, p.getStatus(), BackupPolicyStatus::new);
     Optional<PolicyValidator.Problem> problem =
         new PolicyValidator(
                 new ResourceProbe(client, cfg.checkSecrets()), !cfg.dumpExecClusterRole().isBlank())
-            .validate(p);
+            .validate(p, now);
+    catalog.release(client, p);
+    List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
+    ActiveRun.Seen seen = new ActiveRun(client, events, metrics).observe(p, st, jobs, now);
+    PolicyState state = new PolicyState(p, st, events, now);
     if (problem.isPresent()) {
-      PolicyValidator.Problem pr = problem.get();
-      boolean news =
-          !pr.message().equals(readyMessage(st))
-              || !Long.valueOf(gen).equals(st.observedGeneration);
-      Conditions.set(st.conditions, "Ready", false, pr.reason(), pr.message(), gen, now);
-      st.observedGeneration = gen;
-      st.nextScheduleTime = null;
-      if (news) {
-        events.warning(p, pr.reason(), pr.message(), now);
-      }
-      return patch(p, st).rescheduleAfter(Duration.ofMinutes(1)); // a missing PVC may appear
+      state.notReady(problem.get());
+      state.refuseRunNow("the policy is not Ready: " + problem.get().message());
+      state.running(seen.pod());
+      gaugesWhileNotReady(p, st, now);
+      return patch(p, st, ctx).rescheduleAfter(st.activeJob != null ? WHILE_ACTIVE : RECHECK);
     }
     BackupPolicySpec spec = p.getSpec();
-    Schedule schedule = Schedule.parse(spec.schedule, spec.timeZone);
-    Conditions.set(
-        st.conditions, "Ready", true, "Scheduled", "schedule " + spec.schedule, gen, now);
-    st.observedGeneration = gen;
-
-    List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
-    if (st.activeJob != null) {
-      Job active =
-          jobs.stream()
-              .filter(j -> st.activeJob.equals(j.getMetadata().getName()))
-              .findFirst()
-              .orElse(null);
-      if (active != null) {
-        String kind = active.getMetadata().getLabels().getOrDefault(Labels.RUN, "backup");
-        JobOutcome o = JobOutcome.of(active, client, kind);
-        if (!o.finished() && kind.equals("backup")) {
-          Progress progress = ProgressReader.read(client, active, now);
-          if (progress != null) {
-            st.progress = progress;
-          }
-        }
-        if (o.finished()) {
-          st.activeJob = null;
-          st.progress = null;
-          if (!kind.equals("backup")) {
-            new MaintenanceRecorder(client, events, metrics).record(p, st, active, kind, o, now);
-          } else {
-            new BackupRecorder(client, events, metrics).record(p, st, active, o, now);
-            if (o.succeeded() && spec.retention != null) {
-              // Retention right after a good backup, before any other Job of this policy.
-              Job forget = MaintenanceJobs.forget(p, active.getMetadata().getName(), cfg);
-              create(client, forget);
-              st.activeJob = forget.getMetadata().getName();
-              events.normal(p, "RetentionStarted", "forget Job " + st.activeJob + " started", now);
-            }
-          }
-        }
-      }
+    Schedule schedule = Schedule.parse(spec.schedule, spec.timeZone); // validated above
+    Launcher launcher = new Launcher(client, events, cfg);
+    if (seen.succeededBackup() != null && spec.retention != null) {
+      launcher.forget(p, st, seen.succeededBackup(), now); // before any other Job of the policy
     }
+    trimHistory(client, jobs, spec);
+    boolean suspended = Boolean.TRUE.equals(spec.suspend);
+    state.ready(suspended);
+    startDue(p, st, schedule, launcher, events, now, suspended);
+    if (suspended) {
+      state.refuseRunNow("the policy is suspended (spec.suspend)");
+    } else if (state.runNowAsked() && st.activeJob == null) {
+      String value = p.getMetadata().getAnnotations().get(RUN_NOW);
+      launcher.backup(p, st, new BackupRun(now, fullRun(spec, st), value), now);
+      state.runNowHandled(
+          st.activeJob != null ? "started Job " + st.activeJob : "refused: " + failureMessage(st));
+    }
+    if (st.activeJob == null && !suspended) {
+      maintenance(p, st, launcher, now);
+    }
+    state.running(st.activeJob == null ? null : seen.pod());
+    Instant next = suspended ? null : schedule.next(now).orElse(null);
+    st.nextScheduleTime = next == null ? null : next.toString();
+    gauges(p, st, next, interval(schedule, next));
+    return patch(p, st, ctx)
+        .rescheduleAfter(st.activeJob != null ? WHILE_ACTIVE : wait(spec, schedule, now));
+  }
 
-    JobHistory.trim(client, jobs, spec.successfulJobsHistoryLimit, spec.failedJobsHistoryLimit);
+  /**
+   * Starts the scheduled run that is due, if any. One that comes due while a Job is active is
+   * skipped and counted; while suspended it passes silently.
+   */
+  private void startDue(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      Schedule schedule,
+      Launcher launcher,
+      Events events,
+      Instant now,
+      boolean suspended) {
+    BackupPolicySpec spec = p.getSpec();
     Instant since =
         st.lastScheduleTime != null ? Instant.parse(st.lastScheduleTime) : created(p, now);
     Optional<Instant> due = schedule.due(since, now);
-    String runNow =
-        p.getMetadata().getAnnotations() == null
-            ? null
-            : p.getMetadata().getAnnotations().get(RUN_NOW);
-    boolean runNowAsked = runNow != null && !runNow.equals(st.lastRunNowRequest);
-    boolean suspended = Boolean.TRUE.equals(spec.suspend);
-    if (due.isPresent()) {
-      st.lastScheduleTime = due.get().toString();
-      if (st.activeJob != null || suspended) {
-        if (st.activeJob != null) {
-          st.skippedRuns = (st.skippedRuns == null ? 0 : st.skippedRuns) + 1;
-          events.warning(
-              p,
-              "RunSkipped",
-              "run of " + due.get() + " skipped: Job " + st.activeJob + " is still running",
-              now);
-        }
-      } else if (tooLate(spec, due.get(), now)) {
-        events.warning(
-            p, "RunMissed", "run of " + due.get() + " missed its starting deadline", now);
-      } else {
-        start(p, st, new BackupRun(due.get(), fullRun(spec, st), null), client, events, now);
-      }
-    }
-    if (runNowAsked && st.activeJob == null) {
-      st.lastRunNowRequest = runNow;
-      start(p, st, new BackupRun(now, fullRun(spec, st), runNow), client, events, now);
-    }
-    if (st.activeJob == null && !suspended) {
-      maintenance(p, st, client, events, now);
-    }
-    Conditions.set(
-        st.conditions,
-        "Running",
-        st.activeJob != null,
-        st.activeJob != null ? "JobActive" : "Idle",
-        st.activeJob != null ? "Job " + st.activeJob + " is running" : "no Job is running",
-        gen,
-        now);
-    Instant next = schedule.next(now);
-    st.nextScheduleTime = suspended ? null : next.toString();
-    gauges(p, st, suspended ? Duration.ZERO : Duration.between(next, schedule.next(next)));
-    Instant wake = next;
-    if (spec.prune != null) {
-      wake = earliest(wake, Schedule.parse(spec.prune.schedule, spec.timeZone).next(now));
-    }
-    if (spec.verify != null) {
-      wake = earliest(wake, Schedule.parse(spec.verify.schedule, spec.timeZone).next(now));
-    }
-    Duration wait = Duration.between(now, wake).plusSeconds(1);
-    return patch(p, st).rescheduleAfter(st.activeJob != null ? Duration.ofSeconds(15) : wait);
-  }
-
-  private void start(
-      BackupPolicy p,
-      BackupPolicyStatus st,
-      BackupRun run,
-      io.fabric8.kubernetes.client.KubernetesClient client,
-      Events events,
-      Instant now) {
-    String ns = p.getMetadata().getNamespace();
-    Placement place =
-        Placement.of(
-            client,
-            ns,
-            p.getSpec().sources.stream().filter(s -> s.pvc != null).map(s -> s.pvc).toList());
-    if (place.problem() != null) {
-      BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
-      f.time = now.toString();
-      f.reason = "PlacementConflict";
-      f.message = "run of " + run.time() + " not started: " + place.problem();
-      st.lastFailure = f;
-      events.warning(p, f.reason, f.message, now);
+    if (due.isEmpty()) {
       return;
     }
-    if (p.getSpec().sources.stream().anyMatch(s -> s.dump != null)) {
-      dev.arca.controller.ExecGrants.ensure(client, p, "dump", cfg.dumpExecClusterRole());
+    st.lastScheduleTime = due.get().toString();
+    if (suspended) {
+      return;
     }
-    Job job = BackupJobs.backup(p, run, cfg, place.node());
-    String name = job.getMetadata().getName();
-    create(client, job);
-    st.activeJob = name;
-    events.normal(
-        p,
-        "BackupStarted",
-        (run.full() ? "full" : "incremental")
-            + " backup Job "
-            + name
-            + " started"
-            + (place.node() == null
-                ? ""
-                : " on node " + place.node() + ", where its ReadWriteOnce volume is in use"),
-        now);
+    if (st.activeJob != null) {
+      st.skippedRuns = (st.skippedRuns == null ? 0 : st.skippedRuns) + 1;
+      events.warning(
+          p,
+          "RunSkipped",
+          "run of " + due.get() + " skipped: Job " + st.activeJob + " is still running",
+          now);
+    } else if (tooLate(spec, due.get(), now)) {
+      events.warning(p, "RunMissed", "run of " + due.get() + " missed its starting deadline", now);
+    } else {
+      launcher.backup(p, st, new BackupRun(due.get(), fullRun(spec, st), null), now);
+    }
   }
 
   /**
    * Starts a prune or verify run that is due, when no other Job of the policy runs. Unlike a
    * backup, a maintenance run that comes due while another Job runs waits for it.
    */
-  private void maintenance(
-      BackupPolicy p,
-      BackupPolicyStatus st,
-      io.fabric8.kubernetes.client.KubernetesClient client,
-      Events events,
-      Instant now) {
+  private void maintenance(BackupPolicy p, BackupPolicyStatus st, Launcher launcher, Instant now) {
     BackupPolicySpec spec = p.getSpec();
-    if (spec.prune != null
-        && startIfDue(
-            p, st, "prune", spec.prune.schedule, st.lastPruneScheduleTime, client, events, now)) {
-      return;
+    if (spec.prune != null) {
+      Optional<Instant> due = due(p, spec.prune.schedule, st.lastPruneScheduleTime, now);
+      if (due.isPresent()) {
+        st.lastPruneScheduleTime = due.get().toString();
+        launcher.maintenance(p, st, "prune", due.get(), now);
+        return;
+      }
     }
     if (spec.verify != null) {
-      startIfDue(
-          p, st, "verify", spec.verify.schedule, st.lastVerifyScheduleTime, client, events, now);
+      Optional<Instant> due = due(p, spec.verify.schedule, st.lastVerifyScheduleTime, now);
+      if (due.isPresent()) {
+        st.lastVerifyScheduleTime = due.get().toString();
+        launcher.maintenance(p, st, "verify", due.get(), now);
+      }
     }
   }
 
-  /** Starts a {@code kind} Job if its schedule has a run due since {@code last}. */
-  private boolean startIfDue(
-      BackupPolicy p,
-      BackupPolicyStatus st,
-      String kind,
-      String schedule,
-      String last,
-      io.fabric8.kubernetes.client.KubernetesClient client,
-      Events events,
-      Instant now) {
+  private static Optional<Instant> due(BackupPolicy p, String schedule, String last, Instant now) {
     Instant from = last != null ? Instant.parse(last) : created(p, now);
-    Optional<Instant> due = Schedule.parse(schedule, p.getSpec().timeZone).due(from, now);
-    if (due.isEmpty()) {
-      return false;
-    }
-    Job job;
-    if (kind.equals("prune")) {
-      st.lastPruneScheduleTime = due.get().toString();
-      job = MaintenanceJobs.prune(p, due.get(), cfg);
-    } else {
-      st.lastVerifyScheduleTime = due.get().toString();
-      job = MaintenanceJobs.verify(p, due.get(), cfg);
-    }
-    create(client, job);
-    st.activeJob = job.getMetadata().getName();
-    events.normal(
-        p,
-        kind.substring(0, 1).toUpperCase() + kind.substring(1) + "Started",
-        kind + " Job " + st.activeJob + " started",
-        now);
-    return true;
+    return Schedule.parse(schedule, p.getSpec().timeZone).due(from, now);
   }
 
-  private static Instant earliest(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
+  /** Deletes finished Jobs beyond the history limits; a failure to do so waits for next time. */
+  private static void trimHistory(KubernetesClient client, List<Job> jobs, BackupPolicySpec spec) {
+    try {
+      JobHistory.trim(client, jobs, spec.successfulJobsHistoryLimit, spec.failedJobsHistoryLimit);
+    } catch (KubernetesClientException e) {
+      // old Jobs stay a little longer
+    }
   }
 
-  /** Creates a Job unless it exists: names are deterministic, so a repeated reconcile is safe. */
-  private void gauges(BackupPolicy p, BackupPolicyStatus st, Duration interval) {
+  /** When to look again: the next backup, prune or verify time, at most a day away. */
+  private static Duration wait(BackupPolicySpec spec, Schedule schedule, Instant now) {
+    Instant wake = now.plus(Duration.ofDays(1));
+    wake = earliest(wake, schedule.next(now));
+    if (spec.prune != null) {
+      wake = earliest(wake, Schedule.parse(spec.prune.schedule, spec.timeZone).next(now));
+    }
+    if (spec.verify != null) {
+      wake = earliest(wake, Schedule.parse(spec.verify.schedule, spec.timeZone).next(now));
+    }
+    return Duration.between(now, wake).plusSeconds(1);
+  }
+
+  private static Instant earliest(Instant a, Optional<Instant> b) {
+    return b.isPresent() && b.get().isBefore(a) ? b.get() : a;
+  }
+
+  /** The time between the next run and the one after it (what the overdue alert allows). */
+  private static Duration interval(Schedule schedule, Instant next) {
+    if (next == null) {
+      return Duration.ZERO;
+    }
+    return schedule.next(next).map(after -> Duration.between(next, after)).orElse(Duration.ZERO);
+  }
+
+  /**
+   * The gauges of a policy that is not Ready: its backups are still expected at its schedule's pace
+   * (when that much of the spec is usable), so the overdue alert fires while it stays broken.
+   */
+  private void gaugesWhileNotReady(BackupPolicy p, BackupPolicyStatus st, Instant now) {
+    Instant next = null;
+    Duration interval = Duration.ZERO;
+    try {
+      Schedule schedule = Schedule.parse(p.getSpec().schedule, p.getSpec().timeZone);
+      next = schedule.next(now).orElse(null);
+      interval = interval(schedule, next);
+    } catch (IllegalArgumentException unusable) {
+      // no pace to expect backups at
+    }
+    gauges(p, st, next, Boolean.TRUE.equals(p.getSpec().suspend) ? Duration.ZERO : interval);
+  }
+
+  private void gauges(BackupPolicy p, BackupPolicyStatus st, Instant next, Duration interval) {
     Instant ok = st.lastBackup == null ? null : Instant.parse(st.lastBackup.completionTime);
     boolean failed =
         st.lastFailure != null && (ok == null || Instant.parse(st.lastFailure.time).isAfter(ok));
@@ -303,15 +250,8 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         created == null ? null : Instant.parse(created),
         ok,
         failed,
-        interval,
+        next == null ? Duration.ZERO : interval,
         damage);
-  }
-
-  private static void create(io.fabric8.kubernetes.client.KubernetesClient client, Job job) {
-    var jobs = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace());
-    if (jobs.withName(job.getMetadata().getName()).get() == null) {
-      jobs.resource(job).create();
-    }
   }
 
   /** The first backup is full (it has no parent anyway); then every fullEvery-th. */
@@ -333,22 +273,14 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     return c == null ? now : Instant.parse(c);
   }
 
-  private static String readyMessage(BackupPolicyStatus st) {
-    return st.conditions.stream()
-        .filter(c -> "Ready".equals(c.getType()))
-        .map(c -> c.getMessage())
-        .findFirst()
-        .orElse(null);
+  private static String failureMessage(BackupPolicyStatus st) {
+    return st.lastFailure == null ? "no Job was started" : st.lastFailure.message;
   }
 
-  private static UpdateControl<BackupPolicy> patch(BackupPolicy p, BackupPolicyStatus st) {
-    BackupPolicy out = new BackupPolicy();
-    out.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withName(p.getMetadata().getName())
-            .withNamespace(p.getMetadata().getNamespace())
-            .build());
-    out.setStatus(st);
-    return UpdateControl.patchStatus(out);
+  /** Writes the status, so that the next reconcile sees it (see {@link StatusWrite}). */
+  private static UpdateControl<BackupPolicy> patch(
+      BackupPolicy p, BackupPolicyStatus st, Context<BackupPolicy> ctx) {
+    StatusWrite.write(p, st, ctx, BackupPolicy::new);
+    return UpdateControl.noUpdate();
   }
 }

@@ -8,10 +8,10 @@ import dev.arca.api.v1alpha1.SnapshotSpec;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
+import dev.arca.controller.Sizes;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
 import dev.arca.controller.metrics.ArcaMetrics;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -60,6 +60,7 @@ final class BackupRecorder {
       b.mode = s.path("mode").asText(null);
       b.files = s.path("files").asLong();
       b.bytes = s.path("bytes").asLong();
+      b.size = Sizes.of(b.bytes);
       b.newBytes = s.path("newBytes").asLong();
       b.storedBytes = s.path("storedBytes").asLong();
       b.unchangedFiles = s.path("unchangedFiles").asLong();
@@ -87,8 +88,8 @@ final class BackupRecorder {
                 + "): "
                 + b.files
                 + " files, "
-                + b.newBytes
-                + " new bytes";
+                + Sizes.of(b.newBytes)
+                + " new";
     Conditions.set(st.conditions, "LastBackupSucceeded", true, "Completed", msg, gen, now);
     events.normal(p, "BackupSucceeded", msg, now);
   }
@@ -102,23 +103,19 @@ final class BackupRecorder {
     return java.time.Duration.between(Instant.parse(s.getStartTime()), end);
   }
 
-  /** Creates the Snapshot object mirroring the new snapshot; returns its name. */
+  /**
+   * Creates the Snapshot object mirroring the new snapshot; returns its name. It has no owner
+   * reference: deleting the policy (perhaps by mistake) leaves the catalog of what the repository
+   * holds, labelled with the policy's name.
+   */
   private String snapshotObject(BackupPolicy p, BackupPolicyStatus.BackupSummary b, Job job) {
     String policy = p.getMetadata().getName();
     Snapshot snap = new Snapshot();
     String name = Names.of(policy, b.snapshotId.substring(0, 12));
     snap.getMetadata().setName(name);
     snap.getMetadata().setNamespace(p.getMetadata().getNamespace());
+    // no owner: the catalog outlives its policy, as the snapshots in the repository do
     snap.getMetadata().setLabels(Map.of(Labels.MANAGED_BY, "arca", Labels.POLICY, policy));
-    snap.getMetadata()
-        .setOwnerReferences(
-            java.util.List.of(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(p.getApiVersion())
-                    .withKind(p.getKind())
-                    .withName(policy)
-                    .withUid(p.getMetadata().getUid())
-                    .build()));
     SnapshotSpec spec = new SnapshotSpec();
     spec.policy = policy;
     spec.snapshotId = b.snapshotId;
@@ -134,6 +131,7 @@ final class BackupRecorder {
     spec.tags = tags;
     spec.files = b.files;
     spec.bytes = b.bytes;
+    spec.size = b.size;
     spec.storedBytes = b.storedBytes;
     snap.setSpec(spec);
     if (client

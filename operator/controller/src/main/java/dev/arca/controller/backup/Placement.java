@@ -1,5 +1,7 @@
 package dev.arca.controller.backup;
 
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.controller.jobs.Labels;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -11,17 +13,22 @@ import java.util.TreeSet;
 /**
  * Where a backup Job must run to mount its sources: a ReadWriteOnce volume in use by a running pod
  * can only be mounted on that pod's node. Volumes in use on two nodes, or on different nodes for
- * different sources, are reported rather than guessed at.
+ * different sources, are reported rather than guessed at. The policy's own Job pods are not users:
+ * a backup already running for the policy says nothing about where the volume is needed.
  *
  * @param node the node the Job must run on, or null for anywhere
  * @param problem why no node works, or null
  */
 record Placement(String node, String problem) {
-  static Placement of(KubernetesClient client, String ns, List<String> pvcs) {
+  static Placement of(KubernetesClient client, BackupPolicy policy) {
+    String ns = policy.getMetadata().getNamespace();
+    List<String> pvcs =
+        policy.getSpec().sources.stream().filter(s -> s.pvc != null).map(s -> s.pvc).toList();
     Set<String> nodes = new TreeSet<>();
     List<Pod> running =
         client.pods().inNamespace(ns).list().getItems().stream()
             .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+            .filter(p -> !ownJob(p, policy.getMetadata().getName()))
             .toList();
     for (String claim : pvcs) {
       PersistentVolumeClaim pvc =
@@ -68,6 +75,14 @@ record Placement(String node, String problem) {
               + "); back them up in separate policies");
     }
     return new Placement(nodes.isEmpty() ? null : nodes.iterator().next(), null);
+  }
+
+  /** Whether {@code p} runs a Job of the policy named {@code policy}. */
+  private static boolean ownJob(Pod p, String policy) {
+    var labels = p.getMetadata().getLabels();
+    return labels != null
+        && "arca".equals(labels.get(Labels.MANAGED_BY))
+        && policy.equals(labels.get(Labels.POLICY));
   }
 
   private static boolean mounts(Pod p, String claim) {

@@ -6,6 +6,8 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.schedule.InvalidScheduleException;
 import dev.arca.controller.schedule.Schedule;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -26,20 +28,34 @@ final class PolicyValidator {
     this.dumpsAllowed = dumpsAllowed;
   }
 
-  Optional<Problem> validate(BackupPolicy p) {
+  /**
+   * The first problem of {@code p}'s spec, or empty. Never throws for a bad spec: what it checks
+   * here cannot fail later, after a Job was started (a schedule that never comes included).
+   */
+  Optional<Problem> validate(BackupPolicy p, Instant now) {
     BackupPolicySpec s = p.getSpec();
     String ns = p.getMetadata().getNamespace();
-    try {
-      Schedule.parse(s.schedule, s.timeZone);
-      if (s.prune != null) {
-        Schedule.parse(s.prune.schedule, s.timeZone);
-      }
-      if (s.verify != null) {
-        Schedule.parse(s.verify.schedule, s.timeZone);
-      }
-    } catch (InvalidScheduleException e) {
-      return Optional.of(new Problem("InvalidSchedule", "spec." + e.getMessage()));
+    Optional<Problem> bad = schedule("spec", s.schedule, s.timeZone, now);
+    if (bad.isEmpty() && s.prune != null) {
+      bad = schedule("spec.prune", s.prune.schedule, s.timeZone, now);
     }
+    if (bad.isEmpty() && s.verify != null) {
+      bad = schedule("spec.verify", s.verify.schedule, s.timeZone, now);
+    }
+    if (bad.isPresent()) {
+      return bad;
+    }
+    try {
+      return sourcesAndSecrets(s, ns);
+    } catch (KubernetesClientException | IllegalStateException e) {
+      return Optional.of(
+          new Problem(
+              "CheckFailed",
+              "could not check the PVCs and Secrets the policy names: " + e.getMessage()));
+    }
+  }
+
+  private Optional<Problem> sourcesAndSecrets(BackupPolicySpec s, String ns) {
     if (s.sources == null || s.sources.isEmpty()) {
       return Optional.of(new Problem("InvalidSpec", "spec.sources: give at least one PVC or dump"));
     }
@@ -76,6 +92,18 @@ final class PolicyValidator {
       }
     }
     return secrets(s.repository, ns);
+  }
+
+  /** The problem of one schedule ({@code field}.schedule, or spec.timeZone), or empty. */
+  private static Optional<Problem> schedule(
+      String field, String expression, String timeZone, Instant now) {
+    try {
+      Schedule.parse(expression, timeZone).checkFires(now);
+      return Optional.empty();
+    } catch (InvalidScheduleException e) {
+      String at = e.field().equals("timeZone") ? "spec." : field + ".";
+      return Optional.of(new Problem("InvalidSchedule", at + e.getMessage()));
+    }
   }
 
   /** A dump source's problems: dumps not enabled, a path not FOLDER/FILE or in a PVC's folder. */

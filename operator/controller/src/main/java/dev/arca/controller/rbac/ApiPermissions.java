@@ -25,12 +25,12 @@ public final class ApiPermissions {
           new Rule("arca.dev", "backuppolicies/status", List.of("patch")),
           new Rule("arca.dev", "restorerequests", List.of("list", "watch")),
           new Rule("arca.dev", "restorerequests/status", List.of("patch")),
-          new Rule("arca.dev", "snapshots", List.of("get", "list", "create", "delete")),
+          new Rule("arca.dev", "snapshots", List.of("get", "list", "create", "patch", "delete")),
           new Rule("batch", "jobs", List.of("get", "list", "watch", "create", "delete")),
           new Rule("", "pods", List.of("list")),
           new Rule("", "pods/log", List.of("get")),
           new Rule("", "persistentvolumeclaims", List.of("get", "create")),
-          new Rule("", "events", List.of("create")));
+          new Rule("", "events", List.of("create", "list")));
 
   /**
    * Giving the Jobs of dump sources and restore pipes the right to exec into pods of their own

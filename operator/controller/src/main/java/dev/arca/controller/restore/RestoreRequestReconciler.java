@@ -1,18 +1,22 @@
 package dev.arca.controller.restore;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestStatus;
 import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
+import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
+import dev.arca.controller.JobPod;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ResourceProbe;
+import dev.arca.controller.Sizes;
+import dev.arca.controller.StatusWrite;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.RestoreJobs;
 import dev.arca.controller.metrics.ArcaMetrics;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,14 +63,14 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     KubernetesClient client = ctx.getClient();
     Events events = new Events(client);
     Instant now = clock.instant();
-    RestoreRequestStatus st = r.getStatus() == null ? new RestoreRequestStatus() : r.getStatus();
+    RestoreRequestStatus st = StatusWrite.copy(ctx, r.getStatus(), RestoreRequestStatus::new);
     if (st.phase == Phase.Succeeded || st.phase == Phase.Failed) {
       return UpdateControl.noUpdate();
     }
     if (st.jobName == null) {
       // The Job's name is fixed: if it exists, this request was started by an earlier reconcile
       // whose status this one does not see yet (a stale cache, or a crash before the status patch).
-      Job started = job(ctx, RestoreJobs.jobName(r));
+      Job started = job(ctx, client, r, RestoreJobs.jobName(r));
       if (started != null) {
         markStarted(
             r,
@@ -78,19 +82,21 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       }
     }
     if (st.jobName != null) {
-      Job job = job(ctx, st.jobName);
-      JobOutcome o = job == null ? null : JobOutcome.of(job, client, "restore");
-      if (o == null || !o.finished()) {
-        if (job != null) {
-          var progress = ProgressReader.read(client, job, now);
-          if (progress != null) {
-            st.progress = progress;
-          }
-        }
-        return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
+      Job job = job(ctx, client, r, st.jobName);
+      if (job == null) {
+        String why = "Job " + st.jobName + " was deleted before it ended; its result is unknown";
+        finish(
+            r, st, null, new JobOutcome(true, false, "JobDeleted", why, null, null), events, now);
+        return patch(r, st, ctx);
+      }
+      JobOutcome o =
+          JobOutcome.observe(client, job, "restore", now, JobLookup.startTimeout(r.getSpec().job));
+      if (!o.finished()) {
+        running(r, st, o.pod(), client, now);
+        return patch(r, st, ctx).rescheduleAfter(Duration.ofSeconds(15));
       }
       finish(r, st, job, o, events, now);
-      return patch(r, st);
+      return patch(r, st, ctx);
     }
     RestorePlan plan = RestorePlan.resolve(r, client);
     String ns = r.getMetadata().getNamespace();
@@ -105,7 +111,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
               : TargetCheck.check(r, plan, target, probe);
     }
     if (!plan.ok()) {
-      return fail(r, st, plan.problemReason(), plan.problem(), events, now);
+      return fail(r, st, plan.problemReason(), plan.problem(), events, now, ctx);
     }
     if (pipe) {
       // the dump goes into a command in a pod: the Job's own account may exec there
@@ -128,11 +134,20 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
             ? RestoreJobs.pipe(r, plan.repository(), plan.snapshot(), plan.before(), cfg)
             : RestoreJobs.restore(
                 r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
-    client.batch().v1().jobs().inNamespace(ns).resource(job).create();
+    try {
+      client.batch().v1().jobs().inNamespace(ns).resource(job).create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      String why =
+          "Job "
+              + job.getMetadata().getName()
+              + " was refused by the API server: "
+              + e.getMessage();
+      return fail(r, st, "JobNotCreated", why, events, now, ctx);
+    }
     markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
     events.normal(
         r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
-    return patch(r, st).rescheduleAfter(Duration.ofSeconds(15));
+    return patch(r, st, ctx).rescheduleAfter(Duration.ofSeconds(15));
   }
 
   /** The status of a request whose Job runs. */
@@ -143,7 +158,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       String jobName,
       String startTime,
       Instant now) {
-    st.phase = Phase.Running;
+    st.phase = Phase.Pending; // until the Job's pod runs
     st.jobName = jobName;
     st.startTime = startTime;
     st.snapshotId =
@@ -169,11 +184,41 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         && r.getMetadata().getName().equals(pvc.getMetadata().getLabels().get(Labels.RESTORE));
   }
 
-  private static Job job(Context<RestoreRequest> ctx, String name) {
-    return ctx.getSecondaryResources(Job.class).stream()
-        .filter(j -> name.equals(j.getMetadata().getName()))
-        .findFirst()
-        .orElse(null);
+  private static Job job(
+      Context<RestoreRequest> ctx, KubernetesClient client, RestoreRequest r, String name) {
+    return JobLookup.find(
+        ctx.getSecondaryResources(Job.class).stream().toList(),
+        client,
+        r.getMetadata().getNamespace(),
+        name);
+  }
+
+  /** Pending until the Job's pod runs, then Running with the progress its log shows. */
+  private static void running(
+      RestoreRequest r, RestoreRequestStatus st, JobPod pod, KubernetesClient client, Instant now) {
+    if (!pod.running()) {
+      st.phase = Phase.Pending;
+      st.message =
+          "Job "
+              + st.jobName
+              + " is waiting to start: "
+              + (pod.pod() == null
+                  ? "its pod has not been created yet"
+                  : pod.waiting() == null ? "its pod is pending" : pod.waiting());
+      return;
+    }
+    st.phase = Phase.Running;
+    // what the Ready condition says the request resolved to: "restoring ... into PVC ..."
+    st.message =
+        st.conditions.stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .map(c -> c.getMessage())
+            .findFirst()
+            .orElse(st.message);
+    var progress = ProgressReader.read(client, pod.pod(), now);
+    if (progress != null) {
+      st.progress = progress;
+    }
   }
 
   private void finish(
@@ -183,13 +228,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       JobOutcome o,
       Events events,
       Instant now) {
-    var s = o.summary();
-    if (s != null) {
-      st.snapshotId = s.hasNonNull("snapshotId") ? s.get("snapshotId").asText() : st.snapshotId;
-      st.files = s.hasNonNull("files") ? s.get("files").asLong() : null;
-      st.bytes = s.hasNonNull("bytes") ? s.get("bytes").asLong() : null;
-      st.skippedFiles = s.hasNonNull("skippedFiles") ? s.get("skippedFiles").asLong() : null;
-    }
+    counts(st, o.summary());
     st.completionTime = now.toString();
     st.progress = null;
     metrics.run(
@@ -198,22 +237,53 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         "restore",
         o.succeeded(),
         st.startTime == null ? null : Duration.between(Instant.parse(st.startTime), now));
-    if (o.succeeded()) {
-      st.phase = Phase.Succeeded;
-      st.message =
-          "restored " + st.files + " files (" + st.bytes + " bytes) of snapshot " + st.snapshotId;
-      Conditions.set(st.conditions, "Complete", true, "Succeeded", st.message, gen(r), now);
-      events.normal(r, "RestoreSucceeded", st.message, now);
-    } else {
+    if (!o.succeeded()) {
       st.phase = Phase.Failed;
       st.message = o.message();
       Conditions.set(st.conditions, "Complete", true, o.reason(), o.message(), gen(r), now);
       events.warning(
           r,
           o.reason(),
-          "restore Job " + job.getMetadata().getName() + " failed: " + o.message(),
+          job == null
+              ? o.message()
+              : "restore Job " + job.getMetadata().getName() + " failed: " + o.message(),
           now);
+      return;
     }
+    st.phase = Phase.Succeeded;
+    st.message = RestoreMessages.succeeded(r, st, o.summary());
+    boolean kept = st.kept != null && st.kept > 0;
+    String reason = kept ? "KeptDifferentFiles" : "Succeeded";
+    Conditions.set(st.conditions, "Complete", true, reason, st.message, gen(r), now);
+    if (kept) {
+      events.warning(r, reason, st.message, now);
+    } else {
+      events.normal(r, "RestoreSucceeded", st.message, now);
+    }
+  }
+
+  /** The restore's counts from the CLI's JSON result, when it left one. */
+  private static void counts(RestoreRequestStatus st, JsonNode s) {
+    if (s == null) {
+      return;
+    }
+    st.snapshotId = s.hasNonNull("snapshotId") ? s.get("snapshotId").asText() : st.snapshotId;
+    st.files = number(s, "files");
+    st.written = number(s, "written");
+    st.unchanged = number(s, "unchanged");
+    st.kept = number(s, "kept");
+    st.bytes = number(s, "bytes");
+    st.size = Sizes.of(st.bytes);
+    JsonNode paths = s.get("keptPaths");
+    if (paths != null && paths.isArray() && !paths.isEmpty()) {
+      List<String> list = new java.util.ArrayList<>();
+      paths.forEach(p -> list.add(p.asText()));
+      st.keptFiles = list;
+    }
+  }
+
+  private static Long number(JsonNode s, String field) {
+    return s.path(field).isNumber() ? s.get(field).asLong() : null;
   }
 
   private UpdateControl<RestoreRequest> fail(
@@ -222,28 +292,25 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       String reason,
       String message,
       Events events,
-      Instant now) {
+      Instant now,
+      Context<RestoreRequest> ctx) {
     st.phase = Phase.Failed;
     st.message = message;
     st.completionTime = now.toString();
     Conditions.set(st.conditions, "Ready", false, reason, message, gen(r), now);
     events.warning(r, reason, message, now);
-    return patch(r, st);
+    return patch(r, st, ctx);
   }
 
   private static long gen(RestoreRequest r) {
     return r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
   }
 
-  private static UpdateControl<RestoreRequest> patch(RestoreRequest r, RestoreRequestStatus st) {
-    RestoreRequest out = new RestoreRequest();
-    out.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(r.getMetadata().getName())
-            .withNamespace(r.getMetadata().getNamespace())
-            .build());
+  /** Writes the status, so that the next reconcile sees it (see {@link StatusWrite}). */
+  private static UpdateControl<RestoreRequest> patch(
+      RestoreRequest r, RestoreRequestStatus st, Context<RestoreRequest> ctx) {
     st.observedGeneration = gen(r);
-    out.setStatus(st);
-    return UpdateControl.patchStatus(out);
+    StatusWrite.write(r, st, ctx, RestoreRequest::new);
+    return UpdateControl.noUpdate();
   }
 }

@@ -72,12 +72,34 @@ public final class Schedule {
     }
   }
 
-  /** The first scheduled time strictly after {@code after}. */
-  public Instant next(Instant after) {
-    return times
-        .nextExecution(after.atZone(zone))
-        .map(ZonedDateTime::toInstant)
-        .orElseThrow(() -> new IllegalStateException("schedule " + expression + " never fires"));
+  /** How far ahead {@link #checkFires} looks: a leap day comes at least once in it. */
+  static final int YEARS_AHEAD = 5;
+
+  /**
+   * The first scheduled time strictly after {@code after}; empty for a schedule that never comes
+   * (the 31st of February), which {@link #checkFires} refuses first.
+   */
+  public Optional<Instant> next(Instant after) {
+    return times.nextExecution(after.atZone(zone)).map(ZonedDateTime::toInstant);
+  }
+
+  /**
+   * This schedule, if it has a time in the {@value #YEARS_AHEAD} years after {@code now}.
+   *
+   * @throws InvalidScheduleException (field {@code schedule}) if it has none
+   */
+  public Schedule checkFires(Instant now) {
+    Optional<Instant> next = next(now);
+    if (next.isEmpty() || next.get().isAfter(now.atZone(zone).plusYears(YEARS_AHEAD).toInstant())) {
+      throw new InvalidScheduleException(
+          "schedule",
+          "'"
+              + expression
+              + "' never comes: no time in the next "
+              + YEARS_AHEAD
+              + " years matches it (check the day of the month and the month)");
+    }
+    return this;
   }
 
   /**

@@ -122,6 +122,18 @@ class BackupPolicyReconcilerTest {
     assertThat(job.getMetadata().getName()).startsWith("models-backup-");
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
         .contains("--full", "/data/models");
+    // Running only once the Job's pod runs; until then the condition says what it waits for
+    BackupPolicy starting =
+        await(
+            "Running=False (JobStarting)",
+            () ->
+                "JobStarting".equals(condition(get("models"), "Running", true))
+                    ? get("models")
+                    : null);
+    assertThat(conditionOf(starting, "Running").getStatus()).isEqualTo("False");
+    assertThat(conditionOf(starting, "Running").getMessage()).contains("waiting to start");
+    MockCluster.runningPod(client, job);
+    touch("models");
     BackupPolicy running =
         await(
             "Running=True",
@@ -639,6 +651,13 @@ class BackupPolicyReconcilerTest {
     String version = get("paused").getMetadata().getResourceVersion();
     Thread.sleep(1500);
     assertThat(get("paused").getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  static io.fabric8.kubernetes.api.model.Condition conditionOf(BackupPolicy p, String type) {
+    return p.getStatus().conditions.stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
   }
 
   static String readyMessage(BackupPolicy p) {

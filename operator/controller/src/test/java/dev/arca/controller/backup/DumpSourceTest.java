@@ -150,12 +150,16 @@ class DumpSourceTest {
   @Test
   void whereTheChartTurnedDumpsOffADumpSourceIsRefused() {
     PolicyValidator off = new PolicyValidator(new ResourceProbe(client, true), false);
-    var problem = off.validate(withDump("off", "db/app.sql")).orElseThrow();
+    var problem =
+        off.validate(withDump("off", "db/app.sql"), java.time.Instant.now()).orElseThrow();
     assertThat(problem.reason()).isEqualTo("DumpsDisabled");
     assertThat(problem.message()).contains("spec.sources[1].dump", "dumpExec");
     PolicyValidator on = new PolicyValidator(new ResourceProbe(client, true), true);
-    assertThat(on.validate(withDump("on", "db/app.sql"))).isEmpty();
-    assertThat(on.validate(withDump("flat", "app.sql")).orElseThrow().message())
+    assertThat(on.validate(withDump("on", "db/app.sql"), java.time.Instant.now())).isEmpty();
+    assertThat(
+            on.validate(withDump("flat", "app.sql"), java.time.Instant.now())
+                .orElseThrow()
+                .message())
         .contains("must be FOLDER/FILE");
   }
 }

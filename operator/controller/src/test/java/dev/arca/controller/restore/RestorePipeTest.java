@@ -103,6 +103,7 @@ class RestorePipeTest {
     assertThat(pod.getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
     assertThat(client.rbac().roleBindings().inNamespace(NS).withName("back-pipe-exec").get())
         .isNotNull();
+    MockCluster.runningPod(client, job);
     RestoreRequest r = await("Running", () -> running(get("back")));
     assertThat(r.getStatus().message)
         .isEqualTo("piping db/app.sql into the command in the pod labelled {app=postgres}");

@@ -149,17 +149,71 @@ class RestoreRequestReconcilerTest {
               assertThat(m.getMountPath()).isEqualTo("/target/models");
               assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
             });
-    assertThat(inPhase("latest", Phase.Running).getStatus().snapshotId).isEqualTo(NEW);
+    // Pending until the Job's pod runs, then Running
+    RestoreRequest pending = inPhase("latest", Phase.Pending);
+    assertThat(pending.getStatus().snapshotId).isEqualTo(NEW);
+    assertThat(pending.getStatus().message).contains("waiting to start");
+    MockCluster.runningPod(client, job);
+    assertThat(inPhase("latest", Phase.Running).getStatus().message)
+        .contains("restoring", "into PVC models");
 
     MockCluster.finish(
         client,
         job,
         true,
-        "{\"snapshotId\":\"" + NEW + "\",\"files\":7,\"bytes\":1234,\"skippedFiles\":2}");
+        "{\"snapshotId\":\""
+            + NEW
+            + "\",\"files\":7,\"written\":5,\"unchanged\":2,\"kept\":0,\"keptPaths\":[],"
+            + "\"bytes\":1234}");
     RestoreRequest done = inPhase("latest", Phase.Succeeded);
     assertThat(done.getStatus().files).isEqualTo(7);
-    assertThat(done.getStatus().skippedFiles).isEqualTo(2);
-    assertThat(done.getStatus().message).contains("7 files");
+    assertThat(done.getStatus().written).isEqualTo(5);
+    assertThat(done.getStatus().unchanged).isEqualTo(2);
+    assertThat(done.getStatus().kept).isZero();
+    assertThat(done.getStatus().size).isEqualTo("1.2 KiB");
+    assertThat(done.getStatus().message)
+        .contains("7 files, 5 written (1.2 KiB), 2 already right")
+        .doesNotContain("kept");
+    assertThat(condition(done, "Complete").getReason()).isEqualTo("Succeeded");
+  }
+
+  @Test
+  void filesKeptByOverwriteNeverAreNamedInTheMessageAndAWarning() throws Exception {
+    RestoreRequest r = request("never");
+    r.getSpec().overwrite = RestoreRequestSpec.Overwrite.Never;
+    create(r);
+    Job job = job("never");
+    MockCluster.finish(
+        client,
+        job,
+        true,
+        "{\"snapshotId\":\""
+            + NEW
+            + "\",\"files\":305,\"written\":10,\"unchanged\":292,\"kept\":3,"
+            + "\"keptPaths\":[\"models/a.bin\",\"models/b.bin\",\"models/c.bin\"],\"bytes\":473}");
+    RestoreRequest done = inPhase("never", Phase.Succeeded);
+    assertThat(done.getStatus().kept).isEqualTo(3);
+    assertThat(done.getStatus().keptFiles)
+        .containsExactly("models/a.bin", "models/b.bin", "models/c.bin");
+    assertThat(done.getStatus().message)
+        .contains("305 files, 10 written (473 B), 292 already right")
+        .contains("3 differ from the snapshot and were kept (overwrite: Never)")
+        .contains("models/a.bin, models/b.bin, models/c.bin");
+    assertThat(condition(done, "Complete").getReason()).isEqualTo("KeptDifferentFiles");
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("KeptDifferentFiles");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo("never");
+            });
+  }
+
+  static io.fabric8.kubernetes.api.model.Condition condition(RestoreRequest r, String type) {
+    return r.getStatus().conditions.stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -209,7 +263,7 @@ class RestoreRequestReconcilerTest {
     r.getSpec().target.createPVC = new RestoreRequestSpec.CreatePvc();
     create(r);
     Job job = job("stale");
-    inPhase("stale", Phase.Running);
+    inPhase("stale", Phase.Pending);
     // As if the status patch were lost (a stale cache, an operator crash): the next reconcile
     // sees no status, but the PVC and the Job it made exist.
     client
@@ -232,7 +286,7 @@ class RestoreRequestReconcilerTest {
               j.getMetadata().getAnnotations().put("touched", "yes");
               return j;
             });
-    RestoreRequest again = inPhase("stale", Phase.Running);
+    RestoreRequest again = inPhase("stale", Phase.Pending);
     assertThat(again.getStatus().jobName).isEqualTo(job.getMetadata().getName());
     assertThat(
             client

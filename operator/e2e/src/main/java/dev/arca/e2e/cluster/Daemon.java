@@ -21,12 +21,16 @@ public final class Daemon implements AutoCloseable {
 
   /** Starts {@code command}, its stdout and stderr going to {@code log}. */
   public static Daemon start(String name, List<String> command, Path log) {
+    return start(name, command, log, java.util.Map.of());
+  }
+
+  /** Starts {@code command} with {@code env} added to the environment. */
+  public static Daemon start(
+      String name, List<String> command, Path log, java.util.Map<String, String> env) {
     try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      Process p = pb.redirectOutput(log.toFile()).start();
       return new Daemon(name, p, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);

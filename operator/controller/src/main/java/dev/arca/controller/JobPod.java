@@ -1,0 +1,180 @@
+package dev.arca.controller;
+
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Set;
+
+/**
+ * What the newest pod of a running Job is doing: not there yet, waiting to start (and why), or
+ * running; and whether it has waited too long to start. The Job controller never gives up on a pod
+ * that cannot start (a missing Secret key, an image that cannot be pulled, a volume that does not
+ * mount): without this check such a run would show as active for ever.
+ *
+ * @param pod the newest pod of the Job, or null when there is none yet
+ * @param running whether its container runs (or has run)
+ * @param waiting why it has not started yet: the kubelet's waiting reason and message, or the
+ *     scheduler's, or null
+ */
+public record JobPod(Pod pod, boolean running, String waiting) {
+  /**
+   * Waiting reasons that are errors rather than steps of a start: the kubelet retries them, so a
+   * fix within {@link #ERROR_GRACE} (a Secret applied a moment after the policy) still runs.
+   */
+  static final Set<String> ERRORS =
+      Set.of(
+          "CreateContainerConfigError",
+          "CreateContainerError",
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "InvalidImageName",
+          "ErrImageNeverPull",
+          "RunContainerError");
+
+  /** How long a pod may show one of the {@link #ERRORS} before its run fails. */
+  public static final Duration ERROR_GRACE = Duration.ofSeconds(30);
+
+  /** How long a pod may take to start when the run's spec does not say (startTimeoutSeconds). */
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(10);
+
+  /** The newest pod of {@code job} and its state. */
+  public static JobPod of(KubernetesClient client, Job job) {
+    Pod pod =
+        JobLookup.pods(client, job).stream()
+            .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
+            .orElse(null);
+    return of(pod);
+  }
+
+  static JobPod of(Pod pod) {
+    if (pod == null) {
+      return new JobPod(null, false, null);
+    }
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return new JobPod(pod, true, null);
+    }
+    ContainerStateWaiting w = waitingContainer(pod);
+    if (w != null && w.getReason() != null) {
+      String why = w.getReason() + (w.getMessage() == null ? "" : ": " + w.getMessage());
+      return new JobPod(pod, false, why);
+    }
+    PodCondition unscheduled = unscheduled(pod);
+    if (unscheduled != null) {
+      return new JobPod(
+          pod,
+          false,
+          "not scheduled ("
+              + unscheduled.getReason()
+              + (unscheduled.getMessage() == null ? "" : ": " + unscheduled.getMessage())
+              + ")");
+    }
+    return new JobPod(pod, false, "Pending");
+  }
+
+  /**
+   * Why this pod's run should be given up, or null: an error reason shown for longer than {@link
+   * #ERROR_GRACE} since the pod was made, or no start within {@code startTimeout}.
+   */
+  public String cannotStart(Instant now, Duration startTimeout) {
+    if (pod == null || running) {
+      return null;
+    }
+    Instant created = created();
+    if (created == null) {
+      return null;
+    }
+    Duration age = Duration.between(created, now);
+    ContainerStateWaiting w = waitingContainer(pod);
+    boolean error = w != null && ERRORS.contains(w.getReason());
+    Duration grace = ERROR_GRACE.compareTo(startTimeout) < 0 ? ERROR_GRACE : startTimeout;
+    if (error && age.compareTo(grace) >= 0) {
+      return "pod " + pod.getMetadata().getName() + " cannot start: " + waiting;
+    }
+    if (age.compareTo(startTimeout) >= 0) {
+      return "pod "
+          + pod.getMetadata().getName()
+          + " did not start within "
+          + startTimeout.toSeconds()
+          + " s: "
+          + waiting;
+    }
+    return null;
+  }
+
+  /**
+   * {@link #cannotStart} with the newest Warning event of the pod added (a volume that does not
+   * mount shows only there); the event is best effort.
+   */
+  public String cannotStart(KubernetesClient client, Instant now, Duration startTimeout) {
+    String why = cannotStart(now, startTimeout);
+    if (why == null) {
+      return null;
+    }
+    String event = newestWarning(client);
+    return event == null || why.contains(event) ? why : why + "; last event: " + event;
+  }
+
+  private String newestWarning(KubernetesClient client) {
+    try {
+      return client
+          .v1()
+          .events()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withField("involvedObject.name", pod.getMetadata().getName())
+          .list()
+          .getItems()
+          .stream()
+          .filter(e -> "Warning".equals(e.getType()))
+          .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+          .max(Comparator.comparing(JobPod::eventTime))
+          .map(e -> e.getReason() + ": " + e.getMessage())
+          .orElse(null);
+    } catch (KubernetesClientException e) {
+      return null;
+    }
+  }
+
+  private static String eventTime(Event e) {
+    String t = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getFirstTimestamp();
+    if (t == null && e.getEventTime() != null) {
+      t = e.getEventTime().getTime();
+    }
+    return String.valueOf(t);
+  }
+
+  private Instant created() {
+    String c = pod.getMetadata().getCreationTimestamp();
+    return c == null ? null : Instant.parse(c);
+  }
+
+  private static ContainerStateWaiting waitingContainer(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+      if (cs.getState() != null && cs.getState().getWaiting() != null) {
+        return cs.getState().getWaiting();
+      }
+    }
+    return null;
+  }
+
+  private static PodCondition unscheduled(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return null;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+        .findFirst()
+        .orElse(null);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.arca.controller.backup;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicyStatus;
+import dev.arca.api.v1alpha1.Progress;
+import dev.arca.controller.Conditions;
+import dev.arca.controller.Events;
+import dev.arca.controller.JobLookup;
+import dev.arca.controller.JobOutcome;
+import dev.arca.controller.JobPod;
+import dev.arca.controller.ProgressReader;
+import dev.arca.controller.jobs.Labels;
+import dev.arca.controller.metrics.ArcaMetrics;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Observes a policy's active Job (status.activeJob) and records it once it has ended, whatever the
+ * spec says now: a Job that completes always becomes status, a Snapshot object and Events. A Job
+ * whose pod cannot start is given up (see {@link JobOutcome#observe}); a Job deleted before it
+ * ended is reported, so the policy never waits for a run that is gone.
+ */
+final class ActiveRun {
+  /**
+   * What the observation found.
+   *
+   * @param pod the active Job's pod while it runs, else null
+   * @param succeededBackup the name of a backup Job that has just succeeded, else null
+   */
+  record Seen(JobPod pod, String succeededBackup) {}
+
+  private final KubernetesClient client;
+  private final Events events;
+  private final ArcaMetrics metrics;
+
+  ActiveRun(KubernetesClient client, Events events, ArcaMetrics metrics) {
+    this.client = client;
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  Seen observe(BackupPolicy p, BackupPolicyStatus st, List<Job> jobs, Instant now) {
+    if (st.activeJob == null) {
+      return new Seen(null, null);
+    }
+    Job job = JobLookup.find(jobs, client, p.getMetadata().getNamespace(), st.activeJob);
+    if (job == null) {
+      gone(p, st, now);
+      return new Seen(null, null);
+    }
+    String kind = job.getMetadata().getLabels().getOrDefault(Labels.RUN, "backup");
+    JobOutcome o =
+        JobOutcome.observe(client, job, kind, now, JobLookup.startTimeout(p.getSpec().job));
+    if (!o.finished()) {
+      if (kind.equals("backup") && o.pod().running()) {
+        Progress progress = ProgressReader.read(client, o.pod().pod(), now);
+        if (progress != null) {
+          st.progress = progress;
+        }
+      }
+      return new Seen(o.pod(), null);
+    }
+    st.activeJob = null;
+    st.progress = null;
+    if (!kind.equals("backup")) {
+      new MaintenanceRecorder(client, events, metrics).record(p, st, job, kind, o, now);
+      return new Seen(null, null);
+    }
+    new BackupRecorder(client, events, metrics).record(p, st, job, o, now);
+    return new Seen(null, o.succeeded() ? job.getMetadata().getName() : null);
+  }
+
+  /** The active Job was deleted before it ended (by hand, or with its namespace's cleanup). */
+  private void gone(BackupPolicy p, BackupPolicyStatus st, Instant now) {
+    long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
+    BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
+    f.time = now.toString();
+    f.reason = "JobDeleted";
+    f.message = "Job " + st.activeJob + " was deleted before it ended; its result is unknown";
+    f.job = st.activeJob;
+    st.lastFailure = f;
+    if (st.activeJob.contains("-backup-")) {
+      Conditions.set(st.conditions, "LastBackupSucceeded", false, f.reason, f.message, gen, now);
+      metrics.run(p.getMetadata().getNamespace(), p.getMetadata().getName(), "backup", false, null);
+    }
+    events.warning(p, f.reason, f.message, now);
+    st.activeJob = null;
+    st.progress = null;
+  }
+}

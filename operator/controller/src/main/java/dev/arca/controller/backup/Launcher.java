@@ -1,0 +1,140 @@
+package dev.arca.controller.backup;
+
+import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicyStatus;
+import dev.arca.controller.Events;
+import dev.arca.controller.ExecGrants;
+import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.jobs.BackupJobs;
+import dev.arca.controller.jobs.BackupRun;
+import dev.arca.controller.jobs.MaintenanceJobs;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+
+/**
+ * Starts the Jobs of a policy and records them as its active Job. Job names are deterministic, so a
+ * Job that already exists (a reconcile that saw a status older than its own last patch) is taken
+ * over silently, with no second start Event. A Job the API server refuses (a quota, an admission
+ * policy) is reported as a failed run instead of failing the reconcile.
+ */
+final class Launcher {
+  private final KubernetesClient client;
+  private final Events events;
+  private final OperatorConfig cfg;
+
+  Launcher(KubernetesClient client, Events events, OperatorConfig cfg) {
+    this.client = client;
+    this.events = events;
+    this.cfg = cfg;
+  }
+
+  /** Starts a backup run: where its volumes can be mounted, with exec rights for dumps. */
+  void backup(BackupPolicy p, BackupPolicyStatus st, BackupRun run, Instant now) {
+    String name = run.jobName(p.getMetadata().getName());
+    if (exists(p, name)) {
+      st.activeJob = name;
+      return;
+    }
+    Placement place = Placement.of(client, p);
+    if (place.problem() != null) {
+      fail(
+          p,
+          st,
+          "PlacementConflict",
+          "run of " + run.time() + " not started: " + place.problem(),
+          now);
+      return;
+    }
+    if (p.getSpec().sources.stream().anyMatch(s -> s.dump != null)) {
+      ExecGrants.ensure(client, p, "dump", cfg.dumpExecClusterRole());
+    }
+    Job job = BackupJobs.backup(p, run, cfg, place.node());
+    if (create(p, st, job, now)) {
+      events.normal(
+          p,
+          "BackupStarted",
+          (run.full() ? "full" : "incremental")
+              + " backup Job "
+              + name
+              + " started"
+              + (place.node() == null
+                  ? ""
+                  : " on node " + place.node() + ", where its ReadWriteOnce volume is in use"),
+          now);
+    }
+  }
+
+  /** Starts the forget Job that applies retention after the backup Job {@code afterBackup}. */
+  void forget(BackupPolicy p, BackupPolicyStatus st, String afterBackup, Instant now) {
+    Job job = MaintenanceJobs.forget(p, afterBackup, cfg);
+    if (start(p, st, job, now)) {
+      events.normal(p, "RetentionStarted", "forget Job " + st.activeJob + " started", now);
+    }
+  }
+
+  /** Starts a prune or verify run due at {@code due}. */
+  void maintenance(BackupPolicy p, BackupPolicyStatus st, String kind, Instant due, Instant now) {
+    Job job =
+        kind.equals("prune")
+            ? MaintenanceJobs.prune(p, due, cfg)
+            : MaintenanceJobs.verify(p, due, cfg);
+    if (start(p, st, job, now)) {
+      events.normal(
+          p,
+          kind.substring(0, 1).toUpperCase() + kind.substring(1) + "Started",
+          kind + " Job " + st.activeJob + " started",
+          now);
+    }
+  }
+
+  /** Takes over {@code job} if it exists, else creates it; whether it was created now. */
+  private boolean start(BackupPolicy p, BackupPolicyStatus st, Job job, Instant now) {
+    if (exists(p, job.getMetadata().getName())) {
+      st.activeJob = job.getMetadata().getName();
+      return false;
+    }
+    return create(p, st, job, now);
+  }
+
+  private boolean exists(BackupPolicy p, String name) {
+    return client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(p.getMetadata().getNamespace())
+            .withName(name)
+            .get()
+        != null;
+  }
+
+  private boolean create(BackupPolicy p, BackupPolicyStatus st, Job job, Instant now) {
+    try {
+      client.batch().v1().jobs().inNamespace(p.getMetadata().getNamespace()).resource(job).create();
+    } catch (KubernetesClientException e) {
+      fail(
+          p,
+          st,
+          "JobNotCreated",
+          "Job "
+              + job.getMetadata().getName()
+              + " was refused by the API server: "
+              + e.getMessage(),
+          now);
+      return false;
+    }
+    st.activeJob = job.getMetadata().getName();
+    return true;
+  }
+
+  private void fail(
+      BackupPolicy p, BackupPolicyStatus st, String reason, String message, Instant now) {
+    BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
+    f.time = now.toString();
+    f.reason = reason;
+    f.message = message;
+    st.lastFailure = f;
+    events.warning(p, reason, message, now);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.arca.controller.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.api.v1alpha1.RestoreRequest;
+import dev.arca.api.v1alpha1.RestoreRequestStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The one-line summaries of a finished RestoreRequest that its status and Events carry. */
+final class RestoreMessages {
+  private RestoreMessages() {}
+
+  /**
+   * What a successful Job did: into a PVC, how many files the selection holds, how many were
+   * written (and their size), already right, and kept although they differ (named); into a pipe,
+   * which file went into which command.
+   */
+  static String succeeded(RestoreRequest r, RestoreRequestStatus st, JsonNode summary) {
+    String snapshot = st.snapshotId == null ? "the snapshot" : "snapshot " + short12(st.snapshotId);
+    if (r.getSpec().pipe != null) {
+      var pipe = r.getSpec().pipe;
+      JsonNode piped = summary == null ? null : summary.path("piped").path(0);
+      String size =
+          piped != null && piped.path("bytes").isNumber()
+              ? " (" + dev.arca.controller.Sizes.of(piped.get("bytes").asLong()) + ")"
+              : "";
+      return "piped "
+          + pipe.path
+          + size
+          + " of "
+          + snapshot
+          + " into the command in "
+          + (pipe.pod != null ? "pod " + pipe.pod : "the pod labelled " + pipe.podSelector);
+    }
+    if (st.files == null) {
+      return "restored " + snapshot + " (the Job left no counts)";
+    }
+    List<String> parts = new ArrayList<>();
+    parts.add(st.written + " written (" + st.size + ")");
+    parts.add(st.unchanged + " already right");
+    String msg =
+        "restored "
+            + snapshot
+            + " into PVC "
+            + r.getSpec().target.pvc
+            + ": "
+            + st.files
+            + " files, "
+            + String.join(", ", parts);
+    if (st.kept != null && st.kept > 0) {
+      msg +=
+          "; "
+              + st.kept
+              + " differ from the snapshot and were kept (overwrite: Never), so the volume holds a"
+              + " mix of versions: "
+              + String.join(", ", st.keptFiles == null ? List.of() : st.keptFiles)
+              + (st.keptFiles != null && st.kept > st.keptFiles.size() ? ", ..." : "");
+    }
+    return msg;
+  }
+
+  private static String short12(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
+  }
+}
