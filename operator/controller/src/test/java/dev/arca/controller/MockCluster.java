@@ -77,6 +77,23 @@ public final class MockCluster {
     return operator;
   }
 
+  /**
+   * Runs {@code change} (an edit of a resource the operator also writes) again while the API server
+   * answers 409: the operator's status write came between the read and the write.
+   */
+  public static void retryOnConflict(Runnable change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        change.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Polls {@code probe} until it returns something other than null or false (20 s at most). */
   public static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

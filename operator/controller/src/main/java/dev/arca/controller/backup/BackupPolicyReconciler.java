@@ -91,13 +91,45 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     }
     BackupPolicySpec spec = p.getSpec();
     Schedule schedule = Schedule.parse(spec.schedule, spec.timeZone); // validated above
+    boolean suspended = Boolean.TRUE.equals(spec.suspend);
+    state.ready(suspended);
+    try {
+      act(p, st, seen, schedule, state, jobs, client, events, now);
+    } catch (KubernetesClientException e) {
+      // what was observed and started so far is written below; the rest is tried again
+      BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
+      f.time = now.toString();
+      f.reason = "ApiError";
+      f.message = "the API server refused a call: " + e.getMessage();
+      st.lastFailure = f;
+      events.warning(p, f.reason, f.message, now);
+    }
+    state.running(st.activeJob == null ? null : seen.pod());
+    Instant next = suspended ? null : schedule.next(now).orElse(null);
+    st.nextScheduleTime = next == null ? null : next.toString();
+    gauges(p, st, next, interval(schedule, next));
+    return patch(p, st, ctx)
+        .rescheduleAfter(st.activeJob != null ? WHILE_ACTIVE : wait(spec, schedule, now));
+  }
+
+  /** Starts what is due: retention after a good backup, a scheduled run, run-now, maintenance. */
+  private void act(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      ActiveRun.Seen seen,
+      Schedule schedule,
+      PolicyState state,
+      List<Job> jobs,
+      KubernetesClient client,
+      Events events,
+      Instant now) {
+    BackupPolicySpec spec = p.getSpec();
+    boolean suspended = Boolean.TRUE.equals(spec.suspend);
     Launcher launcher = new Launcher(client, events, cfg);
     if (seen.succeededBackup() != null && spec.retention != null) {
       launcher.forget(p, st, seen.succeededBackup(), now); // before any other Job of the policy
     }
     trimHistory(client, jobs, spec);
-    boolean suspended = Boolean.TRUE.equals(spec.suspend);
-    state.ready(suspended);
     startDue(p, st, schedule, launcher, events, now, suspended);
     if (suspended) {
       state.refuseRunNow("the policy is suspended (spec.suspend)");
@@ -110,12 +142,6 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     if (st.activeJob == null && !suspended) {
       maintenance(p, st, launcher, now);
     }
-    state.running(st.activeJob == null ? null : seen.pod());
-    Instant next = suspended ? null : schedule.next(now).orElse(null);
-    st.nextScheduleTime = next == null ? null : next.toString();
-    gauges(p, st, next, interval(schedule, next));
-    return patch(p, st, ctx)
-        .rescheduleAfter(st.activeJob != null ? WHILE_ACTIVE : wait(spec, schedule, now));
   }
 
   /**

@@ -80,9 +80,17 @@ class BackupPolicyReconcilerTest {
 
   /** Changes an annotation, which makes the operator reconcile the policy now. */
   void touch(String name) {
-    BackupPolicy p = get(name);
-    p.getMetadata().setAnnotations(Map.of("touch", String.valueOf(System.nanoTime())));
-    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    annotate(name, Map.of("touch", String.valueOf(System.nanoTime())));
+  }
+
+  /** Sets the policy's annotations, again when the operator's status write came first. */
+  void annotate(String name, Map<String, String> annotations) {
+    MockCluster.retryOnConflict(
+        () -> {
+          BackupPolicy p = get(name);
+          p.getMetadata().setAnnotations(annotations);
+          client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+        });
   }
 
   List<Job> jobs(String policy) {
@@ -519,9 +527,7 @@ class BackupPolicyReconcilerTest {
     create(policy("manual", "0 0 1 1 *")); // not due for months
     Thread.sleep(500);
     assertThat(jobs("manual")).isEmpty();
-    BackupPolicy p = get("manual");
-    p.getMetadata().setAnnotations(Map.of(BackupPolicyReconciler.RUN_NOW, "ticket-4711"));
-    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).update();
+    annotate("manual", Map.of(BackupPolicyReconciler.RUN_NOW, "ticket-4711"));
     Job job = await("the run-now Job", () -> jobs("manual").stream().findFirst().orElse(null));
     assertThat(job.getMetadata().getName()).startsWith("manual-backup-now-");
     assertThat(await("acknowledged", () -> get("manual").getStatus().lastRunNowRequest))

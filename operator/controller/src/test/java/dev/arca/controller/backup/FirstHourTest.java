@@ -72,16 +72,19 @@ class FirstHourTest {
     return client.resources(BackupPolicy.class).inNamespace(NS).withName(name).get();
   }
 
+  /** Changes the policy as a user would, again when the operator's status write came first. */
   void edit(String name, java.util.function.Consumer<BackupPolicy> change) {
-    client
-        .resources(BackupPolicy.class)
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            p -> {
-              change.accept(p);
-              return p;
-            });
+    MockCluster.retryOnConflict(
+        () ->
+            client
+                .resources(BackupPolicy.class)
+                .inNamespace(NS)
+                .withName(name)
+                .edit(
+                    p -> {
+                      change.accept(p);
+                      return p;
+                    }));
   }
 
   void runNow(String name, String value) {
@@ -244,7 +247,10 @@ class FirstHourTest {
 
     runNow("paused", "2");
     awaitJob("paused");
-    assertThat(await("answered", () -> get("paused").getStatus().lastRunNowResult))
+    await(
+        "run-now 2 answered",
+        () -> "2".equals(get("paused").getStatus().lastRunNowRequest) ? true : null);
+    assertThat(get("paused").getStatus().lastRunNowResult)
         .startsWith("started Job paused-backup-now-");
   }
 
@@ -392,17 +398,19 @@ class FirstHourTest {
         .create();
     // a reconcile that sees a status from before the run started (what an informer that lags
     // behind the operator's own write shows): the run is taken over, not started again
-    client
-        .resources(BackupPolicy.class)
-        .inNamespace(NS)
-        .withName("own")
-        .editStatus(
-            x -> {
-              x.getStatus().activeJob = null;
-              x.getStatus().lastRunNowRequest = null;
-              x.getStatus().lastRunNowResult = null;
-              return x;
-            });
+    MockCluster.retryOnConflict(
+        () ->
+            client
+                .resources(BackupPolicy.class)
+                .inNamespace(NS)
+                .withName("own")
+                .editStatus(
+                    x -> {
+                      x.getStatus().activeJob = null;
+                      x.getStatus().lastRunNowRequest = null;
+                      x.getStatus().lastRunNowResult = null;
+                      return x;
+                    }));
     await("the run taken over", () -> get("own").getStatus().activeJob);
     touch("own");
     Thread.sleep(500);
@@ -464,6 +472,32 @@ class FirstHourTest {
         .isLessThan(BackupPolicyReconciler.RECHECK.plusSeconds(5));
     Thread.sleep(500);
     assertThat(jobs("secretless")).isEmpty();
+  }
+
+  @Test
+  void aJobTheApiServerRefusesIsAFailedRunNotAStuckReconcile() throws Exception {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/batch/v1/namespaces/llm/jobs")
+        .andReturn(
+            403,
+            new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Forbidden")
+                .withMessage("exceeded quota: jobs, requested: count/jobs.batch=1")
+                .withCode(403)
+                .build())
+        .once();
+    policy("quota", "0 3 1 1 *", "1");
+    BackupPolicyStatus st = await("run-now answered", () -> answered(get("quota")));
+    assertThat(st.lastRunNowResult).startsWith("refused: Job quota-backup-now-");
+    assertThat(st.lastFailure.reason).isEqualTo("JobNotCreated");
+    assertThat(st.lastFailure.message).contains("exceeded quota");
+    assertThat(st.activeJob).isNull();
+    await("a JobNotCreated event", () -> !events("quota", "JobNotCreated").isEmpty());
+    runNow("quota", "2");
+    awaitJob("quota");
   }
 
   @Test

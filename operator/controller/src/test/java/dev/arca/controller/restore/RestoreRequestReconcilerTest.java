@@ -266,15 +266,17 @@ class RestoreRequestReconcilerTest {
     inPhase("stale", Phase.Pending);
     // As if the status patch were lost (a stale cache, an operator crash): the next reconcile
     // sees no status, but the PVC and the Job it made exist.
-    client
-        .resources(RestoreRequest.class)
-        .inNamespace(NS)
-        .withName("stale")
-        .editStatus(
-            x -> {
-              x.setStatus(null);
-              return x;
-            });
+    MockCluster.retryOnConflict(
+        () ->
+            client
+                .resources(RestoreRequest.class)
+                .inNamespace(NS)
+                .withName("stale")
+                .editStatus(
+                    x -> {
+                      x.setStatus(null);
+                      return x;
+                    }));
     client
         .batch()
         .v1()
