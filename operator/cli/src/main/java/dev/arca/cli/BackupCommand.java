@@ -58,9 +58,12 @@ final class BackupCommand implements Callable<Integer> {
       description = {
         "Store the stdout of `sh -c COMMAND` as the file PATH of the snapshot (repeatable), e.g.",
         "--stream db/app.sql='pg_dump app'. If the command fails, so does the backup, and no",
-        "snapshot is saved. Pass passwords in the environment (PGPASSWORD), not in COMMAND."
+        "snapshot is saved. Pass passwords in the environment (PGPASSWORD), not in COMMAND.",
+        "PATH ends at the first '=' (write '=' in PATH as \\=)."
       })
   List<String> streams = new ArrayList<>();
+
+  @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
   List<Path> paths = new ArrayList<>();
@@ -73,6 +76,7 @@ final class BackupCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
+    Shell.Env env = commandEnv.env(repo);
     BackupOptions opts =
         BackupOptions.of(paths.toArray(Path[]::new))
             .withFull(full)
@@ -82,7 +86,9 @@ final class BackupCommand implements Callable<Integer> {
             .withThreads(threads)
             .withProgress(progress)
             .withStreams(
-                streams.stream().map(v -> Shell.source(Shell.Spec.parse("--stream", v))).toList());
+                streams.stream()
+                    .map(v -> Shell.source(Shell.Spec.parse("--stream", v), env))
+                    .toList());
     if (full) {
       dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
     }

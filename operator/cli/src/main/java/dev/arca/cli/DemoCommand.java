@@ -113,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         b2.durationMs() / 1000.0);
     report.put("secondBackup", b2);
 
-    List<Snapshots.Ref> snaps = Snapshots.list(repo);
+    List<Snapshots.Ref> snaps = Snapshots.list(repo).readable();
     say("6. %d snapshots:", snaps.size());
     for (Snapshots.Ref s : snaps) {
       say("   %s  %s  %s", s.id().substring(0, 12), s.snapshot().time(), s.snapshot().mode());

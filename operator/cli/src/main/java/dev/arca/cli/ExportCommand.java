@@ -66,10 +66,10 @@ final class ExportCommand implements Callable<Integer> {
     if (toStdout) {
       OutputStream out =
           new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
-      result = TarExport.run(r, o, out);
+      result = TarExport.run(r, o, out, this::warn);
       out.flush();
     } else {
-      result = toFile(r, o, Path.of(output).toAbsolutePath());
+      result = toFile(r, o, Path.of(output).toAbsolutePath(), this::warn);
     }
     PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
     if (repo.json) {
@@ -81,6 +81,7 @@ final class ExportCommand implements Callable<Integer> {
       m.put("dirs", result.dirs());
       m.put("symlinks", result.symlinks());
       m.put("bytes", result.bytes());
+      m.put("refused", result.refused());
       m.put("durationMs", result.durationMs());
       Output.json(report, m);
     } else {
@@ -94,12 +95,33 @@ final class ExportCommand implements Callable<Integer> {
           output);
       report.flush();
     }
+    if (!result.refused().isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      for (String x : result.refused()) {
+        err.println("arca: not exported: " + x);
+      }
+      err.println(
+          "arca: "
+              + result.refused().size()
+              + " entries of the snapshot were left out: restore's name rules refuse them (the"
+              + " snapshot is damaged or crafted)");
+      return 3;
+    }
     return 0;
+  }
+
+  private void warn(String message) {
+    spec.commandLine().getErr().println("warning: " + message);
+    spec.commandLine().getErr().flush();
   }
 
   /** Writes next to {@code target} and renames on success, so no partial archive is left. */
   private static ExportResult toFile(
-      dev.arca.engine.repo.Repository r, ExportOptions o, Path target) throws IOException {
+      dev.arca.engine.repo.Repository r,
+      ExportOptions o,
+      Path target,
+      java.util.function.Consumer<String> warn)
+      throws IOException {
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw ArcaException.usage("--output " + target + ": its folder does not exist");
@@ -113,7 +135,7 @@ final class ExportCommand implements Callable<Integer> {
     try {
       ExportResult result;
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-        result = TarExport.run(r, o, out);
+        result = TarExport.run(r, o, out, warn);
       }
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return result;

@@ -54,10 +54,39 @@ final class ForgetCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
   boolean dryRun;
 
+  @picocli.CommandLine.Parameters(
+      paramLabel = "ID",
+      arity = "0..*",
+      description = {
+        "Remove these snapshots (ids or unique id prefixes) instead of applying --keep-* rules;",
+        "also those that cannot be read (a damaged snapshot that cannot be repaired)."
+      })
+  List<String> ids = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Retention policy = new Retention(last, hourly, daily, weekly, monthly, yearly);
-    Forget.Result r = Forget.run(repo.open(), policy, tags, dryRun);
+    if (!ids.isEmpty() && (!policy.isEmpty() || !tags.isEmpty())) {
+      throw dev.arca.engine.ArcaException.usage(
+          "give snapshot ids or --keep-* rules (with --tag), not both");
+    }
+    Forget.Result r =
+        ids.isEmpty()
+            ? Forget.run(repo.open(), policy, tags, dryRun)
+            : Forget.byId(repo.open(), ids, dryRun);
+    int code = r.unreadable().isEmpty() ? 0 : 3;
+    for (var e : r.unreadable().entrySet()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "arca: left alone: snapshot "
+                  + e.getKey()
+                  + " cannot be read ("
+                  + e.getValue()
+                  + "); 'arca forget "
+                  + e.getKey().substring(0, 12)
+                  + "' removes it");
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -65,8 +94,9 @@ final class ForgetCommand implements Callable<Integer> {
       m.put("kept", r.kept().stream().map(ForgetCommand::entry).toList());
       m.put("removed", r.removed().stream().map(ForgetCommand::entry).toList());
       m.put("retainedObjects", r.retainedObjects());
+      m.put("unreadable", r.unreadable());
       Output.json(out, m);
-      return 0;
+      return code;
     }
     for (Forget.Decision d : r.kept()) {
       out.printf(
@@ -74,7 +104,11 @@ final class ForgetCommand implements Callable<Integer> {
           d.id().substring(0, 12), d.time(), d.paths(), String.join(", ", d.reasons()));
     }
     for (Forget.Decision d : r.removed()) {
-      out.printf("remove %s %s %s%n", d.id().substring(0, 12), d.time(), d.paths());
+      out.printf(
+          "remove %s %s %s%n",
+          d.id().substring(0, 12),
+          d.time() == null ? "(unreadable)" : d.time(),
+          d.paths() == null ? "" : d.paths());
     }
     out.printf(
         "%s %d snapshots, kept %d%s%n",
@@ -84,7 +118,7 @@ final class ForgetCommand implements Callable<Integer> {
         r.retainedObjects() > 0
             ? "; " + r.retainedObjects() + " stay in the bucket under its retention rules"
             : "");
-    return 0;
+    return code;
   }
 
   private static Map<String, Object> entry(Forget.Decision d) {

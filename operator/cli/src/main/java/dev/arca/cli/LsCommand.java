@@ -5,6 +5,7 @@ import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.repo.TreeWalk;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,21 +39,29 @@ final class LsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Repository r = repo.open();
-    Snapshots.Ref ref = Snapshots.resolve(r, snapshot, before);
-    BlobIndex index = r.loadIndex();
+    java.util.function.Consumer<String> warn =
+        m -> spec.commandLine().getErr().println("warning: " + m);
+    Snapshots.Ref ref = Snapshots.resolve(r, snapshot, before, warn);
+    BlobIndex index = r.loadIndex(warn);
     String prefix = path == null ? "" : path.replaceAll("^/+", "").replaceAll("/+$", "");
     List<Map<String, Object>> entries = new ArrayList<>();
-    walk(r, index, ref.snapshot().tree(), "", prefix, entries);
-    if (!prefix.isEmpty() && entries.isEmpty()) {
+    List<String> damage = new ArrayList<>();
+    walk(r, index, ref, prefix, entries, damage);
+    if (!prefix.isEmpty() && entries.isEmpty() && damage.isEmpty()) {
       throw ArcaException.usage("no entry '" + path + "' in snapshot " + ref.id().substring(0, 12));
     }
     PrintWriter out = spec.commandLine().getOut();
+    int code = damage.isEmpty() ? 0 : 3;
+    for (String d : damage) {
+      spec.commandLine().getErr().println("arca: not listed: " + d);
+    }
     if (repo.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("snapshotId", ref.id());
       m.put("entries", entries);
+      m.put("damage", damage);
       Output.json(out, m);
-      return 0;
+      return code;
     }
     for (Map<String, Object> e : entries) {
       String type = (String) e.get("type");
@@ -64,39 +73,64 @@ final class LsCommand implements Callable<Integer> {
           e.get("path"),
           e.get("target") == null ? "" : " -> " + e.get("target"));
     }
-    return 0;
+    return code;
   }
 
-  private void walk(
+  /**
+   * Lists the entries at and below {@code prefix}; what cannot be listed goes to {@code damage}.
+   */
+  private static void walk(
       Repository r,
       BlobIndex index,
-      String tree,
-      String rel,
+      Snapshots.Ref snap,
       String prefix,
-      List<Map<String, Object>> out)
-      throws Exception {
-    for (Node n : r.readTree(index, tree).nodes()) {
-      String p = rel.isEmpty() ? n.name() : rel + "/" + n.name();
-      boolean inside = prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/");
-      boolean above = prefix.startsWith(p + "/");
-      if (inside) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", p);
-        m.put("type", n.type());
-        m.put("mode", String.format("%04o", n.mode()));
-        m.put("mtimeNs", n.mtimeNs());
-        if (n.isFile()) {
-          m.put("size", n.size());
-          m.put("sha256", n.sha256());
-        }
-        if (n.isSymlink()) {
-          m.put("target", n.target());
-        }
-        out.add(m);
-      }
-      if (n.isDir() && n.subtree() != null && (inside || above)) {
-        walk(r, index, n.subtree(), p, prefix, out);
-      }
+      List<Map<String, Object>> out,
+      List<String> damage)
+      throws java.io.IOException {
+    TreeWalk.walk(
+        r,
+        index,
+        snap,
+        new TreeWalk.Visitor() {
+          @Override
+          public boolean enter(String p, Node n) {
+            boolean inside = prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/");
+            boolean above = prefix.startsWith(p + "/");
+            if (inside) {
+              out.add(entry(p, n));
+            }
+            return n.isDir() && (inside || above);
+          }
+
+          @Override
+          public void refused(String folder, String problem) {
+            damage.add((folder.isEmpty() ? "/" : folder) + ": " + problem);
+          }
+
+          @Override
+          public void unreadable(String folder, Exception e) {
+            damage.add(
+                (folder.isEmpty() ? "/" : folder)
+                    + ": listing unreadable ("
+                    + e.getMessage()
+                    + ")");
+          }
+        });
+  }
+
+  private static Map<String, Object> entry(String p, Node n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", p);
+    m.put("type", n.type());
+    m.put("mode", String.format("%04o", n.mode()));
+    m.put("mtimeNs", n.mtimeNs());
+    if (n.isFile()) {
+      m.put("size", n.size());
+      m.put("sha256", n.sha256());
     }
+    if (n.isSymlink()) {
+      m.put("target", n.target());
+    }
+    return m;
   }
 }

@@ -73,17 +73,34 @@ public final class Main {
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
-      String message =
+      return fatal(
+          cl,
+          args,
+          out,
+          err,
           "out of memory: the Java heap ("
               + (Runtime.getRuntime().maxMemory() >> 20)
               + " MiB) is too small for this run; run it again with a larger heap, e.g."
-              + " ARCA_JAVA_OPTS=-Xmx2g";
-      if (wantsJson(cl, args)) {
-        Output.json(out, Output.error(message, 1));
-      }
-      err.println("arca: " + message);
-      return 1;
+              + " ARCA_JAVA_OPTS=-Xmx2g");
+    } catch (StackOverflowError e) {
+      return fatal(
+          cl,
+          args,
+          out,
+          err,
+          "stack overflow: a structure nested deeper than this run can follow (a folder tree"
+              + " thousands of levels deep?); please report it with the command that failed");
     }
+  }
+
+  /** A failure of the JVM itself: one line on stderr and, with --json, one JSON object. */
+  private static int fatal(
+      CommandLine cl, String[] args, PrintWriter out, PrintWriter err, String message) {
+    if (wantsJson(cl, args)) {
+      Output.json(out, Output.error(message, 1));
+    }
+    err.println("arca: " + message);
+    return 1;
   }
 
   /** Whether the command asked for JSON output (also when its arguments did not parse). */

@@ -31,10 +31,16 @@ final class Pipes {
    */
   record Result(String snapshotId, List<Piped> piped) {}
 
-  static Result run(Repository repo, SnapshotSelection sel, List<Shell.Spec> specs, PrintWriter err)
+  static Result run(
+      Repository repo,
+      SnapshotSelection sel,
+      List<Shell.Spec> specs,
+      Shell.Env env,
+      PrintWriter err)
       throws IOException {
-    Snapshots.Ref snap = Snapshots.resolve(repo, sel.snapshot, sel.before);
-    BlobIndex index = repo.loadIndex();
+    java.util.function.Consumer<String> warn = m -> err.println("warning: " + m);
+    Snapshots.Ref snap = Snapshots.resolve(repo, sel.snapshot, sel.before, warn);
+    BlobIndex index = repo.loadIndex(warn);
     // every path is found before any command starts: a typo fails before anything is piped
     List<Node> files = new ArrayList<>();
     for (Shell.Spec s : specs) {
@@ -45,7 +51,7 @@ final class Pipes {
       Shell.Spec s = specs.get(i);
       Node file = files.get(i);
       long[] size = new long[1];
-      Shell.pipe(s, out -> size[0] = FileExport.write(repo, index, s.path(), file, out));
+      Shell.pipe(s, env, out -> size[0] = FileExport.write(repo, index, s.path(), file, out));
       err.printf(
           "piped %s (%s, sha256 %s) of snapshot %s into its command%n",
           s.path(), Output.bytes(size[0]), file.sha256(), snap.id().substring(0, 12));

@@ -43,9 +43,12 @@ final class RestoreCommand implements Callable<Integer> {
       description = {
         "Write the snapshot's file PATH into the stdin of `sh -c COMMAND` (repeatable), e.g.",
         "--pipe db/app.sql='psql -v ON_ERROR_STOP=1 --single-transaction app'. Every chunk is",
-        "checked as it is sent, the file's SHA-256 at the end; the command's exit status is checked."
+        "checked as it is sent, the file's SHA-256 at the end; the command's exit status is checked.",
+        "PATH ends at the first '=' (write '=' in PATH as \\=)."
       })
   List<String> pipes = new ArrayList<>();
+
+  @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Option(
       names = "--overwrite",
@@ -82,7 +85,9 @@ final class RestoreCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Pipes.Result piped = null;
     if (!specs.isEmpty()) {
-      piped = Pipes.run(repository, selection, specs, spec.commandLine().getErr());
+      piped =
+          Pipes.run(
+              repository, selection, specs, commandEnv.env(repo), spec.commandLine().getErr());
       if (target == null) {
         if (repo.json) {
           Map<String, Object> m = new LinkedHashMap<>();

@@ -1,39 +1,98 @@
 package dev.arca.cli;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.backup.PathCommand;
 import dev.arca.engine.backup.StreamSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code sh -c COMMAND} as a stream source of a backup ({@code --stream PATH=COMMAND}) or as the
  * consumer of a restored file ({@code --pipe PATH=COMMAND}). A command that fails is reported with
  * its exit status and the tail of its stderr; the command line itself is never repeated in messages
- * (it may hold a password).
+ * (it may hold a password). Commands run without Arca's secrets (see {@link Env}).
  */
 final class Shell {
   private static final int TAIL = 4096;
 
   private Shell() {}
 
-  /** PATH=COMMAND, split at the first '='. */
+  /** PATH=COMMAND (see {@link PathCommand} for how the path ends). */
   record Spec(String path, String command) {
     static Spec parse(String option, String value) {
-      int eq = value.indexOf('=');
-      if (eq <= 0 || eq == value.length() - 1) {
-        throw ArcaException.usage(
-            option + " takes PATH=COMMAND, e.g. " + option + " db/app.sql='pg_dump app'");
+      PathCommand pc = PathCommand.parse(option, value);
+      return new Spec(pc.path(), pc.command());
+    }
+  }
+
+  /**
+   * The environment commands run in: Arca's own, without the variables that hold its secrets (the
+   * repository password, the object store's credentials; {@link #WITHHELD}) unless the user hands
+   * one on with {@code --command-env NAME}; and the secret values that are scrubbed from anything
+   * of a command's output that goes into a message.
+   */
+  record Env(java.util.Set<String> handOn, List<String> secrets) {
+    /** Variables that hold what opens the repository or the object store. */
+    static final List<String> WITHHELD =
+        List.of(
+            "ARCA_PASSWORD",
+            "ARCA_NEW_PASSWORD",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_STORAGE_KEY",
+            "AZURE_STORAGE_CONNECTION_STRING",
+            "AZURE_STORAGE_SAS_TOKEN",
+            "AZURE_FEDERATED_TOKEN_FILE");
+
+    /** The policy for a run with {@code password} (may be null) and the names handed on. */
+    static Env of(char[] password, List<String> handOn) {
+      List<String> secrets = new ArrayList<>();
+      if (password != null && password.length > 0) {
+        secrets.add(new String(password));
       }
-      return new Spec(value.substring(0, eq), value.substring(eq + 1));
+      for (String name : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
+        String v = System.getenv(name);
+        if (v != null && !v.isEmpty()) {
+          secrets.add(v);
+        }
+      }
+      return new Env(java.util.Set.copyOf(handOn), List.copyOf(secrets));
+    }
+
+    void apply(java.util.Map<String, String> env) {
+      for (String name : WITHHELD) {
+        if (!handOn.contains(name)) {
+          env.remove(name);
+        }
+      }
+    }
+
+    /** {@code text} with every secret replaced by {@code ***}. */
+    String scrub(String text) {
+      String out = text;
+      for (String s : secrets) {
+        out = out.replace(s, "***");
+      }
+      return out;
     }
   }
 
   /** A stream source whose output is the command's stdout. */
-  static StreamSource source(Spec spec) {
+  static StreamSource source(Spec spec, Env env) {
     return new StreamSource() {
       @Override
       public String path() {
@@ -42,7 +101,7 @@ final class Shell {
 
       @Override
       public Running start() throws IOException {
-        Process p = launch(spec);
+        Process p = launch(spec, env);
         p.getOutputStream().close();
         CompletableFuture<String> err = tail(p.getErrorStream());
         return new Running() {
@@ -62,7 +121,7 @@ final class Shell {
                       + ": the command exited with status "
                       + code
                       + "; nothing was saved. Its stderr: "
-                      + err.join());
+                      + env.scrub(err.join()));
             }
           }
 
@@ -76,8 +135,8 @@ final class Shell {
   }
 
   /** The content written by {@code writer} is piped into the command; fails if the command does. */
-  static void pipe(Spec spec, Writer writer) throws IOException {
-    Process p = launch(spec);
+  static void pipe(Spec spec, Env env, Writer writer) throws IOException {
+    Process p = launch(spec, env);
     CompletableFuture<String> out = tail(p.getInputStream());
     CompletableFuture<String> err = tail(p.getErrorStream());
     IOException writeFailure = null;
@@ -99,7 +158,7 @@ final class Shell {
               + ": the command exited with status "
               + code
               + ". Its stderr: "
-              + err.join());
+              + env.scrub(err.join()));
     }
     if (writeFailure != null) {
       throw new ArcaException(
@@ -117,8 +176,10 @@ final class Shell {
     void write(OutputStream out) throws IOException;
   }
 
-  private static Process launch(Spec spec) throws IOException {
-    return new ProcessBuilder("sh", "-c", spec.command()).start();
+  private static Process launch(Spec spec, Env env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", spec.command());
+    env.apply(pb.environment());
+    return pb.start();
   }
 
   private static int waitFor(Process p) throws IOException {

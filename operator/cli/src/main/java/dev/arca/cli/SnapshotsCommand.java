@@ -23,8 +23,15 @@ final class SnapshotsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Snapshots.Ref> all = Snapshots.list(repo.open());
+    Snapshots.Listing listing = Snapshots.list(repo.open());
+    List<Snapshots.Ref> all = listing.readable();
     PrintWriter out = spec.commandLine().getOut();
+    int code = listing.unreadable().isEmpty() ? 0 : 3;
+    for (var e : listing.unreadable().entrySet()) {
+      spec.commandLine()
+          .getErr()
+          .println("arca: snapshot " + e.getKey() + " cannot be read: " + e.getValue());
+    }
     if (repo.json) {
       List<Map<String, Object>> list = new ArrayList<>();
       for (Snapshots.Ref r : all) {
@@ -41,8 +48,21 @@ final class SnapshotsCommand implements Callable<Integer> {
         m.put("bytes", s.stats() == null ? 0 : s.stats().bytes());
         list.add(m);
       }
-      Output.json(out, Map.of("snapshots", list));
-      return 0;
+      List<Map<String, Object>> bad = new ArrayList<>();
+      listing
+          .unreadable()
+          .forEach(
+              (id, why) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", id);
+                m.put("problem", why);
+                bad.add(m);
+              });
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("snapshots", list);
+      m.put("unreadable", bad);
+      Output.json(out, m);
+      return code;
     }
     out.printf(
         "%-12s  %-30s  %-11s  %-10s  %10s  %s%n", "ID", "TIME", "MODE", "HOST", "SIZE", "PATHS");
@@ -57,7 +77,10 @@ final class SnapshotsCommand implements Callable<Integer> {
           Output.bytes(s.stats() == null ? 0 : s.stats().bytes()),
           String.join(" ", s.paths()));
     }
-    out.printf("%d snapshots%n", all.size());
-    return 0;
+    out.printf(
+        "%d snapshots%s%n",
+        all.size(),
+        code == 0 ? "" : ", and " + listing.unreadable().size() + " that cannot be read");
+    return code;
   }
 }

@@ -63,6 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
       m.put("blobs", r.blobs());
       m.put("damagedObjects", r.damagedObjects());
       m.put("affectedFiles", r.affectedFiles());
+      m.put("moreAffectedFiles", r.moreAffected());
       m.put("durationMs", r.durationMs());
       Output.json(out, m);
     } else {
@@ -74,6 +75,9 @@ final class VerifyCommand implements Callable<Integer> {
       }
       for (VerifyResult.AffectedFile f : r.affectedFiles()) {
         out.println("affected: snapshot " + f.snapshotId().substring(0, 12) + " " + f.path());
+      }
+      if (r.moreAffected() > 0) {
+        out.println("affected: " + r.moreAffected() + " more files");
       }
       out.println(r.ok() ? "no damage found" : "DAMAGE FOUND");
     }

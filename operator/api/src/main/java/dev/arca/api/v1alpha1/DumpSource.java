@@ -12,12 +12,13 @@ import io.fabric8.generator.annotation.Required;
 public class DumpSource extends PodCommand {
   /**
    * Path of the dump's file in the snapshot: FOLDER/FILE, for example db/app.sql; the folder must
-   * not be named like a PVC source.
+   * not be named like a PVC source. No control characters (a command line cannot carry them).
    */
   @JsonPropertyDescription(
       "Path of the dump's file in the snapshot: FOLDER/FILE, for example db/app.sql; the folder"
-          + " must not be named like a PVC source.")
+          + " must not be named like a PVC source. No control characters (a command line cannot"
+          + " carry them).")
   @Required
-  @Pattern("^[^/]+(/[^/]+)+$")
+  @Pattern("^[^/\\x00-\\x1f\\x7f]+(/[^/\\x00-\\x1f\\x7f]+)+$")
   public String path;
 }

@@ -10,9 +10,10 @@ import io.fabric8.generator.annotation.Required;
  * decides the request's outcome.
  */
 public class PipeTarget extends PodCommand {
-  /** Path of the file in the snapshot, for example db/app.sql. */
-  @JsonPropertyDescription("Path of the file in the snapshot, for example db/app.sql.")
+  /** Path of the file in the snapshot, for example db/app.sql (no control characters). */
+  @JsonPropertyDescription(
+      "Path of the file in the snapshot, for example db/app.sql (no control characters).")
   @Required
-  @Pattern("^[^/]+(/[^/]+)*$")
+  @Pattern("^[^/\\x00-\\x1f\\x7f]+(/[^/\\x00-\\x1f\\x7f]+)*$")
   public String path;
 }

@@ -4,6 +4,7 @@ import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.engine.backup.PathCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -64,7 +65,7 @@ public final class BackupJobs {
       if (s.dump != null) {
         // the dump runs in its pod through the exec API; its output becomes the file s.dump.path
         String exec = ExecAccess.podExec(s.dump, p.getMetadata().getNamespace(), false);
-        cmd.addAll(List.of("--stream", s.dump.path + "=" + exec));
+        cmd.addAll(List.of("--stream", PathCommand.format(s.dump.path, exec)));
         dumps = true;
         continue;
       }

@@ -4,6 +4,7 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.engine.backup.PathCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -91,7 +92,7 @@ public final class RestoreJobs {
     RestoreRequestSpec spec = r.getSpec();
     List<String> cmd = restoreOf(snapshot, before);
     String exec = ExecAccess.podExec(spec.pipe, r.getMetadata().getNamespace(), true);
-    cmd.addAll(List.of("--pipe", spec.pipe.path + "=" + exec, "--json"));
+    cmd.addAll(List.of("--pipe", PathCommand.format(spec.pipe.path, exec), "--json"));
     cmd.addAll(RepositoryAccess.args(repo));
     Container c = BackupJobs.container(cfg, spec.job, cmd, RepositoryAccess.mounts(repo), repo);
     PodSpec pod =

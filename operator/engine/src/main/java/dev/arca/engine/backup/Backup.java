@@ -80,8 +80,16 @@ public final class Backup {
       Scan.start(paths, names, new PathFilter(opts.includes(), opts.excludes()), opts.progress());
     }
     // Packs marked as garbage may be deleted by a prune run: never deduplicate against them.
-    BlobIndex index = repo.loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(repo)), false);
-    Snapshots.Ref parent = Snapshots.parent(Snapshots.list(repo), opts.host(), pathStrings, tags);
+    // Damaged index objects and marks are passed over (what they list is stored anew), and so are
+    // damaged snapshots as parents: one damaged object never stops the next backup.
+    java.util.function.Consumer<String> warn = m -> opts.progress().warn(m);
+    BlobIndex index =
+        repo.loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(repo, warn)), false, warn);
+    Snapshots.Listing listing = Snapshots.list(repo);
+    listing
+        .unreadable()
+        .forEach((id, why) -> warn.accept(why + "; not considered as the parent snapshot"));
+    Snapshots.Ref parent = Snapshots.parent(listing.readable(), opts.host(), pathStrings, tags);
     boolean full = opts.full() || parent == null;
 
     ThreadFactory daemon =
@@ -124,14 +132,15 @@ public final class Backup {
       Map<String, Node> streamed =
           Streams.read(opts.streams(), reader, walker.counters(), opts.progress());
       List<Node> nodes =
-          new ArrayList<>(Streams.roots(streamed, walker.counters(), walker::storeTree));
+          new ArrayList<>(
+              Streams.roots(streamed, walker.counters(), l -> walker.storeTree(l, "(streams)")));
       for (CompletableFuture<Node> f : roots) {
         Node n = Futures.join(f);
         if (n != null) {
           nodes.add(n);
         }
       }
-      String treeId = walker.storeTree(nodes);
+      String treeId = walker.storeTree(nodes, "");
       sink.flush();
       List<BlobIndex.Location> blobs = sink.newBlobs();
       long indexBytes = 0;

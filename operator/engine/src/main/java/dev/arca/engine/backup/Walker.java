@@ -182,7 +182,7 @@ final class Walker {
               if (parentNodes != null && nodes.equals(parentNodes)) {
                 return dir.withSubtree(parentNode.subtree()); // unchanged folder: same tree blob
               }
-              return dir.withSubtree(storeTree(nodes));
+              return dir.withSubtree(storeTree(nodes, rel));
             },
             files);
   }
@@ -278,12 +278,22 @@ final class Walker {
     return out;
   }
 
-  /** Stores a folder's listing as a tree blob and returns its id. */
-  String storeTree(List<Node> nodes) {
+  /** Stores the listing of the folder {@code rel} as a tree blob and returns its id. */
+  String storeTree(List<Node> nodes, String rel) {
     List<Node> sorted = new ArrayList<>(nodes);
     sorted.sort(Comparator.comparing(Node::name));
     try {
       byte[] json = ObjectCodec.JSON.writeValueAsBytes(new Tree(sorted));
+      if (json.length > dev.arca.engine.format.Limits.MAX_TREE_BLOB) {
+        throw new dev.arca.engine.ArcaException(
+            dev.arca.engine.ArcaException.Kind.ERROR,
+            (rel.isEmpty() ? "the snapshot's root" : rel)
+                + ": its listing takes "
+                + json.length
+                + " bytes, more than a folder's listing may ("
+                + dev.arca.engine.format.Limits.MAX_TREE_BLOB
+                + "); split the folder, or back it up in parts with --include");
+      }
       return Hex.of(sink.store(BlobType.TREE, json, 0, json.length));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

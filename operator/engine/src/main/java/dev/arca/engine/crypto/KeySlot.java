@@ -29,6 +29,28 @@ public record KeySlot(
   /** Default scrypt cost: 2^16, r=8, p=1 (64 MiB, a fraction of a second). */
   public static final int DEFAULT_N = 1 << 16;
 
+  /** The most memory a slot's scrypt may ask for (128 * n * r bytes): 256 MiB. */
+  static final long MAX_SCRYPT_MEMORY = 256L << 20;
+
+  /** The most a slot's scrypt parallelism may be. */
+  static final int MAX_P = 4;
+
+  /**
+   * Whether this slot's scrypt parameters are within the format's limits; a slot that asks for more
+   * (a damaged or crafted one) is not tried: its key derivation could take any time and memory.
+   */
+  public boolean withinLimits() {
+    return "scrypt".equals(kdf)
+        && n >= 2
+        && Integer.bitCount(n) == 1
+        && r >= 1
+        && p >= 1
+        && p <= MAX_P
+        && 128L * n * r <= MAX_SCRYPT_MEMORY
+        && salt != null
+        && data != null;
+  }
+
   public static KeySlot wrap(MasterKey key, char[] password, int n, String created) {
     byte[] salt = new byte[32];
     new SecureRandom().nextBytes(salt);
@@ -41,8 +63,17 @@ public record KeySlot(
 
   /** The master key, or null when the password does not open this slot. */
   public MasterKey unwrap(char[] password) {
-    if (!"scrypt".equals(kdf)) {
-      throw new IllegalArgumentException("unknown key derivation '" + kdf + "'");
+    if (!withinLimits()) {
+      throw new IllegalArgumentException(
+          "key derivation "
+              + kdf
+              + " with n="
+              + n
+              + ", r="
+              + r
+              + ", p="
+              + p
+              + " is not one this format allows");
     }
     byte[] kek = derive(password, Base64.getDecoder().decode(salt), n, r, p);
     try {

@@ -5,9 +5,9 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.PathFilter;
-import dev.arca.engine.fs.SafeNames;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.repo.TreeWalk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.attribute.FileTime;
@@ -31,6 +31,7 @@ public final class TarExport {
   private long dirs;
   private long links;
   private long bytes;
+  private final List<String> refused = new ArrayList<>();
 
   private TarExport(Repository repo, BlobIndex index, PathFilter filter) {
     this.repo = repo;
@@ -41,13 +42,19 @@ public final class TarExport {
   /** One entry to write, in archive order. */
   private record Entry(String rel, Node node) {}
 
-  public static ExportResult run(Repository repo, ExportOptions o, OutputStream out)
+  /**
+   * Writes the snapshot {@code o} selects to {@code out}; {@code warn} hears of damaged objects
+   * that were passed over (unreadable snapshots, index objects).
+   */
+  public static ExportResult run(
+      Repository repo, ExportOptions o, OutputStream out, java.util.function.Consumer<String> warn)
       throws IOException {
     long t0 = System.nanoTime();
-    Snapshots.Ref snap = Snapshots.resolve(repo, o.snapshot(), o.before());
-    TarExport ex = new TarExport(repo, repo.loadIndex(), new PathFilter(o.includes(), List.of()));
+    Snapshots.Ref snap = Snapshots.resolve(repo, o.snapshot(), o.before(), warn);
+    TarExport ex =
+        new TarExport(repo, repo.loadIndex(warn), new PathFilter(o.includes(), List.of()));
     List<Entry> entries = new ArrayList<>();
-    ex.plan(snap.snapshot().tree(), "", entries);
+    ex.plan(snap, entries);
     if (entries.isEmpty() && !o.includes().isEmpty()) {
       throw ArcaException.usage(
           "no path in snapshot " + snap.id() + " matches the --include globs");
@@ -70,7 +77,13 @@ public final class TarExport {
       out.flush();
     }
     return new ExportResult(
-        snap.id(), ex.files, ex.dirs, ex.links, ex.bytes, (System.nanoTime() - t0) / 1_000_000);
+        snap.id(),
+        ex.files,
+        ex.dirs,
+        ex.links,
+        ex.bytes,
+        List.copyOf(ex.refused),
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** A tar writer that uses pax records for long names, big numbers and non-ASCII names. */
@@ -82,34 +95,47 @@ public final class TarExport {
     return tar;
   }
 
-  /** Collects selected entries depth-first; returns whether anything below was selected. */
-  private boolean plan(String treeId, String rel, List<Entry> out) throws IOException {
-    boolean any = false;
-    for (Node n : repo.readTree(index, treeId).nodes()) {
-      String problem = SafeNames.problem(n.name());
-      if (problem != null) {
-        throw ArcaException.integrity(
-            "refusing unsafe entry in snapshot under '"
-                + (rel.isEmpty() ? "/" : rel)
-                + "': "
-                + problem);
-      }
-      String childRel = rel.isEmpty() ? n.name() : rel + "/" + n.name();
-      if (n.isDir()) {
-        int mark = out.size();
-        out.add(new Entry(childRel, n));
-        boolean below = n.subtree() != null && plan(n.subtree(), childRel, out);
-        if (!below && !filter.included(childRel)) {
-          out.remove(mark);
-        } else {
-          any = true;
-        }
-      } else if (filter.included(childRel)) {
-        out.add(new Entry(childRel, n));
-        any = true;
-      }
-    }
-    return any;
+  /**
+   * Collects the selected entries depth-first, by restore's rules: an entry the name rules refuse
+   * is left out and named (and, with it, anything below it); a folder is kept when it is selected
+   * itself or something below it is. A folder whose listing cannot be read stops the export.
+   */
+  private void plan(Snapshots.Ref snap, List<Entry> out) throws IOException {
+    TreeWalk.walk(
+        repo,
+        index,
+        snap,
+        new TreeWalk.Selector(filter) {
+          @Override
+          protected void addFolder(String rel, Node n) {
+            out.add(new Entry(rel, n));
+          }
+
+          @Override
+          protected void dropFolder() {
+            out.remove(out.size() - 1);
+          }
+
+          @Override
+          protected void addLeaf(String rel, Node n) {
+            out.add(new Entry(rel, n));
+          }
+
+          @Override
+          public void refused(String folder, String problem) {
+            refused.add((folder.isEmpty() ? "/" : folder) + ": " + problem);
+          }
+
+          @Override
+          public void unreadable(String folder, Exception e) {
+            throw ArcaException.integrity(
+                "cannot export: the listing of '"
+                    + (folder.isEmpty() ? "/" : folder)
+                    + "' is unreadable ("
+                    + e.getMessage()
+                    + ")");
+          }
+        });
   }
 
   private void write(TarArchiveOutputStream tar, Entry e) throws IOException {

@@ -31,9 +31,18 @@ public final class Forget {
     }
   }
 
-  /** What forget decided and did. */
+  /**
+   * What forget decided and did.
+   *
+   * @param unreadable snapshots that cannot be read (id to why): no rule could judge them, so they
+   *     were left alone; {@link #byId} removes them
+   */
   public record Result(
-      boolean dryRun, List<Decision> kept, List<Decision> removed, int retainedObjects) {}
+      boolean dryRun,
+      List<Decision> kept,
+      List<Decision> removed,
+      int retainedObjects,
+      Map<String, String> unreadable) {}
 
   public static Result run(
       Repository repo, Retention policy, Map<String, String> tags, boolean dryRun)
@@ -43,7 +52,8 @@ public final class Forget {
           "no --keep-* rule given, which would remove every snapshot; give at least one rule");
     }
     Map<String, List<Snapshots.Ref>> groups = new TreeMap<>();
-    for (Snapshots.Ref r : Snapshots.list(repo)) {
+    Snapshots.Listing listing = Snapshots.list(repo);
+    for (Snapshots.Ref r : listing.readable()) {
       if (hasTags(r.snapshot(), tags)) {
         groups.computeIfAbsent(groupKey(r.snapshot()), k -> new ArrayList<>()).add(r);
       }
@@ -63,6 +73,52 @@ public final class Forget {
         (d.kept() ? kept : removed).add(d);
       }
     }
+    return new Result(
+        dryRun, kept, removed, delete(repo, removed, dryRun), Map.copyOf(listing.unreadable()));
+  }
+
+  /**
+   * Removes the snapshots with these ids or unique id prefixes, whether they can be read or not
+   * (the way to remove a damaged snapshot that cannot be repaired). An id that matches no snapshot
+   * or several is a usage error, and then nothing is removed.
+   */
+  public static Result byId(Repository repo, List<String> ids, boolean dryRun) throws IOException {
+    Snapshots.Listing listing = Snapshots.list(repo);
+    Map<String, Snapshots.Ref> readable = new TreeMap<>();
+    listing.readable().forEach(r -> readable.put(r.id(), r));
+    List<String> all = new ArrayList<>(readable.keySet());
+    all.addAll(listing.unreadable().keySet());
+    Map<String, Decision> chosen = new LinkedHashMap<>();
+    for (String given : ids) {
+      String prefix = given.toLowerCase(java.util.Locale.ROOT);
+      List<String> matches = all.stream().filter(id -> id.startsWith(prefix)).toList();
+      if (matches.size() != 1) {
+        throw ArcaException.usage(
+            matches.isEmpty()
+                ? "no snapshot with id '" + given + "'; list them with arca snapshots"
+                : "snapshot id prefix '" + given + "' matches " + matches.size() + "; give more");
+      }
+      String id = matches.get(0);
+      Snapshots.Ref r = readable.get(id);
+      Snapshot s = r == null ? null : r.snapshot();
+      chosen.put(
+          id,
+          new Decision(
+              id,
+              s == null ? null : s.time(),
+              s == null ? null : s.host(),
+              s == null ? null : s.paths(),
+              List.of()));
+    }
+    List<Decision> removed = List.copyOf(chosen.values());
+    Map<String, String> stillUnreadable = new TreeMap<>(listing.unreadable());
+    stillUnreadable.keySet().removeAll(chosen.keySet());
+    return new Result(dryRun, List.of(), removed, delete(repo, removed, dryRun), stillUnreadable);
+  }
+
+  /** Deletes the snapshot objects; returns how many stay as noncurrent versions of a bucket. */
+  private static int delete(Repository repo, List<Decision> removed, boolean dryRun)
+      throws IOException {
     int retained = 0;
     if (!dryRun) {
       for (Decision d : removed) {
@@ -71,7 +127,7 @@ public final class Forget {
         }
       }
     }
-    return new Result(dryRun, kept, removed, retained);
+    return retained;
   }
 
   private static boolean hasTags(Snapshot s, Map<String, String> wanted) {

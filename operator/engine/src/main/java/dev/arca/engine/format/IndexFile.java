@@ -45,7 +45,10 @@ public final class IndexFile {
     return b.array();
   }
 
-  /** Adds every entry of an index payload to {@code into}. */
+  /**
+   * Adds every entry of an index payload to {@code into}. Counts are checked against the bytes that
+   * follow them and every entry against the format's limits before anything is allocated.
+   */
   public static void decodeInto(byte[] payload, BlobIndex into, String what) {
     try {
       ByteBuffer b = ByteBuffer.wrap(payload);
@@ -55,26 +58,51 @@ public final class IndexFile {
         throw ArcaException.integrity(what + " is not an Arca index");
       }
       int packCount = b.getInt();
+      if (packCount < 0 || (long) packCount * 32 > b.remaining()) {
+        throw ArcaException.integrity(
+            what + " is damaged: it claims " + packCount + " packs, more than it holds");
+      }
       byte[][] packs = new byte[packCount][32];
       for (int i = 0; i < packCount; i++) {
         b.get(packs[i]);
       }
       int n = b.getInt();
+      if (n < 0 || (long) n * ENTRY != b.remaining()) {
+        throw ArcaException.integrity(
+            what + " is damaged: it claims " + n + " entries in " + b.remaining() + " bytes");
+      }
       for (int i = 0; i < n; i++) {
         byte[] id = new byte[32];
         b.get(id);
-        byte[] pack = packs[b.getInt()];
+        int pack = b.getInt();
+        if (pack < 0 || pack >= packCount) {
+          throw ArcaException.integrity(what + " is damaged: an entry names pack " + pack);
+        }
         int off = b.getInt();
         int len = b.getInt();
         int raw = b.getInt();
         BlobType type = BlobType.of(b.get());
-        into.add(id, pack, off, len, raw, type, b.get());
+        byte codec = b.get();
+        checkEntry(type, off, len, raw, what);
+        into.add(id, packs[pack], off, len, raw, type, codec);
       }
     } catch (RuntimeException e) {
       if (e instanceof ArcaException) {
         throw e;
       }
       throw ArcaException.integrity(what + " is damaged: " + e);
+    }
+  }
+
+  /**
+   * Checks one blob's place against the format's limits (an index entry or a pack header entry).
+   */
+  public static void checkEntry(BlobType type, long offset, long length, long raw, String what) {
+    Limits.check(raw, Limits.maxBlob(type), what + " (a " + type + " blob)");
+    Limits.check(length, Limits.sealedBound(raw), what + " (a blob's stored length)");
+    Limits.check(offset + length, Limits.MAX_PACK, what + " (a blob's place in its pack)");
+    if (offset < 0) {
+      throw ArcaException.integrity(what + " is damaged: a blob at offset " + offset);
     }
   }
 }

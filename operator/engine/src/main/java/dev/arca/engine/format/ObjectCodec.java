@@ -53,12 +53,17 @@ public final class ObjectCodec {
       throw ArcaException.integrity(what + " is damaged: empty");
     }
     if (framed[0] == Compression.NONE) {
+      Limits.check(framed.length - 1L, maxRaw, what);
       return Arrays.copyOfRange(framed, 1, framed.length);
     }
+    if (framed.length - 1 > maxRaw) {
+      throw ArcaException.integrity(what + " is damaged: larger than the format allows");
+    }
     long raw = com.github.luben.zstd.Zstd.getFrameContentSize(framed, 1, framed.length - 1);
-    if (raw < 0 || raw > maxRaw) {
+    if (raw < 0) {
       throw ArcaException.integrity(what + " is damaged: bad compressed frame");
     }
+    Limits.check(raw, maxRaw, what);
     return compression.decompress(framed[0], framed, 1, framed.length - 1, (int) raw, what);
   }
 
@@ -66,8 +71,14 @@ public final class ObjectCodec {
     return cipher.seal(frame(payload));
   }
 
-  public byte[] open(byte[] stored, String what) {
-    return unframe(cipher.open(stored, what), Integer.MAX_VALUE - 16, what);
+  /**
+   * Opens a stored object whose plaintext may be at most {@code maxPlain} bytes (a limit of {@link
+   * Limits}); a larger object or a larger claim inside it is damage, found before anything that
+   * large is allocated.
+   */
+  public byte[] open(byte[] stored, int maxPlain, String what) {
+    Limits.check(stored.length, Limits.sealedBound(maxPlain), what);
+    return unframe(cipher.open(stored, what), maxPlain, what);
   }
 
   public byte[] sealJson(Object value) {
@@ -78,8 +89,8 @@ public final class ObjectCodec {
     }
   }
 
-  public <T> T openJson(byte[] stored, Class<T> type, String what) {
-    byte[] plain = open(stored, what);
+  public <T> T openJson(byte[] stored, Class<T> type, int maxPlain, String what) {
+    byte[] plain = open(stored, maxPlain, what);
     try {
       return JSON.readValue(plain, type);
     } catch (IOException e) {

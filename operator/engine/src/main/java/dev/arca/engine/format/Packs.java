@@ -65,7 +65,12 @@ public final class Packs {
       byte codec = b.get();
       byte[] id = new byte[32];
       b.get(id);
-      out.add(new Entry(type, codec, id, b.getInt(), b.getInt(), b.getInt()));
+      Entry e = new Entry(type, codec, id, b.getInt(), b.getInt(), b.getInt());
+      IndexFile.checkEntry(type, e.offset(), e.length(), e.rawLength(), what + " header");
+      if ((long) e.offset() + e.length() > pack.length - 4L - len) {
+        throw ArcaException.integrity(what + " is damaged: a blob runs past its end");
+      }
+      out.add(e);
     }
     return out;
   }

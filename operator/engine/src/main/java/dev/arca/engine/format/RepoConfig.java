@@ -39,6 +39,9 @@ public record RepoConfig(
   public static final String FORMAT = "arca-repository";
   public static final int VERSION = 1;
 
+  /** The largest config object the format allows: a small JSON object. */
+  public static final int MAX_SIZE = 64 << 10;
+
   /**
    * Chunker parameters.
    *

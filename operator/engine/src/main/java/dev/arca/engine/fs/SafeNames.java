@@ -21,6 +21,16 @@ public final class SafeNames {
     if (name.indexOf('\0') >= 0) {
       return "name contains a NUL byte";
     }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < name.length()
+          && Character.isLowSurrogate(name.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "name has an unpaired UTF-16 surrogate (not valid Unicode)";
+      }
+    }
     return null;
   }
 }

@@ -23,7 +23,9 @@ public final class CommitGuard {
   /** Throws if the snapshot with root tree {@code rootTree} must not be committed now. */
   public static void check(Repository repo, String rootTree) throws IOException {
     Instant now = Instant.now();
-    List<GarbageMarks.Ref> marks = GarbageMarks.list(repo);
+    // a mark or index object that cannot be read is passed over: prune deletes nothing while one
+    // cannot be read, and the backup stored anew what the damaged index lists
+    List<GarbageMarks.Ref> marks = GarbageMarks.list(repo, ignored -> {});
     Set<String> doomed = new HashSet<>();
     for (GarbageMarks.Ref m : marks) {
       if (!m.safeToReference(now)) {
@@ -33,7 +35,7 @@ public final class CommitGuard {
     if (doomed.isEmpty()) {
       return;
     }
-    BlobIndex index = repo.loadIndex(GarbageMarks.markedPacks(marks), true);
+    BlobIndex index = repo.loadIndex(GarbageMarks.markedPacks(marks), true, ignored -> {});
     for (String id : References.ofTrees(repo, index, List.of(rootTree))) {
       BlobIndex.Location l = index.get(Hex.parse(id));
       if (l != null && doomed.contains(Hex.of(l.pack()))) {

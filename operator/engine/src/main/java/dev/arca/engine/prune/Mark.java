@@ -86,7 +86,7 @@ final class Mark {
     if (!o.dryRun() && !chosen.isEmpty()) {
       Repacker r = new Repacker(repo);
       for (Partial p : chosen) {
-        r.copy(Packs.key(Hex.parse(p.pack())), p.used());
+        r.copy(Packs.key(Hex.parse(p.pack())), p.size(), p.used());
       }
       r.finish();
       repackedBytes = r.bytes;

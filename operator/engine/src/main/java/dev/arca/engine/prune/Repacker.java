@@ -1,6 +1,7 @@
 package dev.arca.engine.prune;
 
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.PackWriter;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.Repository;
@@ -26,12 +27,17 @@ final class Repacker {
     this.repo = repo;
   }
 
-  /** Copies the given blobs of one pack. */
-  void copy(String packKey, List<BlobIndex.Location> blobs) throws IOException {
+  /** Copies the given blobs of one pack of {@code size} bytes (as listed). */
+  void copy(String packKey, long size, List<BlobIndex.Location> blobs) throws IOException {
+    Limits.check(size, Limits.MAX_PACK, packKey);
     byte[] pack = repo.storage().read(packKey);
     for (BlobIndex.Location l : blobs) {
       if (writer == null) {
         writer = new PackWriter(repo.config().packTargetSize() + (1 << 20));
+      }
+      if ((long) l.offset() + l.length() > pack.length) {
+        throw dev.arca.engine.ArcaException.integrity(
+            packKey + " is damaged: shorter than its index entries say; run arca verify");
       }
       byte[] sealed = new byte[l.length()];
       System.arraycopy(pack, l.offset(), sealed, 0, l.length());

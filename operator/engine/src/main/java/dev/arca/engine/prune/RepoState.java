@@ -1,11 +1,13 @@
 package dev.arca.engine.prune;
 
+import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SealedObjects;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
@@ -35,14 +37,26 @@ final class RepoState {
   final Set<String> used;
 
   private RepoState(Repository repo) throws IOException {
-    snapshots = Snapshots.list(repo);
-    marks = GarbageMarks.list(repo);
+    Snapshots.Listing listing = Snapshots.list(repo);
+    if (!listing.unreadable().isEmpty()) {
+      throw ArcaException.integrity(
+          "prune stopped, nothing was deleted: it must see every snapshot, and these cannot be"
+              + " read: "
+              + String.join("; ", listing.unreadable().values())
+              + ". Repair them (arca repair snapshots) or remove them (arca forget ID)");
+    }
+    snapshots = listing.readable();
+    marks = stopOnDamage(() -> GarbageMarks.list(repo));
     Set<String> marked = GarbageMarks.markedPacks(marks);
     for (Storage.ObjectInfo o : repo.storage().list(IndexFile.PREFIX)) {
       BlobIndex one = new BlobIndex();
       try {
-        byte[] payload = repo.codec().open(repo.storage().read(o.key()), o.key());
-        IndexFile.decodeInto(payload, one, o.key());
+        stopOnDamage(
+            () -> {
+              IndexFile.decodeInto(
+                  SealedObjects.open(repo, o, SealedObjects.Kind.INDEX), one, o.key());
+              return null;
+            });
       } catch (ObjectMissingException gone) {
         continue; // replaced by a concurrent prune
       }
@@ -53,6 +67,25 @@ final class RepoState {
     }
     index = merged(marked);
     used = References.of(repo, index, snapshots);
+  }
+
+  /** Something prune must read whole: damage stops prune before it deletes anything. */
+  private interface Read<T> {
+    T get() throws IOException;
+  }
+
+  private static <T> T stopOnDamage(Read<T> read) throws IOException {
+    try {
+      return read.get();
+    } catch (ArcaException e) {
+      if (e.kind() != ArcaException.Kind.INTEGRITY) {
+        throw e;
+      }
+      throw ArcaException.integrity(
+          "prune stopped, nothing was deleted: "
+              + e.getMessage()
+              + "; run 'arca verify', then 'arca repair index'");
+    }
   }
 
   static RepoState load(Repository repo) throws IOException {

@@ -36,15 +36,32 @@ public final class GarbageMarks {
     }
   }
 
-  /** Every mark in the repository (a mark deleted while listing is skipped). */
+  /** Every mark in the repository (a mark deleted while listing is skipped); damage fails. */
   public static List<Ref> list(Repository repo) throws IOException {
+    return list(repo, null);
+  }
+
+  /**
+   * Every readable mark; with {@code warn} null a damaged mark fails the listing (prune needs every
+   * mark), otherwise it is left out and {@code warn} hears of it. Leaving one out is safe for a
+   * backup or a reader: prune refuses to run while a mark cannot be read, so its packs stay.
+   */
+  public static List<Ref> list(Repository repo, java.util.function.Consumer<String> warn)
+      throws IOException {
     List<Ref> out = new ArrayList<>();
     for (Storage.ObjectInfo o : repo.storage().list(GarbageMark.PREFIX)) {
       try {
-        byte[] stored = repo.storage().read(o.key());
-        out.add(new Ref(o.key(), repo.codec().openJson(stored, GarbageMark.class, o.key())));
+        out.add(
+            new Ref(
+                o.key(),
+                SealedObjects.openJson(repo, o, SealedObjects.Kind.MARK, GarbageMark.class)));
       } catch (ObjectMissingException gone) {
         // swept by a prune run meanwhile
+      } catch (dev.arca.engine.ArcaException e) {
+        if (warn == null || e.kind() != dev.arca.engine.ArcaException.Kind.INTEGRITY) {
+          throw e;
+        }
+        warn.accept(e.getMessage() + "; its packs are kept until it is repaired");
       }
     }
     return out;

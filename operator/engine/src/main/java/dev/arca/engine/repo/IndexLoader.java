@@ -3,6 +3,7 @@ package dev.arca.engine.repo;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
+import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.ObjectCodec;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
@@ -13,19 +14,33 @@ import java.util.Set;
 /**
  * Reads all index objects into one in-memory index. A prune run replaces index objects by writing
  * the new ones before deleting the old, so when an object listed a moment ago is gone, listing
- * again finds its replacement: the load starts over (a few times) rather than miss entries.
+ * again finds its replacement: the load starts over (a few times) rather than miss entries. A
+ * damaged index object either fails the load (strict: what prune needs) or is left out and named
+ * (its blobs then count as missing: restores name the files they affect, backups store them again).
  */
 final class IndexLoader {
   private static final int ATTEMPTS = 5;
 
   private IndexLoader() {}
 
-  static BlobIndex load(Storage storage, ObjectCodec codec, Set<String> avoid, boolean keepAvoided)
+  /**
+   * The index; with {@code unreadable} null, a damaged index object fails the load, otherwise it is
+   * left out and put there (key to why).
+   */
+  static BlobIndex load(
+      Storage storage,
+      ObjectCodec codec,
+      Set<String> avoid,
+      boolean keepAvoided,
+      java.util.Map<String, String> unreadable)
       throws IOException {
     ObjectMissingException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (unreadable != null) {
+        unreadable.clear();
+      }
       try {
-        return loadOnce(storage, codec, avoid, keepAvoided);
+        return loadOnce(storage, codec, avoid, keepAvoided, unreadable);
       } catch (ObjectMissingException replaced) {
         last = replaced;
       }
@@ -34,20 +49,32 @@ final class IndexLoader {
   }
 
   private static BlobIndex loadOnce(
-      Storage storage, ObjectCodec codec, Set<String> avoid, boolean keepAvoided)
+      Storage storage,
+      ObjectCodec codec,
+      Set<String> avoid,
+      boolean keepAvoided,
+      java.util.Map<String, String> unreadable)
       throws IOException {
     BlobIndex index = new BlobIndex();
     List<Storage.ObjectInfo> objects = storage.list(IndexFile.PREFIX);
-    if (avoid.isEmpty()) {
+    if (avoid.isEmpty() && unreadable == null) {
       for (Storage.ObjectInfo o : objects) {
-        IndexFile.decodeInto(codec.open(storage.read(o.key()), o.key()), index, o.key());
+        IndexFile.decodeInto(open(storage, codec, o), index, o.key());
       }
       return index;
     }
     BlobIndex avoided = new BlobIndex();
     for (Storage.ObjectInfo o : objects) {
       BlobIndex one = new BlobIndex();
-      IndexFile.decodeInto(codec.open(storage.read(o.key()), o.key()), one, o.key());
+      try {
+        IndexFile.decodeInto(open(storage, codec, o), one, o.key());
+      } catch (dev.arca.engine.ArcaException e) {
+        if (unreadable == null || e.kind() != dev.arca.engine.ArcaException.Kind.INTEGRITY) {
+          throw e;
+        }
+        unreadable.put(o.key(), e.getMessage());
+        continue;
+      }
       for (BlobIndex.Location l : one.all()) {
         add(avoid.contains(Hex.of(l.pack())) ? avoided : index, l);
       }
@@ -56,6 +83,12 @@ final class IndexLoader {
       avoided.all().forEach(l -> add(index, l));
     }
     return index;
+  }
+
+  private static byte[] open(Storage storage, ObjectCodec codec, Storage.ObjectInfo o)
+      throws IOException {
+    Limits.check(o.size(), Limits.sealedBound(Limits.MAX_INDEX), o.key());
+    return codec.open(storage.read(o.key()), Limits.MAX_INDEX, o.key());
   }
 
   private static void add(BlobIndex into, BlobIndex.Location l) {

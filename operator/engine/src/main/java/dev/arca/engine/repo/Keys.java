@@ -27,7 +27,7 @@ public final class Keys {
     requireEncrypted(repo);
     List<Info> out = new ArrayList<>();
     for (Storage.ObjectInfo o : repo.storage().list(Repository.KEYS)) {
-      KeySlot s = ObjectCodec.JSON.readValue(repo.storage().read(o.key()), KeySlot.class);
+      KeySlot s = KeySlots.read(repo.storage(), o);
       out.add(
           new Info(
               o.key().substring(Repository.KEYS.length()),

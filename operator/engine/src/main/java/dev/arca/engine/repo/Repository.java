@@ -131,6 +131,22 @@ public final class Repository {
   public static Repository open(Storage storage, char[] password) {
     RepoConfig config;
     try {
+      // listed rather than asked for (HEAD): a refusal then names its reason (a wrong key...)
+      long size =
+          storage.list(RepoConfig.KEY).stream()
+              .filter(o -> o.key().equals(RepoConfig.KEY))
+              .mapToLong(Storage.ObjectInfo::size)
+              .findFirst()
+              .orElse(-1);
+      if (size > RepoConfig.MAX_SIZE) {
+        throw new ArcaException(
+            Kind.INTEGRITY,
+            "the repository config at "
+                + storage.describe()
+                + " is damaged: "
+                + size
+                + " bytes, more than a config can be");
+      }
       byte[] raw = storage.read(RepoConfig.KEY);
       config = ObjectCodec.JSON.readValue(raw, RepoConfig.class);
     } catch (ObjectMissingException e) {
@@ -215,12 +231,21 @@ public final class Repository {
   }
 
   /**
-   * Reads every index object into a fresh in-memory index for reading (restore, verify): where a
-   * blob is in several packs, a pack not marked as garbage wins.
+   * Reads every index object into a fresh in-memory index for reading: where a blob is in several
+   * packs, a pack not marked as garbage wins. A damaged index object fails the load.
    */
   public BlobIndex loadIndex() {
+    return loadIndex(null);
+  }
+
+  /**
+   * As {@link #loadIndex()}, but a damaged index object is left out and {@code warn} (when not
+   * null) hears of it: the blobs it lists count as missing, so the files that need them fail and
+   * are named, and everything else is read as usual.
+   */
+  public BlobIndex loadIndex(java.util.function.Consumer<String> warn) {
     try {
-      return loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(this)), true);
+      return loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(this, warn)), true, warn);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the garbage marks of " + storage.describe(), e);
     }
@@ -230,11 +255,21 @@ public final class Repository {
    * Reads every index object into a fresh in-memory index, preferring locations outside the packs
    * in {@code avoid} (hex ids of packs marked as garbage). With {@code keepAvoided} false, blobs
    * found only in avoided packs are left out: a backup then stores them again rather than depend on
-   * a pack that a prune may delete.
+   * a pack that a prune may delete. With {@code warn} null a damaged index object fails the load;
+   * otherwise it is left out and {@code warn} hears of it.
    */
-  public BlobIndex loadIndex(java.util.Set<String> avoid, boolean keepAvoided) {
+  public BlobIndex loadIndex(
+      java.util.Set<String> avoid, boolean keepAvoided, java.util.function.Consumer<String> warn) {
+    java.util.Map<String, String> unreadable = warn == null ? null : new java.util.TreeMap<>();
     try {
-      return IndexLoader.load(storage, codec, avoid, keepAvoided);
+      BlobIndex index = IndexLoader.load(storage, codec, avoid, keepAvoided, unreadable);
+      if (warn != null) {
+        unreadable.forEach(
+            (key, why) ->
+                warn.accept(
+                    why + "; the blobs " + key + " lists count as missing (arca repair index)"));
+      }
+      return index;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the index of " + storage.describe(), e);
     }

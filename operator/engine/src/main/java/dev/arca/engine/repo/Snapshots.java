@@ -26,24 +26,52 @@ public final class Snapshots {
     }
   }
 
-  /** All snapshots, oldest first. */
-  public static List<Ref> list(Repository repo) throws IOException {
+  /**
+   * The snapshots of a repository: those that can be read, oldest first, and those that cannot (key
+   * to why). One damaged snapshot object never hides the others.
+   */
+  public record Listing(List<Ref> readable, Map<String, String> unreadable) {}
+
+  /** Every snapshot, readable or not (a snapshot forgotten while listing is left out). */
+  public static Listing list(Repository repo) throws IOException {
     List<Ref> out = new ArrayList<>();
+    Map<String, String> unreadable = new java.util.TreeMap<>();
     for (Storage.ObjectInfo o : repo.storage().list(Snapshot.PREFIX)) {
       String id = o.key().substring(Snapshot.PREFIX.length());
       if (!Hex.isId(id)) {
         continue;
       }
-      byte[] stored;
       try {
-        stored = repo.storage().read(o.key());
+        Snapshot s = SealedObjects.openJson(repo, o, SealedObjects.Kind.SNAPSHOT, Snapshot.class);
+        String problem = problem(s);
+        if (problem != null) {
+          throw ArcaException.integrity(o.key() + " is damaged: " + problem);
+        }
+        out.add(new Ref(id, s));
       } catch (dev.arca.engine.storage.ObjectMissingException forgotten) {
         continue; // removed by a forget running meanwhile
+      } catch (ArcaException e) {
+        if (e.kind() != ArcaException.Kind.INTEGRITY) {
+          throw e;
+        }
+        unreadable.put(id, e.getMessage());
       }
-      out.add(new Ref(id, repo.codec().openJson(stored, Snapshot.class, o.key())));
     }
     out.sort(Comparator.comparing(Ref::time).thenComparing(Ref::id));
-    return out;
+    return new Listing(out, unreadable);
+  }
+
+  /** What makes a snapshot that opened unusable, or null. */
+  private static String problem(Snapshot s) {
+    if (s.tree() == null || !Hex.isId(s.tree())) {
+      return "it names no valid root tree";
+    }
+    try {
+      Instant.parse(s.time());
+    } catch (RuntimeException e) {
+      return "its time '" + s.time() + "' is not a time";
+    }
+    return null;
   }
 
   /** Writes a snapshot: the commit point of a backup. Returns its id. */
@@ -65,9 +93,20 @@ public final class Snapshots {
   /**
    * Resolves {@code spec} ({@code latest}, a full id or a unique prefix) and, if {@code before} is
    * given (RFC 3339), picks the newest snapshot at or before that time instead of the latest.
+   * Snapshots that cannot be read are not candidates: {@code warn} hears of them, and asking for
+   * one by id is an integrity error that names it.
    */
-  public static Ref resolve(Repository repo, String spec, String before) throws IOException {
-    List<Ref> all = list(repo);
+  public static Ref resolve(
+      Repository repo, String spec, String before, java.util.function.Consumer<String> warn)
+      throws IOException {
+    Listing listing = list(repo);
+    List<Ref> all = listing.readable();
+    if ((spec == null || spec.equals("latest")) && !listing.unreadable().isEmpty()) {
+      warn.accept(
+          listing.unreadable().size()
+              + " snapshots cannot be read and were not considered: "
+              + String.join(", ", listing.unreadable().keySet()));
+    }
     if (before != null) {
       if (spec != null && !spec.equals("latest")) {
         throw ArcaException.usage("give either a snapshot id or --before TIME, not both");
@@ -92,14 +131,28 @@ public final class Snapshots {
       }
       return all.get(all.size() - 1);
     }
-    List<Ref> matches = all.stream().filter(r -> r.id().startsWith(spec.toLowerCase())).toList();
+    String prefix = spec.toLowerCase();
+    List<Ref> matches = all.stream().filter(r -> r.id().startsWith(prefix)).toList();
+    List<String> broken =
+        listing.unreadable().keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+    if (matches.size() + broken.size() > 1) {
+      throw ArcaException.usage(
+          "snapshot id prefix '"
+              + spec
+              + "' matches "
+              + (matches.size() + broken.size())
+              + " snapshots; give more");
+    }
+    if (!broken.isEmpty()) {
+      throw ArcaException.integrity(
+          "snapshot "
+              + broken.get(0)
+              + " cannot be read: "
+              + listing.unreadable().get(broken.get(0)));
+    }
     if (matches.isEmpty()) {
       throw ArcaException.usage(
           "no snapshot with id '" + spec + "'; list them with arca snapshots");
-    }
-    if (matches.size() > 1) {
-      throw ArcaException.usage(
-          "snapshot id prefix '" + spec + "' matches " + matches.size() + " snapshots; give more");
     }
     return matches.get(0);
   }

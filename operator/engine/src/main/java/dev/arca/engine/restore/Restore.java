@@ -5,9 +5,9 @@ import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.fs.PathFilter;
-import dev.arca.engine.fs.SafeNames;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.repo.TreeWalk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -47,7 +47,8 @@ public final class Restore {
 
   private RestoreResult run() throws IOException {
     long t0 = System.nanoTime();
-    Snapshots.Ref snap = Snapshots.resolve(repo, opts.snapshot(), opts.before());
+    Snapshots.Ref snap =
+        Snapshots.resolve(repo, opts.snapshot(), opts.before(), m -> opts.progress().warn(m));
     Path target = opts.target().toAbsolutePath().normalize();
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
         && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -57,12 +58,12 @@ public final class Restore {
       Files.createDirectories(target);
       fresh.add(target);
     }
-    BlobIndex index = repo.loadIndex();
+    BlobIndex index = repo.loadIndex(m -> opts.progress().warn(m));
 
     List<Entry> dirs = new ArrayList<>();
     List<Entry> files = new ArrayList<>();
     List<Entry> links = new ArrayList<>();
-    plan(index, snap.snapshot().tree(), "", target, dirs, files, links);
+    plan(index, snap, target, dirs, files, links);
 
     Set<Path> blocked = new HashSet<>();
     for (Entry d : dirs) {
@@ -113,54 +114,63 @@ public final class Restore {
         (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** Walks a tree, keeping selected entries; returns whether anything below was selected. */
-  private boolean plan(
+  /**
+   * Collects the selected entries of a snapshot: folders, then files and links. Folders no include
+   * can reach are not even listed (a partial restore reads little); a folder is kept when it is
+   * selected itself or something below it is.
+   */
+  private void plan(
       BlobIndex index,
-      String treeId,
-      String rel,
-      Path dir,
+      Snapshots.Ref snap,
+      Path target,
       List<Entry> dirs,
       List<Entry> files,
-      List<Entry> links) {
-    List<Node> nodes;
-    try {
-      nodes = repo.readTree(index, treeId).nodes();
-    } catch (IOException | RuntimeException e) {
-      fail(rel.isEmpty() ? "/" : rel, "folder listing unreadable: " + e.getMessage(), true);
-      return false;
-    }
-    boolean any = false;
-    Set<String> seen = new HashSet<>();
-    for (Node n : nodes) {
-      String problem = SafeNames.problem(n.name());
-      if (problem == null && !seen.add(n.name())) {
-        problem = "name '" + n.name() + "' appears twice in one folder";
-      }
-      String childRel = rel.isEmpty() ? String.valueOf(n.name()) : rel + "/" + n.name();
-      if (problem != null) {
-        fail(rel.isEmpty() ? "/" : rel, "refusing unsafe entry in snapshot: " + problem, true);
-        continue;
-      }
-      Path p = dir.resolve(n.name());
-      if (n.isDir()) {
-        int mark = dirs.size();
-        dirs.add(new Entry(childRel, n, p));
-        // folders no include can reach are not even listed (a partial restore reads little)
-        boolean below =
-            n.subtree() != null
-                && filter.mayIncludeBelow(childRel)
-                && plan(index, n.subtree(), childRel, p, dirs, files, links);
-        if (!below && !filter.included(childRel)) {
-          dirs.remove(mark);
-        } else {
-          any = true;
-        }
-      } else if (filter.included(childRel)) {
-        (n.isFile() ? files : links).add(new Entry(childRel, n, p));
-        any = true;
-      }
-    }
-    return any;
+      List<Entry> links)
+      throws IOException {
+    TreeWalk.walk(
+        repo,
+        index,
+        snap,
+        new TreeWalk.Selector(filter) {
+          @Override
+          protected boolean accept(String rel, Node n) {
+            try {
+              target.resolve(rel);
+              return true;
+            } catch (java.nio.file.InvalidPathException e) {
+              fail(rel, "its name cannot be a file name here (" + e.getReason() + ")", true);
+              return false;
+            }
+          }
+
+          @Override
+          protected void addFolder(String rel, Node n) {
+            dirs.add(new Entry(rel, n, target.resolve(rel)));
+          }
+
+          @Override
+          protected void dropFolder() {
+            dirs.remove(dirs.size() - 1);
+          }
+
+          @Override
+          protected void addLeaf(String rel, Node n) {
+            (n.isFile() ? files : links).add(new Entry(rel, n, target.resolve(rel)));
+          }
+
+          @Override
+          public void refused(String folder, String problem) {
+            fail(folder.isEmpty() ? "/" : folder, problem, true);
+          }
+
+          @Override
+          public void unreadable(String folder, Exception e) {
+            fail(
+                folder.isEmpty() ? "/" : folder,
+                "folder listing unreadable: " + e.getMessage(),
+                true);
+          }
+        });
   }
 
   private boolean ensureDir(Entry d) {

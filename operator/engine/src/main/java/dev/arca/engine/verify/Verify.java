@@ -5,14 +5,19 @@ import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
+import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SealedObjects;
+import dev.arca.engine.repo.TreeWalk;
 import dev.arca.engine.storage.Storage;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +40,17 @@ public final class Verify {
   private final Set<String> badBlobs = new HashSet<>();
   private final List<VerifyResult.AffectedFile> affected = new ArrayList<>();
 
+  /** Whether each tree judged so far, and everything below it, is intact. */
+  private final Map<String, Boolean> intact = new HashMap<>();
+
+  /** The longest path below each tree judged so far (capped just past the limit). */
+  private final Map<String, Integer> longest = new HashMap<>();
+
+  /** How many affected files are named; more are only counted. */
+  static final int MAX_AFFECTED = 10_000;
+
+  private long moreAffected;
+
   private Verify(Repository repo, Progress progress) {
     this.repo = repo;
     this.progress = progress;
@@ -52,7 +68,7 @@ public final class Verify {
     BlobIndex index = new BlobIndex();
     for (Storage.ObjectInfo o : st.list(IndexFile.PREFIX)) {
       try {
-        IndexFile.decodeInto(repo.codec().open(st.read(o.key()), o.key()), index, o.key());
+        IndexFile.decodeInto(SealedObjects.open(repo, o, SealedObjects.Kind.INDEX), index, o.key());
       } catch (IOException | RuntimeException e) {
         damage(o.key(), e);
       }
@@ -75,6 +91,9 @@ public final class Verify {
       } else if (size < end) {
         damaged.put(e.getKey(), "truncated: " + size + " bytes, index needs " + end);
         markBad(e.getValue());
+      } else if (size > Limits.MAX_PACK) {
+        damaged.put(e.getKey(), size + " bytes, more than a pack can be");
+        markBad(e.getValue());
       }
     }
     List<String> toRead = new ArrayList<>(byPack.keySet());
@@ -94,17 +113,27 @@ public final class Verify {
       String id = o.key().substring(Snapshot.PREFIX.length());
       Snapshot s;
       try {
-        byte[] stored = st.read(o.key());
+        byte[] stored = SealedObjects.read(repo, o, SealedObjects.Kind.SNAPSHOT);
         if (!Hex.of(ChunkIds.sha256().digest(stored)).equals(id)) {
           throw new IOException("content does not match its name");
         }
-        s = repo.codec().openJson(stored, Snapshot.class, o.key());
+        s = repo.codec().openJson(stored, Snapshot.class, Limits.MAX_SNAPSHOT, o.key());
       } catch (IOException | RuntimeException e) {
         damage(o.key(), e);
         continue;
       }
       snapshots++;
-      walk(index, id, s.tree(), "");
+      if (s.tree() == null || !Hex.isId(s.tree())) {
+        damaged.put(o.key(), "it names no valid root tree");
+        continue;
+      }
+      if (!intact(index, s.tree())) {
+        affected(index, id, s.tree());
+      }
+      if (longest.get(s.tree()) > TreeWalk.MAX_PATH) {
+        damaged.put(
+            o.key(), "it holds paths longer than " + TreeWalk.MAX_PATH + " characters (crafted?)");
+      }
     }
     return new VerifyResult(
         damaged.isEmpty(),
@@ -114,6 +143,7 @@ public final class Verify {
         index.size(),
         damaged.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList(),
         List.copyOf(affected),
+        moreAffected,
         (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -145,33 +175,134 @@ public final class Verify {
     progress.bytes(pack.length);
   }
 
-  private void walk(BlobIndex index, String snapshotId, String treeId, String rel) {
-    List<Node> nodes;
+  /**
+   * Whether the tree {@code root} and everything below it are intact: readable, and every chunk of
+   * every file indexed and not known bad. Each distinct tree is read and judged once (memoised in
+   * {@link #intact}), without recursion, so work grows with the number of distinct trees, however
+   * deep or shared they are.
+   */
+  private boolean intact(BlobIndex index, String root) {
+    Deque<String> stack = new ArrayDeque<>();
+    Map<String, List<Node>> listings = new HashMap<>(); // trees on the stack, being judged
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      String id = stack.peek();
+      if (intact.containsKey(id)) {
+        stack.pop();
+        continue;
+      }
+      List<Node> nodes = listings.get(id);
+      if (nodes == null) {
+        nodes = read(index, id);
+        if (nodes == null) {
+          intact.put(id, false);
+          longest.put(id, 0);
+          stack.pop();
+          continue;
+        }
+        listings.put(id, nodes);
+        boolean waiting = false;
+        for (Node n : nodes) {
+          String sub = n.isDir() ? n.subtree() : null;
+          if (sub != null && !intact.containsKey(sub)) {
+            if (listings.containsKey(sub)) { // a tree that contains itself: only a crafted one
+              damaged.putIfAbsent("tree " + sub, "it contains itself");
+              intact.put(sub, false);
+              longest.put(sub, 0);
+              continue;
+            }
+            stack.push(sub);
+            waiting = true;
+          }
+        }
+        if (waiting) {
+          continue;
+        }
+      }
+      boolean ok = true;
+      int deepest = 0;
+      for (Node n : nodes) {
+        boolean sub = n.isDir() && n.subtree() != null;
+        ok &= sub ? intact.get(n.subtree()) : chunksOk(index, n);
+        int len = String.valueOf(n.name()).length() + (sub ? 1 + longest.get(n.subtree()) : 0);
+        deepest = Math.max(deepest, Math.min(len, TreeWalk.MAX_PATH + 1));
+      }
+      intact.put(id, ok);
+      longest.put(id, deepest);
+      listings.remove(id);
+      stack.pop();
+    }
+    return intact.get(root);
+  }
+
+  /** The entries of a tree, or null (and the damage recorded) when it cannot be read. */
+  private List<Node> read(BlobIndex index, String treeId) {
     try {
       if (badBlobs.contains(treeId)) {
         throw new IOException("tree blob " + treeId + " is damaged");
       }
-      nodes = repo.readTree(index, treeId).nodes();
+      return repo.readTree(index, treeId).nodes();
     } catch (IOException | RuntimeException e) {
       damaged.putIfAbsent("tree " + treeId, String.valueOf(e.getMessage()));
-      affected.add(new VerifyResult.AffectedFile(snapshotId, rel.isEmpty() ? "/" : rel + "/"));
-      return;
+      return null;
     }
-    for (Node n : nodes) {
-      String path = rel.isEmpty() ? n.name() : rel + "/" + n.name();
-      if (n.isDir() && n.subtree() != null) {
-        walk(index, snapshotId, n.subtree(), path);
-      } else if (n.isFile() && n.chunks() != null) {
-        for (String c : n.chunks()) {
-          if (badBlobs.contains(c) || !Hex.isId(c) || !index.contains(Hex.parse(c))) {
-            if (!badBlobs.contains(c)) {
-              damaged.putIfAbsent("chunk " + c, "not in the index (its pack is gone)");
-            }
-            affected.add(new VerifyResult.AffectedFile(snapshotId, path));
-            break;
+  }
+
+  /** Whether every chunk of a file entry is indexed and not known bad (others are fine). */
+  private boolean chunksOk(BlobIndex index, Node n) {
+    if (!n.isFile() || n.chunks() == null) {
+      return true;
+    }
+    for (String c : n.chunks()) {
+      if (badBlobs.contains(c) || !Hex.isId(c) || !index.contains(Hex.parse(c))) {
+        if (!badBlobs.contains(c)) {
+          damaged.putIfAbsent("chunk " + c, "not in the index (its pack is gone)");
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Names the files and folders of a snapshot that damage touches, descending only into trees that
+   * are not intact, up to {@link #MAX_AFFECTED} in all (the rest are counted).
+   */
+  private void affected(BlobIndex index, String snapshotId, String root) {
+    Deque<String[]> todo = new ArrayDeque<>(); // {tree id, path}
+    todo.push(new String[] {root, ""});
+    while (!todo.isEmpty()) {
+      String[] t = todo.pop();
+      String rel = t[1];
+      List<Node> nodes = badBlobs.contains(t[0]) ? null : read(index, t[0]);
+      if (nodes == null) {
+        affect(snapshotId, rel.isEmpty() ? "/" : rel + "/");
+        continue;
+      }
+      for (Node n : nodes) {
+        if (rel.length() + 1 + String.valueOf(n.name()).length() > TreeWalk.MAX_PATH) {
+          damaged.putIfAbsent(
+              "tree " + t[0], "it holds paths longer than " + TreeWalk.MAX_PATH + " characters");
+          affect(snapshotId, rel + "/");
+          break;
+        }
+        String path = rel.isEmpty() ? n.name() : rel + "/" + n.name();
+        if (n.isDir() && n.subtree() != null) {
+          if (!intact.get(n.subtree())) {
+            todo.push(new String[] {n.subtree(), path});
           }
+        } else if (!chunksOk(index, n)) {
+          affect(snapshotId, path);
         }
       }
+    }
+  }
+
+  private void affect(String snapshotId, String path) {
+    if (affected.size() < MAX_AFFECTED) {
+      affected.add(new VerifyResult.AffectedFile(snapshotId, path));
+    } else {
+      moreAffected++;
     }
   }
 

@@ -11,7 +11,9 @@ import java.util.List;
  * @param packsRead packs whose every byte was read and checked
  * @param blobs blobs known to the index
  * @param damagedObjects every damaged or missing object, each "key: reason"
- * @param affectedFiles every file (or folder) of every snapshot that damaged objects touch
+ * @param affectedFiles the files (or folders) of the snapshots that damaged objects touch, the
+ *     first {@value Verify#MAX_AFFECTED}
+ * @param moreAffected how many more affected files there are than {@code affectedFiles} names
  * @param durationMs wall time
  */
 public record VerifyResult(
@@ -22,6 +24,7 @@ public record VerifyResult(
     long blobs,
     List<String> damagedObjects,
     List<AffectedFile> affectedFiles,
+    long moreAffected,
     long durationMs) {
 
   /**

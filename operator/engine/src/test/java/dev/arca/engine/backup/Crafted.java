@@ -48,6 +48,11 @@ public final class Crafted {
 
   /** Flushes packs and index, then commits a snapshot whose root holds {@code nodes}. */
   public String commit(List<Node> nodes) throws Exception {
+    return commit(nodes, null);
+  }
+
+  /** As {@link #commit(List)}, with the counts the snapshot records. */
+  public String commit(List<Node> nodes, Snapshot.Stats stats) throws Exception {
     String root = tree(nodes);
     sink.flush();
     repo.saveIndex(sink.newBlobs());
@@ -63,7 +68,7 @@ public final class Crafted {
             root,
             List.of(),
             List.of(),
-            null,
+            stats,
             "crafted");
     return Snapshots.save(repo, s);
   }

@@ -52,7 +52,7 @@ class TarExportTest {
       throws IOException {
     Path archive = tmp.resolve(name);
     try (OutputStream out = Files.newOutputStream(archive)) {
-      TarExport.run(repo, new ExportOptions("latest", null, includes, format), out);
+      TarExport.run(repo, new ExportOptions("latest", null, includes, format), out, w -> {});
     }
     return archive;
   }

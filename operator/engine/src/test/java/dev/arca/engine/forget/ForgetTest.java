@@ -28,18 +28,18 @@ class ForgetTest {
       Backup.run(repo, BackupOptions.of(models).withTags(Map.of("team", "llm")));
       Backup.run(repo, BackupOptions.of(data));
     }
-    assertThat(Snapshots.list(repo)).hasSize(6);
+    assertThat(Snapshots.list(repo).readable()).hasSize(6);
 
     Forget.Result dry = Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), Map.of(), true);
     assertThat(dry.kept()).hasSize(2); // the newest of each group
     assertThat(dry.removed()).hasSize(4);
-    assertThat(Snapshots.list(repo)).hasSize(6); // a dry run changes nothing
+    assertThat(Snapshots.list(repo).readable()).hasSize(6); // a dry run changes nothing
 
     Forget.Result tagged =
         Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), Map.of("team", "llm"), false);
     assertThat(tagged.removed()).hasSize(2);
     assertThat(tagged.removed()).allSatisfy(d -> assertThat(d.paths().get(0)).endsWith("models"));
-    List<Snapshots.Ref> left = Snapshots.list(repo);
+    List<Snapshots.Ref> left = Snapshots.list(repo).readable();
     assertThat(left).hasSize(4);
     assertThat(left.stream().filter(r -> r.snapshot().paths().get(0).endsWith("data"))).hasSize(3);
   }

@@ -51,7 +51,7 @@ class PruneTest {
   }
 
   private void forget(String id) throws Exception {
-    remembered.put(id, Snapshots.resolve(repo, id, null).snapshot());
+    remembered.put(id, Snapshots.resolve(repo, id, null, w -> {}).snapshot());
     repo.storage().delete(Snapshot.PREFIX + id);
   }
 
@@ -157,7 +157,8 @@ class PruneTest {
     assertThatThrownBy(
             () ->
                 CommitGuard.check(
-                    repo, Snapshots.resolve(repo, again.snapshotId(), null).snapshot().tree()))
+                    repo,
+                    Snapshots.resolve(repo, again.snapshotId(), null, w -> {}).snapshot().tree()))
         .isInstanceOf(ArcaException.class)
         .hasMessageContaining("no snapshot was written");
   }

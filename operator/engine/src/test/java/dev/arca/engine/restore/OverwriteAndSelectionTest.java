@@ -129,17 +129,18 @@ public class OverwriteAndSelectionTest {
     write(src.resolve("f0"), "changed");
     BackupResult second = Backup.run(repo, BackupOptions.of(src));
 
-    assertThat(Snapshots.resolve(repo, "latest", null).id()).isEqualTo(second.snapshotId());
-    assertThat(Snapshots.resolve(repo, first.snapshotId().substring(0, 10), null).id())
+    assertThat(Snapshots.resolve(repo, "latest", null, w -> {}).id())
+        .isEqualTo(second.snapshotId());
+    assertThat(Snapshots.resolve(repo, first.snapshotId().substring(0, 10), null, w -> {}).id())
         .isEqualTo(first.snapshotId());
-    assertThat(Snapshots.resolve(repo, null, between.toString()).id())
+    assertThat(Snapshots.resolve(repo, null, between.toString(), w -> {}).id())
         .isEqualTo(first.snapshotId());
-    assertThatThrownBy(() -> Snapshots.resolve(repo, null, "2000-01-01T00:00:00Z"))
+    assertThatThrownBy(() -> Snapshots.resolve(repo, null, "2000-01-01T00:00:00Z", w -> {}))
         .isInstanceOf(ArcaException.class)
         .hasMessageContaining("no snapshot at or before");
-    assertThatThrownBy(() -> Snapshots.resolve(repo, "ffffffffff", null))
+    assertThatThrownBy(() -> Snapshots.resolve(repo, "ffffffffff", null, w -> {}))
         .hasMessageContaining("no snapshot with id 'ffffffffff'");
-    assertThatThrownBy(() -> Snapshots.resolve(repo, null, "yesterday"))
+    assertThatThrownBy(() -> Snapshots.resolve(repo, null, "yesterday", w -> {}))
         .hasMessageContaining("RFC 3339");
 
     Path target = tmp.resolve("t");

@@ -39,7 +39,7 @@ class PartialRestoreTest {
     // damage the listing of data/: a byte of its tree blob, inside its pack
     BlobIndex index = repo.loadIndex();
     Node root =
-        repo.readTree(index, Snapshots.resolve(repo, "latest", null).snapshot().tree())
+        repo.readTree(index, Snapshots.resolve(repo, "latest", null, w -> {}).snapshot().tree())
             .nodes()
             .get(0);
     Node data =

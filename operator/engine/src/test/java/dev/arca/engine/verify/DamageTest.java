@@ -51,7 +51,8 @@ class DamageTest {
   private BlobIndex.Location chunkOf(String name) throws Exception {
     BlobIndex index = repo.loadIndex();
     var root =
-        repo.readTree(index, Snapshots.resolve(repo, backup.snapshotId(), null).snapshot().tree());
+        repo.readTree(
+            index, Snapshots.resolve(repo, backup.snapshotId(), null, w -> {}).snapshot().tree());
     Node dir = root.nodes().get(0);
     Node file =
         repo.readTree(index, dir.subtree()).nodes().stream()

@@ -67,7 +67,7 @@ class ObjectLockTest {
         .as("packs kept by the bucket's retention")
         .isEqualTo(p.deletedPacks());
 
-    assertThat(Snapshots.list(repo))
+    assertThat(Snapshots.list(repo).readable())
         .extracting(Snapshots.Ref::id)
         .containsExactly(kept.snapshotId());
     Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("out")));
