@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
       "Works in two phases across runs, without locks: a run deletes the packs it marked as",
       "garbage at least --grace ago (unless a snapshot needs them again), then marks the packs",
       "no snapshot needs now, repacking partly used ones. Space comes back on the first run",
-      "after the grace period. Backups may run meanwhile; --grace 0 deletes at once and is safe",
-      "only when no backup is running."
+      "after the grace period. Backups may run meanwhile: what a running backup may need is kept",
+      "until it ends (its writer session), also with --grace 0, which deletes at once."
     })
 final class PruneCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -77,6 +77,12 @@ final class PruneCommand implements Callable<Integer> {
         r.repackedPacks(),
         Output.bytes(r.repackedBytes()));
     out.printf("%d packs wait for their grace period to pass%n", r.pendingPacks());
+    if (r.heldMarks() > 0) {
+      out.printf(
+          "%d marks are due but kept: a running backup may need their packs; a later prune deletes"
+              + " them%n",
+          r.heldMarks());
+    }
     if (r.leftoversRemoved() > 0) {
       out.printf("removed %d leftovers of killed runs%n", r.leftoversRemoved());
     }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class Backup {
 
   private BackupResult run() throws IOException {
     long t0 = System.nanoTime();
-    String started = Instant.now().toString();
+    String started = opts.clock().instant().toString();
     List<Path> paths = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Path p : opts.paths()) {
@@ -80,6 +79,21 @@ public final class Backup {
       Scan.start(paths, names, new PathFilter(opts.includes(), opts.excludes()), opts.progress());
     }
     // Packs marked as garbage may be deleted by a prune run: never deduplicate against them.
+    // The writer session comes first: marks made after it started cannot be swept while it lives.
+    try (SessionKeeper session = SessionKeeper.open(repo, opts.clock(), opts.host())) {
+      return run(t0, started, paths, names, pathStrings, tags, session);
+    }
+  }
+
+  private BackupResult run(
+      long t0,
+      String started,
+      List<Path> paths,
+      List<String> names,
+      List<String> pathStrings,
+      Map<String, String> tags,
+      SessionKeeper session)
+      throws IOException {
     // Damaged index objects and marks are passed over (what they list is stored anew), and so are
     // damaged snapshots as parents: one damaged object never stops the next backup.
     java.util.function.Consumer<String> warn = m -> opts.progress().warn(m);
@@ -173,7 +187,8 @@ public final class Backup {
               opts.excludes(),
               stats,
               "arca " + Backup.class.getPackage().getImplementationVersion());
-      CommitGuard.check(repo, treeId);
+      session.checkAlive();
+      CommitGuard.check(repo, treeId, session.started(), opts.clock().instant());
       String id = Snapshots.save(repo, snapshot);
       return new BackupResult(
           id,

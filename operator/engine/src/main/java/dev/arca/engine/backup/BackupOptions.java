@@ -20,6 +20,7 @@ import java.util.Map;
  *     quarter more); the default follows the Java heap (see {@link #defaultMemoryBudget})
  * @param progress progress receiver
  * @param streams commands whose output is stored as files of the snapshot (database dumps)
+ * @param clock the time source of the snapshot's time and the writer session (tests move it)
  */
 public record BackupOptions(
     List<Path> paths,
@@ -31,7 +32,8 @@ public record BackupOptions(
     int threads,
     int memoryBudget,
     Progress progress,
-    List<StreamSource> streams) {
+    List<StreamSource> streams,
+    java.time.Clock clock) {
 
   public static BackupOptions of(Path... paths) {
     return new BackupOptions(
@@ -44,17 +46,18 @@ public record BackupOptions(
         defaultThreads(),
         defaultMemoryBudget(Runtime.getRuntime().maxMemory()),
         Progress.NONE,
-        List.of());
+        List.of(),
+        java.time.Clock.systemUTC());
   }
 
   public BackupOptions withFull(boolean f) {
     return new BackupOptions(
-        paths, f, host, tags, includes, excludes, threads, memoryBudget, progress, streams);
+        paths, f, host, tags, includes, excludes, threads, memoryBudget, progress, streams, clock);
   }
 
   public BackupOptions withHost(String h) {
     return new BackupOptions(
-        paths, full, h, tags, includes, excludes, threads, memoryBudget, progress, streams);
+        paths, full, h, tags, includes, excludes, threads, memoryBudget, progress, streams, clock);
   }
 
   public BackupOptions withTags(Map<String, String> t) {
@@ -68,27 +71,34 @@ public record BackupOptions(
         threads,
         memoryBudget,
         progress,
-        streams);
+        streams,
+        clock);
   }
 
   public BackupOptions withFilters(List<String> inc, List<String> exc) {
     return new BackupOptions(
-        paths, full, host, tags, inc, exc, threads, memoryBudget, progress, streams);
+        paths, full, host, tags, inc, exc, threads, memoryBudget, progress, streams, clock);
   }
 
   public BackupOptions withThreads(int n) {
     return new BackupOptions(
-        paths, full, host, tags, includes, excludes, n, memoryBudget, progress, streams);
+        paths, full, host, tags, includes, excludes, n, memoryBudget, progress, streams, clock);
   }
 
   public BackupOptions withMemoryBudget(int bytes) {
     return new BackupOptions(
-        paths, full, host, tags, includes, excludes, threads, bytes, progress, streams);
+        paths, full, host, tags, includes, excludes, threads, bytes, progress, streams, clock);
   }
 
   public BackupOptions withProgress(Progress p) {
     return new BackupOptions(
-        paths, full, host, tags, includes, excludes, threads, memoryBudget, p, streams);
+        paths, full, host, tags, includes, excludes, threads, memoryBudget, p, streams, clock);
+  }
+
+  /** The same options with this time source. */
+  public BackupOptions withClock(java.time.Clock c) {
+    return new BackupOptions(
+        paths, full, host, tags, includes, excludes, threads, memoryBudget, progress, streams, c);
   }
 
   /** The same options with these streams (none: files only). */
@@ -103,7 +113,8 @@ public record BackupOptions(
         threads,
         memoryBudget,
         progress,
-        List.copyOf(s));
+        List.copyOf(s),
+        clock);
   }
 
   /**

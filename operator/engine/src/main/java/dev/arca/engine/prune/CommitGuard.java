@@ -13,22 +13,33 @@ import java.util.Set;
 
 /**
  * The backup's side of the prune protocol, checked just before a snapshot is written: if the new
- * snapshot needs a blob found only in packs whose garbage mark is close to its deletion time, the
+ * snapshot needs a blob found only in packs whose garbage mark is close to its deletion time, and
+ * the backup's writer session does not hold that mark (it was made before the session started), the
  * backup fails instead of committing a snapshot whose data a prune run may be deleting. Nothing is
  * lost: the snapshot is not written, and the next backup stores the data again.
  */
 public final class CommitGuard {
+  /**
+   * Marks made later than this before a session started count as held by it (the clocks of the
+   * backup's and the prune's hosts may differ by this much).
+   */
+  static final java.time.Duration SESSION_MARGIN = java.time.Duration.ofMinutes(5);
+
   private CommitGuard() {}
 
-  /** Throws if the snapshot with root tree {@code rootTree} must not be committed now. */
-  public static void check(Repository repo, String rootTree) throws IOException {
-    Instant now = Instant.now();
+  /**
+   * Throws if the snapshot with root tree {@code rootTree} must not be committed at {@code now} by
+   * a backup whose writer session started at {@code sessionStarted}.
+   */
+  public static void check(Repository repo, String rootTree, Instant sessionStarted, Instant now)
+      throws IOException {
+    Instant held = sessionStarted.minus(SESSION_MARGIN);
     // a mark or index object that cannot be read is passed over: prune deletes nothing while one
     // cannot be read, and the backup stored anew what the damaged index lists
     List<GarbageMarks.Ref> marks = GarbageMarks.list(repo, ignored -> {});
     Set<String> doomed = new HashSet<>();
     for (GarbageMarks.Ref m : marks) {
-      if (!m.safeToReference(now)) {
+      if (m.time().isBefore(held) && !m.safeToReference(now)) {
         doomed.addAll(m.mark().packs());
       }
     }

@@ -24,7 +24,7 @@ public final class Prune {
     refuseIfDamaged(first);
     int packsBefore = first.packs.size();
     Sweep sweep = new Sweep();
-    sweep.run(repo, first, now, o.dryRun());
+    sweep.run(repo, first, now, o.clockMargin(), o.dryRun());
 
     RepoState second = o.dryRun() ? first : RepoState.load(repo);
     Mark mark = new Mark();
@@ -35,10 +35,11 @@ public final class Prune {
       pending -= sweep.deleted + sweep.rescued;
     }
     if (o.grace().isZero() && mark.marked > 0 && !o.dryRun()) {
-      // No grace period: delete what was just marked (safe only when no backup is running).
+      // No grace period: delete what was just marked, unless a running backup may need it.
       Sweep now2 = new Sweep();
-      now2.run(repo, RepoState.load(repo), o.clock().instant(), false);
+      now2.run(repo, RepoState.load(repo), o.clock().instant(), o.clockMargin(), false);
       sweep.deleted += now2.deleted;
+      sweep.held = now2.held;
       sweep.reclaimed += now2.reclaimed;
       sweep.rescued += now2.rescued;
       sweep.retained += now2.retained;
@@ -61,6 +62,8 @@ public final class Prune {
         Math.max(0, pending),
         sweep.retained,
         leftovers,
+        sweep.held,
+        sweep.staleSessions,
         (System.nanoTime() - t0) / 1_000_000);
   }
 

@@ -15,6 +15,16 @@ import java.time.Duration;
  * @param clock the time source (tests move it forward)
  */
 public record PruneOptions(boolean dryRun, double maxUnusedPercent, Duration grace, Clock clock) {
+  /**
+   * How far apart the clocks of prune's and the backups' hosts may be: a mark made up to this long
+   * before a live writer session started still counts as possibly unseen by it. A quarter of the
+   * grace period, at most 5 minutes.
+   */
+  public Duration clockMargin() {
+    Duration quarter = grace.dividedBy(4);
+    return quarter.compareTo(Duration.ofMinutes(5)) < 0 ? quarter : Duration.ofMinutes(5);
+  }
+
   /** The default grace period. */
   public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
 

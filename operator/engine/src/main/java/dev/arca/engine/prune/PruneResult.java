@@ -21,6 +21,9 @@ package dev.arca.engine.prune;
  *     example under Object Lock retention)
  * @param leftoversRemoved temporary files and unfinished multipart uploads of killed runs, older
  *     than the grace period, that were removed
+ * @param heldMarks marks past their grace period whose packs were kept because a running backup (a
+ *     live writer session) may depend on them; a later run deletes them
+ * @param staleSessions writer sessions of killed backups that were removed
  * @param durationMs wall time of the run
  */
 public record PruneResult(
@@ -39,4 +42,6 @@ public record PruneResult(
     int pendingPacks,
     int retainedObjects,
     int leftoversRemoved,
+    int heldMarks,
+    int staleSessions,
     long durationMs) {}

@@ -9,6 +9,7 @@ import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SealedObjects;
 import dev.arca.engine.repo.Snapshots;
+import dev.arca.engine.repo.WriterSessions;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
 import java.io.IOException;
@@ -35,6 +36,9 @@ final class RepoState {
   final BlobIndex index;
   final List<Snapshots.Ref> snapshots;
   final Set<String> used;
+
+  /** The writer sessions, listed after everything else (see {@link Sweep}). */
+  final List<WriterSessions.Ref> sessions;
 
   private RepoState(Repository repo) throws IOException {
     Snapshots.Listing listing = Snapshots.list(repo);
@@ -67,6 +71,7 @@ final class RepoState {
     }
     index = merged(marked);
     used = References.of(repo, index, snapshots);
+    sessions = WriterSessions.list(repo);
   }
 
   /** Something prune must read whole: damage stops prune before it deletes anything. */

@@ -5,7 +5,9 @@ import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.WriterSessions;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,26 +17,44 @@ import java.util.Set;
 
 /**
  * The deleting half of prune: packs of marks past their grace period are deleted unless a snapshot
- * needs a blob found nowhere else. Order matters for crash safety: first new index objects without
- * the doomed packs, then the old index objects, then the packs, then the marks. A run killed at any
- * step leaves a repository whose index never names a deleted pack that no mark covers, and the next
- * run finishes the job.
+ * needs a blob found nowhere else, or a live writer session may depend on them (its backup may have
+ * listed the marks before the mark was made: the mark is held until the session ends). Order
+ * matters for crash safety: first new index objects without the doomed packs, then the old index
+ * objects, then the packs, then the marks. A run killed at any step leaves a repository whose index
+ * never names a deleted pack that no mark covers, and the next run finishes the job.
  */
 final class Sweep {
   int deleted;
   long reclaimed;
   int rescued;
   int retained;
+  int held;
+  int staleSessions;
   final Set<String> deletedPacks = new HashSet<>();
 
-  void run(Repository repo, RepoState s, Instant now, boolean dryRun) throws IOException {
+  void run(Repository repo, RepoState s, Instant now, Duration clockMargin, boolean dryRun)
+      throws IOException {
+    List<WriterSessions.Ref> live = new ArrayList<>();
+    for (WriterSessions.Ref w : s.sessions) {
+      if (w.liveAt(now)) {
+        live.add(w);
+      } else if (!dryRun) {
+        repo.storage().delete(w.key()); // a killed backup's: it holds nothing any more
+        staleSessions++;
+      }
+    }
     List<GarbageMarks.Ref> due = new ArrayList<>();
     Set<String> doomed = new HashSet<>();
     for (GarbageMarks.Ref m : s.marks) {
-      if (!now.isBefore(m.deleteAfter())) {
-        due.add(m);
-        doomed.addAll(m.mark().packs());
+      if (now.isBefore(m.deleteAfter())) {
+        continue;
       }
+      if (live.stream().anyMatch(w -> w.holds(m.time(), clockMargin))) {
+        held++;
+        continue;
+      }
+      due.add(m);
+      doomed.addAll(m.mark().packs());
     }
     if (due.isEmpty()) {
       return;
