@@ -56,6 +56,16 @@ public final class Fixtures {
     return dev.arca.engine.fs.FileHash.sha256(p);
   }
 
+  /** The bytes the file system allocated to {@code p} (holes take none), from {@code stat}. */
+  public static long allocatedBytes(Path p) throws IOException, InterruptedException {
+    Process proc = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).start();
+    String[] parts = new String(proc.getInputStream().readAllBytes()).trim().split(" ");
+    if (proc.waitFor() != 0 || parts.length != 2) {
+      throw new IOException("stat " + p + " failed");
+    }
+    return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+  }
+
   public static void setMtime(Path p, long epochSecond, int nanos) throws IOException {
     Files.setLastModifiedTime(p, FileTime.from(Instant.ofEpochSecond(epochSecond, nanos)));
   }

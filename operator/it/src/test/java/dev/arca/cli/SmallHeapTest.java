@@ -1,7 +1,5 @@
 package dev.arca.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.arca.engine.Fixtures;
 import dev.arca.it.Arca;
 import java.nio.file.Path;
@@ -38,25 +36,15 @@ class SmallHeapTest {
     Path work = tmp.resolve("work");
     String[] auth = {"--repo", repo, "--password-file", pw.toString()};
 
-    ok(Arca.init(env, work, repo, pw));
-    ok(Arca.run(env, work, concat(new String[] {"backup", "--full", src.toString()}, auth)));
+    Arca.init(env, work, repo, pw).ok();
+    Arca.run(env, work, Arca.args(new String[] {"backup", "--full", src.toString()}, auth)).ok();
     Path target = tmp.resolve("restored");
-    ok(
-        Arca.run(
+    Arca.run(
             env,
             work,
-            concat(new String[] {"restore", "latest", "--target", target.toString()}, auth)));
+            Arca.args(new String[] {"restore", "latest", "--target", target.toString()}, auth))
+        .ok();
 
     Fixtures.assertSameTree(src, target.resolve("src"));
-  }
-
-  private static void ok(Arca.Result r) {
-    assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isZero();
-  }
-
-  private static String[] concat(String[] a, String[] b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

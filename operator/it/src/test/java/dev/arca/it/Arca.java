@@ -14,7 +14,22 @@ public final class Arca {
   private Arca() {}
 
   /** What a finished run printed and returned. */
-  public record Result(int exitCode, String stdout, String stderr) {}
+  public record Result(int exitCode, String stdout, String stderr) {
+    /** This result when the run succeeded; otherwise an error naming the exit code and stderr. */
+    public Result ok() {
+      if (exitCode != 0) {
+        throw new AssertionError("arca exited " + exitCode + "; stderr: " + stderr);
+      }
+      return this;
+    }
+  }
+
+  /** {@code first} followed by {@code more}: a command and the options every call repeats. */
+  public static String[] args(String[] first, String... more) {
+    String[] out = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, out, first.length, more.length);
+    return out;
+  }
 
   /** The launcher built by the cli module. */
   public static Path launcher() {

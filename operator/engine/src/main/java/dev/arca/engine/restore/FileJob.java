@@ -25,9 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The restore of one large file: a temporary file in the target folder, written range by range from
  * any thread. The whole-file SHA-256 is computed from the verified chunks in file order as they
- * arrive, by whichever thread is free to (ranges finished early wait in memory for their
- * predecessors; the pool's queue bounds how many); whichever thread finishes the last range checks
- * it and renames the file into place. Small files go through {@link SmallBatch} instead.
+ * arrive, by whichever thread is free to; whichever thread finishes the last range checks it and
+ * renames the file into place. Chunks finished before their predecessors wait for the hash within a
+ * budget shared by all files ({@link FileRestorer#reservePending}): an all-zero chunk waits as its
+ * length alone, and beyond the budget a chunk is hashed later from the bytes it wrote. So a file of
+ * any size, sparse or made of one chunk repeated, restores in bounded memory however the ranges'
+ * reads are ordered. Small files go through {@link SmallBatch} instead.
  */
 final class FileJob {
   private static final byte[] ZEROS = new byte[1 << 20];
@@ -50,6 +53,9 @@ final class FileJob {
   private volatile long hashed;
 
   private volatile Throwable failure;
+
+  /** Reads written ranges back for the hash (opened on first need). */
+  private FileChannel readBack;
 
   private FileJob(
       Restore.Entry entry, int ranges, Repository repo, FileRestorer restorer, Path temp)
@@ -110,20 +116,47 @@ final class FileJob {
       try {
         repo.decodeBlobInto(loc, buf, loc.offset() - base, plain, 0);
         long pos = r.fileOffsets().get(i);
-        if (!isZero(plain, n)) {
+        Piece piece;
+        if (isZero(plain, n)) {
+          piece = new Piece(null, n, Kind.ZEROS);
+          restorer.buffers().give(plain);
+        } else {
           dev.arca.engine.fs.Io.write(channel, plain, 0, n, pos);
+          if (pos == hashed) {
+            piece = new Piece(plain, n, Kind.NEXT); // hashed at once, below
+          } else if (restorer.reservePending(n)) {
+            piece = new Piece(plain, n, Kind.HELD);
+          } else {
+            piece = new Piece(null, n, Kind.ON_DISK);
+            restorer.buffers().give(plain);
+          }
         }
-        hashInOrder(pos, new Piece(plain, n));
+        plain = null;
+        hashInOrder(pos, piece);
       } catch (IOException | RuntimeException e) {
-        restorer.buffers().give(plain);
+        if (plain != null) {
+          restorer.buffers().give(plain);
+        }
         throw e;
       }
       restorer.progress().bytes(n);
     }
   }
 
-  /** A verified chunk waiting for the whole-file hash: a pooled array and its length. */
-  private record Piece(byte[] bytes, int length) {}
+  /** How a chunk waits for the whole-file hash. */
+  private enum Kind {
+    /** Next in file order when it was decoded: in its pooled array, outside the budget. */
+    NEXT,
+    /** In its pooled array, counted against the shared budget. */
+    HELD,
+    /** All zeros (a hole): its length is all it takes. */
+    ZEROS,
+    /** Written, its array given back: read again from the file for the hash. */
+    ON_DISK
+  }
+
+  /** A verified chunk waiting for the whole-file hash. */
+  private record Piece(byte[] bytes, int length, Kind kind) {}
 
   /** Reads a range's stored bytes into an array of {@code buffers}; the caller gives it back. */
   static byte[] readRange(Repository repo, FileRestorer.Range r, BufferPool buffers)
@@ -168,9 +201,48 @@ final class FileJob {
         next = pending.firstEntry()) {
       pending.remove(next.getKey());
       Piece piece = next.getValue();
-      sha.update(piece.bytes(), 0, piece.length());
+      switch (piece.kind()) {
+        case NEXT, HELD -> {
+          sha.update(piece.bytes(), 0, piece.length());
+          restorer.buffers().give(piece.bytes());
+          if (piece.kind() == Kind.HELD) {
+            restorer.releasePending(piece.length());
+          }
+        }
+        case ZEROS -> {
+          for (int done = 0; done < piece.length(); done += ZEROS.length) {
+            sha.update(ZEROS, 0, Math.min(ZEROS.length, piece.length() - done));
+          }
+        }
+        case ON_DISK -> hashFromDisk(next.getKey(), piece.length());
+      }
       hashed = hashed + piece.length();
-      restorer.buffers().give(piece.bytes());
+    }
+  }
+
+  /**
+   * Feeds the hash from the bytes written at {@code pos}: the chunk was checked against its id
+   * before it was written, and what is on disk is what the file will hold.
+   */
+  private void hashFromDisk(long pos, int length) {
+    byte[] buf = restorer.buffers().take(Math.min(length, 1 << 20));
+    try {
+      if (readBack == null) {
+        readBack = FileChannel.open(temp, StandardOpenOption.READ);
+      }
+      for (long done = 0; done < length; ) {
+        int want = (int) Math.min(buf.length, length - done);
+        int n = readBack.read(ByteBuffer.wrap(buf, 0, want), pos + done);
+        if (n <= 0) {
+          throw new IOException("the restored file is shorter than what was written to it");
+        }
+        sha.update(buf, 0, n);
+        done += n;
+      }
+    } catch (IOException e) {
+      fail(e); // the file fails whatever the digest says
+    } finally {
+      restorer.buffers().give(buf);
     }
   }
 
@@ -203,6 +275,9 @@ final class FileJob {
   void finish() {
     try {
       channel.close();
+      if (readBack != null) {
+        readBack.close();
+      }
       if (failure == null) {
         String digest = digest();
         if (!digest.equals(entry.node().sha256())) {
@@ -226,12 +301,26 @@ final class FileJob {
         failure = e;
       }
     }
+    discardPending();
     try {
       Files.deleteIfExists(temp);
     } catch (IOException ignored) {
       // reported below
     }
     restorer.failed(entry, failure);
+  }
+
+  /** Gives back what chunks of a failed file still hold. */
+  private void discardPending() {
+    for (var e = pending.pollFirstEntry(); e != null; e = pending.pollFirstEntry()) {
+      Piece p = e.getValue();
+      if (p.bytes() != null) {
+        restorer.buffers().give(p.bytes());
+      }
+      if (p.kind() == Kind.HELD) {
+        restorer.releasePending(p.length());
+      }
+    }
   }
 
   static ArcaException mismatch(String sha, Restore.Entry e) {

@@ -53,6 +53,15 @@ final class FileRestorer {
   private final BufferPool buffers = new BufferPool(64 << 20);
 
   /**
+   * Bytes of chunks that wait in memory for their file's hash (decoded before their predecessors),
+   * over all files: at most an eighth of the heap, and 64 MiB. Beyond that a chunk is hashed later
+   * from the bytes it wrote (see {@link FileJob}).
+   */
+  private final long pendingBudget = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+
+  private final AtomicLong pendingBytes = new AtomicLong();
+
+  /**
    * What happened to the files: written, already right ({@code unchanged}), or different and left
    * alone by {@code --overwrite never} ({@code kept}, the first {@link RestoreResult#KEPT_PATHS} of
    * them by path); {@code bytes} is what was written.
@@ -310,6 +319,20 @@ final class FileRestorer {
         t instanceof ArcaException a && a.kind() == ArcaException.Kind.INTEGRITY
             || t instanceof dev.arca.engine.storage.ObjectMissingException;
     owner.fail(e.rel(), String.valueOf(t.getMessage()), integrity);
+  }
+
+  /** Counts {@code n} bytes against the pending budget; false when they do not fit. */
+  boolean reservePending(int n) {
+    for (long cur = pendingBytes.get(); cur + n <= pendingBudget; cur = pendingBytes.get()) {
+      if (pendingBytes.compareAndSet(cur, cur + n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void releasePending(int n) {
+    pendingBytes.addAndGet(-n);
   }
 
   FolderLocks folders() {
