@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ForgetCommand.class,
       PruneCommand.class,
+      RepairCommand.class,
       KeyCommand.class,
       ExportCommand.class,
       OperatorCommand.class,

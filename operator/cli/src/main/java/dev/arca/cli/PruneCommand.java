@@ -83,6 +83,12 @@ final class PruneCommand implements Callable<Integer> {
               + " them%n",
           r.heldMarks());
     }
+    if (r.damagedCopies() > 0) {
+      out.printf(
+          "%d damaged blob copies met while repacking: their packs are kept and the damage"
+              + " recorded; see 'arca verify' and 'arca repair snapshots'%n",
+          r.damagedCopies());
+    }
     if (r.leftoversRemoved() > 0) {
       out.printf("removed %d leftovers of killed runs%n", r.leftoversRemoved());
     }

@@ -64,6 +64,7 @@ final class VerifyCommand implements Callable<Integer> {
       m.put("damagedObjects", r.damagedObjects());
       m.put("affectedFiles", r.affectedFiles());
       m.put("moreAffectedFiles", r.moreAffected());
+      m.put("recordedDamage", r.recordedDamage());
       m.put("durationMs", r.durationMs());
       Output.json(out, m);
     } else {
@@ -78,6 +79,12 @@ final class VerifyCommand implements Callable<Integer> {
       }
       if (r.moreAffected() > 0) {
         out.println("affected: " + r.moreAffected() + " more files");
+      }
+      if (r.recordedDamage() > 0) {
+        out.println(
+            "recorded "
+                + r.recordedDamage()
+                + " damaged blob copies: backups store their content anew");
       }
       out.println(r.ok() ? "no damage found" : "DAMAGE FOUND");
     }

@@ -3,13 +3,9 @@ package dev.arca.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DamageStaysLocalTest {
   @TempDir Path tmp;
 
-  private static List<Path> objects(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void flip(Path file) {
-    byte[] b = TestRepo.read(file);
-    b[b.length / 2] ^= 0x40;
-    TestRepo.write(file, b);
-  }
-
   @Test
   void aDamagedSnapshotIsNamedOthersListAndRestoreAndItIsForgottenById() {
     TestRepo repo = new TestRepo(tmp).init();
@@ -42,7 +24,7 @@ class DamageStaysLocalTest {
     String first = repo.backup().get("snapshotId").asText();
     TestRepo.write(tmp.resolve("src/a.txt"), "second version\n".getBytes());
     String second = repo.backup().get("snapshotId").asText();
-    flip(repo.repoDir.resolve("snapshots/" + second));
+    TestRepo.flip(repo.repoDir.resolve("snapshots/" + second));
 
     Cli.Result list = repo.cli("snapshots", "--json");
     assertThat(list.exitCode()).as("%s", list).isEqualTo(3);
@@ -82,17 +64,17 @@ class DamageStaysLocalTest {
     TestRepo repo = new TestRepo(tmp).init();
     Map<String, byte[]> files = repo.writeTree();
     String first = repo.backup().get("snapshotId").asText();
-    List<Path> firstIndex = objects(repo.repoDir.resolve("index"));
+    List<Path> firstIndex = TestRepo.objects(repo.repoDir.resolve("index"));
     assertThat(firstIndex).hasSize(1);
     // a second backup with a new file: its own index object, which then gets damaged
     TestRepo.write(tmp.resolve("src/new.bin"), new byte[] {1, 2, 3, 4, 5});
     repo.backup();
     Path second =
-        objects(repo.repoDir.resolve("index")).stream()
+        TestRepo.objects(repo.repoDir.resolve("index")).stream()
             .filter(p -> !firstIndex.contains(p))
             .findFirst()
             .orElseThrow();
-    flip(second);
+    TestRepo.flip(second);
 
     // the first snapshot's data is all listed elsewhere: it restores whole, with a warning
     Path target = tmp.resolve("restore");

@@ -114,6 +114,22 @@ final class TestRepo {
     }
   }
 
+  /** The files directly in {@code dir}, sorted. */
+  static List<Path> objects(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return new ArrayList<>(s.filter(Files::isRegularFile).sorted().toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Flips one bit in the middle of {@code file}: a damaged object. */
+  static void flip(Path file) {
+    byte[] b = read(file);
+    b[b.length / 2] ^= 0x40;
+    write(file, b);
+  }
+
   /** The storage key of a file under the repository folder, e.g. {@code data/ab/ab12...}. */
   String key(Path file) {
     return repoDir.relativize(file).toString().replace('\\', '/');

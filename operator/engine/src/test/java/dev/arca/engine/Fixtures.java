@@ -56,6 +56,38 @@ public final class Fixtures {
     return dev.arca.engine.fs.FileHash.sha256(p);
   }
 
+  /** Flips one bit of the byte at {@code offset} of {@code file} (a damaged disk or object). */
+  public static void flipByte(Path file, long offset) throws IOException {
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(
+            file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+      ch.read(b, offset);
+      b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
+      ch.write(b, offset);
+    }
+  }
+
+  /**
+   * Where the first chunk of the file at {@code path} (names joined by '/') of a snapshot is
+   * stored.
+   */
+  public static dev.arca.engine.format.BlobIndex.Location firstChunk(
+      Repository repo, String snapshotId, String path) throws IOException {
+    dev.arca.engine.format.BlobIndex index = repo.loadIndex();
+    String tree =
+        dev.arca.engine.repo.Snapshots.resolve(repo, snapshotId, null, w -> {}).snapshot().tree();
+    dev.arca.engine.format.Node node = null;
+    for (String name : path.split("/")) {
+      node =
+          repo.readTree(index, node == null ? tree : node.subtree()).nodes().stream()
+              .filter(n -> n.name().equals(name))
+              .findFirst()
+              .orElseThrow(() -> new IOException(path + " is not in the snapshot"));
+    }
+    return index.get(dev.arca.engine.format.Hex.parse(node.chunks().get(0)));
+  }
+
   /** The bytes the file system allocated to {@code p} (holes take none), from {@code stat}. */
   public static long allocatedBytes(Path p) throws IOException, InterruptedException {
     Process proc = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).start();

@@ -6,8 +6,8 @@ import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.prune.CommitGuard;
-import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SessionKeeper;
 import dev.arca.engine.repo.Snapshots;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +31,6 @@ import java.util.concurrent.ThreadFactory;
  * or collected by prune.
  */
 public final class Backup {
-  private static final int INDEX_SPLIT = 200_000;
-
   private final Repository repo;
   private final BackupOptions opts;
 
@@ -97,8 +95,12 @@ public final class Backup {
     // Damaged index objects and marks are passed over (what they list is stored anew), and so are
     // damaged snapshots as parents: one damaged object never stops the next backup.
     java.util.function.Consumer<String> warn = m -> opts.progress().warn(m);
-    BlobIndex index =
-        repo.loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(repo, warn)), false, warn);
+    // Copies recorded as damaged are left out too: their content is stored anew from the source.
+    BlobIndex index = repo.loadIndexForWriting(warn);
+    if (opts.full()) {
+      // --full trusts no copy whose pack is gone or cut short
+      index = dev.arca.engine.repo.PackPresence.trusted(repo, index, warn);
+    }
     Snapshots.Listing listing = Snapshots.list(repo);
     listing
         .unreadable()
@@ -158,8 +160,7 @@ public final class Backup {
       sink.flush();
       List<BlobIndex.Location> blobs = sink.newBlobs();
       long indexBytes = 0;
-      for (int i = 0; i < blobs.size(); i += INDEX_SPLIT) {
-        String key = repo.saveIndex(blobs.subList(i, Math.min(blobs.size(), i + INDEX_SPLIT)));
+      for (String key : repo.saveIndexes(blobs)) {
         indexBytes += repo.storage().size(key);
       }
       Counters c = walker.counters();

@@ -7,10 +7,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /** Waiting for results other threads compute, with their failures rethrown as they were. */
-final class Futures {
+public final class Futures {
   private Futures() {}
 
-  static <T> T join(Future<T> f) throws IOException {
+  public static <T> T join(Future<T> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {

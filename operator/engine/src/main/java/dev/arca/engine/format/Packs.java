@@ -46,28 +46,54 @@ public final class Packs {
 
   /** Reads the header of a whole pack. */
   public static List<Entry> readHeader(byte[] pack, BlobCipher cipher, String what) {
-    if (pack.length < 4) {
+    int len = headerLength(pack, pack.length, what);
+    return readHeader(pack, pack.length - 4 - len, len, pack.length - 4L - len, cipher, what);
+  }
+
+  /**
+   * The sealed header's length, from a pack's last bytes: {@code tail} ends where the pack of
+   * {@code packSize} bytes ends. Checked to lie inside the pack.
+   */
+  public static int headerLength(byte[] tail, long packSize, String what) {
+    if (packSize < 4 || tail.length < 4) {
       throw ArcaException.integrity(what + " is damaged: too short to be a pack");
     }
-    int len = ByteBuffer.wrap(pack, pack.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    if (len < 0 || len > pack.length - 4) {
+    int len = ByteBuffer.wrap(tail, tail.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if (len < 0 || len > packSize - 4) {
       throw ArcaException.integrity(what + " is damaged: its header length is out of range");
     }
-    byte[] plain = cipher.open(pack, pack.length - 4 - len, len, what + " header");
+    return len;
+  }
+
+  /**
+   * Opens the sealed header at {@code buf[off..off+len)} of a pack whose blobs end at {@code
+   * dataEnd} (where the header starts) and checks every entry against the format's limits and that
+   * end.
+   */
+  public static List<Entry> readHeader(
+      byte[] buf, int off, int len, long dataEnd, BlobCipher cipher, String what) {
+    byte[] plain = cipher.open(buf, off, len, what + " header");
     ByteBuffer b = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+    if (plain.length < 4) {
+      throw ArcaException.integrity(what + " is damaged: its header has the wrong size");
+    }
     int n = b.getInt();
     if (n < 0 || plain.length != 4 + (long) n * ENTRY) {
       throw ArcaException.integrity(what + " is damaged: its header has the wrong size");
     }
     List<Entry> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      BlobType type = BlobType.of(b.get());
+      byte code = b.get();
+      if (code != BlobType.DATA.code() && code != BlobType.TREE.code()) {
+        throw ArcaException.integrity(what + " is damaged: a blob of unknown type " + code);
+      }
+      BlobType type = BlobType.of(code);
       byte codec = b.get();
       byte[] id = new byte[32];
       b.get(id);
       Entry e = new Entry(type, codec, id, b.getInt(), b.getInt(), b.getInt());
       IndexFile.checkEntry(type, e.offset(), e.length(), e.rawLength(), what + " header");
-      if ((long) e.offset() + e.length() > pack.length - 4L - len) {
+      if ((long) e.offset() + e.length() > dataEnd) {
         throw ArcaException.integrity(what + " is damaged: a blob runs past its end");
       }
       out.add(e);

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param excludes exclude globs used
  * @param stats what the run read and stored
  * @param program the program and version that wrote it
+ * @param repairedFrom the id of the damaged snapshot this one was made from by {@code arca repair
+ *     snapshots} (which left out the files it could not keep); absent for backups
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(
@@ -33,9 +35,26 @@ public record Snapshot(
     @JsonProperty("includes") List<String> includes,
     @JsonProperty("excludes") List<String> excludes,
     @JsonProperty("stats") Stats stats,
-    @JsonProperty("program") String program) {
+    @JsonProperty("program") String program,
+    @JsonProperty("repairedFrom") String repairedFrom) {
 
   public static final String PREFIX = "snapshots/";
+
+  /** A snapshot written by a backup. */
+  public Snapshot(
+      String time,
+      String host,
+      List<String> paths,
+      Map<String, String> tags,
+      String parent,
+      String mode,
+      String tree,
+      List<String> includes,
+      List<String> excludes,
+      Stats stats,
+      String program) {
+    this(time, host, paths, tags, parent, mode, tree, includes, excludes, stats, program, null);
+  }
 
   /** Counters of one backup run. */
   public record Stats(

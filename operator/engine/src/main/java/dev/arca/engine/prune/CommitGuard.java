@@ -46,7 +46,12 @@ public final class CommitGuard {
     if (doomed.isEmpty()) {
       return;
     }
-    BlobIndex index = repo.loadIndex(GarbageMarks.markedPacks(marks), true, ignored -> {});
+    BlobIndex index =
+        repo.loadIndex(
+            GarbageMarks.markedPacks(marks),
+            dev.arca.engine.repo.DamageRecords.Known.none(),
+            true,
+            ignored -> {});
     for (String id : References.ofTrees(repo, index, List.of(rootTree))) {
       BlobIndex.Location l = index.get(Hex.parse(id));
       if (l != null && doomed.contains(Hex.of(l.pack()))) {

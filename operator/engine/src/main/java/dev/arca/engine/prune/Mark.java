@@ -29,8 +29,12 @@ final class Mark {
   long repackedBytes;
   List<String> packs = List.of();
 
+  /** Damaged copies met while repacking. */
+  List<dev.arca.engine.repo.DamageRecords.Entry> damaged = List.of();
+
   /** A partly used pack. */
-  private record Partial(String pack, long size, long unused, List<BlobIndex.Location> used) {}
+  private record Partial(
+      String pack, long size, long unused, List<BlobIndex.Location> used, boolean damaged) {}
 
   void run(Repository repo, RepoState s, PruneOptions o, Instant now) throws IOException {
     Set<String> pending = GarbageMarks.markedPacks(s.marks);
@@ -66,33 +70,46 @@ final class Mark {
       } else if (entries > usedHere) {
         unusedBytes += entries - usedHere;
         if (old) {
-          partial.add(new Partial(pack, e.getValue().size(), entries - usedHere, used));
+          boolean damaged = byPack.get(pack).stream().anyMatch(s.damage::damaged);
+          partial.add(new Partial(pack, e.getValue().size(), entries - usedHere, used, damaged));
           partialUnused += entries - usedHere;
         }
       }
     }
-    // Most wasteful packs first, until what is left unused is within the allowed share.
-    partial.sort(Comparator.comparingDouble((Partial p) -> -(double) p.unused() / p.size()));
+    // Packs holding copies known to be damaged first, whatever they waste: what they still hold
+    // is copied out, so the damage leaves with them. Then the most wasteful packs, until what is
+    // left unused is within the allowed share.
+    partial.sort(
+        Comparator.comparing((Partial p) -> !p.damaged())
+            .thenComparingDouble(p -> -(double) p.unused() / p.size()));
     long allowed = (long) (o.maxUnusedPercent() / 100.0 * usedBytes);
     List<Partial> chosen = new ArrayList<>();
     for (Partial p : partial) {
-      if (partialUnused <= allowed) {
+      if (partialUnused <= allowed && !p.damaged()) {
         break;
       }
       chosen.add(p);
       partialUnused -= p.unused();
     }
-    repacked = chosen.size();
+    // A pack holding the only copy of a needed blob known to be damaged stays as it is: copying
+    // would spread the damage, and marking would turn a damaged blob into a missing one.
+    chosen.removeIf(p -> p.used().stream().anyMatch(s.damage::damaged));
     if (!o.dryRun() && !chosen.isEmpty()) {
       Repacker r = new Repacker(repo);
+      List<Partial> copied = new ArrayList<>();
       for (Partial p : chosen) {
-        r.copy(Packs.key(Hex.parse(p.pack())), p.size(), p.used());
+        if (r.copy(Packs.key(Hex.parse(p.pack())), p.size(), p.used())) {
+          copied.add(p);
+        }
       }
+      chosen = copied;
       r.finish();
-      repackedBytes = r.bytes;
+      repackedBytes = r.bytes();
+      damaged = r.damaged();
     } else {
       repackedBytes = chosen.stream().mapToLong(p -> p.size() - p.unused()).sum();
     }
+    repacked = chosen.size();
     List<String> all = new ArrayList<>(garbage);
     chosen.forEach(p -> all.add(p.pack()));
     marked = all.size();

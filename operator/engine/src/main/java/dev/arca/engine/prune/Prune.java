@@ -46,6 +46,7 @@ public final class Prune {
       pending = Math.max(0, pending - now2.deleted - now2.rescued);
     }
     int leftovers = o.dryRun() ? 0 : repo.storage().removeLeftovers(now.minus(o.grace()));
+    int damageRecords = o.dryRun() ? 0 : DamageUpkeep.run(repo, second, mark.damaged, now);
     return new PruneResult(
         o.dryRun(),
         second.snapshots.size(),
@@ -64,6 +65,8 @@ public final class Prune {
         leftovers,
         sweep.held,
         sweep.staleSessions,
+        mark.damaged.size(),
+        damageRecords,
         (System.nanoTime() - t0) / 1_000_000);
   }
 

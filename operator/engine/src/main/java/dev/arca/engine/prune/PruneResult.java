@@ -24,6 +24,10 @@ package dev.arca.engine.prune;
  * @param heldMarks marks past their grace period whose packs were kept because a running backup (a
  *     live writer session) may depend on them; a later run deletes them
  * @param staleSessions writer sessions of killed backups that were removed
+ * @param damagedCopies damaged blob copies met while repacking: their packs were kept, the damage
+ *     recorded
+ * @param damageRecordsRemoved damage records removed: the packs they name are gone, or they could
+ *     not be read
  * @param durationMs wall time of the run
  */
 public record PruneResult(
@@ -44,4 +48,6 @@ public record PruneResult(
     int leftoversRemoved,
     int heldMarks,
     int staleSessions,
+    int damagedCopies,
+    int damageRecordsRemoved,
     long durationMs) {}

@@ -5,6 +5,7 @@ import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Packs;
+import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SealedObjects;
@@ -33,6 +34,13 @@ final class RepoState {
   final Map<String, Pack> packs = new HashMap<>();
   final Map<String, List<BlobIndex.Location>> indexObjects = new LinkedHashMap<>();
   final List<GarbageMarks.Ref> marks;
+
+  /** The damage records: damaged copies are neither preferred nor copied when repacking. */
+  final DamageRecords.Known damage;
+
+  /** Damage records that cannot be read (keys). */
+  final List<String> unreadableDamage = new ArrayList<>();
+
   final BlobIndex index;
   final List<Snapshots.Ref> snapshots;
   final Set<String> used;
@@ -52,6 +60,7 @@ final class RepoState {
     snapshots = listing.readable();
     marks = stopOnDamage(() -> GarbageMarks.list(repo));
     Set<String> marked = GarbageMarks.markedPacks(marks);
+    damage = DamageRecords.list(repo, (key, why) -> unreadableDamage.add(key));
     for (Storage.ObjectInfo o : repo.storage().list(IndexFile.PREFIX)) {
       BlobIndex one = new BlobIndex();
       try {
@@ -97,14 +106,17 @@ final class RepoState {
     return new RepoState(repo);
   }
 
-  /** All index entries in one index; locations outside {@code avoid} and in listed packs win. */
+  /**
+   * All index entries in one index; locations outside {@code avoid}, in listed packs and not
+   * recorded as damaged win.
+   */
   private BlobIndex merged(Set<String> avoid) {
     BlobIndex preferred = new BlobIndex();
     List<BlobIndex.Location> rest = new ArrayList<>();
     for (List<BlobIndex.Location> entries : indexObjects.values()) {
       for (BlobIndex.Location l : entries) {
         String pack = Hex.of(l.pack());
-        if (avoid.contains(pack) || !packs.containsKey(pack)) {
+        if (avoid.contains(pack) || !packs.containsKey(pack) || damage.damaged(l)) {
           rest.add(l);
         } else {
           add(preferred, l);

@@ -124,9 +124,7 @@ final class Sweep {
         }
       }
     }
-    for (int i = 0; i < kept.size(); i += Repacker.INDEX_SPLIT) {
-      repo.saveIndex(kept.subList(i, Math.min(kept.size(), i + Repacker.INDEX_SPLIT)));
-    }
+    repo.saveIndexes(kept);
     for (String key : old) {
       repo.storage().delete(key);
     }

@@ -17,6 +17,9 @@ import java.util.Set;
  * again finds its replacement: the load starts over (a few times) rather than miss entries. A
  * damaged index object either fails the load (strict: what prune needs) or is left out and named
  * (its blobs then count as missing: restores name the files they affect, backups store them again).
+ * Copies in packs marked as garbage come after the others, and copies recorded as damaged last (or
+ * not at all, for writers): where a blob has another copy, that one is read and deduplicated
+ * against.
  */
 final class IndexLoader {
   private static final int ATTEMPTS = 5;
@@ -31,6 +34,7 @@ final class IndexLoader {
       Storage storage,
       ObjectCodec codec,
       Set<String> avoid,
+      DamageRecords.Known damaged,
       boolean keepAvoided,
       java.util.Map<String, String> unreadable)
       throws IOException {
@@ -40,7 +44,7 @@ final class IndexLoader {
         unreadable.clear();
       }
       try {
-        return loadOnce(storage, codec, avoid, keepAvoided, unreadable);
+        return loadOnce(storage, codec, avoid, damaged, keepAvoided, unreadable);
       } catch (ObjectMissingException replaced) {
         last = replaced;
       }
@@ -52,18 +56,20 @@ final class IndexLoader {
       Storage storage,
       ObjectCodec codec,
       Set<String> avoid,
+      DamageRecords.Known damaged,
       boolean keepAvoided,
       java.util.Map<String, String> unreadable)
       throws IOException {
     BlobIndex index = new BlobIndex();
     List<Storage.ObjectInfo> objects = storage.list(IndexFile.PREFIX);
-    if (avoid.isEmpty() && unreadable == null) {
+    if (avoid.isEmpty() && damaged.isEmpty() && unreadable == null) {
       for (Storage.ObjectInfo o : objects) {
         IndexFile.decodeInto(open(storage, codec, o), index, o.key());
       }
       return index;
     }
     BlobIndex avoided = new BlobIndex();
+    BlobIndex bad = new BlobIndex();
     for (Storage.ObjectInfo o : objects) {
       BlobIndex one = new BlobIndex();
       try {
@@ -76,11 +82,12 @@ final class IndexLoader {
         continue;
       }
       for (BlobIndex.Location l : one.all()) {
-        add(avoid.contains(Hex.of(l.pack())) ? avoided : index, l);
+        add(damaged.damaged(l) ? bad : avoid.contains(Hex.of(l.pack())) ? avoided : index, l);
       }
     }
     if (keepAvoided) {
       avoided.all().forEach(l -> add(index, l));
+      bad.all().forEach(l -> add(index, l));
     }
     return index;
   }

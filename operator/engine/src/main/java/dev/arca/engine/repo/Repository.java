@@ -241,11 +241,28 @@ public final class Repository {
   /**
    * As {@link #loadIndex()}, but a damaged index object is left out and {@code warn} (when not
    * null) hears of it: the blobs it lists count as missing, so the files that need them fail and
-   * are named, and everything else is read as usual.
+   * are named, and everything else is read as usual. Copies recorded as damaged come last.
    */
   public BlobIndex loadIndex(java.util.function.Consumer<String> warn) {
+    return loadIndex(warn, true);
+  }
+
+  /**
+   * The index a writer deduplicates against: blobs found only in packs marked as garbage or only in
+   * copies recorded as damaged are left out, so a backup stores them again rather than depend on a
+   * pack a prune may delete or on damaged bytes. Damaged index objects, marks and records are left
+   * out and {@code warn} hears of them.
+   */
+  public BlobIndex loadIndexForWriting(java.util.function.Consumer<String> warn) {
+    return loadIndex(warn, false);
+  }
+
+  private BlobIndex loadIndex(java.util.function.Consumer<String> warn, boolean keepAvoided) {
+    java.util.function.Consumer<String> tell = warn == null ? m -> {} : warn;
     try {
-      return loadIndex(GarbageMarks.markedPacks(GarbageMarks.list(this, warn)), true, warn);
+      java.util.Set<String> marked =
+          GarbageMarks.markedPacks(GarbageMarks.list(this, warn == null ? null : tell));
+      return loadIndex(marked, DamageRecords.list(this, tell), keepAvoided, warn);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the garbage marks of " + storage.describe(), e);
     }
@@ -253,16 +270,19 @@ public final class Repository {
 
   /**
    * Reads every index object into a fresh in-memory index, preferring locations outside the packs
-   * in {@code avoid} (hex ids of packs marked as garbage). With {@code keepAvoided} false, blobs
-   * found only in avoided packs are left out: a backup then stores them again rather than depend on
-   * a pack that a prune may delete. With {@code warn} null a damaged index object fails the load;
-   * otherwise it is left out and {@code warn} hears of it.
+   * in {@code avoid} (hex ids of packs marked as garbage) and outside the copies {@code damaged}
+   * knows. With {@code keepAvoided} false, blobs found only in such places are left out: a backup
+   * then stores them again. With {@code warn} null a damaged index object fails the load; otherwise
+   * it is left out and {@code warn} hears of it.
    */
   public BlobIndex loadIndex(
-      java.util.Set<String> avoid, boolean keepAvoided, java.util.function.Consumer<String> warn) {
+      java.util.Set<String> avoid,
+      DamageRecords.Known damaged,
+      boolean keepAvoided,
+      java.util.function.Consumer<String> warn) {
     java.util.Map<String, String> unreadable = warn == null ? null : new java.util.TreeMap<>();
     try {
-      BlobIndex index = IndexLoader.load(storage, codec, avoid, keepAvoided, unreadable);
+      BlobIndex index = IndexLoader.load(storage, codec, avoid, damaged, keepAvoided, unreadable);
       if (warn != null) {
         unreadable.forEach(
             (key, why) ->
@@ -273,6 +293,20 @@ public final class Repository {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the index of " + storage.describe(), e);
     }
+  }
+
+  /** Entries per index object: every writer splits its index objects here. */
+  public static final int INDEX_SPLIT = 200_000;
+
+  /**
+   * Writes index objects for {@code blobs}, split every {@link #INDEX_SPLIT}; returns their keys.
+   */
+  public List<String> saveIndexes(List<BlobIndex.Location> blobs) throws IOException {
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < blobs.size(); i += INDEX_SPLIT) {
+      keys.add(saveIndex(blobs.subList(i, Math.min(blobs.size(), i + INDEX_SPLIT))));
+    }
+    return keys;
   }
 
   /** Writes an index object for {@code blobs}; returns its key. */

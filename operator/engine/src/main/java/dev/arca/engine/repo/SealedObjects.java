@@ -18,7 +18,8 @@ public final class SealedObjects {
   public enum Kind {
     SNAPSHOT(Snapshot.PREFIX, Limits.MAX_SNAPSHOT),
     INDEX(IndexFile.PREFIX, Limits.MAX_INDEX),
-    MARK(GarbageMark.PREFIX, Limits.MAX_MARK);
+    MARK(GarbageMark.PREFIX, Limits.MAX_MARK),
+    DAMAGE(DamageRecords.PREFIX, DamageRecords.MAX_RECORD);
 
     final String prefix;
     final int maxPlain;

@@ -9,6 +9,7 @@ import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.format.Snapshot;
+import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SealedObjects;
 import dev.arca.engine.repo.TreeWalk;
@@ -31,13 +32,25 @@ import java.util.TreeMap;
  * exists and is long enough, every tree and chunk a snapshot names is indexed. With a read
  * percentage: that share of packs (all at 100) is read whole, its SHA-256 checked against its name
  * and every blob in it decrypted, decompressed and checked against its id. Damage is reported per
- * object, and every snapshot file it touches is named.
+ * object, and every snapshot file it touches is named. A blob with an intact copy is intact; the
+ * damaged copies found are recorded in the repository (FORMAT.md "Damage records") so that backups
+ * store their content anew, and are reported until prune has removed them.
  */
 public final class Verify {
   private final Repository repo;
   private final Progress progress;
   private final Map<String, String> damaged = new TreeMap<>();
+
+  /** Blobs none of whose copies is intact (hex ids). */
   private final Set<String> badBlobs = new HashSet<>();
+
+  /** Copies found damaged by this run ("pack/blob", hex). */
+  private final Set<String> bad = new HashSet<>();
+
+  /** What this run found, for the damage record it writes. */
+  private final List<DamageRecords.Entry> found = new ArrayList<>();
+
+  private DamageRecords.Known known = DamageRecords.Known.none();
   private final List<VerifyResult.AffectedFile> affected = new ArrayList<>();
 
   /** Whether each tree judged so far, and everything below it, is intact. */
@@ -65,36 +78,14 @@ public final class Verify {
   private VerifyResult run(double readPercent) throws IOException {
     long t0 = System.nanoTime();
     Storage st = repo.storage();
-    BlobIndex index = new BlobIndex();
-    for (Storage.ObjectInfo o : st.list(IndexFile.PREFIX)) {
-      try {
-        IndexFile.decodeInto(SealedObjects.open(repo, o, SealedObjects.Kind.INDEX), index, o.key());
-      } catch (IOException | RuntimeException e) {
-        damage(o.key(), e);
-      }
-    }
+    known = DamageRecords.list(repo, damaged::put);
+    Map<String, List<BlobIndex.Location>> byPack = readIndex(st);
     Map<String, Long> packSizes = new HashMap<>();
     for (Storage.ObjectInfo o : st.list(Packs.PREFIX)) {
       packSizes.put(o.key(), o.size());
     }
-    Map<String, List<BlobIndex.Location>> byPack = new TreeMap<>();
-    for (BlobIndex.Location l : index.all()) {
-      byPack.computeIfAbsent(l.packKey(), k -> new ArrayList<>()).add(l);
-    }
     for (var e : byPack.entrySet()) {
-      Long size = packSizes.get(e.getKey());
-      long end =
-          e.getValue().stream().mapToLong(l -> (long) l.offset() + l.length()).max().orElse(0);
-      if (size == null) {
-        damaged.put(e.getKey(), "missing");
-        markBad(e.getValue());
-      } else if (size < end) {
-        damaged.put(e.getKey(), "truncated: " + size + " bytes, index needs " + end);
-        markBad(e.getValue());
-      } else if (size > Limits.MAX_PACK) {
-        damaged.put(e.getKey(), size + " bytes, more than a pack can be");
-        markBad(e.getValue());
-      }
+      checkSize(e.getKey(), packSizes.get(e.getKey()), e.getValue());
     }
     List<String> toRead = new ArrayList<>(byPack.keySet());
     toRead.removeIf(damaged::containsKey);
@@ -105,9 +96,93 @@ public final class Verify {
     if (!toRead.isEmpty()) {
       repo.warmUp();
     }
+    Set<String> read = new HashSet<>(toRead);
     for (String key : toRead) {
       readPack(key, byPack.get(key));
     }
+    BlobIndex index = preferIntact(byPack, read);
+    long snapshots = checkSnapshots(st, index);
+    int recorded = record();
+    return new VerifyResult(
+        damaged.isEmpty(),
+        snapshots,
+        byPack.size(),
+        toRead.size(),
+        index.size(),
+        damaged.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList(),
+        List.copyOf(affected),
+        moreAffected,
+        recorded,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Every entry of every readable index object (copies of one blob included), by pack key. */
+  private Map<String, List<BlobIndex.Location>> readIndex(Storage st) throws IOException {
+    Map<String, List<BlobIndex.Location>> byPack = new TreeMap<>();
+    for (Storage.ObjectInfo o : st.list(IndexFile.PREFIX)) {
+      BlobIndex one = new BlobIndex();
+      try {
+        IndexFile.decodeInto(SealedObjects.open(repo, o, SealedObjects.Kind.INDEX), one, o.key());
+      } catch (IOException | RuntimeException e) {
+        damage(o.key(), e);
+        continue;
+      }
+      for (BlobIndex.Location l : one.all()) {
+        byPack.computeIfAbsent(l.packKey(), k -> new ArrayList<>()).add(l);
+      }
+    }
+    return byPack;
+  }
+
+  /** A pack the index names must exist, hold every entry and be no larger than a pack may be. */
+  private void checkSize(String key, Long size, List<BlobIndex.Location> blobs) {
+    long end = blobs.stream().mapToLong(l -> (long) l.offset() + l.length()).max().orElse(0);
+    String why = null;
+    if (size == null) {
+      why = "missing";
+    } else if (size < end) {
+      why = "truncated: " + size + " bytes, index needs " + end;
+    } else if (size > Limits.MAX_PACK) {
+      why = size + " bytes, more than a pack can be";
+    }
+    if (why != null) {
+      damaged.put(key, why);
+      found.add(DamageRecords.Entry.pack(Packs.idOf(key), why));
+      blobs.forEach(l -> bad.add(copy(l)));
+    }
+  }
+
+  /**
+   * An index for reading trees: of each blob's copies, one not found or recorded damaged wins. A
+   * blob all of whose copies are damaged is counted in {@link #badBlobs}. A copy that this run read
+   * and found intact counts as intact whatever an older record says.
+   */
+  private BlobIndex preferIntact(Map<String, List<BlobIndex.Location>> byPack, Set<String> read) {
+    BlobIndex index = new BlobIndex();
+    List<BlobIndex.Location> damagedCopies = new ArrayList<>();
+    for (var e : byPack.entrySet()) {
+      boolean readNow = read.contains(e.getKey());
+      for (BlobIndex.Location l : e.getValue()) {
+        boolean isBad = bad.contains(copy(l)) || (!readNow && known.damaged(l));
+        if (isBad) {
+          damagedCopies.add(l);
+          if (!readNow && known.damaged(l)) {
+            damaged.putIfAbsent(e.getKey(), "recorded as damaged by an earlier run");
+          }
+        } else {
+          add(index, l);
+        }
+      }
+    }
+    for (BlobIndex.Location l : damagedCopies) {
+      if (add(index, l)) {
+        badBlobs.add(Hex.of(l.id()));
+      }
+    }
+    return index;
+  }
+
+  private long checkSnapshots(Storage st, BlobIndex index) throws IOException {
     long snapshots = 0;
     for (Storage.ObjectInfo o : st.list(Snapshot.PREFIX)) {
       String id = o.key().substring(Snapshot.PREFIX.length());
@@ -135,16 +210,33 @@ public final class Verify {
             o.key(), "it holds paths longer than " + TreeWalk.MAX_PATH + " characters (crafted?)");
       }
     }
-    return new VerifyResult(
-        damaged.isEmpty(),
-        snapshots,
-        byPack.size(),
-        toRead.size(),
-        index.size(),
-        damaged.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList(),
-        List.copyOf(affected),
-        moreAffected,
-        (System.nanoTime() - t0) / 1_000_000);
+    return snapshots;
+  }
+
+  /**
+   * Records the damaged copies this run found (FORMAT.md "Damage records"), so that backups store
+   * their content anew; returns how many were new. A repository this process may not write to is
+   * only told about.
+   */
+  private int record() {
+    if (found.isEmpty()) {
+      return 0;
+    }
+    try {
+      return DamageRecords.save(repo, known, found, "verify", java.time.Instant.now());
+    } catch (IOException | RuntimeException e) {
+      damaged.putIfAbsent(
+          DamageRecords.PREFIX, "the damage found could not be recorded: " + e.getMessage());
+      return 0;
+    }
+  }
+
+  private static String copy(BlobIndex.Location l) {
+    return Hex.of(l.pack()) + "/" + Hex.of(l.id());
+  }
+
+  private static boolean add(BlobIndex index, BlobIndex.Location l) {
+    return index.add(l.id(), l.pack(), l.offset(), l.length(), l.rawLength(), l.type(), l.codec());
   }
 
   private void readPack(String key, List<BlobIndex.Location> blobs) {
@@ -153,7 +245,7 @@ public final class Verify {
       pack = repo.storage().read(key);
     } catch (IOException e) {
       damaged.put(key, "unreadable: " + e.getMessage());
-      markBad(blobs);
+      blobs.forEach(l -> bad.add(copy(l)));
       return;
     }
     String expected = Packs.idOf(key);
@@ -165,7 +257,8 @@ public final class Verify {
       try {
         repo.decodeBlob(l, pack, l.offset());
       } catch (RuntimeException e) {
-        badBlobs.add(Hex.of(l.id()));
+        bad.add(copy(l));
+        found.add(DamageRecords.Entry.blob(l, String.valueOf(e.getMessage())));
         badHere++;
       }
     }
@@ -303,12 +396,6 @@ public final class Verify {
       affected.add(new VerifyResult.AffectedFile(snapshotId, path));
     } else {
       moreAffected++;
-    }
-  }
-
-  private void markBad(List<BlobIndex.Location> blobs) {
-    for (BlobIndex.Location l : blobs) {
-      badBlobs.add(Hex.of(l.id()));
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
  * @param affectedFiles the files (or folders) of the snapshots that damaged objects touch, the
  *     first {@value Verify#MAX_AFFECTED}
  * @param moreAffected how many more affected files there are than {@code affectedFiles} names
+ * @param recordedDamage damaged copies this run recorded that no earlier record named
  * @param durationMs wall time
  */
 public record VerifyResult(
@@ -25,6 +26,7 @@ public record VerifyResult(
     List<String> damagedObjects,
     List<AffectedFile> affectedFiles,
     long moreAffected,
+    long recordedDamage,
     long durationMs) {
 
   /**

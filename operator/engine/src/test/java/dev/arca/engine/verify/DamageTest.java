@@ -11,20 +11,23 @@ import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.forget.Forget;
 import dev.arca.engine.format.BlobIndex;
-import dev.arca.engine.format.Hex;
-import dev.arca.engine.format.Node;
+import dev.arca.engine.prune.Prune;
+import dev.arca.engine.prune.PruneOptions;
+import dev.arca.engine.prune.PruneResult;
+import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.Repository;
-import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.restore.RestoreResult;
 import dev.arca.engine.storage.FileStorage;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,27 +52,11 @@ class DamageTest {
   }
 
   private BlobIndex.Location chunkOf(String name) throws Exception {
-    BlobIndex index = repo.loadIndex();
-    var root =
-        repo.readTree(
-            index, Snapshots.resolve(repo, backup.snapshotId(), null, w -> {}).snapshot().tree());
-    Node dir = root.nodes().get(0);
-    Node file =
-        repo.readTree(index, dir.subtree()).nodes().stream()
-            .filter(n -> n.name().equals(name))
-            .findFirst()
-            .orElseThrow();
-    return index.get(Hex.parse(file.chunks().get(0)));
+    return Fixtures.firstChunk(repo, backup.snapshotId(), "src/" + name);
   }
 
   private void flipByte(String key, long offset) throws Exception {
-    try (FileChannel ch =
-        FileChannel.open(repoDir.resolve(key), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.allocate(1);
-      ch.read(b, offset);
-      b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
-      ch.write(b, offset);
-    }
+    Fixtures.flipByte(repoDir.resolve(key), offset);
   }
 
   @Test
@@ -165,5 +152,95 @@ class DamageTest {
     assertThat(Verify.run(repo, 100, Progress.NONE).affectedFiles())
         .allMatch(f -> f.snapshotId().equals(backup.snapshotId()));
     assertThat(List.of(again.snapshotId())).doesNotContain(backup.snapshotId());
+  }
+
+  // Damage found once is never built upon again: backups store the content anew from the source
+  // (which heals the older snapshots too, since they name blobs by content), and prune neither
+  // copies damaged bytes into new packs nor keeps them once a good copy exists.
+
+  @Test
+  void aBackupAfterVerifyFoundAFlippedByteStoresTheContentAgainAndHealsTheOldSnapshot()
+      throws Exception {
+    BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
+    Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
+
+    VerifyResult found = Verify.run(repo, 100, Progress.NONE);
+    assertThat(found.ok()).isFalse();
+    assertThat(found.recordedDamage()).isEqualTo(1);
+
+    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    assertThat(again.newBytes()).isEqualTo(200_000); // the victim, read and stored anew
+    assertThat(restore(again.snapshotId()).failures()).isEmpty();
+    assertThat(Fixtures.sha256(tmp.resolve(again.snapshotId() + "/src/victim.bin")))
+        .isEqualTo(Fixtures.sha256(src.resolve("victim.bin")));
+    // the first snapshot names the same content: it restores from the new copy
+    assertThat(restore(backup.snapshotId()).failures()).isEmpty();
+
+    VerifyResult after = Verify.run(repo, 100, Progress.NONE);
+    assertThat(after.affectedFiles()).isEmpty();
+    assertThat(after.damagedObjects()).allMatch(d -> d.startsWith(loc.packKey()));
+
+    PruneResult pruned = Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO));
+    assertThat(pruned.damageRecordsRemoved()).isEqualTo(1);
+    VerifyResult clean = Verify.run(repo, 100, Progress.NONE);
+    assertThat(clean.damagedObjects()).isEmpty();
+    assertThat(clean.ok()).isTrue();
+    assertThat(repo.storage().list(DamageRecords.PREFIX)).isEmpty();
+  }
+
+  @Test
+  void aFullBackupDoesNotTrustACopyWhosePackIsGone() throws Exception {
+    BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
+    Files.delete(repoDir.resolve(loc.packKey()));
+    List<String> warnings = new ArrayList<>();
+    Progress listening =
+        new Progress() {
+          @Override
+          public void warn(String message) {
+            warnings.add(message);
+          }
+        };
+
+    BackupResult full =
+        Backup.run(repo, BackupOptions.of(src).withFull(true).withProgress(listening));
+
+    assertThat(warnings).anyMatch(w -> w.contains(loc.packKey()) && w.contains("missing"));
+    assertThat(restore(full.snapshotId()).failures()).isEmpty();
+    assertThat(Fixtures.sha256(tmp.resolve(full.snapshotId() + "/src/victim.bin")))
+        .isEqualTo(Fixtures.sha256(src.resolve("victim.bin")));
+    assertThat(repo.storage().list(DamageRecords.PREFIX)).hasSize(1);
+    // and the incremental backup after it has a sound base
+    BackupResult next = Backup.run(repo, BackupOptions.of(src));
+    assertThat(next.newBytes()).isZero();
+    assertThat(restore(next.snapshotId()).failures()).isEmpty();
+  }
+
+  @Test
+  void repackingNeverCopiesADamagedBlobIntoANewPack() throws Exception {
+    // a pack with a used blob (victim) and unused ones (gone), so prune wants to repack it
+    write(src.resolve("gone.bin"), random(250_000, 3));
+    Files.delete(src.resolve("sub/bystander.bin"));
+    BackupResult withGone = Backup.run(repo, BackupOptions.of(src).withFull(true));
+    Files.delete(src.resolve("gone.bin"));
+    BackupResult last = Backup.run(repo, BackupOptions.of(src));
+    Forget.byId(repo, List.of(backup.snapshotId(), withGone.snapshotId()), false);
+    BlobIndex.Location loc = Fixtures.firstChunk(repo, last.snapshotId(), "src/victim.bin");
+    Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
+
+    PruneResult pruned =
+        Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO).withMaxUnused(0));
+
+    assertThat(pruned.damagedCopies()).isEqualTo(1);
+    assertThat(repoDir.resolve(loc.packKey())).exists(); // kept: it holds the only copy
+    assertThat(repo.storage().list(DamageRecords.PREFIX)).hasSize(1);
+    VerifyResult v = Verify.run(repo, 100, Progress.NONE);
+    assertThat(v.damagedObjects()).allMatch(d -> d.startsWith(loc.packKey()));
+    assertThat(v.affectedFiles())
+        .extracting(VerifyResult.AffectedFile::path)
+        .containsExactly("src/victim.bin");
+  }
+
+  private RestoreResult restore(String snapshotId) throws Exception {
+    return Restore.run(repo, RestoreOptions.of(snapshotId, tmp.resolve(snapshotId)));
   }
 }

@@ -1,8 +1,6 @@
-package dev.arca.engine.backup;
+package dev.arca.engine.repo;
 
 import dev.arca.engine.ArcaException;
-import dev.arca.engine.repo.Repository;
-import dev.arca.engine.repo.WriterSessions;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,13 +12,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A backup's writer session: written before the backup lists the garbage marks, written anew every
- * {@link WriterSessions#REFRESH} by a thread of its own, deleted when the backup ends. Before the
- * snapshot is written, {@link #checkAlive} refuses the commit if the session went too long without
- * being written anew (a stalled process, a store that refused the writes): a prune may then have
- * taken the backup for dead and deleted packs it needs.
+ * A writer's session (a backup, a repair): written before the backup lists the garbage marks,
+ * written anew every {@link WriterSessions#REFRESH} by a thread of its own, deleted when the backup
+ * ends. Before the snapshot is written, {@link #checkAlive} refuses the commit if the session went
+ * too long without being written anew (a stalled process, a store that refused the writes): a prune
+ * may then have taken the backup for dead and deleted packs it needs.
  */
-final class SessionKeeper implements AutoCloseable {
+public final class SessionKeeper implements AutoCloseable {
   /** How often the keeper looks at the clock (the clock may be a test's). */
   private static final long TICK_MILLIS = 200;
 
@@ -53,12 +51,12 @@ final class SessionKeeper implements AutoCloseable {
   }
 
   /** Opens the session of a backup that starts now. */
-  static SessionKeeper open(Repository repo, Clock clock, String host) throws IOException {
+  public static SessionKeeper open(Repository repo, Clock clock, String host) throws IOException {
     return new SessionKeeper(repo, clock, host);
   }
 
   /** When the session started: marks made after this may hold packs the backup needs. */
-  Instant started() {
+  public Instant started() {
     return first.startedAt();
   }
 
@@ -86,15 +84,15 @@ final class SessionKeeper implements AutoCloseable {
    * Throws unless the session was written recently enough that no prune can have taken it for dead:
    * within half its time to live.
    */
-  void checkAlive() {
+  public void checkAlive() {
     Duration since = Duration.between(written, clock.instant());
     if (since.compareTo(WriterSessions.TTL.dividedBy(2)) > 0) {
       throw new ArcaException(
           ArcaException.Kind.ERROR,
-          "this backup could not renew its writer session for "
+          "this run could not renew its writer session for "
               + since.toMinutes()
               + " minutes (a stalled process or a store refusing writes), so a prune may have"
-              + " deleted data it needs; no snapshot was written. Run the backup again");
+              + " deleted data it needs; no snapshot was written. Run it again");
     }
   }
 
