@@ -56,6 +56,20 @@ public final class Fixtures {
     return dev.arca.engine.fs.FileHash.sha256(p);
   }
 
+  /**
+   * A sealed object's plaintext that is a decompression bomb: codec byte zstd, then a zstd frame
+   * header that claims {@code size} bytes of content.
+   */
+  public static byte[] zstdBomb(long size) {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 1); // codec: zstd
+    b.putInt(0xFD2FB528); // zstd magic
+    b.put((byte) 0xA0); // single segment, 4-byte content size
+    b.putInt((int) size);
+    return b.array();
+  }
+
   /** Flips one bit of the byte at {@code offset} of {@code file} (a damaged disk or object). */
   public static void flipByte(Path file, long offset) throws IOException {
     try (java.nio.channels.FileChannel ch =

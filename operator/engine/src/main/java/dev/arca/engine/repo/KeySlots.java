@@ -2,8 +2,10 @@ package dev.arca.engine.repo;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.ArcaException.Kind;
+import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.crypto.KeySlot;
 import dev.arca.engine.crypto.MasterKey;
+import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.ObjectCodec;
 import dev.arca.engine.storage.ObjectMissingException;
@@ -73,9 +75,17 @@ final class KeySlots {
             + ": no key slot opens with it; check ARCA_PASSWORD or --password-file");
   }
 
-  /** One listed key slot, read within the format's size limit. */
+  /**
+   * One listed key slot, read within the format's size limit. Slots are named by the SHA-256 of
+   * their bytes, so a changed byte is told apart from a wrong password.
+   */
   static KeySlot read(Storage storage, Storage.ObjectInfo o) throws IOException {
     Limits.check(o.size(), MAX_SLOT, o.key());
-    return ObjectCodec.JSON.readValue(storage.read(o.key()), KeySlot.class);
+    byte[] bytes = storage.read(o.key());
+    String name = o.key().substring(Repository.KEYS.length());
+    if (Hex.isId(name) && !Hex.of(ChunkIds.sha256().digest(bytes)).equals(name)) {
+      throw ArcaException.integrity(o.key() + " is damaged: its content does not match its name");
+    }
+    return ObjectCodec.JSON.readValue(bytes, KeySlot.class);
   }
 }

@@ -362,7 +362,13 @@ public final class Repository {
     if (loc == null || loc.type() != BlobType.TREE) {
       throw ArcaException.integrity("tree " + id + " is missing from the repository index");
     }
-    byte[] plain = readBlob(loc);
+    byte[] plain;
+    try {
+      plain = readBlob(loc);
+    } catch (ObjectMissingException e) {
+      throw ArcaException.integrity(
+          "tree " + id + " cannot be read: " + loc.packKey() + " is gone or cut short");
+    }
     try {
       return TreeCodec.read(plain);
     } catch (IOException e) {

@@ -65,19 +65,9 @@ class HostileRepositoryTest {
     return key;
   }
 
-  /** Codec byte zstd, then a zstd frame header that claims {@code size} bytes of content. */
-  private static byte[] zstdBomb(long size) {
-    ByteBuffer b = ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 1); // codec: zstd
-    b.putInt(0xFD2FB528); // zstd magic
-    b.put((byte) 0xA0); // single segment, 4-byte content size
-    b.putInt((int) size);
-    return b.array();
-  }
-
   @Test
   void aSnapshotThatClaimsTwoGibibytesIsNamedAndTheOthersStillWork() throws Exception {
-    String bomb = put(Snapshot.PREFIX, repo.cipher().seal(zstdBomb(2L << 30)));
+    String bomb = put(Snapshot.PREFIX, repo.cipher().seal(Fixtures.zstdBomb(2L << 30)));
     Snapshots.Listing listing = Snapshots.list(repo);
     assertThat(listing.readable()).extracting(Snapshots.Ref::id).containsExactly(good.snapshotId());
     assertThat(listing.unreadable()).hasSize(1);
