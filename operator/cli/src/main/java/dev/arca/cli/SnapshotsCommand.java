@@ -46,6 +46,9 @@ final class SnapshotsCommand implements Callable<Integer> {
         m.put("parent", s.parent());
         m.put("files", s.stats() == null ? 0 : s.stats().files());
         m.put("bytes", s.stats() == null ? 0 : s.stats().bytes());
+        if (s.repairedFrom() != null) {
+          m.put("repairedFrom", s.repairedFrom());
+        }
         list.add(m);
       }
       List<Map<String, Object>> bad = new ArrayList<>();
@@ -72,7 +75,7 @@ final class SnapshotsCommand implements Callable<Integer> {
           "%-12s  %-30s  %-11s  %-10s  %10s  %s%n",
           r.id().substring(0, 12),
           s.time(),
-          s.mode(),
+          s.repairedFrom() == null ? s.mode() : "repaired",
           s.host(),
           Output.bytes(s.stats() == null ? 0 : s.stats().bytes()),
           String.join(" ", s.paths()));

@@ -99,7 +99,9 @@ class RepairTest {
     assertThat(tmp.resolve("restore-" + fresh).resolve(hit.iterator().next())).doesNotExist();
 
     // the damaged snapshot stays until forgotten; then prune leaves a clean repository
-    assertThat(repo.json("snapshots").get("snapshots")).hasSize(2);
+    JsonNode listed = repo.json("snapshots").get("snapshots");
+    assertThat(listed).hasSize(2);
+    assertThat(listed.toString()).contains("\"repairedFrom\":\"" + id + "\"");
     repo.json("forget", id);
     repo.json("prune", "--grace", "0");
     assertThat(repo.json("verify", "--read-data").get("ok").asBoolean()).isTrue();
