@@ -61,20 +61,19 @@ final class Cli {
    * stdout and stderr as pipes (not a terminal).
    */
   static Result exec(Map<String, String> env, String... args) {
+    return exec(List.of("-Xmx256m"), env, args);
+  }
+
+  /** As {@link #exec(Map, String...)}, with these JVM options (a heap size, for example). */
+  static Result exec(List<String> jvmOptions, Map<String, String> env, String... args) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String cp = System.getProperty("surefire.test.class.path");
     if (cp == null || cp.isBlank()) {
       cp = System.getProperty("java.class.path");
     }
     List<String> cmd = new ArrayList<>();
-    cmd.addAll(
-        List.of(
-            java.toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            cp,
-            "dev.arca.cli.Main"));
+    cmd.addAll(List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.arca.cli.Main"));
+    cmd.addAll(1, jvmOptions);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().clear();
