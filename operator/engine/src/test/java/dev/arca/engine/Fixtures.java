@@ -141,4 +141,27 @@ public final class Fixtures {
     Map<String, String> e = new LinkedHashMap<>(describe(expected));
     assertThat(describe(actual)).containsExactlyEntriesOf(e);
   }
+
+  /** Deletes everything below {@code root}, deepest first, without following links. */
+  public static void delete(Path root) throws IOException {
+    Files.walkFileTree(
+        root,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+            Files.delete(file);
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e)
+              throws IOException {
+            if (!dir.equals(root)) {
+              Files.delete(dir);
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
+  }
 }

@@ -16,8 +16,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +69,35 @@ final class Walker {
     return counters;
   }
 
+  /**
+   * Starts the backup of the entry at {@code p}: files are read on the pool, folders are listed on
+   * this thread. The folders are walked depth first with an explicit stack rather than by
+   * recursion, so a tree thousands of levels deep needs no more call stack than a flat one; a
+   * folder's tree blob is stored on the pool once all its entries are done.
+   */
   CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
-    return entry(p, rel, stat(p), parentNode, root);
+    Deque<Folder> open = new ArrayDeque<>();
+    CompletableFuture<Node> top = start(p, rel, stat(p), parentNode, root, open);
+    while (!open.isEmpty()) {
+      Folder f = open.peek();
+      int i = f.next()[0]++;
+      if (i == f.names().size()) {
+        open.pop();
+        finish(f);
+        continue;
+      }
+      String n = f.names().get(i);
+      f.kids()
+          .add(
+              start(
+                  f.path().resolve(n),
+                  f.rel() + "/" + n,
+                  f.stats().get(i),
+                  f.before().get(n),
+                  false,
+                  open));
+    }
+    return top;
   }
 
   /** lstat of a path, or the exception it threw. */
@@ -80,8 +109,12 @@ final class Walker {
     }
   }
 
-  private CompletableFuture<Node> entry(
-      Path p, String rel, Object statOrError, Node parentNode, boolean root) {
+  /**
+   * Starts one entry: a file is queued, a folder is listed and pushed onto {@code open} (its node
+   * completes when {@link #finish} has stored its listing), anything else is answered at once.
+   */
+  private CompletableFuture<Node> start(
+      Path p, String rel, Object statOrError, Node parentNode, boolean root, Deque<Folder> open) {
     if (statOrError instanceof NoSuchFileException) {
       progress.warn(rel + ": vanished before it could be read; not in this snapshot");
       return CompletableFuture.completedFuture(null);
@@ -131,12 +164,37 @@ final class Walker {
             files);
       }
       default -> {
-        return directory(p, rel, name, st, parentNode, root);
+        Folder f = open(p, rel, name, st, parentNode, root);
+        if (f == null) {
+          return CompletableFuture.completedFuture(null);
+        }
+        open.push(f);
+        return f.result();
       }
     }
   }
 
-  private CompletableFuture<Node> directory(
+  /**
+   * A folder whose entries are being started, in name order; {@code next[0]} is the first not yet
+   * started. {@code result} completes with the folder's node once its listing is stored.
+   */
+  private record Folder(
+      Path path,
+      String rel,
+      Node dir,
+      Node parentNode,
+      boolean root,
+      List<String> names,
+      List<Object> stats,
+      Map<String, Node> before,
+      List<CompletableFuture<Node>> kids,
+      CompletableFuture<Node> result,
+      int[] next) {}
+
+  /**
+   * Lists and stats a folder's entries; null (and counted as unreadable) if it cannot be listed.
+   */
+  private Folder open(
       Path p, String rel, String name, SourceStat st, Node parentNode, boolean root) {
     // The parent snapshot's listing is fetched while this folder is listed and stat'ed.
     CompletableFuture<Map<String, Node>> previous =
@@ -150,41 +208,64 @@ final class Walker {
       }
     } catch (IOException e) {
       previous.join();
-      return unreadable(rel, e);
+      unreadable(rel, e);
+      return null;
     }
     names.sort(Comparator.naturalOrder());
     List<Object> stats = new ArrayList<>(names.size());
     for (String n : names) {
       stats.add(stat(p.resolve(n)));
     }
-    Map<String, Node> before = previous.join();
-    final List<Node> parentNodes = before.isEmpty() ? null : sortedByName(before.values());
-    List<CompletableFuture<Node>> kids = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      String n = names.get(i);
-      kids.add(entry(p.resolve(n), rel + "/" + n, stats.get(i), before.get(n), false));
+    Node dir = node(name, Node.DIR, st, 0, null, null, null);
+    return new Folder(
+        p,
+        rel,
+        dir,
+        parentNode,
+        root,
+        names,
+        stats,
+        previous.join(),
+        new ArrayList<>(),
+        new CompletableFuture<>(),
+        new int[1]);
+  }
+
+  /**
+   * Once every entry of {@code f} is started: stores its listing on the pool when they are all
+   * done, then completes {@code f.result} (whose waiters, the parent's, only queue work of their
+   * own).
+   */
+  private void finish(Folder f) {
+    CompletableFuture.allOf(f.kids().toArray(CompletableFuture[]::new))
+        .thenApplyAsync(v -> listing(f), files)
+        .whenComplete(
+            (n, e) -> {
+              if (e != null) {
+                f.result().completeExceptionally(e);
+              } else {
+                f.result().complete(n);
+              }
+            });
+  }
+
+  /** The folder's node with its stored listing; null when includes leave nothing in it. */
+  private Node listing(Folder f) {
+    List<Node> nodes = new ArrayList<>();
+    for (CompletableFuture<Node> k : f.kids()) {
+      Node n = k.join();
+      if (n != null) {
+        nodes.add(n);
+      }
     }
-    return CompletableFuture.allOf(kids.toArray(CompletableFuture[]::new))
-        .thenApplyAsync(
-            v -> {
-              List<Node> nodes = new ArrayList<>();
-              for (CompletableFuture<Node> k : kids) {
-                Node n = k.join();
-                if (n != null) {
-                  nodes.add(n);
-                }
-              }
-              if (nodes.isEmpty() && !root && filter.hasIncludes() && !filter.included(rel)) {
-                return null;
-              }
-              counters.dirs.incrementAndGet();
-              Node dir = node(name, Node.DIR, st, 0, null, null, null);
-              if (parentNodes != null && nodes.equals(parentNodes)) {
-                return dir.withSubtree(parentNode.subtree()); // unchanged folder: same tree blob
-              }
-              return dir.withSubtree(storeTree(nodes, rel));
-            },
-            files);
+    if (nodes.isEmpty() && !f.root() && filter.hasIncludes() && !filter.included(f.rel())) {
+      return null;
+    }
+    counters.dirs.incrementAndGet();
+    if (!f.before().isEmpty() && nodes.equals(sortedByName(f.before().values()))) {
+      return f.dir().withSubtree(f.parentNode().subtree()); // unchanged folder: same tree blob
+    }
+    return f.dir().withSubtree(storeTree(nodes, f.rel()));
   }
 
   /** A file the parent snapshot already has: its content is taken from there, not read. */

@@ -82,6 +82,9 @@ public final class PathFilter {
 
   /** Whether {@code path} or one of its parents matches an exclude. */
   public boolean excluded(String path) {
+    if (excludes.isEmpty()) {
+      return false; // not even the parents: a path thousands of folders deep has thousands
+    }
     for (String p = path; p != null; p = parent(p)) {
       for (Glob g : excludes) {
         if (g.matches(p)) {
