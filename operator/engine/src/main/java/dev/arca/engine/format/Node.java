@@ -1,12 +1,15 @@
 package dev.arca.engine.format;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * One entry of a directory listing.
+ * One entry of a directory listing. Only the record's components are written, in the order below:
+ * the type tests are not fields (Jackson would write them as bean properties, in an order that
+ * varies with how the JVM lists methods, and equal folders would get different tree ids).
  *
  * @param name the entry's name: never empty, ".", ".." or containing '/' or NUL
  * @param type {@code file}, {@code dir} or {@code symlink}
@@ -46,14 +49,17 @@ public record Node(
   public static final String DIR = "dir";
   public static final String SYMLINK = "symlink";
 
+  @JsonIgnore
   public boolean isFile() {
     return FILE.equals(type);
   }
 
+  @JsonIgnore
   public boolean isDir() {
     return DIR.equals(type);
   }
 
+  @JsonIgnore
   public boolean isSymlink() {
     return SYMLINK.equals(type);
   }

@@ -55,6 +55,26 @@ class TreeCodecTest {
   }
 
   @Test
+  void writesExactlyTheDocumentedFieldsInTheirFixedOrder() throws IOException {
+    Node n = new Node("f", Node.FILE, 0644, 1, 2, 3, 4, 5, 6, SHA, List.of(SHA), null, null);
+    Node d = new Node("d", Node.DIR, 0755, 1, 2, 3, 4, 5, 0, null, null, null, SHA);
+
+    byte[] json = ObjectCodec.JSON.writeValueAsBytes(new Tree(List.of(d, n)));
+
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"nodes\":[{\"name\":\"d\",\"type\":\"dir\",\"mode\":493,\"mtimeNs\":1,"
+                + "\"ctimeNs\":2,\"inode\":3,\"uid\":4,\"gid\":5,\"size\":0,\"subtree\":\""
+                + SHA
+                + "\"},{\"name\":\"f\",\"type\":\"file\",\"mode\":420,\"mtimeNs\":1,"
+                + "\"ctimeNs\":2,\"inode\":3,\"uid\":4,\"gid\":5,\"size\":6,\"sha256\":\""
+                + SHA
+                + "\",\"chunks\":[\""
+                + SHA
+                + "\"]}]}");
+  }
+
+  @Test
   void skipsUnknownFieldsAndDefaultsMissingOnes() throws IOException {
     String json =
         "{\"future\":{\"x\":[1,2]},\"nodes\":[{\"name\":\"f\",\"type\":\"file\",\"xattrs\":"
