@@ -3,17 +3,17 @@ package dev.arca.engine.backup;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.ObjectCodec;
 import dev.arca.engine.format.Tree;
 import dev.arca.engine.fs.PathFilter;
+import dev.arca.engine.fs.RawPaths;
 import dev.arca.engine.fs.SourceStat;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -77,36 +77,23 @@ final class Walker {
    */
   CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
     Deque<Folder> open = new ArrayDeque<>();
-    CompletableFuture<Node> top = start(p, rel, stat(p), parentNode, root, open);
+    // a root's path in the snapshot is its name
+    CompletableFuture<Node> top = start(p, rel, rel, Listing.stat(p), parentNode, root, open);
     while (!open.isEmpty()) {
       Folder f = open.peek();
       int i = f.next()[0]++;
-      if (i == f.names().size()) {
+      Listing l = f.entries();
+      if (i == l.names().size()) {
         open.pop();
         finish(f);
         continue;
       }
-      String n = f.names().get(i);
+      String n = l.names().get(i);
+      String rel1 = f.rel() + "/" + n;
       f.kids()
-          .add(
-              start(
-                  f.path().resolve(n),
-                  f.rel() + "/" + n,
-                  f.stats().get(i),
-                  f.before().get(n),
-                  false,
-                  open));
+          .add(start(l.paths().get(i), rel1, n, l.stats().get(i), f.before().get(n), false, open));
     }
     return top;
-  }
-
-  /** lstat of a path, or the exception it threw. */
-  private static Object stat(Path p) {
-    try {
-      return SourceStat.of(p);
-    } catch (IOException e) {
-      return e;
-    }
   }
 
   /**
@@ -114,9 +101,16 @@ final class Walker {
    * completes when {@link #finish} has stored its listing), anything else is answered at once.
    */
   private CompletableFuture<Node> start(
-      Path p, String rel, Object statOrError, Node parentNode, boolean root, Deque<Folder> open) {
+      Path p,
+      String rel,
+      String name,
+      Object statOrError,
+      Node parentNode,
+      boolean root,
+      Deque<Folder> open) {
     if (statOrError instanceof NoSuchFileException) {
-      progress.warn(rel + ": vanished before it could be read; not in this snapshot");
+      progress.warn(
+          FileName.display(rel) + ": vanished before it could be read; not in this snapshot");
       return CompletableFuture.completedFuture(null);
     } else if (statOrError instanceof IOException e) {
       return unreadable(rel, e);
@@ -125,11 +119,10 @@ final class Walker {
     if (!root && filter.excluded(rel)) {
       return CompletableFuture.completedFuture(null);
     }
-    String name = p.getFileName().toString();
     switch (st.type()) {
       case SPECIAL -> {
         counters.special.incrementAndGet();
-        progress.warn(rel + ": FIFO, socket or device; skipped");
+        progress.warn(FileName.display(rel) + ": FIFO, socket or device; skipped");
         return CompletableFuture.completedFuture(null);
       }
       case SYMLINK -> {
@@ -137,7 +130,7 @@ final class Walker {
           return CompletableFuture.completedFuture(null);
         }
         try {
-          String target = Files.readSymbolicLink(p).toString();
+          String target = RawPaths.linkTarget(p);
           return CompletableFuture.completedFuture(
               node(name, Node.SYMLINK, st, 0, null, null, target));
         } catch (IOException e) {
@@ -184,8 +177,7 @@ final class Walker {
       Node dir,
       Node parentNode,
       boolean root,
-      List<String> names,
-      List<Object> stats,
+      Listing entries,
       Map<String, Node> before,
       List<CompletableFuture<Node>> kids,
       CompletableFuture<Node> result,
@@ -201,20 +193,13 @@ final class Walker {
         !full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null
             ? CompletableFuture.supplyAsync(() -> children(parentNode.subtree(), rel))
             : CompletableFuture.completedFuture(Map.of());
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-      for (Path c : ds) {
-        names.add(c.getFileName().toString());
-      }
+    Listing entries;
+    try {
+      entries = Listing.of(p);
     } catch (IOException e) {
       previous.join();
       unreadable(rel, e);
       return null;
-    }
-    names.sort(Comparator.naturalOrder());
-    List<Object> stats = new ArrayList<>(names.size());
-    for (String n : names) {
-      stats.add(stat(p.resolve(n)));
     }
     Node dir = node(name, Node.DIR, st, 0, null, null, null);
     return new Folder(
@@ -223,8 +208,7 @@ final class Walker {
         dir,
         parentNode,
         root,
-        names,
-        stats,
+        entries,
         previous.join(),
         new ArrayList<>(),
         new CompletableFuture<>(),
@@ -283,11 +267,15 @@ final class Walker {
     try {
       c = reader.read(p, st);
     } catch (NoSuchFileException e) {
-      progress.warn(rel + ": vanished while it was read; not in this snapshot");
+      progress.warn(FileName.display(rel) + ": vanished while it was read; not in this snapshot");
       return null;
     } catch (IOException e) {
-      counters.unreadable.add(rel + ": " + e.getMessage());
-      progress.warn(rel + ": cannot be read (" + e.getMessage() + "); not in this snapshot");
+      counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
+      progress.warn(
+          FileName.display(rel)
+              + ": cannot be read ("
+              + e.getMessage()
+              + "); not in this snapshot");
       return null;
     }
     SourceStat after;
@@ -299,7 +287,7 @@ final class Walker {
     if (after == null || !after.sameContentAs(st) || c.size() != st.size()) {
       counters.changed.incrementAndGet();
       progress.warn(
-          rel
+          FileName.display(rel)
               + ": changed while it was read; stored the "
               + c.size()
               + " bytes read (sha256 "
@@ -337,38 +325,47 @@ final class Walker {
       String sha,
       List<String> chunks,
       String target) {
-    return new Node(
-        name,
-        type,
-        st.mode(),
-        st.mtimeNs(),
-        st.ctimeNs(),
-        st.inode(),
-        st.uid(),
-        st.gid(),
-        size,
-        sha,
-        chunks,
-        target,
-        null);
+    Node n =
+        new Node(
+            name,
+            type,
+            st.mode(),
+            st.mtimeNs(),
+            st.ctimeNs(),
+            st.inode(),
+            st.uid(),
+            st.gid(),
+            size,
+            sha,
+            chunks,
+            target,
+            null);
+    return FileName.isUtf8(name) ? n : n.withFileName(name); // not UTF-8: stored as bytes
   }
+
+  /**
+   * The order of a tree's entries: by name (Java's order of the {@link FileName} strings), so equal
+   * folders give equal trees; entries a damaged parent snapshot names badly come first.
+   */
+  private static final Comparator<Node> BY_NAME =
+      Comparator.comparing(Node::fileName, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   private static List<Node> sortedByName(java.util.Collection<Node> nodes) {
     List<Node> out = new ArrayList<>(nodes);
-    out.sort(Comparator.comparing(Node::name));
+    out.sort(BY_NAME);
     return out;
   }
 
   /** Stores the listing of the folder {@code rel} as a tree blob and returns its id. */
   String storeTree(List<Node> nodes, String rel) {
     List<Node> sorted = new ArrayList<>(nodes);
-    sorted.sort(Comparator.comparing(Node::name));
+    sorted.sort(BY_NAME);
     try {
       byte[] json = ObjectCodec.JSON.writeValueAsBytes(new Tree(sorted));
       if (json.length > dev.arca.engine.format.Limits.MAX_TREE_BLOB) {
         throw new dev.arca.engine.ArcaException(
             dev.arca.engine.ArcaException.Kind.ERROR,
-            (rel.isEmpty() ? "the snapshot's root" : rel)
+            (rel.isEmpty() ? "the snapshot's root" : FileName.display(rel))
                 + ": its listing takes "
                 + json.length
                 + " bytes, more than a folder's listing may ("
@@ -386,18 +383,22 @@ final class Walker {
     try {
       Map<String, Node> out = new HashMap<>();
       for (Node n : repo.readTree(index, treeId).nodes()) {
-        out.put(n.name(), n);
+        out.put(n.fileName(), n);
       }
       return out;
     } catch (IOException | RuntimeException e) {
-      progress.warn(rel + ": parent snapshot's listing is unreadable (" + e.getMessage() + ")");
+      progress.warn(
+          FileName.display(rel)
+              + ": parent snapshot's listing is unreadable ("
+              + e.getMessage()
+              + ")");
       return Map.of();
     }
   }
 
   private CompletableFuture<Node> unreadable(String rel, IOException e) {
-    counters.unreadable.add(rel + ": " + e.getMessage());
-    progress.warn(rel + ": cannot be read (" + e + "); not in this snapshot");
+    counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
+    progress.warn(FileName.display(rel) + ": cannot be read (" + e + "); not in this snapshot");
     return CompletableFuture.completedFuture(null);
   }
 }

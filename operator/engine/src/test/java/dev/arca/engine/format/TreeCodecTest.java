@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The streaming tree reader gives exactly what data binding gives, for every kind of entry. */
+/**
+ * The streaming tree reader gives exactly what data binding gives, for every kind of entry, and
+ * trees are written with exactly the documented fields.
+ */
 class TreeCodecTest {
   private static final String SHA = "ab".repeat(32);
 
@@ -34,6 +37,8 @@ class TreeCodecTest {
                     null),
                 new Node("empty", Node.FILE, 0600, 0, 0, 4, 0, 0, 0, SHA, List.of(), null, null),
                 new Node("link", Node.SYMLINK, 0777, 5, 6, 7, 0, 0, 0, null, null, "../a", null),
+                new Node(
+                    null, "61ff", Node.FILE, 0644, 1, 2, 3, 0, 0, 0, SHA, List.of(), null, null),
                 new Node(
                     "ünï cødé ✓",
                     Node.FILE,

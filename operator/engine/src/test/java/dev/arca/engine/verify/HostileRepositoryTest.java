@@ -195,7 +195,7 @@ class HostileRepositoryTest {
     assertThat(v.damagedObjects())
         .singleElement()
         .asString()
-        .contains(id, "paths longer than 4096 characters");
+        .contains(id, "paths longer than 4096 bytes");
     // restore, ls and export walk it with TreeWalk: folder by folder, no deeper than a path may be
     List<String> refused = new ArrayList<>();
     long[] folders = new long[1];
@@ -220,8 +220,25 @@ class HostileRepositoryTest {
             throw new AssertionError(e);
           }
         });
-    assertThat(refused).singleElement().asString().contains("longer than 4096 characters");
+    assertThat(refused).singleElement().asString().contains("longer than 4096 bytes");
     assertThat(folders[0]).isEqualTo(1 + 2046); // "deep", then "/d" while the path fits in 4096
+  }
+
+  @Test
+  void pathLengthsAreCountedInBytesAsLinuxCountsThem() throws Exception {
+    Crafted c = new Crafted(repo);
+    String tree = chain(c, 1500, "é"); // "deep/é/é/...": 3,004 characters, but 4,504 bytes
+    String id =
+        c.commit(
+            List.of(new Node("deep", Node.DIR, 0755, 0, 0, 0, 0, 0, 0, null, null, null, tree)),
+            new Snapshot.Stats(1, 1501, 4, 0, 0, 0, 0, 0));
+
+    VerifyResult v = Verify.run(repo, 0, Progress.NONE);
+
+    assertThat(v.damagedObjects())
+        .singleElement()
+        .asString()
+        .contains(id, "paths longer than 4096 bytes");
   }
 
   @Test
