@@ -2,6 +2,8 @@ package dev.arca.cli;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
+import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
@@ -94,8 +96,10 @@ final class LsCommand implements Callable<Integer> {
         new TreeWalk.Visitor() {
           @Override
           public boolean enter(String p, Node n) {
-            boolean inside = prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/");
-            boolean above = prefix.startsWith(p + "/");
+            String shown = FileName.display(p); // what the user can type as PATH
+            boolean inside =
+                prefix.isEmpty() || shown.equals(prefix) || shown.startsWith(prefix + "/");
+            boolean above = prefix.startsWith(shown + "/");
             if (inside) {
               out.add(entry(p, n));
             }
@@ -104,13 +108,13 @@ final class LsCommand implements Callable<Integer> {
 
           @Override
           public void refused(String folder, String problem) {
-            damage.add((folder.isEmpty() ? "/" : folder) + ": " + problem);
+            damage.add((folder.isEmpty() ? "/" : FileName.display(folder)) + ": " + problem);
           }
 
           @Override
           public void unreadable(String folder, Exception e) {
             damage.add(
-                (folder.isEmpty() ? "/" : folder)
+                (folder.isEmpty() ? "/" : FileName.display(folder))
                     + ": listing unreadable ("
                     + e.getMessage()
                     + ")");
@@ -118,9 +122,16 @@ final class LsCommand implements Callable<Integer> {
         });
   }
 
+  /**
+   * One entry as listed. A path that is not valid UTF-8 is shown with each such byte as {@code
+   * \xNN}, and its exact bytes are given in hex as {@code pathHex}.
+   */
   private static Map<String, Object> entry(String p, Node n) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", p);
+    m.put("path", FileName.display(p));
+    if (!FileName.isUtf8(p)) {
+      m.put("pathHex", Hex.of(FileName.encode(p)));
+    }
     m.put("type", n.type());
     m.put("mode", String.format("%04o", n.mode()));
     m.put("mtimeNs", n.mtimeNs());

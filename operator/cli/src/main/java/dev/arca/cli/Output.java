@@ -3,6 +3,7 @@ package dev.arca.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.arca.engine.format.FileName;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +66,14 @@ final class Output {
     }
   }
 
-  /** One JSON line, nothing else (no summary file): progress lines on stderr. */
+  /**
+   * One JSON line, nothing else (no summary file): progress lines on stderr. A byte of a file name
+   * that is not valid UTF-8, should one reach a message unshown, is written {@code \\xNN} as in
+   * {@code ls}, rather than as a lone surrogate that JSON readers would garble.
+   */
   static String jsonLine(PrintWriter out, Object value) {
     try {
-      String text = JSON.writeValueAsString(value);
+      String text = FileName.displayInJson(JSON.writeValueAsString(value));
       out.println(text);
       out.flush();
       return text;

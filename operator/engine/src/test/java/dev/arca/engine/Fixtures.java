@@ -159,7 +159,7 @@ public final class Fixtures {
       s.forEach(all::add);
     }
     for (Path p : all) {
-      String rel = root.relativize(p).toString();
+      String rel = exactName(root, p);
       if (rel.isEmpty()) {
         continue;
       }
@@ -186,5 +186,77 @@ public final class Fixtures {
   public static void assertSameTree(Path expected, Path actual) throws IOException {
     Map<String, String> e = new LinkedHashMap<>(describe(expected));
     assertThat(describe(actual)).containsExactlyEntriesOf(e);
+  }
+
+  /**
+   * {@code p} relative to {@code root} as text, followed by its exact bytes in hex when it is not
+   * valid UTF-8: Java shows every such byte as U+FFFD, so two different names could look alike.
+   */
+  public static String exactName(Path root, Path p) {
+    String rel = root.relativize(p).toString();
+    if (rel.indexOf('\uFFFD') < 0) {
+      return rel;
+    }
+    byte[] all = pathBytes(p);
+    byte[] rootBytes = pathBytes(root);
+    return rel
+        + " ["
+        + java.util.HexFormat.of().formatHex(all, rootBytes.length + 1, all.length)
+        + "]";
+  }
+
+  /** The exact bytes of {@code p}'s absolute path, read from its URI (which escapes each byte). */
+  public static byte[] pathBytes(Path p) {
+    String raw = p.toAbsolutePath().toUri().getRawPath();
+    if (raw.length() > 1 && raw.endsWith("/")) {
+      raw = raw.substring(0, raw.length() - 1);
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** {@code dir/name} for a name given as bytes, which need not be valid UTF-8. */
+  public static Path rawName(Path dir, int... name) {
+    StringBuilder uri = new StringBuilder("file://");
+    for (byte b : pathBytes(dir)) {
+      uri.append(b == '/' ? "/" : String.format("%%%02X", b & 0xff));
+    }
+    uri.append('/');
+    for (int b : name) {
+      uri.append(String.format("%%%02X", b & 0xff));
+    }
+    return Path.of(java.net.URI.create(uri.toString()));
+  }
+
+  /** Deletes everything below {@code root}, deepest first, without following links. */
+  public static void delete(Path root) throws IOException {
+    Files.walkFileTree(
+        root,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+            Files.delete(file);
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e)
+              throws IOException {
+            if (!dir.equals(root)) {
+              Files.delete(dir);
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -44,7 +44,10 @@ public final class Arca {
     return p;
   }
 
-  /** Starts {@code arca args...} with the test S3 credentials and {@code env} added. */
+  /**
+   * Starts {@code arca args...} with the test S3 credentials and {@code env} added; a variable
+   * mapped to null is removed (to run as a Job whose image sets no locale, for example).
+   */
   public static Process start(Map<String, String> env, Path stdout, Path stderr, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -58,7 +61,14 @@ public final class Arca {
     pb.environment().put("AWS_ACCESS_KEY_ID", S3Servers.ACCESS_KEY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Servers.SECRET_KEY);
     pb.environment().remove("AWS_PROFILE");
-    pb.environment().putAll(env);
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     return pb.start();
   }
 

@@ -3,21 +3,23 @@ package dev.arca.engine.backup;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.ObjectCodec;
 import dev.arca.engine.format.Tree;
 import dev.arca.engine.fs.PathFilter;
+import dev.arca.engine.fs.RawPaths;
 import dev.arca.engine.fs.SourceStat;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,23 +69,48 @@ final class Walker {
     return counters;
   }
 
+  /**
+   * Starts the backup of the entry at {@code p}: files are read on the pool, folders are listed on
+   * this thread. The folders are walked depth first with an explicit stack rather than by
+   * recursion, so a tree thousands of levels deep needs no more call stack than a flat one; a
+   * folder's tree blob is stored on the pool once all its entries are done.
+   */
   CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
-    return entry(p, rel, stat(p), parentNode, root);
-  }
-
-  /** lstat of a path, or the exception it threw. */
-  private static Object stat(Path p) {
-    try {
-      return SourceStat.of(p);
-    } catch (IOException e) {
-      return e;
+    Deque<Folder> open = new ArrayDeque<>();
+    // a root's path in the snapshot is its name
+    CompletableFuture<Node> top = start(p, rel, rel, Listing.stat(p), parentNode, root, open);
+    while (!open.isEmpty()) {
+      Folder f = open.peek();
+      int i = f.next()[0]++;
+      Listing l = f.entries();
+      if (i == l.names().size()) {
+        open.pop();
+        finish(f);
+        continue;
+      }
+      String n = l.names().get(i);
+      String rel1 = f.rel() + "/" + n;
+      f.kids()
+          .add(start(l.paths().get(i), rel1, n, l.stats().get(i), f.before().get(n), false, open));
     }
+    return top;
   }
 
-  private CompletableFuture<Node> entry(
-      Path p, String rel, Object statOrError, Node parentNode, boolean root) {
+  /**
+   * Starts one entry: a file is queued, a folder is listed and pushed onto {@code open} (its node
+   * completes when {@link #finish} has stored its listing), anything else is answered at once.
+   */
+  private CompletableFuture<Node> start(
+      Path p,
+      String rel,
+      String name,
+      Object statOrError,
+      Node parentNode,
+      boolean root,
+      Deque<Folder> open) {
     if (statOrError instanceof NoSuchFileException) {
-      progress.warn(rel + ": vanished before it could be read; not in this snapshot");
+      progress.warn(
+          FileName.display(rel) + ": vanished before it could be read; not in this snapshot");
       return CompletableFuture.completedFuture(null);
     } else if (statOrError instanceof IOException e) {
       return unreadable(rel, e);
@@ -92,11 +119,10 @@ final class Walker {
     if (!root && filter.excluded(rel)) {
       return CompletableFuture.completedFuture(null);
     }
-    String name = p.getFileName().toString();
     switch (st.type()) {
       case SPECIAL -> {
         counters.special.incrementAndGet();
-        progress.warn(rel + ": FIFO, socket or device; skipped");
+        progress.warn(FileName.display(rel) + ": FIFO, socket or device; skipped");
         return CompletableFuture.completedFuture(null);
       }
       case SYMLINK -> {
@@ -104,7 +130,7 @@ final class Walker {
           return CompletableFuture.completedFuture(null);
         }
         try {
-          String target = Files.readSymbolicLink(p).toString();
+          String target = RawPaths.linkTarget(p);
           return CompletableFuture.completedFuture(
               node(name, Node.SYMLINK, st, 0, null, null, target));
         } catch (IOException e) {
@@ -131,60 +157,99 @@ final class Walker {
             files);
       }
       default -> {
-        return directory(p, rel, name, st, parentNode, root);
+        Folder f = open(p, rel, name, st, parentNode, root);
+        if (f == null) {
+          return CompletableFuture.completedFuture(null);
+        }
+        open.push(f);
+        return f.result();
       }
     }
   }
 
-  private CompletableFuture<Node> directory(
+  /**
+   * A folder whose entries are being started, in name order; {@code next[0]} is the first not yet
+   * started. {@code result} completes with the folder's node once its listing is stored.
+   */
+  private record Folder(
+      Path path,
+      String rel,
+      Node dir,
+      Node parentNode,
+      boolean root,
+      Listing entries,
+      Map<String, Node> before,
+      List<CompletableFuture<Node>> kids,
+      CompletableFuture<Node> result,
+      int[] next) {}
+
+  /**
+   * Lists and stats a folder's entries; null (and counted as unreadable) if it cannot be listed.
+   */
+  private Folder open(
       Path p, String rel, String name, SourceStat st, Node parentNode, boolean root) {
     // The parent snapshot's listing is fetched while this folder is listed and stat'ed.
     CompletableFuture<Map<String, Node>> previous =
         !full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null
             ? CompletableFuture.supplyAsync(() -> children(parentNode.subtree(), rel))
             : CompletableFuture.completedFuture(Map.of());
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-      for (Path c : ds) {
-        names.add(c.getFileName().toString());
-      }
+    Listing entries;
+    try {
+      entries = Listing.of(p);
     } catch (IOException e) {
       previous.join();
-      return unreadable(rel, e);
+      unreadable(rel, e);
+      return null;
     }
-    names.sort(Comparator.naturalOrder());
-    List<Object> stats = new ArrayList<>(names.size());
-    for (String n : names) {
-      stats.add(stat(p.resolve(n)));
+    Node dir = node(name, Node.DIR, st, 0, null, null, null);
+    return new Folder(
+        p,
+        rel,
+        dir,
+        parentNode,
+        root,
+        entries,
+        previous.join(),
+        new ArrayList<>(),
+        new CompletableFuture<>(),
+        new int[1]);
+  }
+
+  /**
+   * Once every entry of {@code f} is started: stores its listing on the pool when they are all
+   * done, then completes {@code f.result} (whose waiters, the parent's, only queue work of their
+   * own).
+   */
+  private void finish(Folder f) {
+    CompletableFuture.allOf(f.kids().toArray(CompletableFuture[]::new))
+        .thenApplyAsync(v -> listing(f), files)
+        .whenComplete(
+            (n, e) -> {
+              if (e != null) {
+                f.result().completeExceptionally(e);
+              } else {
+                f.result().complete(n);
+              }
+            });
+  }
+
+  /** The folder's node with its stored listing; null when includes leave nothing in it. */
+  private Node listing(Folder f) {
+    List<Node> nodes = new ArrayList<>();
+    for (CompletableFuture<Node> k : f.kids()) {
+      Node n = k.join();
+      if (n != null) {
+        nodes.add(n);
+      }
     }
-    Map<String, Node> before = previous.join();
-    final List<Node> parentNodes = before.isEmpty() ? null : sortedByName(before.values());
-    List<CompletableFuture<Node>> kids = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      String n = names.get(i);
-      kids.add(entry(p.resolve(n), rel + "/" + n, stats.get(i), before.get(n), false));
+    if (nodes.isEmpty() && !f.root() && filter.hasIncludes() && !filter.included(f.rel())) {
+      return null;
     }
-    return CompletableFuture.allOf(kids.toArray(CompletableFuture[]::new))
-        .thenApplyAsync(
-            v -> {
-              List<Node> nodes = new ArrayList<>();
-              for (CompletableFuture<Node> k : kids) {
-                Node n = k.join();
-                if (n != null) {
-                  nodes.add(n);
-                }
-              }
-              if (nodes.isEmpty() && !root && filter.hasIncludes() && !filter.included(rel)) {
-                return null;
-              }
-              counters.dirs.incrementAndGet();
-              Node dir = node(name, Node.DIR, st, 0, null, null, null);
-              if (parentNodes != null && nodes.equals(parentNodes)) {
-                return dir.withSubtree(parentNode.subtree()); // unchanged folder: same tree blob
-              }
-              return dir.withSubtree(storeTree(nodes, rel));
-            },
-            files);
+    counters.dirs.incrementAndGet();
+    if (!f.before().isEmpty() && nodes.equals(sortedByName(f.before().values()))) {
+      return f.dir().withSubtree(f.parentNode().subtree()); // unchanged folder: same tree blob
+    }
+    return f.dir().withSubtree(storeTree(nodes, f.rel()));
   }
 
   /** A file the parent snapshot already has: its content is taken from there, not read. */
@@ -202,11 +267,15 @@ final class Walker {
     try {
       c = reader.read(p, st);
     } catch (NoSuchFileException e) {
-      progress.warn(rel + ": vanished while it was read; not in this snapshot");
+      progress.warn(FileName.display(rel) + ": vanished while it was read; not in this snapshot");
       return null;
     } catch (IOException e) {
-      counters.unreadable.add(rel + ": " + e.getMessage());
-      progress.warn(rel + ": cannot be read (" + e.getMessage() + "); not in this snapshot");
+      counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
+      progress.warn(
+          FileName.display(rel)
+              + ": cannot be read ("
+              + e.getMessage()
+              + "); not in this snapshot");
       return null;
     }
     SourceStat after;
@@ -218,7 +287,7 @@ final class Walker {
     if (after == null || !after.sameContentAs(st) || c.size() != st.size()) {
       counters.changed.incrementAndGet();
       progress.warn(
-          rel
+          FileName.display(rel)
               + ": changed while it was read; stored the "
               + c.size()
               + " bytes read (sha256 "
@@ -256,38 +325,47 @@ final class Walker {
       String sha,
       List<String> chunks,
       String target) {
-    return new Node(
-        name,
-        type,
-        st.mode(),
-        st.mtimeNs(),
-        st.ctimeNs(),
-        st.inode(),
-        st.uid(),
-        st.gid(),
-        size,
-        sha,
-        chunks,
-        target,
-        null);
+    Node n =
+        new Node(
+            name,
+            type,
+            st.mode(),
+            st.mtimeNs(),
+            st.ctimeNs(),
+            st.inode(),
+            st.uid(),
+            st.gid(),
+            size,
+            sha,
+            chunks,
+            target,
+            null);
+    return FileName.isUtf8(name) ? n : n.withFileName(name); // not UTF-8: stored as bytes
   }
+
+  /**
+   * The order of a tree's entries: by name (Java's order of the {@link FileName} strings), so equal
+   * folders give equal trees; entries a damaged parent snapshot names badly come first.
+   */
+  private static final Comparator<Node> BY_NAME =
+      Comparator.comparing(Node::fileName, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   private static List<Node> sortedByName(java.util.Collection<Node> nodes) {
     List<Node> out = new ArrayList<>(nodes);
-    out.sort(Comparator.comparing(Node::name));
+    out.sort(BY_NAME);
     return out;
   }
 
   /** Stores the listing of the folder {@code rel} as a tree blob and returns its id. */
   String storeTree(List<Node> nodes, String rel) {
     List<Node> sorted = new ArrayList<>(nodes);
-    sorted.sort(Comparator.comparing(Node::name));
+    sorted.sort(BY_NAME);
     try {
       byte[] json = ObjectCodec.JSON.writeValueAsBytes(new Tree(sorted));
       if (json.length > dev.arca.engine.format.Limits.MAX_TREE_BLOB) {
         throw new dev.arca.engine.ArcaException(
             dev.arca.engine.ArcaException.Kind.ERROR,
-            (rel.isEmpty() ? "the snapshot's root" : rel)
+            (rel.isEmpty() ? "the snapshot's root" : FileName.display(rel))
                 + ": its listing takes "
                 + json.length
                 + " bytes, more than a folder's listing may ("
@@ -305,18 +383,22 @@ final class Walker {
     try {
       Map<String, Node> out = new HashMap<>();
       for (Node n : repo.readTree(index, treeId).nodes()) {
-        out.put(n.name(), n);
+        out.put(n.fileName(), n);
       }
       return out;
     } catch (IOException | RuntimeException e) {
-      progress.warn(rel + ": parent snapshot's listing is unreadable (" + e.getMessage() + ")");
+      progress.warn(
+          FileName.display(rel)
+              + ": parent snapshot's listing is unreadable ("
+              + e.getMessage()
+              + ")");
       return Map.of();
     }
   }
 
   private CompletableFuture<Node> unreadable(String rel, IOException e) {
-    counters.unreadable.add(rel + ": " + e.getMessage());
-    progress.warn(rel + ": cannot be read (" + e + "); not in this snapshot");
+    counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
+    progress.warn(FileName.display(rel) + ": cannot be read (" + e + "); not in this snapshot");
     return CompletableFuture.completedFuture(null);
   }
 }

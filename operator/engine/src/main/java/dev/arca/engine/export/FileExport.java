@@ -29,7 +29,7 @@ public final class FileExport {
     for (int i = 0; i < segments.length; i++) {
       Node found = null;
       for (Node n : repo.readTree(index, tree).nodes()) {
-        if (n.name().equals(segments[i])) {
+        if (segments[i].equals(n.fileName())) {
           found = n;
         }
       }

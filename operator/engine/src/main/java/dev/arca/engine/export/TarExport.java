@@ -3,6 +3,7 @@ package dev.arca.engine.export;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.repo.Repository;
@@ -21,7 +22,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * Writes a snapshot as a POSIX (pax) tar: long names, sizes over 8 GiB and nanosecond mtimes in pax
  * records; modes, owners, symlinks and empty folders kept. Paths start with the base name of each
- * backed-up path, as in a restore.
+ * backed-up path, as in a restore. A path that is not valid UTF-8 is written byte for byte in a GNU
+ * long-name record.
  */
 public final class TarExport {
   private final Repository repo;
@@ -140,15 +142,19 @@ public final class TarExport {
 
   private void write(TarArchiveOutputStream tar, Entry e) throws IOException {
     Node n = e.node();
+    String name = e.rel();
+    if (!FileName.isUtf8(name)) {
+      name = longName(tar, FileName.encode(n.isDir() ? name + "/" : name), name);
+    }
     TarArchiveEntry t;
     if (n.isDir()) {
-      t = new TarArchiveEntry(e.rel() + "/");
+      t = new TarArchiveEntry(name + "/");
       dirs++;
     } else if (n.isFile()) {
-      t = new TarArchiveEntry(e.rel());
+      t = new TarArchiveEntry(name);
       t.setSize(n.size());
     } else {
-      t = new TarArchiveEntry(e.rel(), TarConstants.LF_SYMLINK);
+      t = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
       t.setLinkName(n.target());
       links++;
     }
@@ -167,6 +173,32 @@ public final class TarExport {
     }
     tar.closeArchiveEntry();
   }
+
+  /**
+   * Writes the exact bytes of a path that is not valid UTF-8 as a GNU long-name record, which GNU
+   * tar and Python's tarfile apply to the next entry byte for byte (pax records hold UTF-8 text
+   * only); returns the ASCII stand-in that entry's own header carries.
+   */
+  private static String longName(TarArchiveOutputStream tar, byte[] path, String rel)
+      throws IOException {
+    TarArchiveEntry record =
+        new TarArchiveEntry(TarConstants.GNU_LONGLINK, TarConstants.LF_GNUTYPE_LONGNAME);
+    record.setSize(path.length + 1L);
+    record.setModTime(0); // a time with a fraction would add a pax record, applied to the entry
+    tar.putArchiveEntry(record);
+    tar.write(path);
+    tar.write(0);
+    tar.closeArchiveEntry();
+    String last = FileName.display(rel.substring(rel.lastIndexOf('/') + 1));
+    String ascii = last.replaceAll("[^\\x20-\\x7e]", "?");
+    return ascii.substring(0, Math.min(ascii.length(), STAND_IN));
+  }
+
+  /**
+   * The longest stand-in: the entry's own name shown in ASCII, one path component (so no reader
+   * that ignores the long name writes outside its folder), short enough to need no pax record.
+   */
+  private static final int STAND_IN = 90;
 
   private static final FileExport.Wording EXPORTED =
       new FileExport.Wording(

@@ -20,7 +20,12 @@ public final class Hex {
   }
 
   public static boolean isId(String s) {
-    if (s == null || s.length() != 64) {
+    return s != null && s.length() == 64 && isHex(s);
+  }
+
+  /** Whether {@code s} is lower-case hex of whole bytes (an even number of digits). */
+  public static boolean isHex(String s) {
+    if (s.length() % 2 != 0) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {

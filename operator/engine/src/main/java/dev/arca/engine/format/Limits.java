@@ -26,6 +26,12 @@ public final class Limits {
   /** Largest pack: writers close packs at 32 MiB (a pack ends after the blob that passes that). */
   public static final long MAX_PACK = 1L << 30;
 
+  /**
+   * The longest path a snapshot can hold, in bytes: a backup reads its sources by absolute paths,
+   * which Linux limits to 4096 bytes. Also bounds a name stored as bytes.
+   */
+  public static final int MAX_PATH = 4096;
+
   private Limits() {}
 
   /** The most a sealed object of at most {@code plain} bytes (framed and compressed) can take. */

@@ -40,6 +40,7 @@ public final class TreeCodec {
   private static Node node(JsonParser p, JsonToken start) throws IOException {
     expect(start, JsonToken.START_OBJECT, p);
     String name = null;
+    String nameBytes = null;
     String type = null;
     int mode = 0;
     long mtime = 0;
@@ -58,6 +59,7 @@ public final class TreeCodec {
       JsonToken v = p.nextToken();
       switch (field) {
         case "name" -> name = text(p, v);
+        case "nameBytes" -> nameBytes = text(p, v);
         case "type" -> type = text(p, v);
         case "mode" -> mode = (int) number(p, v);
         case "mtimeNs" -> mtime = number(p, v);
@@ -74,7 +76,8 @@ public final class TreeCodec {
       }
     }
     return new Node(
-        name, type, mode, mtime, ctime, inode, uid, gid, size, sha, chunks, target, subtree);
+        name, nameBytes, type, mode, mtime, ctime, inode, uid, gid, size, sha, chunks, target,
+        subtree);
   }
 
   private static String text(JsonParser p, JsonToken v) throws IOException {

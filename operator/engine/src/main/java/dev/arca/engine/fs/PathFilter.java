@@ -1,6 +1,7 @@
 package dev.arca.engine.fs;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.format.FileName;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -13,7 +14,8 @@ import java.util.List;
  * <p>A pattern with a '/' matches the whole relative path ({@code *} stays within one name, {@code
  * **} crosses names); a pattern without '/' matches a single name at any depth. A path is included
  * when it or one of its parent folders matches an include (no includes: everything); it is excluded
- * when it or a parent folder matches an exclude.
+ * when it or a parent folder matches an exclude. Paths are {@link FileName} strings: globs see each
+ * byte of a name that is not valid UTF-8 as U+FFFD, which {@code ?} and {@code *} match.
  */
 public final class PathFilter {
   private final List<Glob> includes;
@@ -51,7 +53,7 @@ public final class PathFilter {
     if (includes.isEmpty()) {
       return true;
     }
-    for (String p = path; p != null; p = parent(p)) {
+    for (String p = FileName.globView(path); p != null; p = parent(p)) {
       for (Glob g : includes) {
         if (g.matches(p)) {
           return true;
@@ -71,7 +73,7 @@ public final class PathFilter {
     if (includes.isEmpty() || included(dir)) {
       return true;
     }
-    String prefix = dir + "/";
+    String prefix = FileName.globView(dir) + "/";
     for (Glob g : includes) {
       if (g.nameOnly() || g.literal().startsWith(prefix) || prefix.startsWith(g.literal())) {
         return true;
@@ -82,7 +84,10 @@ public final class PathFilter {
 
   /** Whether {@code path} or one of its parents matches an exclude. */
   public boolean excluded(String path) {
-    for (String p = path; p != null; p = parent(p)) {
+    if (excludes.isEmpty()) {
+      return false; // not even the parents: a path thousands of folders deep has thousands
+    }
+    for (String p = FileName.globView(path); p != null; p = parent(p)) {
       for (Glob g : excludes) {
         if (g.matches(p)) {
           return true;

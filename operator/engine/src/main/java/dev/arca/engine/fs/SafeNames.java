@@ -1,14 +1,51 @@
 package dev.arca.engine.fs;
 
+import dev.arca.engine.format.FileName;
+import dev.arca.engine.format.Limits;
+import dev.arca.engine.format.Node;
+
 /**
  * Checks entry names read from a repository before they touch the disk: a name must be a single
- * path component, so a crafted or damaged snapshot can never write outside the restore target.
+ * path component, so a crafted or damaged snapshot can never write outside the restore target. A
+ * name stored as bytes ({@code nameBytes}) passes the same rules on its bytes, and must not be
+ * valid UTF-8: such a name has only one spelling, {@code name}, so no two entries of a folder can
+ * spell one name two ways.
  */
 public final class SafeNames {
   private SafeNames() {}
 
-  /** Null if {@code name} is safe, else why it is not. */
+  /** Null if the entry's name is safe, else why it is not. */
+  public static String problem(Node n) {
+    if (n.nameBytes() == null) {
+      return problem(n.name());
+    }
+    if (n.name() != null) {
+      return "entry has both a name and nameBytes";
+    }
+    String name = n.fileName();
+    if (name == null) {
+      return "nameBytes is not lower-case hex of at most " + Limits.MAX_PATH + " bytes";
+    }
+    String problem = component(name);
+    if (problem == null && FileName.isUtf8(name)) {
+      problem = "nameBytes holds '" + name + "', valid UTF-8, which only name may hold";
+    }
+    return problem;
+  }
+
+  /** Null if {@code name} (a name stored as text) is safe, else why it is not. */
   public static String problem(String name) {
+    String problem = component(name);
+    if (problem == null && !FileName.isUtf8(name)) {
+      return "name has an unpaired UTF-16 surrogate (not valid Unicode)";
+    }
+    return problem;
+  }
+
+  /**
+   * The rules every name obeys, however stored: one path component, not the folder or its parent.
+   */
+  private static String component(String name) {
     if (name == null || name.isEmpty()) {
       return "empty name";
     }
@@ -16,20 +53,10 @@ public final class SafeNames {
       return "name '" + name + "' refers to a folder itself or its parent";
     }
     if (name.indexOf('/') >= 0) {
-      return "name '" + name + "' contains a path separator";
+      return "name '" + FileName.display(name) + "' contains a path separator";
     }
     if (name.indexOf('\0') >= 0) {
       return "name contains a NUL byte";
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < name.length()
-          && Character.isLowSurrogate(name.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return "name has an unpaired UTF-16 surrogate (not valid Unicode)";
-      }
     }
     return null;
   }

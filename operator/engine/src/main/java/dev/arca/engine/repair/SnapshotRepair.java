@@ -3,6 +3,7 @@ package dev.arca.engine.repair;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.prune.CommitGuard;
 import dev.arca.engine.repo.DamageRecords;
@@ -142,7 +143,7 @@ public final class SnapshotRepair {
     if (o.unreadable()) {
       paths.add("/");
     } else {
-      rewrite.leftOut(old.tree(), MAX_LISTED, (path, size) -> paths.add(path));
+      rewrite.leftOut(old.tree(), MAX_LISTED, (path, size) -> paths.add(FileName.display(path)));
     }
     repaired.add(
         new Repaired(

@@ -2,6 +2,8 @@ package dev.arca.engine.repo;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
+import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.fs.PathFilter;
@@ -27,17 +29,18 @@ public final class TreeWalk {
   static final long FOLDER_MARGIN = 10_000;
 
   /**
-   * The longest path a snapshot can hold: a backup reads its sources by absolute paths, which Linux
-   * limits to 4096 bytes. A longer one (a crafted chain of folders) is refused, so that building
-   * paths never takes more than that per entry.
+   * The longest path a snapshot can hold, in bytes ({@link Limits#MAX_PATH}). A longer one (a
+   * crafted chain of folders) is refused, so that building paths never takes more than that per
+   * entry.
    */
-  public static final int MAX_PATH = 4096;
+  public static final int MAX_PATH = Limits.MAX_PATH;
 
   /** What a walk does with the entries it meets. */
   public interface Visitor {
     /**
-     * An entry that passed the name rules, at {@code path} (names joined by {@code /}); for a
-     * folder, whether to walk into it.
+     * An entry that passed the name rules, at {@code path} (names joined by {@code /}, each a
+     * {@link FileName} string: show it with {@link FileName#display}); for a folder, whether to
+     * walk into it.
      */
     boolean enter(String path, Node node) throws IOException;
 
@@ -126,8 +129,12 @@ public final class TreeWalk {
     new Walk(repo, index, v, maxFolders, snap.id()).run(snap.snapshot().tree());
   }
 
-  /** One folder being walked: its path, its node (null for the root) and its entries. */
-  private record Frame(String path, Node node, List<Node> nodes, int[] next, Set<String> seen) {}
+  /**
+   * One folder being walked: its path and the path's length in bytes, its node (null for the root)
+   * and its entries.
+   */
+  private record Frame(
+      String path, int bytes, Node node, List<Node> nodes, int[] next, Set<String> seen) {}
 
   private static final class Walk {
     private final Repository repo;
@@ -147,7 +154,7 @@ public final class TreeWalk {
 
     void run(String root) throws IOException {
       Deque<Frame> stack = new ArrayDeque<>();
-      open(stack, "", null, root);
+      open(stack, "", 0, null, root);
       while (!stack.isEmpty()) {
         Frame f = stack.peek();
         if (f.next()[0] == f.nodes().size()) {
@@ -158,25 +165,28 @@ public final class TreeWalk {
           continue;
         }
         Node n = f.nodes().get(f.next()[0]++);
-        String problem = SafeNames.problem(n.name());
-        if (problem == null && !f.seen().add(n.name())) {
-          problem = "name '" + n.name() + "' appears twice in one folder";
+        String name = n.fileName();
+        String problem = SafeNames.problem(n);
+        if (problem == null && !f.seen().add(name)) {
+          problem = "name '" + FileName.display(name) + "' appears twice in one folder";
         }
         if (problem != null) {
           v.refused(f.path(), "refusing unsafe entry in snapshot: " + problem);
           continue;
         }
-        if (f.path().length() + 1 + n.name().length() > MAX_PATH) {
+        int length = FileName.byteLength(name);
+        if (f.bytes() + 1 + length > MAX_PATH) {
           v.refused(
               f.path(),
               "refusing entry '"
-                  + n.name()
+                  + FileName.display(name)
                   + "': its path would be longer than "
                   + MAX_PATH
-                  + " characters, more than any backup can hold");
+                  + " bytes, more than any backup can hold");
           continue;
         }
-        String path = f.path().isEmpty() ? n.name() : f.path() + "/" + n.name();
+        String path = f.path().isEmpty() ? name : f.path() + "/" + name;
+        int bytes = f.path().isEmpty() ? length : f.bytes() + 1 + length;
         if (v.enter(path, n) && n.isDir()) {
           if (n.subtree() == null) {
             v.leave(path, n);
@@ -189,10 +199,10 @@ public final class TreeWalk {
                     + " is damaged: its trees expand to more than the "
                     + (maxFolders - FOLDER_MARGIN)
                     + " folders it recorded (shared subtrees?); nothing past "
-                    + path
+                    + FileName.display(path)
                     + " was walked");
           }
-          if (!open(stack, path, n, n.subtree())) {
+          if (!open(stack, path, bytes, n, n.subtree())) {
             v.leave(path, n);
           }
         }
@@ -200,7 +210,7 @@ public final class TreeWalk {
     }
 
     /** Reads a folder's listing onto the stack; false (and the visitor told) if unreadable. */
-    private boolean open(Deque<Frame> stack, String path, Node node, String treeId)
+    private boolean open(Deque<Frame> stack, String path, int bytes, Node node, String treeId)
         throws IOException {
       List<Node> nodes;
       try {
@@ -210,7 +220,8 @@ public final class TreeWalk {
         return false;
       }
       stack.push(
-          new Frame(path, node, nodes == null ? List.of() : nodes, new int[1], new HashSet<>()));
+          new Frame(
+              path, bytes, node, nodes == null ? List.of() : nodes, new int[1], new HashSet<>()));
       return true;
     }
   }

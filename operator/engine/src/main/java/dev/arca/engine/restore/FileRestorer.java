@@ -3,6 +3,7 @@ package dev.arca.engine.restore;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.BufferPool;
@@ -237,7 +238,7 @@ final class FileRestorer {
       unchanged.incrementAndGet();
     } else if (overwrite == RestoreOptions.Overwrite.NEVER) {
       kept.incrementAndGet();
-      keptPaths.add(e.rel());
+      keptPaths.add(FileName.display(e.rel()));
       if (keptPaths.size() > RestoreResult.KEPT_PATHS) {
         keptPaths.pollLast();
       }

@@ -2,9 +2,11 @@ package dev.arca.engine.restore;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.fs.PathFilter;
+import dev.arca.engine.fs.RawPaths;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.repo.TreeWalk;
@@ -135,17 +137,17 @@ public final class Restore {
           @Override
           protected boolean accept(String rel, Node n) {
             try {
-              target.resolve(rel);
+              RawPaths.relative(rel);
               return true;
-            } catch (java.nio.file.InvalidPathException e) {
-              fail(rel, "its name cannot be a file name here (" + e.getReason() + ")", true);
+            } catch (IllegalArgumentException e) { // InvalidPathException too
+              fail(rel, "its name cannot be a file name here (" + e.getMessage() + ")", true);
               return false;
             }
           }
 
           @Override
           protected void addFolder(String rel, Node n) {
-            dirs.add(new Entry(rel, n, target.resolve(rel)));
+            dirs.add(new Entry(rel, n, target.resolve(RawPaths.relative(rel))));
           }
 
           @Override
@@ -155,7 +157,8 @@ public final class Restore {
 
           @Override
           protected void addLeaf(String rel, Node n) {
-            (n.isFile() ? files : links).add(new Entry(rel, n, target.resolve(rel)));
+            (n.isFile() ? files : links)
+                .add(new Entry(rel, n, target.resolve(RawPaths.relative(rel))));
           }
 
           @Override
@@ -234,11 +237,13 @@ public final class Restore {
     return fresh.contains(dir);
   }
 
+  /** Records that {@code rel} (a path of {@link FileName} strings) was not restored, and why. */
   void fail(String rel, String why, boolean integrity) {
-    failures.add(rel + ": " + why);
+    String failure = FileName.display(rel) + ": " + why;
+    failures.add(failure);
     if (integrity) {
       damaged = true;
     }
-    opts.progress().warn(rel + ": " + why);
+    opts.progress().warn(failure);
   }
 }

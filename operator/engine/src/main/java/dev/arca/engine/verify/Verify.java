@@ -3,6 +3,7 @@ package dev.arca.engine.verify;
 import dev.arca.engine.Progress;
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Limits;
@@ -207,7 +208,7 @@ public final class Verify {
       }
       if (longest.get(s.tree()) > TreeWalk.MAX_PATH) {
         damaged.put(
-            o.key(), "it holds paths longer than " + TreeWalk.MAX_PATH + " characters (crafted?)");
+            o.key(), "it holds paths longer than " + TreeWalk.MAX_PATH + " bytes (crafted?)");
       }
     }
     return snapshots;
@@ -317,7 +318,7 @@ public final class Verify {
       for (Node n : nodes) {
         boolean sub = n.isDir() && n.subtree() != null;
         ok &= sub ? intact.get(n.subtree()) : chunksOk(index, n);
-        int len = String.valueOf(n.name()).length() + (sub ? 1 + longest.get(n.subtree()) : 0);
+        int len = nameBytes(n) + (sub ? 1 + longest.get(n.subtree()) : 0);
         deepest = Math.max(deepest, Math.min(len, TreeWalk.MAX_PATH + 1));
       }
       intact.put(id, ok);
@@ -372,14 +373,15 @@ public final class Verify {
         affect(snapshotId, rel.isEmpty() ? "/" : rel + "/");
         continue;
       }
+      int relBytes = FileName.byteLength(rel);
       for (Node n : nodes) {
-        if (rel.length() + 1 + String.valueOf(n.name()).length() > TreeWalk.MAX_PATH) {
+        if (relBytes + 1 + nameBytes(n) > TreeWalk.MAX_PATH) {
           damaged.putIfAbsent(
-              "tree " + t[0], "it holds paths longer than " + TreeWalk.MAX_PATH + " characters");
+              "tree " + t[0], "it holds paths longer than " + TreeWalk.MAX_PATH + " bytes");
           affect(snapshotId, rel + "/");
           break;
         }
-        String path = rel.isEmpty() ? n.name() : rel + "/" + n.name();
+        String path = rel.isEmpty() ? n.fileName() : rel + "/" + n.fileName();
         if (n.isDir() && n.subtree() != null) {
           if (!intact.get(n.subtree())) {
             todo.push(new String[] {n.subtree(), path});
@@ -391,9 +393,14 @@ public final class Verify {
     }
   }
 
+  /** The length in bytes of an entry's name (of "null" when it has none: refused anyway). */
+  private static int nameBytes(Node n) {
+    return FileName.byteLength(String.valueOf(n.fileName()));
+  }
+
   private void affect(String snapshotId, String path) {
     if (affected.size() < MAX_AFFECTED) {
-      affected.add(new VerifyResult.AffectedFile(snapshotId, path));
+      affected.add(new VerifyResult.AffectedFile(snapshotId, FileName.display(path)));
     } else {
       moreAffected++;
     }

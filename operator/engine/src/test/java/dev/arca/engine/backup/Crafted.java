@@ -37,6 +37,25 @@ public final class Crafted {
         name, Node.FILE, 0644, 0, 0, 0, 0, 0, content.length, sha, List.of(id), null, null);
   }
 
+  /** {@code n} with exactly these name fields (either may be null), as a crafted tree holds. */
+  public static Node named(Node n, String name, String nameBytes) {
+    return new Node(
+        name,
+        nameBytes,
+        n.type(),
+        n.mode(),
+        n.mtimeNs(),
+        n.ctimeNs(),
+        n.inode(),
+        n.uid(),
+        n.gid(),
+        n.size(),
+        n.sha256(),
+        n.chunks(),
+        n.target(),
+        n.subtree());
+  }
+
   public Node dir(String name, List<Node> children) throws Exception {
     return new Node(name, Node.DIR, 0755, 0, 0, 0, 0, 0, 0, null, null, null, tree(children));
   }

@@ -94,6 +94,23 @@ class TarExportTest {
   }
 
   @Test
+  void pathsThatAreNotUtf8ExtractByteForByte() throws Exception {
+    Path dir = Files.createDirectories(Fixtures.rawName(src, 'd', 0xfe));
+    Fixtures.write(Fixtures.rawName(dir, 'a', 0xff, 'b'), "Latin-1 name in a Latin-1 folder");
+    Fixtures.write(Fixtures.rawName(dir, 'x', 0xff), "x and ff");
+    Fixtures.write(dir.resolve("x\uFFFD"), "x and a real replacement character");
+    Fixtures.write(Fixtures.rawName(src, 'z', 0xe9), "é in Latin-1, and a long name".repeat(9));
+    Fixtures.setMtime(dir, 1_500_000_000L, 0);
+    Backup.run(repo, BackupOptions.of(src));
+
+    Path archive = export(ExportOptions.Format.TAR, List.of(), "raw.tar");
+    Path out = tmp.resolve("out-raw");
+    gnuTar(out, "-xpf", archive.toString());
+
+    assertSameTree(src, out.resolve("src"));
+  }
+
+  @Test
   void tarZstExtractsWithGnuTarIntoTheSameTree() throws Exception {
     Path archive = export(ExportOptions.Format.TAR_ZST, List.of(), "snap.tar.zst");
     assertThat(Files.size(archive))

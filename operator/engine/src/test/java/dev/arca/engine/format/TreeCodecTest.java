@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The streaming tree reader gives exactly what data binding gives, for every kind of entry. */
+/**
+ * The streaming tree reader gives exactly what data binding gives, for every kind of entry, and
+ * trees are written with exactly the documented fields.
+ */
 class TreeCodecTest {
   private static final String SHA = "ab".repeat(32);
 
@@ -35,6 +38,8 @@ class TreeCodecTest {
                 new Node("empty", Node.FILE, 0600, 0, 0, 4, 0, 0, 0, SHA, List.of(), null, null),
                 new Node("link", Node.SYMLINK, 0777, 5, 6, 7, 0, 0, 0, null, null, "../a", null),
                 new Node(
+                    null, "61ff", Node.FILE, 0644, 1, 2, 3, 0, 0, 0, SHA, List.of(), null, null),
+                new Node(
                     "ünï cødé ✓",
                     Node.FILE,
                     0644,
@@ -52,6 +57,26 @@ class TreeCodecTest {
 
     assertThat(TreeCodec.read(json)).isEqualTo(tree);
     assertThat(TreeCodec.read(json)).isEqualTo(ObjectCodec.JSON.readValue(json, Tree.class));
+  }
+
+  @Test
+  void writesExactlyTheDocumentedFieldsInTheirFixedOrder() throws IOException {
+    Node n = new Node("f", Node.FILE, 0644, 1, 2, 3, 4, 5, 6, SHA, List.of(SHA), null, null);
+    Node d = new Node("d", Node.DIR, 0755, 1, 2, 3, 4, 5, 0, null, null, null, SHA);
+
+    byte[] json = ObjectCodec.JSON.writeValueAsBytes(new Tree(List.of(d, n)));
+
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"nodes\":[{\"name\":\"d\",\"type\":\"dir\",\"mode\":493,\"mtimeNs\":1,"
+                + "\"ctimeNs\":2,\"inode\":3,\"uid\":4,\"gid\":5,\"size\":0,\"subtree\":\""
+                + SHA
+                + "\"},{\"name\":\"f\",\"type\":\"file\",\"mode\":420,\"mtimeNs\":1,"
+                + "\"ctimeNs\":2,\"inode\":3,\"uid\":4,\"gid\":5,\"size\":6,\"sha256\":\""
+                + SHA
+                + "\",\"chunks\":[\""
+                + SHA
+                + "\"]}]}");
   }
 
   @Test

@@ -175,17 +175,7 @@ class HostileRepositoryTest {
 
   @Test
   void aChainOfFiftyThousandFoldersIsJudgedWithoutRecursionAndRefusedAsTooDeep() throws Exception {
-    Crafted c = new Crafted(repo);
-    String tree = chain(c, 50_000, "d");
-    String id =
-        c.commit(
-            List.of(new Node("deep", Node.DIR, 0755, 0, 0, 0, 0, 0, 0, null, null, null, tree)),
-            new Snapshot.Stats(1, 50_001, 4, 0, 0, 0, 0, 0));
-    VerifyResult v = Verify.run(repo, 0, Progress.NONE);
-    assertThat(v.damagedObjects())
-        .singleElement()
-        .asString()
-        .contains(id, "paths longer than 4096 characters");
+    String id = verifyFindsPathsTooLong(50_000, "d");
     // restore, ls and export walk it with TreeWalk: folder by folder, no deeper than a path may be
     List<String> refused = new ArrayList<>();
     long[] folders = new long[1];
@@ -210,8 +200,32 @@ class HostileRepositoryTest {
             throw new AssertionError(e);
           }
         });
-    assertThat(refused).singleElement().asString().contains("longer than 4096 characters");
+    assertThat(refused).singleElement().asString().contains("longer than 4096 bytes");
     assertThat(folders[0]).isEqualTo(1 + 2046); // "deep", then "/d" while the path fits in 4096
+  }
+
+  @Test
+  void pathLengthsAreCountedInBytesAsLinuxCountsThem() throws Exception {
+    verifyFindsPathsTooLong(1500, "é"); // "deep/é/é/...": 3,004 characters, but 4,504 bytes
+  }
+
+  /**
+   * Commits a snapshot whose folder "deep" holds a chain of {@code levels} folders named {@code
+   * name}, and asserts that verify names it as holding paths over the limit; returns its id.
+   */
+  private String verifyFindsPathsTooLong(int levels, String name) throws Exception {
+    Crafted c = new Crafted(repo);
+    String tree = chain(c, levels, name);
+    String id =
+        c.commit(
+            List.of(new Node("deep", Node.DIR, 0755, 0, 0, 0, 0, 0, 0, null, null, null, tree)),
+            new Snapshot.Stats(1, levels + 1, 4, 0, 0, 0, 0, 0));
+    VerifyResult v = Verify.run(repo, 0, Progress.NONE);
+    assertThat(v.damagedObjects())
+        .singleElement()
+        .asString()
+        .contains(id, "paths longer than 4096 bytes");
+    return id;
   }
 
   @Test
