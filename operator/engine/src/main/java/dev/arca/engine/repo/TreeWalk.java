@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class TreeWalk {
   /** Folders a walk may enter beyond those the snapshot counted (roots, stream folders). */
-  static final long FOLDER_MARGIN = 10_000;
+  public static final long FOLDER_MARGIN = 10_000;
 
   /**
    * The longest path a snapshot can hold, in bytes ({@link Limits#MAX_PATH}). A longer one (a
@@ -124,9 +124,25 @@ public final class TreeWalk {
   /** Walks the snapshot {@code snap}. */
   public static void walk(Repository repo, BlobIndex index, Snapshots.Ref snap, Visitor v)
       throws IOException {
-    Snapshot.Stats stats = snap.snapshot().stats();
-    long maxFolders = (stats == null ? 0 : Math.max(0, stats.dirs())) + FOLDER_MARGIN;
-    new Walk(repo, index, v, maxFolders, snap.id()).run(snap.snapshot().tree());
+    new Walk(repo, index, v, maxFolders(snap.snapshot()), snap.id()).run(snap.snapshot().tree());
+  }
+
+  /**
+   * The most folders a walk of the snapshot {@code s} enters: those it recorded plus {@link
+   * #FOLDER_MARGIN}. Trees that expand to more are damage (verify reports them as such).
+   */
+  public static long maxFolders(Snapshot s) {
+    Snapshot.Stats stats = s.stats();
+    return (stats == null ? 0 : Math.max(0, stats.dirs())) + FOLDER_MARGIN;
+  }
+
+  /** The message for a snapshot whose trees expand to more folders than it may. */
+  static String tooManyFolders(String snapshotId, long maxFolders) {
+    return "snapshot "
+        + snapshotId
+        + " is damaged: its trees expand to more than the "
+        + (maxFolders - FOLDER_MARGIN)
+        + " folders it recorded (shared subtrees?)";
   }
 
   /**
@@ -194,11 +210,8 @@ public final class TreeWalk {
           }
           if (++folders > maxFolders) {
             throw ArcaException.integrity(
-                "snapshot "
-                    + snapshotId
-                    + " is damaged: its trees expand to more than the "
-                    + (maxFolders - FOLDER_MARGIN)
-                    + " folders it recorded (shared subtrees?); nothing past "
+                tooManyFolders(snapshotId, maxFolders)
+                    + "; nothing past "
                     + FileName.display(path)
                     + " was walked");
           }

@@ -60,6 +60,13 @@ public final class Verify {
   /** The longest path below each tree judged so far (capped just past the limit). */
   private final Map<String, Integer> longest = new HashMap<>();
 
+  /**
+   * How many folders a walk of each tree judged so far enters (shared subtrees counted each time
+   * they are met), saturating at {@link Long#MAX_VALUE}: a crafted repository can make a few trees
+   * expand to billions of folders, which restore refuses, so verify reports it too.
+   */
+  private final Map<String, Long> expanded = new HashMap<>();
+
   /** How many affected files are named; more are only counted. */
   static final int MAX_AFFECTED = 10_000;
 
@@ -204,11 +211,19 @@ public final class Verify {
         continue;
       }
       if (!intact(index, s.tree())) {
-        affected(index, id, s.tree());
+        affected(index, id, s.tree(), TreeWalk.maxFolders(s));
       }
       if (longest.get(s.tree()) > TreeWalk.MAX_PATH) {
         damaged.put(
             o.key(), "it holds paths longer than " + TreeWalk.MAX_PATH + " bytes (crafted?)");
+      }
+      long most = TreeWalk.maxFolders(s);
+      if (expanded.get(s.tree()) > most) {
+        damaged.put(
+            o.key(),
+            "its trees expand to more than the "
+                + (most - TreeWalk.FOLDER_MARGIN)
+                + " folders it recorded (shared subtrees?), so restore and export refuse it");
       }
     }
     return snapshots;
@@ -291,6 +306,7 @@ public final class Verify {
         if (nodes == null) {
           intact.put(id, false);
           longest.put(id, 0);
+          expanded.put(id, 0L);
           stack.pop();
           continue;
         }
@@ -303,6 +319,7 @@ public final class Verify {
               damaged.putIfAbsent("tree " + sub, "it contains itself");
               intact.put(sub, false);
               longest.put(sub, 0);
+              expanded.put(sub, 0L);
               continue;
             }
             stack.push(sub);
@@ -315,18 +332,28 @@ public final class Verify {
       }
       boolean ok = true;
       int deepest = 0;
+      long folders = 0;
       for (Node n : nodes) {
         boolean sub = n.isDir() && n.subtree() != null;
         ok &= sub ? intact.get(n.subtree()) : chunksOk(index, n);
         int len = nameBytes(n) + (sub ? 1 + longest.get(n.subtree()) : 0);
         deepest = Math.max(deepest, Math.min(len, TreeWalk.MAX_PATH + 1));
+        if (sub) {
+          folders = saturatedAdd(folders, saturatedAdd(1, expanded.get(n.subtree())));
+        }
       }
       intact.put(id, ok);
       longest.put(id, deepest);
+      expanded.put(id, folders);
       listings.remove(id);
       stack.pop();
     }
     return intact.get(root);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** The entries of a tree, or null (and the damage recorded) when it cannot be read. */
@@ -360,13 +387,19 @@ public final class Verify {
 
   /**
    * Names the files and folders of a snapshot that damage touches, descending only into trees that
-   * are not intact, up to {@link #MAX_AFFECTED} in all (the rest are counted).
+   * are not intact, up to {@link #MAX_AFFECTED} in all (the rest are counted), and into no more
+   * than {@code maxFolders} folders (shared subtrees of a crafted snapshot are not expanded on).
    */
-  private void affected(BlobIndex index, String snapshotId, String root) {
+  private void affected(BlobIndex index, String snapshotId, String root, long maxFolders) {
     Deque<String[]> todo = new ArrayDeque<>(); // {tree id, path}
     todo.push(new String[] {root, ""});
+    long folders = 0;
     while (!todo.isEmpty()) {
       String[] t = todo.pop();
+      if (folders++ > maxFolders) {
+        affect(snapshotId, "(more, below folders not walked: the snapshot expands too far)");
+        return;
+      }
       String rel = t[1];
       List<Node> nodes = badBlobs.contains(t[0]) ? null : read(index, t[0]);
       if (nodes == null) {
