@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code arca backup} killed with SIGKILL at random moments, over and over: afterwards verify reads
  * every byte and finds nothing wrong, every snapshot restores (those whose run finished, exactly as
- * their source was), and the next backup succeeds with no unlock step.
+ * their source was), and the next backup succeeds with no unlock step. {@code arca restore} killed
+ * while it writes leaves no part of a file under the file's name, and the next restore cleans up.
  */
 class KillTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +41,81 @@ class KillTest {
     URI minio = S3Servers.minio();
     String repo = "s3://" + S3Servers.newBucket(minio, false) + "/killed";
     killAndCheck(repo, Map.of("AWS_ENDPOINT_URL", minio.toString()), 12, 5000);
+  }
+
+  /**
+   * {@code arca restore --overwrite always} killed while it writes, five times into one target:
+   * after each kill every file under its final name is complete, with its metadata; the next
+   * restore removes the temporary files the killed ones left and restores exactly.
+   */
+  @Test
+  void killedRestoresLeaveNoPartOfAFileUnderItsNameAndTheNextCleansUp() throws Exception {
+    Path pw = Fixtures.write(tmp.resolve("pw"), "kill test password\n");
+    Path src = tmp.resolve("src");
+    Path work = tmp.resolve("work");
+    String repo = "file://" + tmp.resolve("repo");
+    SplittableRandom random = new SplittableRandom(13);
+    for (int i = 0; i < 3; i++) {
+      Fixtures.write(src.resolve("model-" + i + ".bin"), Fixtures.random(24 << 20, i));
+    }
+    for (int i = 0; i < 3000; i++) {
+      int size = random.nextInt(1, 40_000);
+      Fixtures.write(src.resolve("rows/" + i % 10 + "/r" + i), Fixtures.random(size, i));
+    }
+    Map<String, String> source = Fixtures.describe(src);
+    ok(Arca.init(Map.of(), work, repo, pw));
+    backupToTheEnd(Map.of(), work, repo, pw, src, new HashMap<>());
+    Path target = tmp.resolve("target");
+    String[] restore = Arca.restoreLatest(repo, pw, target, "--overwrite", "always");
+    int killed = 0;
+    for (int run = 0; run < 5; run++) {
+      Process p =
+          Arca.start(Map.of(), work.resolve("out-" + run), work.resolve("err-" + run), restore);
+      if (killWhileWriting(p, target.resolve("src"), random)) {
+        killed++;
+      }
+      for (var e : Fixtures.describe(target).entrySet()) {
+        String name = Path.of(e.getKey()).getFileName().toString();
+        if (e.getValue().startsWith("file ") && !name.matches("\\.arca-[0-9a-f]+\\.tmp")) {
+          assertThat(e.getValue())
+              .as("%s after kill %d", e.getKey(), run)
+              .isEqualTo(source.get(e.getKey().substring("src/".length())));
+        }
+      }
+    }
+    System.out.printf("restore: 5 runs, %d killed while writing%n", killed);
+    assertThat(killed).as("restores killed while writing").isGreaterThanOrEqualTo(3);
+    ok(Arca.run(Map.of(), work, restore));
+    assertThat(Fixtures.describe(target.resolve("src"))).isEqualTo(source);
+    assertThat(Fixtures.describe(target).keySet()).allMatch(p -> p.startsWith("src"));
+  }
+
+  /**
+   * Kills {@code p} a random while after the temporary file of a large file shows in {@code
+   * folder}; false if the restore ended first.
+   */
+  private static boolean killWhileWriting(Process p, Path folder, SplittableRandom random)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (p.isAlive() && System.nanoTime() < deadline) {
+      boolean writing;
+      try (var names = Files.list(folder)) {
+        writing = names.anyMatch(n -> n.getFileName().toString().startsWith(".arca-"));
+      } catch (java.io.IOException notYet) {
+        writing = false;
+      }
+      if (writing) {
+        // at once (large files being written) or later (small files too)
+        Thread.sleep(random.nextBoolean() ? random.nextInt(0, 40) : random.nextInt(0, 600));
+        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+        p.waitFor();
+        return true;
+      }
+      Thread.sleep(1);
+    }
+    p.destroyForcibly();
+    p.waitFor();
+    return false;
   }
 
   /** {@code maxDelayMs}: the longest a kill waits, whatever a backup takes here. */

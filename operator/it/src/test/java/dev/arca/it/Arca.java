@@ -31,6 +31,26 @@ public final class Arca {
     return out;
   }
 
+  /**
+   * The arguments of {@code arca restore latest} from {@code repo} into {@code target}, then {@code
+   * more}.
+   */
+  public static String[] restoreLatest(
+      String repo, Path passwordFile, Path target, String... more) {
+    return args(
+        new String[] {
+          "restore",
+          "latest",
+          "--repo",
+          repo,
+          "--password-file",
+          passwordFile.toString(),
+          "--target",
+          target.toString()
+        },
+        more);
+  }
+
   /** The launcher built by the cli module. */
   public static Path launcher() {
     Path p =
@@ -50,7 +70,14 @@ public final class Arca {
    */
   public static Process start(Map<String, String> env, Path stdout, Path stderr, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), env, stdout, stderr, args);
+  }
+
+  /** Starts {@code wrapper... arca args...}: as {@link #start(Map, Path, Path, String...)}. */
+  private static Process start(
+      List<String> wrapper, Map<String, String> env, Path stdout, Path stderr, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(launcher().toString());
     cmd.addAll(List.of(args));
     ProcessBuilder pb =
@@ -75,10 +102,16 @@ public final class Arca {
   /** Runs {@code arca args...} to the end (at most 5 minutes). */
   public static Result run(Map<String, String> env, Path work, String... args)
       throws IOException, InterruptedException {
+    return run(List.of(), env, work, args);
+  }
+
+  private static Result run(
+      List<String> wrapper, Map<String, String> env, Path work, String... args)
+      throws IOException, InterruptedException {
     Files.createDirectories(work);
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    Process p = start(env, out, err, args);
+    Process p = start(wrapper, env, out, err, args);
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IllegalStateException("arca " + String.join(" ", args) + " did not finish");
@@ -87,6 +120,52 @@ public final class Arca {
         p.exitValue(),
         Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** What a run on a small disk returned, and the SHA-256 of each file it left there by path. */
+  public record OnSmallDisk(Result result, Map<String, String> files) {}
+
+  /**
+   * Runs {@code arca args...} with a disk of {@code bytes} bytes mounted at {@code mountPoint}: a
+   * tmpfs in a mount namespace of the run's own (root, or a user namespace that maps this user to
+   * root), so a write there runs out of space as on a full disk, and the mount goes away with the
+   * run. Before it goes, the regular files below the mount point are listed with their SHA-256.
+   */
+  public static OnSmallDisk runOnSmallDisk(
+      Map<String, String> env, Path work, Path mountPoint, long bytes, String... args)
+      throws IOException, InterruptedException {
+    Files.createDirectories(mountPoint);
+    Path listing = Files.createTempFile(work, "files", ".txt");
+    String script =
+        "mount -t tmpfs -o size=\"$2\" arca-small-disk \"$1\" || exit 125\n"
+            + "mnt=$1; list=$3; shift 3\n"
+            + "\"$@\"; rc=$?\n"
+            + "(cd \"$mnt\" && find . -type f -exec sha256sum {} +) > \"$list\" || exit 126\n"
+            + "exit $rc\n";
+    List<String> wrapper =
+        new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private"));
+    if (!"root".equals(System.getProperty("user.name"))) {
+      wrapper.add("--map-root-user");
+    }
+    wrapper.addAll(
+        List.of(
+            "sh",
+            "-c",
+            script,
+            "sh",
+            mountPoint.toString(),
+            Long.toString(bytes),
+            listing.toString()));
+    Result r = run(wrapper, env, work, args);
+    if (r.exitCode() == 125 || r.exitCode() == 126) {
+      throw new IllegalStateException("cannot mount or list a small disk: " + r.stderr());
+    }
+    Map<String, String> files = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(listing, StandardCharsets.UTF_8)) {
+      // "<sha256>  ./<path>"
+      files.put(line.substring(line.indexOf("  ./") + 4), line.substring(0, 64));
+    }
+    return new OnSmallDisk(r, files);
   }
 
   /**

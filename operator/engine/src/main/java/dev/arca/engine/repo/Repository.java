@@ -18,6 +18,7 @@ import dev.arca.engine.format.Tree;
 import dev.arca.engine.format.TreeCodec;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
+import dev.arca.engine.storage.StoreUnreachableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -156,8 +157,9 @@ public final class Repository {
               + storage.describe()
               + " (no config object); create one with 'arca init --repo URL' or check the URL");
     } catch (IOException e) {
+      // a store that cannot be reached may well hold a repository: not "no repository" (exit 5)
       throw new ArcaException(
-          Kind.NO_REPOSITORY,
+          e instanceof StoreUnreachableException ? Kind.ERROR : Kind.NO_REPOSITORY,
           "cannot read the repository config at " + storage.describe() + ": " + e.getMessage(),
           e);
     }

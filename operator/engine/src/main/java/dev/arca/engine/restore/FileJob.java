@@ -18,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FileJob {
   private static final byte[] ZEROS = new byte[1 << 20];
+
+  /** Until its metadata is set, a file being restored is its owner's alone. */
+  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Restore.Entry entry;
   private final Repository repo;
@@ -58,14 +61,14 @@ final class FileJob {
   private FileChannel readBack;
 
   private FileJob(
-      Restore.Entry entry, int ranges, Repository repo, FileRestorer restorer, Path temp)
+      Restore.Entry entry, int ranges, Repository repo, FileRestorer restorer, TempFiles.Created t)
       throws IOException {
     this.entry = entry;
     this.repo = repo;
     this.restorer = restorer;
-    this.temp = temp;
+    this.temp = t.path();
     this.remaining = new AtomicInteger(ranges);
-    this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    this.channel = t.channel();
     // A file of the right length whose unwritten (all-zero) ranges stay holes.
     if (entry.node().size() > 0) {
       channel.write(ByteBuffer.allocate(1), entry.node().size() - 1);
@@ -75,22 +78,19 @@ final class FileJob {
   /** Creates the temporary file; null (failure recorded) if it cannot be created. */
   static FileJob start(Restore.Entry e, int ranges, Repository repo, FileRestorer restorer) {
     Path dir = e.path().getParent();
-    Path temp =
-        dir.resolve(".arca-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    TempFiles.Created t = null;
     try {
-      synchronized (restorer.folders().of(temp)) {
-        Files.createFile(
-            temp,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      synchronized (restorer.folders().of(e.path())) {
+        t = TempFiles.create(dir, OWNER_ONLY);
       }
-      return new FileJob(e, ranges, repo, restorer, temp);
+      return new FileJob(e, ranges, repo, restorer, t);
     } catch (IOException ex) {
-      restorer.failed(e, new IOException("cannot create a file in " + dir + ": " + ex, ex));
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // nothing more to do
+      IOException failure = cannotWrite(e.path(), ex);
+      if (t != null) {
+        closeQuietly(t.channel());
+        TempFiles.discard(t.path(), failure);
       }
+      restorer.failed(e, failure);
       return null;
     }
   }
@@ -121,7 +121,7 @@ final class FileJob {
           piece = new Piece(null, n, Kind.ZEROS);
           restorer.buffers().give(plain);
         } else {
-          dev.arca.engine.fs.Io.write(channel, plain, 0, n, pos);
+          writeAt(plain, n, pos);
           if (pos == hashed) {
             piece = new Piece(plain, n, Kind.NEXT); // hashed at once, below
           } else if (restorer.reservePending(n)) {
@@ -140,6 +140,27 @@ final class FileJob {
         throw e;
       }
       restorer.progress().bytes(n);
+    }
+  }
+
+  private void writeAt(byte[] plain, int n, long pos) throws IOException {
+    try {
+      dev.arca.engine.fs.Io.write(channel, plain, 0, n, pos);
+    } catch (IOException e) {
+      throw cannotWrite(entry.path(), e);
+    }
+  }
+
+  /** A failure to write the file that takes the name {@code p}, naming it (a full disk, say). */
+  static IOException cannotWrite(Path p, IOException e) {
+    return new IOException("cannot write " + p + ": " + e.getMessage(), e);
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // the file is removed next
     }
   }
 
@@ -302,11 +323,7 @@ final class FileJob {
       }
     }
     discardPending();
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException ignored) {
-      // reported below
-    }
+    TempFiles.discard(temp, failure);
     restorer.failed(entry, failure);
   }
 

@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Restores regular files. Each file's chunks are grouped into ranges that are adjacent in one pack
  * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool,
  * ranges of as many large files as there are threads taking turns. A file of one range is checked
- * whole in memory and then written; a larger file is written range by range at its offsets into a
- * temporary file, with all-zero chunks left as holes, and takes its final name only after its
- * SHA-256 matched the snapshot.
+ * whole in memory and then written to a temporary file; a larger file is written range by range at
+ * its offsets into a temporary file, with all-zero chunks left as holes. Either takes its final
+ * name (a rename) only once complete and after its SHA-256 matched the snapshot.
  */
 final class FileRestorer {
   static final int MAX_RANGE = 8 << 20;
@@ -115,11 +115,10 @@ final class FileRestorer {
         }
         if (ranges.size() <= 1 && e.node().size() <= MAX_RANGE) {
           Range r = ranges.isEmpty() ? null : ranges.get(0);
-          boolean fresh = owner.isFresh(e.path().getParent());
-          if (!batch.add(e, r, fresh)) {
+          if (!batch.add(e, r)) {
             submit(pool, inFlight, batch);
             batch = new SmallBatch();
-            batch.add(e, r, fresh);
+            batch.add(e, r);
           }
           continue;
         }

@@ -22,9 +22,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * One restore run: plans the selected entries of a snapshot, creates folders, restores files
- * (several files and several ranges of one file at once, each file verified by SHA-256 before it
- * takes its final name), then links, then folder metadata deepest first.
+ * One restore run: plans the selected entries of a snapshot, creates folders (removing from those
+ * that existed the temporary files of an interrupted restore), restores files (several files and
+ * several ranges of one file at once, each written under a temporary name and renamed once complete
+ * and verified by SHA-256), then links, then folder metadata deepest first.
  */
 public final class Restore {
   private final Repository repo;
@@ -59,6 +60,8 @@ public final class Restore {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(target);
       fresh.add(target);
+    } else {
+      removeLeftovers(target);
     }
     BlobIndex index = repo.loadIndex(m -> opts.progress().warn(m));
 
@@ -180,6 +183,7 @@ public final class Restore {
     Path p = d.path();
     try {
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        removeLeftovers(p);
         return true;
       }
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -196,6 +200,14 @@ public final class Restore {
       fail(d.rel(), "cannot create folder: " + e, false);
       return false;
     }
+  }
+
+  /**
+   * Removes what an interrupted restore left in a folder this one writes into: temporary files that
+   * never took their final names. Folders this restore created hold none and are not listed.
+   */
+  private void removeLeftovers(Path dir) {
+    TempFiles.removeLeftovers(dir, m -> opts.progress().warn(m));
   }
 
   private boolean restoreLink(Entry l) {

@@ -10,9 +10,8 @@ import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +23,8 @@ import java.util.List;
  * dataset of many small files reads each pack in a few large requests instead of one per file (what
  * makes it fast on S3). If the span cannot be read, each file is read on its own, so every file
  * still reports its own outcome. Each file is decoded and checked whole in memory (every chunk
- * against its id, the file against its SHA-256) before anything is written under its name.
+ * against its id, the file against its SHA-256), then written to a temporary file that is renamed
+ * into place: under its final name a file is complete or absent.
  */
 final class SmallBatch {
   /** The largest span read at once. */
@@ -40,23 +40,18 @@ final class SmallBatch {
 
   private final List<Restore.Entry> entries = new ArrayList<>();
   private final List<FileRestorer.Range> ranges = new ArrayList<>();
-  private final List<Boolean> fresh = new ArrayList<>();
   private byte[] pack;
   private long start;
   private long end;
 
-  /**
-   * Adds a file of one range (null for an empty file), {@code freshFolder} when it goes into a
-   * folder this restore created; false if it does not fit this batch.
-   */
-  boolean add(Restore.Entry e, FileRestorer.Range r, boolean freshFolder) {
+  /** Adds a file of one range (null for an empty file); false if it does not fit this batch. */
+  boolean add(Restore.Entry e, FileRestorer.Range r) {
     if (entries.size() >= MAX_FILES) {
       return false;
     }
     if (r == null) {
       entries.add(e);
       ranges.add(null);
-      fresh.add(freshFolder);
       return true;
     }
     BlobIndex.Location first = r.blobs().get(0);
@@ -77,7 +72,6 @@ final class SmallBatch {
     }
     entries.add(e);
     ranges.add(r);
-    fresh.add(freshFolder);
     return true;
   }
 
@@ -105,7 +99,7 @@ final class SmallBatch {
       Restore.Entry e = entries.get(i);
       FileRestorer.Range r = ranges.get(i);
       try {
-        restoreOne(e, r, span, start, repo, fresh.get(i), folders, buffers);
+        restoreOne(e, r, span, start, repo, folders, buffers);
         each.done(e, null);
       } catch (Throwable t) {
         each.done(e, t);
@@ -118,8 +112,11 @@ final class SmallBatch {
 
   /**
    * Restores a file that fits in one range: every chunk and the whole file are checked in memory
-   * before anything is written, then the file is written under its final name. {@code span} holds
-   * pack bytes from {@code spanStart} that cover the range, or is null to read the range.
+   * before anything is written, then the file is written under a temporary name and renamed into
+   * place, so that its final name never holds a part of it (a restore killed or out of disk space
+   * in the middle of the write leaves the temporary file, which the next restore removes). {@code
+   * span} holds pack bytes from {@code spanStart} that cover the range, or is null to read the
+   * range.
    */
   private static void restoreOne(
       Restore.Entry e,
@@ -127,7 +124,6 @@ final class SmallBatch {
       byte[] span,
       long spanStart,
       Repository repo,
-      boolean freshFolder,
       FolderLocks folders,
       BufferPool buffers)
       throws IOException {
@@ -156,25 +152,40 @@ final class SmallBatch {
       if (!sha.equals(e.node().sha256())) {
         throw FileJob.mismatch(sha, e);
       }
-      Path p = e.path();
-      var mode = Metadata.creationMode(e.node());
-      var options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      FileChannel created;
-      synchronized (folders.of(p)) {
-        if (!freshFolder && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-          Files.delete(p); // a wrong file, or a link: replaced, never followed
-        }
-        created = mode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, mode);
-      }
-      try (FileChannel ch = created) {
-        dev.arca.engine.fs.Io.write(ch, content, 0, size);
-      }
-      Metadata.apply(p, e.node(), mode != null);
+      write(e, content, size, folders);
     } finally {
       buffers.give(content);
       if (read != null) {
         buffers.give(read);
       }
+    }
+  }
+
+  /** Writes checked content to a temporary file, sets its metadata and renames it into place. */
+  private static void write(Restore.Entry e, byte[] content, int size, FolderLocks folders)
+      throws IOException {
+    Path p = e.path();
+    var mode = Metadata.creationMode(e.node());
+    TempFiles.Created temp;
+    synchronized (folders.of(p)) {
+      temp = TempFiles.create(p.getParent(), mode);
+    }
+    try {
+      try (FileChannel ch = temp.channel()) {
+        dev.arca.engine.fs.Io.write(ch, content, 0, size);
+      }
+      Metadata.apply(temp.path(), e.node(), mode != null);
+      synchronized (folders.of(p)) {
+        // a wrong file or a link under the name is replaced, never followed
+        Files.move(
+            temp.path(), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException ex) {
+      TempFiles.discard(temp.path(), ex);
+      throw FileJob.cannotWrite(p, ex);
+    } catch (RuntimeException ex) {
+      TempFiles.discard(temp.path(), ex);
+      throw ex;
     }
   }
 

@@ -3,9 +3,11 @@
  * folder.
  *
  * <p>Invariants: names from the repository are checked before use and links are never followed, so
- * nothing is written outside the target; a file is written under its final name only after every
- * chunk and its whole SHA-256 matched (small files are checked in memory first, large files in a
- * temporary file that is then renamed), so damaged data never lands under a right name; files
- * already correct are left alone ({@code if-different}), which makes restores resumable.
+ * nothing is written outside the target; a file takes its final name (a rename of a temporary file
+ * in its folder) only once it is complete and every chunk and its whole SHA-256 matched (small
+ * files are checked in memory before they are written), so neither damaged data nor a part of a
+ * file lands under a right name, whether the restore fails, runs out of disk space or is killed;
+ * temporary files an interrupted restore left are removed by the next restore into the folder;
+ * files already correct are left alone ({@code if-different}), which makes restores resumable.
  */
 package dev.arca.engine.restore;

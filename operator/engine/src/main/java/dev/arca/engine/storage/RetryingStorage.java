@@ -8,21 +8,56 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Retries what a store failed to do for a transient reason: an {@link IOException} other than a
  * missing or existing object, or a range read that came back short. Backoff is exponential with
- * full jitter. A create whose first attempt reached the store before failing finds its own object
- * on the next attempt: that counts as success when the bytes are the same.
+ * full jitter. A store that cannot be connected to at all ({@link StoreUnreachableException}) is
+ * tried on a schedule of its own: a few attempts within about a second and a half while it has not
+ * answered in this run, so a wrong endpoint or a server that is not running is reported within
+ * seconds; about half a minute once it has (a restart). A create whose first attempt reached the
+ * store before failing finds its own object on the next attempt: that counts as success when the
+ * bytes are the same.
  */
 public final class RetryingStorage implements Storage {
   private final Storage inner;
-  private final int attempts;
-  private final long baseDelayMs;
+  private final Backoff transientFailure;
+  private final Backoff neverAnswered;
+  private final Backoff answeredBefore;
 
-  public RetryingStorage(Storage inner, int attempts, long baseDelayMs) {
-    this.inner = inner;
-    this.attempts = attempts;
-    this.baseDelayMs = baseDelayMs;
+  /**
+   * How a kind of failure is tried: {@code attempts} in all, the pause before each next one
+   * doubling from {@code firstPauseMs} up to {@code maxPauseMs}, each a random time between half
+   * and all of that (full jitter).
+   */
+  record Backoff(int attempts, long firstPauseMs, long maxPauseMs) {
+    /** The longest pause before attempt {@code attempt} (2 or more). */
+    long maxPauseBefore(int attempt) {
+      return Math.min(maxPauseMs, firstPauseMs << Math.min(attempt - 2, 20));
+    }
+
+    /** The longest time all pauses add up to. */
+    long maxTotalPauseMs() {
+      long sum = 0;
+      for (int a = 2; a <= attempts; a++) {
+        sum += maxPauseBefore(a);
+      }
+      return sum;
+    }
   }
 
-  /** Four attempts, from 100 ms apart. */
+  /**
+   * {@code attempts} at a transient failure, pauses doubling from {@code baseDelayMs}; an
+   * unreachable store 3 times, pauses from 5 to 10 times {@code baseDelayMs}, or once it has
+   * answered 7 times, pauses from 10 to 80 times {@code baseDelayMs}.
+   */
+  public RetryingStorage(Storage inner, int attempts, long baseDelayMs) {
+    this.inner = inner;
+    this.transientFailure = new Backoff(attempts, baseDelayMs, baseDelayMs << 10);
+    this.neverAnswered = new Backoff(3, 5 * baseDelayMs, 10 * baseDelayMs);
+    this.answeredBefore = new Backoff(7, 10 * baseDelayMs, 80 * baseDelayMs);
+  }
+
+  /**
+   * Four attempts, from 100 ms apart; an unreachable store 3 attempts with at most 1.5 s of pauses,
+   * or 7 attempts with at most 31 s once it has answered.
+   */
   public static Storage wrap(Storage inner) {
     return inner instanceof RetryingStorage ? inner : new RetryingStorage(inner, 4, 100);
   }
@@ -32,20 +67,39 @@ public final class RetryingStorage implements Storage {
   }
 
   private <T> T retry(Op<T> op) throws IOException {
-    IOException last = null;
-    for (int i = 0; i < attempts; i++) {
-      if (i > 0) {
-        pause(i);
-      }
+    long start = System.nanoTime();
+    int tries = 0;
+    int unreachable = 0;
+    while (true) {
       try {
         return op.run();
       } catch (ObjectMissingException | ObjectExistsException e) {
         throw e;
+      } catch (StoreUnreachableException e) {
+        unreachable++;
+        Backoff b = e.answeredBefore() ? answeredBefore : neverAnswered;
+        if (unreachable >= b.attempts()) {
+          throw gaveUp(e, unreachable, start);
+        }
+        pause(b.maxPauseBefore(unreachable + 1));
       } catch (IOException e) {
-        last = e;
+        tries++;
+        if (tries >= transientFailure.attempts()) {
+          throw e;
+        }
+        pause(transientFailure.maxPauseBefore(tries + 1));
       }
     }
-    throw last;
+  }
+
+  /** The last failure to connect, saying how often and for how long the store was tried. */
+  private static StoreUnreachableException gaveUp(
+      StoreUnreachableException last, int attempts, long startNanos) {
+    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+    return new StoreUnreachableException(
+        last.getMessage() + String.format(" (%d attempts in %.1f s)", attempts, ms / 1000.0),
+        last.answeredBefore(),
+        last);
   }
 
   @Override
@@ -128,10 +182,9 @@ public final class RetryingStorage implements Storage {
     return inner;
   }
 
-  private void pause(int attempt) throws IOException {
-    long cap = baseDelayMs << Math.min(attempt - 1, 10);
+  private static void pause(long maxMs) throws IOException {
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+      Thread.sleep(ThreadLocalRandom.current().nextLong(maxMs / 2, maxMs + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

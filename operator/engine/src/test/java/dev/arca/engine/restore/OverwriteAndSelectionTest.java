@@ -17,9 +17,14 @@ import dev.arca.engine.storage.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Restoring into a non-empty target, resuming, and picking the snapshot. */
 public class OverwriteAndSelectionTest {
@@ -61,6 +66,55 @@ public class OverwriteAndSelectionTest {
     try (var names = Files.list(target.resolve("src"))) {
       assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
+  }
+
+  /**
+   * What a killed restore leaves (temporary files named as Arca names them, in the target and in a
+   * folder of it) goes with the next restore into that target, whatever its overwrite mode; files
+   * of the user's with names that only look alike stay.
+   */
+  @ParameterizedTest
+  @EnumSource(RestoreOptions.Overwrite.class)
+  void aRerunRemovesTheTemporaryFilesOfAKilledRestoreAndNoUserFile(RestoreOptions.Overwrite mode)
+      throws Exception {
+    write(src.resolve("sub/g"), random(9_000_000, 7)); // a large file: sub is a folder of its own
+    Backup.run(repo, BackupOptions.of(src));
+    Path target = tmp.resolve("t");
+    Restore.run(repo, RestoreOptions.of("latest", target));
+    List<Path> leftovers =
+        List.of(
+            write(target.resolve(".arca-00ff00ff00ff00ff.tmp"), random(100, 1)),
+            write(target.resolve("src/.arca-0123456789abcdef.tmp"), random(50_000, 2)),
+            write(target.resolve("src/sub/.arca-5f3a.tmp"), random(4_000_000, 3)));
+    List<Path> users =
+        List.of(
+            write(target.resolve("src/.arca-notes.tmp"), "mine"),
+            write(target.resolve("src/.arca-0123456789abcdef.tmp.bak"), "mine"),
+            write(target.resolve("src/.arca-0123456789ABCDEF.tmp"), "mine"),
+            write(target.resolve("src/.arca-0123456789abcdef0.tmp"), "mine"),
+            write(target.resolve("src/sub/arca-5f3a.tmp"), "mine"),
+            write(target.resolve("src/sub/.arca-.tmp"), "mine"));
+    Files.createDirectories(target.resolve("src/.arca-00000000000000aa.tmp"));
+
+    RestoreResult again =
+        Restore.run(repo, RestoreOptions.of("latest", target).withOverwrite(mode));
+
+    assertThat(again.failures()).isEmpty();
+    assertThat(leftovers).noneMatch(Files::exists);
+    for (Path p : users) {
+      assertThat(p).hasContent("mine");
+    }
+    assertThat(target.resolve("src/.arca-00000000000000aa.tmp")).isDirectory();
+    Map<String, String> restored = files(target.resolve("src"));
+    users.forEach(p -> restored.remove(target.resolve("src").relativize(p).toString()));
+    assertThat(restored).isEqualTo(files(src));
+  }
+
+  /** What {@link Fixtures#describe} says of the files below {@code root} (folders left out). */
+  private static Map<String, String> files(Path root) throws Exception {
+    Map<String, String> out = new TreeMap<>(Fixtures.describe(root));
+    out.values().removeIf(d -> d.startsWith("dir "));
+    return out;
   }
 
   @Test

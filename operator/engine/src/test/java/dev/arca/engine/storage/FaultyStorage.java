@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 /**
  * A store that misbehaves on purpose, for tests: it fails operations (before or after doing them),
  * adds latency, and cuts range reads short, at the given rates. {@link #breakDown} makes every
- * operation fail until {@link #recover}.
+ * operation fail until {@link #recover}; {@link #failNext} the next few, in a given way.
  */
 public final class FaultyStorage implements Storage {
   private final Storage inner;
@@ -17,6 +17,9 @@ public final class FaultyStorage implements Storage {
   private final int maxLatencyMs;
   private final SplittableRandom random;
   private volatile boolean broken;
+  private final java.util.concurrent.atomic.AtomicInteger failNext =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile java.util.function.Supplier<IOException> nextFailure;
   final java.util.concurrent.atomic.AtomicInteger injected =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -37,6 +40,14 @@ public final class FaultyStorage implements Storage {
     broken = false;
   }
 
+  /**
+   * Makes the next {@code n} operations fail with what {@code failure} makes, before doing them.
+   */
+  public void failNext(int n, java.util.function.Supplier<IOException> failure) {
+    nextFailure = failure;
+    failNext.set(n);
+  }
+
   private synchronized double roll() {
     return random.nextDouble();
   }
@@ -49,6 +60,10 @@ public final class FaultyStorage implements Storage {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
+    }
+    if (failNext.getAndDecrement() > 0) {
+      injected.incrementAndGet();
+      throw nextFailure.get();
     }
     if (broken || roll() < errorRate) {
       injected.incrementAndGet();

@@ -28,7 +28,7 @@ final class S3Clients {
     boolean whenRequired = "when-required".equals(s.checksums());
     var b =
         S3Client.builder()
-            .httpClientBuilder(http)
+            .httpClientBuilder(FailFastConnect.around(http))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
             .forcePathStyle(s.pathStyle())
             .requestChecksumCalculation(

@@ -1,6 +1,7 @@
 package dev.arca.engine.storage.s3;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.storage.StoreUnreachableException;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -9,9 +10,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Turns SDK failures into errors a user can act on. Permanent ones (access denied, a missing
- * bucket, no credentials) become {@link ArcaException}s that say what to fix; the rest become
- * {@link IOException}s naming the operation, the store and the key. Messages carry the server's
- * error code, never credentials.
+ * bucket, no credentials) become {@link ArcaException}s that say what to fix; a failure to connect
+ * becomes a {@link StoreUnreachableException}; the rest become {@link IOException}s naming the
+ * operation, the store and the key. Messages carry the server's error code, never credentials.
  */
 final class S3Errors {
   private S3Errors() {}
@@ -21,6 +22,13 @@ final class S3Errors {
   }
 
   static IOException map(SdkException e, String what, String where, String key) {
+    FailFastConnect.Failure f = connectFailure(e);
+    if (f != null) {
+      return new StoreUnreachableException(
+          "cannot " + what + " " + key + " in " + where + ": cannot connect: " + f.getMessage(),
+          f.answeredBefore(),
+          e);
+    }
     if (e instanceof S3Exception s) {
       String code = code(s);
       int status = s.statusCode();
@@ -75,6 +83,15 @@ final class S3Errors {
           e);
     }
     return new IOException("cannot " + what + " " + key + " in " + where + ": " + msg, e);
+  }
+
+  private static FailFastConnect.Failure connectFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FailFastConnect.Failure f) {
+        return f;
+      }
+    }
+    return null;
   }
 
   /** Whether a client-side failure (connection reset, truncated body) is worth another try. */

@@ -1,0 +1,26 @@
+package dev.arca.engine.storage;
+
+import java.io.IOException;
+
+/**
+ * The store could not be connected to at all: the connection was refused, the host name did not
+ * resolve, there was no route, or connecting timed out. {@link RetryingStorage} tries such a store
+ * only briefly while it has not answered in this run (a wrong endpoint or a server that is not
+ * running should be reported within seconds, not after minutes of backoff), and for longer once it
+ * has (a server restarting in the middle of a long backup).
+ */
+public class StoreUnreachableException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final boolean answeredBefore;
+
+  /** {@code answeredBefore}: whether the store had answered any request before this one. */
+  public StoreUnreachableException(String message, boolean answeredBefore, Throwable cause) {
+    super(message, cause);
+    this.answeredBefore = answeredBefore;
+  }
+
+  public boolean answeredBefore() {
+    return answeredBefore;
+  }
+}
