@@ -114,7 +114,7 @@ final class FileJob {
       int n = loc.rawLength();
       byte[] plain = restorer.buffers().take(n);
       try {
-        repo.decodeBlobInto(loc, buf, loc.offset() - base, plain, 0);
+        restorer.found().decodeInto(repo, loc, buf, loc.offset() - base, plain, 0);
         long pos = r.fileOffsets().get(i);
         Piece piece;
         if (isZero(plain, n)) {

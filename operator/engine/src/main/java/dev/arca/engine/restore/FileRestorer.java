@@ -50,6 +50,9 @@ final class FileRestorer {
 
   private final FolderLocks folders = new FolderLocks();
 
+  /** Damaged blob copies met, recorded when the restore ends. */
+  private final FoundDamage found = new FoundDamage();
+
   /** Arrays for decoded chunks and small files, reused across files. */
   private final BufferPool buffers = new BufferPool(64 << 20);
 
@@ -147,6 +150,7 @@ final class FileRestorer {
         throw new IOException("interrupted", ie);
       }
     }
+    found.record(repo, progress::warn);
     return new Totals(
         written.get(), bytes.get(), unchanged.get(), kept.get(), List.copyOf(keptPaths));
   }
@@ -194,6 +198,7 @@ final class FileRestorer {
                 repo,
                 folders,
                 buffers,
+                found,
                 (e, failure) -> {
                   if (failure == null) {
                     smallDone(e);
@@ -341,6 +346,10 @@ final class FileRestorer {
 
   BufferPool buffers() {
     return buffers;
+  }
+
+  FoundDamage found() {
+    return found;
   }
 
   Progress progress() {

@@ -84,7 +84,8 @@ final class SmallBatch {
   }
 
   /** Restores every file of the batch; {@code each} reports each file's outcome. */
-  void restore(Repository repo, FolderLocks folders, BufferPool buffers, Outcome each) {
+  void restore(
+      Repository repo, FolderLocks folders, BufferPool buffers, FoundDamage found, Outcome each) {
     byte[] span = null;
     if (pack != null && entries.size() > 1) {
       span = buffers.take((int) (end - start));
@@ -99,7 +100,7 @@ final class SmallBatch {
       Restore.Entry e = entries.get(i);
       FileRestorer.Range r = ranges.get(i);
       try {
-        restoreOne(e, r, span, start, repo, folders, buffers);
+        restoreOne(e, r, span, start, repo, folders, buffers, found);
         each.done(e, null);
       } catch (Throwable t) {
         each.done(e, t);
@@ -125,7 +126,8 @@ final class SmallBatch {
       long spanStart,
       Repository repo,
       FolderLocks folders,
-      BufferPool buffers)
+      BufferPool buffers,
+      FoundDamage found)
       throws IOException {
     int size = (int) e.node().size();
     byte[] content = buffers.take(size);
@@ -143,7 +145,7 @@ final class SmallBatch {
         for (int i = 0; i < r.blobs().size(); i++) {
           BlobIndex.Location loc = r.blobs().get(i);
           int at = (int) (long) r.fileOffsets().get(i);
-          repo.decodeBlobInto(loc, buf, (int) (loc.offset() - base), content, at);
+          found.decodeInto(repo, loc, buf, (int) (loc.offset() - base), content, at);
         }
       }
       MessageDigest digest = ChunkIds.sha256();

@@ -189,6 +189,36 @@ class DamageTest {
   }
 
   @Test
+  void aRestoreThatMeetsADamagedBlobRecordsItSoTheNextBackupStoresTheContentAgain()
+      throws Exception {
+    BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
+    Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
+    List<String> warnings = new ArrayList<>();
+    Progress listening =
+        new Progress() {
+          @Override
+          public void warn(String message) {
+            warnings.add(message);
+          }
+        };
+
+    RestoreResult failed =
+        Restore.run(
+            repo, RestoreOptions.of("latest", tmp.resolve("first")).withProgress(listening));
+    assertThat(failed.damaged()).isTrue();
+    assertThat(failed.failures()).singleElement().asString().startsWith("src/victim.bin");
+    assertThat(warnings).anyMatch(w -> w.contains("recorded 1 damaged blob copy"));
+    assertThat(DamageRecords.list(repo, m -> {}).damaged(loc)).isTrue();
+
+    // no verify in between: the backup learns of the damage from the restore's record
+    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    assertThat(again.newBytes()).isEqualTo(200_000);
+    assertThat(restore(again.snapshotId()).failures()).isEmpty();
+    assertThat(Fixtures.sha256(tmp.resolve(again.snapshotId() + "/src/victim.bin")))
+        .isEqualTo(Fixtures.sha256(src.resolve("victim.bin")));
+  }
+
+  @Test
   void aFullBackupDoesNotTrustACopyWhosePackIsGone() throws Exception {
     BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
     Files.delete(repoDir.resolve(loc.packKey()));

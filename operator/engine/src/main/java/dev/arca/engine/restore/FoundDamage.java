@@ -1,0 +1,65 @@
+package dev.arca.engine.restore;
+
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.repo.DamageRecords;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * The damaged blob copies a restore meets: a blob whose bytes do not decrypt, decompress or match
+ * its id. At the end of the restore they are recorded in the repository (FORMAT.md "Damage
+ * records"), as verify records what it finds, so that the next backup stores their content anew
+ * rather than pointing at the damaged copy again. A pack that cannot be read at all (gone, a
+ * network failure) is not recorded here: that may pass, and verify judges it.
+ */
+final class FoundDamage {
+  private final Queue<DamageRecords.Entry> entries = new ConcurrentLinkedQueue<>();
+
+  /** {@link Repository#decodeBlobInto}, remembering the copy when its bytes are damaged. */
+  void decodeInto(
+      Repository repo, BlobIndex.Location loc, byte[] buf, int off, byte[] dest, int destOff) {
+    try {
+      repo.decodeBlobInto(loc, buf, off, dest, destOff);
+    } catch (ArcaException e) {
+      if (e.kind() == ArcaException.Kind.INTEGRITY) {
+        entries.add(DamageRecords.Entry.blob(loc, String.valueOf(e.getMessage())));
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Records the copies met (best effort: a restore may have read-only access); {@code warn} hears
+   * what was recorded or why it could not be.
+   */
+  void record(Repository repo, Consumer<String> warn) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<DamageRecords.Entry> found = new ArrayList<>(entries);
+    try {
+      DamageRecords.Known known = DamageRecords.list(repo, m -> {});
+      int n = DamageRecords.save(repo, known, found, "restore", Instant.now());
+      if (n > 0) {
+        warn.accept(
+            "recorded "
+                + n
+                + " damaged blob "
+                + (n == 1 ? "copy" : "copies")
+                + " in the repository: the next backup stores their content anew");
+      }
+    } catch (IOException | RuntimeException e) {
+      warn.accept(
+          "the damaged blobs found could not be recorded in the repository ("
+              + e.getMessage()
+              + "); run verify --read-data with write access to record them");
+    }
+  }
+}
