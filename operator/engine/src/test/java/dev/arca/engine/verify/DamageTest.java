@@ -55,6 +55,16 @@ class DamageTest {
     return Fixtures.firstChunk(repo, backup.snapshotId(), "src/" + name);
   }
 
+  /** A progress listener that keeps the warnings it hears in {@code warnings}. */
+  private static Progress warningsTo(List<String> warnings) {
+    return new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    };
+  }
+
   private void flipByte(String key, long offset) throws Exception {
     Fixtures.flipByte(repoDir.resolve(key), offset);
   }
@@ -194,13 +204,7 @@ class DamageTest {
     BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
     Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
     List<String> warnings = new ArrayList<>();
-    Progress listening =
-        new Progress() {
-          @Override
-          public void warn(String message) {
-            warnings.add(message);
-          }
-        };
+    Progress listening = warningsTo(warnings);
 
     RestoreResult failed =
         Restore.run(
@@ -223,13 +227,7 @@ class DamageTest {
     BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
     Files.delete(repoDir.resolve(loc.packKey()));
     List<String> warnings = new ArrayList<>();
-    Progress listening =
-        new Progress() {
-          @Override
-          public void warn(String message) {
-            warnings.add(message);
-          }
-        };
+    Progress listening = warningsTo(warnings);
 
     BackupResult full =
         Backup.run(repo, BackupOptions.of(src).withFull(true).withProgress(listening));
