@@ -59,7 +59,8 @@ final class ExportCommand implements Callable<Integer> {
             selection.snapshot,
             selection.before,
             selection.includes,
-            ExportOptions.Format.parse(format));
+            ExportOptions.Format.parse(format),
+            selection.among.filter());
     var r = repo.open();
     ExportResult result;
     boolean toStdout = output.equals("-");

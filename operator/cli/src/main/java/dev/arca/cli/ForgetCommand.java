@@ -45,11 +45,8 @@ final class ForgetCommand implements Callable<Integer> {
   @Option(names = "--keep-yearly", paramLabel = "N", description = "Keep one per year, N years.")
   int yearly;
 
-  @Option(
-      names = "--tag",
-      paramLabel = "KEY=VALUE",
-      description = "Consider only snapshots with this tag (repeatable; all must match).")
-  Map<String, String> tags = new LinkedHashMap<>();
+  /** The --keep-* rules apply only to these snapshots. */
+  @picocli.CommandLine.Mixin SnapshotFilterOptions among;
 
   @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
   boolean dryRun;
@@ -66,13 +63,13 @@ final class ForgetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Retention policy = new Retention(last, hourly, daily, weekly, monthly, yearly);
-    if (!ids.isEmpty() && (!policy.isEmpty() || !tags.isEmpty())) {
+    if (!ids.isEmpty() && (!policy.isEmpty() || !among.filter().isAny())) {
       throw dev.arca.engine.ArcaException.usage(
-          "give snapshot ids or --keep-* rules (with --tag), not both");
+          "give snapshot ids or --keep-* rules (with --host/--tag), not both");
     }
     Forget.Result r =
         ids.isEmpty()
-            ? Forget.run(repo.open(), policy, tags, dryRun)
+            ? Forget.run(repo.open(), policy, among.filter(), dryRun)
             : Forget.byId(repo.open(), ids, dryRun);
     int code = r.unreadable().isEmpty() ? 0 : 3;
     for (var e : r.unreadable().entrySet()) {

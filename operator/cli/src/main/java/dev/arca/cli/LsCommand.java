@@ -38,12 +38,14 @@ final class LsCommand implements Callable<Integer> {
   @Option(names = "--before", paramLabel = "TIME", description = "Newest snapshot at or before.")
   String before;
 
+  @Mixin SnapshotFilterOptions among;
+
   @Override
   public Integer call() throws Exception {
     Repository r = repo.open();
     java.util.function.Consumer<String> warn =
         m -> spec.commandLine().getErr().println("warning: " + m);
-    Snapshots.Ref ref = Snapshots.resolve(r, snapshot, before, warn);
+    Snapshots.Ref ref = Snapshots.resolve(r, snapshot, before, among.filter(), warn);
     BlobIndex index = r.loadIndex(warn);
     String prefix = path == null ? "" : path.replaceAll("^/+", "").replaceAll("/+$", "");
     List<Map<String, Object>> entries = new ArrayList<>();

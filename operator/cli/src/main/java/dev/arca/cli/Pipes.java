@@ -39,7 +39,8 @@ final class Pipes {
       PrintWriter err)
       throws IOException {
     java.util.function.Consumer<String> warn = m -> err.println("warning: " + m);
-    Snapshots.Ref snap = Snapshots.resolve(repo, sel.snapshot, sel.before, warn);
+    Snapshots.Ref snap =
+        Snapshots.resolve(repo, sel.snapshot, sel.before, sel.among.filter(), warn);
     BlobIndex index = repo.loadIndex(warn);
     // every path is found before any command starts: a typo fails before anything is piped
     List<Node> files = new ArrayList<>();

@@ -109,7 +109,8 @@ final class RestoreCommand implements Callable<Integer> {
             selection.includes,
             mode,
             threads,
-            progress);
+            progress,
+            selection.among.filter());
     RestoreResult r = Restore.run(repository, opts);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();

@@ -19,4 +19,7 @@ final class SnapshotSelection {
 
   @Option(names = "--include", paramLabel = "GLOB", description = "Only paths matching GLOB.")
   List<String> includes = new ArrayList<>();
+
+  /** SNAPSHOT and --before choose only among these; an id outside them is refused. */
+  @picocli.CommandLine.Mixin SnapshotFilterOptions among;
 }

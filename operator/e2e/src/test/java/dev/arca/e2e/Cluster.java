@@ -42,8 +42,30 @@ final class Cluster {
       cluster
           .kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
           .orFail();
+      awaitPublished(cluster);
     }
     return cluster;
+  }
+
+  /**
+   * Waits until the API server's discovery and OpenAPI documents carry the CRDs (they follow
+   * Established by a moment), so that the first {@code kubectl explain} of a fresh cluster works.
+   */
+  private static void awaitPublished(KubeCluster c) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    for (String kind : java.util.List.of("backuppolicies", "restorerequests", "snapshots")) {
+      while (c.kubectl("explain", kind + ".spec").exitCode() != 0) {
+        if (System.nanoTime() > end) {
+          c.kubectl("explain", kind + ".spec").orFail();
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 
   /** The image of the operator and of the pods the tests start. */

@@ -81,6 +81,46 @@ class CrdsTest {
     Kubectl.Result r = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(both).toString());
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("is invalid", "give exactly one of policyRef and repository");
+
+    // an inline repository may hold many teams' snapshots: latest alone would pick any of them
+    String inlineLatest =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: inline-latest, namespace: default}
+        spec:
+          repository:
+            url: "s3://bucket/shared"
+            passwordSecretRef: {name: arca-repository-password, key: password}
+          snapshot: latest
+          target: {pvc: restored}
+        """;
+    r = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(inlineLatest).toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("is invalid", "name the snapshot by id");
+    String inlineFrom =
+        inlineLatest.replace("inline-latest", "inline-from")
+            + "  from: {namespace: team-b, policy: training}\n";
+    r = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(inlineFrom).toString());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+
+    // the snapshot owner's tags are the operator's to write
+    String ownerTag =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: BackupPolicy
+        metadata: {name: owner-tag, namespace: default}
+        spec:
+          schedule: "@daily"
+          repository:
+            url: "s3://bucket/shared"
+            passwordSecretRef: {name: arca-repository-password, key: password}
+          sources: [{pvc: weights}]
+          tags: {"arca.dev/namespace": team-b}
+        """;
+    r = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(ownerTag).toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr()).contains("is invalid", "reserved for the snapshot's owner");
   }
 
   @Test

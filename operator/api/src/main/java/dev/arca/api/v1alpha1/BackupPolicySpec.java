@@ -67,8 +67,16 @@ public class BackupPolicySpec {
   @JsonPropertyDescription("When to check the repository.")
   public VerifySpec verify;
 
-  /** Tags recorded on every snapshot of this policy. */
-  @JsonPropertyDescription("Tags recorded on every snapshot of this policy.")
+  /**
+   * Tags recorded on every snapshot of this policy. Keys starting with arca.dev/ are the
+   * operator's: it records the policy's namespace, name and uid under them.
+   */
+  @JsonPropertyDescription(
+      "Tags recorded on every snapshot of this policy. Keys starting with arca.dev/ are the"
+          + " operator's: it records the policy's namespace, name and uid under them.")
+  @ValidationRule(
+      value = "self.all(k, !k.startsWith('arca.dev/'))",
+      message = "tag keys starting with arca.dev/ are reserved for the snapshot's owner")
   public Map<String, String> tags;
 
   /** Settings of the backup, forget, prune and verify Jobs. */

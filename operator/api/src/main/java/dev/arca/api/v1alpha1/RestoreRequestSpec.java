@@ -20,6 +20,13 @@ import java.util.List;
     value = "!has(self.pipe) || (!has(self.include) && !has(self.sourcePVC))",
     message = "pipe names its one file by path; include and sourcePVC apply to a target")
 @ValidationRule(
+    value =
+        "has(self.policyRef) || has(self.from)"
+            + " || (has(self.snapshot) && self.snapshot.matches('^[0-9a-f]{8,64}$'))",
+    message =
+        "a repository given inline may hold many teams' snapshots: name the snapshot by id (8 to"
+            + " 64 hex digits) or say whose snapshots to choose among with from")
+@ValidationRule(
     value = "self == oldSelf",
     message = "a RestoreRequest cannot be changed; create a new one")
 public class RestoreRequestSpec {
@@ -31,6 +38,19 @@ public class RestoreRequestSpec {
   /** A repository given inline (exclusive with policyRef). */
   @JsonPropertyDescription("A repository given inline (exclusive with policyRef).")
   public RepositorySpec repository;
+
+  /**
+   * Whose snapshots to choose among, for a restore from a repository shared by several namespaces
+   * or into another namespace (disaster recovery): the namespace and BackupPolicy name that wrote
+   * them. Without it, a policyRef restores only its own policy's snapshots, and an inline
+   * repository needs a snapshot id.
+   */
+  @JsonPropertyDescription(
+      "Whose snapshots to choose among, for a restore from a repository shared by several"
+          + " namespaces or into another namespace (disaster recovery): the namespace and"
+          + " BackupPolicy name that wrote them. Without it, a policyRef restores only its own"
+          + " policy's snapshots, and an inline repository needs a snapshot id.")
+  public SnapshotSource from;
 
   /** latest (the default), a snapshot id or unique prefix, or the name of a Snapshot object. */
   @JsonPropertyDescription(
@@ -79,6 +99,22 @@ public class RestoreRequestSpec {
   /** Settings of the restore Job. */
   @JsonPropertyDescription("Settings of the restore Job.")
   public JobOverrides job;
+
+  /** The owner of the snapshots a restore chooses among. */
+  public static class SnapshotSource {
+    /** Namespace of the BackupPolicy that wrote the snapshots. */
+    @JsonPropertyDescription("Namespace of the BackupPolicy that wrote the snapshots.")
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    public String namespace;
+
+    /** Name of the BackupPolicy that wrote the snapshots (it need not exist any more). */
+    @JsonPropertyDescription(
+        "Name of the BackupPolicy that wrote the snapshots (it need not exist any more).")
+    @Required
+    @Pattern("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
+    public String policy;
+  }
 
   /** A BackupPolicy in the same namespace. */
   public static class PolicyRef {

@@ -14,6 +14,17 @@ public class SnapshotSpec {
   @Required
   public String policy;
 
+  /**
+   * The uid of the BackupPolicy that made the snapshot: {@code latest} and {@code before} of a
+   * RestoreRequest choose among the snapshots of the policy as it is now, not of an earlier one of
+   * the same name. Absent on snapshots recorded before 0.2.
+   */
+  @JsonPropertyDescription(
+      "The uid of the BackupPolicy that made the snapshot: latest and before of a RestoreRequest"
+          + " choose among the snapshots of the policy as it is now, not of an earlier one of the"
+          + " same name. Absent on snapshots recorded before 0.2.")
+  public String policyUid;
+
   /** Snapshot id in the repository (64 hex digits). */
   @JsonPropertyDescription("Snapshot id in the repository (64 hex digits).")
   @Required

@@ -11,13 +11,13 @@ import dev.arca.controller.JobOutcome;
 import dev.arca.controller.Sizes;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
+import dev.arca.controller.jobs.SnapshotOwner;
 import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Turns a finished backup Job into status, a Snapshot object and an Event. */
 final class BackupRecorder {
@@ -118,6 +118,7 @@ final class BackupRecorder {
     snap.getMetadata().setLabels(Map.of(Labels.MANAGED_BY, "arca", Labels.POLICY, policy));
     SnapshotSpec spec = new SnapshotSpec();
     spec.policy = policy;
+    spec.policyUid = p.getMetadata().getUid();
     spec.snapshotId = b.snapshotId;
     spec.time = b.startTime;
     spec.mode = b.mode;
@@ -125,10 +126,7 @@ final class BackupRecorder {
     List<String> dumps =
         p.getSpec().sources.stream().filter(x -> x.dump != null).map(x -> x.dump.path).toList();
     spec.dumps = dumps.isEmpty() ? null : dumps;
-    Map<String, String> tags =
-        new TreeMap<>(p.getSpec().tags == null ? Map.of() : p.getSpec().tags);
-    tags.put("arca.dev/policy", policy);
-    spec.tags = tags;
+    spec.tags = SnapshotOwner.of(p).tags(p.getSpec().tags);
     spec.files = b.files;
     spec.bytes = b.bytes;
     spec.size = b.size;

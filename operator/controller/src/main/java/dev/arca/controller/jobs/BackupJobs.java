@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Builds the Job of one backup run of a BackupPolicy. */
 public final class BackupJobs {
@@ -46,11 +45,11 @@ public final class BackupJobs {
     BackupPolicySpec spec = p.getSpec();
     String policy = p.getMetadata().getName();
     List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json", "--progress-json"));
-    // The host names the policy, so each policy's snapshots chain to their own parents.
-    cmd.addAll(List.of("--host", p.getMetadata().getNamespace() + "/" + policy));
-    Map<String, String> tags = new TreeMap<>(spec.tags == null ? Map.of() : spec.tags);
-    tags.put("arca.dev/policy", policy);
-    tags.forEach((k, v) -> cmd.addAll(List.of("--tag", k + "=" + v)));
+    // The host and tags name the owner: each policy's snapshots chain to their own parents, and
+    // retention and restores select them and no others.
+    SnapshotOwner owner = SnapshotOwner.of(p);
+    cmd.addAll(List.of("--host", owner.host()));
+    owner.tags(spec.tags).forEach((k, v) -> cmd.addAll(List.of("--tag", k + "=" + v)));
     if (run.full()) {
       cmd.add("--full");
     }

@@ -34,7 +34,7 @@ public final class MaintenanceJobs {
     keep(cmd, "--keep-weekly", r.keepWeekly);
     keep(cmd, "--keep-monthly", r.keepMonthly);
     keep(cmd, "--keep-yearly", r.keepYearly);
-    cmd.addAll(List.of("--tag", "arca.dev/policy=" + policy));
+    cmd.addAll(SnapshotOwner.of(p).selectArgs()); // this policy's snapshots, no one else's
     return job(p, "forget-" + Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
   }
 

@@ -35,6 +35,7 @@ public final class RestoreJobs {
    *
    * @param snapshot the snapshot argument for arca restore (an id, {@code latest})
    * @param before RFC 3339 time for --before, or null
+   * @param among whose snapshots arca may choose among (and an id must name), or null for any
    * @param source the PVC name the snapshot's paths start with, or null to restore every volume of
    *     the snapshot (each into a folder of the target named after it)
    */
@@ -43,11 +44,11 @@ public final class RestoreJobs {
       RepositorySpec repo,
       String snapshot,
       String before,
+      SnapshotOwner among,
       String source,
       OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
-    String name = r.getMetadata().getName();
-    List<String> cmd = restoreOf(snapshot, before);
+    List<String> cmd = restoreOf(snapshot, before, among);
     cmd.addAll(
         List.of(
             "--target",
@@ -88,9 +89,14 @@ public final class RestoreJobs {
    * pod-exec --stdin} of the command in the database's pod; no volume is mounted.
    */
   public static Job pipe(
-      RestoreRequest r, RepositorySpec repo, String snapshot, String before, OperatorConfig cfg) {
+      RestoreRequest r,
+      RepositorySpec repo,
+      String snapshot,
+      String before,
+      SnapshotOwner among,
+      OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
-    List<String> cmd = restoreOf(snapshot, before);
+    List<String> cmd = restoreOf(snapshot, before, among);
     String exec = ExecAccess.podExec(spec.pipe, r.getMetadata().getNamespace(), true);
     cmd.addAll(List.of("--pipe", PathCommand.format(spec.pipe.path, exec), "--json"));
     cmd.addAll(RepositoryAccess.args(repo));
@@ -101,9 +107,15 @@ public final class RestoreJobs {
     return job(r, pod);
   }
 
-  /** {@code arca restore} of a snapshot id (or latest), or of the newest before a time. */
-  private static List<String> restoreOf(String snapshot, String before) {
+  /**
+   * {@code arca restore} of a snapshot id (or latest), or of the newest before a time, among the
+   * snapshots of {@code among} (null: any).
+   */
+  private static List<String> restoreOf(String snapshot, String before, SnapshotOwner among) {
     List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
+    if (among != null) {
+      cmd.addAll(among.selectArgs());
+    }
     if (before != null) {
       cmd.addAll(List.of("--before", before));
     } else {

@@ -5,6 +5,7 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.controller.jobs.SnapshotOwner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,20 +13,32 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * What a RestoreRequest resolves to: the repository, the snapshot argument for arca restore, the
- * source volume, and the snapshot's size when known; or the problem that stops it.
+ * What a RestoreRequest resolves to: the repository, the snapshot argument for arca restore, whose
+ * snapshots arca may choose among, the source volume, and the snapshot's size when known; or the
+ * problem that stops it.
+ *
+ * <p>A request never chooses among every snapshot of a repository that several namespaces may
+ * share: with policyRef it resolves among its own policy's catalog (latest and before among the
+ * policy's current incarnation, by uid) and the Job checks the owner again in the repository; with
+ * from, arca chooses among that namespace's policy's snapshots; an inline repository without from
+ * needs a snapshot id.
  */
 record RestorePlan(
     RepositorySpec repository,
     String snapshot,
     String before,
+    SnapshotOwner among,
     String source,
     Long bytes,
     String problemReason,
     String problem) {
 
+  /** A snapshot id or unique prefix as an inline repository's request must give it. */
+  private static final java.util.regex.Pattern ID =
+      java.util.regex.Pattern.compile("[0-9a-f]{8,64}");
+
   static RestorePlan failed(String reason, String message) {
-    return new RestorePlan(null, null, null, null, null, reason, message);
+    return new RestorePlan(null, null, null, null, null, null, reason, message);
   }
 
   boolean ok() {
@@ -43,10 +56,19 @@ record RestorePlan(
     if (s.snapshot != null && s.before != null) {
       return failed("InvalidSpec", "spec: give either snapshot or before, not both");
     }
+    if (s.repository != null && s.from == null) {
+      if (s.snapshot == null || !ID.matcher(s.snapshot).matches()) {
+        return failed(
+            "InvalidSpec",
+            "spec.snapshot: a repository given inline may hold many teams' snapshots: name the"
+                + " snapshot by id (8 to 64 hex digits) or say whose snapshots to choose among with"
+                + " spec.from (the API server's CEL rule says so too)");
+      }
+      // No catalog for an inline repository: arca restore finds the snapshot by its id.
+      return new RestorePlan(s.repository, s.snapshot, null, null, s.sourcePVC, null, null, null);
+    }
     if (s.repository != null) {
-      // No catalog for an inline repository: arca restore resolves the snapshot itself.
-      String snap = s.snapshot == null ? "latest" : s.snapshot;
-      return new RestorePlan(s.repository, snap, s.before, s.sourcePVC, null, null, null);
+      return fromOwner(s, s.repository);
     }
     BackupPolicy policy =
         client.resources(BackupPolicy.class).inNamespace(ns).withName(s.policyRef.name).get();
@@ -58,27 +80,38 @@ record RestorePlan(
               + "' does not exist in namespace "
               + ns);
     }
+    if (s.from != null) {
+      return fromOwner(s, policy.getSpec().repository);
+    }
+    SnapshotOwner owner = SnapshotOwner.of(policy);
     List<Snapshot> catalog =
         client.resources(Snapshot.class).inNamespace(ns).list().getItems().stream()
             .filter(x -> x.getSpec() != null && s.policyRef.name.equals(x.getSpec().policy))
             .sorted(Comparator.comparing((Snapshot x) -> time(x)).reversed())
             .toList();
+    List<Snapshot> current = catalog.stream().filter(x -> ofCurrent(x, owner)).toList();
     Snapshot chosen;
     if (s.before != null) {
       Instant limit = OffsetDateTime.parse(s.before).toInstant();
-      chosen = catalog.stream().filter(x -> !time(x).isAfter(limit)).findFirst().orElse(null);
+      chosen = current.stream().filter(x -> !time(x).isAfter(limit)).findFirst().orElse(null);
       if (chosen == null) {
         return failed(
             "SnapshotNotFound",
             "spec.before: policy "
                 + s.policyRef.name
                 + " has no snapshot at or before "
-                + s.before);
+                + s.before
+                + earlier(catalog.size() - current.size()));
       }
     } else if (s.snapshot == null || s.snapshot.equals("latest")) {
-      chosen = catalog.stream().findFirst().orElse(null);
+      chosen = current.stream().findFirst().orElse(null);
       if (chosen == null) {
-        return failed("SnapshotNotFound", "policy " + s.policyRef.name + " has no snapshots yet");
+        return failed(
+            "SnapshotNotFound",
+            "policy "
+                + s.policyRef.name
+                + " has no snapshots yet"
+                + earlier(catalog.size() - current.size()));
       }
     } else {
       List<Snapshot> match =
@@ -124,6 +157,7 @@ record RestorePlan(
           policy.getSpec().repository,
           chosen.getSpec().snapshotId,
           null,
+          owner.anyIncarnation(),
           null,
           chosen.getSpec().bytes,
           null,
@@ -157,10 +191,38 @@ record RestorePlan(
         policy.getSpec().repository,
         chosen.getSpec().snapshotId,
         null,
+        owner.anyIncarnation(),
         source,
         chosen.getSpec().bytes,
         null,
         null);
+  }
+
+  /**
+   * A request with {@code from}: arca chooses among the snapshots that namespace's policy wrote
+   * (any incarnation; the policy and its namespace need not exist any more).
+   */
+  private static RestorePlan fromOwner(RestoreRequestSpec s, RepositorySpec repository) {
+    SnapshotOwner among = new SnapshotOwner(s.from.namespace, s.from.policy, null);
+    String snap = s.snapshot == null ? "latest" : s.snapshot;
+    return new RestorePlan(repository, snap, s.before, among, s.sourcePVC, null, null, null);
+  }
+
+  /**
+   * Whether a catalog entry is of the policy as it is now: recorded with its uid, or recorded
+   * before uids were (0.1), which only the policy of that name in this namespace can have written.
+   */
+  private static boolean ofCurrent(Snapshot x, SnapshotOwner owner) {
+    return x.getSpec().policyUid == null || x.getSpec().policyUid.equals(owner.uid());
+  }
+
+  private static String earlier(int n) {
+    return n == 0
+        ? ""
+        : "; "
+            + n
+            + " older snapshots were written by an earlier BackupPolicy of the same name: name"
+            + " one in spec.snapshot";
   }
 
   private static Instant time(Snapshot s) {

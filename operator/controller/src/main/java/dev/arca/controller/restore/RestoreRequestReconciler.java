@@ -131,9 +131,16 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     }
     Job job =
         pipe
-            ? RestoreJobs.pipe(r, plan.repository(), plan.snapshot(), plan.before(), cfg)
+            ? RestoreJobs.pipe(
+                r, plan.repository(), plan.snapshot(), plan.before(), plan.among(), cfg)
             : RestoreJobs.restore(
-                r, plan.repository(), plan.snapshot(), plan.before(), plan.source(), cfg);
+                r,
+                plan.repository(),
+                plan.snapshot(),
+                plan.before(),
+                plan.among(),
+                plan.source(),
+                cfg);
     try {
       client.batch().v1().jobs().inNamespace(ns).resource(job).create();
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {

@@ -245,8 +245,12 @@ class BackupPolicyReconcilerTest {
             "1",
             "--keep-daily",
             "7",
+            "--host",
+            get("kept").getMetadata().getNamespace() + "/kept",
             "--tag",
-            "arca.dev/policy=kept");
+            "arca.dev/policy=kept",
+            "--tag",
+            "arca.dev/policy-uid=" + get("kept").getMetadata().getUid());
     assertThat(get("kept").getStatus().activeJob).isEqualTo(forget.getMetadata().getName());
 
     finish(

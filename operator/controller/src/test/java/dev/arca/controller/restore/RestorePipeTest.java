@@ -91,7 +91,15 @@ class RestorePipeTest {
     create(pipe("back", "db/app.sql"));
     Job job = job("back");
     List<String> cmd = job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
-    assertThat(cmd).containsSequence("arca", "restore", "bb".repeat(32));
+    assertThat(cmd)
+        .containsSequence(
+            "arca",
+            "restore",
+            "--host",
+            "llm/models",
+            "--tag",
+            "arca.dev/policy=models",
+            "bb".repeat(32));
     int at = cmd.indexOf("--pipe");
     assertThat(cmd.get(at + 1))
         .isEqualTo(

@@ -347,4 +347,72 @@ class RestoreRequestReconcilerTest {
 
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
   }
+
+  @Test
+  void latestChoosesAmongThisPolicysSnapshotsAndTheJobChecksTheOwnerInTheRepository()
+      throws Exception {
+    // a newer catalog entry of an earlier policy of the same name (deleted and created again)
+    snapshot("models-earlier", "ee".repeat(32), "2026-11-30T02:30:00Z", List.of("models"), 1L);
+    Snapshot earlier =
+        client.resources(Snapshot.class).inNamespace(NS).withName("models-earlier").get();
+    earlier.getSpec().policyUid = "uid-of-an-earlier-policy";
+    client.resources(Snapshot.class).inNamespace(NS).resource(earlier).update();
+
+    create(request("own"));
+    List<String> cmd =
+        job("own").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    assertThat(cmd)
+        .containsSubsequence(
+            "arca", "restore", "--host", NS + "/models", "--tag", "arca.dev/policy=models", NEW)
+        .doesNotContain("ee".repeat(32));
+  }
+
+  @Test
+  void anInlineRepositoryNeedsASnapshotIdOrWhoseSnapshotsToChooseAmong() throws Exception {
+    RestoreRequest latest = inline("inline-latest");
+    create(latest);
+    assertThat(inPhase("inline-latest", Phase.Failed).getStatus().message)
+        .contains("spec.snapshot")
+        .contains("name the snapshot by id");
+
+    RestoreRequest from = inline("inline-from");
+    from.getSpec().from = new RestoreRequestSpec.SnapshotSource();
+    from.getSpec().from.namespace = "team-b";
+    from.getSpec().from.policy = "training";
+    create(from);
+    assertThat(
+            job("inline-from")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getCommand())
+        .containsSubsequence(
+            "arca",
+            "restore",
+            "--host",
+            "team-b/training",
+            "--tag",
+            "arca.dev/policy=training",
+            "latest");
+
+    RestoreRequest byId = inline("inline-id");
+    byId.getSpec().snapshot = "abcdef12";
+    create(byId);
+    assertThat(
+            job("inline-id").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        .containsSubsequence("arca", "restore", "abcdef12")
+        .doesNotContain("--host");
+  }
+
+  /** A request into the PVC models from the policy's repository given inline. */
+  private RestoreRequest inline(String name) {
+    RestoreRequest r = request(name);
+    r.getSpec().policyRef = null;
+    r.getSpec().repository = new RepositorySpec();
+    r.getSpec().repository.url = "s3://bucket/models";
+    r.getSpec().repository.passwordSecretRef = new SecretKeyRef("pw", "password");
+    return r;
+  }
 }

@@ -1,6 +1,7 @@
 package dev.arca.engine.export;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.repo.SnapshotFilter;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,8 +12,15 @@ import java.util.Locale;
  * @param before pick the newest snapshot at or before this RFC 3339 time instead (or null)
  * @param includes globs of paths to export (all when empty), as for restore
  * @param format the archive format
+ * @param filter the snapshots {@code snapshot} and {@code before} may choose among
  */
-public record ExportOptions(String snapshot, String before, List<String> includes, Format format) {
+public record ExportOptions(
+    String snapshot, String before, List<String> includes, Format format, SnapshotFilter filter) {
+  /** Options that choose among every snapshot. */
+  public ExportOptions(String snapshot, String before, List<String> includes, Format format) {
+    this(snapshot, before, includes, format, SnapshotFilter.ANY);
+  }
+
   /** Archive formats. */
   public enum Format {
     TAR,

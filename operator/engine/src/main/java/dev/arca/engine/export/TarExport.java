@@ -52,7 +52,7 @@ public final class TarExport {
       Repository repo, ExportOptions o, OutputStream out, java.util.function.Consumer<String> warn)
       throws IOException {
     long t0 = System.nanoTime();
-    Snapshots.Ref snap = Snapshots.resolve(repo, o.snapshot(), o.before(), warn);
+    Snapshots.Ref snap = Snapshots.resolve(repo, o.snapshot(), o.before(), o.filter(), warn);
     TarExport ex =
         new TarExport(repo, repo.loadIndex(warn), new PathFilter(o.includes(), List.of()));
     List<Entry> entries = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.arca.engine.forget;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SnapshotFilter;
 import dev.arca.engine.repo.Snapshots;
 import java.io.IOException;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -44,8 +44,11 @@ public final class Forget {
       int retainedObjects,
       Map<String, String> unreadable) {}
 
-  public static Result run(
-      Repository repo, Retention policy, Map<String, String> tags, boolean dryRun)
+  /**
+   * Applies {@code policy} to the snapshots {@code among} selects (each group of host and paths on
+   * its own); no other snapshot is touched.
+   */
+  public static Result run(Repository repo, Retention policy, SnapshotFilter among, boolean dryRun)
       throws IOException {
     if (policy.isEmpty()) {
       throw ArcaException.usage(
@@ -54,7 +57,7 @@ public final class Forget {
     Map<String, List<Snapshots.Ref>> groups = new TreeMap<>();
     Snapshots.Listing listing = Snapshots.list(repo);
     for (Snapshots.Ref r : listing.readable()) {
-      if (hasTags(r.snapshot(), tags)) {
+      if (among.matches(r.snapshot())) {
         groups.computeIfAbsent(groupKey(r.snapshot()), k -> new ArrayList<>()).add(r);
       }
     }
@@ -128,16 +131,6 @@ public final class Forget {
       }
     }
     return retained;
-  }
-
-  private static boolean hasTags(Snapshot s, Map<String, String> wanted) {
-    Map<String, String> have = s.tags() == null ? Map.of() : s.tags();
-    for (Map.Entry<String, String> e : wanted.entrySet()) {
-      if (!Objects.equals(have.get(e.getKey()), e.getValue())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String groupKey(Snapshot s) {

@@ -99,8 +99,25 @@ public final class Snapshots {
   public static Ref resolve(
       Repository repo, String spec, String before, java.util.function.Consumer<String> warn)
       throws IOException {
+    return resolve(repo, spec, before, SnapshotFilter.ANY, warn);
+  }
+
+  /**
+   * As {@link #resolve(Repository, String, String, java.util.function.Consumer)}, choosing only
+   * among the snapshots {@code filter} selects: {@code latest} and {@code before} never pick
+   * another, and an id that names another is a usage error.
+   */
+  public static Ref resolve(
+      Repository repo,
+      String spec,
+      String before,
+      SnapshotFilter filter,
+      java.util.function.Consumer<String> warn)
+      throws IOException {
     Listing listing = list(repo);
-    List<Ref> all = listing.readable();
+    List<Ref> all = listing.readable().stream().filter(r -> filter.matches(r.snapshot())).toList();
+    String where =
+        repo.storage().describe() + (filter.isAny() ? "" : " selected by " + filter.describe());
     if ((spec == null || spec.equals("latest")) && !listing.unreadable().isEmpty()) {
       warn.accept(
           listing.unreadable().size()
@@ -119,20 +136,21 @@ public final class Snapshots {
         }
       }
       if (best == null) {
-        throw ArcaException.usage(
-            "no snapshot at or before " + before + " in " + repo.storage().describe());
+        throw ArcaException.usage("no snapshot at or before " + before + " in " + where);
       }
       return best;
     }
     if (spec == null || spec.equals("latest")) {
       if (all.isEmpty()) {
         throw ArcaException.usage(
-            "repository " + repo.storage().describe() + " has no snapshots yet; run arca backup");
+            filter.isAny()
+                ? "repository " + where + " has no snapshots yet; run arca backup"
+                : "no snapshots in " + where);
       }
       return all.get(all.size() - 1);
     }
-    String prefix = spec.toLowerCase();
-    List<Ref> matches = all.stream().filter(r -> r.id().startsWith(prefix)).toList();
+    String prefix = spec.toLowerCase(java.util.Locale.ROOT);
+    List<Ref> matches = listing.readable().stream().filter(r -> r.id().startsWith(prefix)).toList();
     List<String> broken =
         listing.unreadable().keySet().stream().filter(id -> id.startsWith(prefix)).toList();
     if (matches.size() + broken.size() > 1) {
@@ -154,7 +172,15 @@ public final class Snapshots {
       throw ArcaException.usage(
           "no snapshot with id '" + spec + "'; list them with arca snapshots");
     }
-    return matches.get(0);
+    Ref match = matches.get(0);
+    if (!filter.matches(match.snapshot())) {
+      throw ArcaException.usage(
+          "snapshot "
+              + match.id()
+              + " is not one of the snapshots selected by "
+              + filter.describe());
+    }
+    return match;
   }
 
   /** The newest snapshot of the same paths, host and tags: the parent for change detection. */

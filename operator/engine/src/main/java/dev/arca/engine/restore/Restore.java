@@ -51,7 +51,8 @@ public final class Restore {
   private RestoreResult run() throws IOException {
     long t0 = System.nanoTime();
     Snapshots.Ref snap =
-        Snapshots.resolve(repo, opts.snapshot(), opts.before(), m -> opts.progress().warn(m));
+        Snapshots.resolve(
+            repo, opts.snapshot(), opts.before(), opts.filter(), m -> opts.progress().warn(m));
     Path target = opts.target().toAbsolutePath().normalize();
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
         && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {

@@ -1,6 +1,7 @@
 package dev.arca.engine.restore;
 
 import dev.arca.engine.Progress;
+import dev.arca.engine.repo.SnapshotFilter;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import java.util.List;
  * @param overwrite what to do with files that already exist in the target
  * @param threads ranges fetched and written at once
  * @param progress progress receiver
+ * @param filter the snapshots {@code snapshot} and {@code before} may choose among
  */
 public record RestoreOptions(
     String snapshot,
@@ -22,7 +24,8 @@ public record RestoreOptions(
     List<String> includes,
     Overwrite overwrite,
     int threads,
-    Progress progress) {
+    Progress progress,
+    SnapshotFilter filter) {
 
   /** Policy for entries that already exist in the target. */
   public enum Overwrite {
@@ -54,22 +57,27 @@ public record RestoreOptions(
         List.of(),
         Overwrite.IF_DIFFERENT,
         Math.max(2, Runtime.getRuntime().availableProcessors()),
-        Progress.NONE);
+        Progress.NONE,
+        SnapshotFilter.ANY);
   }
 
   public RestoreOptions withIncludes(List<String> inc) {
-    return new RestoreOptions(snapshot, before, target, inc, overwrite, threads, progress);
+    return new RestoreOptions(snapshot, before, target, inc, overwrite, threads, progress, filter);
   }
 
   public RestoreOptions withOverwrite(Overwrite o) {
-    return new RestoreOptions(snapshot, before, target, includes, o, threads, progress);
+    return new RestoreOptions(snapshot, before, target, includes, o, threads, progress, filter);
   }
 
   public RestoreOptions withBefore(String b) {
-    return new RestoreOptions(snapshot, b, target, includes, overwrite, threads, progress);
+    return new RestoreOptions(snapshot, b, target, includes, overwrite, threads, progress, filter);
+  }
+
+  public RestoreOptions withFilter(SnapshotFilter f) {
+    return new RestoreOptions(snapshot, before, target, includes, overwrite, threads, progress, f);
   }
 
   public RestoreOptions withProgress(Progress p) {
-    return new RestoreOptions(snapshot, before, target, includes, overwrite, threads, p);
+    return new RestoreOptions(snapshot, before, target, includes, overwrite, threads, p, filter);
   }
 }

@@ -8,6 +8,7 @@ import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SnapshotFilter;
 import dev.arca.engine.repo.Snapshots;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,13 +31,17 @@ class ForgetTest {
     }
     assertThat(Snapshots.list(repo).readable()).hasSize(6);
 
-    Forget.Result dry = Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), Map.of(), true);
+    Forget.Result dry = Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), SnapshotFilter.ANY, true);
     assertThat(dry.kept()).hasSize(2); // the newest of each group
     assertThat(dry.removed()).hasSize(4);
     assertThat(Snapshots.list(repo).readable()).hasSize(6); // a dry run changes nothing
 
     Forget.Result tagged =
-        Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), Map.of("team", "llm"), false);
+        Forget.run(
+            repo,
+            new Retention(1, 0, 0, 0, 0, 0),
+            new SnapshotFilter(null, Map.of("team", "llm")),
+            false);
     assertThat(tagged.removed()).hasSize(2);
     assertThat(tagged.removed()).allSatisfy(d -> assertThat(d.paths().get(0)).endsWith("models"));
     List<Snapshots.Ref> left = Snapshots.list(repo).readable();
@@ -47,7 +52,8 @@ class ForgetTest {
   @Test
   void anEmptyPolicyIsRefusedBecauseItWouldRemoveEverything() {
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
-    assertThatThrownBy(() -> Forget.run(repo, new Retention(0, 0, 0, 0, 0, 0), Map.of(), false))
+    assertThatThrownBy(
+            () -> Forget.run(repo, new Retention(0, 0, 0, 0, 0, 0), SnapshotFilter.ANY, false))
         .isInstanceOf(ArcaException.class)
         .hasMessageContaining("at least one rule");
   }

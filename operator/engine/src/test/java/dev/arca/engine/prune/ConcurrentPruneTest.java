@@ -11,6 +11,7 @@ import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.forget.Retention;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SnapshotFilter;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
@@ -88,7 +89,7 @@ public class ConcurrentPruneTest {
         pool.submit(
             () -> {
               while (!stopForget.get()) {
-                Forget.run(repo, new Retention(2, 0, 0, 0, 0, 0), Map.of(), false);
+                Forget.run(repo, new Retention(2, 0, 0, 0, 0, 0), SnapshotFilter.ANY, false);
                 Thread.sleep(200);
               }
               return null;

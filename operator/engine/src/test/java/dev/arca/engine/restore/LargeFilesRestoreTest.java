@@ -46,7 +46,8 @@ class LargeFilesRestoreTest {
                   o.includes(),
                   o.overwrite(),
                   threads,
-                  o.progress()));
+                  o.progress(),
+                  o.filter()));
       assertThat(r.failures()).as("threads=%d", threads).isEmpty();
       assertThat(r.files()).isEqualTo(5);
       Fixtures.assertSameTree(src, target.resolve("src"));

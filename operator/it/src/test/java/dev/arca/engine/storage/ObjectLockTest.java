@@ -13,6 +13,7 @@ import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
 import dev.arca.engine.prune.PruneResult;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.repo.SnapshotFilter;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
@@ -21,7 +22,6 @@ import dev.arca.it.S3Servers;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -58,7 +58,7 @@ class ObjectLockTest {
     Fixtures.write(src.resolve("new.bin"), Fixtures.random(2 << 20, 2));
     BackupResult kept = Backup.run(repo, BackupOptions.of(src));
 
-    Forget.Result f = Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), Map.of(), false);
+    Forget.Result f = Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), SnapshotFilter.ANY, false);
     assertThat(f.removed()).hasSize(1);
     assertThat(f.retainedObjects()).isEqualTo(1);
     PruneResult p = Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO));
