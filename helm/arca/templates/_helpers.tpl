@@ -75,19 +75,12 @@ app.kubernetes.io/component: operator
 {{/* The rules of the operator in a watched namespace (generated from the operator's code). */}}
 {{- define "arca.namespacedRules" -}}
 {{ .Files.Get "files/rbac/watched-namespaces.yaml" }}
-{{- if .Values.rbac.checkSecrets }}
+{{- if (include "arca.checkSecrets" .) }}
 {{ .Files.Get "files/rbac/secret-check.yaml" }}
-{{- end }}
-{{- if .Values.rbac.dumpExec }}
-{{ .Files.Get "files/rbac/exec-grants.yaml" }}
-- apiGroups: ["rbac.authorization.k8s.io"]
-  resources: ["clusterroles"]
-  verbs: ["bind"]
-  resourceNames: [{{ include "arca.execRole" . | quote }}]
 {{- end }}
 {{- end }}
 
-{{/* The ClusterRole the Jobs of dump sources and restore pipes are bound to in their namespace. */}}
-{{- define "arca.execRole" -}}
-{{ include "arca.fullname" . }}-exec
+{{/* Whether the operator checks Secrets: only with watchNamespaces, never cluster-wide. */}}
+{{- define "arca.checkSecrets" -}}
+{{- if and .Values.rbac.checkSecrets .Values.watchNamespaces }}true{{ end }}
 {{- end }}

@@ -29,8 +29,7 @@ class ChartFilesTest {
             "watched-namespaces.yaml", ApiPermissions.WATCHED_NAMESPACES,
             "secret-check.yaml", List.of(ApiPermissions.SECRET_CHECK),
             "lease.yaml", ApiPermissions.LEASE_NAMESPACE,
-            "exec-grants.yaml", ApiPermissions.EXEC_GRANTS,
-            "exec-role.yaml", ApiPermissions.EXEC_ROLE);
+            "exec-grants.yaml", ApiPermissions.EXEC_GRANTS);
     for (var e : files.entrySet()) {
       same(
           Chart.DIR.resolve("files/rbac").resolve(e.getKey()),

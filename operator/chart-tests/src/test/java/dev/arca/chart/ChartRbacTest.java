@@ -18,37 +18,47 @@ import org.junit.jupiter.api.Test;
  */
 class ChartRbacTest {
   @Test
-  void clusterWideTheOperatorGetsExactlyItsApiPermissions() {
+  void clusterWideTheOperatorGetsExactlyItsApiPermissionsAndNoExecOrSecrets() {
     Chart c = Chart.render(Map.of());
     Map<String, Set<String>> granted = grantedTo(c, "arca");
     assertThat(granted.keySet()).containsExactlyInAnyOrder("*", Chart.NAMESPACE);
-    assertThat(granted.get("*"))
-        .isEqualTo(
-            triples(
-                concat(
-                    concat(ApiPermissions.WATCHED_NAMESPACES, List.of(ApiPermissions.SECRET_CHECK)),
-                    concat(ApiPermissions.EXEC_GRANTS, List.of(ApiPermissions.BIND_EXEC_ROLE)))));
+    assertThat(granted.get("*")).isEqualTo(triples(ApiPermissions.WATCHED_NAMESPACES));
     assertThat(granted.get(Chart.NAMESPACE)).isEqualTo(triples(ApiPermissions.LEASE_NAMESPACE));
-    // bind only the exec role, by name; exec itself is not the operator's
-    JsonNode operatorRole = role(c, "ClusterRole", "arca", "*");
-    assertThat(operatorRole.path("rules").findValues("resourceNames").toString())
-        .isEqualTo("[[\"arca-exec\"]]");
-    assertThat(granted.get("*")).noneMatch(t -> t.contains("pods/exec"));
+    // by default: no Secret rights, no exec, no RBAC writes anywhere, no admission policy needed
+    assertThat(granted.values().stream().flatMap(Set::stream))
+        .noneMatch(
+            t ->
+                t.contains("secrets")
+                    || t.contains("pods/exec")
+                    || t.contains("roles")
+                    || t.contains("rolebindings")
+                    || t.contains("clusterroles"));
+    assertThat(c.operatorEnv())
+        .containsEntry("ARCA_CHECK_SECRETS", "false")
+        .containsEntry("ARCA_DUMP_NAMESPACES", "");
+    assertThat(c.kind("ValidatingAdmissionPolicy")).isEmpty();
   }
 
   @Test
-  void dumpJobsGetExecThroughARoleTheOperatorBindsAndNothingWhenDumpsAreOff() {
-    Chart c = Chart.render(Map.of());
-    assertThat(triplesOf(role(c, "ClusterRole", "arca-exec", "*")))
-        .isEqualTo(triples(ApiPermissions.EXEC_ROLE));
-    assertThat(c.operatorEnv()).containsEntry("ARCA_DUMP_EXEC_CLUSTERROLE", "arca-exec");
+  void dumpRightsOnlyInTheNamespacesAClusterAdminListedAndFencedByAnAdmissionPolicy() {
+    Chart c = withDumpNamespaces("[db-team]");
+    Map<String, Set<String>> granted = grantedTo(c, "arca");
+    assertThat(granted.keySet()).containsExactlyInAnyOrder("*", "db-team", Chart.NAMESPACE);
+    assertThat(granted.get("db-team")).isEqualTo(triples(ApiPermissions.EXEC_GRANTS));
+    assertThat(granted.get("*")).noneMatch(t -> t.contains("pods/exec") || t.contains("roles"));
+    assertThat(c.operatorEnv()).containsEntry("ARCA_DUMP_NAMESPACES", "db-team");
+    JsonNode policy = c.kind("ValidatingAdmissionPolicy").get(0);
+    assertThat(policy.at("/spec/matchConditions/0/expression").asText())
+        .isEqualTo(
+            "request.userInfo.username == 'system:serviceaccount:" + Chart.NAMESPACE + ":arca'");
+    assertThat(c.kind("ValidatingAdmissionPolicyBinding"))
+        .singleElement()
+        .satisfies(b -> assertThat(b.at("/spec/validationActions/0").asText()).isEqualTo("Deny"));
 
-    Chart off = Chart.render(Map.of("rbac.dumpExec", false));
-    assertThat(off.kind("ClusterRole"))
-        .noneMatch(r -> r.at("/metadata/name").asText().equals("arca-exec"));
-    assertThat(grantedTo(off, "arca").get("*"))
-        .noneMatch(t -> t.contains("rolebindings") || t.contains("clusterroles"));
-    assertThat(off.operatorEnv()).containsEntry("ARCA_DUMP_EXEC_CLUSTERROLE", "");
+    Chart everywhere = withDumpNamespaces("['*']");
+    assertThat(grantedTo(everywhere, "arca").get("*"))
+        .containsAll(triples(ApiPermissions.EXEC_GRANTS));
+    assertThat(everywhere.operatorEnv()).containsEntry("ARCA_DUMP_NAMESPACES", "*");
   }
 
   @Test
@@ -57,17 +67,26 @@ class ChartRbacTest {
     Map<String, Set<String>> granted = grantedTo(c, "arca-operator");
     assertThat(granted.keySet()).containsExactlyInAnyOrder("llm", "datasets", Chart.NAMESPACE);
     Set<String> watched = triples(ApiPermissions.WATCHED_NAMESPACES);
-    assertThat(granted.get("llm")).isEqualTo(watched);
+    // all options: dumps allowed in llm only
+    Set<String> withDumps = new TreeSet<>(watched);
+    withDumps.addAll(triples(ApiPermissions.EXEC_GRANTS));
+    assertThat(granted.get("llm")).isEqualTo(withDumps);
     assertThat(granted.get("datasets")).isEqualTo(watched);
     assertThat(granted.get(Chart.NAMESPACE)).isEqualTo(triples(ApiPermissions.LEASE_NAMESPACE));
     assertThat(watched).noneMatch(t -> t.contains(" secrets "));
   }
 
   @Test
-  void withoutSecretChecksNoSecretRightsAndTheOperatorIsTold() {
-    Chart c = Chart.render(Map.of("rbac.checkSecrets", false));
-    assertThat(grantedTo(c, "arca").get("*")).noneMatch(t -> t.contains("secrets"));
-    assertThat(c.operatorEnv()).containsEntry("ARCA_CHECK_SECRETS", "false");
+  void secretChecksOnlyInWatchedNamespacesNeverClusterWide() {
+    Chart scoped = Chart.render(Map.of("watchNamespaces[0]", "llm"));
+    assertThat(grantedTo(scoped, "arca").get("llm"))
+        .isEqualTo(
+            triples(
+                concat(ApiPermissions.WATCHED_NAMESPACES, List.of(ApiPermissions.SECRET_CHECK))));
+    assertThat(scoped.operatorEnv()).containsEntry("ARCA_CHECK_SECRETS", "true");
+    Chart off = Chart.render(Map.of("watchNamespaces[0]", "llm", "rbac.checkSecrets", false));
+    assertThat(grantedTo(off, "arca").get("llm")).noneMatch(t -> t.contains("secrets"));
+    assertThat(off.operatorEnv()).containsEntry("ARCA_CHECK_SECRETS", "false");
   }
 
   @Test
@@ -94,7 +113,18 @@ class ChartRbacTest {
     assertThat(aggregated).hasSize(2);
     assertThat(Chart.render(Map.of("rbac.aggregateToDefaultRoles", false)).kind("ClusterRole"))
         .extracting(r -> r.at("/metadata/name").asText())
-        .containsExactlyInAnyOrder("arca", "arca-exec");
+        .containsExactlyInAnyOrder("arca");
+  }
+
+  /** The chart with rbac.dumpNamespaces set to {@code list} (YAML), from a values file. */
+  private static Chart withDumpNamespaces(String list) {
+    try {
+      java.nio.file.Path values = java.nio.file.Files.createTempFile("dump-namespaces", ".yaml");
+      java.nio.file.Files.writeString(values, "rbac:\n  dumpNamespaces: " + list + "\n");
+      return Chart.render(t -> t.withValuesFile(values), Map.of());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**

@@ -53,7 +53,8 @@ class ChartRenderTest {
     assertThat(cfg.engineImage()).isEqualTo("ghcr.io/arca-dev/arca:0.1.0");
     assertThat(cfg.leaderElectionNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(cfg.watchNamespaces()).isEmpty();
-    assertThat(cfg.checkSecrets()).isTrue();
+    assertThat(cfg.checkSecrets()).isFalse(); // cluster-wide: no Secret rights, so no check
+    assertThat(cfg.dumpsAllowedIn("default")).isFalse();
     // Jobs: root, to read every file and restore owners, but with five capabilities only
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isZero();
     assertThat(cfg.jobContainerSecurityContext().getCapabilities().getAdd())

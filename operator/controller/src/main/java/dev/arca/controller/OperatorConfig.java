@@ -30,13 +30,15 @@ import java.util.stream.Collectors;
  *     ARCA_JOB_CONTAINER_SECURITY_CONTEXT}, JSON). The default drops every capability but those
  *     that reading any file and restoring ownership need, and makes the root filesystem read-only.
  * @param checkSecrets whether Secrets a resource names are checked to exist before a Job starts
- *     ({@code ARCA_CHECK_SECRETS}, default true; needs {@code get} on Secrets)
+ *     ({@code ARCA_CHECK_SECRETS}, default false: it needs {@code get} on Secrets, which RBAC
+ *     cannot limit to metadata; without it a missing Secret is reported from the Job's pod that
+ *     cannot start)
  * @param metricsPort port of /metrics, /healthz and /readyz ({@code ARCA_METRICS_PORT})
  * @param leaderElectionNamespace namespace of the leader election Lease, so that several replicas
  *     can run with one active ({@code ARCA_LEADER_ELECTION_NAMESPACE}; empty: no election)
- * @param dumpExecClusterRole the ClusterRole (pods get/list, pods/exec) a Job that runs a dump
- *     source or a restore pipe is bound to in its own namespace ({@code
- *     ARCA_DUMP_EXEC_CLUSTERROLE}; empty: dump sources and pipes are refused)
+ * @param dumpNamespaces the namespaces where a cluster admin allowed dump sources and restore
+ *     pipes, whose Jobs exec into a database pod ({@code ARCA_DUMP_NAMESPACES}, comma-separated;
+ *     {@code *}: every namespace; empty, the default: none, and such resources are refused)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -48,7 +50,12 @@ public record OperatorConfig(
     boolean checkSecrets,
     int metricsPort,
     String leaderElectionNamespace,
-    String dumpExecClusterRole) {
+    Set<String> dumpNamespaces) {
+
+  /** Whether Jobs of resources in {@code namespace} may exec into pods (dumps, pipes). */
+  public boolean dumpsAllowedIn(String namespace) {
+    return dumpNamespaces.contains("*") || dumpNamespaces.contains(namespace);
+  }
 
   /** Every environment variable the operator reads. */
   public static final List<String> KEYS =
@@ -62,7 +69,7 @@ public record OperatorConfig(
           "ARCA_JOB_POD_SECURITY_CONTEXT",
           "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
           "ARCA_CHECK_SECRETS",
-          "ARCA_DUMP_EXEC_CLUSTERROLE",
+          "ARCA_DUMP_NAMESPACES",
           "ARCA_METRICS_PORT",
           "ARCA_LEADER_ELECTION_NAMESPACE");
 
@@ -81,11 +88,7 @@ public record OperatorConfig(
 
   /** Reads the configuration from {@code env}; a malformed value names its variable. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
-    Set<String> namespaces =
-        Arrays.stream(env.getOrDefault("ARCA_WATCH_NAMESPACES", "").split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .collect(Collectors.toUnmodifiableSet());
+    Set<String> namespaces = list(env, "ARCA_WATCH_NAMESPACES");
     ResourceRequirements resources =
         new ResourceRequirementsBuilder()
             .addToRequests("cpu", quantity(env, "ARCA_JOB_CPU_REQUEST", "1"))
@@ -115,7 +118,15 @@ public record OperatorConfig(
         Boolean.parseBoolean(checkSecrets),
         Integer.parseInt(port),
         env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""),
-        env.getOrDefault("ARCA_DUMP_EXEC_CLUSTERROLE", ""));
+        list(env, "ARCA_DUMP_NAMESPACES"));
+  }
+
+  /** A comma-separated list of names. */
+  private static Set<String> list(Map<String, String> env, String key) {
+    return Arrays.stream(env.getOrDefault(key, "").split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private static Quantity quantity(Map<String, String> env, String key, String dflt) {

@@ -8,11 +8,12 @@ import org.junit.jupiter.api.Test;
 
 class OperatorConfigTest {
   @Test
-  void defaultsRunJobsAsRootWithFewCapabilitiesAndCheckSecrets() {
+  void defaultsRunJobsAsRootWithFewCapabilitiesCheckSecretsAndAllowNoDumps() {
     OperatorConfig c = OperatorConfig.fromEnv(Map.of());
     assertThat(c.jobSecurityContext().getRunAsUser()).isZero();
     assertThat(c.jobContainerSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.checkSecrets()).isTrue();
+    assertThat(c.dumpsAllowedIn("llm")).isFalse();
     assertThat(c.watchNamespaces()).isEmpty();
     assertThat(c.metricsPort()).isEqualTo(8080);
   }
@@ -35,6 +36,15 @@ class OperatorConfigTest {
     assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.checkSecrets()).isFalse();
     assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("llm", "data");
+  }
+
+  @Test
+  void dumpsRunOnlyInTheNamespacesAClusterAdminListed() {
+    OperatorConfig some = OperatorConfig.fromEnv(Map.of("ARCA_DUMP_NAMESPACES", "llm, data"));
+    assertThat(some.dumpsAllowedIn("llm")).isTrue();
+    assertThat(some.dumpsAllowedIn("team-b")).isFalse();
+    assertThat(OperatorConfig.fromEnv(Map.of("ARCA_DUMP_NAMESPACES", "*")).dumpsAllowedIn("x"))
+        .isTrue();
   }
 
   @Test

@@ -59,11 +59,22 @@ class ChartInstallTest {
   }
 
   @Test
-  void theOperatorMayNotReadSecretValuesListSecretsOrRunPods() {
-    assertThat(allowed(SA, "team-a", "", "secrets", "list")).isFalse();
-    assertThat(allowed(SA, "team-a", "", "secrets", "watch")).isFalse();
+  void theOperatorMayNotReadSecretsOrRunPodsAndExecsOnlyWhereDumpsAreAllowed() {
+    for (String verb : List.of("get", "list", "watch")) {
+      assertThat(allowed(SA, "team-a", "", "secrets", verb)).as("secrets %s", verb).isFalse();
+    }
     assertThat(allowed(SA, "team-a", "", "pods", "create")).isFalse();
-    assertThat(allowed(SA, "team-a", "", "pods/exec", "create")).isFalse();
+    // team-a allows dumps (rbac.dumpNamespaces), team-b does not
+    for (ApiPermissions.Rule r : ApiPermissions.EXEC_GRANTS) {
+      for (String verb : r.verbs()) {
+        assertThat(allowed(SA, "team-a", r.apiGroup(), r.resource(), verb))
+            .as("%s %s in team-a", verb, r.resource())
+            .isTrue();
+        assertThat(allowed(SA, "team-b", r.apiGroup(), r.resource(), verb))
+            .as("%s %s in team-b", verb, r.resource())
+            .isFalse();
+      }
+    }
     assertThat(allowed(SA, "team-a", "batch", "jobs", "update")).isFalse();
     assertThat(allowed(SA, "team-a", "", "persistentvolumeclaims", "delete")).isFalse();
     assertThat(allowed(SA, "team-a", "coordination.k8s.io", "leases", "create")).isFalse();
@@ -107,40 +118,96 @@ class ChartInstallTest {
   }
 
   private static List<ApiPermissions.Rule> namespaced() {
-    List<ApiPermissions.Rule> rules = new ArrayList<>(ApiPermissions.WATCHED_NAMESPACES);
-    rules.add(ApiPermissions.SECRET_CHECK);
-    rules.addAll(ApiPermissions.EXEC_GRANTS);
-    return rules;
+    return ApiPermissions.WATCHED_NAMESPACES;
+  }
+
+  /** Applies {@code yaml} as the operator's ServiceAccount would (impersonated). */
+  private static dev.arca.e2e.cluster.Kubectl.Result asOperator(String... args) {
+    List<String> all = new ArrayList<>(List.of("--as", SA));
+    all.addAll(List.of(args));
+    return Cluster.get().kubectl(all.toArray(String[]::new));
+  }
+
+  private static String grant(String role, String rules, String subject) {
+    return """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: %1$s
+          namespace: team-a
+          labels: {app.kubernetes.io/managed-by: arca}
+        rules: %2$s
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: %1$s
+          namespace: team-a
+          labels: {app.kubernetes.io/managed-by: arca}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %1$s}
+        subjects: [%3$s]
+        """
+        .formatted(role, rules, subject);
   }
 
   @Test
-  void theOperatorMayBindTheExecRoleAndNoOtherAndThatRoleExecsButDoesNothingElse() {
-    assertThat(
-            allowed(SA, "team-a", "rbac.authorization.k8s.io", "clusterroles", "bind", "arca-exec"))
-        .isTrue();
-    assertThat(
-            allowed(
-                SA, "team-a", "rbac.authorization.k8s.io", "clusterroles", "bind", "cluster-admin"))
-        .isFalse();
-    assertThat(allowed(SA, "team-a", "", "pods/exec", "get")).isFalse();
-    // a dump Job's account once the operator has bound it: exec in its namespace, nothing more
+  void theOperatorCanGrantExecOnNamedPodsToItsOwnExecAccountsAndNothingElse() {
     Cluster.namespace("team-a");
+    String podRules =
+        "[{apiGroups: [''], resources: [pods], verbs: [get], resourceNames: [postgres-0]},"
+            + " {apiGroups: [''], resources: [pods/exec], verbs: [get, create],"
+            + " resourceNames: [postgres-0]}]";
+    String own = "{kind: ServiceAccount, name: db-dump-exec, namespace: team-a}";
+    // what the operator does for a dump run: allowed, and the Job's account may exec there only
+    asOperator("apply", "-f", Cluster.file(grant("db-1-exec", podRules, own)).toString()).orFail();
     String job = "system:serviceaccount:team-a:db-dump-exec";
-    Cluster.get()
-        .kubectl(
-            "create",
-            "rolebinding",
-            "db-dump-exec",
-            "-n",
-            "team-a",
-            "--clusterrole=arca-exec",
-            "--serviceaccount=team-a:db-dump-exec")
-        .orFail();
-    assertThat(allowed(job, "team-a", "", "pods/exec", "create")).isTrue();
-    assertThat(allowed(job, "team-a", "", "pods", "list")).isTrue();
-    assertThat(allowed(job, "team-b", "", "pods/exec", "create")).isFalse();
+    assertThat(allowed(job, "team-a", "", "pods/exec", "create", "postgres-0")).isTrue();
+    assertThat(allowed(job, "team-a", "", "pods/exec", "create", "app-0")).isFalse();
+    assertThat(allowed(job, "team-a", "", "pods", "list")).isFalse();
+    assertThat(allowed(job, "team-b", "", "pods/exec", "create", "postgres-0")).isFalse();
     assertThat(allowed(job, "team-a", "", "secrets", "get")).isFalse();
-    assertThat(allowed(job, "team-a", "", "pods", "delete")).isFalse();
+
+    // anything else the admission policy refuses, though RBAC alone would let it through
+    var toAUser =
+        asOperator(
+            "apply",
+            "-f",
+            Cluster.file(grant("x-2-exec", podRules, "{kind: User, name: mallory}")).toString());
+    assertThat(toAUser.exitCode()).isNotZero();
+    assertThat(toAUser.stderr()).contains("may bind only its exec Roles");
+    var otherNamespace =
+        asOperator(
+            "apply",
+            "-f",
+            Cluster.file(
+                    grant(
+                        "x-3-exec",
+                        podRules,
+                        "{kind: ServiceAccount, name: spy-exec, namespace: team-b}"))
+                .toString());
+    assertThat(otherNamespace.exitCode()).isNotZero();
+    var everyPod =
+        asOperator(
+            "apply",
+            "-f",
+            Cluster.file(
+                    grant(
+                        "x-4-exec",
+                        "[{apiGroups: [''], resources: [pods/exec], verbs: [create]}]",
+                        own))
+                .toString());
+    assertThat(everyPod.exitCode()).isNotZero();
+    assertThat(everyPod.stderr()).contains("only Roles of get and exec on pods named by name");
+    // nor may it delete a Role it did not make
+    Cluster.get()
+        .kubectl("create", "role", "team-owned", "-n", "team-a", "--verb=get", "--resource=pods")
+        .orFail();
+    var delete = asOperator("delete", "role", "team-owned", "-n", "team-a");
+    assertThat(delete.exitCode()).isNotZero();
+    assertThat(delete.stderr()).contains("may delete only its own");
+    // and it binds no ClusterRole at all
+    assertThat(allowed(SA, "team-a", "rbac.authorization.k8s.io", "clusterroles", "bind", "admin"))
+        .isFalse();
   }
 
   static boolean allowed(String user, String ns, String group, String resource, String verb) {

@@ -107,7 +107,18 @@ final class Cluster {
     }
     if (!operator) {
       namespace(OPERATOR_NAMESPACE);
-      Charts.install("arca", OPERATOR_NAMESPACE, Target.external() ? Target.imageValues() : "");
+      // dumps allowed where the tests take them (DatabaseDumpTest) and in team-a
+      // (ChartInstallTest);
+      // the chart puts a Role in each, so they exist first
+      namespace(DatabaseDumpTest.NS);
+      namespace("team-a");
+      Charts.install(
+          "arca",
+          OPERATOR_NAMESPACE,
+          (Target.external() ? Target.imageValues() + "\n" : "")
+              + "rbac:\n  dumpNamespaces: ["
+              + DatabaseDumpTest.NS
+              + ", team-a]\n");
       get()
           .kubectl(
               "rollout", "status", "-n", OPERATOR_NAMESPACE, "deployment/arca", "--timeout=180s")

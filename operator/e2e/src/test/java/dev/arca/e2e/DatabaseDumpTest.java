@@ -70,6 +70,17 @@ class DatabaseDumpTest {
     Map<?, ?> done = s.awaitRestore("chat-back");
     assertThat(done.get("phase")).as(done.toString()).isEqualTo("Succeeded");
     assertThat(psql(bin, ROWS)).isEqualTo(before);
+    // the runs have ended: no exec right on the database pod is left
+    assertThat(
+            Cluster.get()
+                .client()
+                .rbac()
+                .roles()
+                .inNamespace(NS)
+                .withLabel(dev.arca.controller.jobs.ExecAccess.EXEC_JOB)
+                .list()
+                .getItems())
+        .isEmpty();
   }
 
   @Test

@@ -64,6 +64,7 @@ final class ActiveRun {
     }
     st.activeJob = null;
     st.progress = null;
+    revokeExec(p, job.getMetadata().getName());
     if (!kind.equals("backup")) {
       new MaintenanceRecorder(client, events, metrics).record(p, st, job, kind, o, now);
       return new Seen(null, null);
@@ -72,8 +73,16 @@ final class ActiveRun {
     return new Seen(null, o.succeeded() ? job.getMetadata().getName() : null);
   }
 
+  /** A backup with dump sources ended: its exec right on the database pods goes. */
+  private void revokeExec(BackupPolicy p, String job) {
+    if (p.getSpec().sources.stream().anyMatch(s -> s.dump != null)) {
+      dev.arca.controller.ExecGrants.revoke(client, p.getMetadata().getNamespace(), job);
+    }
+  }
+
   /** The active Job was deleted before it ended (by hand, or with its namespace's cleanup). */
   private void gone(BackupPolicy p, BackupPolicyStatus st, Instant now) {
+    revokeExec(p, st.activeJob);
     long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
     BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
     f.time = now.toString();

@@ -76,7 +76,8 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     BackupPolicyStatus st = StatusWrite.copy(ctx, p.getStatus(), BackupPolicyStatus::new);
     Optional<PolicyValidator.Problem> problem =
         new PolicyValidator(
-                new ResourceProbe(client, cfg.checkSecrets()), !cfg.dumpExecClusterRole().isBlank())
+                new ResourceProbe(client, cfg.checkSecrets()),
+                cfg.dumpsAllowedIn(p.getMetadata().getNamespace()))
             .validate(p, now);
     catalog.release(client, p);
     List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();

@@ -1,9 +1,11 @@
 package dev.arca.controller.backup;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
+import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.controller.Events;
 import dev.arca.controller.ExecGrants;
+import dev.arca.controller.ExecTargets;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.BackupRun;
@@ -12,6 +14,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Starts the Jobs of a policy and records them as its active Job. Job names are deterministic, so a
@@ -47,10 +52,33 @@ final class Launcher {
           now);
       return;
     }
-    if (p.getSpec().sources.stream().anyMatch(s -> s.dump != null)) {
-      ExecGrants.ensure(client, p, "dump", cfg.dumpExecClusterRole());
+    Map<String, String> dumpPods = new TreeMap<>();
+    List<BackupPolicySpec.Source> sources = p.getSpec().sources;
+    for (int i = 0; i < sources.size(); i++) {
+      BackupPolicySpec.Source s = sources.get(i);
+      if (s.dump == null) {
+        continue;
+      }
+      String pod = ExecTargets.pod(client, p.getMetadata().getNamespace(), s.dump);
+      if (pod == null) {
+        String where = "spec.sources[" + i + "].dump";
+        fail(
+            p,
+            st,
+            "DumpPodNotFound",
+            "run of "
+                + run.time()
+                + " not started: "
+                + ExecTargets.noPod(where, p.getMetadata().getNamespace(), s.dump),
+            now);
+        return;
+      }
+      dumpPods.put(s.dump.path, pod);
     }
-    Job job = BackupJobs.backup(p, run, cfg, place.node());
+    if (!dumpPods.isEmpty()) {
+      ExecGrants.ensure(client, p, "dump", name, List.copyOf(dumpPods.values()));
+    }
+    Job job = BackupJobs.backup(p, run, cfg, place.node(), dumpPods);
     if (create(p, st, job, now)) {
       events.normal(
           p,

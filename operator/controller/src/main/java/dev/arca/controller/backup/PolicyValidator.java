@@ -21,7 +21,8 @@ final class PolicyValidator {
   private final boolean dumpsAllowed;
 
   /**
-   * @param dumpsAllowed whether this installation lets Jobs exec into pods (dump sources)
+   * @param dumpsAllowed whether this installation lets Jobs exec into pods (dump sources) in the
+   *     policy's namespace
    */
   PolicyValidator(ResourceProbe probe, boolean dumpsAllowed) {
     this.probe = probe;
@@ -113,8 +114,9 @@ final class PolicyValidator {
           new Problem(
               "DumpsDisabled",
               field
-                  + ": this Arca installation does not run dump sources (the chart's"
-                  + " rbac.dumpExec is false, so Jobs may not exec into pods)"));
+                  + ": this Arca installation does not run dump sources in this namespace (a"
+                  + " cluster admin allows them per namespace with the chart's"
+                  + " rbac.dumpNamespaces, as Jobs then exec into pods)"));
     }
     String[] parts = path == null ? new String[0] : path.split("/", -1);
     boolean safe = parts.length >= 2;

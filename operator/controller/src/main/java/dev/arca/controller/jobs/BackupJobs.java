@@ -34,14 +34,20 @@ public final class BackupJobs {
   private BackupJobs() {}
 
   public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg) {
-    return backup(p, run, cfg, null);
+    return backup(p, run, cfg, null, Map.of());
   }
 
   /**
    * The backup Job; with {@code node}, pinned to that node (where a ReadWriteOnce source is in use
-   * by a running pod) through a required node affinity on the node's name.
+   * by a running pod) through a required node affinity on the node's name. {@code dumpPods} names
+   * the pod of each dump source, by its path (ExecTargets).
    */
-  public static Job backup(BackupPolicy p, BackupRun run, OperatorConfig cfg, String node) {
+  public static Job backup(
+      BackupPolicy p,
+      BackupRun run,
+      OperatorConfig cfg,
+      String node,
+      Map<String, String> dumpPods) {
     BackupPolicySpec spec = p.getSpec();
     String policy = p.getMetadata().getName();
     List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json", "--progress-json"));
@@ -63,7 +69,8 @@ public final class BackupJobs {
     for (BackupPolicySpec.Source s : spec.sources) {
       if (s.dump != null) {
         // the dump runs in its pod through the exec API; its output becomes the file s.dump.path
-        String exec = ExecAccess.podExec(s.dump, p.getMetadata().getNamespace(), false);
+        String pod = dumpPods.getOrDefault(s.dump.path, s.dump.pod);
+        String exec = ExecAccess.podExec(s.dump, pod, p.getMetadata().getNamespace(), false);
         cmd.addAll(List.of("--stream", PathCommand.format(s.dump.path, exec)));
         dumps = true;
         continue;

@@ -86,7 +86,7 @@ public final class RestoreJobs {
 
   /**
    * The Job of a request with {@code pipe}: arca restore writes the dump's file into {@code arca
-   * pod-exec --stdin} of the command in the database's pod; no volume is mounted.
+   * pod-exec --stdin} of the command in the database's pod {@code pod}; no volume is mounted.
    */
   public static Job pipe(
       RestoreRequest r,
@@ -94,17 +94,18 @@ public final class RestoreJobs {
       String snapshot,
       String before,
       SnapshotOwner among,
+      String pod,
       OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
     List<String> cmd = restoreOf(snapshot, before, among);
-    String exec = ExecAccess.podExec(spec.pipe, r.getMetadata().getNamespace(), true);
+    String exec = ExecAccess.podExec(spec.pipe, pod, r.getMetadata().getNamespace(), true);
     cmd.addAll(List.of("--pipe", PathCommand.format(spec.pipe.path, exec), "--json"));
     cmd.addAll(RepositoryAccess.args(repo));
     Container c = BackupJobs.container(cfg, spec.job, cmd, RepositoryAccess.mounts(repo), repo);
-    PodSpec pod =
+    return job(
+        r,
         BackupJobs.pod(
-            cfg, spec.job, c, RepositoryAccess.volumes(repo), ExecAccess.name(r, "pipe"));
-    return job(r, pod);
+            cfg, spec.job, c, RepositoryAccess.volumes(repo), ExecAccess.name(r, "pipe")));
   }
 
   /**

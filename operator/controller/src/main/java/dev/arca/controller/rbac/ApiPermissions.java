@@ -33,25 +33,32 @@ public final class ApiPermissions {
           new Rule("", "events", List.of("create", "list")));
 
   /**
-   * Giving the Jobs of dump sources and restore pipes the right to exec into pods of their own
-   * namespace: a ServiceAccount and a RoleBinding to the chart's exec ClusterRole, which the
-   * operator may bind (RBAC's {@code bind} verb on that one role) without holding exec itself. The
-   * chart leaves these out when {@code dumps.enabled} is false.
+   * Giving the Jobs of dump sources and restore pipes exec on their database pod, in the namespaces
+   * where the chart allows dumps ({@code rbac.dumpNamespaces}) and nowhere else: for each run a
+   * Role with get and exec on the named pods ({@link #EXEC_ROLE}) and its RoleBinding to the
+   * resource's ServiceAccount, deleted when the run ends. Kubernetes lets a role grant only what
+   * its creator holds, hence the pods rules here; the chart's admission policy lets the operator
+   * create only such Roles and bind them only to its own exec accounts.
    */
   public static final List<Rule> EXEC_GRANTS =
       List.of(
           new Rule("", "serviceaccounts", List.of("get", "create", "update")),
           new Rule(
-              "rbac.authorization.k8s.io", "rolebindings", List.of("get", "create", "update")));
+              "rbac.authorization.k8s.io", "roles", List.of("get", "create", "update", "delete")),
+          new Rule(
+              "rbac.authorization.k8s.io",
+              "rolebindings",
+              List.of("get", "create", "update", "delete")),
+          new Rule("", "pods", List.of("get")),
+          new Rule("", "pods/exec", List.of("get", "create")));
 
-  /** The verb on the exec ClusterRole (restricted to its name) that lets the operator bind it. */
-  public static final Rule BIND_EXEC_ROLE =
-      new Rule("rbac.authorization.k8s.io", "clusterroles", List.of("bind"));
-
-  /** The exec ClusterRole's own rules: what a dump or pipe Job may do in its namespace. */
+  /**
+   * The rules of a run's Role, each limited to the names of the pods its dump or pipe uses: what a
+   * dump or pipe Job may do.
+   */
   public static final List<Rule> EXEC_ROLE =
       List.of(
-          new Rule("", "pods", List.of("get", "list")),
+          new Rule("", "pods", List.of("get")),
           new Rule("", "pods/exec", List.of("get", "create")));
 
   /**
@@ -79,12 +86,7 @@ public final class ApiPermissions {
   /** Whether the operator, with the chart's rules, may do {@code verb} on the resource. */
   public static boolean granted(String group, String resource, String verb) {
     return java.util.stream.Stream.of(
-            WATCHED_NAMESPACES,
-            List.of(SECRET_CHECK),
-            LEASE_NAMESPACE,
-            EVERY_USER,
-            EXEC_GRANTS,
-            List.of(BIND_EXEC_ROLE))
+            WATCHED_NAMESPACES, List.of(SECRET_CHECK), LEASE_NAMESPACE, EVERY_USER, EXEC_GRANTS)
         .flatMap(List::stream)
         .anyMatch(r -> r.grants(group, resource, verb));
   }

@@ -95,6 +95,10 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         running(r, st, o.pod(), client, now);
         return patch(r, st, ctx).rescheduleAfter(Duration.ofSeconds(15));
       }
+      if (r.getSpec().pipe != null) { // its exec right on the database pod goes
+        dev.arca.controller.ExecGrants.revoke(
+            client, r.getMetadata().getNamespace(), RestoreJobs.jobName(r));
+      }
       finish(r, st, job, o, events, now);
       return patch(r, st, ctx);
     }
@@ -107,15 +111,28 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     if (plan.ok()) {
       plan =
           pipe
-              ? TargetCheck.checkPipe(plan, !cfg.dumpExecClusterRole().isBlank(), probe, ns)
+              ? TargetCheck.checkPipe(plan, cfg.dumpsAllowedIn(ns), probe, ns)
               : TargetCheck.check(r, plan, target, probe);
     }
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now, ctx);
     }
+    String pod = null;
     if (pipe) {
-      // the dump goes into a command in a pod: the Job's own account may exec there
-      dev.arca.controller.ExecGrants.ensure(client, r, "pipe", cfg.dumpExecClusterRole());
+      // the dump goes into a command in a pod: the Job's own account may exec there, and only there
+      pod = dev.arca.controller.ExecTargets.pod(client, ns, r.getSpec().pipe);
+      if (pod == null) {
+        return fail(
+            r,
+            st,
+            "PodNotFound",
+            dev.arca.controller.ExecTargets.noPod("spec.pipe", ns, r.getSpec().pipe),
+            events,
+            now,
+            ctx);
+      }
+      dev.arca.controller.ExecGrants.ensure(
+          client, r, "pipe", RestoreJobs.jobName(r), java.util.List.of(pod));
     } else if (r.getSpec().target.createPVC != null && target == null) {
       // TargetCheck let an existing PVC through only if this request made it
       PersistentVolumeClaim pvc = RestoreJobs.targetPvc(r, plan.bytes());
@@ -132,7 +149,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     Job job =
         pipe
             ? RestoreJobs.pipe(
-                r, plan.repository(), plan.snapshot(), plan.before(), plan.among(), cfg)
+                r, plan.repository(), plan.snapshot(), plan.before(), plan.among(), pod, cfg)
             : RestoreJobs.restore(
                 r,
                 plan.repository(),

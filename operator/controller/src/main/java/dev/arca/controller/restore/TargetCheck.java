@@ -44,8 +44,9 @@ final class TargetCheck {
     if (!dumpsAllowed) {
       return RestorePlan.failed(
           "DumpsDisabled",
-          "spec.pipe: this Arca installation does not run pipes into pods (the chart's"
-              + " rbac.dumpExec is false, so Jobs may not exec into pods)");
+          "spec.pipe: this Arca installation does not run pipes into pods in this namespace (a"
+              + " cluster admin allows them per namespace with the chart's rbac.dumpNamespaces,"
+              + " as Jobs then exec into pods)");
     }
     return secrets(plan, probe, ns);
   }

@@ -415,7 +415,15 @@ class BackupPolicyReconcilerTest {
         .extracting(Event::getMessage)
         .anyMatch(m -> m.contains("node-a, node-b"));
     assertThat(jobs("split")).isEmpty();
-    assertThat(await("lastFailure", () -> get("split").getStatus().lastFailure).reason)
+    // the Event is recorded before the status patch lands: wait for the status too
+    assertThat(
+            await(
+                    "lastFailure",
+                    () ->
+                        get("split").getStatus() == null
+                            ? null
+                            : get("split").getStatus().lastFailure)
+                .reason)
         .isEqualTo("PlacementConflict");
   }
 

@@ -45,9 +45,7 @@ class DumpSourceTest {
             client,
             new BackupPolicyReconciler(
                 OperatorConfig.fromEnv(
-                    Map.of(
-                        "ARCA_ENGINE_IMAGE", "arca:test",
-                        "ARCA_DUMP_EXEC_CLUSTERROLE", "arca-exec")),
+                    Map.of("ARCA_ENGINE_IMAGE", "arca:test", "ARCA_DUMP_NAMESPACES", NS)),
                 new MutableClock(Instant.now().plus(Duration.ofMinutes(2))),
                 new dev.arca.controller.metrics.ArcaMetrics(
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
@@ -111,9 +109,16 @@ class DumpSourceTest {
     assertThat(sa.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(p.getMetadata().getUid()));
-    RoleBinding rb = client.rbac().roleBindings().inNamespace(NS).withName("app-dump-exec").get();
-    assertThat(rb.getRoleRef().getKind()).isEqualTo("ClusterRole");
-    assertThat(rb.getRoleRef().getName()).isEqualTo("arca-exec");
+    // exec on the database pod alone, for this run alone
+    String grant = dev.arca.controller.jobs.ExecAccess.grantName(job.getMetadata().getName());
+    io.fabric8.kubernetes.api.model.rbac.Role role =
+        client.rbac().roles().inNamespace(NS).withName(grant).get();
+    assertThat(role.getRules())
+        .extracting(r -> r.getResources() + " " + r.getVerbs() + " " + r.getResourceNames())
+        .containsExactly("[pods] [get] [postgres-0]", "[pods/exec] [get, create] [postgres-0]");
+    RoleBinding rb = client.rbac().roleBindings().inNamespace(NS).withName(grant).get();
+    assertThat(rb.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(rb.getRoleRef().getName()).isEqualTo(grant);
     assertThat(rb.getSubjects())
         .singleElement()
         .satisfies(
@@ -121,6 +126,22 @@ class DumpSourceTest {
               assertThat(s.getName()).isEqualTo("app-dump-exec");
               assertThat(s.getNamespace()).isEqualTo(NS);
             });
+
+    // the run ends: the right goes with it
+    MockCluster.finish(
+        client,
+        job,
+        true,
+        "{\"snapshotId\":\""
+            + "ab".repeat(32)
+            + "\",\"mode\":\"full\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}");
+    MockCluster.await(
+        "the exec grant revoked",
+        () ->
+            client.rbac().roles().inNamespace(NS).withName(grant).get() == null
+                    && client.rbac().roleBindings().inNamespace(NS).withName(grant).get() == null
+                ? true
+                : null);
   }
 
   @Test
@@ -153,7 +174,7 @@ class DumpSourceTest {
     var problem =
         off.validate(withDump("off", "db/app.sql"), java.time.Instant.now()).orElseThrow();
     assertThat(problem.reason()).isEqualTo("DumpsDisabled");
-    assertThat(problem.message()).contains("spec.sources[1].dump", "dumpExec");
+    assertThat(problem.message()).contains("spec.sources[1].dump", "rbac.dumpNamespaces");
     PolicyValidator on = new PolicyValidator(new ResourceProbe(client, true), true);
     assertThat(on.validate(withDump("on", "db/app.sql"), java.time.Instant.now())).isEmpty();
     assertThat(

@@ -38,6 +38,9 @@ class RestorePipeTest {
     base.client = client;
     MockCluster.installCrds(client);
     RestoreRequestReconcilerTest.createPolicy(client);
+    // two database pods: the ready one first by name is the pipe's (postgres-0 is not ready)
+    databasePod("postgres-0", false);
+    databasePod("postgres-1", true);
     base.snapshot(
         "models-new", "bb".repeat(32), "2026-11-25T02:30:00Z", List.of("models"), 1L << 30);
     Snapshot s = client.resources(Snapshot.class).inNamespace(NS).withName("models-new").get();
@@ -47,7 +50,7 @@ class RestorePipeTest {
         MockCluster.start(
             client,
             new RestoreRequestReconciler(
-                OperatorConfig.fromEnv(Map.of("ARCA_DUMP_EXEC_CLUSTERROLE", "arca-exec")),
+                OperatorConfig.fromEnv(Map.of("ARCA_DUMP_NAMESPACES", NS)),
                 Clock.systemUTC(),
                 new dev.arca.controller.metrics.ArcaMetrics(
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
@@ -103,14 +106,16 @@ class RestorePipeTest {
     int at = cmd.indexOf("--pipe");
     assertThat(cmd.get(at + 1))
         .isEqualTo(
-            "db/app.sql=arca pod-exec -n llm --selector app=postgres --stdin -- psql -v"
+            "db/app.sql=arca pod-exec -n llm --pod postgres-1 --stdin -- psql -v"
                 + " ON_ERROR_STOP=1 --single-transaction");
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo("back-pipe-exec");
     assertThat(pod.getAutomountServiceAccountToken()).isTrue();
     assertThat(pod.getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
-    assertThat(client.rbac().roleBindings().inNamespace(NS).withName("back-pipe-exec").get())
-        .isNotNull();
+    String grant = dev.arca.controller.jobs.ExecAccess.grantName(job.getMetadata().getName());
+    assertThat(client.rbac().roles().inNamespace(NS).withName(grant).get().getRules())
+        .allSatisfy(rule -> assertThat(rule.getResourceNames()).containsExactly("postgres-1"));
+    assertThat(client.rbac().roleBindings().inNamespace(NS).withName(grant).get()).isNotNull();
     MockCluster.runningPod(client, job);
     RestoreRequest r = await("Running", () -> running(get("back")));
     assertThat(r.getStatus().message)
@@ -141,5 +146,48 @@ class RestorePipeTest {
             && x.getStatus().phase == RestoreRequestStatus.Phase.Running
         ? x
         : null;
+  }
+
+  private void databasePod(String name, boolean ready) {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .addToLabels("app", "postgres")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  @Test
+  void noReadyDatabasePodFailsTheRequestAndGrantsNothing() throws Exception {
+    RestoreRequest r = pipe("nobody", "db/app.sql");
+    r.getSpec().pipe.podSelector = Map.of("app", "mysql");
+    create(r);
+    RestoreRequest failed =
+        await(
+            "Failed",
+            () -> {
+              RestoreRequest x = get("nobody");
+              return x.getStatus() != null
+                      && x.getStatus().phase == RestoreRequestStatus.Phase.Failed
+                  ? x
+                  : null;
+            });
+    assertThat(failed.getStatus().message)
+        .contains("spec.pipe.podSelector", "no running and ready pod", "{app=mysql}");
+    assertThat(client.rbac().roles().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
   }
 }
