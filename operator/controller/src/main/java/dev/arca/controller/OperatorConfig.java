@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  * @param dumpNamespaces the namespaces where a cluster admin allowed dump sources and restore
  *     pipes, whose Jobs exec into a database pod ({@code ARCA_DUMP_NAMESPACES}, comma-separated;
  *     {@code *}: every namespace; empty, the default: none, and such resources are refused)
+ * @param restoreFromOtherNamespaces whether a RestoreRequest may restore another namespace's
+ *     snapshots with {@code spec.from} ({@code ARCA_RESTORE_FROM_OTHER_NAMESPACES}, default false:
+ *     a cluster admin turns it on for a disaster recovery)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -50,7 +53,8 @@ public record OperatorConfig(
     boolean checkSecrets,
     int metricsPort,
     String leaderElectionNamespace,
-    Set<String> dumpNamespaces) {
+    Set<String> dumpNamespaces,
+    boolean restoreFromOtherNamespaces) {
 
   /** Whether Jobs of resources in {@code namespace} may exec into pods (dumps, pipes). */
   public boolean dumpsAllowedIn(String namespace) {
@@ -70,6 +74,7 @@ public record OperatorConfig(
           "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
           "ARCA_CHECK_SECRETS",
           "ARCA_DUMP_NAMESPACES",
+          "ARCA_RESTORE_FROM_OTHER_NAMESPACES",
           "ARCA_METRICS_PORT",
           "ARCA_LEADER_ELECTION_NAMESPACE");
 
@@ -95,11 +100,6 @@ public record OperatorConfig(
             .addToRequests("memory", quantity(env, "ARCA_JOB_MEMORY_REQUEST", "768Mi"))
             .addToLimits("memory", quantity(env, "ARCA_JOB_MEMORY_LIMIT", "1Gi"))
             .build();
-    String checkSecrets = env.getOrDefault("ARCA_CHECK_SECRETS", "true");
-    if (!checkSecrets.equals("true") && !checkSecrets.equals("false")) {
-      throw new IllegalArgumentException(
-          "ARCA_CHECK_SECRETS must be true or false, not '" + checkSecrets + "'");
-    }
     String port = env.getOrDefault("ARCA_METRICS_PORT", "8080");
     if (!port.matches("\\d{1,5}")) {
       throw new IllegalArgumentException("ARCA_METRICS_PORT must be a port number, not " + port);
@@ -115,10 +115,20 @@ public record OperatorConfig(
             "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
             MINIMAL_ROOT_CONTAINER,
             SecurityContext.class),
-        Boolean.parseBoolean(checkSecrets),
+        bool(env, "ARCA_CHECK_SECRETS", "true"),
         Integer.parseInt(port),
         env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""),
-        list(env, "ARCA_DUMP_NAMESPACES"));
+        list(env, "ARCA_DUMP_NAMESPACES"),
+        bool(env, "ARCA_RESTORE_FROM_OTHER_NAMESPACES", "false"));
+  }
+
+  /** A true or false value; anything else names its variable. */
+  private static boolean bool(Map<String, String> env, String key, String dflt) {
+    String v = env.getOrDefault(key, dflt);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   /** A comma-separated list of names. */

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * (FORMAT.md "Snapshot owners").
  *
  * @param namespace the policy's namespace
- * @param policy the policy's name
+ * @param policy the policy's name, or null for any policy of the namespace
  * @param uid the policy's uid, or null to select every incarnation of the policy (a restore by
  *     snapshot id)
  */
@@ -35,6 +35,11 @@ public record SnapshotOwner(String namespace, String policy, String uid) {
   public static SnapshotOwner of(BackupPolicy p) {
     return new SnapshotOwner(
         p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid());
+  }
+
+  /** Any policy of {@code namespace}. */
+  public static SnapshotOwner anyPolicyOf(String namespace) {
+    return new SnapshotOwner(namespace, null, null);
   }
 
   /** The same owner, any incarnation of the policy. */
@@ -65,6 +70,9 @@ public record SnapshotOwner(String namespace, String policy, String uid) {
    * is recorded by every version of the operator).
    */
   public List<String> selectArgs() {
+    if (policy == null) { // any policy of the namespace
+      return List.of("--tag", NAMESPACE + "=" + namespace);
+    }
     List<String> args = new ArrayList<>(List.of("--host", host(), "--tag", POLICY + "=" + policy));
     if (uid != null) {
       args.addAll(List.of("--tag", POLICY_UID + "=" + uid));

@@ -45,7 +45,12 @@ record RestorePlan(
     return problem == null;
   }
 
-  static RestorePlan resolve(RestoreRequest r, KubernetesClient client) {
+  /**
+   * Resolves the request; {@code fromOtherNamespaces}: whether the cluster admin allows restores of
+   * another namespace's snapshots ({@code spec.from}).
+   */
+  static RestorePlan resolve(
+      RestoreRequest r, KubernetesClient client, boolean fromOtherNamespaces) {
     RestoreRequestSpec s = r.getSpec();
     String ns = r.getMetadata().getNamespace();
     if ((s.repository == null) == (s.policyRef == null)) {
@@ -64,8 +69,26 @@ record RestorePlan(
                 + " snapshot by id (8 to 64 hex digits) or say whose snapshots to choose among with"
                 + " spec.from (the API server's CEL rule says so too)");
       }
-      // No catalog for an inline repository: arca restore finds the snapshot by its id.
-      return new RestorePlan(s.repository, s.snapshot, null, null, s.sourcePVC, null, null, null);
+      // No catalog for an inline repository: arca restore finds the snapshot by its id, among
+      // those written by this namespace's policies (another namespace's needs spec.from)
+      return new RestorePlan(
+          s.repository,
+          s.snapshot,
+          null,
+          SnapshotOwner.anyPolicyOf(ns),
+          s.sourcePVC,
+          null,
+          null,
+          null);
+    }
+    if (s.from != null && !s.from.namespace.equals(ns) && !fromOtherNamespaces) {
+      return failed(
+          "CrossNamespaceRestoreNotAllowed",
+          "spec.from.namespace: restoring the snapshots of namespace "
+              + s.from.namespace
+              + " into "
+              + ns
+              + " is for a cluster admin to allow (the chart's restores.fromOtherNamespaces)");
     }
     if (s.repository != null) {
       return fromOwner(s, s.repository);

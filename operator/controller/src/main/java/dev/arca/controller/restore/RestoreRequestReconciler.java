@@ -75,7 +75,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         markStarted(
             r,
             st,
-            RestorePlan.resolve(r, client),
+            RestorePlan.resolve(r, client, cfg.restoreFromOtherNamespaces()),
             started.getMetadata().getName(),
             started.getMetadata().getCreationTimestamp(),
             now);
@@ -102,7 +102,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       finish(r, st, job, o, events, now);
       return patch(r, st, ctx);
     }
-    RestorePlan plan = RestorePlan.resolve(r, client);
+    RestorePlan plan = RestorePlan.resolve(r, client, cfg.restoreFromOtherNamespaces());
     String ns = r.getMetadata().getNamespace();
     ResourceProbe probe = new ResourceProbe(client, cfg.checkSecrets());
     boolean pipe = r.getSpec().pipe != null;

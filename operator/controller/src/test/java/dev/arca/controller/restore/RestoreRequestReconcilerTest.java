@@ -375,9 +375,23 @@ class RestoreRequestReconcilerTest {
         .contains("spec.snapshot")
         .contains("name the snapshot by id");
 
+    // another namespace's snapshots: for a cluster admin to allow
+    RestoreRequest other = inline("inline-other");
+    other.getSpec().from = new RestoreRequestSpec.SnapshotSource();
+    other.getSpec().from.namespace = "team-b";
+    other.getSpec().from.policy = "training";
+    create(other);
+    assertThat(inPhase("inline-other", Phase.Failed).getStatus().message)
+        .contains("spec.from.namespace", "restores.fromOtherNamespaces");
+    RestorePlan allowed = RestorePlan.resolve(other, client, true);
+    assertThat(allowed.among().selectArgs())
+        .containsExactly("--host", "team-b/training", "--tag", "arca.dev/policy=training");
+    assertThat(allowed.snapshot()).isEqualTo("latest");
+
+    // this namespace's other policy, named with from: arca chooses among its snapshots
     RestoreRequest from = inline("inline-from");
     from.getSpec().from = new RestoreRequestSpec.SnapshotSource();
-    from.getSpec().from.namespace = "team-b";
+    from.getSpec().from.namespace = NS;
     from.getSpec().from.policy = "training";
     create(from);
     assertThat(
@@ -392,17 +406,18 @@ class RestoreRequestReconcilerTest {
             "arca",
             "restore",
             "--host",
-            "team-b/training",
+            NS + "/training",
             "--tag",
             "arca.dev/policy=training",
             "latest");
 
+    // an id: among the snapshots of this namespace's policies only
     RestoreRequest byId = inline("inline-id");
     byId.getSpec().snapshot = "abcdef12";
     create(byId);
     assertThat(
             job("inline-id").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
-        .containsSubsequence("arca", "restore", "abcdef12")
+        .containsSubsequence("arca", "restore", "--tag", "arca.dev/namespace=" + NS, "abcdef12")
         .doesNotContain("--host");
   }
 
