@@ -94,17 +94,27 @@ public final class MockCluster {
     }
   }
 
-  /** Polls {@code probe} until it returns something other than null or false (20 s at most). */
+  /**
+   * Polls {@code probe} until it returns something other than null or false (20 s at most). A probe
+   * that reads a status the operator has not written yet (a NullPointerException) is asked again;
+   * if it still fails at the end, the failure is the cause of the timeout.
+   */
   public static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    NullPointerException notYet = null;
     while (System.nanoTime() < deadline) {
-      T v = probe.get();
-      if (v != null && !Boolean.FALSE.equals(v)) {
-        return v;
+      try {
+        T v = probe.get();
+        if (v != null && !Boolean.FALSE.equals(v)) {
+          return v;
+        }
+        notYet = null;
+      } catch (NullPointerException e) {
+        notYet = e; // the object is not filled in yet
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("timed out waiting for " + what);
+    throw new AssertionError("timed out waiting for " + what, notYet);
   }
 
   /** A running pod of {@code job}, as the kubelet reports one (the Job stays active). */
