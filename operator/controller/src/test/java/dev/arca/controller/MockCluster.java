@@ -34,17 +34,7 @@ public final class MockCluster {
 
   /** A PVC and a Secret (with a value the operator must never read) that policies refer to. */
   public static void pvcAndSecret(KubernetesClient client, String ns, String pvc, String secret) {
-    client
-        .persistentVolumeClaims()
-        .inNamespace(ns)
-        .resource(
-            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName(pvc)
-                .withNamespace(ns)
-                .endMetadata()
-                .build())
-        .create();
+    pvc(client, ns, pvc);
     client
         .secrets()
         .inNamespace(ns)
@@ -55,6 +45,56 @@ public final class MockCluster {
                 .withNamespace(ns)
                 .endMetadata()
                 .addToStringData("password", "not read by the operator")
+                .build())
+        .create();
+  }
+
+  /** A PVC with {@code accessModes} (none: its modes are not known). */
+  public static void pvc(KubernetesClient client, String ns, String name, String... accessModes) {
+    var pvc =
+        new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .endMetadata();
+    if (accessModes.length > 0) {
+      pvc.withNewSpec().withAccessModes(accessModes).endSpec();
+    }
+    client.persistentVolumeClaims().inNamespace(ns).resource(pvc.build()).create();
+  }
+
+  /**
+   * A pod named {@code name} in {@code phase} that mounts {@code pvc}, on {@code node} (null: not
+   * scheduled), with {@code labels}: an application using a volume, as the kubelet reports it.
+   */
+  public static void podMounting(
+      KubernetesClient client,
+      String ns,
+      String name,
+      String pvc,
+      String phase,
+      String node,
+      java.util.Map<String, String> labels) {
+    client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewVolume()
+                .withName("data")
+                .withNewPersistentVolumeClaim(pvc, false)
+                .endVolume()
+                .endSpec()
+                .withNewStatus()
+                .withPhase(phase)
+                .endStatus()
                 .build())
         .create();
   }

@@ -38,6 +38,44 @@ final class Pods {
    * /data, and waits for it to end; fails with its log unless it succeeded; returns its log.
    */
   static String run(String ns, String name, List<String> command, List<EnvVar> env, String claim) {
+    var pods = Cluster.get().client().pods().inNamespace(ns);
+    pods.resource(pod(ns, name, command, env, claim)).create();
+    Pod done;
+    try {
+      done =
+          pods.withName(name)
+              .waitUntilCondition(
+                  p ->
+                      p != null
+                          && p.getStatus() != null
+                          && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()),
+                  5,
+                  TimeUnit.MINUTES);
+    } catch (RuntimeException e) {
+      throw new AssertionError(
+          "pod "
+              + ns
+              + "/"
+              + name
+              + " did not end: "
+              + e.getMessage()
+              + "\n"
+              + Diagnostics.dump(ns),
+          e);
+    }
+    String log = pods.withName(name).getLog();
+    assertThat(done.getStatus().getPhase())
+        .as("pod %s, log:\n%s", name, log)
+        .isEqualTo("Succeeded");
+    pods.withName(name).delete();
+    return log;
+  }
+
+  /**
+   * A pod of the arca image that runs as root with {@code command}, the claim (if not null) mounted
+   * at /data.
+   */
+  static Pod pod(String ns, String name, List<String> command, List<EnvVar> env, String claim) {
     PodBuilder b =
         new PodBuilder()
             .withNewMetadata()
@@ -72,37 +110,7 @@ final class Pods {
           .endVolume()
           .endSpec();
     }
-    var pods = Cluster.get().client().pods().inNamespace(ns);
-    pods.resource(b.build()).create();
-    Pod done;
-    try {
-      done =
-          pods.withName(name)
-              .waitUntilCondition(
-                  p ->
-                      p != null
-                          && p.getStatus() != null
-                          && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()),
-                  5,
-                  TimeUnit.MINUTES);
-    } catch (RuntimeException e) {
-      throw new AssertionError(
-          "pod "
-              + ns
-              + "/"
-              + name
-              + " did not end: "
-              + e.getMessage()
-              + "\n"
-              + Diagnostics.dump(ns),
-          e);
-    }
-    String log = pods.withName(name).getLog();
-    assertThat(done.getStatus().getPhase())
-        .as("pod %s, log:\n%s", name, log)
-        .isEqualTo("Succeeded");
-    pods.withName(name).delete();
-    return log;
+    return b.build();
   }
 
   /** {@code sh -c script} in a pod; its log. */

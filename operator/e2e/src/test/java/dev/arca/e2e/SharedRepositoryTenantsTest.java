@@ -130,7 +130,8 @@ class SharedRepositoryTenantsTest {
     SnapshotOwner own = SnapshotOwner.of(a).anyIncarnation();
     Arca.Result stolen =
         run(
-            RestoreJobs.restore(r, a.getSpec().repository, ofB.get(2), null, own, "weights", cfg),
+            RestoreJobs.restore(
+                r, a.getSpec().repository, ofB.get(2), null, own, "weights", null, cfg),
             rootA);
     assertThat(stolen.exitCode()).isEqualTo(2);
     assertThat(stolen.stdout() + stolen.stderr())
@@ -138,7 +139,10 @@ class SharedRepositoryTenantsTest {
     assertThat(rootA.resolve("target/weights/model.safetensors")).doesNotExist();
 
     // the same Job for latest restores team a's own newest snapshot, not team b's newer one
-    run(RestoreJobs.restore(r, a.getSpec().repository, "latest", null, own, "weights", cfg), rootA)
+    run(
+            RestoreJobs.restore(
+                r, a.getSpec().repository, "latest", null, own, "weights", null, cfg),
+            rootA)
         .ok();
     assertThat(rootA.resolve("target/weights/model.safetensors")).hasContent("team a weights 2");
     assertThat(lastA).isNotNull();

@@ -139,6 +139,21 @@ public class RestoreRequestSpec {
     /** Folder inside the volume to restore into (default: its root). */
     @JsonPropertyDescription("Folder inside the volume to restore into (default: its root).")
     public String path;
+
+    /**
+     * Restore even while pods that have not finished (Pending, Running, Unknown) mount the PVC:
+     * they see files change under them. Without it (the default) such a request fails and names the
+     * pods. With it, a ReadWriteOnce volume in use is restored from its pods' node; a
+     * ReadWriteOncePod volume in use cannot be mounted by a second pod at all, so the request still
+     * fails.
+     */
+    @JsonPropertyDescription(
+        "Restore even while pods that have not finished (Pending, Running, Unknown) mount the PVC:"
+            + " they see files change under them. Without it (the default) such a request fails"
+            + " and names the pods. With it, a ReadWriteOnce volume in use is restored from its"
+            + " pods' node; a ReadWriteOncePod volume in use cannot be mounted by a second pod at"
+            + " all, so the request still fails.")
+    public Boolean allowInUse;
   }
 
   /** A PVC for Arca to create. */

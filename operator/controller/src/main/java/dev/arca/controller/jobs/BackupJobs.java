@@ -5,9 +5,13 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.engine.backup.PathCommand;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -90,22 +94,7 @@ public final class BackupJobs {
     String name = run.jobName(policy);
     Map<String, String> labels = Labels.forPolicy(policy, "backup");
     PodSpec pod = pod(cfg, spec.job, c, volumes, dumps ? ExecAccess.name(p, "dump") : null);
-    if (node != null) {
-      pod.setAffinity(
-          new io.fabric8.kubernetes.api.model.AffinityBuilder()
-              .withNewNodeAffinity()
-              .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-              .addNewNodeSelectorTerm()
-              .addNewMatchField()
-              .withKey("metadata.name")
-              .withOperator("In")
-              .withValues(node)
-              .endMatchField()
-              .endNodeSelectorTerm()
-              .endRequiredDuringSchedulingIgnoredDuringExecution()
-              .endNodeAffinity()
-              .build());
-    }
+    pinToNode(pod, node);
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -217,6 +206,45 @@ public final class BackupJobs {
         .withSecurityContext(
             x.podSecurityContext != null ? x.podSecurityContext : cfg.jobSecurityContext())
         .build();
+  }
+
+  /**
+   * Requires the pod to run on {@code node} (null: leaves it alone), where a ReadWriteOnce volume
+   * it mounts is in use, through a required node affinity on the node's name. The affinity of the
+   * resource's job settings stays: the node's name joins each of its required node terms (so the
+   * pod runs there only if that node also satisfies them), and its preferences and pod
+   * (anti-)affinity are kept.
+   */
+  static void pinToNode(PodSpec pod, String node) {
+    if (node == null) {
+      return;
+    }
+    var onNode =
+        new NodeSelectorRequirementBuilder()
+            .withKey("metadata.name")
+            .withOperator("In")
+            .withValues(node)
+            .build();
+    // a copy: the pod spec's affinity is the resource's own object
+    var affinity =
+        pod.getAffinity() == null ? new AffinityBuilder() : new AffinityBuilder(pod.getAffinity());
+    var given = pod.getAffinity() == null ? null : pod.getAffinity().getNodeAffinity();
+    List<NodeSelectorTerm> required =
+        given == null || given.getRequiredDuringSchedulingIgnoredDuringExecution() == null
+            ? List.of()
+            : given.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+    List<NodeSelectorTerm> terms = new ArrayList<>();
+    for (NodeSelectorTerm t : required.isEmpty() ? List.of(new NodeSelectorTerm()) : required) {
+      terms.add(new NodeSelectorTermBuilder(t).addToMatchFields(onNode).build());
+    }
+    pod.setAffinity(
+        affinity
+            .editOrNewNodeAffinity()
+            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .withNodeSelectorTerms(terms)
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endNodeAffinity()
+            .build());
   }
 
   private static Integer orDefault(Integer v, int d) {

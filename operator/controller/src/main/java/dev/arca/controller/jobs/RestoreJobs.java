@@ -38,6 +38,7 @@ public final class RestoreJobs {
    * @param among whose snapshots arca may choose among (and an id must name), or null for any
    * @param source the PVC name the snapshot's paths start with, or null to restore every volume of
    *     the snapshot (each into a folder of the target named after it)
+   * @param node the node to run on, where the target's ReadWriteOnce volume is in use, or null
    */
   public static Job restore(
       RestoreRequest r,
@@ -46,6 +47,7 @@ public final class RestoreJobs {
       String before,
       SnapshotOwner among,
       String source,
+      String node,
       OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
     List<String> cmd = restoreOf(snapshot, before, among);
@@ -81,7 +83,9 @@ public final class RestoreJobs {
             .withNewPersistentVolumeClaim(spec.target.pvc, false)
             .build());
     Container c = BackupJobs.container(cfg, spec.job, cmd, mounts, repo);
-    return job(r, BackupJobs.pod(cfg, spec.job, c, volumes));
+    PodSpec pod = BackupJobs.pod(cfg, spec.job, c, volumes);
+    BackupJobs.pinToNode(pod, node);
+    return job(r, pod);
   }
 
   /**

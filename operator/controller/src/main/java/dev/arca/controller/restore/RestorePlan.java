@@ -22,6 +22,9 @@ import java.util.List;
  * policy's current incarnation, by uid) and the Job checks the owner again in the repository; with
  * from, arca chooses among that namespace's policy's snapshots; an inline repository without from
  * needs a snapshot id.
+ *
+ * <p>A target in use that the request allows ({@code target.allowInUse}) adds who uses it and, for
+ * a ReadWriteOnce volume, the node the Job must run on (see {@link #inUse}).
  */
 record RestorePlan(
     RepositorySpec repository,
@@ -31,7 +34,30 @@ record RestorePlan(
     String source,
     Long bytes,
     String problemReason,
-    String problem) {
+    String problem,
+    String users,
+    String node) {
+
+  RestorePlan(
+      RepositorySpec repository,
+      String snapshot,
+      String before,
+      SnapshotOwner among,
+      String source,
+      Long bytes,
+      String problemReason,
+      String problem) {
+    this(repository, snapshot, before, among, source, bytes, problemReason, problem, null, null);
+  }
+
+  /**
+   * This plan into a target that {@code users} use (as a message names them), on {@code node} where
+   * its ReadWriteOnce volume is mounted (null: anywhere).
+   */
+  RestorePlan inUse(String users, String node) {
+    return new RestorePlan(
+        repository, snapshot, before, among, source, bytes, problemReason, problem, users, node);
+  }
 
   /** A snapshot id or unique prefix as an inline repository's request must give it. */
   private static final java.util.regex.Pattern ID =

@@ -14,6 +14,7 @@ import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.Sizes;
 import dev.arca.controller.StatusWrite;
+import dev.arca.controller.VolumeUse;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.RestoreJobs;
 import dev.arca.controller.metrics.ArcaMetrics;
@@ -108,11 +109,21 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     boolean pipe = r.getSpec().pipe != null;
     PersistentVolumeClaim target =
         plan.ok() && !pipe ? probe.pvc(ns, r.getSpec().target.pvc) : null;
+    // who uses the target; not this request's own Job's pods (a PVC it created is used by no one
+    // else unless someone started a pod on it since)
+    VolumeUse use =
+        target == null
+            ? null
+            : VolumeUse.of(
+                r.getSpec().target.pvc,
+                target,
+                VolumeUse.unfinishedPods(
+                    client, ns, VolumeUse.arcaPods(Labels.RESTORE, r.getMetadata().getName())));
     if (plan.ok()) {
       plan =
           pipe
               ? TargetCheck.checkPipe(plan, cfg.dumpsAllowedIn(ns), probe, ns)
-              : TargetCheck.check(r, plan, target, probe);
+              : TargetCheck.check(r, plan, target, use, probe);
     }
     if (!plan.ok()) {
       return fail(r, st, plan.problemReason(), plan.problem(), events, now, ctx);
@@ -157,6 +168,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
                 plan.before(),
                 plan.among(),
                 plan.source(),
+                plan.node(),
                 cfg);
     try {
       client.batch().v1().jobs().inNamespace(ns).resource(job).create();
@@ -197,7 +209,13 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
             : "restoring "
                 + (plan.source() == null ? "the snapshot" : plan.source())
                 + " into PVC "
-                + r.getSpec().target.pvc;
+                + r.getSpec().target.pvc
+                + (plan.users() == null
+                    ? ""
+                    : ", in use by " + plan.users() + " (spec.target.allowInUse)")
+                + (plan.node() == null
+                    ? ""
+                    : ", on node " + plan.node() + " where its ReadWriteOnce volume is in use");
     Conditions.set(st.conditions, "Ready", true, "Resolved", st.message, gen(r), now);
   }
 

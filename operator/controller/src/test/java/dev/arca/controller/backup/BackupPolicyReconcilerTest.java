@@ -338,43 +338,10 @@ class BackupPolicyReconcilerTest {
   }
 
   void rwoVolume(String pvc, String... nodes) {
-    client
-        .persistentVolumeClaims()
-        .inNamespace(NS)
-        .resource(
-            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName(pvc)
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withAccessModes("ReadWriteOnce")
-                .endSpec()
-                .build())
-        .create();
+    MockCluster.pvc(client, NS, pvc, "ReadWriteOnce");
     int i = 0;
     for (String node : nodes) {
-      client
-          .pods()
-          .inNamespace(NS)
-          .resource(
-              new io.fabric8.kubernetes.api.model.PodBuilder()
-                  .withNewMetadata()
-                  .withName(pvc + "-user-" + i++)
-                  .withNamespace(NS)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withNodeName(node)
-                  .addNewVolume()
-                  .withName("v")
-                  .withNewPersistentVolumeClaim(pvc, false)
-                  .endVolume()
-                  .endSpec()
-                  .withNewStatus()
-                  .withPhase("Running")
-                  .endStatus()
-                  .build())
-          .create();
+      MockCluster.podMounting(client, NS, pvc + "-user-" + i++, pvc, "Running", node, Map.of());
     }
   }
 

@@ -352,20 +352,7 @@ class FirstHourTest {
 
   @Test
   void theRunsOwnPodIsNotAUserOfItsVolumeAndAStaleStatusStartsNothingTwice() throws Exception {
-    client
-        .persistentVolumeClaims()
-        .inNamespace(NS)
-        .resource(
-            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName("ckpt")
-                .withNamespace(NS)
-                .endMetadata()
-                .withNewSpec()
-                .withAccessModes("ReadWriteOnce")
-                .endSpec()
-                .build())
-        .create();
+    MockCluster.pvc(client, NS, "ckpt", "ReadWriteOnce");
     BackupPolicy p = BackupPolicyReconcilerTest.policy("own", "0 3 1 1 *");
     p.getSpec().sources.get(0).pvc = "ckpt";
     p.getMetadata().setAnnotations(new HashMap<>(Map.of(BackupPolicyReconciler.RUN_NOW, "1")));
@@ -373,29 +360,11 @@ class FirstHourTest {
     Job job = awaitJob("own");
     await("activeJob", () -> get("own").getStatus().activeJob);
     // the Job's pod runs on a node and mounts the volume, as the Job controller makes it
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-pod")
-                .withNamespace(NS)
-                .addToLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-                .addToLabels("job-name", job.getMetadata().getName())
-                .endMetadata()
-                .withNewSpec()
-                .withNodeName("node-3")
-                .addNewVolume()
-                .withName("v")
-                .withNewPersistentVolumeClaim("ckpt", true)
-                .endVolume()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .endStatus()
-                .build())
-        .create();
+    Map<String, String> labels =
+        new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+    labels.put("job-name", job.getMetadata().getName());
+    MockCluster.podMounting(
+        client, NS, job.getMetadata().getName() + "-pod", "ckpt", "Running", "node-3", labels);
     // a reconcile that sees a status from before the run started (what an informer that lags
     // behind the operator's own write shows): the run is taken over, not started again
     MockCluster.retryOnConflict(

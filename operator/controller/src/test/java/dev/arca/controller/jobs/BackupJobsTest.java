@@ -177,6 +177,80 @@ class BackupJobsTest {
   }
 
   @Test
+  void pinningToANodeKeepsTheAffinityTheJobSettingsGive() {
+    BackupPolicy p = policy();
+    p.getSpec().job = new JobOverrides();
+    p.getSpec().job.affinity =
+        new io.fabric8.kubernetes.api.model.AffinityBuilder()
+            .withNewNodeAffinity()
+            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .addNewNodeSelectorTerm()
+            .addNewMatchExpression()
+            .withKey("pool")
+            .withOperator("In")
+            .withValues("gpu")
+            .endMatchExpression()
+            .endNodeSelectorTerm()
+            .addNewNodeSelectorTerm()
+            .addNewMatchExpression()
+            .withKey("pool")
+            .withOperator("In")
+            .withValues("cpu")
+            .endMatchExpression()
+            .endNodeSelectorTerm()
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endNodeAffinity()
+            .withNewPodAntiAffinity()
+            .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+            .withWeight(10)
+            .withNewPodAffinityTerm()
+            .withTopologyKey("kubernetes.io/hostname")
+            .endPodAffinityTerm()
+            .endPreferredDuringSchedulingIgnoredDuringExecution()
+            .endPodAntiAffinity()
+            .build();
+    String given = p.getSpec().job.affinity.toString();
+    var run = new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null);
+    var affinity =
+        BackupJobs.backup(p, run, CFG, "gpu-node-7", java.util.Map.of())
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getAffinity();
+    // each term of the settings, and the node: (gpu or cpu) and gpu-node-7
+    var terms =
+        affinity
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    assertThat(terms).hasSize(2);
+    assertThat(terms)
+        .allSatisfy(
+            t -> {
+              assertThat(t.getMatchExpressions()).hasSize(1);
+              assertThat(t.getMatchFields())
+                  .singleElement()
+                  .satisfies(
+                      f -> {
+                        assertThat(f.getKey()).isEqualTo("metadata.name");
+                        assertThat(f.getValues()).containsExactly("gpu-node-7");
+                      });
+            });
+    assertThat(affinity.getPodAntiAffinity())
+        .isEqualTo(p.getSpec().job.affinity.getPodAntiAffinity());
+    // the policy's own object is left as it was
+    assertThat(p.getSpec().job.affinity.toString()).isEqualTo(given);
+    // not pinned: the settings as given
+    assertThat(
+            BackupJobs.backup(p, run, CFG, null, java.util.Map.of())
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAffinity())
+        .isEqualTo(p.getSpec().job.affinity);
+  }
+
+  @Test
   void volumeGlobsSelectTheSamePathsInTheSnapshotAsInTheVolume() {
     var filter =
         new dev.arca.engine.fs.PathFilter(

@@ -110,20 +110,18 @@ class RestoreRequestReconcilerTest {
   }
 
   Job job(String request) throws InterruptedException {
-    return await(
-        "the restore Job",
-        () ->
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(NS)
-                .withLabel("arca.dev/restore", request)
-                .list()
-                .getItems()
-                .stream()
-                .findFirst()
-                .orElse(null));
+    return await("the restore Job", () -> jobs(request).stream().findFirst().orElse(null));
+  }
+
+  List<Job> jobs(String request) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withLabel("arca.dev/restore", request)
+        .list()
+        .getItems();
   }
 
   RestoreRequest inPhase(String name, Phase phase) throws InterruptedException {
@@ -200,12 +198,17 @@ class RestoreRequestReconcilerTest {
         .contains("3 differ from the snapshot and were kept (overwrite: Never)")
         .contains("models/a.bin, models/b.bin, models/c.bin");
     assertThat(condition(done, "Complete").getReason()).isEqualTo("KeptDifferentFiles");
+    assertWarning("never", "KeptDifferentFiles");
+  }
+
+  /** A Warning Event with {@code reason} about the request {@code name} was recorded. */
+  void assertWarning(String name, String reason) {
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anySatisfy(
             e -> {
               assertThat(e.getType()).isEqualTo("Warning");
-              assertThat(e.getReason()).isEqualTo("KeptDifferentFiles");
-              assertThat(e.getInvolvedObject().getName()).isEqualTo("never");
+              assertThat(e.getReason()).isEqualTo(reason);
+              assertThat(e.getInvolvedObject().getName()).isEqualTo(name);
             });
   }
 
@@ -419,6 +422,130 @@ class RestoreRequestReconcilerTest {
             job("inline-id").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
         .containsSubsequence("arca", "restore", "--tag", "arca.dev/namespace=" + NS, "abcdef12")
         .doesNotContain("--host");
+  }
+
+  /** A pod in {@code phase} on {@code node} that mounts {@code pvc}, labelled (key, value, ...). */
+  void pod(String name, String pvc, String phase, String node, String... labels) {
+    Map<String, String> l = new java.util.HashMap<>();
+    for (int i = 0; i < labels.length; i += 2) {
+      l.put(labels[i], labels[i + 1]);
+    }
+    MockCluster.podMounting(client, NS, name, pvc, phase, node, l);
+  }
+
+  /** The node names a Job's pod is required to run on, or none. */
+  static List<String> pinnedTo(Job job) {
+    var affinity = job.getSpec().getTemplate().getSpec().getAffinity();
+    if (affinity == null || affinity.getNodeAffinity() == null) {
+      return List.of();
+    }
+    return affinity
+        .getNodeAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()
+        .getNodeSelectorTerms()
+        .stream()
+        .flatMap(t -> t.getMatchFields().stream())
+        .filter(f -> f.getKey().equals("metadata.name"))
+        .flatMap(f -> f.getValues().stream())
+        .toList();
+  }
+
+  @Test
+  void aVolumeThatPodsStillMountIsNotRestoredIntoAndThePodsAreNamed() throws Exception {
+    pod("app-0", "models", "Running", "node-1");
+    pod("app-1", "models", "Pending", null);
+    pod("import-5x7", "models", "Succeeded", "node-1");
+    pod("import-9k2", "models", "Failed", "node-2");
+    pod("other-0", "datasets", "Running", "node-1");
+    create(request("busy"));
+    RestoreRequest failed = inPhase("busy", Phase.Failed);
+    assertThat(failed.getStatus().message)
+        .isEqualTo(
+            "spec.target.pvc: PVC 'models' is in use by pods app-0, app-1 (Pending); stop them,"
+                + " or set spec.target.allowInUse: true to restore into a volume in use");
+    assertThat(condition(failed, "Ready").getReason()).isEqualTo("TargetInUse");
+    assertWarning("busy", "TargetInUse");
+    Thread.sleep(500); // a Job would follow the status within this
+    assertThat(jobs("busy")).isEmpty();
+  }
+
+  @Test
+  void finishedPodsAndThePodsOfThisRequestsOwnJobAreNotUsers() throws Exception {
+    pod("import-5x7", "models", "Succeeded", "node-1");
+    pod("import-9k2", "models", "Failed", "node-2");
+    // a pod of this request's own Job (an earlier attempt, seen by a reconcile that has no status)
+    pod(
+        "mine-restore-x1",
+        "models",
+        "Running",
+        "node-3",
+        "app.kubernetes.io/managed-by",
+        "arca",
+        "arca.dev/restore",
+        "mine");
+    create(request("mine"));
+    Job job = job("mine");
+    assertThat(pinnedTo(job)).isEmpty();
+    assertThat(inPhase("mine", Phase.Pending).getStatus().jobName)
+        .isEqualTo(job.getMetadata().getName());
+
+    // to any other request, that Job's pod is a user like any other
+    create(request("late"));
+    assertThat(inPhase("late", Phase.Failed).getStatus().message)
+        .contains("in use by pod mine-restore-x1;");
+  }
+
+  /**
+   * A request with allowInUse into the PVC {@code name} of {@code accessMode}, which running pods
+   * {@code name-0}, {@code name-1}, ... use on {@code nodes}.
+   */
+  void allowedIntoVolumeInUse(String name, String accessMode, String... nodes) {
+    MockCluster.pvc(client, NS, name, accessMode);
+    for (int i = 0; i < nodes.length; i++) {
+      pod(name + "-" + i, name, "Running", nodes[i]);
+    }
+    RestoreRequest r = request(name);
+    r.getSpec().target.pvc = name;
+    r.getSpec().target.allowInUse = true;
+    create(r);
+  }
+
+  @Test
+  void allowInUseRestoresAReadWriteOnceVolumeFromTheNodeItsPodsRunOn() throws Exception {
+    allowedIntoVolumeInUse("ckpt", "ReadWriteOnce", "gpu-node-7", "gpu-node-7");
+    assertThat(pinnedTo(job("ckpt"))).containsExactly("gpu-node-7");
+    assertThat(inPhase("ckpt", Phase.Pending).getStatus().conditions)
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("into PVC ckpt")
+                    .contains("in use by pods ckpt-0, ckpt-1")
+                    .contains("on node gpu-node-7"));
+
+    // a volume every node can mount is restored from anywhere
+    allowedIntoVolumeInUse("shared", "ReadWriteMany", "node-1", "node-2");
+    assertThat(pinnedTo(job("shared"))).isEmpty();
+  }
+
+  @Test
+  void aReadWriteOncePodVolumeInUseIsRefusedEvenWithAllowInUse() throws Exception {
+    allowedIntoVolumeInUse("solo", "ReadWriteOncePod", "node-1");
+    RestoreRequest failed = inPhase("solo", Phase.Failed);
+    assertThat(failed.getStatus().message)
+        .startsWith("spec.target.pvc: PVC 'solo' is in use by pod solo-0;")
+        .contains("ReadWriteOncePod")
+        .contains("no second pod can mount it")
+        .doesNotContain("set spec.target.allowInUse");
+    assertThat(condition(failed, "Ready").getReason()).isEqualTo("TargetInUse");
+    Thread.sleep(500);
+    assertThat(jobs("solo")).isEmpty();
+
+    // in use on two nodes: not guessing which node to restore from
+    allowedIntoVolumeInUse("split", "ReadWriteOnce", "node-a", "node-b");
+    RestoreRequest conflict = inPhase("split", Phase.Failed);
+    assertThat(conflict.getStatus().message).contains("node-a, node-b");
+    assertThat(condition(conflict, "Ready").getReason()).isEqualTo("PlacementConflict");
+    assertThat(jobs("split")).isEmpty();
   }
 
   /** A request into the PVC models from the policy's repository given inline. */
