@@ -54,13 +54,21 @@ class ChartRenderTest {
     assertThat(cfg.leaderElectionNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(cfg.watchNamespaces()).isEmpty();
     assertThat(cfg.checkSecrets()).isTrue();
-    // Jobs: root, to read every file and restore owners, but with five capabilities only
+    // Jobs: root, to read every file and restore owners, but with four capabilities only, those
+    // Pod Security baseline allows, and the default seccomp profile: what the operator's own
+    // defaults are
+    assertThat(cfg.jobSecurityContext())
+        .isEqualTo(OperatorConfig.fromEnv(Map.of()).jobSecurityContext());
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isZero();
+    assertThat(cfg.jobSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(cfg.jobContainerSecurityContext())
+        .isEqualTo(OperatorConfig.fromEnv(Map.of()).jobContainerSecurityContext());
     assertThat(cfg.jobContainerSecurityContext().getCapabilities().getAdd())
-        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID");
+        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
     assertThat(cfg.jobContainerSecurityContext().getReadOnlyRootFilesystem()).isTrue();
   }
 
+  /** Pod Security restricted: non-root, no capabilities, no escalation, a seccomp profile. */
   @Test
   void jobsCanRunAsNonRootWhereTheClusterForbidsRoot() {
     OperatorConfig cfg =
@@ -68,7 +76,11 @@ class ChartRenderTest {
     assertThat(cfg.jobSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(cfg.jobSecurityContext().getFsGroup()).isEqualTo(65532L);
+    assertThat(cfg.jobSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(cfg.jobContainerSecurityContext().getCapabilities().getDrop())
+        .containsExactly("ALL");
     assertThat(cfg.jobContainerSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(cfg.jobContainerSecurityContext().getAllowPrivilegeEscalation()).isFalse();
   }
 
   @Test

@@ -66,18 +66,25 @@ public record OperatorConfig(
           "ARCA_METRICS_PORT",
           "ARCA_LEADER_ELECTION_NAMESPACE");
 
-  /** The Jobs' pod security context unless configured: root, to read and restore any owner. */
-  static final String ROOT_POD = "{\"runAsUser\":0,\"runAsGroup\":0}";
+  /**
+   * The Jobs' pod security context unless configured: root, to read and restore any owner, under
+   * the container runtime's default seccomp profile. With {@link #MINIMAL_ROOT_CONTAINER} it passes
+   * the Pod Security Standard {@code baseline}.
+   */
+  static final String ROOT_POD =
+      "{\"runAsUser\":0,\"runAsGroup\":0,\"seccompProfile\":{\"type\":\"RuntimeDefault\"}}";
 
   /**
    * The Jobs' container security context unless configured: no privilege escalation, a read-only
-   * root filesystem, and of root's capabilities only those to read any file (DAC_READ_SEARCH,
-   * DAC_OVERRIDE), and to restore owners, modes and times (CHOWN, FOWNER, FSETID).
+   * root filesystem, and of root's capabilities only those to read and search any file and folder
+   * (DAC_OVERRIDE, which covers what DAC_READ_SEARCH would give and is one of the capabilities the
+   * Pod Security Standard {@code baseline} allows, where DAC_READ_SEARCH is not), and to restore
+   * owners, modes and times (CHOWN, FOWNER, FSETID).
    */
   static final String MINIMAL_ROOT_CONTAINER =
       "{\"allowPrivilegeEscalation\":false,\"readOnlyRootFilesystem\":true,"
           + "\"capabilities\":{\"drop\":[\"ALL\"],"
-          + "\"add\":[\"CHOWN\",\"DAC_OVERRIDE\",\"DAC_READ_SEARCH\",\"FOWNER\",\"FSETID\"]}}";
+          + "\"add\":[\"CHOWN\",\"DAC_OVERRIDE\",\"FOWNER\",\"FSETID\"]}}";
 
   /** Reads the configuration from {@code env}; a malformed value names its variable. */
   public static OperatorConfig fromEnv(Map<String, String> env) {

@@ -11,7 +11,11 @@ class OperatorConfigTest {
   void defaultsRunJobsAsRootWithFewCapabilitiesAndCheckSecrets() {
     OperatorConfig c = OperatorConfig.fromEnv(Map.of());
     assertThat(c.jobSecurityContext().getRunAsUser()).isZero();
+    assertThat(c.jobSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(c.jobContainerSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    // what Pod Security baseline allows: DAC_OVERRIDE reads and searches everything already
+    assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd())
+        .containsExactly("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
     assertThat(c.checkSecrets()).isTrue();
     assertThat(c.watchNamespaces()).isEmpty();
     assertThat(c.metricsPort()).isEqualTo(8080);
