@@ -54,6 +54,7 @@ class ChartRenderTest {
     assertThat(cfg.leaderElectionNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(cfg.watchNamespaces()).isEmpty();
     assertThat(cfg.checkSecrets()).isTrue();
+    assertThat(cfg.jobOverrideUserAndGroups()).isTrue();
     // Jobs: root, to read every file and restore owners, but with four capabilities only, those
     // Pod Security baseline allows, and the default seccomp profile: what the operator's own
     // defaults are
@@ -92,6 +93,7 @@ class ChartRenderTest {
     assertThat(cfg.jobResources().getLimits().get("memory").toString()).isEqualTo("4Gi");
     assertThat(cfg.jobServiceAccount()).isEqualTo("arca-job");
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isEqualTo(3000L);
+    assertThat(cfg.jobOverrideUserAndGroups()).isFalse();
     assertThat(cfg.checkSecrets()).isFalse();
     assertThat(cfg.metricsPort()).isEqualTo(9090);
     JsonNode d = c.one("Deployment");

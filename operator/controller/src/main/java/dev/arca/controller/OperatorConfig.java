@@ -25,10 +25,15 @@ import java.util.stream.Collectors;
  *     empty means the namespace's default). Jobs never mount an API token.
  * @param jobSecurityContext default pod security context of the Jobs ({@code
  *     ARCA_JOB_POD_SECURITY_CONTEXT}, JSON). The default runs as root, so that files of any owner
- *     can be read and ownership restored; a policy's job settings may replace it.
+ *     can be read and ownership restored. A resource's {@code spec.job.podSecurityContext} is
+ *     merged into it and may only tighten it ({@link dev.arca.controller.jobs.SecurityContexts}).
  * @param jobContainerSecurityContext security context of the Jobs' container ({@code
  *     ARCA_JOB_CONTAINER_SECURITY_CONTEXT}, JSON). The default drops every capability but those
  *     that reading any file and restoring ownership need, and makes the root filesystem read-only.
+ *     Resources cannot change it.
+ * @param jobOverrideUserAndGroups whether a resource's {@code spec.job.podSecurityContext} may
+ *     choose the Jobs' user and groups (runAsUser, runAsGroup, fsGroup, supplementalGroups; never 0
+ *     unless the Jobs run as root anyway) ({@code ARCA_JOB_OVERRIDE_USER_AND_GROUPS}, default true)
  * @param checkSecrets whether Secrets a resource names are checked to exist before a Job starts
  *     ({@code ARCA_CHECK_SECRETS}, default true; needs {@code get} on Secrets)
  * @param metricsPort port of /metrics, /healthz and /readyz ({@code ARCA_METRICS_PORT})
@@ -45,6 +50,7 @@ public record OperatorConfig(
     String jobServiceAccount,
     PodSecurityContext jobSecurityContext,
     SecurityContext jobContainerSecurityContext,
+    boolean jobOverrideUserAndGroups,
     boolean checkSecrets,
     int metricsPort,
     String leaderElectionNamespace,
@@ -61,6 +67,7 @@ public record OperatorConfig(
           "ARCA_JOB_SERVICE_ACCOUNT",
           "ARCA_JOB_POD_SECURITY_CONTEXT",
           "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
+          "ARCA_JOB_OVERRIDE_USER_AND_GROUPS",
           "ARCA_CHECK_SECRETS",
           "ARCA_DUMP_EXEC_CLUSTERROLE",
           "ARCA_METRICS_PORT",
@@ -99,11 +106,6 @@ public record OperatorConfig(
             .addToRequests("memory", quantity(env, "ARCA_JOB_MEMORY_REQUEST", "768Mi"))
             .addToLimits("memory", quantity(env, "ARCA_JOB_MEMORY_LIMIT", "1Gi"))
             .build();
-    String checkSecrets = env.getOrDefault("ARCA_CHECK_SECRETS", "true");
-    if (!checkSecrets.equals("true") && !checkSecrets.equals("false")) {
-      throw new IllegalArgumentException(
-          "ARCA_CHECK_SECRETS must be true or false, not '" + checkSecrets + "'");
-    }
     String port = env.getOrDefault("ARCA_METRICS_PORT", "8080");
     if (!port.matches("\\d{1,5}")) {
       throw new IllegalArgumentException("ARCA_METRICS_PORT must be a port number, not " + port);
@@ -119,10 +121,22 @@ public record OperatorConfig(
             "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
             MINIMAL_ROOT_CONTAINER,
             SecurityContext.class),
-        Boolean.parseBoolean(checkSecrets),
+        bool(env, "ARCA_JOB_OVERRIDE_USER_AND_GROUPS", true),
+        bool(env, "ARCA_CHECK_SECRETS", true),
         Integer.parseInt(port),
         env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""),
         env.getOrDefault("ARCA_DUMP_EXEC_CLUSTERROLE", ""));
+  }
+
+  private static boolean bool(Map<String, String> env, String key, boolean dflt) {
+    String v = env.getOrDefault(key, "");
+    if (v.isBlank()) {
+      return dflt;
+    }
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   private static Quantity quantity(Map<String, String> env, String key, String dflt) {

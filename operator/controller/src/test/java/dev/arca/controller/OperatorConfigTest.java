@@ -16,6 +16,7 @@ class OperatorConfigTest {
     // what Pod Security baseline allows: DAC_OVERRIDE reads and searches everything already
     assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd())
         .containsExactly("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
+    assertThat(c.jobOverrideUserAndGroups()).isTrue();
     assertThat(c.checkSecrets()).isTrue();
     assertThat(c.watchNamespaces()).isEmpty();
     assertThat(c.metricsPort()).isEqualTo(8080);
@@ -32,12 +33,15 @@ class OperatorConfigTest {
                 "{\"capabilities\":{\"drop\":[\"ALL\"]}}",
                 "ARCA_CHECK_SECRETS",
                 "false",
+                "ARCA_JOB_OVERRIDE_USER_AND_GROUPS",
+                "false",
                 "ARCA_WATCH_NAMESPACES",
                 " llm , data,"));
     assertThat(c.jobSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(c.jobSecurityContext().getFsGroup()).isEqualTo(65532L);
     assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.checkSecrets()).isFalse();
+    assertThat(c.jobOverrideUserAndGroups()).isFalse();
     assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("llm", "data");
   }
 
@@ -50,6 +54,9 @@ class OperatorConfigTest {
         .hasMessageContaining("ARCA_JOB_MEMORY_LIMIT is not a Kubernetes quantity");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_CHECK_SECRETS", "yes")))
         .hasMessageContaining("ARCA_CHECK_SECRETS must be true or false");
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("ARCA_JOB_OVERRIDE_USER_AND_GROUPS", "no")))
+        .hasMessageContaining("ARCA_JOB_OVERRIDE_USER_AND_GROUPS must be true or false");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_METRICS_PORT", "http")))
         .hasMessageContaining("ARCA_METRICS_PORT must be a port number");
   }

@@ -618,6 +618,17 @@ class BackupPolicyReconcilerTest {
     BackupPolicy badZone = policy("bad-zone", "@daily");
     badZone.getSpec().timeZone = "Mars/Olympus";
     create(badZone);
+    // the Jobs run as root by default: a policy may make them another user, not unconfined
+    BackupPolicy unconfined = policy("unconfined", "* * * * *");
+    unconfined.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
+    unconfined.getSpec().job.podSecurityContext =
+        new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+            .withRunAsUser(1000L)
+            .withNewSeccompProfile()
+            .withType("Unconfined")
+            .endSeccompProfile()
+            .build();
+    create(unconfined);
     Map<String, String> expected =
         Map.of(
             "bad-cron",
@@ -627,7 +638,9 @@ class BackupPolicyReconcilerTest {
             "no-secret",
             "MissingSecret",
             "bad-zone",
-            "InvalidSchedule");
+            "InvalidSchedule",
+            "unconfined",
+            "SecurityContextRefused");
     for (var e : expected.entrySet()) {
       BackupPolicy p =
           await(
@@ -644,6 +657,8 @@ class BackupPolicyReconcilerTest {
         .contains("spec.repository.passwordSecretRef.name")
         .contains("'absent'");
     assertThat(readyMessage(get("bad-zone"))).contains("timeZone").contains("Mars/Olympus");
+    assertThat(readyMessage(get("unconfined")))
+        .startsWith("spec.job.podSecurityContext.seccompProfile: the Jobs' profile is");
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
   }
 
