@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,10 +37,30 @@ final class Pods {
   }
 
   /**
-   * Runs a pod of the arca image as root with {@code command}, the claim (if not null) mounted at
-   * /data, and waits for it to end; fails with its log unless it succeeded; returns its log.
+   * Runs a pod of the arca image as root (all of root's default capabilities) with {@code command},
+   * the claim (if not null) mounted at /data, and waits for it to end; fails with its log unless it
+   * succeeded; returns its log.
    */
   static String run(String ns, String name, List<String> command, List<EnvVar> env, String claim) {
+    return run(
+        ns,
+        name,
+        command,
+        env,
+        claim,
+        new PodSecurityContextBuilder().withRunAsUser(0L).withRunAsGroup(0L).build(),
+        null);
+  }
+
+  /** {@link #run} with these pod and container security contexts (as a Job of Arca's has). */
+  static String run(
+      String ns,
+      String name,
+      List<String> command,
+      List<EnvVar> env,
+      String claim,
+      PodSecurityContext podSecurity,
+      SecurityContext security) {
     PodBuilder b =
         new PodBuilder()
             .withNewMetadata()
@@ -46,16 +69,14 @@ final class Pods {
             .endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")
-            .withNewSecurityContext()
-            .withRunAsUser(0L)
-            .withRunAsGroup(0L)
-            .endSecurityContext()
+            .withSecurityContext(podSecurity)
             .addNewContainer()
             .withName("main")
             .withImage(Cluster.image())
             .withImagePullPolicy("IfNotPresent")
             .withCommand(command)
             .withEnv(env)
+            .withSecurityContext(security)
             .endContainer()
             .endSpec();
     if (claim != null) {
