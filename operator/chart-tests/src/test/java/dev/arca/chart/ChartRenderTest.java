@@ -55,13 +55,22 @@ class ChartRenderTest {
     assertThat(cfg.watchNamespaces()).isEmpty();
     assertThat(cfg.checkSecrets()).isFalse(); // cluster-wide: no Secret rights, so no check
     assertThat(cfg.dumpsAllowedIn("default")).isFalse();
-    // Jobs: root, to read every file and restore owners, but with five capabilities only
+    assertThat(cfg.jobOverrideUserAndGroups()).isTrue();
+    // Jobs: root, to read every file and restore owners, but with four capabilities only, those
+    // Pod Security baseline allows, and the default seccomp profile: what the operator's own
+    // defaults are
+    assertThat(cfg.jobSecurityContext())
+        .isEqualTo(OperatorConfig.fromEnv(Map.of()).jobSecurityContext());
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isZero();
+    assertThat(cfg.jobSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(cfg.jobContainerSecurityContext())
+        .isEqualTo(OperatorConfig.fromEnv(Map.of()).jobContainerSecurityContext());
     assertThat(cfg.jobContainerSecurityContext().getCapabilities().getAdd())
-        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID");
+        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
     assertThat(cfg.jobContainerSecurityContext().getReadOnlyRootFilesystem()).isTrue();
   }
 
+  /** Pod Security restricted: non-root, no capabilities, no escalation, a seccomp profile. */
   @Test
   void jobsCanRunAsNonRootWhereTheClusterForbidsRoot() {
     OperatorConfig cfg =
@@ -69,7 +78,11 @@ class ChartRenderTest {
     assertThat(cfg.jobSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(cfg.jobSecurityContext().getFsGroup()).isEqualTo(65532L);
+    assertThat(cfg.jobSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(cfg.jobContainerSecurityContext().getCapabilities().getDrop())
+        .containsExactly("ALL");
     assertThat(cfg.jobContainerSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(cfg.jobContainerSecurityContext().getAllowPrivilegeEscalation()).isFalse();
   }
 
   @Test
@@ -81,6 +94,7 @@ class ChartRenderTest {
     assertThat(cfg.jobResources().getLimits().get("memory").toString()).isEqualTo("4Gi");
     assertThat(cfg.jobServiceAccount()).isEqualTo("arca-job");
     assertThat(cfg.jobSecurityContext().getRunAsUser()).isEqualTo(3000L);
+    assertThat(cfg.jobOverrideUserAndGroups()).isFalse();
     assertThat(cfg.checkSecrets()).isFalse();
     assertThat(cfg.metricsPort()).isEqualTo(9090);
     JsonNode d = c.one("Deployment");

@@ -25,10 +25,15 @@ import java.util.stream.Collectors;
  *     empty means the namespace's default). Jobs never mount an API token.
  * @param jobSecurityContext default pod security context of the Jobs ({@code
  *     ARCA_JOB_POD_SECURITY_CONTEXT}, JSON). The default runs as root, so that files of any owner
- *     can be read and ownership restored; a policy's job settings may replace it.
+ *     can be read and ownership restored. A resource's {@code spec.job.podSecurityContext} is
+ *     merged into it and may only tighten it ({@link dev.arca.controller.jobs.SecurityContexts}).
  * @param jobContainerSecurityContext security context of the Jobs' container ({@code
  *     ARCA_JOB_CONTAINER_SECURITY_CONTEXT}, JSON). The default drops every capability but those
  *     that reading any file and restoring ownership need, and makes the root filesystem read-only.
+ *     Resources cannot change it.
+ * @param jobOverrideUserAndGroups whether a resource's {@code spec.job.podSecurityContext} may
+ *     choose the Jobs' user and groups (runAsUser, runAsGroup, fsGroup, supplementalGroups; never 0
+ *     unless the Jobs run as root anyway) ({@code ARCA_JOB_OVERRIDE_USER_AND_GROUPS}, default true)
  * @param checkSecrets whether Secrets a resource names are checked to exist before a Job starts
  *     ({@code ARCA_CHECK_SECRETS}, default false: it needs {@code get} on Secrets, which RBAC
  *     cannot limit to metadata; without it a missing Secret is reported from the Job's pod that
@@ -50,6 +55,7 @@ public record OperatorConfig(
     String jobServiceAccount,
     PodSecurityContext jobSecurityContext,
     SecurityContext jobContainerSecurityContext,
+    boolean jobOverrideUserAndGroups,
     boolean checkSecrets,
     int metricsPort,
     String leaderElectionNamespace,
@@ -72,24 +78,32 @@ public record OperatorConfig(
           "ARCA_JOB_SERVICE_ACCOUNT",
           "ARCA_JOB_POD_SECURITY_CONTEXT",
           "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
+          "ARCA_JOB_OVERRIDE_USER_AND_GROUPS",
           "ARCA_CHECK_SECRETS",
           "ARCA_DUMP_NAMESPACES",
           "ARCA_RESTORE_FROM_OTHER_NAMESPACES",
           "ARCA_METRICS_PORT",
           "ARCA_LEADER_ELECTION_NAMESPACE");
 
-  /** The Jobs' pod security context unless configured: root, to read and restore any owner. */
-  static final String ROOT_POD = "{\"runAsUser\":0,\"runAsGroup\":0}";
+  /**
+   * The Jobs' pod security context unless configured: root, to read and restore any owner, under
+   * the container runtime's default seccomp profile. With {@link #MINIMAL_ROOT_CONTAINER} it passes
+   * the Pod Security Standard {@code baseline}.
+   */
+  static final String ROOT_POD =
+      "{\"runAsUser\":0,\"runAsGroup\":0,\"seccompProfile\":{\"type\":\"RuntimeDefault\"}}";
 
   /**
    * The Jobs' container security context unless configured: no privilege escalation, a read-only
-   * root filesystem, and of root's capabilities only those to read any file (DAC_READ_SEARCH,
-   * DAC_OVERRIDE), and to restore owners, modes and times (CHOWN, FOWNER, FSETID).
+   * root filesystem, and of root's capabilities only those to read and search any file and folder
+   * (DAC_OVERRIDE, which covers what DAC_READ_SEARCH would give and is one of the capabilities the
+   * Pod Security Standard {@code baseline} allows, where DAC_READ_SEARCH is not), and to restore
+   * owners, modes and times (CHOWN, FOWNER, FSETID).
    */
   static final String MINIMAL_ROOT_CONTAINER =
       "{\"allowPrivilegeEscalation\":false,\"readOnlyRootFilesystem\":true,"
           + "\"capabilities\":{\"drop\":[\"ALL\"],"
-          + "\"add\":[\"CHOWN\",\"DAC_OVERRIDE\",\"DAC_READ_SEARCH\",\"FOWNER\",\"FSETID\"]}}";
+          + "\"add\":[\"CHOWN\",\"DAC_OVERRIDE\",\"FOWNER\",\"FSETID\"]}}";
 
   /** Reads the configuration from {@code env}; a malformed value names its variable. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -115,20 +129,12 @@ public record OperatorConfig(
             "ARCA_JOB_CONTAINER_SECURITY_CONTEXT",
             MINIMAL_ROOT_CONTAINER,
             SecurityContext.class),
-        bool(env, "ARCA_CHECK_SECRETS", "true"),
+        bool(env, "ARCA_JOB_OVERRIDE_USER_AND_GROUPS", true),
+        bool(env, "ARCA_CHECK_SECRETS", true),
         Integer.parseInt(port),
         env.getOrDefault("ARCA_LEADER_ELECTION_NAMESPACE", ""),
         list(env, "ARCA_DUMP_NAMESPACES"),
-        bool(env, "ARCA_RESTORE_FROM_OTHER_NAMESPACES", "false"));
-  }
-
-  /** A true or false value; anything else names its variable. */
-  private static boolean bool(Map<String, String> env, String key, String dflt) {
-    String v = env.getOrDefault(key, dflt);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
-    }
-    return Boolean.parseBoolean(v);
+        bool(env, "ARCA_RESTORE_FROM_OTHER_NAMESPACES", false));
   }
 
   /** A comma-separated list of names. */
@@ -137,6 +143,17 @@ public record OperatorConfig(
         .map(String::trim)
         .filter(s -> !s.isEmpty())
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static boolean bool(Map<String, String> env, String key, boolean dflt) {
+    String v = env.getOrDefault(key, "");
+    if (v.isBlank()) {
+      return dflt;
+    }
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   private static Quantity quantity(Map<String, String> env, String key, String dflt) {

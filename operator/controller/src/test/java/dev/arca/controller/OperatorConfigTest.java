@@ -11,7 +11,12 @@ class OperatorConfigTest {
   void defaultsRunJobsAsRootWithFewCapabilitiesCheckSecretsAndAllowNoDumps() {
     OperatorConfig c = OperatorConfig.fromEnv(Map.of());
     assertThat(c.jobSecurityContext().getRunAsUser()).isZero();
+    assertThat(c.jobSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(c.jobContainerSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    // what Pod Security baseline allows: DAC_OVERRIDE reads and searches everything already
+    assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd())
+        .containsExactly("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
+    assertThat(c.jobOverrideUserAndGroups()).isTrue();
     assertThat(c.checkSecrets()).isTrue();
     assertThat(c.dumpsAllowedIn("llm")).isFalse();
     assertThat(c.watchNamespaces()).isEmpty();
@@ -29,12 +34,15 @@ class OperatorConfigTest {
                 "{\"capabilities\":{\"drop\":[\"ALL\"]}}",
                 "ARCA_CHECK_SECRETS",
                 "false",
+                "ARCA_JOB_OVERRIDE_USER_AND_GROUPS",
+                "false",
                 "ARCA_WATCH_NAMESPACES",
                 " llm , data,"));
     assertThat(c.jobSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(c.jobSecurityContext().getFsGroup()).isEqualTo(65532L);
     assertThat(c.jobContainerSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(c.checkSecrets()).isFalse();
+    assertThat(c.jobOverrideUserAndGroups()).isFalse();
     assertThat(c.watchNamespaces()).containsExactlyInAnyOrder("llm", "data");
   }
 
@@ -56,6 +64,9 @@ class OperatorConfigTest {
         .hasMessageContaining("ARCA_JOB_MEMORY_LIMIT is not a Kubernetes quantity");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_CHECK_SECRETS", "yes")))
         .hasMessageContaining("ARCA_CHECK_SECRETS must be true or false");
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("ARCA_JOB_OVERRIDE_USER_AND_GROUPS", "no")))
+        .hasMessageContaining("ARCA_JOB_OVERRIDE_USER_AND_GROUPS must be true or false");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("ARCA_METRICS_PORT", "http")))
         .hasMessageContaining("ARCA_METRICS_PORT must be a port number");
   }

@@ -142,6 +142,27 @@ final class Cluster {
         .serverSideApply();
   }
 
+  /** A 1 GiB ReadWriteOnce claim of the default class (the stand-in provisions it as a folder). */
+  static void claim(String ns, String name) {
+    get()
+        .client()
+        .persistentVolumeClaims()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .serverSideApply();
+  }
+
   /**
    * {@code content} in a new file of the cluster's folder (manifests, values), for kubectl or helm.
    */

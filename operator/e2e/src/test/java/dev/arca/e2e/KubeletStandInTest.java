@@ -3,10 +3,8 @@ package dev.arca.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.e2e.cluster.LocalCluster;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -22,23 +20,7 @@ class KubeletStandInTest {
   static void namespaceAndClaim() {
     Cluster.kubelet();
     Cluster.namespace(NS);
-    Cluster.get()
-        .client()
-        .persistentVolumeClaims()
-        .inNamespace(NS)
-        .resource(
-            new PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName("data")
-                .endMetadata()
-                .withNewSpec()
-                .withAccessModes("ReadWriteOnce")
-                .withNewResources()
-                .addToRequests("storage", new Quantity("1Gi"))
-                .endResources()
-                .endSpec()
-                .build())
-        .create();
+    Cluster.claim(NS, "data");
     Cluster.get()
         .client()
         .persistentVolumeClaims()

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,8 +41,24 @@ final class Pods {
    * /data, and waits for it to end; fails with its log unless it succeeded; returns its log.
    */
   static String run(String ns, String name, List<String> command, List<EnvVar> env, String claim) {
+    return run(ns, name, command, env, claim, ROOT, null);
+  }
+
+  /** Root, with all of root's default capabilities. */
+  private static final PodSecurityContext ROOT =
+      new PodSecurityContextBuilder().withRunAsUser(0L).withRunAsGroup(0L).build();
+
+  /** {@link #run} with these pod and container security contexts (as a Job of Arca's has). */
+  static String run(
+      String ns,
+      String name,
+      List<String> command,
+      List<EnvVar> env,
+      String claim,
+      PodSecurityContext podSecurity,
+      SecurityContext security) {
     var pods = Cluster.get().client().pods().inNamespace(ns);
-    pods.resource(pod(ns, name, command, env, claim)).create();
+    pods.resource(pod(ns, name, command, env, claim, podSecurity, security)).create();
     Pod done;
     try {
       done =
@@ -76,6 +95,18 @@ final class Pods {
    * at /data.
    */
   static Pod pod(String ns, String name, List<String> command, List<EnvVar> env, String claim) {
+    return pod(ns, name, command, env, claim, ROOT, null);
+  }
+
+  /** {@link #pod} with these pod and container security contexts. */
+  static Pod pod(
+      String ns,
+      String name,
+      List<String> command,
+      List<EnvVar> env,
+      String claim,
+      PodSecurityContext podSecurity,
+      SecurityContext security) {
     PodBuilder b =
         new PodBuilder()
             .withNewMetadata()
@@ -84,16 +115,14 @@ final class Pods {
             .endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")
-            .withNewSecurityContext()
-            .withRunAsUser(0L)
-            .withRunAsGroup(0L)
-            .endSecurityContext()
+            .withSecurityContext(podSecurity)
             .addNewContainer()
             .withName("main")
             .withImage(Cluster.image())
             .withImagePullPolicy("IfNotPresent")
             .withCommand(command)
             .withEnv(env)
+            .withSecurityContext(security)
             .endContainer()
             .endSpec();
     if (claim != null) {

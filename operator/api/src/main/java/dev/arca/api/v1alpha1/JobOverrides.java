@@ -43,9 +43,21 @@ public class JobOverrides {
       "Service account the Job runs as (for pod identity to S3); it needs no Kubernetes API rights.")
   public String serviceAccountName;
 
-  /** Pod security context, for example to run as a given user on clusters that forbid root. */
+  /**
+   * Pod security context, merged field by field into the one the Arca installation sets for its
+   * Jobs (fields left out keep its values), and only where it tightens it: for example runAsNonRoot
+   * true, or a user and groups other than 0 (if the installation lets resources choose them, its
+   * chart's jobs.tenantOverrides.userAndGroups). A field that would loosen it (root where the Jobs
+   * run as non-root, another or no seccomp profile, sysctls, SELinux options) makes the resource
+   * fail with a message naming the field.
+   */
   @JsonPropertyDescription(
-      "Pod security context, for example to run as a given user on clusters that forbid root.")
+      "Pod security context, merged field by field into the one the Arca installation sets for its"
+          + " Jobs (fields left out keep its values), and only where it tightens it: for example"
+          + " runAsNonRoot true, or a user and groups other than 0 (if the installation lets"
+          + " resources choose them, its chart's jobs.tenantOverrides.userAndGroups). A field that"
+          + " would loosen it (root where the Jobs run as non-root, another or no seccomp profile,"
+          + " sysctls, SELinux options) makes the resource fail with a message naming the field.")
   public PodSecurityContext podSecurityContext;
 
   /** Seconds after which a running Job is stopped and reported as failed. */

@@ -75,10 +75,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     Instant now = clock.instant();
     BackupPolicyStatus st = StatusWrite.copy(ctx, p.getStatus(), BackupPolicyStatus::new);
     Optional<PolicyValidator.Problem> problem =
-        new PolicyValidator(
-                new ResourceProbe(client, cfg.checkSecrets()),
-                cfg.dumpsAllowedIn(p.getMetadata().getNamespace()))
-            .validate(p, now);
+        new PolicyValidator(new ResourceProbe(client, cfg.checkSecrets()), cfg).validate(p, now);
     catalog.release(client, p);
     List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
     ActiveRun.Seen seen = new ActiveRun(client, events, metrics).observe(p, st, jobs, now);

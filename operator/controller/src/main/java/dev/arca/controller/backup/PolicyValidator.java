@@ -3,7 +3,9 @@ package dev.arca.controller.backup;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
+import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ResourceProbe;
+import dev.arca.controller.jobs.SecurityContexts;
 import dev.arca.controller.schedule.InvalidScheduleException;
 import dev.arca.controller.schedule.Schedule;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,21 +14,24 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
-/** Checks what the API server cannot: schedules, time zones, and that PVCs and Secrets exist. */
+/**
+ * Checks what the API server cannot: schedules, time zones, that the job settings only tighten the
+ * Jobs' security settings, and that PVCs and Secrets exist.
+ */
 final class PolicyValidator {
   /** Why a policy cannot run: a CamelCase reason and a message naming the field. */
   record Problem(String reason, String message) {}
 
   private final ResourceProbe probe;
-  private final boolean dumpsAllowed;
+  private final OperatorConfig cfg;
 
   /**
-   * @param dumpsAllowed whether this installation lets Jobs exec into pods (dump sources) in the
-   *     policy's namespace
+   * @param cfg this installation's settings: whether Jobs may exec into pods (dump sources), and
+   *     the Jobs' security settings that a policy may only tighten
    */
-  PolicyValidator(ResourceProbe probe, boolean dumpsAllowed) {
+  PolicyValidator(ResourceProbe probe, OperatorConfig cfg) {
     this.probe = probe;
-    this.dumpsAllowed = dumpsAllowed;
+    this.cfg = cfg;
   }
 
   /**
@@ -42,6 +47,9 @@ final class PolicyValidator {
     }
     if (bad.isEmpty() && s.verify != null) {
       bad = schedule("spec.verify", s.verify.schedule, s.timeZone, now);
+    }
+    if (bad.isEmpty()) {
+      bad = SecurityContexts.refusal(cfg, s.job).map(m -> new Problem(SecurityContexts.REFUSED, m));
     }
     if (bad.isPresent()) {
       return bad;
@@ -66,7 +74,7 @@ final class PolicyValidator {
     for (int i = 0; i < s.sources.size(); i++) {
       BackupPolicySpec.Source src = s.sources.get(i);
       if (src.dump != null) {
-        Optional<Problem> bad = dump("spec.sources[" + i + "].dump", src.dump.path, pvcs);
+        Optional<Problem> bad = dump("spec.sources[" + i + "].dump", src.dump.path, pvcs, ns);
         if (bad.isEmpty() && !dumpPaths.add(src.dump.path)) {
           bad =
               Optional.of(
@@ -108,8 +116,8 @@ final class PolicyValidator {
   }
 
   /** A dump source's problems: dumps not enabled, a path not FOLDER/FILE or in a PVC's folder. */
-  private Optional<Problem> dump(String field, String path, Set<String> pvcs) {
-    if (!dumpsAllowed) {
+  private Optional<Problem> dump(String field, String path, Set<String> pvcs, String ns) {
+    if (!cfg.dumpsAllowedIn(ns)) {
       return Optional.of(
           new Problem(
               "DumpsDisabled",

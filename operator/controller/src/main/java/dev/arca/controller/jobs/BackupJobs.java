@@ -178,8 +178,10 @@ public final class BackupJobs {
   }
 
   /**
-   * The Job's pod. With {@code execAccount} (a Job that runs commands in other pods), that account
-   * and its token, unless the resource names its own account; otherwise no API token at all.
+   * The Job's pod, with the admin's pod security context and what the resource's {@code
+   * podSecurityContext} may tighten in it ({@link SecurityContexts}). With {@code execAccount} (a
+   * Job that runs commands in other pods), that account and its token, unless the resource names
+   * its own account; otherwise no API token at all.
    */
   public static PodSpec pod(
       OperatorConfig cfg, JobOverrides o, Container c, List<Volume> volumes, String execAccount) {
@@ -203,8 +205,9 @@ public final class BackupJobs {
         .withTolerations(x.tolerations)
         .withAffinity(x.affinity)
         .withPriorityClassName(x.priorityClassName)
-        .withSecurityContext(
-            x.podSecurityContext != null ? x.podSecurityContext : cfg.jobSecurityContext())
+        // the resource's settings merged into the admin's; what they may not loosen stays as is
+        // (validation refused the resource before a Job is built: this is the second line)
+        .withSecurityContext(SecurityContexts.of(cfg, x).context())
         .build();
   }
 

@@ -17,6 +17,7 @@ import dev.arca.controller.StatusWrite;
 import dev.arca.controller.VolumeUse;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.RestoreJobs;
+import dev.arca.controller.jobs.SecurityContexts;
 import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -102,6 +103,10 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       }
       finish(r, st, job, o, events, now);
       return patch(r, st, ctx);
+    }
+    var refused = SecurityContexts.refusal(cfg, r.getSpec().job);
+    if (refused.isPresent()) {
+      return fail(r, st, SecurityContexts.REFUSED, refused.get(), events, now, ctx);
     }
     RestorePlan plan = RestorePlan.resolve(r, client, cfg.restoreFromOtherNamespaces());
     String ns = r.getMetadata().getNamespace();

@@ -593,6 +593,17 @@ class BackupPolicyReconcilerTest {
     BackupPolicy badZone = policy("bad-zone", "@daily");
     badZone.getSpec().timeZone = "Mars/Olympus";
     create(badZone);
+    // the Jobs run as root by default: a policy may make them another user, not unconfined
+    BackupPolicy unconfined = policy("unconfined", "* * * * *");
+    unconfined.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
+    unconfined.getSpec().job.podSecurityContext =
+        new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+            .withRunAsUser(1000L)
+            .withNewSeccompProfile()
+            .withType("Unconfined")
+            .endSeccompProfile()
+            .build();
+    create(unconfined);
     Map<String, String> expected =
         Map.of(
             "bad-cron",
@@ -602,7 +613,9 @@ class BackupPolicyReconcilerTest {
             "no-secret",
             "MissingSecret",
             "bad-zone",
-            "InvalidSchedule");
+            "InvalidSchedule",
+            "unconfined",
+            "SecurityContextRefused");
     for (var e : expected.entrySet()) {
       BackupPolicy p =
           await(
@@ -619,6 +632,8 @@ class BackupPolicyReconcilerTest {
         .contains("spec.repository.passwordSecretRef.name")
         .contains("'absent'");
     assertThat(readyMessage(get("bad-zone"))).contains("timeZone").contains("Mars/Olympus");
+    assertThat(readyMessage(get("unconfined")))
+        .startsWith("spec.job.podSecurityContext.seccompProfile: the Jobs' profile is");
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
   }
 

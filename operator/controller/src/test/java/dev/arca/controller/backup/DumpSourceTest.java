@@ -170,12 +170,16 @@ class DumpSourceTest {
 
   @Test
   void whereTheChartTurnedDumpsOffADumpSourceIsRefused() {
-    PolicyValidator off = new PolicyValidator(new ResourceProbe(client, true), false);
+    PolicyValidator off =
+        new PolicyValidator(new ResourceProbe(client, true), OperatorConfig.fromEnv(Map.of()));
     var problem =
         off.validate(withDump("off", "db/app.sql"), java.time.Instant.now()).orElseThrow();
     assertThat(problem.reason()).isEqualTo("DumpsDisabled");
     assertThat(problem.message()).contains("spec.sources[1].dump", "rbac.dumpNamespaces");
-    PolicyValidator on = new PolicyValidator(new ResourceProbe(client, true), true);
+    PolicyValidator on =
+        new PolicyValidator(
+            new ResourceProbe(client, true),
+            OperatorConfig.fromEnv(Map.of("ARCA_DUMP_NAMESPACES", NS)));
     assertThat(on.validate(withDump("on", "db/app.sql"), java.time.Instant.now())).isEmpty();
     assertThat(
             on.validate(withDump("flat", "app.sql"), java.time.Instant.now())

@@ -78,6 +78,7 @@ class BackupJobsTest {
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     assertThat(pod.getSecurityContext().getRunAsUser()).isZero();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     Container c = pod.getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("registry.local/arca:1.2.3");
     assertThat(c.getCommand())
@@ -119,7 +120,7 @@ class BackupJobsTest {
     assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
     assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(sc.getCapabilities().getAdd())
-        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID");
+        .containsExactlyInAnyOrder("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID");
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(

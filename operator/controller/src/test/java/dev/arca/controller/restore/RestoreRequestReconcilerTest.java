@@ -348,6 +348,21 @@ class RestoreRequestReconcilerTest {
     assertThat(inPhase("neither", Phase.Failed).getStatus().message)
         .contains("exactly one of policyRef and repository");
 
+    // the Jobs run under the runtime's default seccomp profile, which a request may not undo
+    RestoreRequest unconfined = request("unconfined");
+    unconfined.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
+    unconfined.getSpec().job.podSecurityContext =
+        new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+            .withNewSeccompProfile()
+            .withType("Unconfined")
+            .endSeccompProfile()
+            .build();
+    create(unconfined);
+    var refused = inPhase("unconfined", Phase.Failed).getStatus();
+    assertThat(refused.message).startsWith("spec.job.podSecurityContext.seccompProfile: ");
+    assertThat(refused.conditions)
+        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("SecurityContextRefused"));
+
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
   }
 
