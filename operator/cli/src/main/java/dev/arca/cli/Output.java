@@ -37,12 +37,23 @@ final class Output {
 
   /**
    * The summary as it fits a termination message: whole when short enough, otherwise with its lists
-   * cut to counts (and {@code "truncated": true}), so it still parses and keeps every number.
+   * cut to counts and {@code "truncated": true}, so it still parses and keeps every number, and
+   * with a pointer to the complete result: {@code resultSha256} and {@code resultBytes} of the JSON
+   * line printed on stdout (the last line of the pod's log with that SHA-256 is the whole result).
    */
   static String fitted(String text) {
-    if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SUMMARY_LIMIT) {
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length <= SUMMARY_LIMIT) {
       return text;
     }
+    String sha =
+        dev.arca.engine.format.Hex.of(dev.arca.engine.crypto.ChunkIds.sha256().digest(bytes));
+    String pointer =
+        "{\"truncated\":true,\"resultSha256\":\""
+            + sha
+            + "\",\"resultBytes\":"
+            + bytes.length
+            + "}";
     try {
       var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(text);
       List<String> lists = new java.util.ArrayList<>();
@@ -59,10 +70,12 @@ final class Output {
         node.put(f + "Count", n);
       }
       node.put("truncated", true);
+      node.put("resultSha256", sha);
+      node.put("resultBytes", bytes.length);
       String small = JSON.writeValueAsString(node);
-      return small.length() <= SUMMARY_LIMIT ? small : "{\"truncated\":true}";
+      return small.length() <= SUMMARY_LIMIT ? small : pointer;
     } catch (JsonProcessingException | ClassCastException e) {
-      return "{\"truncated\":true}";
+      return pointer;
     }
   }
 

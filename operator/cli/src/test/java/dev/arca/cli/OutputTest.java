@@ -31,5 +31,12 @@ class OutputTest {
     assertThat(n.get("files").asLong()).isEqualTo(12);
     assertThat(n.get("unreadableCount").asInt()).isEqualTo(500);
     assertThat(n.get("truncated").asBoolean()).isTrue();
+    // and it points at the whole result: the JSON line printed on stdout
+    byte[] whole = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(n.get("resultBytes").asInt()).isEqualTo(whole.length);
+    assertThat(n.get("resultSha256").asText())
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(whole)));
   }
 }

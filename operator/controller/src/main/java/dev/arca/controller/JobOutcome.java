@@ -106,15 +106,18 @@ public record JobOutcome(
     return new JobOutcome(false, false, null, null, null, null);
   }
 
-  /** The termination message of the newest pod that left one, parsed; null when none did. */
+  /**
+   * The result the newest pod that left a termination message gave, parsed and complete ({@link
+   * JobResults}); null when none did.
+   */
   private static JsonNode summary(Job job, KubernetesClient client) {
     return JobLookup.pods(client, job).stream()
         .sorted(
             Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
                 .reversed())
-        .map(JobOutcome::message)
-        .filter(java.util.Objects::nonNull)
+        .filter(p -> message(p) != null)
         .findFirst()
+        .map(p -> JobResults.complete(client, p, message(p)))
         .orElse(null);
   }
 

@@ -72,7 +72,13 @@ final class MaintenanceRecorder {
     v.job = job.getMetadata().getName();
     v.ok = o.succeeded() && (s == null || s.path("ok").asBoolean(true));
     v.damagedObjects =
-        s == null || !s.has("damagedObjects") ? null : (long) s.get("damagedObjects").size();
+        s == null
+            ? null
+            : s.has("damagedObjects")
+                ? (Long) (long) s.get("damagedObjects").size()
+                : s.hasNonNull("damagedObjectsCount") // a cut result whose whole is gone
+                    ? (Long) s.get("damagedObjectsCount").asLong()
+                    : null;
     st.lastVerification = v;
     if (Boolean.TRUE.equals(v.ok)) {
       events.normal(p, "VerifySucceeded", "no damage found", now);
@@ -102,6 +108,17 @@ final class MaintenanceRecorder {
     JsonNode list = o.summary() == null ? null : o.summary().get("removed");
     if (list != null) {
       list.forEach(r -> removed.add(r.path("id").asText()));
+    } else if (o.summary() != null && o.summary().path("resultUnavailable").asBoolean(false)) {
+      events.warning(
+          p,
+          "RetentionResultIncomplete",
+          "forget Job "
+              + job.getMetadata().getName()
+              + " removed "
+              + o.summary().path("removedCount").asLong()
+              + " snapshots, but its complete result is no longer in its pod's log: their"
+              + " Snapshot objects stay until deleted by hand (arca snapshots lists what is left)",
+          now);
     }
     int deleted = 0;
     for (Snapshot s : client.resources(Snapshot.class).inNamespace(ns).list().getItems()) {

@@ -272,6 +272,145 @@ class BackupPolicyReconcilerTest {
     assertThat(events("kept")).extracting(Event::getReason).contains("RetentionApplied");
   }
 
+  /**
+   * Ends {@code job} as the CLI does with a result longer than a termination message: the message
+   * holds the numbers, a digest and a pointer, and the pod's log holds the whole result line.
+   */
+  private void finishWithLongResult(Job job, boolean ok, String whole, String numbers)
+      throws Exception {
+    byte[] bytes = whole.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(bytes.length).isGreaterThan(4096);
+    String sha =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + NS
+                + "/pods/"
+                + job.getMetadata().getName()
+                + "-x1/log?pretty=false&tailLines=50")
+        .andReturn(200, "{\"progress\":{\"percent\":100}}\n" + whole + "\n")
+        .always();
+    finish(
+        job,
+        ok,
+        "{"
+            + numbers
+            + ",\"truncated\":true,\"resultSha256\":\""
+            + sha
+            + "\",\"resultBytes\":"
+            + bytes.length
+            + "}");
+  }
+
+  @Test
+  void aForgetThatRemovesAHundredSnapshotsDeletesAllTheirSnapshotObjects() throws Exception {
+    StringBuilder removed = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      String id = String.format("%064x", i + 1);
+      Snapshot s = new Snapshot();
+      s.getMetadata().setName("old-" + i);
+      s.getMetadata().setNamespace(NS);
+      s.setSpec(new dev.arca.api.v1alpha1.SnapshotSpec());
+      s.getSpec().policy = "many";
+      s.getSpec().snapshotId = id;
+      client.resources(Snapshot.class).inNamespace(NS).resource(s).create();
+      removed
+          .append(i == 0 ? "" : ",")
+          .append("{\"id\":\"")
+          .append(id)
+          .append("\",\"time\":\"2026-11-01T00:00:00Z\",\"host\":\"llm/many\",\"reasons\":[]}");
+    }
+    BackupPolicy p = policy("many", "* * * * *");
+    p.getSpec().retention = new BackupPolicySpec.RetentionSpec();
+    p.getSpec().retention.keepLast = 1;
+    create(p);
+    Job backup = await("a backup Job", () -> jobs("many").stream().findFirst().orElse(null));
+    finish(
+        backup,
+        true,
+        "{\"snapshotId\":\""
+            + "ef".repeat(32)
+            + "\",\"mode\":\"full\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}");
+    Job forget =
+        await(
+            "a forget Job",
+            () ->
+                jobs("many").stream()
+                    .filter(j -> "forget".equals(j.getMetadata().getLabels().get("arca.dev/run")))
+                    .findFirst()
+                    .orElse(null));
+    finishWithLongResult(
+        forget,
+        true,
+        "{\"dryRun\":false,\"kept\":[{\"id\":\""
+            + "ef".repeat(32)
+            + "\"}],\"removed\":["
+            + removed
+            + "]}",
+        "\"dryRun\":false,\"keptCount\":1,\"removedCount\":100");
+    try {
+      await(
+          "the forget recorded",
+          () ->
+              events("many").stream()
+                  .anyMatch(
+                      e ->
+                          e.getReason().startsWith("Retention")
+                              && !e.getReason().equals("RetentionStarted")));
+    } finally {
+      System.out.println(
+          "DEBUG events: "
+              + events("many").stream().map(e -> e.getReason() + ": " + e.getMessage()).toList());
+    }
+    await(
+        "all 100 forgotten Snapshot objects removed",
+        () ->
+            client.resources(Snapshot.class).inNamespace(NS).list().getItems().stream()
+                .noneMatch(x -> x.getMetadata().getName().startsWith("old-")));
+    assertThat(events("many"))
+        .filteredOn(e -> "RetentionApplied".equals(e.getReason()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("forgot 100 snapshots (100 Snapshot"));
+  }
+
+  @Test
+  void aVerifyThatFindsFiveThousandDamagedObjectsRaisesTheEventAndTheGauge() throws Exception {
+    BackupPolicy p = policy("rotten", "0 0 1 1 *");
+    p.getSpec().verify = new BackupPolicySpec.VerifySpec();
+    p.getSpec().verify.schedule = "* * * * *";
+    create(p);
+    Job verify = await("a verify Job", () -> jobs("rotten").stream().findFirst().orElse(null));
+    StringBuilder damaged = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      damaged
+          .append(i == 0 ? "" : ",")
+          .append("\"data/")
+          .append(String.format("%064x", i))
+          .append(": content does not match its name\"");
+    }
+    finishWithLongResult(
+        verify,
+        false,
+        "{\"ok\":false,\"damagedObjects\":[" + damaged + "],\"affectedFiles\":[]}",
+        "\"ok\":false,\"damagedObjectsCount\":5000,\"affectedFilesCount\":0");
+    BackupPolicy checked =
+        await(
+            "lastVerification",
+            () -> get("rotten").getStatus().lastVerification != null ? get("rotten") : null);
+    assertThat(checked.getStatus().lastVerification.damagedObjects).isEqualTo(5000);
+    await(
+        "arca_verify_damage_found = 1",
+        () -> policyGauge("arca_verify_damage_found", "rotten") == 1);
+    assertThat(events("rotten"))
+        .filteredOn(e -> "DamageFound".equals(e.getReason()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("5000 damaged objects"));
+  }
+
   @Test
   void pruneAndVerifyRunOnTheirOwnSchedulesOneJobAtATime() throws Exception {
     BackupPolicy p = policy("upkeep", "0 0 1 1 *"); // backups once a year: not due in this test
