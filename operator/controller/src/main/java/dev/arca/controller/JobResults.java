@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,21 +53,10 @@ public final class JobResults {
   }
 
   private static List<String> lastLines(KubernetesClient client, Pod pod) {
-    try {
-      String log =
-          client
-              .pods()
-              .inNamespace(pod.getMetadata().getNamespace())
-              .withName(pod.getMetadata().getName())
-              .tailingLines(TAIL)
-              .getLog();
-      List<String> lines =
-          new java.util.ArrayList<>(log == null ? List.of() : log.lines().toList());
-      java.util.Collections.reverse(lines); // newest first
-      return lines;
-    } catch (KubernetesClientException e) {
-      return List.of();
-    }
+    String log = PodLogs.tail(client, pod, TAIL);
+    List<String> lines = new java.util.ArrayList<>(log == null ? List.of() : log.lines().toList());
+    java.util.Collections.reverse(lines); // newest first
+    return lines;
   }
 
   static String sha256(String line) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.api.v1alpha1.Progress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,18 +26,8 @@ public final class ProgressReader {
     if (pod == null) {
       return null;
     }
-    try {
-      String log =
-          client
-              .pods()
-              .inNamespace(pod.getMetadata().getNamespace())
-              .withName(pod.getMetadata().getName())
-              .tailingLines(TAIL)
-              .getLog();
-      return log == null ? null : parse(log, now);
-    } catch (KubernetesClientException e) {
-      return null; // no log yet or not allowed: progress is best effort
-    }
+    String log = PodLogs.tail(client, pod, TAIL);
+    return log == null ? null : parse(log, now); // progress is best effort
   }
 
   static Progress parse(String log, Instant now) {

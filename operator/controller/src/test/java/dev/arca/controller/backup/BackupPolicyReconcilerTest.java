@@ -221,21 +221,7 @@ class BackupPolicyReconcilerTest {
     p.getSpec().retention.keepLast = 1;
     p.getSpec().retention.keepDaily = 7;
     create(p);
-    Job backup = await("a backup Job", () -> jobs("kept").stream().findFirst().orElse(null));
-    finish(
-        backup,
-        true,
-        "{\"snapshotId\":\""
-            + "ef".repeat(32)
-            + "\",\"mode\":\"full\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}");
-    Job forget =
-        await(
-            "a forget Job",
-            () ->
-                jobs("kept").stream()
-                    .filter(j -> "forget".equals(j.getMetadata().getLabels().get("arca.dev/run")))
-                    .findFirst()
-                    .orElse(null));
+    Job forget = backupThenForget("kept");
     assertThat(forget.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
         .containsExactly(
             "arca",
@@ -270,6 +256,27 @@ class BackupPolicyReconcilerTest {
         .contains("ef".repeat(32))
         .doesNotContain("cd".repeat(32));
     assertThat(events("kept")).extracting(Event::getReason).contains("RetentionApplied");
+  }
+
+  /**
+   * Lets the policy's first backup Job succeed (snapshot efef...) and returns the forget Job that
+   * follows it.
+   */
+  private Job backupThenForget(String policy) throws Exception {
+    Job backup = await("a backup Job", () -> jobs(policy).stream().findFirst().orElse(null));
+    finish(
+        backup,
+        true,
+        "{\"snapshotId\":\""
+            + "ef".repeat(32)
+            + "\",\"mode\":\"full\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}");
+    return await(
+        "a forget Job",
+        () ->
+            jobs(policy).stream()
+                .filter(j -> "forget".equals(j.getMetadata().getLabels().get("arca.dev/run")))
+                .findFirst()
+                .orElse(null));
   }
 
   /**
@@ -328,21 +335,7 @@ class BackupPolicyReconcilerTest {
     p.getSpec().retention = new BackupPolicySpec.RetentionSpec();
     p.getSpec().retention.keepLast = 1;
     create(p);
-    Job backup = await("a backup Job", () -> jobs("many").stream().findFirst().orElse(null));
-    finish(
-        backup,
-        true,
-        "{\"snapshotId\":\""
-            + "ef".repeat(32)
-            + "\",\"mode\":\"full\",\"files\":1,\"bytes\":1,\"newBytes\":1,\"storedBytes\":1,\"unchangedFiles\":0}");
-    Job forget =
-        await(
-            "a forget Job",
-            () ->
-                jobs("many").stream()
-                    .filter(j -> "forget".equals(j.getMetadata().getLabels().get("arca.dev/run")))
-                    .findFirst()
-                    .orElse(null));
+    Job forget = backupThenForget("many");
     finishWithLongResult(
         forget,
         true,
