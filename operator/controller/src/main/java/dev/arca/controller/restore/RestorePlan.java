@@ -6,6 +6,7 @@ import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.controller.jobs.SnapshotOwner;
+import dev.arca.engine.repo.SnapshotChoice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -138,48 +139,47 @@ record RestorePlan(
             .filter(x -> x.getSpec() != null && s.policyRef.name.equals(x.getSpec().policy))
             .sorted(Comparator.comparing((Snapshot x) -> time(x)).reversed())
             .toList();
-    List<Snapshot> current = catalog.stream().filter(x -> ofCurrent(x, owner)).toList();
-    Snapshot chosen;
-    if (s.before != null) {
-      Instant limit = OffsetDateTime.parse(s.before).toInstant();
-      chosen = current.stream().filter(x -> !time(x).isAfter(limit)).findFirst().orElse(null);
-      if (chosen == null) {
+    Snapshot chosen =
+        catalog.stream()
+            .filter(x -> x.getMetadata().getName().equals(s.snapshot))
+            .findFirst()
+            .orElse(null);
+    if (chosen == null) {
+      // the engine's rule (SnapshotChoice): latest and before among the policy as it is now, an id
+      // or prefix among all its snapshots
+      boolean byTime = s.before != null || SnapshotChoice.isLatest(s.snapshot);
+      SnapshotChoice.Outcome<Snapshot> o =
+          SnapshotChoice.choose(
+              catalog,
+              x -> x.getSpec().snapshotId,
+              RestorePlan::time,
+              x -> !byTime || ofCurrent(x, owner),
+              s.snapshot,
+              s.before == null ? null : OffsetDateTime.parse(s.before).toInstant());
+      long earlier = catalog.stream().filter(x -> !ofCurrent(x, owner)).count();
+      if (o instanceof SnapshotChoice.Chosen<Snapshot> c) {
+        chosen = c.value();
+      } else if (o instanceof SnapshotChoice.NoneAtOrBefore) {
         return failed(
             "SnapshotNotFound",
             "spec.before: policy "
                 + s.policyRef.name
                 + " has no snapshot at or before "
                 + s.before
-                + earlier(catalog.size() - current.size()));
-      }
-    } else if (s.snapshot == null || s.snapshot.equals("latest")) {
-      chosen = current.stream().findFirst().orElse(null);
-      if (chosen == null) {
+                + earlier(earlier));
+      } else if (o instanceof SnapshotChoice.NoneYet) {
         return failed(
             "SnapshotNotFound",
-            "policy "
-                + s.policyRef.name
-                + " has no snapshots yet"
-                + earlier(catalog.size() - current.size()));
-      }
-    } else {
-      List<Snapshot> match =
-          catalog.stream()
-              .filter(
-                  x ->
-                      x.getMetadata().getName().equals(s.snapshot)
-                          || x.getSpec().snapshotId.startsWith(s.snapshot))
-              .toList();
-      if (match.size() > 1) {
+            "policy " + s.policyRef.name + " has no snapshots yet" + earlier(earlier));
+      } else if (o instanceof SnapshotChoice.Ambiguous<Snapshot> a) {
         return failed(
             "SnapshotAmbiguous",
             "spec.snapshot: '"
                 + s.snapshot
                 + "' matches "
-                + match.size()
+                + a.matches()
                 + " snapshots; give more of the id");
-      }
-      if (match.isEmpty()) {
+      } else {
         return failed(
             "SnapshotNotFound",
             "spec.snapshot: no snapshot of policy "
@@ -188,7 +188,6 @@ record RestorePlan(
                 + s.snapshot
                 + "'");
       }
-      chosen = match.get(0);
     }
     List<String> pvcs = chosen.getSpec().pvcs == null ? List.of() : chosen.getSpec().pvcs;
     List<String> dumps = chosen.getSpec().dumps == null ? List.of() : chosen.getSpec().dumps;
@@ -265,7 +264,7 @@ record RestorePlan(
     return x.getSpec().policyUid == null || x.getSpec().policyUid.equals(owner.uid());
   }
 
-  private static String earlier(int n) {
+  private static String earlier(long n) {
     return n == 0
         ? ""
         : "; "

@@ -109,6 +109,11 @@ class RestoreRequestReconcilerTest {
     return MockCluster.await(what, probe);
   }
 
+  /** The command of the restore Job of {@code request}, once there is one. */
+  List<String> command(String request) throws InterruptedException {
+    return job(request).getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+  }
+
   Job job(String request) throws InterruptedException {
     return await("the restore Job", () -> jobs(request).stream().findFirst().orElse(null));
   }
@@ -225,7 +230,7 @@ class RestoreRequestReconcilerTest {
     r.getSpec().before = "2026-11-24T00:00:00Z";
     r.getSpec().include = List.of("checkpoints/step-100/**");
     create(r);
-    var cmd = job("before").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    var cmd = command("before");
     assertThat(cmd).contains(OLD).contains("models/checkpoints/step-100/**").doesNotContain(NEW);
   }
 
@@ -234,13 +239,16 @@ class RestoreRequestReconcilerTest {
     RestoreRequest r = request("by-id");
     r.getSpec().snapshot = "aaaa";
     create(r);
-    assertThat(job("by-id").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
-        .contains(OLD);
+    assertThat(command("by-id")).contains(OLD);
+    // the engine's rule: a prefix in any case (SnapshotChoiceTest has the same cases)
+    RestoreRequest upper = request("by-upper-prefix");
+    upper.getSpec().snapshot = "AAAA";
+    create(upper);
+    assertThat(command("by-upper-prefix")).contains(OLD);
     RestoreRequest n = request("by-name");
     n.getSpec().snapshot = "models-new";
     create(n);
-    assertThat(job("by-name").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
-        .contains(NEW);
+    assertThat(command("by-name")).contains(NEW);
   }
 
   @Test
@@ -377,8 +385,7 @@ class RestoreRequestReconcilerTest {
     client.resources(Snapshot.class).inNamespace(NS).resource(earlier).update();
 
     create(request("own"));
-    List<String> cmd =
-        job("own").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    List<String> cmd = command("own");
     assertThat(cmd)
         .containsSubsequence(
             "arca", "restore", "--host", NS + "/models", "--tag", "arca.dev/policy=models", NEW)
@@ -412,14 +419,7 @@ class RestoreRequestReconcilerTest {
     from.getSpec().from.namespace = NS;
     from.getSpec().from.policy = "training";
     create(from);
-    assertThat(
-            job("inline-from")
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getCommand())
+    assertThat(command("inline-from"))
         .containsSubsequence(
             "arca",
             "restore",
@@ -433,8 +433,7 @@ class RestoreRequestReconcilerTest {
     RestoreRequest byId = inline("inline-id");
     byId.getSpec().snapshot = "abcdef12";
     create(byId);
-    assertThat(
-            job("inline-id").getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+    assertThat(command("inline-id"))
         .containsSubsequence("arca", "restore", "--tag", "arca.dev/namespace=" + NS, "abcdef12")
         .doesNotContain("--host");
   }

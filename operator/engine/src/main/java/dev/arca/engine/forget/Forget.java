@@ -93,8 +93,10 @@ public final class Forget {
     all.addAll(listing.unreadable().keySet());
     Map<String, Decision> chosen = new LinkedHashMap<>();
     for (String given : ids) {
-      String prefix = given.toLowerCase(java.util.Locale.ROOT);
-      List<String> matches = all.stream().filter(id -> id.startsWith(prefix)).toList();
+      List<String> matches =
+          all.stream()
+              .filter(id -> dev.arca.engine.repo.SnapshotChoice.idMatches(id, given))
+              .toList();
       if (matches.size() != 1) {
         throw ArcaException.usage(
             matches.isEmpty()

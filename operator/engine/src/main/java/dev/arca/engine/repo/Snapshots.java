@@ -115,72 +115,72 @@ public final class Snapshots {
       java.util.function.Consumer<String> warn)
       throws IOException {
     Listing listing = list(repo);
-    List<Ref> all = listing.readable().stream().filter(r -> filter.matches(r.snapshot())).toList();
     String where =
         repo.storage().describe() + (filter.isAny() ? "" : " selected by " + filter.describe());
-    if ((spec == null || spec.equals("latest")) && !listing.unreadable().isEmpty()) {
+    if (SnapshotChoice.isLatest(spec) && !listing.unreadable().isEmpty()) {
       warn.accept(
           listing.unreadable().size()
               + " snapshots cannot be read and were not considered: "
               + String.join(", ", listing.unreadable().keySet()));
     }
-    if (before != null) {
-      if (spec != null && !spec.equals("latest")) {
-        throw ArcaException.usage("give either a snapshot id or --before TIME, not both");
-      }
-      Instant limit = parseTime(before);
-      Ref best = null;
-      for (Ref r : all) {
-        if (!r.time().isAfter(limit)) {
-          best = r;
-        }
-      }
-      if (best == null) {
-        throw ArcaException.usage("no snapshot at or before " + before + " in " + where);
-      }
-      return best;
+    if (before != null && !SnapshotChoice.isLatest(spec)) {
+      throw ArcaException.usage("give either a snapshot id or --before TIME, not both");
     }
-    if (spec == null || spec.equals("latest")) {
-      if (all.isEmpty()) {
-        throw ArcaException.usage(
-            filter.isAny()
-                ? "repository " + where + " has no snapshots yet; run arca backup"
-                : "no snapshots in " + where);
-      }
-      return all.get(all.size() - 1);
-    }
-    String prefix = spec.toLowerCase(java.util.Locale.ROOT);
-    List<Ref> matches = listing.readable().stream().filter(r -> r.id().startsWith(prefix)).toList();
     List<String> broken =
-        listing.unreadable().keySet().stream().filter(id -> id.startsWith(prefix)).toList();
-    if (matches.size() + broken.size() > 1) {
-      throw ArcaException.usage(
-          "snapshot id prefix '"
-              + spec
-              + "' matches "
-              + (matches.size() + broken.size())
-              + " snapshots; give more");
-    }
+        before != null || SnapshotChoice.isLatest(spec)
+            ? List.of()
+            : listing.unreadable().keySet().stream()
+                .filter(id -> SnapshotChoice.idMatches(id, spec))
+                .toList();
+    SnapshotChoice.Outcome<Ref> o =
+        SnapshotChoice.choose(
+            listing.readable(),
+            Ref::id,
+            Ref::time,
+            r -> filter.matches(r.snapshot()),
+            spec,
+            before == null ? null : parseTime(before));
     if (!broken.isEmpty()) {
-      throw ArcaException.integrity(
-          "snapshot "
-              + broken.get(0)
-              + " cannot be read: "
-              + listing.unreadable().get(broken.get(0)));
+      int matches =
+          broken.size()
+              + (o instanceof SnapshotChoice.Ambiguous<Ref> a ? a.matches() : 0)
+              + (o instanceof SnapshotChoice.Chosen || o instanceof SnapshotChoice.NotSelected
+                  ? 1
+                  : 0);
+      if (matches > 1) {
+        o = new SnapshotChoice.Ambiguous<>(matches);
+      } else {
+        throw ArcaException.integrity(
+            "snapshot "
+                + broken.get(0)
+                + " cannot be read: "
+                + listing.unreadable().get(broken.get(0)));
+      }
     }
-    if (matches.isEmpty()) {
-      throw ArcaException.usage(
-          "no snapshot with id '" + spec + "'; list them with arca snapshots");
+    if (o instanceof SnapshotChoice.Chosen<Ref> c) {
+      return c.value();
     }
-    Ref match = matches.get(0);
-    if (!filter.matches(match.snapshot())) {
+    if (o instanceof SnapshotChoice.NoneAtOrBefore) {
+      throw ArcaException.usage("no snapshot at or before " + before + " in " + where);
+    }
+    if (o instanceof SnapshotChoice.NoneYet) {
+      throw ArcaException.usage(
+          filter.isAny()
+              ? "repository " + where + " has no snapshots yet; run arca backup"
+              : "no snapshots in " + where);
+    }
+    if (o instanceof SnapshotChoice.Ambiguous<Ref> a) {
+      throw ArcaException.usage(
+          "snapshot id prefix '" + spec + "' matches " + a.matches() + " snapshots; give more");
+    }
+    if (o instanceof SnapshotChoice.NotSelected<Ref> n) {
       throw ArcaException.usage(
           "snapshot "
-              + match.id()
+              + n.value().id()
               + " is not one of the snapshots selected by "
               + filter.describe());
     }
-    return match;
+    throw ArcaException.usage("no snapshot with id '" + spec + "'; list them with arca snapshots");
   }
 
   /** The newest snapshot of the same paths, host and tags: the parent for change detection. */
