@@ -19,7 +19,8 @@ import java.util.List;
  *
  * @param finished whether the Job has ended (or was given up because its pod cannot start)
  * @param succeeded whether it ended well
- * @param reason a CamelCase reason (Completed, BackupFailed, DeadlineExceeded, PodCannotStart, ...)
+ * @param reason a CamelCase reason (Completed, BackupFailed or RestoreFailed and so on for the
+ *     Job's kind, DeadlineExceeded, PodCannotStart, ...)
  * @param message what happened, from the summary's error or the Job's condition
  * @param summary the CLI's JSON result, or null if none could be read
  * @param pod while the Job runs, its newest pod; null once it ended
@@ -98,8 +99,15 @@ public record JobOutcome(
             ? summary.get("error").asText()
             : failed.getReason() + ": " + failed.getMessage();
     String reason =
-        "DeadlineExceeded".equals(failed.getReason()) ? "DeadlineExceeded" : "BackupFailed";
+        "DeadlineExceeded".equals(failed.getReason()) ? "DeadlineExceeded" : failedReason(kind);
     return new JobOutcome(true, false, reason, message, summary, null);
+  }
+
+  /** The reason of a failed Job of {@code kind}: BackupFailed, RestoreFailed, PruneFailed, ... */
+  static String failedReason(String kind) {
+    return kind.isEmpty()
+        ? "JobFailed"
+        : Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "Failed";
   }
 
   private static JobOutcome running() {

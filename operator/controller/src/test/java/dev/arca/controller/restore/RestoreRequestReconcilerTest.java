@@ -562,6 +562,20 @@ class RestoreRequestReconcilerTest {
     assertThat(jobs("split")).isEmpty();
   }
 
+  @Test
+  void aFailedRestoreJobIsReportedAsARestoreFailure() throws Exception {
+    create(request("broken"));
+    Job job = job("broken");
+    MockCluster.finish(
+        client,
+        job,
+        false,
+        "{\"ok\":false,\"error\":\"snapshot is damaged: pack gone\",\"exitCode\":3}");
+    RestoreRequest failed = inPhase("broken", Phase.Failed);
+    assertThat(failed.getStatus().message).contains("pack gone");
+    assertThat(condition(failed, "Complete").getReason()).isEqualTo("RestoreFailed");
+  }
+
   /** A request into the PVC models from the policy's repository given inline. */
   private RestoreRequest inline(String name) {
     RestoreRequest r = request(name);
