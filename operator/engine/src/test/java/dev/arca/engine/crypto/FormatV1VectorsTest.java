@@ -12,6 +12,8 @@ import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.ObjectCodec;
+import dev.arca.engine.format.PackWriter;
+import dev.arca.engine.format.Packs;
 import dev.arca.engine.format.RepoConfig;
 import dev.arca.engine.format.Tree;
 import java.nio.ByteBuffer;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +147,23 @@ class FormatV1VectorsTest {
                     Hex.of(stream("t", 32)))));
     v.put(
         "tree.json", new String(ObjectCodec.JSON.writeValueAsBytes(tree), StandardCharsets.UTF_8));
+
+    PackWriter.Finished clear = pack(BlobCipher.none());
+    v.put(
+        "pack.unencrypted",
+        Base64.getEncoder().encodeToString(Arrays.copyOf(clear.bytes(), clear.length())));
+    v.put("pack.unencrypted.id", Hex.of(clear.id()));
     return v;
+  }
+
+  /** A pack of two blobs (their bytes as they would be sealed), its header sealed by {@code c}. */
+  static PackWriter.Finished pack(BlobCipher c) throws Exception {
+    PackWriter w = new PackWriter(1024);
+    byte[] one = stream("blob one", 300);
+    byte[] two = stream("blob two", 120);
+    w.add(BlobType.DATA, Compression.ZSTD, stream("b1", 32), one, one.length, 500);
+    w.add(BlobType.TREE, Compression.NONE, stream("b2", 32), two, two.length, 120);
+    return w.finish(c);
   }
 
   @SuppressWarnings("unchecked")
@@ -163,6 +182,12 @@ class FormatV1VectorsTest {
         v.put(
             "sealed.base64",
             Base64.getEncoder().encodeToString(BlobCipher.aesGcm(k.encryptionKey()).seal(plain)));
+      }
+      if (!v.containsKey("pack.encrypted")) { // made once, then only read
+        PackWriter.Finished sealed = pack(BlobCipher.aesGcm(masterKey().encryptionKey()));
+        v.put(
+            "pack.encrypted",
+            Base64.getEncoder().encodeToString(Arrays.copyOf(sealed.bytes(), sealed.length())));
       }
       Files.writeString(FILE, JSON.writeValueAsString(v) + "\n");
     }
@@ -192,6 +217,31 @@ class FormatV1VectorsTest {
     assertThat(k).isNotNull();
     assertThat(Hex.of(k.encode())).isEqualTo(Hex.of(masterKey().encode()));
     assertThat(slot.unwrap("wrong".toCharArray())).isNull();
+  }
+
+  @Test
+  void anEncryptedPackOfFormatV1HasTheHeaderItWasWrittenWith() throws Exception {
+    byte[] pack = Base64.getDecoder().decode(vectors().get("pack.encrypted"));
+    List<Packs.Entry> header =
+        Packs.readHeader(pack, BlobCipher.aesGcm(masterKey().encryptionKey()), "vector");
+    assertThat(header)
+        .extracting(
+            e ->
+                e.type()
+                    + " "
+                    + e.codec()
+                    + " "
+                    + Hex.of(e.id())
+                    + " "
+                    + e.offset()
+                    + " "
+                    + e.length()
+                    + " "
+                    + e.rawLength())
+        .containsExactly(
+            "DATA 1 " + Hex.of(stream("b1", 32)) + " 0 300 500",
+            "TREE 0 " + Hex.of(stream("b2", 32)) + " 300 120 120");
+    assertThat(Arrays.copyOfRange(pack, 300, 420)).isEqualTo(stream("blob two", 120));
   }
 
   @Test
