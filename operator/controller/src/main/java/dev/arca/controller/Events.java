@@ -7,9 +7,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Records Kubernetes Events on Arca's resources (kubectl describe shows them). */
+/**
+ * Records Kubernetes Events on Arca's resources (kubectl describe shows them), and logs each one
+ * with the resource's kind, namespace and name: every action the operator takes and every outcome
+ * it records is an Event, so its log tells the same story.
+ */
 public final class Events {
+  private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+
   private final KubernetesClient client;
 
   public Events(KubernetesClient client) {
@@ -26,6 +34,13 @@ public final class Events {
 
   private void emit(HasMetadata about, String type, String reason, String message, Instant now) {
     String ns = about.getMetadata().getNamespace();
+    if (type.equals("Warning")) {
+      LOG.warn(
+          "{} {}/{}: {}: {}", about.getKind(), ns, about.getMetadata().getName(), reason, message);
+    } else {
+      LOG.info(
+          "{} {}/{}: {}: {}", about.getKind(), ns, about.getMetadata().getName(), reason, message);
+    }
     try {
       client
           .v1()

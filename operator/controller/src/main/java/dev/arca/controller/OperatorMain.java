@@ -22,6 +22,8 @@ import java.time.Duration;
  * with leader election when configured) and the metrics and health endpoints.
  */
 public final class OperatorMain implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OperatorMain.class);
+
   /** Name of the leader election Lease. */
   public static final String LEASE = "arca-operator";
 
@@ -162,7 +164,7 @@ public final class OperatorMain implements AutoCloseable {
   /** The lease is gone while running: exit (asynchronously, see above) to restart as a follower. */
   private void lostLease() {
     if (!closing) {
-      System.err.println("arca operator: lost the leader lease; exiting to restart as a follower");
+      LOG.error("lost the leader lease; exiting to restart as a follower");
       Thread exit = new Thread(() -> System.exit(1), "exit-on-lost-lease");
       exit.setDaemon(true);
       exit.start();
