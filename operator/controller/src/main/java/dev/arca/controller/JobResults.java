@@ -22,6 +22,12 @@ public final class JobResults {
   /** How many lines at the end of the log are searched (the result is printed last). */
   static final int TAIL = 50;
 
+  /** The longest result read back from a log; a longer one counts as unavailable (and is said). */
+  static final int MAX_RESULT = 64 << 20;
+
+  /** Room in the log read for the lines around the result (progress, warnings). */
+  private static final int SLACK = 1 << 20;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobResults() {}
@@ -36,9 +42,11 @@ public final class JobResults {
       return summary;
     }
     String sha = summary.path("resultSha256").asText("");
-    if (sha.length() == 64) {
-      for (String line : lastLines(client, pod)) {
-        if (sha.equals(sha256(line))) {
+    long bytes = summary.path("resultBytes").asLong(-1);
+    if (sha.length() == 64 && bytes > 0 && bytes <= MAX_RESULT) {
+      for (String line : lastLines(client, pod, (int) bytes + SLACK)) {
+        if (line.length() <= bytes // chars never outnumber UTF-8 bytes: a cheap first filter
+            && sha.equals(sha256(line))) {
           try {
             return JSON.readTree(line);
           } catch (java.io.IOException e) {
@@ -52,8 +60,8 @@ public final class JobResults {
         : summary;
   }
 
-  private static List<String> lastLines(KubernetesClient client, Pod pod) {
-    String log = PodLogs.tail(client, pod, TAIL);
+  private static List<String> lastLines(KubernetesClient client, Pod pod, int maxBytes) {
+    String log = PodLogs.tail(client, pod, TAIL, maxBytes);
     List<String> lines = new java.util.ArrayList<>(log == null ? List.of() : log.lines().toList());
     java.util.Collections.reverse(lines); // newest first
     return lines;

@@ -16,6 +16,9 @@ public final class ProgressReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TAIL = 40;
 
+  /** Progress lines are short: forty of them fit many times over. */
+  private static final int MAX_BYTES = 1 << 20;
+
   private ProgressReader() {}
 
   /**
@@ -26,7 +29,7 @@ public final class ProgressReader {
     if (pod == null) {
       return null;
     }
-    String log = PodLogs.tail(client, pod, TAIL);
+    String log = PodLogs.tail(client, pod, TAIL, MAX_BYTES);
     return log == null ? null : parse(log, now); // progress is best effort
   }
 

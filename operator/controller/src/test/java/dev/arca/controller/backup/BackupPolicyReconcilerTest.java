@@ -298,7 +298,8 @@ class BackupPolicyReconcilerTest {
                 + NS
                 + "/pods/"
                 + job.getMetadata().getName()
-                + "-x1/log?pretty=false&tailLines=50")
+                + "-x1/log?pretty=false&tailLines=50&limitBytes="
+                + (bytes.length + (1 << 20)))
         .andReturn(200, "{\"progress\":{\"percent\":100}}\n" + whole + "\n")
         .always();
     finish(
@@ -548,7 +549,8 @@ class BackupPolicyReconcilerTest {
     server
         .expect()
         .get()
-        .withPath("/api/v1/namespaces/llm/pods/slow-pod/log?pretty=false&tailLines=40")
+        .withPath(
+            "/api/v1/namespaces/llm/pods/slow-pod/log?pretty=false&tailLines=40&limitBytes=1048576")
         .andReturn(
             200,
             "{\"progress\":{\"bytesDone\":420,\"bytesTotal\":1000,\"percent\":42,\"etaSeconds\":7,\"filesDone\":3}}\n")
