@@ -1,5 +1,6 @@
 package dev.arca.cli;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
@@ -95,21 +96,22 @@ final class BackupCommand implements Callable<Integer> {
     BackupResult r = Backup.run(repo.open(), opts);
     progress.finish();
     if (repo.json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("snapshotId", r.snapshotId());
-      m.put("parent", r.parent());
-      m.put("mode", r.mode());
-      m.put("files", r.files());
-      m.put("dirs", r.dirs());
-      m.put("bytes", r.bytes());
-      m.put("newBytes", r.newBytes());
-      m.put("storedBytes", r.storedBytes());
-      m.put("unchangedFiles", r.unchangedFiles());
-      m.put("skippedSpecial", r.skippedSpecial());
-      m.put("changedWhileReading", r.changedWhileReading());
-      m.put("unreadable", r.unreadable());
-      m.put("durationMs", r.durationMs());
-      Output.json(out, m);
+      Output.json(
+          out,
+          new BackupReport(
+              r.snapshotId(),
+              r.parent(),
+              r.mode(),
+              r.files(),
+              r.dirs(),
+              r.bytes(),
+              r.newBytes(),
+              r.storedBytes(),
+              r.unchangedFiles(),
+              r.skippedSpecial(),
+              r.changedWhileReading(),
+              r.unreadable(),
+              r.durationMs()));
     } else {
       out.printf(
           "snapshot %s saved (%s%s)%n",

@@ -1,10 +1,10 @@
 package dev.arca.controller.backup;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.api.v1alpha1.SnapshotSpec;
+import dev.arca.contract.BackupReport;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
@@ -48,22 +48,22 @@ final class BackupRecorder {
       events.warning(p, o.reason(), "backup Job " + jobName + " failed: " + o.message(), now);
       return;
     }
-    JsonNode s = o.summary();
+    BackupReport s = o.result() == null ? null : o.result().as(BackupReport.class);
     BackupPolicyStatus.BackupSummary b = new BackupPolicyStatus.BackupSummary();
     b.startTime = job.getStatus().getStartTime();
     b.completionTime =
         job.getStatus().getCompletionTime() != null
             ? job.getStatus().getCompletionTime()
             : now.toString();
-    if (s != null && s.hasNonNull("snapshotId")) {
-      b.snapshotId = s.get("snapshotId").asText();
-      b.mode = s.path("mode").asText(null);
-      b.files = s.path("files").asLong();
-      b.bytes = s.path("bytes").asLong();
+    if (s != null && s.snapshotId() != null) {
+      b.snapshotId = s.snapshotId();
+      b.mode = s.mode();
+      b.files = s.files();
+      b.bytes = s.bytes();
       b.size = Sizes.of(b.bytes);
-      b.newBytes = s.path("newBytes").asLong();
-      b.storedBytes = s.path("storedBytes").asLong();
-      b.unchangedFiles = s.path("unchangedFiles").asLong();
+      b.newBytes = s.newBytes();
+      b.storedBytes = s.storedBytes();
+      b.unchangedFiles = s.unchangedFiles();
       b.snapshotName = snapshotObject(p, b, job);
     }
     st.lastBackup = b;

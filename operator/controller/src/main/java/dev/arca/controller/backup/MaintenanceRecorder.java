@@ -1,9 +1,11 @@
 package dev.arca.controller.backup;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.contract.ForgetReport;
+import dev.arca.contract.PruneReport;
+import dev.arca.contract.VerifyReport;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.metrics.ArcaMetrics;
@@ -49,36 +51,29 @@ final class MaintenanceRecorder {
           now);
       return;
     }
-    JsonNode s = o.summary();
+    PruneReport s = o.result() == null ? null : o.result().as(PruneReport.class);
     events.normal(
         p,
         "PruneSucceeded",
         s == null
             ? "prune completed"
             : "deleted "
-                + s.path("deletedPacks").asLong()
+                + s.deletedPacks()
                 + " packs ("
-                + s.path("reclaimedBytes").asLong()
+                + s.reclaimedBytes()
                 + " bytes), marked "
-                + s.path("markedPacks").asLong()
+                + s.markedPacks()
                 + " for deletion after the grace period",
         now);
   }
 
   private void verify(BackupPolicy p, BackupPolicyStatus st, Job job, JobOutcome o, Instant now) {
-    JsonNode s = o.summary();
+    VerifyReport s = o.result() == null ? null : o.result().as(VerifyReport.class);
     BackupPolicyStatus.Verification v = new BackupPolicyStatus.Verification();
     v.time = now.toString();
     v.job = job.getMetadata().getName();
-    v.ok = o.succeeded() && (s == null || s.path("ok").asBoolean(true));
-    v.damagedObjects =
-        s == null
-            ? null
-            : s.has("damagedObjects")
-                ? (Long) (long) s.get("damagedObjects").size()
-                : s.hasNonNull("damagedObjectsCount") // a cut result whose whole is gone
-                    ? (Long) s.get("damagedObjectsCount").asLong()
-                    : null;
+    v.ok = o.succeeded() && (s == null || s.ok());
+    v.damagedObjects = s == null ? null : s.damagedTotal(); // a cut report's count if need be
     st.lastVerification = v;
     if (Boolean.TRUE.equals(v.ok)) {
       events.normal(p, "VerifySucceeded", "no damage found", now);
@@ -105,17 +100,17 @@ final class MaintenanceRecorder {
       return;
     }
     Set<String> removed = new HashSet<>();
-    JsonNode list = o.summary() == null ? null : o.summary().get("removed");
-    if (list != null) {
-      list.forEach(r -> removed.add(r.path("id").asText()));
-    } else if (o.summary() != null && o.summary().path("resultUnavailable").asBoolean(false)) {
+    ForgetReport f = o.result() == null ? null : o.result().as(ForgetReport.class);
+    if (f != null && f.removed() != null) {
+      f.removed().forEach(r -> removed.add(r.id()));
+    } else if (f != null && o.result().isUnavailable()) {
       events.warning(
           p,
           "RetentionResultIncomplete",
           "forget Job "
               + job.getMetadata().getName()
               + " removed "
-              + o.summary().path("removedCount").asLong()
+              + f.removedTotal()
               + " snapshots, but its complete result is no longer in its pod's log: their"
               + " Snapshot objects stay until deleted by hand (arca snapshots lists what is left)",
           now);

@@ -1,9 +1,9 @@
 package dev.arca.controller.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestStatus;
 import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
+import dev.arca.contract.RestoreReport;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
@@ -275,7 +275,8 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       JobOutcome o,
       Events events,
       Instant now) {
-    counts(st, o.summary());
+    RestoreReport report = o.result() == null ? null : o.result().as(RestoreReport.class);
+    counts(st, report);
     st.completionTime = now.toString();
     st.progress = null;
     metrics.run(
@@ -298,7 +299,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       return;
     }
     st.phase = Phase.Succeeded;
-    st.message = RestoreMessages.succeeded(r, st, o.summary());
+    st.message = RestoreMessages.succeeded(r, st, report);
     boolean kept = st.kept != null && st.kept > 0;
     String reason = kept ? "KeptDifferentFiles" : "Succeeded";
     Conditions.set(st.conditions, "Complete", true, reason, st.message, gen(r), now);
@@ -309,28 +310,21 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     }
   }
 
-  /** The restore's counts from the CLI's JSON result, when it left one. */
-  private static void counts(RestoreRequestStatus st, JsonNode s) {
+  /** The restore's counts from the CLI's report, when it left one. */
+  private static void counts(RestoreRequestStatus st, RestoreReport s) {
     if (s == null) {
       return;
     }
-    st.snapshotId = s.hasNonNull("snapshotId") ? s.get("snapshotId").asText() : st.snapshotId;
-    st.files = number(s, "files");
-    st.written = number(s, "written");
-    st.unchanged = number(s, "unchanged");
-    st.kept = number(s, "kept");
-    st.bytes = number(s, "bytes");
+    st.snapshotId = s.snapshotId() != null ? s.snapshotId() : st.snapshotId;
+    st.files = s.files();
+    st.written = s.written();
+    st.unchanged = s.unchanged();
+    st.kept = s.kept();
+    st.bytes = s.bytes();
     st.size = Sizes.of(st.bytes);
-    JsonNode paths = s.get("keptPaths");
-    if (paths != null && paths.isArray() && !paths.isEmpty()) {
-      List<String> list = new java.util.ArrayList<>();
-      paths.forEach(p -> list.add(p.asText()));
-      st.keptFiles = list;
+    if (s.keptPaths() != null && !s.keptPaths().isEmpty()) {
+      st.keptFiles = List.copyOf(s.keptPaths());
     }
-  }
-
-  private static Long number(JsonNode s, String field) {
-    return s.path(field).isNumber() ? s.get(field).asLong() : null;
   }
 
   private UpdateControl<RestoreRequest> fail(

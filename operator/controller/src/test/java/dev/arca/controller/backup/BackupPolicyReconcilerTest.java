@@ -7,6 +7,9 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.contract.ForgetReport;
+import dev.arca.contract.Reports;
+import dev.arca.contract.VerifyReport;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -280,16 +283,14 @@ class BackupPolicyReconcilerTest {
   }
 
   /**
-   * Ends {@code job} as the CLI does with a result longer than a termination message: the message
-   * holds the numbers, a digest and a pointer, and the pod's log holds the whole result line.
+   * Ends {@code job} as the CLI does with a report longer than a termination message: the message
+   * holds its summary (the numbers, a digest and a pointer, {@link Reports#summary}), and the pod's
+   * log holds the whole report line.
    */
-  private void finishWithLongResult(Job job, boolean ok, String whole, String numbers)
-      throws Exception {
+  private void finishWithLongResult(Job job, boolean ok, Object report) throws Exception {
+    String whole = Reports.json(report);
     byte[] bytes = whole.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(bytes.length).isGreaterThan(4096);
-    String sha =
-        java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    assertThat(bytes.length).isGreaterThan(Reports.SUMMARY_LIMIT);
     server
         .expect()
         .get()
@@ -302,21 +303,12 @@ class BackupPolicyReconcilerTest {
                 + (bytes.length + (1 << 20)))
         .andReturn(200, "{\"progress\":{\"percent\":100}}\n" + whole + "\n")
         .always();
-    finish(
-        job,
-        ok,
-        "{"
-            + numbers
-            + ",\"truncated\":true,\"resultSha256\":\""
-            + sha
-            + "\",\"resultBytes\":"
-            + bytes.length
-            + "}");
+    finish(job, ok, Reports.summary(whole));
   }
 
   @Test
   void aForgetThatRemovesAHundredSnapshotsDeletesAllTheirSnapshotObjects() throws Exception {
-    StringBuilder removed = new StringBuilder();
+    List<ForgetReport.Decision> removed = new java.util.ArrayList<>();
     for (int i = 0; i < 100; i++) {
       String id = String.format("%064x", i + 1);
       Snapshot s = new Snapshot();
@@ -326,40 +318,27 @@ class BackupPolicyReconcilerTest {
       s.getSpec().policy = "many";
       s.getSpec().snapshotId = id;
       client.resources(Snapshot.class).inNamespace(NS).resource(s).create();
-      removed
-          .append(i == 0 ? "" : ",")
-          .append("{\"id\":\"")
-          .append(id)
-          .append("\",\"time\":\"2026-11-01T00:00:00Z\",\"host\":\"llm/many\",\"reasons\":[]}");
+      removed.add(
+          new ForgetReport.Decision(id, "2026-11-01T00:00:00Z", "llm/many", List.of("/d"), null));
     }
     BackupPolicy p = policy("many", "* * * * *");
     p.getSpec().retention = new BackupPolicySpec.RetentionSpec();
     p.getSpec().retention.keepLast = 1;
     create(p);
     Job forget = backupThenForget("many");
+    var kept =
+        new ForgetReport.Decision(
+            "ef".repeat(32), "2026-12-01T00:00:00Z", "llm/many", List.of("/d"), List.of("last 1"));
     finishWithLongResult(
-        forget,
-        true,
-        "{\"dryRun\":false,\"kept\":[{\"id\":\""
-            + "ef".repeat(32)
-            + "\"}],\"removed\":["
-            + removed
-            + "]}",
-        "\"dryRun\":false,\"keptCount\":1,\"removedCount\":100");
-    try {
-      await(
-          "the forget recorded",
-          () ->
-              events("many").stream()
-                  .anyMatch(
-                      e ->
-                          e.getReason().startsWith("Retention")
-                              && !e.getReason().equals("RetentionStarted")));
-    } finally {
-      System.out.println(
-          "DEBUG events: "
-              + events("many").stream().map(e -> e.getReason() + ": " + e.getMessage()).toList());
-    }
+        forget, true, ForgetReport.of(false, List.of(kept), removed, 0, java.util.Map.of()));
+    await(
+        "the forget recorded",
+        () ->
+            events("many").stream()
+                .anyMatch(
+                    e ->
+                        e.getReason().startsWith("Retention")
+                            && !e.getReason().equals("RetentionStarted")));
     await(
         "all 100 forgotten Snapshot objects removed",
         () ->
@@ -378,19 +357,12 @@ class BackupPolicyReconcilerTest {
     p.getSpec().verify.schedule = "* * * * *";
     create(p);
     Job verify = await("a verify Job", () -> jobs("rotten").stream().findFirst().orElse(null));
-    StringBuilder damaged = new StringBuilder();
+    List<String> damaged = new java.util.ArrayList<>();
     for (int i = 0; i < 5000; i++) {
-      damaged
-          .append(i == 0 ? "" : ",")
-          .append("\"data/")
-          .append(String.format("%064x", i))
-          .append(": content does not match its name\"");
+      damaged.add("data/" + String.format("%064x", i) + ": content does not match its name");
     }
     finishWithLongResult(
-        verify,
-        false,
-        "{\"ok\":false,\"damagedObjects\":[" + damaged + "],\"affectedFiles\":[]}",
-        "\"ok\":false,\"damagedObjectsCount\":5000,\"affectedFilesCount\":0");
+        verify, false, VerifyReport.of(false, 3, 9, 0, 9000, damaged, List.of(), 0, 0, 1200));
     BackupPolicy checked =
         await(
             "lastVerification",
