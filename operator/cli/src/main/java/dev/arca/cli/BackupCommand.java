@@ -4,6 +4,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +64,16 @@ final class BackupCommand implements Callable<Integer> {
       })
   List<String> streams = new ArrayList<>();
 
+  @Option(
+      names = "--init-if-missing",
+      description = {
+        "Create the repository (encrypted) first if there is none at the URL: no config and no",
+        "other repository objects there. A wrong password, a damaged config or a store that",
+        "cannot be read fail as usual and never create one. A typo in the URL creates a new,",
+        "empty repository: the result says when one was created."
+      })
+  boolean initIfMissing;
+
   @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
@@ -92,7 +103,17 @@ final class BackupCommand implements Callable<Integer> {
     if (full) {
       dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
     }
-    BackupResult r = Backup.run(repo.open(), opts);
+    Repository.Opened opened =
+        initIfMissing
+            ? Repository.openOrInit(
+                repo.storage(), repo.password(), Repository.InitOptions.defaults())
+            : new Repository.Opened(repo.open(), false);
+    if (opened.created() && !repo.json) {
+      out.printf(
+          "created encrypted repository %s at %s%n",
+          opened.repository().config().id(), opened.repository().storage().describe());
+    }
+    BackupResult r = Backup.run(opened.repository(), opts);
     progress.finish();
     if (repo.json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -109,6 +130,7 @@ final class BackupCommand implements Callable<Integer> {
       m.put("changedWhileReading", r.changedWhileReading());
       m.put("unreadable", r.unreadable());
       m.put("durationMs", r.durationMs());
+      m.put("repositoryInitialized", opened.created());
       Output.json(out, m);
     } else {
       out.printf(
