@@ -5,6 +5,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +65,16 @@ final class BackupCommand implements Callable<Integer> {
       })
   List<String> streams = new ArrayList<>();
 
+  @Option(
+      names = "--init-if-missing",
+      description = {
+        "Create the repository (encrypted) first if there is none at the URL: no config and no",
+        "other repository objects there. A wrong password, a damaged config or a store that",
+        "cannot be read fail as usual and never create one. A typo in the URL creates a new,",
+        "empty repository: the result says when one was created."
+      })
+  boolean initIfMissing;
+
   @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
@@ -93,7 +104,17 @@ final class BackupCommand implements Callable<Integer> {
     if (full) {
       dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
     }
-    BackupResult r = Backup.run(repo.open(), opts);
+    Repository.Opened opened =
+        initIfMissing
+            ? Repository.openOrInit(
+                repo.storage(), repo.password(), Repository.InitOptions.defaults())
+            : new Repository.Opened(repo.open(), false);
+    if (opened.created() && !repo.json) {
+      out.printf(
+          "created encrypted repository %s at %s%n",
+          opened.repository().config().id(), opened.repository().storage().describe());
+    }
+    BackupResult r = Backup.run(opened.repository(), opts);
     progress.finish();
     if (repo.json) {
       Output.json(
@@ -111,7 +132,8 @@ final class BackupCommand implements Callable<Integer> {
               r.skippedSpecial(),
               r.changedWhileReading(),
               r.unreadable(),
-              r.durationMs()));
+              r.durationMs(),
+              opened.created()));
     } else {
       out.printf(
           "snapshot %s saved (%s%s)%n",

@@ -18,6 +18,8 @@ import java.util.List;
  * @param changedWhileReading files that changed while they were read (stored as read)
  * @param unreadable paths that could not be read and are not in the snapshot (exit code 3)
  * @param durationMs how long the backup took
+ * @param repositoryInitialized whether this run created the repository ({@code --init-if-missing}
+ *     found none)
  */
 public record BackupReport(
     String snapshotId,
@@ -32,4 +34,5 @@ public record BackupReport(
     long skippedSpecial,
     long changedWhileReading,
     List<String> unreadable,
-    long durationMs) {}
+    long durationMs,
+    boolean repositoryInitialized) {}

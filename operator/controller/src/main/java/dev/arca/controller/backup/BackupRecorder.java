@@ -66,6 +66,18 @@ final class BackupRecorder {
       b.unchangedFiles = s.unchangedFiles();
       b.snapshotName = snapshotObject(p, b, job);
     }
+    if (s != null && s.repositoryInitialized()) {
+      b.repositoryInitialized = repositoryUrl(job, p);
+      events.normal(
+          p,
+          "RepositoryInitialized",
+          "Repository initialised at "
+              + b.repositoryInitialized
+              + " by backup Job "
+              + jobName
+              + " (spec.repository.initialize: IfMissing)",
+          now);
+    }
     st.lastBackup = b;
     if (b.snapshotId != null) {
       metrics.backup(
@@ -92,6 +104,16 @@ final class BackupRecorder {
                 + " new";
     Conditions.set(st.conditions, "LastBackupSucceeded", true, "Completed", msg, gen, now);
     events.normal(p, "BackupSucceeded", msg, now);
+  }
+
+  /** The repository URL the Job was given (the policy's may have changed since). */
+  private static String repositoryUrl(Job job, BackupPolicy p) {
+    return job.getSpec().getTemplate().getSpec().getContainers().stream()
+        .flatMap(c -> c.getEnv() == null ? java.util.stream.Stream.empty() : c.getEnv().stream())
+        .filter(e -> "ARCA_REPO".equals(e.getName()) && e.getValue() != null)
+        .map(io.fabric8.kubernetes.api.model.EnvVar::getValue)
+        .findFirst()
+        .orElse(p.getSpec().repository.url);
   }
 
   static java.time.Duration duration(Job job, Instant now) {

@@ -577,6 +577,56 @@ class BackupPolicyReconcilerTest {
         .orElseThrow();
   }
 
+  /**
+   * Only a policy with initialize: IfMissing gives its backup Job --init-if-missing; a result
+   * saying the Job created the repository becomes status and a RepositoryInitialized Event.
+   */
+  @Test
+  void onlyIfMissingLetsTheBackupJobCreateTheRepositoryAndACreationIsReported() throws Exception {
+    BackupPolicy fresh = policy("fresh", "* * * * *");
+    fresh.getSpec().repository.url = "s3://bucket/fresh";
+    fresh.getSpec().repository.initialize = RepositorySpec.Initialize.IfMissing;
+    create(fresh);
+    BackupPolicy never = policy("never", "* * * * *");
+    never.getSpec().repository.initialize = RepositorySpec.Initialize.Never;
+    create(never);
+    create(policy("absent", "* * * * *"));
+    Map<String, Job> jobs = new java.util.HashMap<>();
+    for (String name : List.of("fresh", "never", "absent")) {
+      jobs.put(name, await(name + "'s Job", () -> jobs(name).stream().findFirst().orElse(null)));
+    }
+    assertThat(command(jobs.get("fresh"))).contains("--init-if-missing");
+    assertThat(command(jobs.get("never"))).doesNotContain("--init-if-missing");
+    assertThat(command(jobs.get("absent"))).doesNotContain("--init-if-missing");
+
+    String initialized =
+        summary("cd".repeat(32), "full").replace("}", ",\"repositoryInitialized\":true}");
+    finish(jobs.get("fresh"), true, initialized);
+    finish(jobs.get("never"), true, summary("ef".repeat(32), "full"));
+    BackupPolicy done =
+        await(
+            "fresh recorded",
+            () -> get("fresh").getStatus().lastBackup == null ? null : get("fresh"));
+    assertThat(done.getStatus().lastBackup.repositoryInitialized).isEqualTo("s3://bucket/fresh");
+    assertThat(events("fresh"))
+        .filteredOn(e -> "RepositoryInitialized".equals(e.getReason()))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Normal");
+              assertThat(e.getMessage()).startsWith("Repository initialised at s3://bucket/fresh");
+            });
+    await("never recorded", () -> get("never").getStatus().lastBackup);
+    assertThat(get("never").getStatus().lastBackup.repositoryInitialized).isNull();
+    assertThat(events("never"))
+        .extracting(Event::getReason)
+        .doesNotContain("RepositoryInitialized");
+  }
+
+  static List<String> command(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+  }
+
   @Test
   void fullEveryMakesEveryNthBackupAFullOne() throws Exception {
     BackupPolicy p = policy("every3", "* * * * *");
