@@ -34,7 +34,7 @@ public record JobOutcome(
     JobPod pod) {
 
   /** The reason of a run whose pod could not start (and whose Job was deleted). */
-  public static final String POD_CANNOT_START = "PodCannotStart";
+  public static final String POD_CANNOT_START = Reasons.POD_CANNOT_START;
 
   /**
    * Observes an active Job of {@code kind}: its outcome when it ended; while it runs, its pod; and
@@ -42,7 +42,7 @@ public record JobOutcome(
    * the Job so that its pod stops retrying and the next run can start.
    */
   public static JobOutcome observe(
-      KubernetesClient client, Job job, String kind, Instant now, Duration startTimeout) {
+      KubernetesClient client, Job job, RunKind kind, Instant now, Duration startTimeout) {
     JobOutcome o = of(job, client, kind);
     if (o.finished()) {
       return o;
@@ -69,8 +69,8 @@ public record JobOutcome(
         null);
   }
 
-  /** The outcome of a Job of {@code kind} (backup, restore, ...) from its status alone. */
-  public static JobOutcome of(Job job, KubernetesClient client, String kind) {
+  /** The outcome of a Job of {@code kind} from its status alone. */
+  public static JobOutcome of(Job job, KubernetesClient client, RunKind kind) {
     var status = job.getStatus();
     if (status == null) {
       return running();
@@ -91,22 +91,18 @@ public record JobOutcome(
     }
     Received result = result(job, client);
     if (failed == null) {
-      return new JobOutcome(true, true, "Completed", kind + " completed", result, null);
+      return new JobOutcome(
+          true, true, Reasons.COMPLETED, kind.label() + " completed", result, null);
     }
     String message =
         result != null && result.error() != null
             ? result.error()
             : failed.getReason() + ": " + failed.getMessage();
     String reason =
-        "DeadlineExceeded".equals(failed.getReason()) ? "DeadlineExceeded" : failedReason(kind);
+        Reasons.DEADLINE_EXCEEDED.equals(failed.getReason())
+            ? Reasons.DEADLINE_EXCEEDED
+            : kind.failedReason();
     return new JobOutcome(true, false, reason, message, result, null);
-  }
-
-  /** The reason of a failed Job of {@code kind}: BackupFailed, RestoreFailed, PruneFailed, ... */
-  static String failedReason(String kind) {
-    return kind.isEmpty()
-        ? "JobFailed"
-        : Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "Failed";
   }
 
   private static JobOutcome running() {

@@ -8,6 +8,7 @@ import dev.arca.contract.BackupReport;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
+import dev.arca.controller.Reasons;
 import dev.arca.controller.Sizes;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
@@ -44,7 +45,13 @@ final class BackupRecorder {
       f.job = jobName;
       st.lastFailure = f;
       Conditions.set(
-          st.conditions, "LastBackupSucceeded", false, o.reason(), o.message(), gen, now);
+          st.conditions,
+          Conditions.LAST_BACKUP_SUCCEEDED,
+          false,
+          o.reason(),
+          o.message(),
+          gen,
+          now);
       events.warning(p, o.reason(), "backup Job " + jobName + " failed: " + o.message(), now);
       return;
     }
@@ -70,7 +77,7 @@ final class BackupRecorder {
       b.repositoryInitialized = repositoryUrl(job, p);
       events.normal(
           p,
-          "RepositoryInitialized",
+          Reasons.REPOSITORY_INITIALIZED,
           "Repository initialised at "
               + b.repositoryInitialized
               + " by backup Job "
@@ -102,8 +109,9 @@ final class BackupRecorder {
                 + " files, "
                 + Sizes.of(b.newBytes)
                 + " new";
-    Conditions.set(st.conditions, "LastBackupSucceeded", true, "Completed", msg, gen, now);
-    events.normal(p, "BackupSucceeded", msg, now);
+    Conditions.set(
+        st.conditions, Conditions.LAST_BACKUP_SUCCEEDED, true, Reasons.COMPLETED, msg, gen, now);
+    events.normal(p, Reasons.BACKUP_SUCCEEDED, msg, now);
   }
 
   /** The repository URL the Job was given (the policy's may have changed since). */

@@ -8,6 +8,8 @@ import dev.arca.contract.PruneReport;
 import dev.arca.contract.VerifyReport;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
+import dev.arca.controller.Reasons;
+import dev.arca.controller.RunKind;
 import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,13 +33,13 @@ final class MaintenanceRecorder {
   }
 
   void record(
-      BackupPolicy p, BackupPolicyStatus st, Job job, String kind, JobOutcome o, Instant now) {
+      BackupPolicy p, BackupPolicyStatus st, Job job, RunKind kind, JobOutcome o, Instant now) {
     String ns = p.getMetadata().getNamespace();
     String policy = p.getMetadata().getName();
-    metrics.run(ns, policy, kind, o.succeeded(), BackupRecorder.duration(job, now));
+    metrics.run(ns, policy, kind.label(), o.succeeded(), BackupRecorder.duration(job, now));
     switch (kind) {
-      case "prune" -> prune(p, job, o, now);
-      case "verify" -> verify(p, st, job, o, now);
+      case PRUNE -> prune(p, job, o, now);
+      case VERIFY -> verify(p, st, job, o, now);
       default -> forget(p, job, o, now);
     }
   }
@@ -46,7 +48,7 @@ final class MaintenanceRecorder {
     if (!o.succeeded()) {
       events.warning(
           p,
-          "PruneFailed",
+          Reasons.PRUNE_FAILED,
           "prune Job " + job.getMetadata().getName() + " failed: " + o.message(),
           now);
       return;
@@ -54,7 +56,7 @@ final class MaintenanceRecorder {
     PruneReport s = o.result() == null ? null : o.result().as(PruneReport.class);
     events.normal(
         p,
-        "PruneSucceeded",
+        Reasons.PRUNE_SUCCEEDED,
         s == null
             ? "prune completed"
             : "deleted "
@@ -76,15 +78,16 @@ final class MaintenanceRecorder {
     v.damagedObjects = s == null ? null : s.damagedTotal(); // a cut report's count if need be
     st.lastVerification = v;
     if (Boolean.TRUE.equals(v.ok)) {
-      events.normal(p, "VerifySucceeded", "no damage found", now);
+      events.normal(p, Reasons.VERIFY_SUCCEEDED, "no damage found", now);
     } else if (v.damagedObjects != null && v.damagedObjects > 0) {
       events.warning(
           p,
-          "DamageFound",
+          Reasons.DAMAGE_FOUND,
           "verify found " + v.damagedObjects + " damaged objects; see Job " + v.job,
           now);
     } else {
-      events.warning(p, "VerifyFailed", "verify Job " + v.job + " failed: " + o.message(), now);
+      events.warning(
+          p, Reasons.VERIFY_FAILED, "verify Job " + v.job + " failed: " + o.message(), now);
     }
   }
 
@@ -94,7 +97,7 @@ final class MaintenanceRecorder {
     if (!o.succeeded()) {
       events.warning(
           p,
-          "RetentionFailed",
+          Reasons.RETENTION_FAILED,
           "forget Job " + job.getMetadata().getName() + " failed: " + o.message(),
           now);
       return;
@@ -106,7 +109,7 @@ final class MaintenanceRecorder {
     } else if (f != null && o.result().isUnavailable()) {
       events.warning(
           p,
-          "RetentionResultIncomplete",
+          Reasons.RETENTION_RESULT_INCOMPLETE,
           "forget Job "
               + job.getMetadata().getName()
               + " removed "
@@ -126,7 +129,7 @@ final class MaintenanceRecorder {
     }
     events.normal(
         p,
-        "RetentionApplied",
+        Reasons.RETENTION_APPLIED,
         "forgot "
             + removed.size()
             + " snapshots ("

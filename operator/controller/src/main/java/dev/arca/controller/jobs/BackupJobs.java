@@ -5,6 +5,7 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.RunKind;
 import dev.arca.engine.backup.PathCommand;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -96,7 +97,7 @@ public final class BackupJobs {
     }
     Container c = container(cfg, spec.job, cmd, mounts, spec.repository);
     String name = run.jobName(policy);
-    Map<String, String> labels = Labels.forPolicy(policy, "backup");
+    Map<String, String> labels = Labels.forPolicy(policy, RunKind.BACKUP);
     PodSpec pod = pod(cfg, spec.job, c, volumes, dumps ? ExecAccess.name(p, "dump") : null);
     pinToNode(pod, node);
     return new JobBuilder()
