@@ -5,7 +5,7 @@ import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.fs.PathFilter;
-import dev.arca.engine.prune.CommitGuard;
+import dev.arca.engine.repo.CommitGuard;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SessionKeeper;
 import dev.arca.engine.repo.Snapshots;
