@@ -102,7 +102,7 @@ final class BackupCommand implements Callable<Integer> {
                     .map(v -> Shell.source(Shell.Spec.parse("--stream", v), env))
                     .toList());
     if (full) {
-      dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
+      dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     }
     Repository.Opened opened =
         initIfMissing

@@ -79,7 +79,7 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
     List<Shell.Spec> specs = pipes.stream().map(v -> Shell.Spec.parse("--pipe", v)).toList();
     // opened once: its key derivation is deliberately slow
-    dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
+    dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     dev.arca.engine.repo.Repository repository = repo.open();
     long t0 = System.nanoTime();
     Pipes.Result piped = null;

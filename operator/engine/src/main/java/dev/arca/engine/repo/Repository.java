@@ -337,7 +337,7 @@ public final class Repository {
 
   /** Prepares the JIT for bulk data work (backup, restore, reading data); once per process. */
   public void warmUp() {
-    dev.arca.engine.crypto.JitWarmUp.run(cipher, ids);
+    dev.arca.engine.runtime.JitWarmUp.process().run(cipher, ids);
   }
 
   public Storage storage() {
