@@ -4,7 +4,6 @@ import dev.arca.contract.BackupReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -114,26 +113,10 @@ final class BackupCommand implements Callable<Integer> {
           "created encrypted repository %s at %s%n",
           opened.repository().config().id(), opened.repository().storage().describe());
     }
-    BackupResult r = Backup.run(opened.repository(), opts);
+    BackupReport r = Backup.run(opened.repository(), opts);
     progress.finish();
     if (repo.json) {
-      Output.json(
-          out,
-          new BackupReport(
-              r.snapshotId(),
-              r.parent(),
-              r.mode(),
-              r.files(),
-              r.dirs(),
-              r.bytes(),
-              r.newBytes(),
-              r.storedBytes(),
-              r.unchangedFiles(),
-              r.skippedSpecial(),
-              r.changedWhileReading(),
-              r.unreadable(),
-              r.durationMs(),
-              opened.created()));
+      Output.json(out, r.withRepositoryInitialized(opened.created()));
     } else {
       out.printf(
           "snapshot %s saved (%s%s)%n",

@@ -1,14 +1,14 @@
 package dev.arca.cli;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
-import dev.arca.engine.restore.RestoreResult;
 import dev.arca.engine.storage.FileStorage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         Repository.init(new FileStorage(repoDir), password, Repository.InitOptions.defaults());
     say("2. created encrypted repository %s in %s", repo.storage().describe(), since(t));
 
-    BackupResult b1 = Backup.run(repo, BackupOptions.of(source));
+    BackupReport b1 = Backup.run(repo, BackupOptions.of(source));
     say(
         "3. first backup (%s): %d files, %s read, %s stored, in %.1f s",
         b1.mode(),
@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             + " files, in %s",
         since(t));
 
-    BackupResult b2 = Backup.run(repo, BackupOptions.of(source));
+    BackupReport b2 = Backup.run(repo, BackupOptions.of(source));
     say(
         "5. second backup (%s): %d files, %d unchanged files not read, %s new, %s stored, in %.1f"
             + " s",
@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     Path full = work.resolve("restore-full");
-    RestoreResult r1 = Restore.run(repo, RestoreOptions.of("latest", full));
+    RestoreReport r1 = Restore.run(repo, RestoreOptions.of("latest", full));
     int checked = compare(source, full.resolve("llm-data"), "");
     say(
         "7. full restore: %d files, %s in %.1f s; %d files compared by SHA-256",
@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
     report.put("fullRestore", r1);
 
     Path part = work.resolve("restore-partial");
-    RestoreResult r2 =
+    RestoreReport r2 =
         Restore.run(
             repo,
             RestoreOptions.of("latest", part)

@@ -4,7 +4,6 @@ import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
-import dev.arca.engine.prune.PruneResult;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -54,32 +53,10 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PruneOptions o =
         PruneOptions.defaults().withDryRun(dryRun).withMaxUnused(maxUnused).withGrace(parse(grace));
-    PruneResult r = Prune.run(repo.open(), o);
+    PruneReport r = Prune.run(repo.open(), o);
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Output.json(
-          out,
-          new PruneReport(
-              r.dryRun(),
-              r.snapshots(),
-              r.packs(),
-              r.usedBytes(),
-              r.unusedBytes(),
-              r.markedPacks(),
-              r.markedBytes(),
-              r.repackedPacks(),
-              r.repackedBytes(),
-              r.deletedPacks(),
-              r.reclaimedBytes(),
-              r.rescuedPacks(),
-              r.pendingPacks(),
-              r.retainedObjects(),
-              r.leftoversRemoved(),
-              r.heldMarks(),
-              r.staleSessions(),
-              r.damagedCopies(),
-              r.damageRecordsRemoved(),
-              r.durationMs()));
+      Output.json(out, r);
       return 0;
     }
     String would = r.dryRun() ? "would " : "";

@@ -3,7 +3,6 @@ package dev.arca.cli;
 import dev.arca.contract.RestoreReport;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
-import dev.arca.engine.restore.RestoreResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,24 +108,11 @@ final class RestoreCommand implements Callable<Integer> {
             threads,
             progress,
             selection.among.filter());
-    RestoreResult r = Restore.run(repository, opts);
+    RestoreReport r = Restore.run(repository, opts);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Output.json(
-          out,
-          RestoreReport.of(
-              r.snapshotId(),
-              r.files(),
-              r.written(),
-              r.unchanged(),
-              r.keptPaths(),
-              r.bytes(),
-              r.dirs(),
-              r.symlinks(),
-              r.failures(),
-              piped == null ? null : piped.piped(),
-              r.durationMs()));
+      Output.json(out, piped == null ? r : r.withPiped(piped.piped()));
     } else {
       out.printf(
           "restored snapshot %s: %d files, %d written (%s), %d already right; %d folders, %d"

@@ -3,7 +3,6 @@ package dev.arca.cli;
 import dev.arca.contract.VerifyReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.verify.Verify;
-import dev.arca.engine.verify.VerifyResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -50,25 +49,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
-    VerifyResult r = Verify.run(repo.open(), pct, progress);
+    VerifyReport r = Verify.run(repo.open(), pct, progress);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Output.json(
-          out,
-          VerifyReport.of(
-              r.ok(),
-              r.snapshots(),
-              r.packs(),
-              r.packsRead(),
-              r.blobs(),
-              r.damagedObjects(),
-              r.affectedFiles().stream()
-                  .map(f -> new VerifyReport.AffectedFile(f.snapshotId(), f.path()))
-                  .toList(),
-              r.moreAffected(),
-              r.recordedDamage(),
-              r.durationMs()));
+      Output.json(out, r);
     } else {
       out.printf(
           "checked %d snapshots, %d packs (%d read in full), %d blobs%n",
@@ -76,11 +61,11 @@ final class VerifyCommand implements Callable<Integer> {
       for (String d : r.damagedObjects()) {
         out.println("damaged: " + d);
       }
-      for (VerifyResult.AffectedFile f : r.affectedFiles()) {
+      for (VerifyReport.AffectedFile f : r.affectedFiles()) {
         out.println("affected: snapshot " + f.snapshotId().substring(0, 12) + " " + f.path());
       }
-      if (r.moreAffected() > 0) {
-        out.println("affected: " + r.moreAffected() + " more files");
+      if (r.moreAffectedFiles() > 0) {
+        out.println("affected: " + r.moreAffectedFiles() + " more files");
       }
       if (r.recordedDamage() > 0) {
         out.println(

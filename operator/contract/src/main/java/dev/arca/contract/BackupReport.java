@@ -3,7 +3,7 @@ package dev.arca.contract;
 import java.util.List;
 
 /**
- * What {@code arca backup --json} prints.
+ * What {@code arca backup --json} prints, and what the engine's backup returns.
  *
  * @param snapshotId the new snapshot's id
  * @param parent the snapshot whose unchanged files were reused, or null
@@ -35,4 +35,24 @@ public record BackupReport(
     long changedWhileReading,
     List<String> unreadable,
     long durationMs,
-    boolean repositoryInitialized) {}
+    boolean repositoryInitialized) {
+
+  /** This report, saying whether the run created the repository first. */
+  public BackupReport withRepositoryInitialized(boolean created) {
+    return new BackupReport(
+        snapshotId,
+        parent,
+        mode,
+        files,
+        dirs,
+        bytes,
+        newBytes,
+        storedBytes,
+        unchangedFiles,
+        skippedSpecial,
+        changedWhileReading,
+        unreadable,
+        durationMs,
+        created);
+  }
+}

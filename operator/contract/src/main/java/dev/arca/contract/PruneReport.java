@@ -1,7 +1,8 @@
 package dev.arca.contract;
 
 /**
- * What {@code arca prune --json} prints. Byte counts are stored (compressed, encrypted) bytes.
+ * What {@code arca prune --json} prints, and what the engine's prune returns. Byte counts are
+ * stored (compressed, encrypted) bytes.
  *
  * @param dryRun nothing was changed
  * @param snapshots snapshots whose data was kept

@@ -4,21 +4,26 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * What {@code arca restore --json} prints. A run that only pipes files into commands ({@code
- * --pipe} without a target) restores no files: its counts are 0.
+ * What {@code arca restore --json} prints, and what the engine's restore returns. Every regular
+ * file of the selection is counted once: {@code files} = {@code written} + {@code unchanged} +
+ * {@code kept} + the files named in {@code failures}. A run that only pipes files into commands
+ * ({@code --pipe} without a target) restores no files: its counts are 0.
  *
  * @param snapshotId the snapshot restored
- * @param files regular files in the selection
- * @param written files written
- * @param unchanged files already right in the target, left as they were
- * @param kept files that differ from the snapshot and were kept ({@code --overwrite never})
- * @param keptPaths their paths
+ * @param files regular files the selection holds (the whole snapshot, or what the includes select)
+ * @param written files written from the snapshot
+ * @param unchanged files already there with the snapshot's content, left as they were
+ * @param kept files there with other content, left alone ({@code --overwrite never}): the target
+ *     now holds a mix of the two versions
+ * @param keptPaths the first of the kept files by path (the engine names at most 20)
  * @param bytes bytes written
  * @param dirs folders restored
  * @param symlinks symbolic links restored
- * @param failures what could not be restored, with its path (exit code 3)
+ * @param failures entries that could not be restored, each "path: reason" (exit code 1, or 3 when
+ *     {@code damaged})
  * @param piped the files piped into commands ({@code --pipe}), in order; absent without
- * @param durationMs how long the restore took
+ * @param damaged whether a failure was caused by damaged repository data
+ * @param durationMs wall time
  * @param keptPathsCount in a cut summary only: how many kept paths the complete report lists
  */
 public record RestoreReport(
@@ -33,41 +38,64 @@ public record RestoreReport(
     long symlinks,
     List<String> failures,
     @JsonInclude(JsonInclude.Include.NON_NULL) List<PipedFile> piped,
+    boolean damaged,
     long durationMs,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer keptPathsCount) {
 
-  /** A report of a restore into a target, with the files piped before it (or null). */
-  public static RestoreReport of(
+  /** What a restore into a target did (nothing piped). */
+  public static RestoreReport restored(
       String snapshotId,
       long files,
       long written,
       long unchanged,
+      long kept,
       List<String> keptPaths,
       long bytes,
       long dirs,
       long symlinks,
       List<String> failures,
-      List<PipedFile> piped,
+      boolean damaged,
       long durationMs) {
     return new RestoreReport(
         snapshotId,
         files,
         written,
         unchanged,
-        keptPaths.size(),
+        kept,
         keptPaths,
         bytes,
         dirs,
         symlinks,
         failures,
-        piped,
+        null,
+        damaged,
         durationMs,
         null);
   }
 
+  /** This report with the files piped before the restore (null: none). */
+  public RestoreReport withPiped(List<PipedFile> pipedFiles) {
+    return new RestoreReport(
+        snapshotId,
+        files,
+        written,
+        unchanged,
+        kept,
+        keptPaths,
+        bytes,
+        dirs,
+        symlinks,
+        failures,
+        pipedFiles,
+        damaged,
+        durationMs,
+        keptPathsCount);
+  }
+
   /** A report of a run that only piped files into commands. */
   public static RestoreReport pipedOnly(String snapshotId, List<PipedFile> piped, long ms) {
-    return of(snapshotId, 0, 0, 0, List.of(), 0, 0, 0, List.of(), piped, ms);
+    return restored(snapshotId, 0, 0, 0, 0, List.of(), 0, 0, 0, List.of(), false, ms)
+        .withPiped(piped);
   }
 
   /**

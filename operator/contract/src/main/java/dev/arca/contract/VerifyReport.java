@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * What {@code arca verify --json} prints.
+ * What {@code arca verify --json} prints, and what the engine's verify returns.
  *
  * @param ok no damage found (exit code 0; 3 otherwise)
  * @param snapshots snapshots checked

@@ -1,5 +1,6 @@
 package dev.arca.engine.backup;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
@@ -40,11 +41,11 @@ public final class Backup {
   }
 
   /** Backs up what {@code opts} names into {@code repo} and commits one snapshot. */
-  public static BackupResult run(Repository repo, BackupOptions opts) throws IOException {
+  public static BackupReport run(Repository repo, BackupOptions opts) throws IOException {
     return new Backup(repo, opts).run();
   }
 
-  private BackupResult run() throws IOException {
+  private BackupReport run() throws IOException {
     BackupPlan plan = BackupPlan.of(opts);
     if (opts.progress().wantsTotals()) {
       Scan.start(plan.paths(), plan.names(), filter(), opts.progress());
@@ -84,7 +85,7 @@ public final class Backup {
     return Snapshots.parent(listing.readable(), opts.host(), plan.sources(), plan.tags());
   }
 
-  private BackupResult walkAndCommit(
+  private BackupReport walkAndCommit(
       BackupPlan plan, BlobIndex index, Snapshots.Ref parent, SessionKeeper session)
       throws IOException {
     ThreadFactory daemon =
@@ -178,7 +179,7 @@ public final class Backup {
    * Writes the snapshot, the commit point, once the writer session is known alive and the {@link
    * CommitGuard} has found no blob it needs in packs a prune run may be deleting.
    */
-  private BackupResult commit(
+  private BackupReport commit(
       BackupPlan plan,
       Snapshots.Ref parent,
       String treeId,
@@ -206,9 +207,9 @@ public final class Backup {
     return result(id, snapshot, c, plan.t0());
   }
 
-  private static BackupResult result(String id, Snapshot snapshot, Counters c, long t0) {
+  private static BackupReport result(String id, Snapshot snapshot, Counters c, long t0) {
     Snapshot.Stats stats = snapshot.stats();
-    return new BackupResult(
+    return new BackupReport(
         id,
         snapshot.parent(),
         snapshot.mode(),
@@ -221,7 +222,8 @@ public final class Backup {
         stats.skippedSpecial(),
         stats.changedWhileReading(),
         List.copyOf(new HashSet<>(c.unreadable)),
-        (System.nanoTime() - t0) / 1_000_000);
+        (System.nanoTime() - t0) / 1_000_000,
+        false);
   }
 
   private PathFilter filter() {

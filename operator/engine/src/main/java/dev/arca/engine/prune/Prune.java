@@ -1,5 +1,6 @@
 package dev.arca.engine.prune;
 
+import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.repo.GarbageMarks;
@@ -17,7 +18,7 @@ import java.time.Instant;
 public final class Prune {
   private Prune() {}
 
-  public static PruneResult run(Repository repo, PruneOptions o) throws IOException {
+  public static PruneReport run(Repository repo, PruneOptions o) throws IOException {
     long t0 = System.nanoTime();
     Instant now = o.clock().instant();
     RepoState first = RepoState.load(repo);
@@ -47,7 +48,7 @@ public final class Prune {
     }
     int leftovers = o.dryRun() ? 0 : repo.storage().removeLeftovers(now.minus(o.grace()));
     int damageRecords = o.dryRun() ? 0 : DamageUpkeep.run(repo, second, mark.damaged, now);
-    return new PruneResult(
+    return new PruneReport(
         o.dryRun(),
         second.snapshots.size(),
         packsBefore,

@@ -1,5 +1,6 @@
 package dev.arca.engine.restore;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
@@ -44,7 +45,7 @@ final class FileRestorer {
 
   /**
    * What happened to the files: written, already right ({@code unchanged}), or different and left
-   * alone by {@code --overwrite never} ({@code kept}, the first {@link RestoreResult#KEPT_PATHS} of
+   * alone by {@code --overwrite never} ({@code kept}, the first {@link RestoreReport#KEPT_PATHS} of
    * them by path); {@code bytes} is what was written.
    */
   record Totals(long written, long bytes, long unchanged, long kept, List<String> keptPaths) {}
@@ -200,7 +201,7 @@ final class FileRestorer {
     } else if (overwrite == RestoreOptions.Overwrite.NEVER) {
       kept.incrementAndGet();
       keptPaths.add(FileName.display(e.rel()));
-      if (keptPaths.size() > RestoreResult.KEPT_PATHS) {
+      if (keptPaths.size() > Restore.KEPT_PATHS) {
         keptPaths.pollLast();
       }
     } else {

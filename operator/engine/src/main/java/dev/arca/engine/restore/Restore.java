@@ -1,5 +1,6 @@
 package dev.arca.engine.restore;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
@@ -25,6 +26,9 @@ import java.util.Set;
  * and verified by SHA-256), then links, then folder metadata deepest first.
  */
 public final class Restore {
+  /** How many kept files a result names by path ({@link RestoreReport#keptPaths}). */
+  public static final int KEPT_PATHS = 20;
+
   private final Repository repo;
   private final RestoreOptions opts;
   private final PathFilter filter;
@@ -42,11 +46,11 @@ public final class Restore {
     this.run = new RestoreRun(repo, opts.progress());
   }
 
-  public static RestoreResult run(Repository repo, RestoreOptions opts) throws IOException {
+  public static RestoreReport run(Repository repo, RestoreOptions opts) throws IOException {
     return new Restore(repo, opts).run();
   }
 
-  private RestoreResult run() throws IOException {
+  private RestoreReport run() throws IOException {
     long t0 = System.nanoTime();
     Snapshots.Ref snap =
         Snapshots.resolve(
@@ -102,7 +106,7 @@ public final class Restore {
         }
       }
     }
-    return new RestoreResult(
+    return RestoreReport.restored(
         snap.id(),
         files.size(),
         totals.written(),

@@ -1,5 +1,6 @@
 package dev.arca.engine.verify;
 
+import dev.arca.contract.VerifyReport;
 import dev.arca.engine.Progress;
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.BlobIndex;
@@ -52,7 +53,7 @@ public final class Verify {
   private final List<DamageRecords.Entry> found = new ArrayList<>();
 
   private DamageRecords.Known known = DamageRecords.Known.none();
-  private final List<VerifyResult.AffectedFile> affected = new ArrayList<>();
+  private final List<VerifyReport.AffectedFile> affected = new ArrayList<>();
 
   /** Whether each tree judged so far, and everything below it, is intact. */
   private final Map<String, Boolean> intact = new HashMap<>();
@@ -78,12 +79,12 @@ public final class Verify {
   }
 
   /** Runs verify, reading {@code readPercent} (0 to 100) of the packs in full. */
-  public static VerifyResult run(Repository repo, double readPercent, Progress progress)
+  public static VerifyReport run(Repository repo, double readPercent, Progress progress)
       throws IOException {
     return new Verify(repo, progress).run(readPercent);
   }
 
-  private VerifyResult run(double readPercent) throws IOException {
+  private VerifyReport run(double readPercent) throws IOException {
     long t0 = System.nanoTime();
     Storage st = repo.storage();
     known = DamageRecords.list(repo, damaged::put);
@@ -111,7 +112,7 @@ public final class Verify {
     BlobIndex index = preferIntact(byPack, read);
     long snapshots = checkSnapshots(st, index);
     int recorded = record();
-    return new VerifyResult(
+    return VerifyReport.of(
         damaged.isEmpty(),
         snapshots,
         byPack.size(),
@@ -433,7 +434,7 @@ public final class Verify {
 
   private void affect(String snapshotId, String path) {
     if (affected.size() < MAX_AFFECTED) {
-      affected.add(new VerifyResult.AffectedFile(snapshotId, FileName.display(path)));
+      affected.add(new VerifyReport.AffectedFile(snapshotId, FileName.display(path)));
     } else {
       moreAffected++;
     }

@@ -2,12 +2,13 @@ package dev.arca.engine.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
-import dev.arca.engine.restore.RestoreResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -54,17 +55,17 @@ class ChangingSourceTest {
         };
     BackupOptions opts =
         BackupOptions.of(src).withProgress(writer).withThreads(2).withMemoryBudget(16 << 20);
-    BackupResult r = Backup.run(repo, opts);
+    BackupReport r = Backup.run(repo, opts);
 
     assertThat(r.changedWhileReading()).isEqualTo(1);
     assertThat(warnings).anyMatch(w -> w.contains("growing.log: changed while it was read"));
     // What was stored restores cleanly: its chunks and its recorded SHA-256 agree.
     Path target = tmp.resolve("t");
-    RestoreResult rr = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport rr = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(rr.failures()).isEmpty();
     assertThat(Files.size(target.resolve("src/growing.log"))).isEqualTo(96L << 20);
     // The next backup reads it again instead of trusting the metadata seen before the change.
-    BackupResult next = Backup.run(repo, BackupOptions.of(src));
+    BackupReport next = Backup.run(repo, BackupOptions.of(src));
     assertThat(next.unchangedFiles()).isZero();
     Path target2 = tmp.resolve("t2");
     Restore.run(repo, RestoreOptions.of("latest", target2));

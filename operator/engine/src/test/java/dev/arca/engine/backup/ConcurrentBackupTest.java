@@ -2,6 +2,7 @@ package dev.arca.engine.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.repo.Repository;
@@ -35,7 +36,7 @@ class ConcurrentBackupTest {
     ExecutorService pool = Executors.newFixedThreadPool(3);
     List<String> ids = new ArrayList<>();
     try {
-      List<Future<BackupResult>> runs = new ArrayList<>();
+      List<Future<BackupReport>> runs = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         // Each run opens the repository itself, as separate processes would.
         runs.add(
@@ -45,7 +46,7 @@ class ConcurrentBackupTest {
                         Repository.open(new FileStorage(dir), null),
                         BackupOptions.of(src).withThreads(2))));
       }
-      for (Future<BackupResult> r : runs) {
+      for (Future<BackupReport> r : runs) {
         assertThat(r.get().files()).isEqualTo(8);
         ids.add(r.get().snapshotId());
       }

@@ -4,6 +4,7 @@ import static dev.arca.engine.Fixtures.random;
 import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.restore.Restore;
@@ -36,8 +37,8 @@ class IncrementalTest {
 
   @Test
   void unchangedRunReadsNothingAndStoresNoData() throws Exception {
-    BackupResult first = Backup.run(repo, BackupOptions.of(src));
-    BackupResult second = Backup.run(repo, BackupOptions.of(src));
+    BackupReport first = Backup.run(repo, BackupOptions.of(src));
+    BackupReport second = Backup.run(repo, BackupOptions.of(src));
     assertThat(second.mode()).isEqualTo("incremental");
     assertThat(second.parent()).isEqualTo(first.snapshotId());
     assertThat(second.unchangedFiles()).isEqualTo(21);
@@ -55,7 +56,7 @@ class IncrementalTest {
     try (FileChannel ch = FileChannel.open(src.resolve("big.bin"), StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(random(100, 7)), 5 << 20); // same size, new bytes in the middle
     }
-    BackupResult r = Backup.run(repo, BackupOptions.of(src));
+    BackupReport r = Backup.run(repo, BackupOptions.of(src));
     assertThat(r.unchangedFiles()).isEqualTo(19);
     // The rewritten small file plus the one or two content-defined chunks around the change.
     assertThat(r.newBytes()).isGreaterThan(10_000).isLessThan(10_000 + (9L << 20) / 2);
@@ -67,7 +68,7 @@ class IncrementalTest {
   @Test
   void fullRunReadsEverythingButStoresNothingNew() throws Exception {
     Backup.run(repo, BackupOptions.of(src));
-    BackupResult full = Backup.run(repo, BackupOptions.of(src).withFull(true));
+    BackupReport full = Backup.run(repo, BackupOptions.of(src).withFull(true));
     assertThat(full.mode()).isEqualTo("full");
     assertThat(full.unchangedFiles()).isZero();
     assertThat(full.newBytes()).isZero();
@@ -80,7 +81,7 @@ class IncrementalTest {
     var mtime = Files.getLastModifiedTime(f);
     write(f, random(11_000, 555)); // same size as before
     Files.setLastModifiedTime(f, mtime);
-    BackupResult r = Backup.run(repo, BackupOptions.of(src));
+    BackupReport r = Backup.run(repo, BackupOptions.of(src));
     assertThat(r.unchangedFiles()).isEqualTo(20);
     Path target = tmp.resolve("t");
     Restore.run(repo, RestoreOptions.of("latest", target));
@@ -89,13 +90,13 @@ class IncrementalTest {
 
   @Test
   void parentMustShareHostPathsAndTags() throws Exception {
-    BackupResult a = Backup.run(repo, BackupOptions.of(src).withTags(Map.of("team", "a")));
-    BackupResult b = Backup.run(repo, BackupOptions.of(src).withTags(Map.of("team", "b")));
+    BackupReport a = Backup.run(repo, BackupOptions.of(src).withTags(Map.of("team", "a")));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src).withTags(Map.of("team", "b")));
     assertThat(b.parent()).isNull();
     assertThat(b.mode()).isEqualTo("full");
-    BackupResult c = Backup.run(repo, BackupOptions.of(src).withHost("other-host"));
+    BackupReport c = Backup.run(repo, BackupOptions.of(src).withHost("other-host"));
     assertThat(c.parent()).isNull();
-    BackupResult d = Backup.run(repo, BackupOptions.of(src).withTags(Map.of("team", "a")));
+    BackupReport d = Backup.run(repo, BackupOptions.of(src).withTags(Map.of("team", "a")));
     assertThat(d.parent()).isEqualTo(a.snapshotId());
     assertThat(d.unchangedFiles()).isEqualTo(21);
   }
@@ -108,7 +109,7 @@ class IncrementalTest {
             src.resolve("model.safetensors"), sizes, new long[] {1, 2, 3, 4, 5, 6});
     Backup.run(repo, BackupOptions.of(src));
     Fixtures.safetensors(st, sizes, new long[] {1, 2, 33, 4, 5, 6}); // tensor 2 (6 MiB) rewritten
-    BackupResult r = Backup.run(repo, BackupOptions.of(src));
+    BackupReport r = Backup.run(repo, BackupOptions.of(src));
     long tensorBytes = 2L * (3 << 20);
     assertThat(r.unchangedFiles()).isEqualTo(21);
     assertThat(r.newBytes())
@@ -133,7 +134,7 @@ class IncrementalTest {
     b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(nh.length).put(nh);
     b.put(old, 8 + (int) hlen, old.length - 8 - (int) hlen);
     write(st, b.array());
-    BackupResult r = Backup.run(repo, BackupOptions.of(src));
+    BackupReport r = Backup.run(repo, BackupOptions.of(src));
     assertThat(r.newBytes()).isLessThan(64 << 10);
   }
 }

@@ -2,6 +2,7 @@ package dev.arca.engine.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.repo.Repository;
@@ -42,7 +43,7 @@ class ScanTest {
             told.countDown();
           }
         };
-    BackupResult r =
+    BackupReport r =
         Backup.run(
             repo,
             BackupOptions.of(src)

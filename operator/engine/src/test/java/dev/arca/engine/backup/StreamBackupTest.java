@@ -3,6 +3,7 @@ package dev.arca.engine.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.crypto.ChunkIds;
@@ -57,7 +58,7 @@ class StreamBackupTest {
         Fixtures.write(tmp.resolve("volume/weights.bin"), Fixtures.random(300_000, 1)).getParent();
     byte[] dump = Fixtures.random(5 << 20, 2);
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
-    BackupResult r =
+    BackupReport r =
         Backup.run(
             repo,
             BackupOptions.of(data)
@@ -108,7 +109,7 @@ class StreamBackupTest {
     Backup.run(repo, BackupOptions.of().withStreams(List.of(new Bytes("app.sql", first, 0))));
     byte[] second = first.clone();
     System.arraycopy(Fixtures.random(4096, 5), 0, second, 16 << 20, 4096);
-    BackupResult r =
+    BackupReport r =
         Backup.run(repo, BackupOptions.of().withStreams(List.of(new Bytes("app.sql", second, 0))));
     assertThat(r.newBytes()).isLessThan(first.length / 8);
   }

@@ -2,12 +2,13 @@ package dev.arca.engine.prune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.forget.Retention;
 import dev.arca.engine.repo.Repository;
@@ -74,7 +75,7 @@ public class ConcurrentPruneTest {
                       Fixtures.random(1 << 20, writer * 1000L + 500 + (i / 15) % 3));
                   Map<String, String> tree = Fixtures.describe(src);
                   try {
-                    BackupResult b = Backup.run(repo, BackupOptions.of(src).withThreads(2));
+                    BackupReport b = Backup.run(repo, BackupOptions.of(src).withThreads(2));
                     expected.put(b.snapshotId(), tree);
                     backups.incrementAndGet();
                   } catch (ArcaException e) {
@@ -98,7 +99,7 @@ public class ConcurrentPruneTest {
         pool.submit(
             () -> {
               while (!stop.get()) {
-                PruneResult r =
+                PruneReport r =
                     Prune.run(
                         repo,
                         PruneOptions.defaults().withGrace(Duration.ofSeconds(1)).withMaxUnused(0));

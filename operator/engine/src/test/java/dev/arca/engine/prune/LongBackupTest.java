@@ -3,12 +3,13 @@ package dev.arca.engine.prune;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.backup.StreamSource;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.repo.Repository;
@@ -126,12 +127,12 @@ class LongBackupTest {
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("model.bin"), Fixtures.random(3 << 20, 4));
     // an old snapshot of the same data, forgotten: its packs are garbage to the next prune
-    BackupResult old = Backup.run(repo, BackupOptions.of(src).withClock(clock));
+    BackupReport old = Backup.run(repo, BackupOptions.of(src).withClock(clock));
     Forget.byId(repo, List.of(old.snapshotId()), false);
 
     // a new backup starts: its index has the old packs (not marked yet), so it refers to them
     HeldStream dump = new HeldStream();
-    CompletableFuture<BackupResult> running =
+    CompletableFuture<BackupReport> running =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -147,14 +148,14 @@ class LongBackupTest {
     for (int period = 1; period <= 3; period++) {
       clock.advance(GRACE.plusHours(2));
       awaitRefreshed(repo, clock);
-      PruneResult r = Prune.run(repo, at(clock));
+      PruneReport r = Prune.run(repo, at(clock));
       assertThat(r.deletedPacks()).as("prune %d deleted nothing the backup needs", period).isZero();
       held += r.heldMarks();
     }
     assertThat(held).as("the mark of the old packs was due and held").isPositive();
 
     dump.release.countDown();
-    BackupResult b = running.get(60, TimeUnit.SECONDS);
+    BackupReport b = running.get(60, TimeUnit.SECONDS);
     assertThat(WriterSessions.list(repo)).as("the session ends with the backup").isEmpty();
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();
     // later prunes keep what the new snapshot needs (rescued), and delete nothing it needs
@@ -177,7 +178,7 @@ class LongBackupTest {
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("a.bin"), Fixtures.random(100_000, 1));
     HeldStream dump = new HeldStream();
-    CompletableFuture<BackupResult> running =
+    CompletableFuture<BackupReport> running =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -206,7 +207,7 @@ class LongBackupTest {
     TestClock clock = new TestClock();
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("a.bin"), Fixtures.random(1 << 20, 5));
-    BackupResult b = Backup.run(repo, BackupOptions.of(src).withClock(clock));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src).withClock(clock));
     Forget.byId(repo, List.of(b.snapshotId()), false);
     clock.advance(GRACE.plusHours(1));
     Instant marked = clock.instant();
@@ -220,12 +221,12 @@ class LongBackupTest {
             "killed",
             marked.minus(Duration.ofHours(1)).toString(),
             clock.instant().toString()));
-    PruneResult held = Prune.run(repo, at(clock));
+    PruneReport held = Prune.run(repo, at(clock));
     assertThat(held.heldMarks()).isEqualTo(1);
     assertThat(held.deletedPacks()).isZero();
     // once it has not been renewed for its time to live, it holds nothing
     clock.advance(WriterSessions.TTL.plusMinutes(1));
-    PruneResult r = Prune.run(repo, at(clock));
+    PruneReport r = Prune.run(repo, at(clock));
     assertThat(r.staleSessions()).isEqualTo(1);
     assertThat(r.heldMarks()).isZero();
     assertThat(r.deletedPacks()).isPositive();

@@ -3,12 +3,13 @@ package dev.arca.engine.prune;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.CommitGuard;
 import dev.arca.engine.repo.GarbageMarks;
@@ -56,7 +57,7 @@ class PruneTest {
     repo.storage().delete(Snapshot.PREFIX + id);
   }
 
-  private void assertRestores(BackupResult b, Path expected) throws Exception {
+  private void assertRestores(BackupReport b, Path expected) throws Exception {
     assertRestores(b.snapshotId(), expected);
   }
 
@@ -69,20 +70,20 @@ class PruneTest {
   @Test
   void dataOnlyAForgottenSnapshotNeededIsMarkedThenDeletedAfterTheGracePeriod() throws Exception {
     Fixtures.write(src.resolve("old.bin"), Fixtures.random(3 << 20, 1));
-    BackupResult first = Backup.run(repo, BackupOptions.of(src));
+    BackupReport first = Backup.run(repo, BackupOptions.of(src));
     Files.delete(src.resolve("old.bin"));
     Fixtures.write(src.resolve("new.bin"), Fixtures.random(2 << 20, 2));
-    BackupResult second = Backup.run(repo, BackupOptions.of(src));
+    BackupReport second = Backup.run(repo, BackupOptions.of(src));
     forget(first.snapshotId());
     long before = repoBytes();
 
     // Packs younger than the grace period are left alone.
-    PruneResult young = Prune.run(repo, at(Duration.ZERO, Duration.ofHours(24)));
+    PruneReport young = Prune.run(repo, at(Duration.ZERO, Duration.ofHours(24)));
     assertThat(young.markedPacks()).isZero();
 
     // Two days later: marked (the old file's data pack and the old snapshot's tree pack),
     // nothing deleted yet.
-    PruneResult mark = Prune.run(repo, at(Duration.ofDays(2), Duration.ofHours(24)));
+    PruneReport mark = Prune.run(repo, at(Duration.ofDays(2), Duration.ofHours(24)));
     assertThat(mark.markedPacks()).isEqualTo(2);
     assertThat(mark.deletedPacks()).isZero();
     assertThat(mark.pendingPacks()).isEqualTo(2);
@@ -91,12 +92,12 @@ class PruneTest {
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();
 
     // A dry run a further two days on says what it would delete, and deletes nothing.
-    PruneResult dry =
+    PruneReport dry =
         Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)).withDryRun(true));
     assertThat(dry.deletedPacks()).isEqualTo(2);
     assertThat(repoBytes()).isEqualTo(before + markBytes());
 
-    PruneResult sweep = Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)));
+    PruneReport sweep = Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)));
     assertThat(sweep.deletedPacks()).isEqualTo(2);
     assertThat(sweep.reclaimedBytes()).isGreaterThan(2 << 20);
     assertThat(GarbageMarks.list(repo)).isEmpty();
@@ -106,7 +107,7 @@ class PruneTest {
   }
 
   /** The snapshot object a backup wrote, read back before it is forgotten. */
-  private Snapshot snapshotOf(BackupResult b) {
+  private Snapshot snapshotOf(BackupReport b) {
     return remembered.get(b.snapshotId());
   }
 
@@ -121,7 +122,7 @@ class PruneTest {
   @Test
   void aMarkedPackThatASnapshotNeedsAgainIsKept() throws Exception {
     Fixtures.write(src.resolve("model.bin"), Fixtures.random(3 << 20, 3));
-    BackupResult first = Backup.run(repo, BackupOptions.of(src));
+    BackupReport first = Backup.run(repo, BackupOptions.of(src));
     forget(first.snapshotId());
     Prune.run(repo, at(Duration.ofDays(2), Duration.ofHours(24)));
     assertThat(GarbageMarks.list(repo)).hasSize(1);
@@ -129,7 +130,7 @@ class PruneTest {
     // The data comes back into use: a snapshot written while the mark is young refers to it
     // (as a backup that started before the mark would), so the sweep must keep the pack.
     String revived = Snapshots.save(repo, snapshotOf(first));
-    PruneResult sweep = Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)));
+    PruneReport sweep = Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)));
     assertThat(sweep.deletedPacks()).isZero();
     assertThat(sweep.rescuedPacks()).isEqualTo(2);
     assertRestores(revived, src);
@@ -138,14 +139,14 @@ class PruneTest {
   @Test
   void backupsDoNotDeduplicateAgainstMarkedPacksAndRefuseToCommitOnDoomedOnes() throws Exception {
     Fixtures.write(src.resolve("model.bin"), Fixtures.random(3 << 20, 4));
-    BackupResult first = Backup.run(repo, BackupOptions.of(src));
+    BackupReport first = Backup.run(repo, BackupOptions.of(src));
     forget(first.snapshotId());
     Prune.run(repo, at(Duration.ofDays(2), Duration.ofHours(24)));
 
     // Same data again: stored anew rather than pointing at the marked pack.
-    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    BackupReport again = Backup.run(repo, BackupOptions.of(src));
     assertThat(again.newBytes()).isGreaterThanOrEqualTo(3 << 20);
-    PruneResult sweep = Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)));
+    PruneReport sweep = Prune.run(repo, at(Duration.ofDays(4), Duration.ofHours(24)));
     assertThat(sweep.deletedPacks()).isEqualTo(2);
     assertRestores(again, src);
 
@@ -169,15 +170,15 @@ class PruneTest {
     for (int i = 0; i < 200; i++) {
       Fixtures.write(src.resolve("rows/r" + i + ".jsonl"), Fixtures.random(20_000, 100 + i));
     }
-    BackupResult all = Backup.run(repo, BackupOptions.of(src));
+    BackupReport all = Backup.run(repo, BackupOptions.of(src));
     for (int i = 0; i < 200; i += 2) {
       Files.delete(src.resolve("rows/r" + i + ".jsonl"));
     }
-    BackupResult half = Backup.run(repo, BackupOptions.of(src));
+    BackupReport half = Backup.run(repo, BackupOptions.of(src));
     forget(all.snapshotId());
     long before = repoBytes();
 
-    PruneResult r = Prune.run(repo, at(Duration.ofDays(2), Duration.ZERO).withMaxUnused(0));
+    PruneReport r = Prune.run(repo, at(Duration.ofDays(2), Duration.ZERO).withMaxUnused(0));
     assertThat(r.repackedPacks()).isGreaterThanOrEqualTo(1);
     assertThat(r.deletedPacks()).isEqualTo(r.markedPacks());
     assertThat(before - repoBytes()).isGreaterThan(1_500_000L);

@@ -2,10 +2,11 @@ package dev.arca.engine.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +44,12 @@ class DeepTreeTest {
     Fixtures.write(src.resolve("a/top.txt"), "near the top");
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
 
-    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
 
     assertThat(b.files()).isEqualTo(2);
     assertThat(b.dirs()).isEqualTo(LEVELS + 1);
     Path target = tmp.resolve("t");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(r.failures()).isEmpty();
     Fixtures.assertSameTree(src, target.resolve("s"));
   }

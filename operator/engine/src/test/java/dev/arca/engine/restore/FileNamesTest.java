@@ -4,10 +4,11 @@ import static dev.arca.engine.Fixtures.rawName;
 import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import java.nio.file.Files;
@@ -42,12 +43,12 @@ class FileNamesTest {
 
   @Test
   void namesThatAreNotUtf8AreBackedUpAndRestoredByteForByte() throws Exception {
-    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
 
     assertThat(b.unreadable()).isEmpty();
     assertThat(b.files()).isEqualTo(7);
     Path target = tmp.resolve("target");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(r.failures()).isEmpty();
     assertThat(r.files()).isEqualTo(7);
     Fixtures.assertSameTree(src, target.resolve("src"));
@@ -58,7 +59,7 @@ class FileNamesTest {
     Path target = Fixtures.rawName(tmp, 't', 0xff);
     Files.createSymbolicLink(src.resolve("link"), target);
 
-    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
 
     assertThat(b.unreadable())
         .singleElement()
@@ -72,7 +73,7 @@ class FileNamesTest {
   void anUnchangedFolderOfSuchNamesIsNotReadAgainAndKeepsItsTreeId() throws Exception {
     Backup.run(repo, BackupOptions.of(src));
 
-    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    BackupReport again = Backup.run(repo, BackupOptions.of(src));
 
     assertThat(again.unchangedFiles()).isEqualTo(7);
     List<Snapshots.Ref> snaps = Snapshots.list(repo).readable();
@@ -85,7 +86,7 @@ class FileNamesTest {
     Backup.run(repo, BackupOptions.of(src));
 
     Path target = tmp.resolve("target");
-    RestoreResult r =
+    RestoreReport r =
         Restore.run(
             repo, RestoreOptions.of("latest", target).withIncludes(List.of("src/d?", "café")));
 

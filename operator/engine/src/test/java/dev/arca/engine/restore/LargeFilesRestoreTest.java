@@ -4,6 +4,7 @@ import static dev.arca.engine.Fixtures.random;
 import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
@@ -36,7 +37,7 @@ class LargeFilesRestoreTest {
     for (int threads : new int[] {1, 2, 5}) {
       Path target = tmp.resolve("target-" + threads);
       RestoreOptions o = RestoreOptions.of("latest", target);
-      RestoreResult r =
+      RestoreReport r =
           Restore.run(
               repo,
               new RestoreOptions(

@@ -5,11 +5,12 @@ import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.storage.FileStorage;
@@ -31,7 +32,7 @@ public class OverwriteAndSelectionTest {
   @TempDir Path tmp;
   Path src;
   Repository repo;
-  BackupResult first;
+  BackupReport first;
 
   /** The store the repository lives in; the integration tier runs this suite on MinIO. */
   protected Storage newStorage(Path dir) throws Exception {
@@ -55,7 +56,7 @@ public class OverwriteAndSelectionTest {
     // As if the first restore died: one file missing, one half written, a temp file left over.
     Files.delete(target.resolve("src/f1"));
     write(target.resolve("src/f2"), random(10, 9));
-    RestoreResult again = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport again = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(again.failures()).isEmpty();
     assertThat(again.files()).isEqualTo(6);
     assertThat(again.unchanged()).isEqualTo(4);
@@ -96,7 +97,7 @@ public class OverwriteAndSelectionTest {
             write(target.resolve("src/sub/.arca-.tmp"), "mine"));
     Files.createDirectories(target.resolve("src/.arca-00000000000000aa.tmp"));
 
-    RestoreResult again =
+    RestoreReport again =
         Restore.run(repo, RestoreOptions.of("latest", target).withOverwrite(mode));
 
     assertThat(again.failures()).isEmpty();
@@ -124,7 +125,7 @@ public class OverwriteAndSelectionTest {
     write(target.resolve("src/f0"), "local edit");
     write(target.resolve("src/f3"), random(50_003, 99)); // same size, other bytes
     Files.delete(target.resolve("src/f5"));
-    RestoreResult never =
+    RestoreReport never =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.NEVER));
@@ -137,14 +138,14 @@ public class OverwriteAndSelectionTest {
     assertThat(never.kept()).isEqualTo(2);
     assertThat(never.keptPaths()).containsExactly("src/f0", "src/f3");
     assertThat(target.resolve("src/f0")).hasContent("local edit");
-    RestoreResult ifDifferent = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport ifDifferent = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(ifDifferent.files()).isEqualTo(6);
     assertThat(ifDifferent.written()).isEqualTo(2);
     assertThat(ifDifferent.unchanged()).isEqualTo(4);
     assertThat(ifDifferent.kept()).isZero();
     assertThat(ifDifferent.bytes()).isEqualTo(50_000 + 50_003);
     write(target.resolve("src/f1"), "local edit");
-    RestoreResult always =
+    RestoreReport always =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.ALWAYS));
@@ -157,21 +158,21 @@ public class OverwriteAndSelectionTest {
   @Test
   void onlyTheFirstKeptPathsAreNamedButAllAreCounted() throws Exception {
     Path many = tmp.resolve("many");
-    for (int i = 0; i < RestoreResult.KEPT_PATHS + 5; i++) {
+    for (int i = 0; i < Restore.KEPT_PATHS + 5; i++) {
       write(many.resolve(String.format("g%02d", i)), random(100 + i, i));
     }
     Backup.run(repo, BackupOptions.of(many));
     Path target = tmp.resolve("t");
     Restore.run(repo, RestoreOptions.of("latest", target));
-    for (int i = 0; i < RestoreResult.KEPT_PATHS + 5; i++) {
+    for (int i = 0; i < Restore.KEPT_PATHS + 5; i++) {
       write(target.resolve(String.format("many/g%02d", i)), "edited " + i);
     }
-    RestoreResult never =
+    RestoreReport never =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withOverwrite(RestoreOptions.Overwrite.NEVER));
-    assertThat(never.kept()).isEqualTo(RestoreResult.KEPT_PATHS + 5);
-    assertThat(never.keptPaths()).hasSize(RestoreResult.KEPT_PATHS).startsWith("many/g00");
+    assertThat(never.kept()).isEqualTo(Restore.KEPT_PATHS + 5);
+    assertThat(never.keptPaths()).hasSize(Restore.KEPT_PATHS).startsWith("many/g00");
     assertThat(never.written()).isZero();
   }
 
@@ -181,7 +182,7 @@ public class OverwriteAndSelectionTest {
     Instant between = Instant.now();
     Thread.sleep(20);
     write(src.resolve("f0"), "changed");
-    BackupResult second = Backup.run(repo, BackupOptions.of(src));
+    BackupReport second = Backup.run(repo, BackupOptions.of(src));
 
     assertThat(Snapshots.resolve(repo, "latest", null, w -> {}).id())
         .isEqualTo(second.snapshotId());

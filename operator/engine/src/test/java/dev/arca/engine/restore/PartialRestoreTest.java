@@ -4,6 +4,7 @@ import static dev.arca.engine.Fixtures.random;
 import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
@@ -58,7 +59,7 @@ class PartialRestoreTest {
     }
 
     Path target = tmp.resolve("t");
-    RestoreResult r =
+    RestoreReport r =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withIncludes(List.of("src/model/a.safetensors")));
@@ -69,7 +70,7 @@ class PartialRestoreTest {
     assertThat(target.resolve("src/data")).doesNotExist();
 
     // a full restore does read it, and says which folder it could not list
-    RestoreResult full = Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("all")));
+    RestoreReport full = Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("all")));
     assertThat(full.failures()).anyMatch(f -> f.startsWith("src/data: folder listing unreadable"));
   }
 }

@@ -2,6 +2,7 @@ package dev.arca.engine.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
@@ -33,7 +34,7 @@ class ReadCoalescingTest {
     Backup.run(repo, BackupOptions.of(src));
 
     storage.rangeReads.set(0);
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("out")));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("out")));
 
     assertThat(r.files()).isEqualTo(400);
     Fixtures.assertSameTree(src, tmp.resolve("out/dataset"));

@@ -4,10 +4,11 @@ import static dev.arca.engine.Fixtures.random;
 import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.storage.FileStorage;
@@ -64,12 +65,12 @@ public class RoundTripTest {
 
   @Test
   void restoresEveryKindOfEntryByteForByteWithMetadata() throws Exception {
-    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
     assertThat(b.files()).isEqualTo(8);
     assertThat(b.mode()).isEqualTo("full");
 
     Path target = tmp.resolve("target");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(r.failures()).isEmpty();
     assertThat(r.files()).isEqualTo(8);
     assertThat(r.symlinks()).isEqualTo(3);
@@ -92,11 +93,11 @@ public class RoundTripTest {
     int devices = mknod.waitFor() == 0 ? 1 : 0;
     try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       sock.bind(UnixDomainSocketAddress.of(src.resolve("text/sock")));
-      BackupResult b = Backup.run(repo, BackupOptions.of(src));
+      BackupReport b = Backup.run(repo, BackupOptions.of(src));
       assertThat(b.skippedSpecial()).isEqualTo(2 + devices);
     }
     Path target = tmp.resolve("target");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(r.failures()).isEmpty();
     assertThat(target.resolve("src/text/pipe")).doesNotExist();
     assertThat(target.resolve("src/text/sock")).doesNotExist();
@@ -125,7 +126,7 @@ public class RoundTripTest {
   void partialRestoreBringsBackOnlyWhatMatches() throws Exception {
     Backup.run(repo, BackupOptions.of(src));
     Path target = tmp.resolve("target");
-    RestoreResult r =
+    RestoreReport r =
         Restore.run(
             repo,
             RestoreOptions.of("latest", target).withIncludes(List.of("src/models", "*.jsonl")));
@@ -140,7 +141,7 @@ public class RoundTripTest {
 
   @Test
   void backupFiltersLeaveOutExcludedPaths() throws Exception {
-    BackupResult b =
+    BackupReport b =
         Backup.run(
             repo, BackupOptions.of(src).withFilters(List.of(), List.of("*.bin", "src/text")));
     assertThat(b.files()).isEqualTo(5);

@@ -2,10 +2,11 @@ package dev.arca.engine.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -33,12 +34,12 @@ class SparseFileTest {
       raf.write(Fixtures.random(100, 3));
     }
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
-    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
     assertThat(b.bytes()).isEqualTo(size);
     assertThat(b.storedBytes()).isLessThan(16L << 20);
 
     Path target = tmp.resolve("t");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(r.failures()).isEmpty();
     Path out = target.resolve("src/sparse.img");
     assertThat(Files.size(out)).isEqualTo(size);

@@ -2,6 +2,7 @@ package dev.arca.engine.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Crafted;
 import dev.arca.engine.format.Node;
@@ -37,7 +38,7 @@ class UnsafeNamesTest {
     c.commit(root);
 
     Path target = tmp.resolve("target");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
 
     assertThat(r.damaged()).isTrue();
     assertThat(r.failures()).hasSize(7).allMatch(f -> f.contains("refusing unsafe entry"));
@@ -59,7 +60,7 @@ class UnsafeNamesTest {
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     Files.createSymbolicLink(target.resolve("d"), elsewhere);
 
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
 
     assertThat(r.failures()).isEmpty();
     assertThat(elsewhere.resolve("f.txt")).doesNotExist();
@@ -94,7 +95,7 @@ class UnsafeNamesTest {
     c.commit(root);
 
     Path target = tmp.resolve("target");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", target));
 
     assertThat(r.damaged()).isTrue();
     assertThat(r.failures())

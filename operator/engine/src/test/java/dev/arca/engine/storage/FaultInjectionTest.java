@@ -3,11 +3,11 @@ package dev.arca.engine.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
@@ -38,7 +38,7 @@ class FaultInjectionTest {
     FaultyStorage faulty = new FaultyStorage(store, 0.15, 0.2, 3, 42);
     Repository repo = Fixtures.repo(new RetryingStorage(faulty, 8, 1));
 
-    BackupResult b = Backup.run(repo, BackupOptions.of(src));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
     Restore.run(repo, RestoreOptions.of(b.snapshotId(), tmp.resolve("out")));
     Fixtures.assertSameTree(src, tmp.resolve("out/src"));
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();
@@ -53,7 +53,7 @@ class FaultInjectionTest {
     MemoryStorage store = new MemoryStorage();
     FaultyStorage faulty = new FaultyStorage(store, 0, 0, 0, 1);
     Repository repo = Fixtures.repo(new RetryingStorage(faulty, 3, 1));
-    BackupResult first = Backup.run(repo, BackupOptions.of(src));
+    BackupReport first = Backup.run(repo, BackupOptions.of(src));
     Fixtures.write(src.resolve("model.bin"), Fixtures.random(9 << 20, 2));
 
     faulty.breakDown();
@@ -64,7 +64,7 @@ class FaultInjectionTest {
         .extracting(Snapshots.Ref::id)
         .containsExactly(first.snapshotId());
 
-    BackupResult next = Backup.run(repo, BackupOptions.of(src));
+    BackupReport next = Backup.run(repo, BackupOptions.of(src));
     Restore.run(repo, RestoreOptions.of(next.snapshotId(), tmp.resolve("out")));
     Fixtures.assertSameTree(src, tmp.resolve("out/src"));
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();

@@ -5,22 +5,23 @@ import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.PruneReport;
+import dev.arca.contract.RestoreReport;
+import dev.arca.contract.VerifyReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
-import dev.arca.engine.prune.PruneResult;
 import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
-import dev.arca.engine.restore.RestoreResult;
 import dev.arca.engine.storage.FileStorage;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class DamageTest {
   Path src;
   Path repoDir;
   Repository repo;
-  BackupResult backup;
+  BackupReport backup;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -71,7 +72,7 @@ class DamageTest {
 
   @Test
   void healthyRepositoryVerifiesClean() throws Exception {
-    VerifyResult r = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport r = Verify.run(repo, 100, Progress.NONE);
     assertThat(r.ok()).isTrue();
     assertThat(r.damagedObjects()).isEmpty();
     assertThat(r.snapshots()).isEqualTo(1);
@@ -83,14 +84,14 @@ class DamageTest {
     BlobIndex.Location loc = chunkOf("victim.bin");
     flipByte(loc.packKey(), loc.offset() + 100);
 
-    VerifyResult r = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport r = Verify.run(repo, 100, Progress.NONE);
     assertThat(r.ok()).isFalse();
     assertThat(r.damagedObjects()).anyMatch(d -> d.startsWith(loc.packKey()));
     assertThat(r.affectedFiles())
-        .containsExactly(new VerifyResult.AffectedFile(backup.snapshotId(), "src/victim.bin"));
+        .containsExactly(new VerifyReport.AffectedFile(backup.snapshotId(), "src/victim.bin"));
 
     Path target = tmp.resolve("target");
-    RestoreResult rr = Restore.run(repo, RestoreOptions.of("latest", target));
+    RestoreReport rr = Restore.run(repo, RestoreOptions.of("latest", target));
     assertThat(rr.damaged()).isTrue();
     assertThat(rr.failures()).hasSize(1).allMatch(f -> f.startsWith("src/victim.bin"));
     assertThat(target.resolve("src/victim.bin")).doesNotExist();
@@ -105,11 +106,11 @@ class DamageTest {
   void missingPackIsFoundWithoutReadingData() throws Exception {
     BlobIndex.Location loc = chunkOf("victim.bin");
     Files.delete(repoDir.resolve(loc.packKey()));
-    VerifyResult r = Verify.run(repo, 0, Progress.NONE);
+    VerifyReport r = Verify.run(repo, 0, Progress.NONE);
     assertThat(r.ok()).isFalse();
     assertThat(r.damagedObjects()).contains(loc.packKey() + ": missing");
     assertThat(r.affectedFiles())
-        .extracting(VerifyResult.AffectedFile::path)
+        .extracting(VerifyReport.AffectedFile::path)
         .contains("src/victim.bin");
   }
 
@@ -122,7 +123,7 @@ class DamageTest {
     }
     String snapKey = "snapshots/" + backup.snapshotId();
     flipByte(snapKey, 20);
-    VerifyResult r = Verify.run(repo, 0, Progress.NONE);
+    VerifyReport r = Verify.run(repo, 0, Progress.NONE);
     assertThat(r.damagedObjects())
         .anyMatch(d -> d.startsWith(loc.packKey() + ": truncated"))
         .anyMatch(d -> d.startsWith(snapKey));
@@ -154,10 +155,10 @@ class DamageTest {
     for (var idx : new FileStorage(repoDir).list("index/")) {
       Files.delete(repoDir.resolve(idx.key()));
     }
-    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    BackupReport again = Backup.run(repo, BackupOptions.of(src));
     assertThat(again.unchangedFiles()).isZero();
     Path target = tmp.resolve("target");
-    RestoreResult rr = Restore.run(repo, RestoreOptions.of(again.snapshotId(), target));
+    RestoreReport rr = Restore.run(repo, RestoreOptions.of(again.snapshotId(), target));
     assertThat(rr.failures()).isEmpty();
     assertThat(Verify.run(repo, 100, Progress.NONE).affectedFiles())
         .allMatch(f -> f.snapshotId().equals(backup.snapshotId()));
@@ -174,11 +175,11 @@ class DamageTest {
     BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
     Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
 
-    VerifyResult found = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport found = Verify.run(repo, 100, Progress.NONE);
     assertThat(found.ok()).isFalse();
     assertThat(found.recordedDamage()).isEqualTo(1);
 
-    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    BackupReport again = Backup.run(repo, BackupOptions.of(src));
     assertThat(again.newBytes()).isEqualTo(200_000); // the victim, read and stored anew
     assertThat(restore(again.snapshotId()).failures()).isEmpty();
     assertThat(Fixtures.sha256(tmp.resolve(again.snapshotId() + "/src/victim.bin")))
@@ -186,13 +187,13 @@ class DamageTest {
     // the first snapshot names the same content: it restores from the new copy
     assertThat(restore(backup.snapshotId()).failures()).isEmpty();
 
-    VerifyResult after = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport after = Verify.run(repo, 100, Progress.NONE);
     assertThat(after.affectedFiles()).isEmpty();
     assertThat(after.damagedObjects()).allMatch(d -> d.startsWith(loc.packKey()));
 
-    PruneResult pruned = Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO));
+    PruneReport pruned = Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO));
     assertThat(pruned.damageRecordsRemoved()).isEqualTo(1);
-    VerifyResult clean = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport clean = Verify.run(repo, 100, Progress.NONE);
     assertThat(clean.damagedObjects()).isEmpty();
     assertThat(clean.ok()).isTrue();
     assertThat(repo.storage().list(DamageRecords.PREFIX)).isEmpty();
@@ -206,7 +207,7 @@ class DamageTest {
     List<String> warnings = new ArrayList<>();
     Progress listening = warningsTo(warnings);
 
-    RestoreResult failed =
+    RestoreReport failed =
         Restore.run(
             repo, RestoreOptions.of("latest", tmp.resolve("first")).withProgress(listening));
     assertThat(failed.damaged()).isTrue();
@@ -215,7 +216,7 @@ class DamageTest {
     assertThat(DamageRecords.list(repo, m -> {}).damaged(loc)).isTrue();
 
     // no verify in between: the backup learns of the damage from the restore's record
-    BackupResult again = Backup.run(repo, BackupOptions.of(src));
+    BackupReport again = Backup.run(repo, BackupOptions.of(src));
     assertThat(again.newBytes()).isEqualTo(200_000);
     assertThat(restore(again.snapshotId()).failures()).isEmpty();
     assertThat(Fixtures.sha256(tmp.resolve(again.snapshotId() + "/src/victim.bin")))
@@ -229,7 +230,7 @@ class DamageTest {
     List<String> warnings = new ArrayList<>();
     Progress listening = warningsTo(warnings);
 
-    BackupResult full =
+    BackupReport full =
         Backup.run(repo, BackupOptions.of(src).withFull(true).withProgress(listening));
 
     assertThat(warnings).anyMatch(w -> w.contains(loc.packKey()) && w.contains("missing"));
@@ -238,7 +239,7 @@ class DamageTest {
         .isEqualTo(Fixtures.sha256(src.resolve("victim.bin")));
     assertThat(repo.storage().list(DamageRecords.PREFIX)).hasSize(1);
     // and the incremental backup after it has a sound base
-    BackupResult next = Backup.run(repo, BackupOptions.of(src));
+    BackupReport next = Backup.run(repo, BackupOptions.of(src));
     assertThat(next.newBytes()).isZero();
     assertThat(restore(next.snapshotId()).failures()).isEmpty();
   }
@@ -248,27 +249,27 @@ class DamageTest {
     // a pack with a used blob (victim) and unused ones (gone), so prune wants to repack it
     write(src.resolve("gone.bin"), random(250_000, 3));
     Files.delete(src.resolve("sub/bystander.bin"));
-    BackupResult withGone = Backup.run(repo, BackupOptions.of(src).withFull(true));
+    BackupReport withGone = Backup.run(repo, BackupOptions.of(src).withFull(true));
     Files.delete(src.resolve("gone.bin"));
-    BackupResult last = Backup.run(repo, BackupOptions.of(src));
+    BackupReport last = Backup.run(repo, BackupOptions.of(src));
     Forget.byId(repo, List.of(backup.snapshotId(), withGone.snapshotId()), false);
     BlobIndex.Location loc = Fixtures.firstChunk(repo, last.snapshotId(), "src/victim.bin");
     Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
 
-    PruneResult pruned =
+    PruneReport pruned =
         Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO).withMaxUnused(0));
 
     assertThat(pruned.damagedCopies()).isEqualTo(1);
     assertThat(repoDir.resolve(loc.packKey())).exists(); // kept: it holds the only copy
     assertThat(repo.storage().list(DamageRecords.PREFIX)).hasSize(1);
-    VerifyResult v = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport v = Verify.run(repo, 100, Progress.NONE);
     assertThat(v.damagedObjects()).allMatch(d -> d.startsWith(loc.packKey()));
     assertThat(v.affectedFiles())
-        .extracting(VerifyResult.AffectedFile::path)
+        .extracting(VerifyReport.AffectedFile::path)
         .containsExactly("src/victim.bin");
   }
 
-  private RestoreResult restore(String snapshotId) throws Exception {
+  private RestoreReport restore(String snapshotId) throws Exception {
     return Restore.run(repo, RestoreOptions.of(snapshotId, tmp.resolve(snapshotId)));
   }
 }

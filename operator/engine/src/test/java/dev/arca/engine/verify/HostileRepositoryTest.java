@@ -5,12 +5,14 @@ import static dev.arca.engine.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.RestoreReport;
+import dev.arca.contract.VerifyReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.backup.Crafted;
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.export.ExportOptions;
@@ -24,7 +26,6 @@ import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
-import dev.arca.engine.restore.RestoreResult;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileRepositoryTest {
   @TempDir Path tmp;
   Repository repo;
-  BackupResult good;
+  BackupReport good;
   Path src;
 
   @BeforeEach
@@ -75,7 +76,7 @@ class HostileRepositoryTest {
         .contains(bomb, "more than the format allows");
     // restore of the good snapshot, and a new backup, go on as usual
     List<String> warnings = new ArrayList<>();
-    RestoreResult r =
+    RestoreReport r =
         Restore.run(
             repo,
             RestoreOptions.of("latest", tmp.resolve("out"))
@@ -91,7 +92,7 @@ class HostileRepositoryTest {
     assertThat(warnings).anyMatch(w -> w.contains("cannot be read"));
     assertThat(Backup.run(repo, BackupOptions.of(src)).snapshotId()).isNotNull();
     // verify names it; prune refuses to act on a partial picture
-    VerifyResult v = Verify.run(repo, 0, Progress.NONE);
+    VerifyReport v = Verify.run(repo, 0, Progress.NONE);
     assertThat(v.ok()).isFalse();
     assertThat(v.damagedObjects()).anyMatch(d -> d.startsWith(bomb));
     assertThatThrownBy(() -> Prune.run(repo, PruneOptions.defaults()))
@@ -112,7 +113,7 @@ class HostileRepositoryTest {
     List<String> warnings = new ArrayList<>();
     assertThat(repo.loadIndex(warnings::add).size()).isPositive();
     assertThat(warnings).singleElement().asString().contains(bad, "count as missing");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("out")));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of("latest", tmp.resolve("out")));
     assertThat(r.failures()).isEmpty();
     assertThat(Verify.run(repo, 0, Progress.NONE).damagedObjects())
         .anyMatch(d -> d.startsWith(bad));
@@ -149,7 +150,7 @@ class HostileRepositoryTest {
     // the snapshot claims what 30 levels of two folders would be if they were not shared
     String id = c.commit(List.of(root), new Snapshot.Stats(2, 62, 2, 0, 0, 0, 0, 0));
     long t0 = System.nanoTime();
-    VerifyResult v = Verify.run(repo, 100, Progress.NONE);
+    VerifyReport v = Verify.run(repo, 100, Progress.NONE);
     // verify reads each distinct tree once, and says what restore will say: it cannot be walked
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
     assertThat(v.ok()).isFalse();
@@ -177,10 +178,10 @@ class HostileRepositoryTest {
     for (String copy : List.of("a", "b", "c/d")) {
       write(twins.resolve(copy + "/shard/part.bin"), random(2_000, 3));
     }
-    BackupResult b = Backup.run(repo, BackupOptions.of(twins));
-    VerifyResult v = Verify.run(repo, 100, Progress.NONE);
+    BackupReport b = Backup.run(repo, BackupOptions.of(twins));
+    VerifyReport v = Verify.run(repo, 100, Progress.NONE);
     assertThat(v.ok()).as("%s", v.damagedObjects()).isTrue();
-    RestoreResult r = Restore.run(repo, RestoreOptions.of(b.snapshotId(), tmp.resolve("out")));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of(b.snapshotId(), tmp.resolve("out")));
     assertThat(r.failures()).isEmpty();
     Fixtures.assertSameTree(twins, tmp.resolve("out/twins"));
   }
@@ -241,7 +242,7 @@ class HostileRepositoryTest {
         c.commit(
             List.of(new Node("deep", Node.DIR, 0755, 0, 0, 0, 0, 0, 0, null, null, null, tree)),
             new Snapshot.Stats(1, levels + 1, 4, 0, 0, 0, 0, 0));
-    VerifyResult v = Verify.run(repo, 0, Progress.NONE);
+    VerifyReport v = Verify.run(repo, 0, Progress.NONE);
     assertThat(v.damagedObjects())
         .singleElement()
         .asString()
@@ -259,7 +260,7 @@ class HostileRepositoryTest {
             new Snapshot.Stats(1, 301, 4, 0, 0, 0, 0, 0));
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();
     Path out = tmp.resolve("o");
-    RestoreResult r = Restore.run(repo, RestoreOptions.of(id, out));
+    RestoreReport r = Restore.run(repo, RestoreOptions.of(id, out));
     assertThat(r.failures()).isEmpty();
     Path bottom = out.resolve("deep");
     for (int level = 0; level < 300; level++) {

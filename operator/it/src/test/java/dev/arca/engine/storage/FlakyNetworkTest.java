@@ -3,11 +3,11 @@ package dev.arca.engine.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
@@ -59,7 +59,7 @@ class FlakyNetworkTest {
   void backupAndRestoreCompleteThroughResetsAndDelays() throws Exception {
     try (FlakyProxy proxy = new FlakyProxy(minio, 0.08, 50, 7)) {
       Repository repo = init(through(proxy.uri(), 10));
-      BackupResult b = Backup.run(repo, BackupOptions.of(src));
+      BackupReport b = Backup.run(repo, BackupOptions.of(src));
       Restore.run(repo, RestoreOptions.of(b.snapshotId(), tmp.resolve("out")));
       Fixtures.assertSameTree(src, tmp.resolve("out/src"));
       assertThat(proxy.resets.get()).as("connections reset by the proxy").isGreaterThanOrEqualTo(3);
@@ -74,7 +74,7 @@ class FlakyNetworkTest {
   void aBackupCutOffByTheNetworkLeavesNoSnapshotAndTheNextOneSucceeds() throws Exception {
     try (FlakyProxy proxy = new FlakyProxy(minio, 0, 0, 8)) {
       Repository repo = init(through(proxy.uri(), 2));
-      CompletableFuture<BackupResult> run =
+      CompletableFuture<BackupReport> run =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
@@ -91,7 +91,7 @@ class FlakyNetworkTest {
     }
     Repository direct = Repository.open(through(minio, 10), Fixtures.PASSWORD);
     assertThat(Snapshots.list(direct).readable()).isEmpty();
-    BackupResult next = Backup.run(direct, BackupOptions.of(src));
+    BackupReport next = Backup.run(direct, BackupOptions.of(src));
     Restore.run(direct, RestoreOptions.of(next.snapshotId(), tmp.resolve("out")));
     Fixtures.assertSameTree(src, tmp.resolve("out/src"));
     assertThat(Verify.run(direct, 100, Progress.NONE).ok()).isTrue();

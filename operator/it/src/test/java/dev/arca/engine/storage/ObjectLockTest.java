@@ -2,16 +2,16 @@ package dev.arca.engine.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.contract.BackupReport;
+import dev.arca.contract.PruneReport;
 import dev.arca.engine.Fixtures;
 import dev.arca.engine.Progress;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
-import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.forget.Retention;
 import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
-import dev.arca.engine.prune.PruneResult;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SnapshotFilter;
 import dev.arca.engine.repo.Snapshots;
@@ -56,12 +56,12 @@ class ObjectLockTest {
     Backup.run(repo, BackupOptions.of(src));
     java.nio.file.Files.delete(src.resolve("old.bin"));
     Fixtures.write(src.resolve("new.bin"), Fixtures.random(2 << 20, 2));
-    BackupResult kept = Backup.run(repo, BackupOptions.of(src));
+    BackupReport kept = Backup.run(repo, BackupOptions.of(src));
 
     Forget.Result f = Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), SnapshotFilter.ANY, false);
     assertThat(f.removed()).hasSize(1);
     assertThat(f.retainedObjects()).isEqualTo(1);
-    PruneResult p = Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO));
+    PruneReport p = Prune.run(repo, PruneOptions.defaults().withGrace(Duration.ZERO));
     assertThat(p.deletedPacks()).isPositive();
     assertThat(p.retainedObjects())
         .as("packs kept by the bucket's retention")
