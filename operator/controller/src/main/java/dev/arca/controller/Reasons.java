@@ -151,6 +151,9 @@ public final class Reasons {
   /** Verify found damaged objects. */
   public static final String DAMAGE_FOUND = "DamageFound";
 
+  /** A restore created its target PVC (spec.target.createPVC). */
+  public static final String PVC_CREATED = "PVCCreated";
+
   /** A restore Job started. */
   public static final String RESTORE_STARTED = "RestoreStarted";
 

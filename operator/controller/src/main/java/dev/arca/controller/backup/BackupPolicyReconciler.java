@@ -34,10 +34,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reconciles a BackupPolicy in four steps: validate the spec (without side effects), observe the
- * active Job (recording it once it ended, whatever the spec says now), act (start a due run,
- * run-now, retention, prune or verify; one Job at a time), and patch status. Nothing after a side
- * effect throws for a bad spec, so every Job that was started is recorded.
+ * Reconciles a BackupPolicy in phases: validate the spec without side effects ({@link
+ * PolicyValidator}); observe the active Job and record it once it ended, whatever the spec says now
+ * ({@link ActiveRun}, which hands ended Jobs to {@link BackupRecorder} and {@link
+ * MaintenanceRecorder}); decide what is due (retention after a good backup, a scheduled run,
+ * run-now, prune or verify; one Job at a time) and act on it ({@link Launcher}); then write the
+ * status and the gauges. Nothing after a side effect throws for a bad spec, so every Job that was
+ * started is recorded; an unexpected failure shows as {@code Reconciled=False} ({@link
+ * ReconcileErrors}).
  */
 @ControllerConfiguration(generationAwareEventProcessing = false)
 public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
