@@ -1,4 +1,4 @@
-package dev.arca.bench;
+package dev.arca.samples;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +36,14 @@ public final class TreeDigest {
     return new TreeMap<>(digests);
   }
 
+  /**
+   * Human-readable differences between the trees under {@code expected} and {@code actual} (at most
+   * {@code limit} lines); empty when they hold the same files with the same content.
+   */
+  public static List<String> differences(Path expected, Path actual, int limit) throws IOException {
+    return differences(of(expected), of(actual), limit);
+  }
+
   /** Human-readable differences between two digests (at most {@code limit} lines). */
   public static List<String> differences(
       Map<String, String> expected, Map<String, String> actual, int limit) {
@@ -64,9 +72,10 @@ public final class TreeDigest {
     return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
   }
 
-  private static String sha256(Path file) {
+  /** Hex SHA-256 of the file's content. */
+  public static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      MessageDigest md = sha256();
       byte[] buffer = new byte[1 << 20];
       for (int n; (n = in.read(buffer)) > 0; ) {
         md.update(buffer, 0, n);
@@ -74,6 +83,17 @@ public final class TreeDigest {
       return HexFormat.of().formatHex(md.digest());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Hex SHA-256 of {@code bytes}. */
+  public static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,4 +1,4 @@
-package dev.arca.bench;
+package dev.arca.samples;
 
 import java.util.SplittableRandom;
 
