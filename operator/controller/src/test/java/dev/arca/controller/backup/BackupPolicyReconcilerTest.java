@@ -7,6 +7,7 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.controller.JobNodes;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.samples.ManualClock;
@@ -486,19 +487,7 @@ class BackupPolicyReconcilerTest {
     p.getSpec().sources.get(0).pvc = "ckpt";
     create(p);
     Job job = await("a backup Job", () -> jobs("pinned").stream().findFirst().orElse(null));
-    var term =
-        job.getSpec()
-            .getTemplate()
-            .getSpec()
-            .getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms()
-            .get(0)
-            .getMatchFields()
-            .get(0);
-    assertThat(term.getKey()).isEqualTo("metadata.name");
-    assertThat(term.getValues()).containsExactly("gpu-node-7");
+    assertThat(JobNodes.pinnedTo(job)).containsExactly("gpu-node-7");
     // the Event follows the Job's creation
     await(
         "the BackupStarted event",
