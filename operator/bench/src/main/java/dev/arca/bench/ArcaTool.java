@@ -1,6 +1,7 @@
 package dev.arca.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.contract.Received;
+import dev.arca.contract.SnapshotsReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,14 +129,11 @@ public final class ArcaTool extends BackupTool {
 
   @Override
   public int snapshotCount() throws Exception {
-    JsonNode node = JSON.readTree(helper(command("snapshots", "--repo", repoUrl(), "--json")));
-    if (node.isArray()) {
-      return node.size();
+    String out = helper(command("snapshots", "--repo", repoUrl(), "--json"));
+    SnapshotsReport r = Received.parse(out).as(SnapshotsReport.class);
+    if (r == null || r.snapshots() == null) {
+      throw new CommandRunner.Failure("arca snapshots --json printed no list: " + out.strip());
     }
-    JsonNode list = node.path("snapshots");
-    if (list.isArray()) {
-      return list.size();
-    }
-    throw new CommandRunner.Failure("arca snapshots --json printed no list: " + node);
+    return r.snapshots().size();
   }
 }

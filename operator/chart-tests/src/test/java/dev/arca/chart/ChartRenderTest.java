@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import dev.arca.controller.OperatorConfig;
-import dev.arca.controller.metrics.ArcaMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -133,17 +127,7 @@ class ChartRenderTest {
   @Test
   void alertsUseMetricsTheOperatorExports() {
     JsonNode rule = Chart.renderAllOptions().one("PrometheusRule");
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ArcaMetrics m = new ArcaMetrics(registry);
-    m.policy(
-        "llm", "models", "uid-1", Instant.now(), Instant.now(), true, Duration.ofHours(1), true);
-    m.backup("llm", "models", "uid-1", Instant.now(), 1, 1);
-    String scrape = registry.scrape();
-    Set<String> exported = new HashSet<>();
-    Matcher names = Pattern.compile("(?m)^(arca_[a-z_]+)[{ ]").matcher(scrape);
-    while (names.find()) {
-      exported.add(names.group(1));
-    }
+    Set<String> exported = ExportedMetrics.labelsByName().keySet();
     List<String> alerts = new java.util.ArrayList<>();
     for (JsonNode r : rule.at("/spec/groups/0/rules")) {
       alerts.add(r.path("alert").asText());

@@ -1,9 +1,11 @@
 package dev.arca.cli;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
+import dev.arca.engine.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +65,16 @@ final class BackupCommand implements Callable<Integer> {
       })
   List<String> streams = new ArrayList<>();
 
+  @Option(
+      names = "--init-if-missing",
+      description = {
+        "Create the repository (encrypted) first if there is none at the URL: no config and no",
+        "other repository objects there. A wrong password, a damaged config or a store that",
+        "cannot be read fail as usual and never create one. A typo in the URL creates a new,",
+        "empty repository: the result says when one was created."
+      })
+  boolean initIfMissing;
+
   @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
@@ -90,26 +102,38 @@ final class BackupCommand implements Callable<Integer> {
                     .map(v -> Shell.source(Shell.Spec.parse("--stream", v), env))
                     .toList());
     if (full) {
-      dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
+      dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     }
-    BackupResult r = Backup.run(repo.open(), opts);
+    Repository.Opened opened =
+        initIfMissing
+            ? Repository.openOrInit(
+                repo.storage(), repo.password(), Repository.InitOptions.defaults())
+            : new Repository.Opened(repo.open(), false);
+    if (opened.created() && !repo.json) {
+      out.printf(
+          "created encrypted repository %s at %s%n",
+          opened.repository().config().id(), opened.repository().storage().describe());
+    }
+    BackupResult r = Backup.run(opened.repository(), opts);
     progress.finish();
     if (repo.json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("snapshotId", r.snapshotId());
-      m.put("parent", r.parent());
-      m.put("mode", r.mode());
-      m.put("files", r.files());
-      m.put("dirs", r.dirs());
-      m.put("bytes", r.bytes());
-      m.put("newBytes", r.newBytes());
-      m.put("storedBytes", r.storedBytes());
-      m.put("unchangedFiles", r.unchangedFiles());
-      m.put("skippedSpecial", r.skippedSpecial());
-      m.put("changedWhileReading", r.changedWhileReading());
-      m.put("unreadable", r.unreadable());
-      m.put("durationMs", r.durationMs());
-      Output.json(out, m);
+      Output.json(
+          out,
+          new BackupReport(
+              r.snapshotId(),
+              r.parent(),
+              r.mode(),
+              r.files(),
+              r.dirs(),
+              r.bytes(),
+              r.newBytes(),
+              r.storedBytes(),
+              r.unchangedFiles(),
+              r.skippedSpecial(),
+              r.changedWhileReading(),
+              r.unreadable(),
+              r.durationMs(),
+              opened.created()));
     } else {
       out.printf(
           "snapshot %s saved (%s%s)%n",

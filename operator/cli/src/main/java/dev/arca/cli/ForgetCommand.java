@@ -1,11 +1,10 @@
 package dev.arca.cli;
 
+import dev.arca.contract.ForgetReport;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.forget.Retention;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,13 +85,14 @@ final class ForgetCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("dryRun", r.dryRun());
-      m.put("kept", r.kept().stream().map(ForgetCommand::entry).toList());
-      m.put("removed", r.removed().stream().map(ForgetCommand::entry).toList());
-      m.put("retainedObjects", r.retainedObjects());
-      m.put("unreadable", r.unreadable());
-      Output.json(out, m);
+      Output.json(
+          out,
+          ForgetReport.of(
+              r.dryRun(),
+              r.kept().stream().map(ForgetCommand::entry).toList(),
+              r.removed().stream().map(ForgetCommand::entry).toList(),
+              r.retainedObjects(),
+              r.unreadable()));
       return code;
     }
     for (Forget.Decision d : r.kept()) {
@@ -118,15 +118,8 @@ final class ForgetCommand implements Callable<Integer> {
     return code;
   }
 
-  private static Map<String, Object> entry(Forget.Decision d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", d.id());
-    m.put("time", d.time());
-    m.put("host", d.host());
-    m.put("paths", d.paths());
-    if (d.kept()) {
-      m.put("reasons", List.copyOf(d.reasons()));
-    }
-    return m;
+  private static ForgetReport.Decision entry(Forget.Decision d) {
+    return new ForgetReport.Decision(
+        d.id(), d.time(), d.host(), d.paths(), d.kept() ? List.copyOf(d.reasons()) : null);
   }
 }

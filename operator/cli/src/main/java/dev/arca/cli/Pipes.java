@@ -1,5 +1,6 @@
 package dev.arca.cli;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.export.FileExport;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
@@ -15,21 +16,12 @@ final class Pipes {
   private Pipes() {}
 
   /**
-   * One file piped into its command.
-   *
-   * @param path the file's path in the snapshot
-   * @param bytes bytes written into the command
-   * @param sha256 the file's SHA-256, checked as it was sent
-   */
-  record Piped(String path, long bytes, String sha256) {}
-
-  /**
    * What the pipes did.
    *
    * @param snapshotId the snapshot the files came from
    * @param piped each file, in the order given
    */
-  record Result(String snapshotId, List<Piped> piped) {}
+  record Result(String snapshotId, List<RestoreReport.PipedFile> piped) {}
 
   static Result run(
       Repository repo,
@@ -47,7 +39,7 @@ final class Pipes {
     for (Shell.Spec s : specs) {
       files.add(FileExport.find(repo, index, snap, s.path()));
     }
-    List<Piped> piped = new ArrayList<>();
+    List<RestoreReport.PipedFile> piped = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       Shell.Spec s = specs.get(i);
       Node file = files.get(i);
@@ -57,7 +49,7 @@ final class Pipes {
           "piped %s (%s, sha256 %s) of snapshot %s into its command%n",
           s.path(), Output.bytes(size[0]), file.sha256(), snap.id().substring(0, 12));
       err.flush();
-      piped.add(new Piped(s.path(), size[0], file.sha256()));
+      piped.add(new RestoreReport.PipedFile(s.path(), size[0], file.sha256()));
     }
     return new Result(snap.id(), piped);
   }

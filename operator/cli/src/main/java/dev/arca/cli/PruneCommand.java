@@ -1,5 +1,6 @@
 package dev.arca.cli;
 
+import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
@@ -56,7 +57,29 @@ final class PruneCommand implements Callable<Integer> {
     PruneResult r = Prune.run(repo.open(), o);
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Output.json(out, r);
+      Output.json(
+          out,
+          new PruneReport(
+              r.dryRun(),
+              r.snapshots(),
+              r.packs(),
+              r.usedBytes(),
+              r.unusedBytes(),
+              r.markedPacks(),
+              r.markedBytes(),
+              r.repackedPacks(),
+              r.repackedBytes(),
+              r.deletedPacks(),
+              r.reclaimedBytes(),
+              r.rescuedPacks(),
+              r.pendingPacks(),
+              r.retainedObjects(),
+              r.leftoversRemoved(),
+              r.heldMarks(),
+              r.staleSessions(),
+              r.damagedCopies(),
+              r.damageRecordsRemoved(),
+              r.durationMs()));
       return 0;
     }
     String would = r.dryRun() ? "would " : "";

@@ -1,14 +1,13 @@
 package dev.arca.cli;
 
+import dev.arca.contract.RestoreReport;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.restore.RestoreResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,7 +79,7 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
     List<Shell.Spec> specs = pipes.stream().map(v -> Shell.Spec.parse("--pipe", v)).toList();
     // opened once: its key derivation is deliberately slow
-    dev.arca.engine.crypto.JitWarmUp.startInBackground(); // beside the key derivation
+    dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     dev.arca.engine.repo.Repository repository = repo.open();
     long t0 = System.nanoTime();
     Pipes.Result piped = null;
@@ -90,11 +89,10 @@ final class RestoreCommand implements Callable<Integer> {
               repository, selection, specs, commandEnv.env(repo), spec.commandLine().getErr());
       if (target == null) {
         if (repo.json) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("snapshotId", piped.snapshotId());
-          m.put("piped", piped.piped());
-          m.put("durationMs", (System.nanoTime() - t0) / 1_000_000);
-          Output.json(spec.commandLine().getOut(), m);
+          Output.json(
+              spec.commandLine().getOut(),
+              RestoreReport.pipedOnly(
+                  piped.snapshotId(), piped.piped(), (System.nanoTime() - t0) / 1_000_000));
         }
         return 0;
       }
@@ -115,22 +113,20 @@ final class RestoreCommand implements Callable<Integer> {
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("snapshotId", r.snapshotId());
-      m.put("files", r.files());
-      m.put("written", r.written());
-      m.put("unchanged", r.unchanged());
-      m.put("kept", r.kept());
-      m.put("keptPaths", r.keptPaths());
-      m.put("bytes", r.bytes());
-      m.put("dirs", r.dirs());
-      m.put("symlinks", r.symlinks());
-      m.put("failures", r.failures());
-      if (piped != null) {
-        m.put("piped", piped.piped());
-      }
-      m.put("durationMs", r.durationMs());
-      Output.json(out, m);
+      Output.json(
+          out,
+          RestoreReport.of(
+              r.snapshotId(),
+              r.files(),
+              r.written(),
+              r.unchanged(),
+              r.keptPaths(),
+              r.bytes(),
+              r.dirs(),
+              r.symlinks(),
+              r.failures(),
+              piped == null ? null : piped.piped(),
+              r.durationMs()));
     } else {
       out.printf(
           "restored snapshot %s: %d files, %d written (%s), %d already right; %d folders, %d"

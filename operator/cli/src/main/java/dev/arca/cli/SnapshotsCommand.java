@@ -1,10 +1,10 @@
 package dev.arca.cli;
 
+import dev.arca.contract.SnapshotsReport;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.Snapshots;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,38 +33,25 @@ final class SnapshotsCommand implements Callable<Integer> {
           .println("arca: snapshot " + e.getKey() + " cannot be read: " + e.getValue());
     }
     if (repo.json) {
-      List<Map<String, Object>> list = new ArrayList<>();
+      List<SnapshotsReport.Entry> list = new ArrayList<>();
       for (Snapshots.Ref r : all) {
         Snapshot s = r.snapshot();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("time", s.time());
-        m.put("mode", s.mode());
-        m.put("paths", s.paths());
-        m.put("tags", s.tags() == null ? Map.of() : s.tags());
-        m.put("host", s.host());
-        m.put("parent", s.parent());
-        m.put("files", s.stats() == null ? 0 : s.stats().files());
-        m.put("bytes", s.stats() == null ? 0 : s.stats().bytes());
-        if (s.repairedFrom() != null) {
-          m.put("repairedFrom", s.repairedFrom());
-        }
-        list.add(m);
+        list.add(
+            new SnapshotsReport.Entry(
+                r.id(),
+                s.time(),
+                s.mode(),
+                s.paths(),
+                s.tags() == null ? Map.of() : s.tags(),
+                s.host(),
+                s.parent(),
+                s.stats() == null ? 0 : s.stats().files(),
+                s.stats() == null ? 0 : s.stats().bytes(),
+                s.repairedFrom()));
       }
-      List<Map<String, Object>> bad = new ArrayList<>();
-      listing
-          .unreadable()
-          .forEach(
-              (id, why) -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", id);
-                m.put("problem", why);
-                bad.add(m);
-              });
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("snapshots", list);
-      m.put("unreadable", bad);
-      Output.json(out, m);
+      List<SnapshotsReport.Unreadable> bad = new ArrayList<>();
+      listing.unreadable().forEach((id, why) -> bad.add(new SnapshotsReport.Unreadable(id, why)));
+      Output.json(out, new SnapshotsReport(list, bad));
       return code;
     }
     out.printf(

@@ -1,5 +1,6 @@
 package dev.arca.cli;
 
+import dev.arca.contract.ProgressReport;
 import dev.arca.engine.Progress;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,17 +100,17 @@ final class TerminalProgress implements Progress {
     lastDraw = now;
     double secs = Math.max(1e-3, (now - start) / 1e9);
     long b = bytes.get();
-    java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
-    p.put("bytesDone", b);
+    Long total = null;
+    Integer percent = null;
+    Long eta = null;
     if (totalBytes > 0) {
-      p.put("bytesTotal", totalBytes);
-      p.put("percent", (int) Math.min(100, 100 * b / totalBytes));
+      total = totalBytes;
+      percent = (int) Math.min(100, 100 * b / totalBytes);
       double rate = b / secs;
       if (rate > 0) {
-        p.put("etaSeconds", (long) (Math.max(0, totalBytes - b) / rate));
+        eta = (long) (Math.max(0, totalBytes - b) / rate);
       }
     }
-    p.put("filesDone", files.get());
-    Output.jsonLine(err, java.util.Map.of("progress", p));
+    Output.progressLine(err, new ProgressReport.Progress(b, total, percent, eta, files.get()));
   }
 }

@@ -1,11 +1,10 @@
 package dev.arca.cli;
 
+import dev.arca.contract.VerifyReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.verify.Verify;
 import dev.arca.engine.verify.VerifyResult;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -55,18 +54,21 @@ final class VerifyCommand implements Callable<Integer> {
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("ok", r.ok());
-      m.put("snapshots", r.snapshots());
-      m.put("packs", r.packs());
-      m.put("packsRead", r.packsRead());
-      m.put("blobs", r.blobs());
-      m.put("damagedObjects", r.damagedObjects());
-      m.put("affectedFiles", r.affectedFiles());
-      m.put("moreAffectedFiles", r.moreAffected());
-      m.put("recordedDamage", r.recordedDamage());
-      m.put("durationMs", r.durationMs());
-      Output.json(out, m);
+      Output.json(
+          out,
+          VerifyReport.of(
+              r.ok(),
+              r.snapshots(),
+              r.packs(),
+              r.packsRead(),
+              r.blobs(),
+              r.damagedObjects(),
+              r.affectedFiles().stream()
+                  .map(f -> new VerifyReport.AffectedFile(f.snapshotId(), f.path()))
+                  .toList(),
+              r.moreAffected(),
+              r.recordedDamage(),
+              r.durationMs()));
     } else {
       out.printf(
           "checked %d snapshots, %d packs (%d read in full), %d blobs%n",

@@ -38,6 +38,8 @@ class BackupCommandTest {
             "unreadable",
             "durationMs");
     assertThat(b.get("snapshotId").asText()).matches("[0-9a-f]{64}");
+    assertThat(Cli.fieldNames(b).get(0)).isEqualTo("schema");
+    assertThat(b.get("schema").asInt()).isEqualTo(dev.arca.contract.Reports.SCHEMA);
     assertThat(b.get("parent").isNull()).as("parent of the first snapshot: %s", b).isTrue();
     assertThat(b.get("mode").asText()).isEqualTo("full");
     assertThat(b.get("files").asLong()).isEqualTo(files.size());

@@ -1,7 +1,6 @@
 package dev.arca.controller;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arca.contract.Received;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,15 +13,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * How a Job ended: from its status (Complete or Failed, with the reason) and the JSON summary the
- * arca CLI left in its container's termination message; or, while it runs, what its pod does.
+ * How a Job ended: from its status (Complete or Failed, with the reason) and the report the arca
+ * CLI left in its container's termination message (completed from the pod's log when it was cut,
+ * see {@link JobResults}); or, while it runs, what its pod does.
  *
  * @param finished whether the Job has ended (or was given up because its pod cannot start)
  * @param succeeded whether it ended well
  * @param reason a CamelCase reason (Completed, BackupFailed or RestoreFailed and so on for the
  *     Job's kind, DeadlineExceeded, PodCannotStart, ...)
- * @param message what happened, from the summary's error or the Job's condition
- * @param summary the CLI's JSON result, or null if none could be read
+ * @param message what happened, from the report's error or the Job's condition
+ * @param result the CLI's report ({@code dev.arca.contract}), or null if none could be read
  * @param pod while the Job runs, its newest pod; null once it ended
  */
 public record JobOutcome(
@@ -30,12 +30,11 @@ public record JobOutcome(
     boolean succeeded,
     String reason,
     String message,
-    JsonNode summary,
+    Received result,
     JobPod pod) {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The reason of a run whose pod could not start (and whose Job was deleted). */
-  public static final String POD_CANNOT_START = "PodCannotStart";
+  public static final String POD_CANNOT_START = Reasons.POD_CANNOT_START;
 
   /**
    * Observes an active Job of {@code kind}: its outcome when it ended; while it runs, its pod; and
@@ -43,7 +42,7 @@ public record JobOutcome(
    * the Job so that its pod stops retrying and the next run can start.
    */
   public static JobOutcome observe(
-      KubernetesClient client, Job job, String kind, Instant now, Duration startTimeout) {
+      KubernetesClient client, Job job, RunKind kind, Instant now, Duration startTimeout) {
     JobOutcome o = of(job, client, kind);
     if (o.finished()) {
       return o;
@@ -70,8 +69,8 @@ public record JobOutcome(
         null);
   }
 
-  /** The outcome of a Job of {@code kind} (backup, restore, ...) from its status alone. */
-  public static JobOutcome of(Job job, KubernetesClient client, String kind) {
+  /** The outcome of a Job of {@code kind} from its status alone. */
+  public static JobOutcome of(Job job, KubernetesClient client, RunKind kind) {
     var status = job.getStatus();
     if (status == null) {
       return running();
@@ -90,24 +89,20 @@ public record JobOutcome(
     if (!complete && failed == null && !succeededCount) {
       return running();
     }
-    JsonNode summary = summary(job, client);
+    Received result = result(job, client);
     if (failed == null) {
-      return new JobOutcome(true, true, "Completed", kind + " completed", summary, null);
+      return new JobOutcome(
+          true, true, Reasons.COMPLETED, kind.label() + " completed", result, null);
     }
     String message =
-        summary != null && summary.hasNonNull("error")
-            ? summary.get("error").asText()
+        result != null && result.error() != null
+            ? result.error()
             : failed.getReason() + ": " + failed.getMessage();
     String reason =
-        "DeadlineExceeded".equals(failed.getReason()) ? "DeadlineExceeded" : failedReason(kind);
-    return new JobOutcome(true, false, reason, message, summary, null);
-  }
-
-  /** The reason of a failed Job of {@code kind}: BackupFailed, RestoreFailed, PruneFailed, ... */
-  static String failedReason(String kind) {
-    return kind.isEmpty()
-        ? "JobFailed"
-        : Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "Failed";
+        Reasons.DEADLINE_EXCEEDED.equals(failed.getReason())
+            ? Reasons.DEADLINE_EXCEEDED
+            : kind.failedReason();
+    return new JobOutcome(true, false, reason, message, result, null);
   }
 
   private static JobOutcome running() {
@@ -115,10 +110,10 @@ public record JobOutcome(
   }
 
   /**
-   * The result the newest pod that left a termination message gave, parsed and complete ({@link
-   * JobResults}); null when none did.
+   * The report the newest pod that left a termination message gave, complete ({@link JobResults});
+   * null when none did.
    */
-  private static JsonNode summary(Job job, KubernetesClient client) {
+  private static Received result(Job job, KubernetesClient client) {
     return JobLookup.pods(client, job).stream()
         .sorted(
             Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
@@ -129,18 +124,14 @@ public record JobOutcome(
         .orElse(null);
   }
 
-  private static JsonNode message(Pod pod) {
+  private static Received message(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return null;
     }
     for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
       var t = cs.getState() == null ? null : cs.getState().getTerminated();
       if (t != null && t.getMessage() != null) {
-        try {
-          return JSON.readTree(t.getMessage());
-        } catch (java.io.IOException notJson) {
-          return JSON.createObjectNode().put("error", t.getMessage().strip());
-        }
+        return Received.parse(t.getMessage());
       }
     }
     return null;

@@ -15,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * The running operator: both reconcilers in one JOSDK Operator (watching the configured namespaces,
@@ -37,23 +36,20 @@ public final class OperatorMain implements AutoCloseable {
   private final java.util.List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>>
       deletions = new java.util.ArrayList<>();
 
-  private OperatorMain(KubernetesClient client, OperatorConfig cfg, String testIdentity)
+  private OperatorMain(KubernetesClient client, OperatorConfig cfg, Membership member)
       throws IOException {
-    boolean forTests = testIdentity != null;
     this.client = client;
     this.leaseNamespace = cfg.leaderElectionNamespace();
-    this.identity = forTests ? testIdentity : System.getenv("HOSTNAME");
+    this.identity = member.identity();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ArcaMetrics metrics = new ArcaMetrics(registry);
     operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client);
-              if (forTests) {
-                o.withUseSSAToPatchPrimaryResource(false); // the mock API server has no SSA
-              }
+              o.withUseSSAToPatchPrimaryResource(member.serverSideApply());
               if (!cfg.leaderElectionNamespace().isBlank()) {
-                o.withLeaderElectionConfiguration(leaderElection(cfg, testIdentity));
+                o.withLeaderElectionConfiguration(leaderElection(cfg, member));
               }
             });
     Clock clock = Clock.systemUTC();
@@ -110,48 +106,38 @@ public final class OperatorMain implements AutoCloseable {
   }
 
   /**
-   * The Lease {@value #LEASE} in the configured namespace. The identity is the pod name (HOSTNAME).
-   * A replica that loses the lease while running exits, so that Kubernetes restarts it as a
-   * follower; tests keep the process and use short timings.
+   * The Lease {@value #LEASE} in the configured namespace, with the member's identity and timings.
+   * A member that exits on a lost lease does so itself, and only when not shutting down: JOSDK's
+   * own exit calls System.exit from the elector's thread, which deadlocks when the loss is the
+   * SIGTERM shutdown's own doing (the shutdown hook waits for that thread, which waits for the
+   * shutdown).
    */
-  private LeaderElectionConfiguration leaderElection(OperatorConfig cfg, String testId) {
-    if (testId == null) {
-      // JOSDK's own exit on losing the lease calls System.exit from the elector's thread, which
-      // deadlocks when the loss is the SIGTERM shutdown's own doing (the shutdown hook waits for
-      // that thread, which waits for the shutdown). So exit here, and only when not shutting down.
-      return new LeaderElectionConfiguration(
-          LEASE,
-          cfg.leaderElectionNamespace(),
-          Duration.ofSeconds(15),
-          Duration.ofSeconds(10),
-          Duration.ofSeconds(2),
-          null,
-          new LeaderCallbacks(() -> {}, this::lostLease, leader -> {}),
-          false);
-    }
+  private LeaderElectionConfiguration leaderElection(OperatorConfig cfg, Membership member) {
     return new LeaderElectionConfiguration(
         LEASE,
         cfg.leaderElectionNamespace(),
-        Duration.ofSeconds(3),
-        Duration.ofSeconds(2),
-        Duration.ofMillis(250),
-        testId,
-        null,
+        member.leaseDuration(),
+        member.renewDeadline(),
+        member.retryPeriod(),
+        member.identity(),
+        member.exitOnLostLease()
+            ? new LeaderCallbacks(() -> {}, this::lostLease, leader -> {})
+            : null,
         false);
   }
 
-  /** Starts the operator with {@code client} (a kubeconfig's or the in-cluster one). */
+  /**
+   * Starts the operator with {@code client} (a kubeconfig's or the in-cluster one) as a replica in
+   * a pod ({@link Membership#inPod}).
+   */
   public static OperatorMain start(KubernetesClient client, OperatorConfig cfg) throws IOException {
-    return start(client, cfg, null);
+    return start(client, cfg, Membership.inPod());
   }
 
-  /**
-   * Starts the operator for a test against the mock API server (no server-side apply), with {@code
-   * identity} as its leader election identity.
-   */
-  static OperatorMain start(KubernetesClient client, OperatorConfig cfg, String identity)
+  /** Starts the operator with {@code client} as {@code member}. */
+  public static OperatorMain start(KubernetesClient client, OperatorConfig cfg, Membership member)
       throws IOException {
-    OperatorMain m = new OperatorMain(client, cfg, identity);
+    OperatorMain m = new OperatorMain(client, cfg, member);
     m.operator.start();
     m.started = true;
     return m;

@@ -1,8 +1,7 @@
 package dev.arca.controller;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.api.v1alpha1.Progress;
+import dev.arca.contract.ProgressReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import java.util.List;
  * with --progress-json) printed to its log.
  */
 public final class ProgressReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int TAIL = 40;
 
   /** Progress lines are short: forty of them fit many times over. */
@@ -36,23 +34,18 @@ public final class ProgressReader {
   static Progress parse(String log, Instant now) {
     List<String> lines = log.lines().toList();
     for (int i = lines.size() - 1; i >= 0; i--) {
-      String line = lines.get(i).strip();
-      if (!line.startsWith("{\"progress\"")) {
-        continue;
+      ProgressReport.Progress p = ProgressReport.parse(lines.get(i));
+      if (p == null) {
+        continue; // another line, or a cut one: look further back
       }
-      try {
-        JsonNode p = JSON.readTree(line).get("progress");
-        Progress out = new Progress();
-        out.bytesDone = p.path("bytesDone").isNumber() ? p.get("bytesDone").asLong() : null;
-        out.bytesTotal = p.path("bytesTotal").isNumber() ? p.get("bytesTotal").asLong() : null;
-        out.filesDone = p.path("filesDone").isNumber() ? p.get("filesDone").asLong() : null;
-        out.percent = p.path("percent").isNumber() ? p.get("percent").asInt() : null;
-        out.etaSeconds = p.path("etaSeconds").isNumber() ? p.get("etaSeconds").asLong() : null;
-        out.updatedAt = now.toString();
-        return out;
-      } catch (java.io.IOException notJson) {
-        // a cut line: look further back
-      }
+      Progress out = new Progress();
+      out.bytesDone = p.bytesDone();
+      out.bytesTotal = p.bytesTotal();
+      out.filesDone = p.filesDone();
+      out.percent = p.percent();
+      out.etaSeconds = p.etaSeconds();
+      out.updatedAt = now.toString();
+      return out;
     }
     return null;
   }

@@ -31,7 +31,8 @@ class OperatorMainTest {
   void servesHealthReadinessAndPrometheusMetrics() throws Exception {
     MockCluster.installCrds(client);
     OperatorConfig cfg = OperatorConfig.fromEnv(Map.of("ARCA_METRICS_PORT", "0"));
-    try (OperatorMain op = OperatorMain.start(ApiCalls.operatorClient(client), cfg, "test")) {
+    try (OperatorMain op =
+        OperatorMain.start(ApiCalls.operatorClient(client), cfg, onMockServer("test"))) {
       HttpClient http = HttpClient.newHttpClient();
       for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
         HttpResponse<String> r =
@@ -49,6 +50,20 @@ class OperatorMainTest {
       client.resources(BackupPolicy.class).inNamespace("llm").withName("gone").delete();
       MockCluster.await("the gauges to go", () -> !metrics(http, op).contains(series));
     }
+  }
+
+  /**
+   * A replica on the mock API server: it has no server-side apply, and the test keeps its process
+   * when a replica loses the lease, with short lease timings.
+   */
+  static Membership onMockServer(String identity) {
+    return new Membership(
+        identity,
+        java.time.Duration.ofSeconds(3),
+        java.time.Duration.ofSeconds(2),
+        java.time.Duration.ofMillis(250),
+        false,
+        false);
   }
 
   private static String metrics(HttpClient http, OperatorMain op) {
@@ -83,8 +98,10 @@ class OperatorMainTest {
                 "ARCA_METRICS_PORT", "0",
                 "ARCA_ENGINE_IMAGE", "arca:test",
                 "ARCA_LEADER_ELECTION_NAMESPACE", "arca-system"));
-    OperatorMain a = OperatorMain.start(ApiCalls.operatorClient(client), cfg, "replica-a");
-    try (OperatorMain b = OperatorMain.start(ApiCalls.operatorClient(client), cfg, "replica-b")) {
+    OperatorMain a =
+        OperatorMain.start(ApiCalls.operatorClient(client), cfg, onMockServer("replica-a"));
+    try (OperatorMain b =
+        OperatorMain.start(ApiCalls.operatorClient(client), cfg, onMockServer("replica-b"))) {
       String first = MockCluster.await("a leader", this::leaseHolder);
       String second = first.equals("replica-a") ? "replica-b" : "replica-a";
       createRunNowPolicy("first");

@@ -38,6 +38,24 @@ class PolicyLifecycleTest {
         .doesNotContain(firstId.substring(0, 12));
   }
 
+  /** initialize: IfMissing: the first backup into an empty bucket creates the repository. */
+  @Test
+  void ifMissingTheFirstBackupCreatesTheRepositoryAndSaysSo() throws Exception {
+    Steps s = new Steps("init-if-missing");
+    s.secrets("pw", Steps.PASSWORD);
+    String bucket =
+        Target.external() ? Target.bucket() : S3Servers.newBucket(S3Servers.minio(), false);
+    LlmTrees.small(s.pvc("data"), 1);
+    s.policy("fresh", "data", bucket, "pw", "", "initialize: IfMissing");
+    s.awaitSnapshots("fresh", 1);
+    Map<?, ?> last = (Map<?, ?>) s.status(Steps.POLICIES, "fresh").get("lastBackup");
+    assertThat(last.get("repositoryInitialized")).isEqualTo("s3://" + bucket + "/" + s.prefix);
+    assertThat(s.events("fresh", "RepositoryInitialized"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("Repository initialised at s3://"));
+    assertThat(snapshotIds(bucket)).hasSize(1);
+  }
+
   @Test
   void aWrongPasswordFailsTheRunWithAConditionThatSaysSo() throws Exception {
     Steps s = new Steps("wrong-password");

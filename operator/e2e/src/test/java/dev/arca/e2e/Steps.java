@@ -96,6 +96,17 @@ final class Steps {
    * it starts with {@code sources:}, those sources replace the PVC).
    */
   void policy(String name, String pvc, String bucket, String passwordSecret, String extra) {
+    policy(name, pvc, bucket, passwordSecret, extra, "");
+  }
+
+  /** As {@link #policy(String, String, String, String, String)}, with more repository fields. */
+  void policy(
+      String name,
+      String pvc,
+      String bucket,
+      String passwordSecret,
+      String extra,
+      String repositoryExtra) {
     apply(
         """
         apiVersion: arca.dev/v1alpha1
@@ -112,6 +123,7 @@ final class Steps {
             s3: {endpoint: "%s", region: %s}
             credentialsSecretRef: {name: minio-credentials}
             passwordSecretRef: {name: %s, key: password}
+            %s
         %s
         """
             .formatted(
@@ -124,6 +136,7 @@ final class Steps {
                 s3,
                 region(),
                 passwordSecret,
+                repositoryExtra,
                 extra.indent(2)));
   }
 

@@ -1,11 +1,14 @@
 /**
  * Arca's backup engine: a plain Java library with no Kubernetes dependency.
  *
- * <p>Sub-packages, bottom up: {@code storage} (one interface over object stores), {@code crypto}
- * (keys, AES-256-GCM, keyed chunk ids), {@code chunk} (where files are cut into chunks), {@code
- * format} (packs, index, trees and snapshots as stored), {@code repo} (a repository opened with its
- * key), and the use cases {@code backup}, {@code restore} and {@code verify}. The on-disk format is
- * specified in {@code operator/engine/FORMAT.md}.
+ * <p>Sub-packages, bottom up: {@code crypto} (keys, AES-256-GCM, keyed chunk ids), {@code format}
+ * (packs, index, trees and snapshots as stored), {@code chunk} (where files are cut into chunks)
+ * and {@code fs} (file system helpers), {@code storage} (one interface over object stores), {@code
+ * runtime} (the JIT warm-up), {@code repo} (a repository opened with its key, and the pack writer
+ * and commit check every writer uses), and the use cases {@code backup}, {@code restore}, {@code
+ * export}, {@code verify}, {@code prune}, {@code forget} and {@code repair}; {@code LayeringTest}
+ * holds each one to the layers below it. The on-disk format is specified in {@code
+ * operator/engine/FORMAT.md}.
  *
  * <p>Invariants: stored objects are content-addressed and written once; a snapshot object is the
  * only commit point; every byte restored is checked against its chunk id and its file's SHA-256.

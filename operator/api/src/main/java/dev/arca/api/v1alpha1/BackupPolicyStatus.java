@@ -132,6 +132,14 @@ public class BackupPolicyStatus {
     /** Files skipped because their metadata matched the parent snapshot. */
     @JsonPropertyDescription("Files skipped because their metadata matched the parent snapshot.")
     public Long unchangedFiles;
+
+    /**
+     * Set when this run created the repository (spec.repository.initialize: IfMissing): the URL it
+     * was created at.
+     */
+    @JsonPropertyDescription(
+        "Set when this run created the repository (spec.repository.initialize: IfMissing): the URL it was created at.")
+    public String repositoryInitialized;
   }
 
   /** A failed run. */

@@ -29,4 +29,26 @@ public class RepositorySpec {
   @JsonPropertyDescription("Secret key holding the repository password (key default: password).")
   @Required
   public SecretKeyRef passwordSecretRef;
+
+  /**
+   * Whether a BackupPolicy's backup Job creates the repository: Never (default; create it once with
+   * arca init, and a backup against a URL with no repository fails) or IfMissing (the backup Job
+   * creates an encrypted repository with this password when the store lists none at the URL: no
+   * config and no other repository objects; a wrong password, a damaged config or a store it cannot
+   * read fail as usual and never create one). With IfMissing a typo in the URL or prefix creates a
+   * new, empty repository instead of failing: the run's status.lastBackup .repositoryInitialized
+   * and a RepositoryInitialized Event say when one was created. Prune and verify Jobs and
+   * RestoreRequests never create one.
+   */
+  @JsonPropertyDescription(
+      "Whether a BackupPolicy's backup Job creates the repository: Never (default; create it once with arca init, and a backup against a URL with no repository fails) or IfMissing (the backup Job creates an encrypted repository with this password when the store lists none at the URL: no config and no other repository objects; a wrong password, a damaged config or a store it cannot read fail as usual and never create one). With IfMissing a typo in the URL or prefix creates a new, empty repository instead of failing: the run's status.lastBackup.repositoryInitialized and a RepositoryInitialized Event say when one was created. Prune and verify Jobs and RestoreRequests never create one.")
+  public Initialize initialize;
+
+  /** When a backup Job may create the repository. */
+  public enum Initialize {
+    /** Never: the repository is created by hand with arca init. */
+    Never,
+    /** When the store lists no repository at the URL. */
+    IfMissing
+  }
 }

@@ -9,6 +9,8 @@ import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.JobPod;
 import dev.arca.controller.ProgressReader;
+import dev.arca.controller.Reasons;
+import dev.arca.controller.RunKind;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -50,11 +52,14 @@ final class ActiveRun {
       gone(p, st, now);
       return new Seen(null, null);
     }
-    String kind = job.getMetadata().getLabels().getOrDefault(Labels.RUN, "backup");
+    RunKind kind = RunKind.ofLabel(job.getMetadata().getLabels().get(Labels.RUN));
+    if (kind == null) {
+      kind = RunKind.BACKUP; // a label this operator does not know: read as the Job it most is
+    }
     JobOutcome o =
         JobOutcome.observe(client, job, kind, now, JobLookup.startTimeout(p.getSpec().job));
     if (!o.finished()) {
-      if (kind.equals("backup") && o.pod().running()) {
+      if (kind == RunKind.BACKUP && o.pod().running()) {
         Progress progress = ProgressReader.read(client, o.pod().pod(), now);
         if (progress != null) {
           st.progress = progress;
@@ -65,7 +70,7 @@ final class ActiveRun {
     st.activeJob = null;
     st.progress = null;
     revokeExec(p, job.getMetadata().getName());
-    if (!kind.equals("backup")) {
+    if (kind != RunKind.BACKUP) {
       new MaintenanceRecorder(client, events, metrics).record(p, st, job, kind, o, now);
       return new Seen(null, null);
     }
@@ -86,13 +91,19 @@ final class ActiveRun {
     long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
     BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
     f.time = now.toString();
-    f.reason = "JobDeleted";
+    f.reason = Reasons.JOB_DELETED;
     f.message = "Job " + st.activeJob + " was deleted before it ended; its result is unknown";
     f.job = st.activeJob;
     st.lastFailure = f;
     if (st.activeJob.contains("-backup-")) {
-      Conditions.set(st.conditions, "LastBackupSucceeded", false, f.reason, f.message, gen, now);
-      metrics.run(p.getMetadata().getNamespace(), p.getMetadata().getName(), "backup", false, null);
+      Conditions.set(
+          st.conditions, Conditions.LAST_BACKUP_SUCCEEDED, false, f.reason, f.message, gen, now);
+      metrics.run(
+          p.getMetadata().getNamespace(),
+          p.getMetadata().getName(),
+          RunKind.BACKUP.label(),
+          false,
+          null);
     }
     events.warning(p, f.reason, f.message, now);
     st.activeJob = null;

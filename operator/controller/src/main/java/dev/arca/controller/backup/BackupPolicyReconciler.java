@@ -5,7 +5,10 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.controller.Events;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.Reasons;
+import dev.arca.controller.ReconcileErrors;
 import dev.arca.controller.ResourceProbe;
+import dev.arca.controller.RunKind;
 import dev.arca.controller.StatusWrite;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.Labels;
@@ -17,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -68,12 +72,27 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     return List.of(new InformerEventSource<>(jobs, ctx));
   }
 
+  /** Shows an unexpected failure on the policy while JOSDK retries ({@link ReconcileErrors}). */
+  @Override
+  public ErrorStatusUpdateControl<BackupPolicy> updateErrorStatus(
+      BackupPolicy p, Context<BackupPolicy> ctx, Exception e) {
+    return ReconcileErrors.record(
+        p,
+        ctx,
+        e,
+        BackupPolicyStatus::new,
+        st -> st.conditions,
+        BackupPolicy::new,
+        clock.instant());
+  }
+
   @Override
   public UpdateControl<BackupPolicy> reconcile(BackupPolicy p, Context<BackupPolicy> ctx) {
     KubernetesClient client = ctx.getClient();
     Events events = new Events(client);
     Instant now = clock.instant();
     BackupPolicyStatus st = StatusWrite.copy(ctx, p.getStatus(), BackupPolicyStatus::new);
+    ReconcileErrors.clear(st.conditions);
     Optional<PolicyValidator.Problem> problem =
         new PolicyValidator(new ResourceProbe(client, cfg.checkSecrets()), cfg).validate(p, now);
     catalog.release(client, p);
@@ -97,7 +116,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       // what was observed and started so far is written below; the rest is tried again
       BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
       f.time = now.toString();
-      f.reason = "ApiError";
+      f.reason = Reasons.API_ERROR;
       f.message = "the API server refused a call: " + e.getMessage();
       st.lastFailure = f;
       events.warning(p, f.reason, f.message, now);
@@ -169,11 +188,12 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       st.skippedRuns = (st.skippedRuns == null ? 0 : st.skippedRuns) + 1;
       events.warning(
           p,
-          "RunSkipped",
+          Reasons.RUN_SKIPPED,
           "run of " + due.get() + " skipped: Job " + st.activeJob + " is still running",
           now);
     } else if (tooLate(spec, due.get(), now)) {
-      events.warning(p, "RunMissed", "run of " + due.get() + " missed its starting deadline", now);
+      events.warning(
+          p, Reasons.RUN_MISSED, "run of " + due.get() + " missed its starting deadline", now);
     } else {
       launcher.backup(p, st, new BackupRun(due.get(), fullRun(spec, st), null), now);
     }
@@ -189,7 +209,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Optional<Instant> due = due(p, spec.prune.schedule, st.lastPruneScheduleTime, now);
       if (due.isPresent()) {
         st.lastPruneScheduleTime = due.get().toString();
-        launcher.maintenance(p, st, "prune", due.get(), now);
+        launcher.maintenance(p, st, RunKind.PRUNE, due.get(), now);
         return;
       }
     }
@@ -197,7 +217,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Optional<Instant> due = due(p, spec.verify.schedule, st.lastVerifyScheduleTime, now);
       if (due.isPresent()) {
         st.lastVerifyScheduleTime = due.get().toString();
-        launcher.maintenance(p, st, "verify", due.get(), now);
+        launcher.maintenance(p, st, RunKind.VERIFY, due.get(), now);
       }
     }
   }

@@ -1,13 +1,14 @@
 package dev.arca.controller.backup;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.api.v1alpha1.SnapshotSpec;
+import dev.arca.contract.BackupReport;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
+import dev.arca.controller.Reasons;
 import dev.arca.controller.Sizes;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
@@ -44,27 +45,45 @@ final class BackupRecorder {
       f.job = jobName;
       st.lastFailure = f;
       Conditions.set(
-          st.conditions, "LastBackupSucceeded", false, o.reason(), o.message(), gen, now);
+          st.conditions,
+          Conditions.LAST_BACKUP_SUCCEEDED,
+          false,
+          o.reason(),
+          o.message(),
+          gen,
+          now);
       events.warning(p, o.reason(), "backup Job " + jobName + " failed: " + o.message(), now);
       return;
     }
-    JsonNode s = o.summary();
+    BackupReport s = o.result() == null ? null : o.result().as(BackupReport.class);
     BackupPolicyStatus.BackupSummary b = new BackupPolicyStatus.BackupSummary();
     b.startTime = job.getStatus().getStartTime();
     b.completionTime =
         job.getStatus().getCompletionTime() != null
             ? job.getStatus().getCompletionTime()
             : now.toString();
-    if (s != null && s.hasNonNull("snapshotId")) {
-      b.snapshotId = s.get("snapshotId").asText();
-      b.mode = s.path("mode").asText(null);
-      b.files = s.path("files").asLong();
-      b.bytes = s.path("bytes").asLong();
+    if (s != null && s.snapshotId() != null) {
+      b.snapshotId = s.snapshotId();
+      b.mode = s.mode();
+      b.files = s.files();
+      b.bytes = s.bytes();
       b.size = Sizes.of(b.bytes);
-      b.newBytes = s.path("newBytes").asLong();
-      b.storedBytes = s.path("storedBytes").asLong();
-      b.unchangedFiles = s.path("unchangedFiles").asLong();
+      b.newBytes = s.newBytes();
+      b.storedBytes = s.storedBytes();
+      b.unchangedFiles = s.unchangedFiles();
       b.snapshotName = snapshotObject(p, b, job);
+    }
+    if (s != null && s.repositoryInitialized()) {
+      b.repositoryInitialized = repositoryUrl(job, p);
+      events.normal(
+          p,
+          Reasons.REPOSITORY_INITIALIZED,
+          "Repository initialised at "
+              + b.repositoryInitialized
+              + " by backup Job "
+              + jobName
+              + " (spec.repository.initialize: IfMissing)",
+          now);
     }
     st.lastBackup = b;
     if (b.snapshotId != null) {
@@ -90,8 +109,19 @@ final class BackupRecorder {
                 + " files, "
                 + Sizes.of(b.newBytes)
                 + " new";
-    Conditions.set(st.conditions, "LastBackupSucceeded", true, "Completed", msg, gen, now);
-    events.normal(p, "BackupSucceeded", msg, now);
+    Conditions.set(
+        st.conditions, Conditions.LAST_BACKUP_SUCCEEDED, true, Reasons.COMPLETED, msg, gen, now);
+    events.normal(p, Reasons.BACKUP_SUCCEEDED, msg, now);
+  }
+
+  /** The repository URL the Job was given (the policy's may have changed since). */
+  private static String repositoryUrl(Job job, BackupPolicy p) {
+    return job.getSpec().getTemplate().getSpec().getContainers().stream()
+        .flatMap(c -> c.getEnv() == null ? java.util.stream.Stream.empty() : c.getEnv().stream())
+        .filter(e -> "ARCA_REPO".equals(e.getName()) && e.getValue() != null)
+        .map(io.fabric8.kubernetes.api.model.EnvVar::getValue)
+        .findFirst()
+        .orElse(p.getSpec().repository.url);
   }
 
   static java.time.Duration duration(Job job, Instant now) {

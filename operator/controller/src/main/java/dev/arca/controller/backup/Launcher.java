@@ -7,6 +7,8 @@ import dev.arca.controller.Events;
 import dev.arca.controller.ExecGrants;
 import dev.arca.controller.ExecTargets;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.Reasons;
+import dev.arca.controller.RunKind;
 import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.MaintenanceJobs;
@@ -47,7 +49,7 @@ final class Launcher {
       fail(
           p,
           st,
-          "PlacementConflict",
+          Reasons.PLACEMENT_CONFLICT,
           "run of " + run.time() + " not started: " + place.problem(),
           now);
       return;
@@ -65,7 +67,7 @@ final class Launcher {
         fail(
             p,
             st,
-            "DumpPodNotFound",
+            Reasons.DUMP_POD_NOT_FOUND,
             "run of "
                 + run.time()
                 + " not started: "
@@ -82,7 +84,7 @@ final class Launcher {
     if (create(p, st, job, now)) {
       events.normal(
           p,
-          "BackupStarted",
+          Reasons.BACKUP_STARTED,
           (run.full() ? "full" : "incremental")
               + " backup Job "
               + name
@@ -98,22 +100,20 @@ final class Launcher {
   void forget(BackupPolicy p, BackupPolicyStatus st, String afterBackup, Instant now) {
     Job job = MaintenanceJobs.forget(p, afterBackup, cfg);
     if (start(p, st, job, now)) {
-      events.normal(p, "RetentionStarted", "forget Job " + st.activeJob + " started", now);
+      events.normal(
+          p, RunKind.FORGET.startedReason(), "forget Job " + st.activeJob + " started", now);
     }
   }
 
   /** Starts a prune or verify run due at {@code due}. */
-  void maintenance(BackupPolicy p, BackupPolicyStatus st, String kind, Instant due, Instant now) {
+  void maintenance(BackupPolicy p, BackupPolicyStatus st, RunKind kind, Instant due, Instant now) {
     Job job =
-        kind.equals("prune")
+        kind == RunKind.PRUNE
             ? MaintenanceJobs.prune(p, due, cfg)
             : MaintenanceJobs.verify(p, due, cfg);
     if (start(p, st, job, now)) {
       events.normal(
-          p,
-          kind.substring(0, 1).toUpperCase() + kind.substring(1) + "Started",
-          kind + " Job " + st.activeJob + " started",
-          now);
+          p, kind.startedReason(), kind.label() + " Job " + st.activeJob + " started", now);
     }
   }
 
@@ -144,7 +144,7 @@ final class Launcher {
       fail(
           p,
           st,
-          "JobNotCreated",
+          Reasons.JOB_NOT_CREATED,
           "Job "
               + job.getMetadata().getName()
               + " was refused by the API server: "

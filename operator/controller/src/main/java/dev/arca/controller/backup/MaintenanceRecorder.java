@@ -1,11 +1,15 @@
 package dev.arca.controller.backup;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.contract.ForgetReport;
+import dev.arca.contract.PruneReport;
+import dev.arca.contract.VerifyReport;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
+import dev.arca.controller.Reasons;
+import dev.arca.controller.RunKind;
 import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,13 +33,13 @@ final class MaintenanceRecorder {
   }
 
   void record(
-      BackupPolicy p, BackupPolicyStatus st, Job job, String kind, JobOutcome o, Instant now) {
+      BackupPolicy p, BackupPolicyStatus st, Job job, RunKind kind, JobOutcome o, Instant now) {
     String ns = p.getMetadata().getNamespace();
     String policy = p.getMetadata().getName();
-    metrics.run(ns, policy, kind, o.succeeded(), BackupRecorder.duration(job, now));
+    metrics.run(ns, policy, kind.label(), o.succeeded(), BackupRecorder.duration(job, now));
     switch (kind) {
-      case "prune" -> prune(p, job, o, now);
-      case "verify" -> verify(p, st, job, o, now);
+      case PRUNE -> prune(p, job, o, now);
+      case VERIFY -> verify(p, st, job, o, now);
       default -> forget(p, job, o, now);
     }
   }
@@ -44,52 +48,46 @@ final class MaintenanceRecorder {
     if (!o.succeeded()) {
       events.warning(
           p,
-          "PruneFailed",
+          Reasons.PRUNE_FAILED,
           "prune Job " + job.getMetadata().getName() + " failed: " + o.message(),
           now);
       return;
     }
-    JsonNode s = o.summary();
+    PruneReport s = o.result() == null ? null : o.result().as(PruneReport.class);
     events.normal(
         p,
-        "PruneSucceeded",
+        Reasons.PRUNE_SUCCEEDED,
         s == null
             ? "prune completed"
             : "deleted "
-                + s.path("deletedPacks").asLong()
+                + s.deletedPacks()
                 + " packs ("
-                + s.path("reclaimedBytes").asLong()
+                + s.reclaimedBytes()
                 + " bytes), marked "
-                + s.path("markedPacks").asLong()
+                + s.markedPacks()
                 + " for deletion after the grace period",
         now);
   }
 
   private void verify(BackupPolicy p, BackupPolicyStatus st, Job job, JobOutcome o, Instant now) {
-    JsonNode s = o.summary();
+    VerifyReport s = o.result() == null ? null : o.result().as(VerifyReport.class);
     BackupPolicyStatus.Verification v = new BackupPolicyStatus.Verification();
     v.time = now.toString();
     v.job = job.getMetadata().getName();
-    v.ok = o.succeeded() && (s == null || s.path("ok").asBoolean(true));
-    v.damagedObjects =
-        s == null
-            ? null
-            : s.has("damagedObjects")
-                ? (Long) (long) s.get("damagedObjects").size()
-                : s.hasNonNull("damagedObjectsCount") // a cut result whose whole is gone
-                    ? (Long) s.get("damagedObjectsCount").asLong()
-                    : null;
+    v.ok = o.succeeded() && (s == null || s.ok());
+    v.damagedObjects = s == null ? null : s.damagedTotal(); // a cut report's count if need be
     st.lastVerification = v;
     if (Boolean.TRUE.equals(v.ok)) {
-      events.normal(p, "VerifySucceeded", "no damage found", now);
+      events.normal(p, Reasons.VERIFY_SUCCEEDED, "no damage found", now);
     } else if (v.damagedObjects != null && v.damagedObjects > 0) {
       events.warning(
           p,
-          "DamageFound",
+          Reasons.DAMAGE_FOUND,
           "verify found " + v.damagedObjects + " damaged objects; see Job " + v.job,
           now);
     } else {
-      events.warning(p, "VerifyFailed", "verify Job " + v.job + " failed: " + o.message(), now);
+      events.warning(
+          p, Reasons.VERIFY_FAILED, "verify Job " + v.job + " failed: " + o.message(), now);
     }
   }
 
@@ -99,23 +97,23 @@ final class MaintenanceRecorder {
     if (!o.succeeded()) {
       events.warning(
           p,
-          "RetentionFailed",
+          Reasons.RETENTION_FAILED,
           "forget Job " + job.getMetadata().getName() + " failed: " + o.message(),
           now);
       return;
     }
     Set<String> removed = new HashSet<>();
-    JsonNode list = o.summary() == null ? null : o.summary().get("removed");
-    if (list != null) {
-      list.forEach(r -> removed.add(r.path("id").asText()));
-    } else if (o.summary() != null && o.summary().path("resultUnavailable").asBoolean(false)) {
+    ForgetReport f = o.result() == null ? null : o.result().as(ForgetReport.class);
+    if (f != null && f.removed() != null) {
+      f.removed().forEach(r -> removed.add(r.id()));
+    } else if (f != null && o.result().isUnavailable()) {
       events.warning(
           p,
-          "RetentionResultIncomplete",
+          Reasons.RETENTION_RESULT_INCOMPLETE,
           "forget Job "
               + job.getMetadata().getName()
               + " removed "
-              + o.summary().path("removedCount").asLong()
+              + f.removedTotal()
               + " snapshots, but its complete result is no longer in its pod's log: their"
               + " Snapshot objects stay until deleted by hand (arca snapshots lists what is left)",
           now);
@@ -131,7 +129,7 @@ final class MaintenanceRecorder {
     }
     events.normal(
         p,
-        "RetentionApplied",
+        Reasons.RETENTION_APPLIED,
         "forgot "
             + removed.size()
             + " snapshots ("

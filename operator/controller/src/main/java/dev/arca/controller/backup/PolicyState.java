@@ -5,6 +5,7 @@ import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobPod;
+import dev.arca.controller.Reasons;
 import java.time.Instant;
 import java.util.Map;
 
@@ -30,9 +31,10 @@ final class PolicyState {
   /** Ready=False with the problem; a Warning Event when the problem is new. */
   void notReady(PolicyValidator.Problem problem) {
     boolean news =
-        !problem.message().equals(message("Ready"))
+        !problem.message().equals(message(Conditions.READY))
             || !Long.valueOf(gen).equals(st.observedGeneration);
-    Conditions.set(st.conditions, "Ready", false, problem.reason(), problem.message(), gen, now);
+    Conditions.set(
+        st.conditions, Conditions.READY, false, problem.reason(), problem.message(), gen, now);
     st.observedGeneration = gen;
     st.nextScheduleTime = null;
     if (news) {
@@ -47,26 +49,27 @@ final class PolicyState {
         p.getSpec().schedule + (zone == null || zone.isBlank() ? " (UTC)" : " (" + zone + ")");
     Conditions.set(
         st.conditions,
-        "Ready",
+        Conditions.READY,
         true,
-        suspended ? "Suspended" : "Scheduled",
+        suspended ? Reasons.SUSPENDED : Reasons.SCHEDULED,
         suspended ? "valid; suspended, so nothing starts" : "schedule " + schedule,
         gen,
         now);
     st.observedGeneration = gen;
-    boolean was = Conditions.isTrue(st.conditions, "Suspended");
+    boolean was = Conditions.isTrue(st.conditions, Reasons.SUSPENDED);
     Conditions.set(
         st.conditions,
-        "Suspended",
+        Reasons.SUSPENDED,
         suspended,
-        suspended ? "Suspended" : "NotSuspended",
+        suspended ? Reasons.SUSPENDED : Reasons.NOT_SUSPENDED,
         suspended
             ? "spec.suspend is true: no backup, prune or verify run starts, scheduled or run-now"
             : "runs start on schedule " + schedule,
         gen,
         now);
     if (suspended && !was) {
-      events.normal(p, "Suspended", "suspended: no runs start until spec.suspend is false", now);
+      events.normal(
+          p, Reasons.SUSPENDED, "suspended: no runs start until spec.suspend is false", now);
     } else if (!suspended && was) {
       events.normal(p, "Resumed", "resumed: runs start on schedule " + schedule, now);
     }
@@ -87,7 +90,7 @@ final class PolicyState {
     runNowHandled("refused: " + why);
     events.warning(
         p,
-        "RunNowRefused",
+        Reasons.RUN_NOW_REFUSED,
         "run-now request '" + value + "' refused: " + why + "; set a new value to ask again",
         now);
   }
@@ -104,13 +107,14 @@ final class PolicyState {
    */
   void running(JobPod pod) {
     if (st.activeJob == null) {
-      Conditions.set(st.conditions, "Running", false, "Idle", "no Job is running", gen, now);
+      Conditions.set(
+          st.conditions, Conditions.RUNNING, false, Reasons.IDLE, "no Job is running", gen, now);
     } else if (pod != null && pod.running()) {
       Conditions.set(
           st.conditions,
-          "Running",
+          Conditions.RUNNING,
           true,
-          "JobRunning",
+          Reasons.JOB_RUNNING,
           "Job " + st.activeJob + " is running",
           gen,
           now);
@@ -121,9 +125,9 @@ final class PolicyState {
               : pod.waiting() == null ? "its pod is pending" : pod.waiting();
       Conditions.set(
           st.conditions,
-          "Running",
+          Conditions.RUNNING,
           false,
-          "JobStarting",
+          Reasons.JOB_STARTING,
           "Job " + st.activeJob + " is waiting to start: " + why,
           gen,
           now);

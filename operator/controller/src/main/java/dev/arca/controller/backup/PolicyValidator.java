@@ -4,6 +4,7 @@ import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.Reasons;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.jobs.SecurityContexts;
 import dev.arca.controller.schedule.InvalidScheduleException;
@@ -59,14 +60,15 @@ final class PolicyValidator {
     } catch (KubernetesClientException | IllegalStateException e) {
       return Optional.of(
           new Problem(
-              "CheckFailed",
+              Reasons.CHECK_FAILED,
               "could not check the PVCs and Secrets the policy names: " + e.getMessage()));
     }
   }
 
   private Optional<Problem> sourcesAndSecrets(BackupPolicySpec s, String ns) {
     if (s.sources == null || s.sources.isEmpty()) {
-      return Optional.of(new Problem("InvalidSpec", "spec.sources: give at least one PVC or dump"));
+      return Optional.of(
+          new Problem(Reasons.INVALID_SPEC, "spec.sources: give at least one PVC or dump"));
     }
     Set<String> pvcs = new HashSet<>();
     s.sources.stream().filter(x -> x.pvc != null).forEach(x -> pvcs.add(x.pvc));
@@ -79,7 +81,7 @@ final class PolicyValidator {
           bad =
               Optional.of(
                   new Problem(
-                      "InvalidSpec",
+                      Reasons.INVALID_SPEC,
                       "spec.sources[" + i + "].dump.path: '" + src.dump.path + "' is used twice"));
         }
         if (bad.isPresent()) {
@@ -111,7 +113,7 @@ final class PolicyValidator {
       return Optional.empty();
     } catch (InvalidScheduleException e) {
       String at = e.field().equals("timeZone") ? "spec." : field + ".";
-      return Optional.of(new Problem("InvalidSchedule", at + e.getMessage()));
+      return Optional.of(new Problem(Reasons.INVALID_SCHEDULE, at + e.getMessage()));
     }
   }
 
@@ -120,7 +122,7 @@ final class PolicyValidator {
     if (!cfg.dumpsAllowedIn(ns)) {
       return Optional.of(
           new Problem(
-              "DumpsDisabled",
+              Reasons.DUMPS_DISABLED,
               field
                   + ": this Arca installation does not run dump sources in this namespace (a"
                   + " cluster admin allows them per namespace with the chart's"
@@ -134,13 +136,13 @@ final class PolicyValidator {
     if (!safe) {
       return Optional.of(
           new Problem(
-              "InvalidSpec",
+              Reasons.INVALID_SPEC,
               field + ".path: '" + path + "' must be FOLDER/FILE, for example db/app.sql"));
     }
     if (pvcs.contains(parts[0])) {
       return Optional.of(
           new Problem(
-              "InvalidSpec",
+              Reasons.INVALID_SPEC,
               field
                   + ".path: folder '"
                   + parts[0]
@@ -151,6 +153,8 @@ final class PolicyValidator {
 
   private Optional<Problem> secrets(RepositorySpec r, String ns) {
     String missing = probe.missingRepositorySecret(r, ns, "spec.repository");
-    return missing == null ? Optional.empty() : Optional.of(new Problem("MissingSecret", missing));
+    return missing == null
+        ? Optional.empty()
+        : Optional.of(new Problem(Reasons.MISSING_SECRET, missing));
   }
 }

@@ -3,7 +3,9 @@ package dev.arca.controller.jobs;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.JobOverrides;
+import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.RunKind;
 import dev.arca.engine.backup.PathCommand;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -64,6 +66,9 @@ public final class BackupJobs {
       cmd.add("--full");
     }
     cmd.addAll(RepositoryAccess.args(spec.repository));
+    if (spec.repository.initialize == RepositorySpec.Initialize.IfMissing) {
+      cmd.add("--init-if-missing"); // opt-in: a typo in the URL then makes a new repository
+    }
     List<BackupPolicySpec.Source> volumeSources =
         spec.sources.stream().filter(s -> s.pvc != null).toList();
     cmd.addAll(filters(volumeSources));
@@ -92,7 +97,7 @@ public final class BackupJobs {
     }
     Container c = container(cfg, spec.job, cmd, mounts, spec.repository);
     String name = run.jobName(policy);
-    Map<String, String> labels = Labels.forPolicy(policy, "backup");
+    Map<String, String> labels = Labels.forPolicy(policy, RunKind.BACKUP);
     PodSpec pod = pod(cfg, spec.job, c, volumes, dumps ? ExecAccess.name(p, "dump") : null);
     pinToNode(pod, node);
     return new JobBuilder()
@@ -150,7 +155,7 @@ public final class BackupJobs {
       JobOverrides o,
       List<String> cmd,
       List<VolumeMount> mounts,
-      dev.arca.api.v1alpha1.RepositorySpec repo) {
+      RepositorySpec repo) {
     var resources = o != null && o.resources != null ? o.resources : cfg.jobResources();
     var env = new ArrayList<>(RepositoryAccess.env(repo));
     env.add(new EnvVarBuilder().withName("ARCA_SUMMARY_FILE").withValue(SUMMARY).build());

@@ -1,5 +1,6 @@
 package dev.arca.controller.jobs;
 
+import dev.arca.controller.RunKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,12 +15,12 @@ public final class Labels {
 
   private Labels() {}
 
-  /** Labels of a Job of {@code kind} (backup, forget, prune, verify, restore) for a policy. */
-  public static Map<String, String> forPolicy(String policy, String kind) {
+  /** Labels of a Job of {@code kind} for a policy. */
+  public static Map<String, String> forPolicy(String policy, RunKind kind) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(MANAGED_BY, "arca");
     m.put(POLICY, policy);
-    m.put(RUN, kind);
+    m.put(RUN, kind.label());
     return m;
   }
 }

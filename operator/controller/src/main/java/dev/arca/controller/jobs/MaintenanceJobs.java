@@ -3,6 +3,7 @@ package dev.arca.controller.jobs;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.RunKind;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public final class MaintenanceJobs {
     keep(cmd, "--keep-monthly", r.keepMonthly);
     keep(cmd, "--keep-yearly", r.keepYearly);
     cmd.addAll(SnapshotOwner.of(p).selectArgs()); // this policy's snapshots, no one else's
-    return job(p, "forget-" + Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
+    return job(p, RunKind.FORGET, Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
   }
 
   /** The prune Job: frees the data no snapshot needs (safe while backups of others run). */
@@ -45,7 +46,7 @@ public final class MaintenanceJobs {
     if (max != null) {
       cmd.addAll(List.of("--max-unused", String.valueOf(max)));
     }
-    return job(p, "prune-" + MINUTE.format(time), cmd, cfg);
+    return job(p, RunKind.PRUNE, MINUTE.format(time), cmd, cfg);
   }
 
   /** The verify Job: checks the repository, reading the given share of the packs in full. */
@@ -55,12 +56,13 @@ public final class MaintenanceJobs {
     if (pct != null && pct > 0) {
       cmd.addAll(List.of("--read-data-subset", String.valueOf(pct)));
     }
-    return job(p, "verify-" + MINUTE.format(time), cmd, cfg);
+    return job(p, RunKind.VERIFY, MINUTE.format(time), cmd, cfg);
   }
 
-  private static Job job(BackupPolicy p, String suffix, List<String> args, OperatorConfig cfg) {
+  private static Job job(
+      BackupPolicy p, RunKind kind, String when, List<String> args, OperatorConfig cfg) {
     String policy = p.getMetadata().getName();
-    String kind = suffix.substring(0, suffix.indexOf('-'));
+    String suffix = kind.label() + "-" + when;
     List<String> cmd = new ArrayList<>(args);
     cmd.addAll(RepositoryAccess.args(p.getSpec().repository));
     var c =

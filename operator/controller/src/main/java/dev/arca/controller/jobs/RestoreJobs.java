@@ -4,6 +4,7 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.RunKind;
 import dev.arca.engine.backup.PathCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -138,7 +139,7 @@ public final class RestoreJobs {
             Labels.RESTORE,
             r.getMetadata().getName(),
             Labels.RUN,
-            "restore");
+            RunKind.RESTORE.label());
     return new JobBuilder()
         .withNewMetadata()
         .withName(jobName(r))

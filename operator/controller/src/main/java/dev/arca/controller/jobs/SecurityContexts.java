@@ -2,6 +2,7 @@ package dev.arca.controller.jobs;
 
 import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.Reasons;
 import io.fabric8.kubernetes.api.model.AppArmorProfile;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
@@ -45,7 +46,7 @@ import java.util.Set;
  */
 public final class SecurityContexts {
   /** The reason of a resource's condition when its job settings are refused. */
-  public static final String REFUSED = "SecurityContextRefused";
+  public static final String REFUSED = Reasons.SECURITY_CONTEXT_REFUSED;
 
   /** The field of a resource whose overrides are merged, for messages. */
   public static final String FIELD = "spec.job.podSecurityContext";

@@ -1,8 +1,8 @@
 package dev.arca.controller.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestStatus;
+import dev.arca.contract.RestoreReport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,15 +15,15 @@ final class RestoreMessages {
    * written (and their size), already right, and kept although they differ (named); into a pipe,
    * which file went into which command.
    */
-  static String succeeded(RestoreRequest r, RestoreRequestStatus st, JsonNode summary) {
+  static String succeeded(RestoreRequest r, RestoreRequestStatus st, RestoreReport report) {
     String snapshot = st.snapshotId == null ? "the snapshot" : "snapshot " + short12(st.snapshotId);
     if (r.getSpec().pipe != null) {
       var pipe = r.getSpec().pipe;
-      JsonNode piped = summary == null ? null : summary.path("piped").path(0);
+      var piped = report == null || report.piped() == null ? List.of() : report.piped();
       String size =
-          piped != null && piped.path("bytes").isNumber()
-              ? " (" + dev.arca.controller.Sizes.of(piped.get("bytes").asLong()) + ")"
-              : "";
+          piped.isEmpty()
+              ? ""
+              : " (" + dev.arca.controller.Sizes.of(report.piped().get(0).bytes()) + ")";
       return "piped "
           + pipe.path
           + size

@@ -5,6 +5,7 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.controller.Reasons;
 import dev.arca.controller.jobs.SnapshotOwner;
 import dev.arca.engine.repo.SnapshotChoice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,16 +83,16 @@ record RestorePlan(
     String ns = r.getMetadata().getNamespace();
     if ((s.repository == null) == (s.policyRef == null)) {
       return failed(
-          "InvalidSpec",
+          Reasons.INVALID_SPEC,
           "spec: give exactly one of policyRef and repository (the API server's CEL rule says so too)");
     }
     if (s.snapshot != null && s.before != null) {
-      return failed("InvalidSpec", "spec: give either snapshot or before, not both");
+      return failed(Reasons.INVALID_SPEC, "spec: give either snapshot or before, not both");
     }
     if (s.repository != null && s.from == null) {
       if (s.snapshot == null || !ID.matcher(s.snapshot).matches()) {
         return failed(
-            "InvalidSpec",
+            Reasons.INVALID_SPEC,
             "spec.snapshot: a repository given inline may hold many teams' snapshots: name the"
                 + " snapshot by id (8 to 64 hex digits) or say whose snapshots to choose among with"
                 + " spec.from (the API server's CEL rule says so too)");
@@ -110,7 +111,7 @@ record RestorePlan(
     }
     if (s.from != null && !s.from.namespace.equals(ns) && !fromOtherNamespaces) {
       return failed(
-          "CrossNamespaceRestoreNotAllowed",
+          Reasons.CROSS_NAMESPACE_RESTORE_NOT_ALLOWED,
           "spec.from.namespace: restoring the snapshots of namespace "
               + s.from.namespace
               + " into "
@@ -124,7 +125,7 @@ record RestorePlan(
         client.resources(BackupPolicy.class).inNamespace(ns).withName(s.policyRef.name).get();
     if (policy == null) {
       return failed(
-          "PolicyNotFound",
+          Reasons.POLICY_NOT_FOUND,
           "spec.policyRef.name: BackupPolicy '"
               + s.policyRef.name
               + "' does not exist in namespace "
@@ -161,7 +162,7 @@ record RestorePlan(
         chosen = c.value();
       } else if (o instanceof SnapshotChoice.NoneAtOrBefore) {
         return failed(
-            "SnapshotNotFound",
+            Reasons.SNAPSHOT_NOT_FOUND,
             "spec.before: policy "
                 + s.policyRef.name
                 + " has no snapshot at or before "
@@ -169,11 +170,11 @@ record RestorePlan(
                 + earlier(earlier));
       } else if (o instanceof SnapshotChoice.NoneYet) {
         return failed(
-            "SnapshotNotFound",
+            Reasons.SNAPSHOT_NOT_FOUND,
             "policy " + s.policyRef.name + " has no snapshots yet" + earlier(earlier));
       } else if (o instanceof SnapshotChoice.Ambiguous<Snapshot> a) {
         return failed(
-            "SnapshotAmbiguous",
+            Reasons.SNAPSHOT_AMBIGUOUS,
             "spec.snapshot: '"
                 + s.snapshot
                 + "' matches "
@@ -181,7 +182,7 @@ record RestorePlan(
                 + " snapshots; give more of the id");
       } else {
         return failed(
-            "SnapshotNotFound",
+            Reasons.SNAPSHOT_NOT_FOUND,
             "spec.snapshot: no snapshot of policy "
                 + s.policyRef.name
                 + " is named or has an id starting with '"
@@ -194,7 +195,7 @@ record RestorePlan(
     if (s.pipe != null) {
       if (!dumps.contains(s.pipe.path)) {
         return failed(
-            "DumpNotInSnapshot",
+            Reasons.DUMP_NOT_IN_SNAPSHOT,
             "spec.pipe.path: snapshot "
                 + chosen.getMetadata().getName()
                 + (dumps.isEmpty()

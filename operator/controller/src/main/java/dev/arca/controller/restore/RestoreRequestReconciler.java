@@ -1,9 +1,9 @@
 package dev.arca.controller.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestStatus;
 import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
+import dev.arca.contract.RestoreReport;
 import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
@@ -11,7 +11,10 @@ import dev.arca.controller.JobOutcome;
 import dev.arca.controller.JobPod;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ProgressReader;
+import dev.arca.controller.Reasons;
+import dev.arca.controller.ReconcileErrors;
 import dev.arca.controller.ResourceProbe;
+import dev.arca.controller.RunKind;
 import dev.arca.controller.Sizes;
 import dev.arca.controller.StatusWrite;
 import dev.arca.controller.VolumeUse;
@@ -25,6 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -60,12 +64,27 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     return List.of(new InformerEventSource<>(jobs, ctx));
   }
 
+  /** Shows an unexpected failure on the request while JOSDK retries ({@link ReconcileErrors}). */
+  @Override
+  public ErrorStatusUpdateControl<RestoreRequest> updateErrorStatus(
+      RestoreRequest r, Context<RestoreRequest> ctx, Exception e) {
+    return ReconcileErrors.record(
+        r,
+        ctx,
+        e,
+        RestoreRequestStatus::new,
+        st -> st.conditions,
+        RestoreRequest::new,
+        clock.instant());
+  }
+
   @Override
   public UpdateControl<RestoreRequest> reconcile(RestoreRequest r, Context<RestoreRequest> ctx) {
     KubernetesClient client = ctx.getClient();
     Events events = new Events(client);
     Instant now = clock.instant();
     RestoreRequestStatus st = StatusWrite.copy(ctx, r.getStatus(), RestoreRequestStatus::new);
+    ReconcileErrors.clear(st.conditions);
     if (st.phase == Phase.Succeeded || st.phase == Phase.Failed) {
       return UpdateControl.noUpdate();
     }
@@ -88,11 +107,17 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       if (job == null) {
         String why = "Job " + st.jobName + " was deleted before it ended; its result is unknown";
         finish(
-            r, st, null, new JobOutcome(true, false, "JobDeleted", why, null, null), events, now);
+            r,
+            st,
+            null,
+            new JobOutcome(true, false, Reasons.JOB_DELETED, why, null, null),
+            events,
+            now);
         return patch(r, st, ctx);
       }
       JobOutcome o =
-          JobOutcome.observe(client, job, "restore", now, JobLookup.startTimeout(r.getSpec().job));
+          JobOutcome.observe(
+              client, job, RunKind.RESTORE, now, JobLookup.startTimeout(r.getSpec().job));
       if (!o.finished()) {
         running(r, st, o.pod(), client, now);
         return patch(r, st, ctx).rescheduleAfter(Duration.ofSeconds(15));
@@ -141,7 +166,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         return fail(
             r,
             st,
-            "PodNotFound",
+            Reasons.POD_NOT_FOUND,
             dev.arca.controller.ExecTargets.noPod("spec.pipe", ns, r.getSpec().pipe),
             events,
             now,
@@ -183,11 +208,11 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
               + job.getMetadata().getName()
               + " was refused by the API server: "
               + e.getMessage();
-      return fail(r, st, "JobNotCreated", why, events, now, ctx);
+      return fail(r, st, Reasons.JOB_NOT_CREATED, why, events, now, ctx);
     }
     markStarted(r, st, plan, job.getMetadata().getName(), now.toString(), now);
     events.normal(
-        r, "RestoreStarted", "restore Job " + st.jobName + " started: " + st.message, now);
+        r, Reasons.RESTORE_STARTED, "restore Job " + st.jobName + " started: " + st.message, now);
     return patch(r, st, ctx).rescheduleAfter(Duration.ofSeconds(15));
   }
 
@@ -221,7 +246,8 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
                 + (plan.node() == null
                     ? ""
                     : ", on node " + plan.node() + " where its ReadWriteOnce volume is in use");
-    Conditions.set(st.conditions, "Ready", true, "Resolved", st.message, gen(r), now);
+    Conditions.set(
+        st.conditions, Conditions.READY, true, Reasons.RESOLVED, st.message, gen(r), now);
   }
 
   /** A PVC this request created on an earlier reconcile (its label names the request). */
@@ -258,7 +284,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     // what the Ready condition says the request resolved to: "restoring ... into PVC ..."
     st.message =
         st.conditions.stream()
-            .filter(c -> "Ready".equals(c.getType()))
+            .filter(c -> Conditions.READY.equals(c.getType()))
             .map(c -> c.getMessage())
             .findFirst()
             .orElse(st.message);
@@ -275,19 +301,21 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       JobOutcome o,
       Events events,
       Instant now) {
-    counts(st, o.summary());
+    RestoreReport report = o.result() == null ? null : o.result().as(RestoreReport.class);
+    counts(st, report);
     st.completionTime = now.toString();
     st.progress = null;
     metrics.run(
         r.getMetadata().getNamespace(),
         r.getMetadata().getName(),
-        "restore",
+        RunKind.RESTORE.label(),
         o.succeeded(),
         st.startTime == null ? null : Duration.between(Instant.parse(st.startTime), now));
     if (!o.succeeded()) {
       st.phase = Phase.Failed;
       st.message = o.message();
-      Conditions.set(st.conditions, "Complete", true, o.reason(), o.message(), gen(r), now);
+      Conditions.set(
+          st.conditions, Conditions.COMPLETE, true, o.reason(), o.message(), gen(r), now);
       events.warning(
           r,
           o.reason(),
@@ -298,39 +326,32 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       return;
     }
     st.phase = Phase.Succeeded;
-    st.message = RestoreMessages.succeeded(r, st, o.summary());
+    st.message = RestoreMessages.succeeded(r, st, report);
     boolean kept = st.kept != null && st.kept > 0;
-    String reason = kept ? "KeptDifferentFiles" : "Succeeded";
-    Conditions.set(st.conditions, "Complete", true, reason, st.message, gen(r), now);
+    String reason = kept ? Reasons.KEPT_DIFFERENT_FILES : Reasons.SUCCEEDED;
+    Conditions.set(st.conditions, Conditions.COMPLETE, true, reason, st.message, gen(r), now);
     if (kept) {
       events.warning(r, reason, st.message, now);
     } else {
-      events.normal(r, "RestoreSucceeded", st.message, now);
+      events.normal(r, Reasons.RESTORE_SUCCEEDED, st.message, now);
     }
   }
 
-  /** The restore's counts from the CLI's JSON result, when it left one. */
-  private static void counts(RestoreRequestStatus st, JsonNode s) {
+  /** The restore's counts from the CLI's report, when it left one. */
+  private static void counts(RestoreRequestStatus st, RestoreReport s) {
     if (s == null) {
       return;
     }
-    st.snapshotId = s.hasNonNull("snapshotId") ? s.get("snapshotId").asText() : st.snapshotId;
-    st.files = number(s, "files");
-    st.written = number(s, "written");
-    st.unchanged = number(s, "unchanged");
-    st.kept = number(s, "kept");
-    st.bytes = number(s, "bytes");
+    st.snapshotId = s.snapshotId() != null ? s.snapshotId() : st.snapshotId;
+    st.files = s.files();
+    st.written = s.written();
+    st.unchanged = s.unchanged();
+    st.kept = s.kept();
+    st.bytes = s.bytes();
     st.size = Sizes.of(st.bytes);
-    JsonNode paths = s.get("keptPaths");
-    if (paths != null && paths.isArray() && !paths.isEmpty()) {
-      List<String> list = new java.util.ArrayList<>();
-      paths.forEach(p -> list.add(p.asText()));
-      st.keptFiles = list;
+    if (s.keptPaths() != null && !s.keptPaths().isEmpty()) {
+      st.keptFiles = List.copyOf(s.keptPaths());
     }
-  }
-
-  private static Long number(JsonNode s, String field) {
-    return s.path(field).isNumber() ? s.get(field).asLong() : null;
   }
 
   private UpdateControl<RestoreRequest> fail(
@@ -344,7 +365,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     st.phase = Phase.Failed;
     st.message = message;
     st.completionTime = now.toString();
-    Conditions.set(st.conditions, "Ready", false, reason, message, gen(r), now);
+    Conditions.set(st.conditions, Conditions.READY, false, reason, message, gen(r), now);
     events.warning(r, reason, message, now);
     return patch(r, st, ctx);
   }

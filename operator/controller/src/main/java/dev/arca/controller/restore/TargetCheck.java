@@ -1,6 +1,7 @@
 package dev.arca.controller.restore;
 
 import dev.arca.api.v1alpha1.RestoreRequest;
+import dev.arca.controller.Reasons;
 import dev.arca.controller.ResourceProbe;
 import dev.arca.controller.VolumeUse;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -62,7 +63,7 @@ final class TargetCheck {
     String them = use.users().size() == 1 ? "it" : "them";
     if (use.onePodOnly()) {
       return RestorePlan.failed(
-          "TargetInUse",
+          Reasons.TARGET_IN_USE,
           inUse
               + "; it is ReadWriteOncePod, so no second pod can mount it, not even with"
               + " allowInUse: stop "
@@ -71,7 +72,7 @@ final class TargetCheck {
     }
     if (!Boolean.TRUE.equals(r.getSpec().target.allowInUse)) {
       return RestorePlan.failed(
-          "TargetInUse",
+          Reasons.TARGET_IN_USE,
           inUse
               + "; stop "
               + them
@@ -79,7 +80,7 @@ final class TargetCheck {
     }
     VolumeUse.Where where = use.where();
     if (where.problem() != null) {
-      return RestorePlan.failed("PlacementConflict", "spec.target.pvc: " + where.problem());
+      return RestorePlan.failed(Reasons.PLACEMENT_CONFLICT, "spec.target.pvc: " + where.problem());
     }
     return plan.inUse(use.usersNamed(), where.node());
   }
@@ -89,7 +90,7 @@ final class TargetCheck {
       RestorePlan plan, boolean dumpsAllowed, ResourceProbe probe, String ns) {
     if (!dumpsAllowed) {
       return RestorePlan.failed(
-          "DumpsDisabled",
+          Reasons.DUMPS_DISABLED,
           "spec.pipe: this Arca installation does not run pipes into pods in this namespace (a"
               + " cluster admin allows them per namespace with the chart's rbac.dumpNamespaces,"
               + " as Jobs then exec into pods)");
@@ -99,6 +100,6 @@ final class TargetCheck {
 
   private static RestorePlan secrets(RestorePlan plan, ResourceProbe probe, String ns) {
     String missing = probe.missingRepositorySecret(plan.repository(), ns, "repository");
-    return missing == null ? plan : RestorePlan.failed("MissingSecret", missing);
+    return missing == null ? plan : RestorePlan.failed(Reasons.MISSING_SECRET, missing);
   }
 }

@@ -7,6 +7,9 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.contract.ForgetReport;
+import dev.arca.contract.Reports;
+import dev.arca.contract.VerifyReport;
 import dev.arca.controller.JobNodes;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
@@ -282,16 +285,14 @@ class BackupPolicyReconcilerTest {
   }
 
   /**
-   * Ends {@code job} as the CLI does with a result longer than a termination message: the message
-   * holds the numbers, a digest and a pointer, and the pod's log holds the whole result line.
+   * Ends {@code job} as the CLI does with a report longer than a termination message: the message
+   * holds its summary (the numbers, a digest and a pointer, {@link Reports#summary}), and the pod's
+   * log holds the whole report line.
    */
-  private void finishWithLongResult(Job job, boolean ok, String whole, String numbers)
-      throws Exception {
+  private void finishWithLongResult(Job job, boolean ok, Object report) throws Exception {
+    String whole = Reports.json(report);
     byte[] bytes = whole.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(bytes.length).isGreaterThan(4096);
-    String sha =
-        java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    assertThat(bytes.length).isGreaterThan(Reports.SUMMARY_LIMIT);
     server
         .expect()
         .get()
@@ -304,21 +305,12 @@ class BackupPolicyReconcilerTest {
                 + (bytes.length + (1 << 20)))
         .andReturn(200, "{\"progress\":{\"percent\":100}}\n" + whole + "\n")
         .always();
-    finish(
-        job,
-        ok,
-        "{"
-            + numbers
-            + ",\"truncated\":true,\"resultSha256\":\""
-            + sha
-            + "\",\"resultBytes\":"
-            + bytes.length
-            + "}");
+    finish(job, ok, Reports.summary(whole));
   }
 
   @Test
   void aForgetThatRemovesAHundredSnapshotsDeletesAllTheirSnapshotObjects() throws Exception {
-    StringBuilder removed = new StringBuilder();
+    List<ForgetReport.Decision> removed = new java.util.ArrayList<>();
     for (int i = 0; i < 100; i++) {
       String id = String.format("%064x", i + 1);
       Snapshot s = new Snapshot();
@@ -328,40 +320,27 @@ class BackupPolicyReconcilerTest {
       s.getSpec().policy = "many";
       s.getSpec().snapshotId = id;
       client.resources(Snapshot.class).inNamespace(NS).resource(s).create();
-      removed
-          .append(i == 0 ? "" : ",")
-          .append("{\"id\":\"")
-          .append(id)
-          .append("\",\"time\":\"2026-11-01T00:00:00Z\",\"host\":\"llm/many\",\"reasons\":[]}");
+      removed.add(
+          new ForgetReport.Decision(id, "2026-11-01T00:00:00Z", "llm/many", List.of("/d"), null));
     }
     BackupPolicy p = policy("many", "* * * * *");
     p.getSpec().retention = new BackupPolicySpec.RetentionSpec();
     p.getSpec().retention.keepLast = 1;
     create(p);
     Job forget = backupThenForget("many");
+    var kept =
+        new ForgetReport.Decision(
+            "ef".repeat(32), "2026-12-01T00:00:00Z", "llm/many", List.of("/d"), List.of("last 1"));
     finishWithLongResult(
-        forget,
-        true,
-        "{\"dryRun\":false,\"kept\":[{\"id\":\""
-            + "ef".repeat(32)
-            + "\"}],\"removed\":["
-            + removed
-            + "]}",
-        "\"dryRun\":false,\"keptCount\":1,\"removedCount\":100");
-    try {
-      await(
-          "the forget recorded",
-          () ->
-              events("many").stream()
-                  .anyMatch(
-                      e ->
-                          e.getReason().startsWith("Retention")
-                              && !e.getReason().equals("RetentionStarted")));
-    } finally {
-      System.out.println(
-          "DEBUG events: "
-              + events("many").stream().map(e -> e.getReason() + ": " + e.getMessage()).toList());
-    }
+        forget, true, ForgetReport.of(false, List.of(kept), removed, 0, java.util.Map.of()));
+    await(
+        "the forget recorded",
+        () ->
+            events("many").stream()
+                .anyMatch(
+                    e ->
+                        e.getReason().startsWith("Retention")
+                            && !e.getReason().equals("RetentionStarted")));
     await(
         "all 100 forgotten Snapshot objects removed",
         () ->
@@ -380,19 +359,12 @@ class BackupPolicyReconcilerTest {
     p.getSpec().verify.schedule = "* * * * *";
     create(p);
     Job verify = await("a verify Job", () -> jobs("rotten").stream().findFirst().orElse(null));
-    StringBuilder damaged = new StringBuilder();
+    List<String> damaged = new java.util.ArrayList<>();
     for (int i = 0; i < 5000; i++) {
-      damaged
-          .append(i == 0 ? "" : ",")
-          .append("\"data/")
-          .append(String.format("%064x", i))
-          .append(": content does not match its name\"");
+      damaged.add("data/" + String.format("%064x", i) + ": content does not match its name");
     }
     finishWithLongResult(
-        verify,
-        false,
-        "{\"ok\":false,\"damagedObjects\":[" + damaged + "],\"affectedFiles\":[]}",
-        "\"ok\":false,\"damagedObjectsCount\":5000,\"affectedFilesCount\":0");
+        verify, false, VerifyReport.of(false, 3, 9, 0, 9000, damaged, List.of(), 0, 0, 1200));
     BackupPolicy checked =
         await(
             "lastVerification",
@@ -593,6 +565,56 @@ class BackupPolicyReconcilerTest {
     return jobs(policy).stream()
         .max(java.util.Comparator.comparing((Job j) -> j.getMetadata().getName()))
         .orElseThrow();
+  }
+
+  /**
+   * Only a policy with initialize: IfMissing gives its backup Job --init-if-missing; a result
+   * saying the Job created the repository becomes status and a RepositoryInitialized Event.
+   */
+  @Test
+  void onlyIfMissingLetsTheBackupJobCreateTheRepositoryAndACreationIsReported() throws Exception {
+    BackupPolicy fresh = policy("fresh", "* * * * *");
+    fresh.getSpec().repository.url = "s3://bucket/fresh";
+    fresh.getSpec().repository.initialize = RepositorySpec.Initialize.IfMissing;
+    create(fresh);
+    BackupPolicy never = policy("never", "* * * * *");
+    never.getSpec().repository.initialize = RepositorySpec.Initialize.Never;
+    create(never);
+    create(policy("absent", "* * * * *"));
+    Map<String, Job> jobs = new java.util.HashMap<>();
+    for (String name : List.of("fresh", "never", "absent")) {
+      jobs.put(name, await(name + "'s Job", () -> jobs(name).stream().findFirst().orElse(null)));
+    }
+    assertThat(command(jobs.get("fresh"))).contains("--init-if-missing");
+    assertThat(command(jobs.get("never"))).doesNotContain("--init-if-missing");
+    assertThat(command(jobs.get("absent"))).doesNotContain("--init-if-missing");
+
+    String initialized =
+        summary("cd".repeat(32), "full").replace("}", ",\"repositoryInitialized\":true}");
+    finish(jobs.get("fresh"), true, initialized);
+    finish(jobs.get("never"), true, summary("ef".repeat(32), "full"));
+    BackupPolicy done =
+        await(
+            "fresh recorded",
+            () -> get("fresh").getStatus().lastBackup == null ? null : get("fresh"));
+    assertThat(done.getStatus().lastBackup.repositoryInitialized).isEqualTo("s3://bucket/fresh");
+    assertThat(events("fresh"))
+        .filteredOn(e -> "RepositoryInitialized".equals(e.getReason()))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Normal");
+              assertThat(e.getMessage()).startsWith("Repository initialised at s3://bucket/fresh");
+            });
+    await("never recorded", () -> get("never").getStatus().lastBackup);
+    assertThat(get("never").getStatus().lastBackup.repositoryInitialized).isNull();
+    assertThat(events("never"))
+        .extracting(Event::getReason)
+        .doesNotContain("RepositoryInitialized");
+  }
+
+  static List<String> command(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
   }
 
   @Test

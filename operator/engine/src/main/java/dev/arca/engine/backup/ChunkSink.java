@@ -5,8 +5,8 @@ import dev.arca.engine.format.BlobType;
 import dev.arca.engine.format.Compression;
 import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.PackWriter;
-import dev.arca.engine.format.Packs;
 import dev.arca.engine.fs.BufferPool;
+import dev.arca.engine.repo.PackOutput;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stores chunks: computes each chunk's id, skips chunks the repository (or this run) already has,
- * compresses and seals the rest into packs, and uploads full packs in the background. Thread-safe.
- * A blob enters the in-memory index only once its pack is stored.
+ * compresses and seals the rest into packs (one {@link PackOutput} per blob type), and uploads full
+ * packs in the background. Thread-safe. A blob enters the in-memory index only once its pack is
+ * stored.
  */
 final class ChunkSink implements AutoCloseable {
   private static final int UPLOADS_IN_FLIGHT = 2;
@@ -34,10 +35,9 @@ final class ChunkSink implements AutoCloseable {
 
   private final Repository repo;
   private final BlobIndex index;
-  private final int packTarget;
   private final Map<ByteBuffer, Boolean> pending = new ConcurrentHashMap<>();
   private final Map<Integer, byte[]> zeroIds = new ConcurrentHashMap<>();
-  private final PackWriter[] writers = new PackWriter[BlobType.values().length];
+  private final PackOutput[] outputs = new PackOutput[BlobType.values().length];
   private final ExecutorService uploader;
   private final Semaphore uploadSlots = new Semaphore(UPLOADS_IN_FLIGHT);
 
@@ -65,10 +65,12 @@ final class ChunkSink implements AutoCloseable {
     this.repo = repo;
     this.index = index;
     MemoryPlan plan = MemoryPlan.of(memoryBudget, repo.config().packTargetSize());
-    this.packTarget = plan.packTarget();
+    int packTarget = plan.packTarget();
     this.dataPacks = new Semaphore(plan.packsInMemory());
-    // room past the target for the blob that crosses it (chunks are at most 8 MiB) and the header
-    this.packBufferSize = packTarget + (9 << 20);
+    this.packBufferSize = packTarget + PackOutput.ROOM_PAST_TARGET;
+    for (BlobType t : BlobType.values()) {
+      outputs[t.ordinal()] = new PackOutput(repo, packTarget, () -> newWriter(t));
+    }
     this.chunkBuffers = new BufferPool(memoryBudget / 4);
     this.uploader =
         Executors.newFixedThreadPool(
@@ -124,21 +126,10 @@ final class ChunkSink implements AutoCloseable {
 
   private void add(BlobType type, byte codec, byte[] id, byte[] sealed, int n, int rawLength)
       throws IOException {
-    PackWriter full = null;
-    boolean data = type == BlobType.DATA;
-    synchronized (writers) {
-      int t = type.ordinal();
-      if (writers[t] == null) {
-        writers[t] = newWriter(type);
-      }
-      writers[t].add(type, codec, id, sealed, n, rawLength);
-      if (writers[t].size() >= packTarget) {
-        full = writers[t];
-        writers[t] = null;
-      }
-    }
+    PackOutput out = outputs[type.ordinal()];
+    PackWriter full = out.offer(type, codec, id, sealed, n, rawLength);
     if (full != null) {
-      upload(full, data);
+      upload(out, full, type == BlobType.DATA);
     }
   }
 
@@ -161,7 +152,7 @@ final class ChunkSink implements AutoCloseable {
   }
 
   /** Uploads a full pack in the background; a data pack gives its place back when done. */
-  private void upload(PackWriter w, boolean data) throws IOException {
+  private void upload(PackOutput out, PackWriter w, boolean data) throws IOException {
     try {
       uploadSlots.acquire();
     } catch (InterruptedException e) {
@@ -175,27 +166,13 @@ final class ChunkSink implements AutoCloseable {
         uploader.submit(
             () -> {
               try {
-                PackWriter.Finished p = w.finish(repo.cipher());
-                try {
-                  repo.storage().create(p.key(), p.bytes(), 0, p.length());
-                } catch (dev.arca.engine.storage.ObjectExistsException e) {
-                  // Same name, same bytes (content-addressed): another run stored this very pack.
-                  if (repo.storage().size(p.key()) != p.length()) {
-                    throw e;
-                  }
-                }
+                PackOutput.Stored stored = out.store(w);
+                PackWriter.Finished p = stored.pack();
                 storedBytes.addAndGet(p.length());
                 if (p.bytes().length == packBufferSize && packBuffers.size() < IDLE_PACK_BUFFERS) {
                   packBuffers.offerFirst(p.bytes()); // reused for a later pack
                 }
-                synchronized (newBlobs) {
-                  for (Packs.Entry e : p.entries()) {
-                    index.add(
-                        e.id(), p.id(), e.offset(), e.length(), e.rawLength(), e.type(), e.codec());
-                    newBlobs.add(index.get(e.id()));
-                    pending.remove(ByteBuffer.wrap(e.id()));
-                  }
-                }
+                indexed(stored.blobs());
                 return null;
               } finally {
                 uploadSlots.release();
@@ -209,18 +186,26 @@ final class ChunkSink implements AutoCloseable {
     }
   }
 
+  /** Puts the blobs of a stored pack in the index: from now on they count as stored. */
+  private void indexed(List<BlobIndex.Location> blobs) {
+    synchronized (newBlobs) {
+      for (BlobIndex.Location l : blobs) {
+        index.add(l.id(), l.pack(), l.offset(), l.length(), l.rawLength(), l.type(), l.codec());
+        newBlobs.add(index.get(l.id()));
+        pending.remove(ByteBuffer.wrap(l.id()));
+      }
+    }
+  }
+
   /** Uploads the open packs and waits for every upload; rethrows the first failure. */
   void flush() throws IOException {
-    PackWriter[] rest;
-    synchronized (writers) {
-      rest = writers.clone();
-      java.util.Arrays.fill(writers, null);
-    }
-    for (int t = 0; t < rest.length; t++) {
-      boolean data = t == BlobType.DATA.ordinal();
-      if (rest[t] != null && rest[t].blobCount() > 0) {
-        upload(rest[t], data);
-      } else if (rest[t] != null && data) {
+    for (BlobType t : BlobType.values()) {
+      PackOutput out = outputs[t.ordinal()];
+      PackWriter rest = out.closeOpen();
+      boolean data = t == BlobType.DATA;
+      if (rest != null && rest.blobCount() > 0) {
+        upload(out, rest, data);
+      } else if (rest != null && data) {
         dataPacks.release();
       }
     }

@@ -7,6 +7,7 @@ import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.GarbageMarks;
+import dev.arca.engine.repo.References;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SealedObjects;
 import dev.arca.engine.repo.Snapshots;

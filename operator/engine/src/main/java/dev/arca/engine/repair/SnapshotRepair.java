@@ -5,7 +5,7 @@ import dev.arca.engine.forget.Forget;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Snapshot;
-import dev.arca.engine.prune.CommitGuard;
+import dev.arca.engine.repo.CommitGuard;
 import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.PackPresence;
 import dev.arca.engine.repo.Repository;

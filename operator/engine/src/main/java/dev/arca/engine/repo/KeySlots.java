@@ -35,7 +35,11 @@ final class KeySlots {
       if (slots.isEmpty()) {
         throw new ArcaException(
             Kind.WRONG_KEY,
-            "repository at " + storage.describe() + " is encrypted but has no key slots (keys/)");
+            "repository at "
+                + storage.describe()
+                + " is encrypted but has no key slots (keys/): an init is writing it right now,"
+                + " or one was interrupted (then, if the repository holds nothing else, delete its"
+                + " config and init again)");
       }
       for (Storage.ObjectInfo o : slots) {
         KeySlot slot;

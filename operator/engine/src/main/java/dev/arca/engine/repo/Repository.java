@@ -16,6 +16,7 @@ import dev.arca.engine.format.ObjectCodec;
 import dev.arca.engine.format.RepoConfig;
 import dev.arca.engine.format.Tree;
 import dev.arca.engine.format.TreeCodec;
+import dev.arca.engine.storage.ObjectExistsException;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.storage.StoreUnreachableException;
@@ -80,13 +81,132 @@ public final class Repository {
 
   /** Creates a repository; fails if one exists. {@code password} may be null when unencrypted. */
   public static Repository init(Storage storage, char[] password, InitOptions opts) {
+    Repository r = create(storage, password, opts);
+    if (r == null) {
+      throw alreadyExists(storage);
+    }
+    return r;
+  }
+
+  /**
+   * An opened repository, and whether this call created it.
+   *
+   * @param repository the repository, open
+   * @param created whether {@link #openOrInit} created it just now
+   */
+  public record Opened(Repository repository, boolean created) {}
+
+  /** Where a repository keeps objects: their presence without a config means damage. */
+  private static final List<String> CONTENT =
+      List.of(
+          KEYS,
+          dev.arca.engine.format.Snapshot.PREFIX,
+          IndexFile.PREFIX,
+          dev.arca.engine.format.Packs.PREFIX);
+
+  /**
+   * Opens the repository at {@code storage}, or creates it when there is none (for {@code backup
+   * --init-if-missing}). "None" means only this: the store answered a listing, and it holds no
+   * config object and no key slot, snapshot, index or pack either. Anything else opens the
+   * repository as {@link #open} does and fails as it does: a wrong password, a damaged config, a
+   * store that cannot be read (unreachable, access denied) never lead to a new repository, and nor
+   * do the objects of a repository whose config is gone. The config is written create-only and
+   * before the key slot: of two callers that find none at once, one creates the repository, the
+   * other writes nothing and opens that one (waiting about three seconds for its key slot), so no
+   * second key slot for the same password with another master key can ever exist.
+   */
+  public static Opened openOrInit(Storage storage, char[] password, InitOptions opts) {
+    try {
+      for (int look = 1; ; look++) {
+        if (!listed(storage, RepoConfig.KEY).isEmpty()) {
+          if (look < INIT_LOOKS && awaitsKeySlot(storage)) {
+            sleep(INIT_PAUSE_MS); // a concurrent init between its config and its key slot
+            continue;
+          }
+          return new Opened(open(storage, password), false);
+        }
+        String found = null;
+        for (String prefix : CONTENT) {
+          List<Storage.ObjectInfo> objects = storage.list(prefix);
+          if (found == null && !objects.isEmpty()) {
+            found = objects.get(0).key();
+          }
+        }
+        if (found == null) {
+          break;
+        }
+        throw new ArcaException(
+            Kind.NO_REPOSITORY,
+            "no repository config at "
+                + storage.describe()
+                + ", but "
+                + found
+                + " and perhaps more objects of a repository are there: its config is lost or"
+                + " an init was interrupted; not creating a new repository over them (put the"
+                + " config back, or use an empty location)");
+      }
+    } catch (IOException e) {
+      throw new ArcaException(
+          Kind.ERROR,
+          "cannot tell whether a repository exists at "
+              + storage.describe()
+              + ", so none is created: "
+              + e.getMessage(),
+          e);
+    }
+    Repository r = create(storage, password, opts);
+    return r != null ? new Opened(r, true) : new Opened(open(storage, password), false);
+  }
+
+  /** How often {@link #openOrInit} looks for the key slot of an encrypted config without one. */
+  private static final int INIT_LOOKS = 10;
+
+  private static final long INIT_PAUSE_MS = 300;
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ArcaException(Kind.ERROR, "interrupted while waiting for a repository's config");
+    }
+  }
+
+  /** Whether the config says encrypted but no key slot is there yet (an init in progress). */
+  private static boolean awaitsKeySlot(Storage storage) throws IOException {
+    if (!storage.list(KEYS).isEmpty()) {
+      return false;
+    }
+    try {
+      byte[] raw = storage.read(RepoConfig.KEY);
+      return raw.length <= RepoConfig.MAX_SIZE
+          && !BlobCipher.NONE.equals(ObjectCodec.JSON.readValue(raw, RepoConfig.class).cipher());
+    } catch (IOException | RuntimeException unreadable) {
+      return false; // open says what is wrong with it
+    }
+  }
+
+  /** The objects listed under {@code key} named exactly {@code key}. */
+  private static List<Storage.ObjectInfo> listed(Storage storage, String key) throws IOException {
+    return storage.list(key).stream().filter(o -> o.key().equals(key)).toList();
+  }
+
+  private static ArcaException alreadyExists(Storage storage) {
+    return new ArcaException(
+        Kind.ERROR,
+        "a repository already exists at " + storage.describe() + "; use it or pick another URL");
+  }
+
+  /**
+   * Creates a repository; returns null when its config exists, checked first and again by the
+   * create-only write of the config. The config goes first and the key slot after it, so a
+   * concurrent init wins or loses whole and a loser writes nothing: a key slot exists only for the
+   * master key of the config that won.
+   */
+  private static Repository create(Storage storage, char[] password, InitOptions opts) {
     try {
       if (storage.size(RepoConfig.KEY) >= 0) {
-        throw new ArcaException(
-            Kind.ERROR,
-            "a repository already exists at "
-                + storage.describe()
-                + "; use it or pick another URL");
+        return null;
       }
       if (opts.encrypted() && (password == null || password.length == 0)) {
         throw ArcaException.usage(
@@ -110,15 +230,31 @@ public final class Repository {
               opts.encrypted() ? BlobCipher.AES_256_GCM : BlobCipher.NONE,
               opts.packSize(),
               opts.encrypted() ? null : Hex.of(key.chunkerSeed()));
-      String slotKey = null;
-      if (opts.encrypted()) {
-        KeySlot slot = KeySlot.wrap(key, password, opts.scryptN(), now);
-        byte[] bytes = ObjectCodec.JSON.writeValueAsBytes(slot);
-        slotKey = KEYS + Hex.of(ChunkIds.sha256().digest(bytes));
-        storage.create(slotKey, bytes);
+      // The slot is wrapped (the slow key derivation) before anything is written.
+      byte[] slot =
+          opts.encrypted()
+              ? ObjectCodec.JSON.writeValueAsBytes(KeySlot.wrap(key, password, opts.scryptN(), now))
+              : null;
+      try {
+        storage.create(RepoConfig.KEY, ObjectCodec.JSON.writeValueAsBytes(config));
+      } catch (ObjectExistsException lost) {
+        return null; // another init created it meanwhile, and wrote nothing of ours
       }
-      // The config goes last: a repository is initialised once its config exists.
-      storage.create(RepoConfig.KEY, ObjectCodec.JSON.writeValueAsBytes(config));
+      String slotKey = slot == null ? null : KEYS + Hex.of(ChunkIds.sha256().digest(slot));
+      if (slotKey != null) {
+        try {
+          storage.create(slotKey, slot);
+        } catch (IOException e) {
+          throw new ArcaException(
+              Kind.ERROR,
+              "the repository config at "
+                  + storage.describe()
+                  + " was written but its key slot could not be ("
+                  + e.getMessage()
+                  + "); the repository holds nothing else yet: delete its config and init again",
+              e);
+        }
+      }
       return new Repository(storage, config, key, slotKey);
     } catch (IOException e) {
       throw new ArcaException(
@@ -201,7 +337,7 @@ public final class Repository {
 
   /** Prepares the JIT for bulk data work (backup, restore, reading data); once per process. */
   public void warmUp() {
-    dev.arca.engine.crypto.JitWarmUp.run(cipher, ids);
+    dev.arca.engine.runtime.JitWarmUp.process().run(cipher, ids);
   }
 
   public Storage storage() {

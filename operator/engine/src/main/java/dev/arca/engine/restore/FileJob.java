@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any thread. The whole-file SHA-256 is computed from the verified chunks in file order as they
  * arrive, by whichever thread is free to; whichever thread finishes the last range checks it and
  * renames the file into place. Chunks finished before their predecessors wait for the hash within a
- * budget shared by all files ({@link FileRestorer#reservePending}): an all-zero chunk waits as its
+ * budget shared by all files ({@link RestoreRun#reservePending}): an all-zero chunk waits as its
  * length alone, and beyond the budget a chunk is hashed later from the bytes it wrote. So a file of
  * any size, sparse or made of one chunk repeated, restores in bounded memory however the ranges'
  * reads are ordered. Small files go through {@link SmallBatch} instead.
@@ -40,7 +40,7 @@ final class FileJob {
 
   private final Restore.Entry entry;
   private final Repository repo;
-  private final FileRestorer restorer;
+  private final RestoreRun run;
   private final Path temp;
   private final FileChannel channel;
   private final AtomicInteger remaining;
@@ -60,12 +60,11 @@ final class FileJob {
   /** Reads written ranges back for the hash (opened on first need). */
   private FileChannel readBack;
 
-  private FileJob(
-      Restore.Entry entry, int ranges, Repository repo, FileRestorer restorer, TempFiles.Created t)
+  private FileJob(Restore.Entry entry, int ranges, RestoreRun run, TempFiles.Created t)
       throws IOException {
     this.entry = entry;
-    this.repo = repo;
-    this.restorer = restorer;
+    this.repo = run.repo();
+    this.run = run;
     this.temp = t.path();
     this.remaining = new AtomicInteger(ranges);
     this.channel = t.channel();
@@ -76,21 +75,21 @@ final class FileJob {
   }
 
   /** Creates the temporary file; null (failure recorded) if it cannot be created. */
-  static FileJob start(Restore.Entry e, int ranges, Repository repo, FileRestorer restorer) {
+  static FileJob start(Restore.Entry e, int ranges, RestoreRun run) {
     Path dir = e.path().getParent();
     TempFiles.Created t = null;
     try {
-      synchronized (restorer.folders().of(e.path())) {
+      synchronized (run.folders().of(e.path())) {
         t = TempFiles.create(dir, OWNER_ONLY);
       }
-      return new FileJob(e, ranges, repo, restorer, t);
+      return new FileJob(e, ranges, run, t);
     } catch (IOException ex) {
       IOException failure = cannotWrite(e.path(), ex);
       if (t != null) {
         closeQuietly(t.channel());
         TempFiles.discard(t.path(), failure);
       }
-      restorer.failed(e, failure);
+      run.failed(e, failure);
       return null;
     }
   }
@@ -99,11 +98,11 @@ final class FileJob {
     if (failure != null) {
       return;
     }
-    byte[] buf = readRange(repo, r, restorer.buffers());
+    byte[] buf = readRange(repo, r, run.buffers());
     try {
       decodeAndWrite(r, buf);
     } finally {
-      restorer.buffers().give(buf);
+      run.buffers().give(buf);
     }
   }
 
@@ -112,34 +111,34 @@ final class FileJob {
     for (int i = 0; i < r.blobs().size(); i++) {
       BlobIndex.Location loc = r.blobs().get(i);
       int n = loc.rawLength();
-      byte[] plain = restorer.buffers().take(n);
+      byte[] plain = run.buffers().take(n);
       try {
-        restorer.found().decodeInto(repo, loc, buf, loc.offset() - base, plain, 0);
+        run.found().decodeInto(repo, loc, buf, loc.offset() - base, plain, 0);
         long pos = r.fileOffsets().get(i);
         Piece piece;
         if (isZero(plain, n)) {
           piece = new Piece(null, n, Kind.ZEROS);
-          restorer.buffers().give(plain);
+          run.buffers().give(plain);
         } else {
           writeAt(plain, n, pos);
           if (pos == hashed) {
             piece = new Piece(plain, n, Kind.NEXT); // hashed at once, below
-          } else if (restorer.reservePending(n)) {
+          } else if (run.reservePending(n)) {
             piece = new Piece(plain, n, Kind.HELD);
           } else {
             piece = new Piece(null, n, Kind.ON_DISK);
-            restorer.buffers().give(plain);
+            run.buffers().give(plain);
           }
         }
         plain = null;
         hashInOrder(pos, piece);
       } catch (IOException | RuntimeException e) {
         if (plain != null) {
-          restorer.buffers().give(plain);
+          run.buffers().give(plain);
         }
         throw e;
       }
-      restorer.progress().bytes(n);
+      run.progress().bytes(n);
     }
   }
 
@@ -225,9 +224,9 @@ final class FileJob {
       switch (piece.kind()) {
         case NEXT, HELD -> {
           sha.update(piece.bytes(), 0, piece.length());
-          restorer.buffers().give(piece.bytes());
+          run.buffers().give(piece.bytes());
           if (piece.kind() == Kind.HELD) {
-            restorer.releasePending(piece.length());
+            run.releasePending(piece.length());
           }
         }
         case ZEROS -> {
@@ -246,7 +245,7 @@ final class FileJob {
    * before it was written, and what is on disk is what the file will hold.
    */
   private void hashFromDisk(long pos, int length) {
-    byte[] buf = restorer.buffers().take(Math.min(length, 1 << 20));
+    byte[] buf = run.buffers().take(Math.min(length, 1 << 20));
     try {
       if (readBack == null) {
         readBack = FileChannel.open(temp, StandardOpenOption.READ);
@@ -263,7 +262,7 @@ final class FileJob {
     } catch (IOException e) {
       fail(e); // the file fails whatever the digest says
     } finally {
-      restorer.buffers().give(buf);
+      run.buffers().give(buf);
     }
   }
 
@@ -307,14 +306,14 @@ final class FileJob {
       }
       if (failure == null) {
         Metadata.apply(temp, entry.node());
-        synchronized (restorer.folders().of(temp)) {
+        synchronized (run.folders().of(temp)) {
           Files.move(
               temp,
               entry.path(),
               StandardCopyOption.REPLACE_EXISTING,
               StandardCopyOption.ATOMIC_MOVE);
         }
-        restorer.done(entry);
+        run.done(entry);
         return;
       }
     } catch (IOException | RuntimeException e) {
@@ -324,7 +323,7 @@ final class FileJob {
     }
     discardPending();
     TempFiles.discard(temp, failure);
-    restorer.failed(entry, failure);
+    run.failed(entry, failure);
   }
 
   /** Gives back what chunks of a failed file still hold. */
@@ -332,10 +331,10 @@ final class FileJob {
     for (var e = pending.pollFirstEntry(); e != null; e = pending.pollFirstEntry()) {
       Piece p = e.getValue();
       if (p.bytes() != null) {
-        restorer.buffers().give(p.bytes());
+        run.buffers().give(p.bytes());
       }
       if (p.kind() == Kind.HELD) {
-        restorer.releasePending(p.length());
+        run.releasePending(p.length());
       }
     }
   }

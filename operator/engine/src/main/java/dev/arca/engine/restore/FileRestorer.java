@@ -1,13 +1,10 @@
 package dev.arca.engine.restore;
 
-import dev.arca.engine.ArcaException;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
-import dev.arca.engine.fs.BufferPool;
-import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,36 +31,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FileRestorer {
   static final int MAX_RANGE = 8 << 20;
 
-  private final Repository repo;
+  private final RestoreRun run;
   private final BlobIndex index;
   private final RestoreOptions.Overwrite overwrite;
   private final int threads;
   private final Progress progress;
-  private final Restore owner;
-  private final AtomicLong written = new AtomicLong();
-  private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong unchanged = new AtomicLong();
   private final AtomicLong kept = new AtomicLong();
 
   /** The first kept paths by name (only the planning thread decides what is kept). */
   private final java.util.TreeSet<String> keptPaths = new java.util.TreeSet<>();
-
-  private final FolderLocks folders = new FolderLocks();
-
-  /** Damaged blob copies met, recorded when the restore ends. */
-  private final FoundDamage found = new FoundDamage();
-
-  /** Arrays for decoded chunks and small files, reused across files. */
-  private final BufferPool buffers = new BufferPool(64 << 20);
-
-  /**
-   * Bytes of chunks that wait in memory for their file's hash (decoded before their predecessors),
-   * over all files: at most an eighth of the heap, and 64 MiB. Beyond that a chunk is hashed later
-   * from the bytes it wrote (see {@link FileJob}).
-   */
-  private final long pendingBudget = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
-
-  private final AtomicLong pendingBytes = new AtomicLong();
 
   /**
    * What happened to the files: written, already right ({@code unchanged}), or different and left
@@ -75,19 +52,12 @@ final class FileRestorer {
   /** Chunks of one file that are read together: their locations and offsets in the file. */
   record Range(List<BlobIndex.Location> blobs, List<Long> fileOffsets) {}
 
-  FileRestorer(
-      Repository repo,
-      BlobIndex index,
-      RestoreOptions.Overwrite overwrite,
-      int threads,
-      Progress progress,
-      Restore owner) {
-    this.repo = repo;
+  FileRestorer(RestoreRun run, BlobIndex index, RestoreOptions.Overwrite overwrite, int threads) {
+    this.run = run;
     this.index = index;
     this.overwrite = overwrite;
     this.threads = threads;
-    this.progress = progress;
-    this.owner = owner;
+    this.progress = run.progress();
   }
 
   Totals restoreAll(List<Restore.Entry> entries) throws IOException {
@@ -125,7 +95,7 @@ final class FileRestorer {
           }
           continue;
         }
-        FileJob job = FileJob.start(e, ranges.size(), repo, this);
+        FileJob job = FileJob.start(e, ranges.size(), run);
         if (job == null) {
           continue;
         }
@@ -150,9 +120,9 @@ final class FileRestorer {
         throw new IOException("interrupted", ie);
       }
     }
-    found.record(repo, progress::warn);
+    run.found().record(run.repo(), progress::warn);
     return new Totals(
-        written.get(), bytes.get(), unchanged.get(), kept.get(), List.copyOf(keptPaths));
+        run.written(), run.bytes(), unchanged.get(), kept.get(), List.copyOf(keptPaths));
   }
 
   /** A large file being restored and its ranges not yet handed to the pool. */
@@ -194,19 +164,7 @@ final class FileRestorer {
     pool.execute(
         () -> {
           try {
-            batch.restore(
-                repo,
-                folders,
-                buffers,
-                found,
-                (e, failure) -> {
-                  if (failure == null) {
-                    smallDone(e);
-                    done(e);
-                  } else {
-                    failed(e, failure);
-                  }
-                });
+            batch.restore(run);
           } finally {
             inFlight.release();
           }
@@ -220,12 +178,11 @@ final class FileRestorer {
    */
   private boolean keepExisting(Restore.Entry e) {
     Path p = e.path();
-    if (owner.isFresh(p.getParent()) || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (run.isFresh(p.getParent()) || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      owner.fail(
-          e.rel(), "a folder is in the way of this file; remove it and restore again", false);
+      run.fail(e.rel(), "a folder is in the way of this file; remove it and restore again", false);
       return true;
     }
     if (overwrite == RestoreOptions.Overwrite.ALWAYS) {
@@ -277,7 +234,7 @@ final class FileRestorer {
     for (String id : chunks) {
       BlobIndex.Location loc = Hex.isId(id) ? index.get(Hex.parse(id)) : null;
       if (loc == null) {
-        owner.fail(e.rel(), "chunk " + id + " is missing from the repository", true);
+        run.fail(e.rel(), "chunk " + id + " is missing from the repository", true);
         return null;
       }
       BlobIndex.Location last = cur.isEmpty() ? null : cur.get(cur.size() - 1);
@@ -301,58 +258,10 @@ final class FileRestorer {
       out.add(new Range(cur, curOffsets));
     }
     if (off != n.size()) {
-      owner.fail(
+      run.fail(
           e.rel(), "its chunks add up to " + off + " bytes but the file has " + n.size(), true);
       return null;
     }
     return out;
-  }
-
-  void done(Restore.Entry e) {
-    written.incrementAndGet();
-    bytes.addAndGet(e.node().size());
-    progress.fileDone();
-  }
-
-  /** Small files count their bytes when done (large ones count each range as written). */
-  private void smallDone(Restore.Entry e) {
-    progress.bytes(e.node().size());
-  }
-
-  void failed(Restore.Entry e, Throwable t) {
-    boolean integrity =
-        t instanceof ArcaException a && a.kind() == ArcaException.Kind.INTEGRITY
-            || t instanceof dev.arca.engine.storage.ObjectMissingException;
-    owner.fail(e.rel(), String.valueOf(t.getMessage()), integrity);
-  }
-
-  /** Counts {@code n} bytes against the pending budget; false when they do not fit. */
-  boolean reservePending(int n) {
-    for (long cur = pendingBytes.get(); cur + n <= pendingBudget; cur = pendingBytes.get()) {
-      if (pendingBytes.compareAndSet(cur, cur + n)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void releasePending(int n) {
-    pendingBytes.addAndGet(-n);
-  }
-
-  FolderLocks folders() {
-    return folders;
-  }
-
-  BufferPool buffers() {
-    return buffers;
-  }
-
-  FoundDamage found() {
-    return found;
-  }
-
-  Progress progress() {
-    return progress;
   }
 }

@@ -2,7 +2,6 @@ package dev.arca.engine.restore;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
-import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.fs.PathFilter;
@@ -17,9 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One restore run: plans the selected entries of a snapshot, creates folders (removing from those
@@ -31,9 +28,9 @@ public final class Restore {
   private final Repository repo;
   private final RestoreOptions opts;
   private final PathFilter filter;
-  private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-  private final Set<Path> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile boolean damaged;
+
+  /** What this run shares with what restores its files. */
+  private final RestoreRun run;
 
   /** One selected entry: its snapshot path, node, and place on disk. */
   record Entry(String rel, Node node, Path path) {}
@@ -42,6 +39,7 @@ public final class Restore {
     this.repo = repo;
     this.opts = opts;
     this.filter = new PathFilter(opts.includes(), List.of());
+    this.run = new RestoreRun(repo, opts.progress());
   }
 
   public static RestoreResult run(Repository repo, RestoreOptions opts) throws IOException {
@@ -60,7 +58,7 @@ public final class Restore {
     }
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(target);
-      fresh.add(target);
+      run.created(target);
     } else {
       removeLeftovers(target);
     }
@@ -80,8 +78,7 @@ public final class Restore {
     if (files.stream().anyMatch(f -> f.node().size() >= 16 << 20)) {
       repo.warmUp(); // only worth its fraction of a second when large files are coming
     }
-    FileRestorer restorer =
-        new FileRestorer(repo, index, opts.overwrite(), opts.threads(), opts.progress(), this);
+    FileRestorer restorer = new FileRestorer(run, index, opts.overwrite(), opts.threads());
     List<Entry> toRestore = new ArrayList<>();
     for (Entry f : files) {
       if (!underBlocked(f.path(), blocked)) {
@@ -115,8 +112,8 @@ public final class Restore {
         totals.bytes(),
         dirs.size() - blocked.size(),
         linkCount,
-        List.copyOf(failures),
-        damaged,
+        run.failures(),
+        run.damaged(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -195,7 +192,7 @@ public final class Restore {
         Files.delete(p);
       }
       Files.createDirectory(p);
-      fresh.add(p);
+      run.created(p);
       return true;
     } catch (IOException e) {
       fail(d.rel(), "cannot create folder: " + e, false);
@@ -245,18 +242,7 @@ public final class Restore {
     return false;
   }
 
-  /** Whether this restore created {@code dir} itself, so nothing in it existed before. */
-  boolean isFresh(Path dir) {
-    return fresh.contains(dir);
-  }
-
-  /** Records that {@code rel} (a path of {@link FileName} strings) was not restored, and why. */
-  void fail(String rel, String why, boolean integrity) {
-    String failure = FileName.display(rel) + ": " + why;
-    failures.add(failure);
-    if (integrity) {
-      damaged = true;
-    }
-    opts.progress().warn(failure);
+  private void fail(String rel, String why, boolean integrity) {
+    run.fail(rel, why, integrity);
   }
 }

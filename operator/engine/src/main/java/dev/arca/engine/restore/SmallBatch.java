@@ -83,9 +83,13 @@ final class SmallBatch {
     return entries.size();
   }
 
-  /** Restores every file of the batch; {@code each} reports each file's outcome. */
-  void restore(
-      Repository repo, FolderLocks folders, BufferPool buffers, FoundDamage found, Outcome each) {
+  /**
+   * Restores every file of the batch and reports each file's outcome to {@code run} (its bytes and
+   * the file done, or its failure).
+   */
+  void restore(RestoreRun run) {
+    Repository repo = run.repo();
+    BufferPool buffers = run.buffers();
     byte[] span = null;
     if (pack != null && entries.size() > 1) {
       span = buffers.take((int) (end - start));
@@ -100,10 +104,12 @@ final class SmallBatch {
       Restore.Entry e = entries.get(i);
       FileRestorer.Range r = ranges.get(i);
       try {
-        restoreOne(e, r, span, start, repo, folders, buffers, found);
-        each.done(e, null);
+        restoreOne(e, r, span, start, run);
+        // small files count their bytes when done (large ones count each range as written)
+        run.progress().bytes(e.node().size());
+        run.done(e);
       } catch (Throwable t) {
-        each.done(e, t);
+        run.failed(e, t);
       }
     }
     if (span != null) {
@@ -120,15 +126,10 @@ final class SmallBatch {
    * range.
    */
   private static void restoreOne(
-      Restore.Entry e,
-      FileRestorer.Range r,
-      byte[] span,
-      long spanStart,
-      Repository repo,
-      FolderLocks folders,
-      BufferPool buffers,
-      FoundDamage found)
+      Restore.Entry e, FileRestorer.Range r, byte[] span, long spanStart, RestoreRun run)
       throws IOException {
+    Repository repo = run.repo();
+    BufferPool buffers = run.buffers();
     int size = (int) e.node().size();
     byte[] content = buffers.take(size);
     byte[] read = null;
@@ -145,7 +146,7 @@ final class SmallBatch {
         for (int i = 0; i < r.blobs().size(); i++) {
           BlobIndex.Location loc = r.blobs().get(i);
           int at = (int) (long) r.fileOffsets().get(i);
-          found.decodeInto(repo, loc, buf, (int) (loc.offset() - base), content, at);
+          run.found().decodeInto(repo, loc, buf, (int) (loc.offset() - base), content, at);
         }
       }
       MessageDigest digest = ChunkIds.sha256();
@@ -154,7 +155,7 @@ final class SmallBatch {
       if (!sha.equals(e.node().sha256())) {
         throw FileJob.mismatch(sha, e);
       }
-      write(e, content, size, folders);
+      write(e, content, size, run.folders());
     } finally {
       buffers.give(content);
       if (read != null) {
@@ -189,10 +190,5 @@ final class SmallBatch {
       TempFiles.discard(temp.path(), ex);
       throw ex;
     }
-  }
-
-  /** Receives the outcome of one file: {@code failure} is null on success. */
-  interface Outcome {
-    void done(Restore.Entry e, Throwable failure);
   }
 }

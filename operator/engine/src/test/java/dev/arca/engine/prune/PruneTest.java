@@ -10,6 +10,7 @@ import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.backup.BackupResult;
 import dev.arca.engine.format.Snapshot;
+import dev.arca.engine.repo.CommitGuard;
 import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;

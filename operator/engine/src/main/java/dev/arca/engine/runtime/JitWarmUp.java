@@ -1,5 +1,8 @@
-package dev.arca.engine.crypto;
+package dev.arca.engine.runtime;
 
+import dev.arca.engine.crypto.BlobCipher;
+import dev.arca.engine.crypto.ChunkIds;
+import dev.arca.engine.format.FloatGrouping;
 import java.security.MessageDigest;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,18 +13,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * calls are rarely recompiled while they run). Costs a fraction of a second, once per process. For
  * measurements, {@code -Darca.jit.warmup.rounds=N} (default 6000) and {@code
  * -Darca.jit.nowarmup=true} tune it: a 1.6 GB backup took 8.4 s without it, 6.8-7.2 s with it.
+ *
+ * <p>What it prepares, the JIT's compiled code, belongs to the process, so there is one warm-up per
+ * process: {@link #process()}. Its state is a once-flag and the thread that runs it in the
+ * background, so that the command line can start it before the repository is opened and the
+ * repository's first bulk use waits for it instead of running it again.
  */
 public final class JitWarmUp {
-  private static final AtomicBoolean DONE = new AtomicBoolean();
-  private static volatile Thread background;
+  private static final JitWarmUp PROCESS = new JitWarmUp();
+
+  private final AtomicBoolean done = new AtomicBoolean();
+  private volatile Thread background;
 
   private JitWarmUp() {}
+
+  /** The warm-up of this process. */
+  public static JitWarmUp process() {
+    return PROCESS;
+  }
 
   /**
    * Runs the warm-up, or waits for the one {@link #startInBackground} started (the JIT's work is
    * done by its end).
    */
-  public static void run(BlobCipher cipher, ChunkIds ids) {
+  public void run(BlobCipher cipher, ChunkIds ids) {
     Thread t = background;
     if (t != null) {
       try {
@@ -31,7 +46,7 @@ public final class JitWarmUp {
       }
       return;
     }
-    if (Boolean.getBoolean("arca.jit.nowarmup") || DONE.getAndSet(true)) {
+    if (Boolean.getBoolean("arca.jit.nowarmup") || done.getAndSet(true)) {
       return;
     }
     warm(cipher, ids);
@@ -44,11 +59,11 @@ public final class JitWarmUp {
    * of one 500 MiB file from 2.01 to 1.88 s, and adds 0.08 s to a backup that finds nothing
    * changed, which is why backups start it only when {@code --full}.
    */
-  public static synchronized void startInBackground() {
+  public synchronized void startInBackground() {
     if (Runtime.getRuntime().availableProcessors() < 2) {
       return; // one core: nothing to overlap with; the first bulk call runs it
     }
-    if (Boolean.getBoolean("arca.jit.nowarmup") || DONE.getAndSet(true)) {
+    if (Boolean.getBoolean("arca.jit.nowarmup") || done.getAndSet(true)) {
       return;
     }
     byte[] key = new byte[32];
@@ -69,10 +84,8 @@ public final class JitWarmUp {
     int rounds = Integer.getInteger("arca.jit.warmup.rounds", 6000);
     for (int i = 0; i < rounds; i++) {
       if (i % 4 == 0) {
-        dev.arca.engine.format.FloatGrouping.split(
-            dev.arca.engine.format.FloatGrouping.BF16, in, 0, in.length, grouped);
-        dev.arca.engine.format.FloatGrouping.join(
-            dev.arca.engine.format.FloatGrouping.BF16, grouped, in.length, in, 0);
+        FloatGrouping.split(FloatGrouping.BF16, in, 0, in.length, grouped);
+        FloatGrouping.join(FloatGrouping.BF16, grouped, in.length, in, 0);
       }
       in[i & 1023] = (byte) i;
       int n = cipher.seal(in, 0, in.length, out, 0);

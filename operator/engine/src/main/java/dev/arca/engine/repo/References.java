@@ -1,11 +1,9 @@
-package dev.arca.engine.prune;
+package dev.arca.engine.repo;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Tree;
-import dev.arca.engine.repo.Repository;
-import dev.arca.engine.repo.Snapshots;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -18,17 +16,17 @@ import java.util.Set;
  * file. A tree that cannot be read stops the walk with an error, because prune must never decide
  * what is unused from a partial picture.
  */
-final class References {
+public final class References {
   private References() {}
 
   /** Hex ids of every blob the given snapshots need. */
-  static Set<String> of(Repository repo, BlobIndex index, List<Snapshots.Ref> snapshots)
+  public static Set<String> of(Repository repo, BlobIndex index, List<Snapshots.Ref> snapshots)
       throws IOException {
     return ofTrees(repo, index, snapshots.stream().map(s -> s.snapshot().tree()).toList());
   }
 
   /** Hex ids of every blob the given root trees need, the roots included. */
-  static Set<String> ofTrees(Repository repo, BlobIndex index, List<String> roots)
+  public static Set<String> ofTrees(Repository repo, BlobIndex index, List<String> roots)
       throws IOException {
     Set<String> used = new HashSet<>();
     Deque<String> trees = new ArrayDeque<>();

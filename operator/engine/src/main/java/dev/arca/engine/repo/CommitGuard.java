@@ -1,10 +1,8 @@
-package dev.arca.engine.prune;
+package dev.arca.engine.repo;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Hex;
-import dev.arca.engine.repo.GarbageMarks;
-import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -48,10 +46,7 @@ public final class CommitGuard {
     }
     BlobIndex index =
         repo.loadIndex(
-            GarbageMarks.markedPacks(marks),
-            dev.arca.engine.repo.DamageRecords.Known.none(),
-            true,
-            ignored -> {});
+            GarbageMarks.markedPacks(marks), DamageRecords.Known.none(), true, ignored -> {});
     for (String id : References.ofTrees(repo, index, List.of(rootTree))) {
       BlobIndex.Location l = index.get(Hex.parse(id));
       if (l != null && doomed.contains(Hex.of(l.pack()))) {

@@ -1,0 +1,53 @@
+package dev.arca.contract;
+
+/**
+ * What {@code arca prune --json} prints. Byte counts are stored (compressed, encrypted) bytes.
+ *
+ * @param dryRun nothing was changed
+ * @param snapshots snapshots whose data was kept
+ * @param packs packs in the repository before the run
+ * @param usedBytes bytes of blobs that snapshots need
+ * @param unusedBytes bytes of blobs no snapshot needs, before the run
+ * @param markedPacks packs newly marked as garbage (deleted by a later run after the grace period)
+ * @param markedBytes their size
+ * @param repackedPacks partly used packs whose used blobs were copied into new packs (and which
+ *     were then marked)
+ * @param repackedBytes bytes copied into new packs
+ * @param deletedPacks packs deleted, their marks being past their grace period
+ * @param reclaimedBytes bytes freed by deleting them
+ * @param rescuedPacks marked packs kept because a snapshot needs them again
+ * @param pendingPacks packs marked and waiting for their grace period to pass
+ * @param retainedObjects deleted objects whose bytes the store keeps (a versioned bucket, for
+ *     example under Object Lock retention)
+ * @param leftoversRemoved temporary files and unfinished multipart uploads of killed runs, older
+ *     than the grace period, that were removed
+ * @param heldMarks marks past their grace period whose packs were kept because a running backup (a
+ *     live writer session) may depend on them; a later run deletes them
+ * @param staleSessions writer sessions of killed backups that were removed
+ * @param damagedCopies damaged blob copies met while repacking: their packs were kept, the damage
+ *     recorded
+ * @param damageRecordsRemoved damage records removed: the packs they name are gone, or they could
+ *     not be read
+ * @param durationMs wall time of the run
+ */
+public record PruneReport(
+    boolean dryRun,
+    int snapshots,
+    int packs,
+    long usedBytes,
+    long unusedBytes,
+    int markedPacks,
+    long markedBytes,
+    int repackedPacks,
+    long repackedBytes,
+    int deletedPacks,
+    long reclaimedBytes,
+    int rescuedPacks,
+    int pendingPacks,
+    int retainedObjects,
+    int leftoversRemoved,
+    int heldMarks,
+    int staleSessions,
+    int damagedCopies,
+    int damageRecordsRemoved,
+    long durationMs) {}
