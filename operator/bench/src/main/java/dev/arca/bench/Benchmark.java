@@ -1,5 +1,6 @@
 package dev.arca.bench;
 
+import dev.arca.samples.TreeDigest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.arca.bench;
 
+import dev.arca.samples.ModelShape;
 import java.nio.file.Path;
 import java.util.Map;
 

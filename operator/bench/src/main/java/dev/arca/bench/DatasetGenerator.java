@@ -2,6 +2,8 @@ package dev.arca.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arca.samples.ModelShape;
+import dev.arca.samples.Safetensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +69,7 @@ public final class DatasetGenerator {
       String name =
           String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
       Path file = model.resolve(name);
-      weightBytes += Safetensors.write(file, shards.get(i), weightRandom, Map.of("format", "pt"));
+      weightBytes += Safetensors.write(file, shards.get(i), weightRandom, Safetensors.PT);
       for (ModelShape.Tensor t : shards.get(i)) {
         weightMap.put(t.name(), file);
       }

@@ -1,5 +1,6 @@
 package dev.arca.bench;
 
+import dev.arca.samples.ModelShape;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

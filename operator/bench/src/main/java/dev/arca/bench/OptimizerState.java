@@ -1,5 +1,7 @@
 package dev.arca.bench;
 
+import dev.arca.samples.ModelShape;
+import dev.arca.samples.Safetensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -36,7 +37,7 @@ final class OptimizerState {
       moments.add(new ModelShape.Tensor(w.name() + ".exp_avg_sq", w.shape(), 1));
       used += 2 * bytes;
     }
-    byte[] header = Safetensors.encodeHeader(moments, Map.of("format", "pt"), "F32", 4);
+    byte[] header = Safetensors.header(moments, Safetensors.PT, "F32", 4);
     ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel out = Safetensors.create(file, header)) {
       for (ModelShape.Tensor t : moments) {

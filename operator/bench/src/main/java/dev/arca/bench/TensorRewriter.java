@@ -1,5 +1,6 @@
 package dev.arca.bench;
 
+import dev.arca.samples.Safetensors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -33,8 +34,8 @@ public final class TensorRewriter {
 
   /** Rewrites {@code tensor} inside {@code shard} and reports its byte range. */
   public Rewrite rewrite(Path shard, String tensor) throws IOException {
-    Safetensors.Header header = Safetensors.readHeader(shard);
-    Safetensors.Entry entry = header.entry(tensor);
+    SafetensorsReader.Header header = SafetensorsReader.readHeader(shard);
+    SafetensorsReader.Entry entry = header.entry(tensor);
     if (!entry.dtype().equals("BF16")) {
       throw new IOException(tensor + " is " + entry.dtype() + ", not BF16");
     }

@@ -10,6 +10,8 @@
  * {@code /usr/bin/time} for wall time and peak RSS, and the result is a Markdown report ({@link
  * dev.arca.bench.Report}).
  *
- * <p>Nothing here is used by the engine or the CLI; the module only depends on the JDK and Jackson.
+ * <p>Nothing here is used by the engine or the CLI; the module only depends on the JDK, Jackson and
+ * {@code arca-samples} (the safetensors writer, model shape and tree digests it shares with the
+ * demo and the tests).
  */
 package dev.arca.bench;

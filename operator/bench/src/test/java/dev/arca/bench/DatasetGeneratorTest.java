@@ -2,6 +2,8 @@ package dev.arca.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.samples.Bf16;
+import dev.arca.samples.TreeDigest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +27,11 @@ class DatasetGeneratorTest {
         .isEqualTo(String.format("model-00001-of-%05d.safetensors", shards.size()));
     long tensors = 0;
     for (Path shard : shards) {
-      Safetensors.Header header = Safetensors.readHeader(shard);
+      SafetensorsReader.Header header = SafetensorsReader.readHeader(shard);
       assertThat(header.dataStart() % 8).isZero();
       assertThat(header.metadata()).containsEntry("format", "pt");
       long expected = 0;
-      for (Safetensors.Entry e : header.entries()) {
+      for (SafetensorsReader.Entry e : header.entries()) {
         assertThat(e.dtype()).isEqualTo("BF16");
         assertThat(e.begin()).as("contiguous: %s", e.name()).isEqualTo(expected);
         long elements = 1;
@@ -53,9 +55,9 @@ class DatasetGeneratorTest {
     Dataset set = new DatasetGenerator(3).generate(tmp.resolve("set"), SIZE);
     String name = set.shape().middleDownProjection();
     Path shard = set.shardOf(name);
-    Safetensors.Entry e = Safetensors.readHeader(shard).entry(name);
+    SafetensorsReader.Entry e = SafetensorsReader.readHeader(shard).entry(name);
     byte[] bytes = Files.readAllBytes(shard);
-    int start = (int) (Safetensors.readHeader(shard).dataStart() + e.begin());
+    int start = (int) (SafetensorsReader.readHeader(shard).dataStart() + e.begin());
     double sum = 0;
     double squares = 0;
     int n = (int) (e.size() / 2);
@@ -82,8 +84,8 @@ class DatasetGeneratorTest {
     assertThat(onDisk).isEqualTo(a.totalBytes());
     assertThat((double) onDisk).isBetween(SIZE * 0.9, SIZE * 1.1);
     assertThat((double) a.weightBytes() / onDisk).isBetween(0.6, 0.8);
-    Safetensors.Header optimizer =
-        Safetensors.readHeader(a.root().resolve("checkpoint/optimizer-state.safetensors"));
+    SafetensorsReader.Header optimizer =
+        SafetensorsReader.readHeader(a.root().resolve("checkpoint/optimizer-state.safetensors"));
     assertThat(optimizer.entries()).isNotEmpty().allMatch(e -> e.dtype().equals("F32"));
     assertThat(a.optimizerBytes()).isGreaterThan(SIZE / 20).isLessThanOrEqualTo(SIZE / 10 + 8192);
     assertThat(a.jsonlFiles()).isGreaterThan(10);

@@ -2,6 +2,7 @@ package dev.arca.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.samples.ModelShape;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -24,7 +24,7 @@ class TensorRewriterTest {
 
     byte[] after = Files.readAllBytes(shard);
     assertThat(after).hasSameSizeAs(before);
-    assertThat(r.bytes()).isEqualTo(Safetensors.readHeader(shard).entry(name).size());
+    assertThat(r.bytes()).isEqualTo(SafetensorsReader.readHeader(shard).entry(name).size());
     assertThat(r.bytes()).isEqualTo(2L * set.shape().hidden() * set.shape().intermediate());
     int changedInside = 0;
     for (int i = 0; i < before.length; i++) {

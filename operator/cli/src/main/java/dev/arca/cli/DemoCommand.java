@@ -10,12 +10,13 @@ import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.storage.FileStorage;
+import dev.arca.samples.LlmTrees;
+import dev.arca.samples.TreeDigest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
       throw ArcaException.usage("--dir " + work + " already holds a demo; give an empty folder");
     }
     long t = System.nanoTime();
-    DemoData.write(source, 42);
+    LlmTrees.demo(source, 42);
     say("1. wrote an LLM-like tree in %s (%s) in %s", source, size(source), since(t));
 
     byte[] pw = new byte[18];
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
     report.put("firstBackup", b1);
 
     t = System.nanoTime();
-    DemoData.train(source, 43);
+    LlmTrees.train(source, 43);
     say(
         "4. a day of training: rewrote one tensor, added checkpoints/step-1000 and 20 dataset"
             + " files, in %s",
@@ -121,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
 
     Path full = work.resolve("restore-full");
     RestoreReport r1 = Restore.run(repo, RestoreOptions.of("latest", full));
-    int checked = compare(source, full.resolve("llm-data"), "");
+    int checked = compare(source, full.resolve("llm-data"));
     say(
         "7. full restore: %d files, %s in %.1f s; %d files compared by SHA-256",
         r1.files(), Output.bytes(r1.bytes()), r1.durationMs() / 1000.0, checked);
@@ -133,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
             repo,
             RestoreOptions.of("latest", part)
                 .withIncludes(List.of("llm-data/checkpoints/step-1000")));
-    int checked2 = compare(source.resolve("checkpoints"), part.resolve("llm-data/checkpoints"), "");
+    int checked2 = compare(source.resolve("checkpoints"), part.resolve("llm-data/checkpoints"));
     try (Stream<Path> s = Files.list(part.resolve("llm-data"))) {
       if (s.count() != 1) {
         throw new IllegalStateException("partial restore brought back more than it was asked for");
@@ -154,23 +155,18 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Compares every regular file under {@code a} with {@code b} by SHA-256; returns the count. */
-  private static int compare(Path a, Path b, String rel) throws IOException {
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(a)) {
-      s.filter(Files::isRegularFile).forEach(files::add);
+  /**
+   * Compares the regular files under {@code a} and {@code b} by path and SHA-256; returns how many
+   * there are.
+   */
+  private static int compare(Path a, Path b) throws IOException {
+    Map<String, String> source = TreeDigest.of(a);
+    List<String> differences = TreeDigest.differences(source, TreeDigest.of(b), 5);
+    if (!differences.isEmpty()) {
+      throw new IllegalStateException(
+          "restored files differ from the source under " + b + ": " + differences);
     }
-    for (Path f : files) {
-      Path other = b.resolve(a.relativize(f).toString());
-      if (!Files.isRegularFile(other) || !sha256(f).equals(sha256(other))) {
-        throw new IllegalStateException("restored file differs from the source: " + other);
-      }
-    }
-    return files.size();
-  }
-
-  private static String sha256(Path p) throws IOException {
-    return dev.arca.engine.fs.FileHash.sha256(p);
+    return source.size();
   }
 
   private void say(String fmt, Object... args) {

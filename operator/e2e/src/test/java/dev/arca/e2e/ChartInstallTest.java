@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Release;
 import dev.arca.controller.rbac.ApiPermissions;
-import dev.arca.e2e.cluster.LocalCluster;
+import dev.arca.testcluster.cluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import java.util.ArrayList;
@@ -122,7 +122,7 @@ class ChartInstallTest {
   }
 
   /** Applies {@code yaml} as the operator's ServiceAccount would (impersonated). */
-  private static dev.arca.e2e.cluster.Kubectl.Result asOperator(String... args) {
+  private static dev.arca.testcluster.cluster.Kubectl.Result asOperator(String... args) {
     List<String> all = new ArrayList<>(List.of("--as", SA));
     all.addAll(List.of(args));
     return Cluster.get().kubectl(all.toArray(String[]::new));

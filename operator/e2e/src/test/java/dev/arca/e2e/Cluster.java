@@ -1,9 +1,9 @@
 package dev.arca.e2e;
 
-import dev.arca.e2e.cluster.ExternalCluster;
-import dev.arca.e2e.cluster.KubeCluster;
-import dev.arca.e2e.cluster.LocalCluster;
-import dev.arca.e2e.kubelet.KubeletStandIn;
+import dev.arca.testcluster.cluster.ExternalCluster;
+import dev.arca.testcluster.cluster.KubeCluster;
+import dev.arca.testcluster.cluster.LocalCluster;
+import dev.arca.testcluster.kubelet.KubeletStandIn;
 import java.nio.file.Path;
 import java.util.Set;
 

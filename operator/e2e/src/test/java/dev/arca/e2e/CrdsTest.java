@@ -2,8 +2,8 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arca.e2e.cluster.KubeCluster;
-import dev.arca.e2e.cluster.Kubectl;
+import dev.arca.testcluster.cluster.KubeCluster;
+import dev.arca.testcluster.cluster.Kubectl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

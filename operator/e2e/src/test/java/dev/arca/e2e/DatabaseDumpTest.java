@@ -2,8 +2,8 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arca.e2e.cluster.Kubectl;
 import dev.arca.it.Procs;
+import dev.arca.testcluster.cluster.Kubectl;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import java.util.Map;

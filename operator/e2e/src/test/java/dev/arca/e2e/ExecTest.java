@@ -2,7 +2,7 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arca.e2e.cluster.Kubectl;
+import dev.arca.testcluster.cluster.Kubectl;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arca.e2e.cluster.LocalCluster;
+import dev.arca.testcluster.cluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.controller.JobNodes;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
@@ -46,19 +47,7 @@ class LiveVolumeRestoreTest {
     assertThat(done.get("phase")).as(done.toString()).isEqualTo("Succeeded");
     assertThat(((Number) done.get("written")).longValue()).isEqualTo(1); // the changed file
     Job job = restoreJobs(s.ns, "into-live-allowed").get(0);
-    assertThat(
-            job.getSpec()
-                .getTemplate()
-                .getSpec()
-                .getAffinity()
-                .getNodeAffinity()
-                .getRequiredDuringSchedulingIgnoredDuringExecution()
-                .getNodeSelectorTerms()
-                .get(0)
-                .getMatchFields()
-                .get(0)
-                .getValues())
-        .containsExactly(node);
+    assertThat(JobNodes.pinnedTo(job)).containsExactly(node);
     assertThat(Pods.hashes(s.ns, "hash-restored", "app-data")).isEqualTo(backedUp);
     assertThat(pods(s.ns).withName("app-0").get().getStatus().getPhase()).isEqualTo("Running");
     pods(s.ns).withName("app-0").delete();

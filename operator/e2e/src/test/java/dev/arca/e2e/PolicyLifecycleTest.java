@@ -3,6 +3,7 @@ package dev.arca.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.it.S3Servers;
+import dev.arca.samples.LlmTrees;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,11 @@ class PolicyLifecycleTest {
     s.secrets("pw", Steps.PASSWORD);
     String bucket = s.initRepository("pw");
     Path source = s.pvc("data");
-    Trees.llm(source, 3);
+    LlmTrees.small(source, 3);
     s.policy("keep-one", "data", bucket, "pw", "retention: {keepLast: 1}");
     s.awaitSnapshots("keep-one", 1);
     String firstId = snapshotIds(bucket).keySet().iterator().next();
-    Trees.llm(source.resolve("more"), 4);
+    LlmTrees.small(source.resolve("more"), 4);
     s.runNow("keep-one", "2");
     // the second backup adds a Snapshot object, then the forget Job removes the first one
     s.await(
@@ -44,7 +45,7 @@ class PolicyLifecycleTest {
     s.secrets("pw", Steps.PASSWORD);
     String bucket =
         Target.external() ? Target.bucket() : S3Servers.newBucket(S3Servers.minio(), false);
-    Trees.llm(s.pvc("data"), 1);
+    LlmTrees.small(s.pvc("data"), 1);
     s.policy("fresh", "data", bucket, "pw", "", "initialize: IfMissing");
     s.awaitSnapshots("fresh", 1);
     Map<?, ?> last = (Map<?, ?>) s.status(Steps.POLICIES, "fresh").get("lastBackup");

@@ -2,6 +2,7 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.samples.TreeDigest;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,16 +10,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,8 +79,8 @@ class ReadmeTest {
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
             .build()) {
-      Map<String, String> original = hashes(volume(k, "model-weights"));
-      Map<String, String> copy = hashes(volume(k, "model-weights-copy"));
+      Map<String, String> original = TreeDigest.of(volume(k, "model-weights"));
+      Map<String, String> copy = TreeDigest.of(volume(k, "model-weights-copy"));
       assertThat(original).containsKey("model/model.safetensors").hasSize(7);
       assertThat(copy).isEqualTo(original);
     }
@@ -100,23 +97,6 @@ class ReadmeTest {
             .getVolumeName();
     PersistentVolume v = k.persistentVolumes().withName(pv).get();
     return Path.of(v.getSpec().getHostPath().getPath());
-  }
-
-  private static Map<String, String> hashes(Path root) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        try {
-          out.put(
-              root.relativize(f).toString(),
-              HexFormat.of()
-                  .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
-        } catch (java.security.NoSuchAlgorithmException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    return out;
   }
 
   /** Runs {@code script} with bash -euo pipefail from the checkout; its exit status. */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.storage.FileStorage;
+import dev.arca.samples.ModelShape;
+import dev.arca.samples.Safetensors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -117,38 +117,16 @@ public final class Fixtures {
   }
 
   /**
-   * A safetensors file of BF16 tensors with the given element counts; tensor {@code i} gets values
-   * from {@code seeds[i]}.
+   * A safetensors file of BF16 tensors {@code t0, t1, ...} with the given element counts; tensor
+   * {@code i} gets values from {@code seeds[i]} ({@link Safetensors}).
    */
   public static Path safetensors(Path p, int[] elements, long[] seeds) throws IOException {
-    StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
-    long off = 0;
+    List<ModelShape.Tensor> tensors = new ArrayList<>();
     for (int i = 0; i < elements.length; i++) {
-      long len = 2L * elements[i];
-      h.append(",\"t")
-          .append(i)
-          .append("\":{\"dtype\":\"BF16\",\"shape\":[")
-          .append(elements[i])
-          .append("],\"data_offsets\":[")
-          .append(off)
-          .append(',')
-          .append(off + len)
-          .append("]}");
-      off += len;
+      tensors.add(new ModelShape.Tensor("t" + i, new long[] {elements[i]}, 0));
     }
-    h.append('}');
-    byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b =
-        ByteBuffer.allocate((int) (8 + header.length + off)).order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(header.length).put(header);
-    for (int i = 0; i < elements.length; i++) {
-      SplittableRandom r = new SplittableRandom(seeds[i]);
-      for (int e = 0; e < elements[i]; e++) {
-        float v = (float) (r.nextDouble(-1, 1) * 0.05);
-        b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
-      }
-    }
-    return write(p, b.array());
+    Safetensors.write(p, tensors, seeds, Safetensors.PT);
+    return p;
   }
 
   /** Everything a user would compare after a restore: type, content hash, mode, mtime, target. */

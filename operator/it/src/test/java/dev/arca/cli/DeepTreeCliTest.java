@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.engine.Fixtures;
 import dev.arca.it.Arca;
+import dev.arca.samples.SampleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,13 +34,8 @@ class DeepTreeCliTest {
   @Test
   void everyCommandHandlesATreeTwoThousandLevelsDeep() throws Exception {
     Path src = tmp.resolve("s");
-    Path deepest = src;
-    StringBuilder rel = new StringBuilder("s");
-    for (int i = 0; i < LEVELS; i++) {
-      deepest = deepest.resolve("a");
-      rel.append("/a");
-    }
-    Files.createDirectories(deepest);
+    Path deepest = SampleFiles.deepFolders(src, LEVELS, "a");
+    String rel = "s" + "/a".repeat(LEVELS);
     Fixtures.write(deepest.resolve("f"), "at the bottom");
     Path pw = Fixtures.write(tmp.resolve("pw"), "deep tree password\n");
     String repo = "file://" + tmp.resolve("repo");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arca.engine.Fixtures;
 import dev.arca.it.Arca;
 import dev.arca.it.S3Servers;
-import java.io.RandomAccessFile;
+import dev.arca.samples.SampleFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +26,11 @@ class S3RestoreMemoryTest {
   @Test
   void aSparseFileAndARepeatedChunkRestoreFromMinioIn192MiB() throws Exception {
     Path src = tmp.resolve("src");
-    Files.createDirectories(src);
-    Path sparse = src.resolve("sparse.img");
-    try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
-      f.setLength(5L << 30);
-      f.seek(3L << 30);
-      f.write("a few bytes of data in a hole".getBytes());
-    }
+    Path sparse =
+        SampleFiles.sparse(
+            src.resolve("sparse.img"),
+            5L << 30,
+            Map.of(3L << 30, "a few bytes of data in a hole".getBytes()));
     byte[] block = Fixtures.random(1 << 20, 11);
     Path repeated = src.resolve("repeated.bin");
     try (var out = Files.newOutputStream(repeated)) {

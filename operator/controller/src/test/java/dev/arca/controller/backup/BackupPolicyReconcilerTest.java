@@ -10,8 +10,10 @@ import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.contract.ForgetReport;
 import dev.arca.contract.Reports;
 import dev.arca.contract.VerifyReport;
+import dev.arca.controller.JobNodes;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.samples.ManualClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +35,7 @@ class BackupPolicyReconcilerTest {
   KubernetesClient client;
   io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
   Operator operator;
-  MutableClock clock;
+  ManualClock clock;
   final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   final dev.arca.controller.metrics.ArcaMetrics metrics =
@@ -43,7 +45,7 @@ class BackupPolicyReconcilerTest {
   void setUp() throws Exception {
     MockCluster.installCrds(client);
     MockCluster.pvcAndSecret(client, NS, "models", "pw");
-    clock = new MutableClock(Instant.now().plus(Duration.ofMinutes(2)));
+    clock = new ManualClock(Instant.now().plus(Duration.ofMinutes(2)));
     operator =
         MockCluster.start(
             client,
@@ -457,19 +459,7 @@ class BackupPolicyReconcilerTest {
     p.getSpec().sources.get(0).pvc = "ckpt";
     create(p);
     Job job = await("a backup Job", () -> jobs("pinned").stream().findFirst().orElse(null));
-    var term =
-        job.getSpec()
-            .getTemplate()
-            .getSpec()
-            .getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms()
-            .get(0)
-            .getMatchFields()
-            .get(0);
-    assertThat(term.getKey()).isEqualTo("metadata.name");
-    assertThat(term.getValues()).containsExactly("gpu-node-7");
+    assertThat(JobNodes.pinnedTo(job)).containsExactly("gpu-node-7");
     // the Event follows the Job's creation
     await(
         "the BackupStarted event",

@@ -8,6 +8,7 @@ import dev.arca.api.v1alpha1.DumpSource;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ResourceProbe;
+import dev.arca.samples.ManualClock;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -46,7 +47,7 @@ class DumpSourceTest {
             new BackupPolicyReconciler(
                 OperatorConfig.fromEnv(
                     Map.of("ARCA_ENGINE_IMAGE", "arca:test", "ARCA_DUMP_NAMESPACES", NS)),
-                new MutableClock(Instant.now().plus(Duration.ofMinutes(2))),
+                new ManualClock(Instant.now().plus(Duration.ofMinutes(2))),
                 new dev.arca.controller.metrics.ArcaMetrics(
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
   }

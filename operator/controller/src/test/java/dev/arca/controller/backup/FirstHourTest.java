@@ -9,6 +9,7 @@ import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.samples.ManualClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -37,13 +38,13 @@ class FirstHourTest {
   KubernetesClient client;
   io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
   Operator operator;
-  MutableClock clock;
+  ManualClock clock;
 
   @BeforeEach
   void setUp() throws Exception {
     MockCluster.installCrds(client);
     MockCluster.pvcAndSecret(client, NS, "models", "pw");
-    clock = new MutableClock(Instant.now().plus(Duration.ofMinutes(2)));
+    clock = new ManualClock(Instant.now().plus(Duration.ofMinutes(2)));
     operator =
         MockCluster.start(
             client,

@@ -8,6 +8,7 @@ import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.metrics.ArcaMetrics;
+import dev.arca.samples.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -61,7 +62,7 @@ class ReconcileErrorTest {
             client,
             new BackupPolicyReconciler(
                 OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")),
-                new MutableClock(Instant.now().plus(Duration.ofMinutes(2))),
+                new ManualClock(Instant.now().plus(Duration.ofMinutes(2))),
                 new ArcaMetrics(registry)));
     client
         .resources(BackupPolicy.class)

@@ -11,6 +11,7 @@ import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
 import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
 import dev.arca.api.v1alpha1.SnapshotSpec;
+import dev.arca.controller.JobNodes;
 import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -447,23 +448,6 @@ class RestoreRequestReconcilerTest {
     MockCluster.podMounting(client, NS, name, pvc, phase, node, l);
   }
 
-  /** The node names a Job's pod is required to run on, or none. */
-  static List<String> pinnedTo(Job job) {
-    var affinity = job.getSpec().getTemplate().getSpec().getAffinity();
-    if (affinity == null || affinity.getNodeAffinity() == null) {
-      return List.of();
-    }
-    return affinity
-        .getNodeAffinity()
-        .getRequiredDuringSchedulingIgnoredDuringExecution()
-        .getNodeSelectorTerms()
-        .stream()
-        .flatMap(t -> t.getMatchFields().stream())
-        .filter(f -> f.getKey().equals("metadata.name"))
-        .flatMap(f -> f.getValues().stream())
-        .toList();
-  }
-
   @Test
   void aVolumeThatPodsStillMountIsNotRestoredIntoAndThePodsAreNamed() throws Exception {
     pod("app-0", "models", "Running", "node-1");
@@ -499,7 +483,7 @@ class RestoreRequestReconcilerTest {
         "mine");
     create(request("mine"));
     Job job = job("mine");
-    assertThat(pinnedTo(job)).isEmpty();
+    assertThat(JobNodes.pinnedTo(job)).isEmpty();
     assertThat(inPhase("mine", Phase.Pending).getStatus().jobName)
         .isEqualTo(job.getMetadata().getName());
 
@@ -527,7 +511,7 @@ class RestoreRequestReconcilerTest {
   @Test
   void allowInUseRestoresAReadWriteOnceVolumeFromTheNodeItsPodsRunOn() throws Exception {
     allowedIntoVolumeInUse("ckpt", "ReadWriteOnce", "gpu-node-7", "gpu-node-7");
-    assertThat(pinnedTo(job("ckpt"))).containsExactly("gpu-node-7");
+    assertThat(JobNodes.pinnedTo(job("ckpt"))).containsExactly("gpu-node-7");
     assertThat(inPhase("ckpt", Phase.Pending).getStatus().conditions)
         .anySatisfy(
             c ->
@@ -538,7 +522,7 @@ class RestoreRequestReconcilerTest {
 
     // a volume every node can mount is restored from anywhere
     allowedIntoVolumeInUse("shared", "ReadWriteMany", "node-1", "node-2");
-    assertThat(pinnedTo(job("shared"))).isEmpty();
+    assertThat(JobNodes.pinnedTo(job("shared"))).isEmpty();
   }
 
   @Test

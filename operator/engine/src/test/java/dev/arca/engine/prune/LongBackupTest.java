@@ -19,14 +19,13 @@ import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.storage.FileStorage;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.verify.Verify;
+import dev.arca.samples.ManualClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -45,30 +44,6 @@ class LongBackupTest {
   static final Duration GRACE = Duration.ofHours(24);
 
   @TempDir Path tmp;
-
-  /** A clock the test moves forward. */
-  static final class TestClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   /** A dump that writes its bytes only once the test lets it: a backup that runs for days. */
   static final class HeldStream implements StreamSource {
@@ -103,12 +78,12 @@ class LongBackupTest {
     }
   }
 
-  private PruneOptions at(TestClock clock) {
+  private PruneOptions at(ManualClock clock) {
     return PruneOptions.defaults().withGrace(GRACE).withClock(clock);
   }
 
   /** Waits until the running backup's session was written at the clock's present time. */
-  private static void awaitRefreshed(Repository repo, TestClock clock) throws Exception {
+  private static void awaitRefreshed(Repository repo, ManualClock clock) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < end) {
       List<WriterSessions.Ref> s = WriterSessions.list(repo);
@@ -123,7 +98,7 @@ class LongBackupTest {
   @Test
   void aBackupLastingThreeGracePeriodsWithPrunesBetweenCommitsAllItNeeds() throws Exception {
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock();
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("model.bin"), Fixtures.random(3 << 20, 4));
     // an old snapshot of the same data, forgotten: its packs are garbage to the next prune
@@ -174,7 +149,7 @@ class LongBackupTest {
     Storage inner = new FileStorage(tmp.resolve("repo"));
     Storage store = new SessionBlockingStorage(inner, refuseSessions);
     Repository repo = Fixtures.repo(store);
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock();
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("a.bin"), Fixtures.random(100_000, 1));
     HeldStream dump = new HeldStream();
@@ -204,7 +179,7 @@ class LongBackupTest {
   @Test
   void aKilledBackupsSessionHoldsMarksOnlyUntilItIsStale() throws Exception {
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
-    TestClock clock = new TestClock();
+    ManualClock clock = new ManualClock();
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("a.bin"), Fixtures.random(1 << 20, 5));
     BackupReport b = Backup.run(repo, BackupOptions.of(src).withClock(clock));

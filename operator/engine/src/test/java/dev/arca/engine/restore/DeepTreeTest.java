@@ -8,7 +8,7 @@ import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.repo.Repository;
-import java.nio.file.Files;
+import dev.arca.samples.SampleFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +35,7 @@ class DeepTreeTest {
   @Test
   void aTreeTwoThousandLevelsDeepBacksUpAndRestores() throws Exception {
     Path src = tmp.resolve("s");
-    Path deepest = src;
-    for (int i = 0; i < LEVELS; i++) {
-      deepest = deepest.resolve(i % 2 == 0 ? "a" : "b");
-    }
-    Files.createDirectories(deepest);
+    Path deepest = SampleFiles.deepFolders(src, LEVELS, "a", "b");
     Fixtures.write(deepest.resolve("f"), "at the bottom");
     Fixtures.write(src.resolve("a/top.txt"), "near the top");
     Repository repo = Fixtures.repo(tmp.resolve("repo"));

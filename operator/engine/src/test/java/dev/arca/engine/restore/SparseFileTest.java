@@ -8,9 +8,10 @@ import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.repo.Repository;
-import java.io.RandomAccessFile;
+import dev.arca.samples.SampleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,18 +22,18 @@ class SparseFileTest {
   @Test
   void sparseFileOverFourGibRestoresWithHoles() throws Exception {
     Path src = tmp.resolve("src");
-    Files.createDirectories(src);
-    Path f = src.resolve("sparse.img");
     long size = (4L << 30) + 12345;
-    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-      raf.setLength(size);
-      raf.seek(0);
-      raf.write(Fixtures.random(1 << 20, 1));
-      raf.seek((3L << 30) + 77);
-      raf.write(Fixtures.random(3 << 20, 2));
-      raf.seek(size - 100);
-      raf.write(Fixtures.random(100, 3));
-    }
+    Path f =
+        SampleFiles.sparse(
+            src.resolve("sparse.img"),
+            size,
+            Map.of(
+                0L,
+                Fixtures.random(1 << 20, 1),
+                (3L << 30) + 77,
+                Fixtures.random(3 << 20, 2),
+                size - 100,
+                Fixtures.random(100, 3)));
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
     BackupReport b = Backup.run(repo, BackupOptions.of(src));
     assertThat(b.bytes()).isEqualTo(size);
