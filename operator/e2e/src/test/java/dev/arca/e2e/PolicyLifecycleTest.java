@@ -48,7 +48,12 @@ class PolicyLifecycleTest {
     LlmTrees.small(s.pvc("data"), 1);
     s.policy("fresh", "data", bucket, "pw", "", "initialize: IfMissing");
     s.awaitSnapshots("fresh", 1);
-    Map<?, ?> last = (Map<?, ?>) s.status(Steps.POLICIES, "fresh").get("lastBackup");
+    // the Snapshot object is made while the run is recorded, the status written after it
+    Map<?, ?> last =
+        s.await(
+            "status.lastBackup",
+            () -> (Map<?, ?>) s.status(Steps.POLICIES, "fresh").get("lastBackup"),
+            x -> x != null);
     assertThat(last.get("repositoryInitialized")).isEqualTo("s3://" + bucket + "/" + s.prefix);
     assertThat(s.events("fresh", "RepositoryInitialized"))
         .singleElement()
