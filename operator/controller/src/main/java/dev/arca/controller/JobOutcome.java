@@ -52,6 +52,14 @@ public record JobOutcome(
     if (why == null) {
       return new JobOutcome(false, false, null, null, null, pod);
     }
+    return giveUp(client, job, POD_CANNOT_START, why);
+  }
+
+  /**
+   * A failed outcome with {@code reason}, after deleting {@code job} (its pod stops, and the next
+   * run can start); {@code why} says what went wrong.
+   */
+  public static JobOutcome giveUp(KubernetesClient client, Job job, String reason, String why) {
     client
         .batch()
         .v1()
@@ -63,7 +71,7 @@ public record JobOutcome(
     return new JobOutcome(
         true,
         false,
-        POD_CANNOT_START,
+        reason,
         why + " (Job " + job.getMetadata().getName() + " deleted; fix the cause and run again)",
         null,
         null);
@@ -90,6 +98,10 @@ public record JobOutcome(
       return running();
     }
     Received result = result(job, client);
+    String oom = failed == null ? null : oomKilled(job, client);
+    if (oom != null) {
+      return new JobOutcome(true, false, Reasons.OOM_KILLED, oom, result, null);
+    }
     if (failed == null) {
       return new JobOutcome(
           true, true, Reasons.COMPLETED, kind.label() + " completed", result, null);
@@ -103,6 +115,48 @@ public record JobOutcome(
             ? Reasons.DEADLINE_EXCEEDED
             : kind.failedReason();
     return new JobOutcome(true, false, reason, message, result, null);
+  }
+
+  /**
+   * What to say when a container of the Job's pods was killed for exceeding its memory limit, or
+   * null when none was.
+   */
+  private static String oomKilled(Job job, KubernetesClient client) {
+    for (Pod p : JobLookup.pods(client, job)) {
+      if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+        continue;
+      }
+      for (ContainerStatus cs : p.getStatus().getContainerStatuses()) {
+        if (oom(cs.getState()) || oom(cs.getLastState())) {
+          return "container "
+              + cs.getName()
+              + " of pod "
+              + p.getMetadata().getName()
+              + " was killed for exceeding its memory limit (OOMKilled"
+              + limit(p, cs.getName())
+              + "): raise spec.job.resources.limits.memory (the Java heap is sized from it)";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean oom(io.fabric8.kubernetes.api.model.ContainerState s) {
+    return s != null
+        && s.getTerminated() != null
+        && Reasons.OOM_KILLED.equals(s.getTerminated().getReason());
+  }
+
+  private static String limit(Pod p, String container) {
+    return p.getSpec() == null
+        ? ""
+        : p.getSpec().getContainers().stream()
+            .filter(c -> container.equals(c.getName()))
+            .map(c -> c.getResources() == null ? null : c.getResources().getLimits())
+            .filter(l -> l != null && l.get("memory") != null)
+            .map(l -> ", limit " + l.get("memory"))
+            .findFirst()
+            .orElse("");
   }
 
   private static JobOutcome running() {

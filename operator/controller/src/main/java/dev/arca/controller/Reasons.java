@@ -83,6 +83,14 @@ public final class Reasons {
   /** A Job's pod cannot start (image, Secret key, volume, scheduling); the Job was deleted. */
   public static final String POD_CANNOT_START = "PodCannotStart";
 
+  /** A Job's container was killed for exceeding its memory limit (Kubernetes' own reason, kept). */
+  public static final String OOM_KILLED = "OOMKilled";
+
+  /**
+   * A running backup or restore made no progress for its stallTimeoutSeconds; its Job was deleted.
+   */
+  public static final String PROGRESS_STALLED = "ProgressStalled";
+
   /** A Job ran past its activeDeadlineSeconds (Kubernetes' own reason, kept). */
   public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
 

@@ -78,6 +78,21 @@ public class JobOverrides {
   @Min(1)
   public Long startTimeoutSeconds;
 
+  /**
+   * Seconds a running backup or restore may go without progress (no more bytes or files done)
+   * before the run fails with reason ProgressStalled and its Job is deleted (default 1800). A hung
+   * network file system or object store then ends in a clear condition rather than a run that shows
+   * as active for ever; activeDeadlineSeconds still bounds the whole run.
+   */
+  @JsonPropertyDescription(
+      "Seconds a running backup or restore may go without progress (no more bytes or files done)"
+          + " before the run fails with reason ProgressStalled and its Job is deleted (default"
+          + " 1800). A hung network file system or object store then ends in a clear condition"
+          + " rather than a run that shows as active for ever; activeDeadlineSeconds still"
+          + " bounds the whole run.")
+  @Min(60)
+  public Long stallTimeoutSeconds;
+
   /** Retries of a failed pod before the Job fails (default 0: the next scheduled run retries). */
   @JsonPropertyDescription(
       "Retries of a failed pod before the Job fails (default 0: the next scheduled run retries).")

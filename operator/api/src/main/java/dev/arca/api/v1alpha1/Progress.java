@@ -24,6 +24,15 @@ public class Progress {
   @JsonPropertyDescription("Estimated seconds left.")
   public Long etaSeconds;
 
+  /**
+   * When bytesDone or filesDone last grew (RFC 3339): a run whose progress stays put longer than
+   * its stallTimeoutSeconds is given up.
+   */
+  @JsonPropertyDescription(
+      "When bytesDone or filesDone last grew (RFC 3339): a run whose progress stays put longer"
+          + " than its stallTimeoutSeconds is given up.")
+  public String advancedAt;
+
   /** When this progress was read (RFC 3339). */
   @JsonPropertyDescription("When this progress was read (RFC 3339).")
   public String updatedAt;

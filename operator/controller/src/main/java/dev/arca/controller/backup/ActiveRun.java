@@ -9,6 +9,7 @@ import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.JobPod;
 import dev.arca.controller.ProgressReader;
+import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.RunKind;
 import dev.arca.controller.jobs.Labels;
@@ -58,13 +59,10 @@ final class ActiveRun {
     }
     JobOutcome o =
         JobOutcome.observe(client, job, kind, now, JobLookup.startTimeout(p.getSpec().job));
+    if (!o.finished() && kind == RunKind.BACKUP && o.pod().running()) {
+      o = watchProgress(p, st, job, o, now);
+    }
     if (!o.finished()) {
-      if (kind == RunKind.BACKUP && o.pod().running()) {
-        Progress progress = ProgressReader.read(client, o.pod().pod(), now);
-        if (progress != null) {
-          st.progress = progress;
-        }
-      }
       return new Seen(o.pod(), null);
     }
     st.activeJob = null;
@@ -76,6 +74,21 @@ final class ActiveRun {
     }
     new BackupRecorder(client, events, metrics).record(p, st, job, o, now);
     return new Seen(null, o.succeeded() ? job.getMetadata().getName() : null);
+  }
+
+  /**
+   * Reads the running backup's progress into status; a backup whose progress stood still for its
+   * stall timeout is given up (its Job deleted) and comes back as failed.
+   */
+  private JobOutcome watchProgress(
+      BackupPolicy p, BackupPolicyStatus st, Job job, JobOutcome o, Instant now) {
+    Progress progress = ProgressReader.read(client, o.pod().pod(), now);
+    if (progress != null) {
+      st.progress = ProgressWatch.advance(st.progress, progress, now);
+    }
+    String stalled =
+        ProgressWatch.stalled(st.progress, now, ProgressWatch.timeout(p.getSpec().job));
+    return stalled == null ? o : JobOutcome.giveUp(client, job, Reasons.PROGRESS_STALLED, stalled);
   }
 
   /** A backup with dump sources ended: its exec right on the database pods goes. */

@@ -9,6 +9,7 @@ import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.JobPod;
 import dev.arca.controller.ProgressReader;
+import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.RunKind;
 import dev.arca.controller.Sizes;
@@ -57,7 +58,7 @@ final class RestoreRecorder {
             .orElse(st.message);
     var progress = ProgressReader.read(client, pod.pod(), now);
     if (progress != null) {
-      st.progress = progress;
+      st.progress = ProgressWatch.advance(st.progress, progress, now);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.arca.controller.ExecGrants;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.ReconcileErrors;
 import dev.arca.controller.RunKind;
@@ -150,7 +151,12 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
             client, job, RunKind.RESTORE, now, JobLookup.startTimeout(r.getSpec().job));
     if (!o.finished()) {
       recorder.running(st, o.pod(), now);
-      return patch(r, st, ctx).rescheduleAfter(WHILE_ACTIVE);
+      String stalled =
+          ProgressWatch.stalled(st.progress, now, ProgressWatch.timeout(r.getSpec().job));
+      if (stalled == null) {
+        return patch(r, st, ctx).rescheduleAfter(WHILE_ACTIVE);
+      }
+      o = JobOutcome.giveUp(client, job, Reasons.PROGRESS_STALLED, stalled);
     }
     if (r.getSpec().pipe != null) { // its exec right on the database pod goes
       ExecGrants.revoke(client, r.getMetadata().getNamespace(), RestoreJobs.jobName(r));

@@ -1,0 +1,68 @@
+package dev.arca.controller;
+
+import dev.arca.api.v1alpha1.JobOverrides;
+import dev.arca.api.v1alpha1.Progress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Whether a running Job still makes progress: each reading of its progress carries when its bytes
+ * or files done last grew ({@link Progress#advancedAt}), and a run that stays put for longer than
+ * its stall timeout is given up (a hung network file system, an object store that stopped
+ * answering) instead of showing as active for ever. Only runs that report progress are watched.
+ */
+public final class ProgressWatch {
+  /** How long a run may go without progress when its spec does not say. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(30);
+
+  private ProgressWatch() {}
+
+  /** The stall timeout of {@code job} ({@code stallTimeoutSeconds}). */
+  public static Duration timeout(JobOverrides job) {
+    return job == null || job.stallTimeoutSeconds == null
+        ? DEFAULT_STALL_TIMEOUT
+        : Duration.ofSeconds(job.stallTimeoutSeconds);
+  }
+
+  /**
+   * {@code read}, the progress read now, with {@code advancedAt} set to now when it grew since
+   * {@code previous} (or there was none), else carried over.
+   */
+  public static Progress advance(Progress previous, Progress read, Instant now) {
+    boolean grew =
+        previous == null
+            || previous.advancedAt == null
+            || more(read.bytesDone, previous.bytesDone)
+            || more(read.filesDone, previous.filesDone);
+    read.advancedAt = grew ? now.toString() : previous.advancedAt;
+    return read;
+  }
+
+  /**
+   * Why a run with {@code progress} counts as stalled at {@code now}, or null: its progress has not
+   * grown for {@code timeout}.
+   */
+  public static String stalled(Progress progress, Instant now, Duration timeout) {
+    if (progress == null || progress.advancedAt == null) {
+      return null;
+    }
+    Duration still = Duration.between(Instant.parse(progress.advancedAt), now);
+    if (still.compareTo(timeout) < 0) {
+      return null;
+    }
+    return "no progress for "
+        + still.toSeconds()
+        + " s (at "
+        + Objects.requireNonNullElse(progress.bytesDone, 0L)
+        + " bytes, "
+        + Objects.requireNonNullElse(progress.filesDone, 0L)
+        + " files; stallTimeoutSeconds is "
+        + timeout.toSeconds()
+        + "): the source or the repository stopped answering";
+  }
+
+  private static boolean more(Long now, Long before) {
+    return now != null && (before == null || now > before);
+  }
+}
