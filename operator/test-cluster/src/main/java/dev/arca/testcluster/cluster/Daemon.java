@@ -41,6 +41,11 @@ public final class Daemon implements AutoCloseable {
     return name;
   }
 
+  /** The process, e.g. to stop its children (a forking proxy's connections). */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

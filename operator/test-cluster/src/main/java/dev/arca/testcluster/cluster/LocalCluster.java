@@ -29,6 +29,15 @@ public final class LocalCluster implements KubeCluster {
   /** The service network; its first address is the kubernetes Service's. */
   static final String SERVICE_CIDR = "10.0.0.0/24";
 
+  /**
+   * The address the API server advertises, which the kubernetes Service's endpoints name. Not
+   * loopback: endpoint validation refuses loopback addresses, so with 127.0.0.1 the Service has no
+   * endpoints at all. It is the address of a real node's pod bridge (inside the node's own network
+   * namespace, see {@code dev.arca.testcluster.node}), where the node serves the API server to its
+   * pods; nothing in the host's namespace has or dials it.
+   */
+  public static final String ADVERTISE_ADDRESS = "10.244.0.1";
+
   private final Path dir;
   private final Pki pki;
   private final List<Daemon> daemons = new ArrayList<>();
@@ -155,7 +164,7 @@ public final class LocalCluster implements KubeCluster {
     Pki.CertFiles serving =
         pki.server(
             "apiserver",
-            List.of("127.0.0.1", "10.0.0.1"),
+            List.of("127.0.0.1", "10.0.0.1", ADVERTISE_ADDRESS),
             List.of(
                 "localhost",
                 "kubernetes",
@@ -172,7 +181,7 @@ public final class LocalCluster implements KubeCluster {
                 Tools.binary("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
+                "--advertise-address=" + ADVERTISE_ADDRESS,
                 "--secure-port=" + port,
                 "--cert-dir=" + dir.resolve("apiserver-certs"),
                 "--tls-cert-file=" + serving.cert(),
@@ -266,7 +275,7 @@ public final class LocalCluster implements KubeCluster {
   }
 
   /** Waits for {@code ready}, failing early with the daemon's log if it exits. */
-  static void await(String what, Duration timeout, BooleanSupplier ready, Daemon daemon) {
+  public static void await(String what, Duration timeout, BooleanSupplier ready, Daemon daemon) {
     Instant end = Instant.now().plus(timeout);
     while (!ready.getAsBoolean()) {
       daemon.checkAlive();

@@ -22,7 +22,7 @@ public final class Tools {
   public static synchronized Path dir() {
     if (dir == null) {
       String given = System.getProperty("arca.kube.tools", "");
-      dir = given.isBlank() ? build() : Path.of(given);
+      dir = given.isBlank() ? runScript(".ci/kube-tools.sh") : Path.of(given);
       for (String b : BINARIES) {
         if (!Files.isExecutable(dir.resolve(b))) {
           throw new IllegalStateException(
@@ -37,9 +37,13 @@ public final class Tools {
     return dir().resolve(name);
   }
 
-  private static Path build() {
+  /**
+   * Runs a tool script of the checkout ({@code -Darca.checkout}, default the working folder), its
+   * stderr shown, and returns the path it prints as its last line.
+   */
+  public static Path runScript(String relative) {
     Path checkout = Path.of(System.getProperty("arca.checkout", "."));
-    Path script = checkout.resolve(".ci/kube-tools.sh").toAbsolutePath().normalize();
+    Path script = checkout.resolve(relative).toAbsolutePath().normalize();
     try {
       Process p =
           new ProcessBuilder(script.toString())
@@ -54,7 +58,7 @@ public final class Tools {
       throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while building the control plane", e);
+      throw new IllegalStateException("interrupted while running " + script, e);
     }
   }
 }
