@@ -93,9 +93,10 @@ class ImageTest {
   }
 
   /**
-   * init, backup, restore of a tree with a unicode name, as the image's user on its read-only root
-   * filesystem; with the CI's base, the JVM must map the build-time archive (-Xshare:on) and load
-   * Arca's and the AWS SDK's classes from it.
+   * init, backup, restore of a tree with a unicode name on the image's read-only root filesystem:
+   * init and backup as the image's user, restore as root (as the chart's Jobs run by default); with
+   * the CI's base, the JVM must map the build-time archive (-Xshare:on) and load Arca's classes
+   * from it.
    */
   @Test
   void aBackupAndRestoreRoundTripRunsInTheImage() throws Exception {
@@ -117,7 +118,8 @@ class ImageTest {
     }
     r = arca(data, backupEnv, "backup", "/data/src");
     assertThat(r.code).as(r.output).isZero();
-    r = arca(data, env, "restore", "latest", "--target", "/data/restored");
+    // restore Jobs run as root by default (the chart's jobs.runAsRoot), on the same image
+    r = inImage(data, "0:0", env, entrypoint("restore", "latest", "--target", "/data/restored"));
     assertThat(r.code).as(r.output).isZero();
 
     Path restored = data.resolve("restored/data/src/models/ünïcødé");
@@ -159,12 +161,16 @@ class ImageTest {
 
   /** The entrypoint with {@code args}, as a pod that sets only args runs it. */
   static Result arca(Path data, Map<String, String> extraEnv, String... args) throws Exception {
+    return inImage(data, extraEnv, entrypoint(args));
+  }
+
+  static String[] entrypoint(String... args) {
     List<String> cmd = new ArrayList<>();
     for (JsonNode e : config.get("config").get("Entrypoint")) {
       cmd.add(e.asText());
     }
     cmd.addAll(Arrays.asList(args));
-    return inImage(data, extraEnv, cmd.toArray(String[]::new));
+    return cmd.toArray(String[]::new);
   }
 
   /**
@@ -173,24 +179,29 @@ class ImageTest {
    */
   static Result inImage(Path data, Map<String, String> extraEnv, String... command)
       throws Exception {
+    return inImage(data, config.get("config").get("User").asText(), extraEnv, command);
+  }
+
+  /** {@code command} in the unpacked image as {@code user} (uid:gid), as a pod's runAsUser. */
+  static Result inImage(Path data, String user, Map<String, String> extraEnv, String... command)
+      throws Exception {
     assumeTrue(
         "root".equals(System.getProperty("user.name")),
         "runs the image in a chroot with mounts: needs root");
     Map<String, String> env = env();
-    env.put("HOME", home());
+    env.put("HOME", home(user.split(":")[0]));
     env.putAll(extraEnv);
     List<String> cmd = new ArrayList<>(List.of("bash", RUN_IMAGE.toString()));
     cmd.add(root.toString());
     cmd.add(data.toString());
-    cmd.add(config.get("config").get("User").asText());
+    cmd.add(user);
     env.forEach((k, v) -> cmd.add(k + "=" + v));
     cmd.add("--");
     cmd.addAll(Arrays.asList(command));
     return run(cmd);
   }
 
-  static String home() throws IOException {
-    String uid = config.get("config").get("User").asText().split(":")[0];
+  static String home(String uid) throws IOException {
     for (String line : Files.readAllLines(root.resolve("etc/passwd"))) {
       String[] f = line.split(":");
       if (f.length > 5 && f[2].equals(uid)) {
