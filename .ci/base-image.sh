@@ -26,8 +26,9 @@ BASE_REVISION=1
 SUITE=bookworm
 JDK="${ARCA_BASE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # `jdeps --multi-release 25 --ignore-missing-deps --print-module-deps operator/cli/target/arca.jar`
-# (operator/image's ImageTest checks that the image's runtime still has all of them), plus
-# jdk.crypto.ec (elliptic-curve TLS on JVMs that still ship it as a module).
+# (run it again when dependencies change; nothing checks the list by itself: a missing module shows
+# only when the image build's CDS training or ImageTest's round trip needs it), plus jdk.crypto.ec
+# (elliptic-curve TLS on JVMs that still ship it as a module).
 MODULES="java.base,java.compiler,java.desktop,java.naming,java.net.http,java.security.jgss,java.sql"
 MODULES+=",jdk.httpserver,jdk.management,jdk.net,jdk.unsupported,jdk.crypto.ec"
 JAVA_DIR=/opt/java/openjdk
