@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** A container's environment as a kubelet makes it: the image's, the service links, the spec's. */
 final class Env {
-  /** What the arca image's Dockerfile sets (ENV). */
+  /** What the arca image sets (Jib's container environment in operator/image/pom.xml). */
   static final Map<String, String> IMAGE =
       Map.of(
           "PATH", "/opt/arca:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

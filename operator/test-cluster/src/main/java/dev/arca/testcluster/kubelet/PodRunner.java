@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * policy Always (or OnFailure after a failure); stopped when the pod is deleted.
  */
 final class PodRunner implements Runnable {
-  /** The image's default user (the Dockerfile's USER). */
+  /** The image's default user (Jib's container user in operator/image/pom.xml). */
   static final long IMAGE_USER = 65532;
 
   private final KubeletStandIn kubelet;
