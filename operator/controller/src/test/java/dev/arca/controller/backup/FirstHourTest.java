@@ -45,14 +45,17 @@ class FirstHourTest {
     MockCluster.installCrds(client);
     MockCluster.pvcAndSecret(client, NS, "models", "pw");
     clock = new ManualClock(Instant.now().plus(Duration.ofMinutes(2)));
-    operator =
-        MockCluster.start(
-            client,
-            new BackupPolicyReconciler(
-                OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")),
-                clock,
-                new dev.arca.controller.metrics.ArcaMetrics(
-                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
+    operator = startOperator();
+  }
+
+  private Operator startOperator() {
+    return MockCluster.start(
+        client,
+        new BackupPolicyReconciler(
+            OperatorConfig.fromEnv(Map.of("ARCA_ENGINE_IMAGE", "arca:test")),
+            clock,
+            new dev.arca.controller.metrics.ArcaMetrics(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
   }
 
   @AfterEach
@@ -491,6 +494,10 @@ class FirstHourTest {
     old.getSpec().snapshotId = "01".repeat(32);
     var snapshots = client.resources(Snapshot.class).inNamespace(NS);
     snapshots.resource(old).create();
+    // the upgrade: a new operator process (the running one freed the policy's Snapshot objects
+    // before this one existed, and frees once per process)
+    operator.stop();
+    operator = startOperator();
     touch("upgraded");
     await(
         "the owner reference removed",

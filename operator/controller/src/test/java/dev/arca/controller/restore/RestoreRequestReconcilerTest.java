@@ -154,9 +154,19 @@ class RestoreRequestReconcilerTest {
               assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
             });
     // Pending until the Job's pod runs, then Running
-    RestoreRequest pending = inPhase("latest", Phase.Pending);
+    // started ("restoring ..."), then the Job's event: its pod has not started yet
+    RestoreRequest pending =
+        await(
+            "Pending, waiting to start",
+            () -> {
+              RestoreRequest q = get("latest");
+              return q.getStatus() != null
+                      && q.getStatus().phase == Phase.Pending
+                      && q.getStatus().message.contains("waiting to start")
+                  ? q
+                  : null;
+            });
     assertThat(pending.getStatus().snapshotId).isEqualTo(NEW);
-    assertThat(pending.getStatus().message).contains("waiting to start");
     MockCluster.runningPod(client, job);
     assertThat(inPhase("latest", Phase.Running).getStatus().message)
         .contains("restoring", "into PVC models");
