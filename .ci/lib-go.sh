@@ -11,7 +11,8 @@
 #                           form), the ones pointing at folders and the modules named in SKIP
 #                           left out: what a build module requiring that module must repeat
 #   publish_dir SRC DEST    moves a finished build into the cache so that DEST appears complete
-#                           or not at all (both in the cache folder, one file system)
+#                           or not at all (both in the cache folder, one file system), in place
+#                           of an incomplete DEST
 #   oci_archive NAME ROOTFS CONFIG_JSON OUT
 #                           a one-layer OCI image archive that `ctr -n k8s.io images import`
 #                           accepts (see below)
@@ -60,6 +61,7 @@ publish_dir() {
   local src="$1" dest="$2"
   rm -rf "${dest}.partial"
   mv "${src}" "${dest}.partial"
+  rm -rf "${dest}" # an incomplete one (mv would move the new one into it)
   mv "${dest}.partial" "${dest}"
 }
 
