@@ -15,6 +15,10 @@
 # GOSUMDB=off: the module proxy still serves the exact pinned versions.
 set -euo pipefail
 
+# go_env, go_retry, publish_dir, oci_archive
+# shellcheck source=lib-go.sh
+source "$(cd "$(dirname "$0")" && pwd)/lib-go.sh"
+
 KUBE_VERSION="v1.36.3"    # kube-apiserver, kube-controller-manager, kube-scheduler, kubectl
 ETCD_VERSION="v3.6.16"    # etcd >= 3.5.11 has the /livez and /readyz the apiserver expects
 
@@ -39,20 +43,8 @@ mkdir -p "${cache_root}"
 tmp="$(mktemp -d "${cache_root}/.build-kube.XXXXXX")"
 trap 'rm -rf "${tmp}"' EXIT
 
-# go with a retry without the checksum database when that is what failed
-go_retry() {
-  if ! "$@" 2>"${tmp}/go.log"; then
-    cat "${tmp}/go.log" >&2
-    if grep -qiE 'sum\.golang\.org|verifying module|checksum database' "${tmp}/go.log"; then
-      log "checksum database unreachable: retrying with GOSUMDB=off"
-      GOSUMDB=off "$@"
-    else
-      return 1
-    fi
-  fi
-}
-
-export CGO_ENABLED=0 GOFLAGS=-trimpath GOTOOLCHAIN=local
+GO_LOG="${tmp}/go.log"
+go_env
 
 log "etcd ${ETCD_VERSION}"
 mkdir -p "${tmp}/etcd" "${tmp}/bin"
@@ -101,8 +93,6 @@ go_retry go build -ldflags "${ldflags}" -o "${tmp}/bin/" k8s.io/kubernetes/cmd/k
 "${tmp}/bin/kube-apiserver" --version >&2
 complete "${tmp}/bin" || { log "build incomplete"; exit 1; }
 # Move within the cache folder (same file system) so the folder appears complete or not at all.
-rm -rf "${dest}.partial"
-mv "${tmp}/bin" "${dest}.partial"
-mv "${dest}.partial" "${dest}"
+publish_dir "${tmp}/bin" "${dest}"
 log "built the control plane into ${dest}"
 echo "${dest}"

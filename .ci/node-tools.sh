@@ -20,6 +20,10 @@
 # busybox.oci.tar (image arca.test/busybox:BUSYBOX_TAG) and images.env (the image names).
 set -euo pipefail
 
+# go_env, go_retry, publish_dir, oci_archive
+# shellcheck source=lib-go.sh
+source "$(cd "$(dirname "$0")" && pwd)/lib-go.sh"
+
 KUBE_VERSION="v1.36.3"    # kubelet, kube-proxy: the control plane's version (kube-tools.sh)
 
 log() { echo "node-tools: $*" >&2; }
@@ -44,45 +48,6 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   "${sudo_cmd[@]}" apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >&2
 fi
-
-# ---- one-layer OCI archives ----------------------------------------------------------------------
-# oci_archive NAME ROOTFS CONFIG_JSON OUT: the files of ROOTFS as one uncompressed layer (owned by
-# root, mtime 0, sorted: the same input gives the same digests), CONFIG_JSON as the image config's
-# "config" object, NAME as the io.containerd.image.name annotation.
-oci_archive() {
-  local name="$1" rootfs="$2" config="$3" out="$4" work
-  work="$(mktemp -d)"
-  mkdir -p "${work}/blobs/sha256"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/layer.tar" .
-  local layer_digest layer_size cfg cfg_digest cfg_size man man_digest man_size
-  layer_digest="$(sha256sum "${work}/layer.tar" | cut -d' ' -f1)"
-  layer_size="$(stat -c %s "${work}/layer.tar")"
-  mv "${work}/layer.tar" "${work}/blobs/sha256/${layer_digest}"
-  cfg="$(jq -cn --argjson c "${config}" --arg d "sha256:${layer_digest}" \
-    '{architecture: "amd64", os: "linux", config: $c, rootfs: {type: "layers", diff_ids: [$d]}}')"
-  printf '%s' "${cfg}" > "${work}/cfg"
-  cfg_digest="$(sha256sum "${work}/cfg" | cut -d' ' -f1)"
-  cfg_size="$(stat -c %s "${work}/cfg")"
-  mv "${work}/cfg" "${work}/blobs/sha256/${cfg_digest}"
-  man="$(jq -cn --arg cd "sha256:${cfg_digest}" --argjson cs "${cfg_size}" \
-    --arg ld "sha256:${layer_digest}" --argjson ls "${layer_size}" \
-    '{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
-      config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $cd, size: $cs},
-      layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $ld, size: $ls}]}')"
-  printf '%s' "${man}" > "${work}/man"
-  man_digest="$(sha256sum "${work}/man" | cut -d' ' -f1)"
-  man_size="$(stat -c %s "${work}/man")"
-  mv "${work}/man" "${work}/blobs/sha256/${man_digest}"
-  jq -cn --arg md "sha256:${man_digest}" --argjson ms "${man_size}" --arg n "${name}" \
-    '{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
-      digest: $md, size: $ms, annotations: {"io.containerd.image.name": $n,
-      "org.opencontainers.image.ref.name": ($n | sub(".*:"; ""))}}]}' > "${work}/index.json"
-  printf '{"imageLayoutVersion":"1.0.0"}' > "${work}/oci-layout"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${work}" \
-    -cf "${out}.partial" oci-layout index.json blobs
-  mv "${out}.partial" "${out}"
-  rm -rf "${work}"
-}
 
 # The test image: Debian's static busybox, its applets as links, /tmp; rebuilt when the package
 # version changes.
@@ -128,20 +93,8 @@ mkdir -p "${cache_root}"
 tmp="$(mktemp -d "${cache_root}/.build-node.XXXXXX")"
 trap 'rm -rf "${tmp}"' EXIT
 
-# go with a retry without the checksum database when that is what failed
-go_retry() {
-  if ! "$@" 2>"${tmp}/go.log"; then
-    cat "${tmp}/go.log" >&2
-    if grep -qiE 'sum\.golang\.org|verifying module|checksum database' "${tmp}/go.log"; then
-      log "checksum database unreachable: retrying with GOSUMDB=off"
-      GOSUMDB=off "$@"
-    else
-      return 1
-    fi
-  fi
-}
-
-export CGO_ENABLED=0 GOFLAGS=-trimpath GOTOOLCHAIN=local
+GO_LOG="${tmp}/go.log"
+go_env
 
 log "kubernetes ${KUBE_VERSION} (kubelet, kube-proxy)"
 mkdir -p "${tmp}/kube" "${tmp}/bin"
@@ -188,9 +141,7 @@ echo "PAUSE_IMAGE=arca.test/pause:${KUBE_VERSION}" > "${tmp}/bin/images.env"
 
 complete "${tmp}/bin" || { log "build incomplete"; exit 1; }
 # Move within the cache folder (same file system) so the folder appears complete or not at all.
-rm -rf "${dest}.partial"
-mv "${tmp}/bin" "${dest}.partial"
-mv "${dest}.partial" "${dest}"
+publish_dir "${tmp}/bin" "${dest}"
 log "built kubelet, kube-proxy and the pause image into ${dest}"
 busybox_image "${dest}"
 echo "${dest}"

@@ -106,6 +106,16 @@ public final class RealNode implements AutoCloseable {
 
     Files.createDirectories(layout.cniConfDir());
     Files.createDirectories(layout.kubeletRoot());
+    // kubelet's root as a shared mount of the node's mount namespace: what a volume plugin running
+    // in a pod mounts there (mountPropagation: Bidirectional, which containerd allows only from a
+    // shared mount) then shows to kubelet and the other containers, as on a systemd host.
+    ns.sh(
+        "mount --bind "
+            + layout.kubeletRoot()
+            + " "
+            + layout.kubeletRoot()
+            + " && mount --make-rshared "
+            + layout.kubeletRoot());
     Files.createDirectories(layout.podLogs());
     Files.writeString(layout.containerdConfig(), NodeConfig.containerd(layout, tools.pauseImage()));
     Files.writeString(layout.cniConfDir().resolve("10-arca.conflist"), NodeConfig.cni(id, layout));
@@ -174,6 +184,16 @@ public final class RealNode implements AutoCloseable {
   /** The node's folder (configurations, logs, containerd's and kubelet's state). */
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * kubelet's root folder ({@code --root-dir}, the {@code /var/lib/kubelet} of this node): a shared
+   * mount inside the node's mount namespace, so volume plugins in pods can mount below it with
+   * {@code mountPropagation: Bidirectional}; {@code plugins_registry} in it is where kubelet finds
+   * plugins' registration sockets.
+   */
+  public Path kubeletRoot() {
+    return layout.kubeletRoot();
   }
 
   /** How long {@link #start} took until the Node was Ready. */
