@@ -129,6 +129,24 @@ class RealNodeBackupRestoreTest {
     assertThat(oc.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(operator.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
     assertThat(operator.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+    // the launcher gave the JVM the class data sharing archive made at build time, and the JVM
+    // mapped it (the launcher turns CDS warnings off, so a refused archive would be silent)
+    String maps =
+        c.kubectl(
+                "exec",
+                "-n",
+                OPERATOR_NS,
+                operator.getMetadata().getName(),
+                "--",
+                "sh",
+                "-c",
+                "tr '\\0' ' ' </proc/1/cmdline; echo; grep -m1 arca.jsa /proc/1/maps || true")
+            .orFail()
+            .stdout();
+    System.out.println("operator's JVM (pid 1):\n" + maps);
+    assertThat(maps)
+        .contains("-XX:SharedArchiveFile=/opt/arca/arca.jsa")
+        .contains("/opt/arca/arca.jsa\n");
 
     // S3: MinIO on the host's loopback, bridged to the node IP; a bucket for the repository.
     String s3 = "http://" + n.exposeHostPort(S3Servers.minio().getPort());
@@ -243,6 +261,12 @@ class RealNodeBackupRestoreTest {
           }
         });
     assertThat(jobPods).as("the Jobs' pods").hasSizeGreaterThanOrEqualTo(3);
+    for (String pod : jobPods.keySet()) {
+      String log = c.kubectl("logs", "-n", NS, pod).stdout();
+      System.out.println("--- log of " + pod + "\n" + log);
+      // the launcher shows the JVM's warnings: none on the image's own JRE
+      assertThat(log).as("log of %s", pod).doesNotContain("[warning]");
+    }
     for (Pod p : jobPods.values()) {
       Container jc = p.getSpec().getContainers().get(0);
       assertThat(jc.getImage()).as(p.getMetadata().getName()).isEqualTo("arca:dev");
