@@ -41,7 +41,18 @@ final class Steps {
   /** The MinIO credentials and a repository password Secret ({@code password} in it). */
   void secrets(String passwordSecret, String password) {
     apply(
-        """
+        secretsYaml(
+            ns,
+            Target.external() ? Target.accessKey() : S3Servers.ACCESS_KEY,
+            Target.external() ? Target.secretKey() : S3Servers.SECRET_KEY,
+            passwordSecret,
+            password));
+  }
+
+  /** The Secrets of {@link #secrets}: {@code minio-credentials} and the password's. */
+  static String secretsYaml(
+      String ns, String accessKey, String secretKey, String passwordSecret, String password) {
+    return """
         apiVersion: v1
         kind: Secret
         metadata: {name: minio-credentials, namespace: %s}
@@ -52,13 +63,7 @@ final class Steps {
         metadata: {name: %s, namespace: %s}
         stringData: {password: "%s"}
         """
-            .formatted(
-                ns,
-                Target.external() ? Target.accessKey() : S3Servers.ACCESS_KEY,
-                Target.external() ? Target.secretKey() : S3Servers.SECRET_KEY,
-                passwordSecret,
-                ns,
-                password));
+        .formatted(ns, accessKey, secretKey, passwordSecret, ns, password);
   }
 
   /** A new PVC of the stand-in's class, bound; its host folder. */

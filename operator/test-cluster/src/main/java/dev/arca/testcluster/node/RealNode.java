@@ -215,6 +215,33 @@ public final class RealNode implements AutoCloseable {
     ctr("images", "import", archive.toString());
   }
 
+  /**
+   * Makes a server on the host's {@code 127.0.0.1:port} (a MinIO of the test, say) reachable from
+   * the node's pods at {@code http://NODE_IP:port}, the same way the API server is bridged: a socat
+   * on the node IP inside the node's namespace forwards through a Unix socket to a host socat that
+   * connects to loopback. Nothing listens on any host address but loopback. Returns the address
+   * pods use, {@code NODE_IP:port}.
+   */
+  public String exposeHostPort(int port) {
+    Path sock = dir.resolve("host-" + port + ".sock");
+    hostDaemons.add(
+        Daemon.start(
+            "host-" + port + "-bridge-host",
+            List.of(
+                NodeTools.program("socat"),
+                "UNIX-LISTEN:" + sock + ",fork,unlink-early",
+                "TCP:127.0.0.1:" + port),
+            dir.resolve("host-" + port + "-bridge-host.log")));
+    awaitFile(sock);
+    nodeDaemon(
+        "host-" + port + "-bridge-node",
+        List.of(
+            NodeTools.program("socat"),
+            "TCP-LISTEN:" + port + ",bind=" + NodeConfig.NODE_IP + ",reuseaddr,fork",
+            "UNIX-CONNECT:" + sock));
+    return NodeConfig.NODE_IP + ":" + port;
+  }
+
   // The API server listens on the host's 127.0.0.1:PORT; inside the node's namespace the same port,
   // on loopback (for kubelet and kube-proxy) and on the node IP (the kubernetes Service's endpoint,
   // for pods), is served by a socat that forwards through a Unix socket to a host socat.
