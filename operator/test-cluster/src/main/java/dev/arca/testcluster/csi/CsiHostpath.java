@@ -89,6 +89,7 @@ public final class CsiHostpath implements AutoCloseable {
               c ->
                   c != null
                       && c.getStatus() != null
+                      && c.getStatus().getConditions() != null // not set yet just after create
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               x ->
