@@ -275,6 +275,78 @@ class RealNodeBackupRestoreTest {
       assertThat(p.getSpec().getSecurityContext().getRunAsUser()).isZero(); // jobs.runAsRoot
       assertThat(p.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
     }
+    unschedulable(c, s3, bucket);
+  }
+
+  /**
+   * A fault only a real scheduler shows: a Job whose nodeSelector matches no node fails its run
+   * with PodCannotStart, naming the scheduler's reason, within its startTimeoutSeconds and one
+   * reconcile period, instead of showing as running for ever; its Job is deleted.
+   */
+  private void unschedulable(LocalCluster c, String s3, String bucket) throws Exception {
+    KubernetesClient client = c.client();
+    apply(
+        c,
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: BackupPolicy
+        metadata:
+          name: unschedulable
+          namespace: %s
+          annotations: {arca.dev/run-now: "1"}
+        spec:
+          schedule: "0 3 1 1 *"
+          sources: [{pvc: model-weights}]
+          repository:
+            url: s3://%s/models
+            s3: {endpoint: "%s", region: us-east-1}
+            credentialsSecretRef: {name: minio-credentials}
+            passwordSecretRef: {name: arca-repository-password, key: password}
+          job:
+            nodeSelector: {arca.test/no-such-node: "true"}
+            startTimeoutSeconds: 20
+        """
+            .formatted(NS, bucket, s3));
+    Instant t = Instant.now();
+    Map<?, ?> failure =
+        await(
+            "the unschedulable run to fail",
+            () -> {
+              Map<?, ?> st = status(client, Steps.POLICIES, "unschedulable");
+              return st == null ? null : (Map<?, ?>) st.get("lastFailure");
+            },
+            f -> f != null);
+    Duration took = Duration.between(t, Instant.now());
+    times.put("unschedulable run to PodCannotStart", ms(took));
+    assertThat(failure.get("reason")).as("%s", failure).isEqualTo("PodCannotStart");
+    assertThat(failure.get("message").toString())
+        .contains("did not start within 20 s", "not scheduled");
+    assertThat(took).isLessThan(Duration.ofSeconds(20 + 15 + 60));
+    assertThat(
+            c.kubectl(
+                    "get",
+                    "events",
+                    "-n",
+                    NS,
+                    "--field-selector",
+                    "involvedObject.name=unschedulable,reason=PodCannotStart",
+                    "-o",
+                    "name")
+                .orFail()
+                .stdout())
+        .isNotBlank();
+    await(
+        "the unschedulable run's Job deleted",
+        () ->
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withLabel("arca.dev/policy", "unschedulable")
+                .list()
+                .getItems(),
+        List::isEmpty);
   }
 
   private Map<?, ?> lastBackup(KubernetesClient client) {
