@@ -32,7 +32,7 @@ public final class ProgressWatch {
   public static Progress advance(Progress previous, Progress read, Instant now) {
     boolean grew =
         previous == null
-            || previous.advancedAt == null
+            || parse(previous.advancedAt) == null
             || more(read.bytesDone, previous.bytesDone)
             || more(read.filesDone, previous.filesDone);
     read.advancedAt = grew ? now.toString() : previous.advancedAt;
@@ -44,10 +44,11 @@ public final class ProgressWatch {
    * grown for {@code timeout}.
    */
   public static String stalled(Progress progress, Instant now, Duration timeout) {
-    if (progress == null || progress.advancedAt == null) {
+    Instant since = progress == null ? null : parse(progress.advancedAt);
+    if (since == null) {
       return null;
     }
-    Duration still = Duration.between(Instant.parse(progress.advancedAt), now);
+    Duration still = Duration.between(since, now);
     if (still.compareTo(timeout) < 0) {
       return null;
     }
@@ -60,6 +61,18 @@ public final class ProgressWatch {
         + " files; stallTimeoutSeconds is "
         + timeout.toSeconds()
         + "): the source or the repository stopped answering";
+  }
+
+  /**
+   * {@code advancedAt} as an instant, or null when absent or not a time: the status is writable by
+   * others than the operator, and a garbled value restarts the watch rather than failing reconcile.
+   */
+  private static Instant parse(String advancedAt) {
+    try {
+      return advancedAt == null ? null : Instant.parse(advancedAt);
+    } catch (java.time.format.DateTimeParseException garbled) {
+      return null;
+    }
   }
 
   private static boolean more(Long now, Long before) {

@@ -45,4 +45,13 @@ class ProgressWatchTest {
     o.stallTimeoutSeconds = 300L;
     assertThat(ProgressWatch.timeout(o)).isEqualTo(Duration.ofMinutes(5));
   }
+
+  @Test
+  void aGarbledAdvancedAtRestartsTheWatchInsteadOfFailingTheReconcile() {
+    Progress garbled = read(10L, 1L);
+    garbled.advancedAt = "not a time";
+    assertThat(ProgressWatch.stalled(garbled, T0, Duration.ofSeconds(1))).isNull();
+    Progress next = ProgressWatch.advance(garbled, read(10L, 1L), T0);
+    assertThat(next.advancedAt).isEqualTo(T0.toString());
+  }
 }

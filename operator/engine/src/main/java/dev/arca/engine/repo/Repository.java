@@ -118,8 +118,9 @@ public final class Repository {
   public static Opened openOrInit(Storage storage, char[] password, InitOptions opts) {
     try {
       for (int look = 1; ; look++) {
-        if (!listed(storage, RepoConfig.KEY).isEmpty()) {
-          if (look < INIT_LOOKS && awaitsKeySlot(storage)) {
+        List<Storage.ObjectInfo> config = listed(storage, RepoConfig.KEY);
+        if (!config.isEmpty()) {
+          if (look < INIT_LOOKS && awaitsKeySlot(storage, config.get(0).size())) {
             sleep(INIT_PAUSE_MS); // a concurrent init between its config and its key slot
             continue;
           }
@@ -173,9 +174,9 @@ public final class Repository {
   }
 
   /** Whether the config says encrypted but no key slot is there yet (an init in progress). */
-  private static boolean awaitsKeySlot(Storage storage) throws IOException {
-    if (!storage.list(KEYS).isEmpty()) {
-      return false;
+  private static boolean awaitsKeySlot(Storage storage, long configSize) throws IOException {
+    if (configSize > RepoConfig.MAX_SIZE || !storage.list(KEYS).isEmpty()) {
+      return false; // an oversized config is not read here: open says it is damaged
     }
     try {
       byte[] raw = storage.read(RepoConfig.KEY);
