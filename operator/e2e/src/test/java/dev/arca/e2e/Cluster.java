@@ -96,16 +96,6 @@ final class Cluster {
     }
   }
 
-  /** Whether pods run on a real node (stub, replaced by main's: always the stand-in here). */
-  static boolean realNode() {
-    return false;
-  }
-
-  /** The real node (stub, replaced by main's). */
-  static dev.arca.testcluster.node.RealNode node() {
-    throw new IllegalStateException("no real node: stub, replaced by main's");
-  }
-
   /** The image of the operator and of the pods the tests start. */
   static String image() {
     if (Target.external()) {

@@ -147,7 +147,7 @@ class DatabaseDumpTest {
     if (pods.withName("postgres-0").get() == null) {
       Server server = Server.get();
       if (Cluster.realNode()) {
-        Cluster.node().importImage(PostgresImage.find().archive());
+        Cluster.node().node().importImage(PostgresImage.find().archive());
       }
       String script =
           """
