@@ -1,5 +1,6 @@
 package dev.arca.controller;
 
+import dev.arca.contract.BackupReport;
 import dev.arca.contract.Received;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -106,15 +107,42 @@ public record JobOutcome(
       return new JobOutcome(
           true, true, Reasons.COMPLETED, kind.label() + " completed", result, null);
     }
+    String unreadable = unreadable(result);
     String message =
         result != null && result.error() != null
             ? result.error()
-            : failed.getReason() + ": " + failed.getMessage();
+            : unreadable != null ? unreadable : failed.getReason() + ": " + failed.getMessage();
     String reason =
         Reasons.DEADLINE_EXCEEDED.equals(failed.getReason())
             ? Reasons.DEADLINE_EXCEEDED
             : kind.failedReason();
     return new JobOutcome(true, false, reason, message, result, null);
+  }
+
+  /** How many unreadable paths a failure message names at most. */
+  static final int UNREADABLE_SHOWN = 5;
+
+  /**
+   * What to say when a backup saved a snapshot without the paths it could not read (the CLI then
+   * exits non-zero), naming them; null when the report is not such a backup's.
+   */
+  static String unreadable(Received result) {
+    BackupReport r = result == null ? null : result.as(BackupReport.class);
+    if (r == null || r.unreadable() == null || r.unreadable().isEmpty()) {
+      return null;
+    }
+    List<String> paths = r.unreadable();
+    int more = paths.size() - UNREADABLE_SHOWN;
+    return paths.size()
+        + " path(s) could not be read and are not in snapshot "
+        + (r.snapshotId() == null
+            ? "?"
+            : r.snapshotId().substring(0, Math.min(12, r.snapshotId().length())))
+        + ": "
+        + String.join("; ", paths.subList(0, Math.min(paths.size(), UNREADABLE_SHOWN)))
+        + (more > 0 ? "; and " + more + " more" : "")
+        + " (the Jobs read as the user of jobs.runAsRoot / spec.job.podSecurityContext: give it"
+        + " read access, e.g. a supplemental group that may read them)";
   }
 
   /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class BackupRestoreTest {
   @Test
   void backupTwiceThenRestoreTheLatestAndOneFolderAsItWasBeforeTheSecondRun() throws Exception {
-    Steps s = new Steps("llm");
+    Steps s = new Steps("weights");
     s.secrets("arca-repository-password", Steps.PASSWORD);
     String bucket = s.initRepository("arca-repository-password");
     s.claim("model-weights");
@@ -91,7 +91,7 @@ class BackupRestoreTest {
     assertThat(Cluster.get().kubectl("get", "snapshots", "-n", s.ns).orFail().stdout())
         .containsPattern("(KiB|MiB)");
 
-    s.apply(restore("latest", "snapshot: latest", "", "restored-latest"));
+    s.apply(restore(s.ns, "latest", "snapshot: latest", "", "restored-latest"));
     Map<?, ?> restored = s.awaitRestore("latest");
     assertThat(restored.get("phase")).isEqualTo("Succeeded");
     assertThat(Pods.hashes(s.ns, "hash-latest", "restored-latest")).isEqualTo(second);
@@ -103,6 +103,7 @@ class BackupRestoreTest {
 
     s.apply(
         restore(
+            s.ns,
             "model-folder",
             "before: \"" + between + "\"",
             "include: [\"model/**\"]",
@@ -114,11 +115,11 @@ class BackupRestoreTest {
     assertThat(Pods.hashes(s.ns, "hash-model", "restored-model")).isEqualTo(expected);
   }
 
-  private static String restore(String name, String which, String include, String pvc) {
+  private static String restore(String ns, String name, String which, String include, String pvc) {
     return """
         apiVersion: arca.dev/v1alpha1
         kind: RestoreRequest
-        metadata: {name: %s, namespace: llm}
+        metadata: {name: %s, namespace: %s}
         spec:
           policyRef: {name: model-weights}
           %s
@@ -127,6 +128,6 @@ class BackupRestoreTest {
             pvc: %s
             createPVC: {size: 1Gi}
         """
-        .formatted(name, which, include, pvc);
+        .formatted(name, ns, which, include, pvc);
   }
 }

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A database in a pod, backed up by a BackupPolicy with a dump source and put back by a
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Cluster#realNode()}) the PostgreSQL test image's, made from Debian's packages ({@link
  * PostgresImage}), run as a real container.
  */
+@Execution(ExecutionMode.SAME_THREAD) // one database pod and namespace; its exec Roles checked
 class DatabaseDumpTest {
   static final String NS = "chat";
   static final String ROWS =

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Two operator replicas from the chart: one holds the Lease and works, the other waits; when the
  * leader's pod is deleted, the other takes the Lease and runs the next backup.
  */
+@Isolated("it upgrades the release and deletes the leading operator's pod")
 class LeaderElectionTest {
   /** Two replicas, their leader election logged (the follower's log shows it waiting). */
   static final String VALUES =

@@ -104,16 +104,16 @@ class PodSecurityTest {
 
   /**
    * Root with DAC_OVERRIDE alone reads a file of another owner with no permissions, in a folder
-   * only that owner may enter: why the Jobs need no DAC_READ_SEARCH. On the kubelet stand-in, whose
-   * pods get exactly the capabilities of their security context (setpriv, in a namespace that
-   * enforces baseline); without DAC_OVERRIDE the same pod is denied, so the check is real.
+   * only that owner may enter: why the Jobs need no DAC_READ_SEARCH. On the real node (runc) or the
+   * kubelet stand-in, whose pods get exactly the capabilities of their security context (setpriv),
+   * in a namespace that enforces baseline; without DAC_OVERRIDE the same pod is denied, so the
+   * check is real.
    */
   @Test
   void aRootJobReadsFilesOfAnyOwnerAndModeWithoutDacReadSearch() {
     if (Target.external()) {
       return; // root on the stand-in is root of this machine; elsewhere the runtime's own
     }
-    Cluster.kubelet();
     String ns = enforcing("baseline");
     Cluster.claim(ns, "team-data");
     Pods.shell(

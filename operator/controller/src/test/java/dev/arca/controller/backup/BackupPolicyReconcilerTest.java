@@ -709,6 +709,38 @@ class BackupPolicyReconcilerTest {
     assertThat(policyGauge("arca_backup_interval_seconds", "fails")).isEqualTo(60);
   }
 
+  /**
+   * A backup that saved a snapshot without paths it could not read (the non-root Jobs on a folder
+   * of another owner, found on the real node) fails the run naming them, not with the Job
+   * controller's BackoffLimitExceeded.
+   */
+  @Test
+  void aBackupWithUnreadablePathsFailsTheRunNamingThem() throws Exception {
+    create(policy("unreadable", "* * * * *"));
+    Job job = await("a backup Job", () -> jobs("unreadable").stream().findFirst().orElse(null));
+    finish(
+        job,
+        false,
+        "{\"schema\":1,\"snapshotId\":\"c81b641d2cecd9d259102ea4bbb70578\",\"parent\":null,"
+            + "\"mode\":\"full\",\"files\":1,\"dirs\":1,\"bytes\":21,\"newBytes\":546,"
+            + "\"storedBytes\":756,\"unchangedFiles\":0,\"skippedSpecial\":0,"
+            + "\"changedWhileReading\":0,\"unreadable\":[\"data/secret: /data/data/secret\","
+            + "\"data/a\",\"data/b\",\"data/c\",\"data/d\",\"data/e\",\"data/f\"],"
+            + "\"durationMs\":531,\"repositoryInitialized\":false}");
+    BackupPolicy failed =
+        await(
+            "LastBackupSucceeded=False",
+            () ->
+                "False".equals(condition(get("unreadable"), "LastBackupSucceeded", false))
+                    ? get("unreadable")
+                    : null);
+    assertThat(condition(failed, "LastBackupSucceeded", true)).isEqualTo("BackupFailed");
+    assertThat(failed.getStatus().lastFailure.message)
+        .startsWith("7 path(s) could not be read and are not in snapshot c81b641d2cec: ")
+        .contains("data/secret: /data/data/secret; data/a; data/b; data/c; data/d; and 2 more")
+        .doesNotContain("BackoffLimitExceeded");
+  }
+
   @Test
   void noSecondJobWhileOneIsActiveAndTheSkippedRunIsCounted() throws Exception {
     create(policy("busy", "* * * * *"));
