@@ -1,5 +1,6 @@
 package dev.arca.controller;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.Set;
 
@@ -149,6 +151,28 @@ public record JobPod(Pod pod, boolean running, String waiting) {
       t = e.getEventTime().getTime();
     }
     return String.valueOf(t);
+  }
+
+  /**
+   * When the pod's container started running, or null when it does not run now (or the kubelet did
+   * not say): where the stall watch starts before the run's first progress report.
+   */
+  public Instant started() {
+    if (pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+      ContainerState s = cs.getState();
+      String at = s == null || s.getRunning() == null ? null : s.getRunning().getStartedAt();
+      if (at != null) {
+        try {
+          return Instant.parse(at);
+        } catch (DateTimeParseException garbled) {
+          return null; // pod status is writable by others than the kubelet: no start known
+        }
+      }
+    }
+    return null;
   }
 
   private Instant created() {

@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -167,7 +169,6 @@ public final class MockCluster {
    * "Reason: message"), its container waits for that reason.
    */
   public static void pod(KubernetesClient client, Job job, String phase, String waiting) {
-    String ns = job.getMetadata().getNamespace();
     var status = new ContainerStatusBuilder().withName("arca");
     if (waiting != null) {
       int colon = waiting.indexOf(": ");
@@ -181,13 +182,57 @@ public final class MockCluster {
     } else {
       status.withNewState().withNewRunning().endRunning().endState();
     }
+    create(
+        client,
+        job,
+        job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()),
+        phase,
+        status);
+  }
+
+  /**
+   * A running pod {@code name} of {@code job} whose container started at {@code startedAt}, and
+   * whose log (where the operator reads progress) is {@code log}.
+   */
+  public static void runningPod(
+      KubernetesClient client,
+      KubernetesMockServer server,
+      Job job,
+      String name,
+      Instant startedAt,
+      String log) {
+    var status =
+        new ContainerStatusBuilder()
+            .withName("arca")
+            .withNewState()
+            .withNewRunning()
+            .withStartedAt(startedAt.toString())
+            .endRunning()
+            .endState();
+    create(client, job, name, "Running", status);
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + job.getMetadata().getNamespace()
+                + "/pods/"
+                + name
+                + "/log?pretty=false&tailLines=40&limitBytes=1048576")
+        .andReturn(200, log)
+        .always();
+  }
+
+  private static void create(
+      KubernetesClient client, Job job, String name, String phase, ContainerStatusBuilder status) {
+    String ns = job.getMetadata().getNamespace();
     client
         .pods()
         .inNamespace(ns)
         .resource(
             new PodBuilder()
                 .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()))
+                .withName(name)
                 .withNamespace(ns)
                 .addToLabels("job-name", job.getMetadata().getName())
                 .endMetadata()
