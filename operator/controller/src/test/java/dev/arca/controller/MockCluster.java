@@ -1,6 +1,7 @@
 package dev.arca.controller;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -223,6 +224,35 @@ public final class MockCluster {
         .always();
   }
 
+  /**
+   * A pod {@code name} of {@code job}, mounting the PVCs {@code claims}, that the scheduler cannot
+   * place: {@code why} (its message).
+   */
+  public static Pod unscheduledPod(
+      KubernetesClient client, Job job, String name, String why, String... claims) {
+    String ns = job.getMetadata().getNamespace();
+    var spec = ofJob(job, name).withNewSpec();
+    for (String c : claims) {
+      spec.addNewVolume().withName(c).withNewPersistentVolumeClaim(c, true).endVolume();
+    }
+    return client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            spec.endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(why)
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+  }
+
   private static void create(
       KubernetesClient client, Job job, String name, String phase, ContainerStatusBuilder status) {
     String ns = job.getMetadata().getNamespace();
@@ -230,18 +260,23 @@ public final class MockCluster {
         .pods()
         .inNamespace(ns)
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(ns)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .endMetadata()
+            ofJob(job, name)
                 .withNewStatus()
                 .withPhase(phase)
                 .withContainerStatuses(status.build())
                 .endStatus()
                 .build())
         .create();
+  }
+
+  /** A pod {@code name} as the Job controller makes it for {@code job}: its metadata. */
+  private static PodBuilder ofJob(Job job, String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(job.getMetadata().getNamespace())
+        .addToLabels("job-name", job.getMetadata().getName())
+        .endMetadata();
   }
 
   /** Ends {@code job}: a pod with the arca container's termination message, then Job status. */
