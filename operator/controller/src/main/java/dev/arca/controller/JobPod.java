@@ -133,12 +133,14 @@ public record JobPod(Pod pod, boolean running, String waiting) {
 
   /**
    * {@link #cannotStart} with the newest Warning event of the pod added (a volume that does not
-   * mount shows only there) unless it says what the message does; the event is best effort.
+   * mount shows only there) unless the kubelet's error already says why, or the event says what the
+   * message does; the event is best effort.
    */
   public String cannotStart(KubernetesClient client, Instant now, Duration startTimeout) {
     String why = cannotStart(now, startTimeout);
-    if (why == null) {
-      return null;
+    ContainerStateWaiting w = why == null ? null : waitingContainer(pod);
+    if (why == null || (w != null && ERRORS.contains(w.getReason()))) {
+      return why;
     }
     Event event =
         WarningEvents.newest(

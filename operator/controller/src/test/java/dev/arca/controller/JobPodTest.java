@@ -132,7 +132,14 @@ class JobPodTest {
   @Test
   void anImageThatCannotBePulledFailsAfterTheGraceAndSaysWhereTheJobsImageIsSet() {
     MockCluster.pod(
-        client, job, "Pending", "ImagePullBackOff: Back-off pulling image \"arca:no-such-tag\"");
+        client,
+        job,
+        "b-1-y",
+        "Pending",
+        "ImagePullBackOff: Back-off pulling image \"arca:no-such-tag\"");
+    events( // the kubelet's error says why: a newer warning about the pod is not added
+        "b-1-y",
+        warning("Pod", "b-1-y", "MissingClusterDNS", "no ClusterDNS", "2026-12-06T01:00:09Z"));
     JobPod seen = JobPod.of(client, job);
     Instant created = created(seen.pod());
     Duration timeout = Duration.ofSeconds(600);
@@ -141,6 +148,21 @@ class JobPodTest {
         .contains(
             "cannot start: ImagePullBackOff: Back-off pulling image \"arca:no-such-tag\"",
             "the chart's jobs.image.repository and jobs.image.tag",
-            "imagePullSecrets");
+            "imagePullSecrets")
+        .doesNotContain("last event", "ClusterDNS");
+  }
+
+  @Test
+  void aPodThatDoesNotStartInTimeAddsItsNewestWarning() {
+    MockCluster.pod(client, job, "b-1-z", "Pending", "ContainerCreating");
+    events(
+        "b-1-z",
+        warning("Pod", "b-1-z", "FailedMount", "secret \"tls\" not found", "2026-12-06T01:00:09Z"));
+    JobPod seen = JobPod.of(client, job);
+    assertThat(
+            seen.cannotStart(client, created(seen.pod()).plusSeconds(60), Duration.ofSeconds(60)))
+        .isEqualTo(
+            "pod b-1-z did not start within 60 s: ContainerCreating; last event: FailedMount:"
+                + " secret \"tls\" not found");
   }
 }

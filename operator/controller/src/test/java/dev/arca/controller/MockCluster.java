@@ -170,6 +170,17 @@ public final class MockCluster {
    * "Reason: message"), its container waits for that reason.
    */
   public static void pod(KubernetesClient client, Job job, String phase, String waiting) {
+    pod(
+        client,
+        job,
+        job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()),
+        phase,
+        waiting);
+  }
+
+  /** As {@link #pod(KubernetesClient, Job, String, String)}, the pod named {@code name}. */
+  public static void pod(
+      KubernetesClient client, Job job, String name, String phase, String waiting) {
     var status = new ContainerStatusBuilder().withName("arca");
     if (waiting != null) {
       int colon = waiting.indexOf(": ");
@@ -183,12 +194,7 @@ public final class MockCluster {
     } else {
       status.withNewState().withNewRunning().endRunning().endState();
     }
-    create(
-        client,
-        job,
-        job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()),
-        phase,
-        status);
+    create(client, job, name, phase, status);
   }
 
   /**
