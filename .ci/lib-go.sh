@@ -13,7 +13,7 @@
 #   publish_dir SRC DEST    moves a finished build into the cache so that DEST appears complete
 #                           or not at all (both in the cache folder, one file system), in place
 #                           of an incomplete DEST
-#   oci_archive NAME ROOTFS CONFIG_JSON OUT
+#   oci_archive NAME ROOTFS CONFIG_JSON OUT [keep-owners]
 #                           a one-layer OCI image archive that `ctr -n k8s.io images import`
 #                           accepts (see below)
 
@@ -65,14 +65,17 @@ publish_dir() {
   mv "${dest}.partial" "${dest}"
 }
 
-# oci_archive NAME ROOTFS CONFIG_JSON OUT: the files of ROOTFS as one uncompressed layer (owned by
-# root, mtime 0, sorted: the same input gives the same digests), CONFIG_JSON as the image config's
-# "config" object, NAME as the io.containerd.image.name annotation.
+# oci_archive NAME ROOTFS CONFIG_JSON OUT [keep-owners]: the files of ROOTFS as one uncompressed
+# layer (owned by root, or with keep-owners by their numeric owners in ROOTFS, as a root filesystem
+# made by a package manager needs; mtime 0, sorted: the same input gives the same digests),
+# CONFIG_JSON as the image config's "config" object, NAME as the io.containerd.image.name
+# annotation.
 oci_archive() {
-  local name="$1" rootfs="$2" config="$3" out="$4" work
+  local name="$1" rootfs="$2" config="$3" out="$4" work owners=(--owner=0 --group=0)
+  [[ "${5:-}" == keep-owners ]] && owners=()
   work="$(mktemp -d)"
   mkdir -p "${work}/blobs/sha256"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/layer.tar" .
+  tar --sort=name --mtime=@0 "${owners[@]}" --numeric-owner -C "${rootfs}" -cf "${work}/layer.tar" .
   local layer_digest layer_size cfg cfg_digest cfg_size man man_digest man_size
   layer_digest="$(sha256sum "${work}/layer.tar" | cut -d' ' -f1)"
   layer_size="$(stat -c %s "${work}/layer.tar")"

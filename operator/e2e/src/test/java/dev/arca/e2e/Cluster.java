@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * The cluster of this test JVM, with Arca's CRDs applied. By default a local control plane with the
- * kubelet stand-in, stopped at exit. With {@code -Darca.e2e.kubeconfig=PATH} any cluster that
- * kubeconfig reaches (see {@link Target}); only the tests written with pods alone ({@link
- * Steps#shell}) can run there.
+ * kubelet stand-in, stopped at exit; with {@code -Darca.e2e.realnode=true} the same control plane
+ * with a real node and CSI storage ({@link RealNodeCluster}); with {@code
+ * -Darca.e2e.kubeconfig=PATH} any cluster that kubeconfig reaches (see {@link Target}). Only the
+ * tests written with pods and kubectl alone ({@link Pods#shell}, {@link Steps}) run in the last
+ * two.
  */
 final class Cluster {
   static final Path CHECKOUT = Path.of(System.getProperty("arca.checkout", "../.."));
@@ -29,22 +31,48 @@ final class Cluster {
   static final String OPERATOR_NAMESPACE = Target.external() ? "arca-e2e-system" : "arca-system";
 
   private static KubeCluster cluster;
+  private static RealNodeCluster realNode;
+  private static Throwable startFailure;
   private static KubeletStandIn kubelet;
   private static boolean operator;
 
   private Cluster() {}
 
   static synchronized KubeCluster get() {
+    if (startFailure != null) {
+      // one start per JVM: the later tests fail at once with the first one's cause
+      throw new IllegalStateException("the test cluster did not start", startFailure);
+    }
     if (cluster == null) {
-      cluster = Target.external() ? new ExternalCluster(Target.kubeconfig()) : LocalCluster.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(Cluster::stop));
-      cluster.kubectl("apply", "-f", CHECKOUT.resolve("crds").toString()).orFail();
-      cluster
-          .kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
-          .orFail();
-      awaitPublished(cluster);
+      try {
+        start();
+      } catch (RuntimeException | Error e) {
+        startFailure = e;
+        throw e;
+      }
     }
     return cluster;
+  }
+
+  private static void start() {
+    if (Target.external()) {
+      cluster = new ExternalCluster(Target.kubeconfig());
+    } else if (Target.realNode()) {
+      realNode = RealNodeCluster.start();
+      cluster = realNode.cluster();
+    } else {
+      cluster = LocalCluster.start();
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(Cluster::stop));
+    if (Target.realNode()) {
+      operator(); // the README's install, whose helm install brings the CRDs as for a new user
+    } else {
+      cluster.kubectl("apply", "-f", CHECKOUT.resolve("crds").toString()).orFail();
+    }
+    cluster
+        .kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd", "--all")
+        .orFail();
+    awaitPublished(cluster);
   }
 
   /**
@@ -70,17 +98,51 @@ final class Cluster {
 
   /** The image of the operator and of the pods the tests start. */
   static String image() {
-    return Target.external() ? Target.image() : IMAGE;
+    if (Target.external()) {
+      return Target.image();
+    }
+    return Target.realNode() ? RealNodeCluster.IMAGE : IMAGE;
+  }
+
+  /** Whether the pods run on the real node ({@link RealNodeCluster}). */
+  static boolean realNode() {
+    return Target.realNode();
+  }
+
+  /** The real node; only in that mode. */
+  static RealNodeCluster node() {
+    get();
+    if (realNode == null) {
+      throw new IllegalStateException("this test needs the real node (-Darca.e2e.realnode=true)");
+    }
+    return realNode;
+  }
+
+  /**
+   * The S3 endpoint of the test MinIO as the cluster's pods reach it: on loopback for the
+   * stand-in's pods (they share the host's network), bridged to the node IP on the real node.
+   */
+  static java.net.URI podS3() {
+    java.net.URI minio = dev.arca.it.S3Servers.minio();
+    return Target.realNode()
+        ? java.net.URI.create("http://" + node().podAddress(minio.getPort()))
+        : minio;
+  }
+
+  /** The node's folder that holds the files of the claim (bound first), in either local mode. */
+  static Path volumeFolder(String ns, String claim) {
+    return Target.realNode() ? node().volumeFolder(ns, claim) : kubelet().claimFolder(ns, claim);
   }
 
   /** The local control plane; tests that need its folders or its stand-in call this. */
   static LocalCluster local() {
-    if (get() instanceof LocalCluster l) {
+    if (!Target.realNode() && get() instanceof LocalCluster l) {
       return l;
     }
     throw new IllegalStateException(
         "this test needs the local control plane and its kubelet stand-in; against a real"
-            + " cluster run only the tests that use pods alone (-Dtest=BackupRestoreTest)");
+            + " cluster or the real node run only the tests that use pods alone"
+            + " (-Dtest=BackupRestoreTest)");
   }
 
   /** The local cluster's one node, started on first use; none on a real cluster. */
@@ -102,7 +164,8 @@ final class Cluster {
    * test), its operator running as a pod.
    */
   static synchronized void operator() {
-    if (!Target.external()) {
+    get(); // on the real node, its start installs the operator (and the CRDs with it)
+    if (!Target.external() && !Target.realNode()) {
       kubelet();
     }
     if (!operator) {
@@ -112,18 +175,29 @@ final class Cluster {
       // the chart puts a Role in each, so they exist first
       namespace(DatabaseDumpTest.NS);
       namespace("team-a");
-      Charts.install(
-          "arca",
-          OPERATOR_NAMESPACE,
-          (Target.external() ? Target.imageValues() + "\n" : "")
-              + "rbac:\n  dumpNamespaces: ["
-              + DatabaseDumpTest.NS
-              + ", team-a]\n");
+      String values = "rbac:\n  dumpNamespaces: [" + DatabaseDumpTest.NS + ", team-a]\n";
+      if (Target.realNode()) {
+        // the README's install commands, with the built image
+        installWithReadme("image: {repository: arca, tag: dev}\n" + values);
+      } else {
+        Charts.install(
+            "arca",
+            OPERATOR_NAMESPACE,
+            (Target.external() ? Target.imageValues() + "\n" : "") + values);
+      }
       get()
           .kubectl(
               "rollout", "status", "-n", OPERATOR_NAMESPACE, "deployment/arca", "--timeout=180s")
           .orFail();
       operator = true;
+    }
+  }
+
+  private static void installWithReadme(String values) {
+    try {
+      realNode.installOperator(values);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -183,6 +257,9 @@ final class Cluster {
   private static synchronized void stop() {
     if (kubelet != null) {
       kubelet.close();
+    }
+    if (realNode != null) {
+      realNode.close();
     }
     if (Target.external() && !Boolean.getBoolean("arca.e2e.keep")) {
       if (operator) {

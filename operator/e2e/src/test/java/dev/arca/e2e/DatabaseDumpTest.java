@@ -2,8 +2,10 @@ package dev.arca.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.it.Postgres;
 import dev.arca.it.Procs;
 import dev.arca.testcluster.cluster.Kubectl;
+import dev.arca.testcluster.node.PostgresImage;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.Test;
  * A database in a pod, backed up by a BackupPolicy with a dump source and put back by a
  * RestoreRequest that pipes the dump into psql in that pod: the operator's Jobs exec into the pod
  * through the real API server under the exec account the operator binds. The database is this
- * machine's PostgreSQL run by the kubelet stand-in as a pod.
+ * machine's PostgreSQL run by the kubelet stand-in as a pod, or on a real node ({@link
+ * Cluster#realNode()}) the PostgreSQL test image's, made from Debian's packages ({@link
+ * PostgresImage}), run as a real container.
  */
 class DatabaseDumpTest {
   static final String NS = "chat";
@@ -25,8 +29,8 @@ class DatabaseDumpTest {
     Steps s = new Steps(NS);
     s.secrets("pw", Steps.PASSWORD);
     String bucket = s.initRepository("pw");
-    String bin = dev.arca.it.Postgres.binDir().toString();
-    startDatabase(bin);
+    String bin = Server.get().bin();
+    startDatabase();
     String before = psql(bin, ROWS);
     assertThat(before.lines()).hasSize(2001);
 
@@ -88,8 +92,8 @@ class DatabaseDumpTest {
     Steps s = new Steps(NS);
     s.secrets("pw", Steps.PASSWORD);
     String bucket = s.initRepository("pw");
-    String bin = dev.arca.it.Postgres.binDir().toString();
-    startDatabase(bin);
+    String bin = Server.get().bin();
+    startDatabase();
     s.policy(
         "no-such-db",
         "unused",
@@ -115,13 +119,36 @@ class DatabaseDumpTest {
   }
 
   /**
-   * PostgreSQL in pod postgres-0 (once per namespace), with 2000 messages, ready when it returns.
+   * The database's image, where its programs are in it and the user they run as: on the stand-in,
+   * this machine's PostgreSQL and postgres user under the image name the stand-in runs; on a real
+   * node, the PostgreSQL test image and its postgres user.
    */
-  static synchronized void startDatabase(String bin) throws Exception {
+  record Server(String image, String bin, long uid, long gid) {
+    static Server get() {
+      if (Cluster.realNode()) {
+        PostgresImage p = PostgresImage.find();
+        return new Server(p.name(), p.binDir(), p.uid(), p.gid());
+      }
+      return new Server(
+          Cluster.POSTGRES_IMAGE, Postgres.binDir().toString(), hostId("-u"), hostId("-g"));
+    }
+
+    private static long hostId(String which) {
+      return Long.parseLong(Procs.ok(List.of("id", which, "postgres")).strip());
+    }
+  }
+
+  /**
+   * PostgreSQL in pod postgres-0 (once per namespace), with 2000 messages, ready when it returns.
+   * On a real node the image is imported first.
+   */
+  static synchronized void startDatabase() throws Exception {
     var pods = Cluster.get().client().pods().inNamespace(NS);
     if (pods.withName("postgres-0").get() == null) {
-      long uid = Long.parseLong(Procs.ok(List.of("id", "-u", "postgres")).strip());
-      long gid = Long.parseLong(Procs.ok(List.of("id", "-g", "postgres")).strip());
+      Server server = Server.get();
+      if (Cluster.realNode()) {
+        Cluster.node().node().importImage(PostgresImage.find().archive());
+      }
       String script =
           """
           set -e
@@ -139,7 +166,7 @@ class DatabaseDumpTest {
           touch /tmp/ready
           wait
           """
-              .formatted(bin);
+              .formatted(server.bin());
       pods.resource(
               new PodBuilder()
                   .withNewMetadata()
@@ -149,12 +176,12 @@ class DatabaseDumpTest {
                   .withNewSpec()
                   .withRestartPolicy("Never")
                   .withNewSecurityContext()
-                  .withRunAsUser(uid)
-                  .withRunAsGroup(gid)
+                  .withRunAsUser(server.uid())
+                  .withRunAsGroup(server.gid())
                   .endSecurityContext()
                   .addNewContainer()
                   .withName("postgres")
-                  .withImage(Cluster.POSTGRES_IMAGE)
+                  .withImage(server.image())
                   .withCommand("sh", "-c", script)
                   .endContainer()
                   .endSpec()

@@ -98,7 +98,7 @@ class PolicyLifecycleTest {
                 "--repo",
                 "s3://" + bucket + "/" + s.prefix,
                 "--s3-endpoint",
-                s.s3.toString(),
+                S3Servers.minio().toString(), // the host's address of the pods' MinIO
                 "--password-file",
                 file.toString())
             .redirectErrorStream(true)

@@ -23,7 +23,7 @@ final class Steps {
   final String ns;
 
   /** The S3 endpoint as the cluster's pods reach it. */
-  final URI s3 = Target.external() ? Target.s3Endpoint() : S3Servers.minio();
+  final URI s3 = Target.external() ? Target.s3Endpoint() : Cluster.podS3();
 
   /** The repository's folder in its bucket: unique per run on a shared, external bucket. */
   final String prefix;
@@ -66,7 +66,10 @@ final class Steps {
         .formatted(ns, accessKey, secretKey, passwordSecret, ns, password);
   }
 
-  /** A new PVC of the stand-in's class, bound; its host folder. */
+  /**
+   * A new PVC of the default class (the stand-in's, or the real node's CSI driver), bound; its
+   * folder on this machine.
+   */
   Path pvc(String name) {
     claim(name);
     Cluster.get()
@@ -76,7 +79,7 @@ final class Steps {
         .withName(name)
         .waitUntilCondition(
             p -> p != null && "Bound".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
-    return Cluster.kubelet().claimFolder(ns, name);
+    return Cluster.volumeFolder(ns, name);
   }
 
   /**
@@ -250,10 +253,14 @@ final class Steps {
 
   /** Polls {@code get} until {@code done} holds; fails after 3 minutes with the cluster's state. */
   <T> T await(String what, Supplier<T> get, Predicate<T> done) {
-    Instant end = Instant.now().plus(Duration.ofMinutes(3));
+    Instant start = Instant.now();
+    Instant end = start.plus(Duration.ofMinutes(3));
     while (true) {
       T v = get.get();
       if (done.test(v)) {
+        System.out.printf(
+            "%s: waited %.1f s for %s%n",
+            ns, Duration.between(start, Instant.now()).toMillis() / 1e3, what);
         return v;
       }
       if (Instant.now().isAfter(end)) {

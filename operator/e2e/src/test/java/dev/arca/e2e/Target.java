@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Where the tests run, from system properties and environment variables. Unset, the local control
- * plane with MinIO on this machine. With {@code arca.e2e.kubeconfig} set, a real cluster:
+ * plane with MinIO on this machine and the kubelet stand-in, or with {@code arca.e2e.realnode=true}
+ * a real node ({@link #realNode()}). With {@code arca.e2e.kubeconfig} set, a real cluster:
  *
  * <ul>
  *   <li>{@code arca.e2e.image}: the arca image the cluster can pull (required);
@@ -21,6 +22,14 @@ final class Target {
 
   static boolean external() {
     return !setting("arca.e2e.kubeconfig").isEmpty();
+  }
+
+  /**
+   * The real-node mode ({@code -Darca.e2e.realnode=true}): the local control plane with a real
+   * kubelet, containerd and CSI storage instead of the stand-in ({@link RealNodeCluster}).
+   */
+  static boolean realNode() {
+    return !external() && Boolean.parseBoolean(setting("arca.e2e.realnode"));
   }
 
   static Path kubeconfig() {

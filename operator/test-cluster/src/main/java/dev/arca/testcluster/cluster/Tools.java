@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,14 +40,17 @@ public final class Tools {
 
   /**
    * Runs a tool script of the checkout ({@code -Darca.checkout}, default the working folder), its
-   * stderr shown, and returns the path it prints as its last line.
+   * stderr shown, with {@code args}, and returns the path it prints as its last line.
    */
-  public static Path runScript(String relative) {
+  public static Path runScript(String relative, String... args) {
     Path checkout = Path.of(System.getProperty("arca.checkout", "."));
     Path script = checkout.resolve(relative).toAbsolutePath().normalize();
     try {
       Process p =
-          new ProcessBuilder(script.toString())
+          new ProcessBuilder(
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of(script.toString()), Arrays.stream(args))
+                      .toList())
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

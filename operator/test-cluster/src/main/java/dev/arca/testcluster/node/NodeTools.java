@@ -40,7 +40,7 @@ public final class NodeTools {
             "no executable " + b + " in " + dir + ": run .ci/node-tools.sh, which builds it");
       }
     }
-    this.images = readEnv(dir.resolve("images.env"));
+    this.images = readEnv(dir.resolve("images.env"), ".ci/node-tools.sh");
   }
 
   /** The node tools, built (or found in the cache) on first use when not given. */
@@ -160,7 +160,8 @@ public final class NodeTools {
     }
   }
 
-  private static Map<String, String> readEnv(Path file) {
+  /** The KEY=VALUE lines of a file a tool script wrote; fails naming the script to run again. */
+  static Map<String, String> readEnv(Path file, String script) {
     Map<String, String> m = new HashMap<>();
     try {
       for (String line : Files.readAllLines(file)) {
@@ -170,7 +171,7 @@ public final class NodeTools {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file + ": run .ci/node-tools.sh", e);
+      throw new IllegalStateException("cannot read " + file + ": run " + script, e);
     }
     return m;
   }

@@ -216,6 +216,29 @@ public final class RealNode implements AutoCloseable {
   }
 
   /**
+   * Gives an imported image a second name (as a registry would serve the same image under the name
+   * a manifest uses, say the chart's default {@code ghcr.io/arca-dev/arca:0.1.0}).
+   */
+  public void tagImage(String source, String target) {
+    ctr("images", "tag", "--force", source, target);
+  }
+
+  /**
+   * {@code command} run on the host inside the node's network namespace only (its own mount
+   * namespace stays the host's): a program there reaches the node IP and what {@link
+   * #exposeHostPort} bridged, as a machine on the pods' network would.
+   */
+  public List<String> inNodeNetwork(List<String> command) {
+    List<String> c = new ArrayList<>();
+    c.add(NodeTools.program("nsenter"));
+    c.add("--target=" + ns.pid());
+    c.add("--net");
+    c.add("--");
+    c.addAll(command);
+    return c;
+  }
+
+  /**
    * Makes a server on the host's {@code 127.0.0.1:port} (a MinIO of the test, say) reachable from
    * the node's pods at {@code http://NODE_IP:port}, the same way the API server is bridged: a socat
    * on the node IP inside the node's namespace forwards through a Unix socket to a host socat that

@@ -2,7 +2,10 @@
  * A real Kubernetes node for the real-node test tier: containerd, runc and the CNI plugins from
  * Debian's packages, kubelet and kube-proxy built from the Kubernetes module (see {@code
  * .ci/node-tools.sh}), joined to a {@link dev.arca.testcluster.cluster.LocalCluster}. Pods run as
- * real containers from images imported into containerd from OCI archives (no registry).
+ * real containers from images imported into containerd from OCI archives (no registry): the pause
+ * and busybox images of {@link dev.arca.testcluster.node.NodeTools}, and a PostgreSQL image made
+ * from Debian's packages ({@link dev.arca.testcluster.node.PostgresImage}, {@code
+ * .ci/postgres-image.sh}).
  *
  * <p><b>Network.</b> The test rule allows traffic only to loopback addresses and to addresses
  * inside network namespaces the test run created. So the whole node lives in one network namespace

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.arca.testcluster.cluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -22,8 +24,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The real node tier's first proof: a LocalCluster plus a {@link RealNode}, a busybox image
  * imported from an OCI archive, a pod that writes a file into an emptyDir and prints its SHA-256
- * (read back through the API server, i.e. kubelet's log endpoint), and a pod that connects to the
- * API server through the kubernetes Service (kube-proxy's DNAT to the advertised endpoint).
+ * (read back through the API server, i.e. kubelet's log endpoint), a pod that connects to the API
+ * server through the kubernetes Service (kube-proxy's DNAT to the advertised endpoint), and a pod
+ * of the PostgreSQL test image ({@link PostgresImage}) that, as the image's postgres user, makes a
+ * cluster in an emptyDir, starts the server on the image's socket folder and queries it.
  */
 class RealNodeTest {
   private static final String NS = "default";
@@ -38,6 +42,10 @@ class RealNodeTest {
         RealNode node = RealNode.start(cluster)) {
       System.out.println("real node: Ready after " + node.readyAfter().toMillis() + " ms");
       node.importImage(tools.busyboxArchive());
+      // imported while the busybox pods run: the archive is about 190 MB, its import about 5 s
+      PostgresImage pg = PostgresImage.find();
+      CompletableFuture<Duration> pgImported =
+          CompletableFuture.supplyAsync(() -> timed(() -> node.importImage(pg.archive())));
       KubernetesClient client = cluster.client();
 
       String content =
@@ -53,9 +61,10 @@ class RealNodeTest {
           run(
               client,
               node,
-              "writer",
-              tools.busyboxImage(),
-              "seq 1 1000 | sed 's/^/arca line /' > /data/file && sha256sum /data/file");
+              pod(
+                  "writer",
+                  tools.busyboxImage(),
+                  "seq 1 1000 | sed 's/^/arca line /' > /data/file && sha256sum /data/file"));
       assertThat(writer.pod().getStatus().getPhase()).isEqualTo("Succeeded");
       assertThat(writer.log()).contains(expected + "  /data/file");
       assertThat(writer.pod().getStatus().getPodIP()).startsWith("10.244.0.");
@@ -67,28 +76,73 @@ class RealNodeTest {
           run(
               client,
               node,
-              "api-caller",
-              tools.busyboxImage(),
-              "echo service=$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"
-                  + " && nc -w 5 $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT </dev/null"
-                  + " && echo connected"
-                  + " && test -s /var/run/secrets/kubernetes.io/serviceaccount/token"
-                  + " && echo token-mounted");
+              pod(
+                  "api-caller",
+                  tools.busyboxImage(),
+                  "echo service=$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"
+                      + " && nc -w 5 $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT </dev/null"
+                      + " && echo connected"
+                      + " && test -s /var/run/secrets/kubernetes.io/serviceaccount/token"
+                      + " && echo token-mounted"));
       assertThat(caller.pod().getStatus().getPhase()).isEqualTo("Succeeded");
       assertThat(caller.log())
           .contains("service=10.0.0.1:443")
           .contains("connected")
           .contains("token-mounted");
+
+      System.out.println(
+          "real node: " + pg.name() + " imported in " + pgImported.join().toMillis() + " ms");
+      postgresRunsAsItsUser(client, node, pg);
     }
+  }
+
+  /**
+   * The PostgreSQL image's programs, as the image's postgres user (given explicitly, as the e2e
+   * database pod does): initdb into an emptyDir, the server on the default socket folder
+   * (/run/postgresql, the user's in the image), a query through psql.
+   */
+  private static void postgresRunsAsItsUser(
+      KubernetesClient client, RealNode node, PostgresImage pg) {
+    Pod spec =
+        pod(
+            "postgres",
+            pg.name(),
+            "set -e; B="
+                + pg.binDir()
+                + "; echo ids=$(id -u):$(id -g)"
+                + "; $B/initdb -D /data/pg -U postgres -A trust --no-sync >/dev/null"
+                + "; $B/pg_ctl -D /data/pg -o '-c listen_addresses=' -l /data/log -w start"
+                + " >/dev/null || { cat /data/log; exit 1; }"
+                + "; $B/psql -U postgres -At -c 'SELECT current_user, version()'"
+                + "; $B/pg_ctl -D /data/pg -m fast -w stop >/dev/null");
+    spec.getSpec()
+        .setSecurityContext(
+            new PodSecurityContextBuilder()
+                .withRunAsUser(pg.uid())
+                .withRunAsGroup(pg.gid())
+                .withRunAsNonRoot(true)
+                .build());
+    Ran postgres = run(client, node, spec);
+    assertThat(postgres.pod().getStatus().getPhase()).as(postgres.log()).isEqualTo("Succeeded");
+    String upstream = pg.version().substring(0, pg.version().indexOf('-'));
+    assertThat(postgres.log())
+        .contains("ids=" + pg.uid() + ":" + pg.gid())
+        .contains("postgres|PostgreSQL " + upstream + " ");
+  }
+
+  private static Duration timed(Runnable r) {
+    Instant t0 = Instant.now();
+    r.run();
+    return Duration.between(t0, Instant.now());
   }
 
   /** A finished pod, its log (read through the API server) and how long it took. */
   private record Ran(Pod pod, String log, Duration took) {}
 
-  private static Ran run(
-      KubernetesClient client, RealNode node, String name, String image, String script) {
+  private static Ran run(KubernetesClient client, RealNode node, Pod spec) {
+    String name = spec.getMetadata().getName();
     Instant t0 = Instant.now();
-    client.pods().inNamespace(NS).resource(pod(name, image, script)).create();
+    client.pods().inNamespace(NS).resource(spec).create();
     Pod p = awaitFinished(client, name, node);
     Ran ran =
         new Ran(
