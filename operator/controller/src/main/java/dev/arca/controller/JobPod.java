@@ -1,5 +1,6 @@
 package dev.arca.controller;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
@@ -7,9 +8,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.Set;
 
@@ -22,7 +23,7 @@ import java.util.Set;
  * @param pod the newest pod of the Job, or null when there is none yet
  * @param running whether its container runs (or has run)
  * @param waiting why it has not started yet: the kubelet's waiting reason and message, or the
- *     scheduler's, or null
+ *     scheduler's (with the claims it waits for, see {@link UnboundClaims}), or null
  */
 public record JobPod(Pod pod, boolean running, String waiting) {
   /**
@@ -39,6 +40,16 @@ public record JobPod(Pod pod, boolean running, String waiting) {
           "ErrImageNeverPull",
           "RunContainerError");
 
+  /** The {@link #ERRORS} about the image, which the Arca installation sets, not the resource. */
+  static final Set<String> IMAGE_ERRORS =
+      Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
+
+  /** What a run whose image cannot be pulled says about where the image comes from. */
+  static final String IMAGE_HINT =
+      " (the Jobs' image is set where Arca is installed: the chart's jobs.image.repository and"
+          + " jobs.image.tag, else image.repository and image.tag; from a private registry, the"
+          + " ServiceAccount the Job runs as needs imagePullSecrets in this namespace)";
+
   /** How long a pod may show one of the {@link #ERRORS} before its run fails. */
   public static final Duration ERROR_GRACE = Duration.ofSeconds(30);
 
@@ -51,7 +62,13 @@ public record JobPod(Pod pod, boolean running, String waiting) {
         JobLookup.pods(client, job).stream()
             .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
             .orElse(null);
-    return of(pod);
+    JobPod seen = of(pod);
+    PodCondition unscheduled = pod == null ? null : unscheduled(pod);
+    if (unscheduled == null || !UnboundClaims.concern(unscheduled.getMessage())) {
+      return seen;
+    }
+    String claims = UnboundClaims.describe(client, pod);
+    return claims == null ? seen : new JobPod(pod, false, seen.waiting() + "; " + claims);
   }
 
   static JobPod of(Pod pod) {
@@ -97,7 +114,11 @@ public record JobPod(Pod pod, boolean running, String waiting) {
     boolean error = w != null && ERRORS.contains(w.getReason());
     Duration grace = ERROR_GRACE.compareTo(startTimeout) < 0 ? ERROR_GRACE : startTimeout;
     if (error && age.compareTo(grace) >= 0) {
-      return "pod " + pod.getMetadata().getName() + " cannot start: " + waiting;
+      return "pod "
+          + pod.getMetadata().getName()
+          + " cannot start: "
+          + waiting
+          + (IMAGE_ERRORS.contains(w.getReason()) ? IMAGE_HINT : "");
     }
     if (age.compareTo(startTimeout) >= 0) {
       return "pod "
@@ -112,43 +133,43 @@ public record JobPod(Pod pod, boolean running, String waiting) {
 
   /**
    * {@link #cannotStart} with the newest Warning event of the pod added (a volume that does not
-   * mount shows only there); the event is best effort.
+   * mount shows only there) unless the kubelet's error already says why, or the event says what the
+   * message does; the event is best effort.
    */
   public String cannotStart(KubernetesClient client, Instant now, Duration startTimeout) {
     String why = cannotStart(now, startTimeout);
-    if (why == null) {
-      return null;
+    ContainerStateWaiting w = why == null ? null : waitingContainer(pod);
+    if (why == null || (w != null && ERRORS.contains(w.getReason()))) {
+      return why;
     }
-    String event = newestWarning(client);
-    return event == null || why.contains(event) ? why : why + "; last event: " + event;
+    Event event =
+        WarningEvents.newest(
+            client, pod.getMetadata().getNamespace(), "Pod", pod.getMetadata().getName());
+    return event == null || event.getMessage() == null || why.contains(event.getMessage())
+        ? why
+        : why + "; last event: " + WarningEvents.text(event);
   }
 
-  private String newestWarning(KubernetesClient client) {
-    try {
-      return client
-          .v1()
-          .events()
-          .inNamespace(pod.getMetadata().getNamespace())
-          .withField("involvedObject.name", pod.getMetadata().getName())
-          .list()
-          .getItems()
-          .stream()
-          .filter(e -> "Warning".equals(e.getType()))
-          .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
-          .max(Comparator.comparing(JobPod::eventTime))
-          .map(e -> e.getReason() + ": " + e.getMessage())
-          .orElse(null);
-    } catch (KubernetesClientException e) {
+  /**
+   * When the pod's container started running, or null when it does not run now (or the kubelet did
+   * not say): where the stall watch starts before the run's first progress report.
+   */
+  public Instant started() {
+    if (pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return null;
     }
-  }
-
-  private static String eventTime(Event e) {
-    String t = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getFirstTimestamp();
-    if (t == null && e.getEventTime() != null) {
-      t = e.getEventTime().getTime();
+    for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+      ContainerState s = cs.getState();
+      String at = s == null || s.getRunning() == null ? null : s.getRunning().getStartedAt();
+      if (at != null) {
+        try {
+          return Instant.parse(at);
+        } catch (DateTimeParseException garbled) {
+          return null; // pod status is writable by others than the kubelet: no start known
+        }
+      }
     }
-    return String.valueOf(t);
+    return null;
   }
 
   private Instant created() {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * Whether a running Job still makes progress: each reading of its progress carries when its bytes
  * or files done last grew ({@link Progress#advancedAt}), and a run that stays put for longer than
  * its stall timeout is given up (a hung network file system, an object store that stopped
- * answering) instead of showing as active for ever. Only runs that report progress are watched.
+ * answering) instead of showing as active for ever. Before its first progress report the clock runs
+ * from when its container started. Backups and restores are watched (they report progress).
  */
 public final class ProgressWatch {
   /** How long a run may go without progress when its spec does not say. */
@@ -41,10 +42,12 @@ public final class ProgressWatch {
 
   /**
    * Why a run with {@code progress} counts as stalled at {@code now}, or null: its progress has not
-   * grown for {@code timeout}.
+   * grown for {@code timeout}; or, before its first progress report, its container started (at
+   * {@code started}) longer than {@code timeout} ago (a repository that accepts connections and
+   * never answers holds the run before it reports anything).
    */
-  public static String stalled(Progress progress, Instant now, Duration timeout) {
-    Instant since = progress == null ? null : parse(progress.advancedAt);
+  public static String stalled(Progress progress, Instant started, Instant now, Duration timeout) {
+    Instant since = progress == null ? started : parse(progress.advancedAt);
     if (since == null) {
       return null;
     }
@@ -52,13 +55,19 @@ public final class ProgressWatch {
     if (still.compareTo(timeout) < 0) {
       return null;
     }
+    String where =
+        progress == null
+            ? "since its container started, before its first progress report"
+            : "at "
+                + Objects.requireNonNullElse(progress.bytesDone, 0L)
+                + " bytes, "
+                + Objects.requireNonNullElse(progress.filesDone, 0L)
+                + " files";
     return "no progress for "
         + still.toSeconds()
-        + " s (at "
-        + Objects.requireNonNullElse(progress.bytesDone, 0L)
-        + " bytes, "
-        + Objects.requireNonNullElse(progress.filesDone, 0L)
-        + " files; stallTimeoutSeconds is "
+        + " s ("
+        + where
+        + "; stallTimeoutSeconds is "
         + timeout.toSeconds()
         + "): the source or the repository stopped answering";
   }

@@ -1,17 +1,20 @@
 package dev.arca.controller;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -167,7 +170,17 @@ public final class MockCluster {
    * "Reason: message"), its container waits for that reason.
    */
   public static void pod(KubernetesClient client, Job job, String phase, String waiting) {
-    String ns = job.getMetadata().getNamespace();
+    pod(
+        client,
+        job,
+        job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()),
+        phase,
+        waiting);
+  }
+
+  /** As {@link #pod(KubernetesClient, Job, String, String)}, the pod named {@code name}. */
+  public static void pod(
+      KubernetesClient client, Job job, String name, String phase, String waiting) {
     var status = new ContainerStatusBuilder().withName("arca");
     if (waiting != null) {
       int colon = waiting.indexOf(": ");
@@ -181,22 +194,95 @@ public final class MockCluster {
     } else {
       status.withNewState().withNewRunning().endRunning().endState();
     }
+    create(client, job, name, phase, status);
+  }
+
+  /**
+   * A running pod {@code name} of {@code job} whose container started at {@code startedAt}, and
+   * whose log (where the operator reads progress) is {@code log}.
+   */
+  public static void runningPod(
+      KubernetesClient client,
+      KubernetesMockServer server,
+      Job job,
+      String name,
+      Instant startedAt,
+      String log) {
+    var status =
+        new ContainerStatusBuilder()
+            .withName("arca")
+            .withNewState()
+            .withNewRunning()
+            .withStartedAt(startedAt.toString())
+            .endRunning()
+            .endState();
+    create(client, job, name, "Running", status);
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + job.getMetadata().getNamespace()
+                + "/pods/"
+                + name
+                + "/log?pretty=false&tailLines=40&limitBytes=1048576")
+        .andReturn(200, log)
+        .always();
+  }
+
+  /**
+   * A pod {@code name} of {@code job}, mounting the PVCs {@code claims}, that the scheduler cannot
+   * place: {@code why} (its message).
+   */
+  public static Pod unscheduledPod(
+      KubernetesClient client, Job job, String name, String why, String... claims) {
+    String ns = job.getMetadata().getNamespace();
+    var spec = ofJob(job, name).withNewSpec();
+    for (String c : claims) {
+      spec.addNewVolume().withName(c).withNewPersistentVolumeClaim(c, true).endVolume();
+    }
+    return client
+        .pods()
+        .inNamespace(ns)
+        .resource(
+            spec.endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(why)
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  private static void create(
+      KubernetesClient client, Job job, String name, String phase, ContainerStatusBuilder status) {
+    String ns = job.getMetadata().getNamespace();
     client
         .pods()
         .inNamespace(ns)
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-p" + Long.toHexString(System.nanoTime()))
-                .withNamespace(ns)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .endMetadata()
+            ofJob(job, name)
                 .withNewStatus()
                 .withPhase(phase)
                 .withContainerStatuses(status.build())
                 .endStatus()
                 .build())
         .create();
+  }
+
+  /** A pod {@code name} as the Job controller makes it for {@code job}: its metadata. */
+  private static PodBuilder ofJob(Job job, String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(job.getMetadata().getNamespace())
+        .addToLabels("job-name", job.getMetadata().getName())
+        .endMetadata();
   }
 
   /** Ends {@code job}: a pod with the arca container's termination message, then Job status. */

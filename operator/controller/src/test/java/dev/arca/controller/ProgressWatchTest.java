@@ -32,10 +32,22 @@ class ProgressWatchTest {
   void aRunIsStalledOnlyOnceItsTimeoutHasPassedWithoutProgress() {
     Progress p = ProgressWatch.advance(null, read(4096L, 7L), T0);
     Duration timeout = Duration.ofSeconds(120);
-    assertThat(ProgressWatch.stalled(p, T0.plusSeconds(119), timeout)).isNull();
-    assertThat(ProgressWatch.stalled(p, T0.plusSeconds(120), timeout))
+    assertThat(ProgressWatch.stalled(p, T0, T0.plusSeconds(119), timeout)).isNull();
+    assertThat(ProgressWatch.stalled(p, T0, T0.plusSeconds(120), timeout))
         .contains("no progress for 120 s", "4096 bytes", "7 files");
-    assertThat(ProgressWatch.stalled(null, T0.plusSeconds(9999), timeout)).isNull();
+    assertThat(ProgressWatch.stalled(null, null, T0.plusSeconds(9999), timeout)).isNull();
+  }
+
+  @Test
+  void beforeItsFirstReportTheClockRunsFromWhenTheContainerStarted() {
+    Duration timeout = Duration.ofSeconds(120);
+    assertThat(ProgressWatch.stalled(null, T0, T0.plusSeconds(119), timeout)).isNull();
+    assertThat(ProgressWatch.stalled(null, T0, T0.plusSeconds(121), timeout))
+        .contains(
+            "no progress for 121 s (since its container started, before its first progress report",
+            "stallTimeoutSeconds is 120");
+    Progress reported = ProgressWatch.advance(null, read(1L, 0L), T0.plusSeconds(100));
+    assertThat(ProgressWatch.stalled(reported, T0, T0.plusSeconds(121), timeout)).isNull();
   }
 
   @Test
@@ -50,7 +62,8 @@ class ProgressWatchTest {
   void aGarbledAdvancedAtRestartsTheWatchInsteadOfFailingTheReconcile() {
     Progress garbled = read(10L, 1L);
     garbled.advancedAt = "not a time";
-    assertThat(ProgressWatch.stalled(garbled, T0, Duration.ofSeconds(1))).isNull();
+    assertThat(ProgressWatch.stalled(garbled, T0, T0.plusSeconds(9), Duration.ofSeconds(1)))
+        .isNull();
     Progress next = ProgressWatch.advance(garbled, read(10L, 1L), T0);
     assertThat(next.advancedAt).isEqualTo(T0.toString());
   }

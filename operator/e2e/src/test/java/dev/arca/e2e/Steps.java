@@ -115,6 +115,21 @@ final class Steps {
       String passwordSecret,
       String extra,
       String repositoryExtra) {
+    policy(name, pvc, bucket, passwordSecret, extra, repositoryExtra, s3);
+  }
+
+  /**
+   * As {@link #policy(String, String, String, String, String, String)}, its repository at the S3
+   * {@code endpoint} (as pods reach it: a proxy in front of MinIO, say).
+   */
+  void policy(
+      String name,
+      String pvc,
+      String bucket,
+      String passwordSecret,
+      String extra,
+      String repositoryExtra,
+      URI endpoint) {
     apply(
         """
         apiVersion: arca.dev/v1alpha1
@@ -141,7 +156,7 @@ final class Steps {
                 extra.startsWith("sources:") ? "" : "sources: [{pvc: " + pvc + "}]",
                 bucket,
                 prefix,
-                s3,
+                endpoint,
                 region(),
                 passwordSecret,
                 repositoryExtra,

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy on 127.0.0.1 in front of a server that misbehaves like a bad network: it resets
  * connections at random points ({@code resetPerMiB} is the chance per MiB carried), delays traffic,
- * and can go down altogether (every connection reset at once) and come back.
+ * can go down altogether (every connection reset at once) and come back, and can stall: connections
+ * stay open (new ones are accepted too) but no byte goes through either way until it resumes, as a
+ * store that stops answering without closing anything.
  */
 public final class FlakyProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -23,6 +25,8 @@ public final class FlakyProxy implements AutoCloseable {
   private volatile double resetPerChunk;
   private volatile int maxDelayMs;
   private volatile boolean down;
+  private volatile boolean stalled;
+  private final Object flow = new Object();
   public final AtomicInteger resets = new AtomicInteger();
   public final AtomicInteger connections = new AtomicInteger();
   public final java.util.concurrent.atomic.AtomicLong bytes =
@@ -50,6 +54,31 @@ public final class FlakyProxy implements AutoCloseable {
 
   public void up() {
     down = false;
+  }
+
+  /**
+   * Stops carrying bytes, in both directions and on every connection, without closing any: what
+   * arrives is held (the senders' buffers fill up) until {@link #unstall}.
+   */
+  public void stall() {
+    stalled = true;
+  }
+
+  /** Carries bytes again, the held ones first. */
+  public void unstall() {
+    synchronized (flow) {
+      stalled = false;
+      flow.notifyAll();
+    }
+  }
+
+  /** Returns once bytes may go through: at once, or when a {@link #stall} ends. */
+  private void awaitFlow() throws InterruptedException {
+    synchronized (flow) {
+      while (stalled) {
+        flow.wait();
+      }
+    }
   }
 
   public void calm() {
@@ -88,6 +117,7 @@ public final class FlakyProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream()) {
                 OutputStream out = to.getOutputStream();
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                  awaitFlow();
                   if (down || roll() < resetPerChunk) {
                     resets.incrementAndGet();
                     reset(from, to);

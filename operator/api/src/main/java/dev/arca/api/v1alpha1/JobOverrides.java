@@ -79,15 +79,17 @@ public class JobOverrides {
   public Long startTimeoutSeconds;
 
   /**
-   * Seconds a running backup or restore may go without progress (no more bytes or files done)
-   * before the run fails with reason ProgressStalled and its Job is deleted (default 1800). A hung
-   * network file system or object store then ends in a clear condition rather than a run that shows
-   * as active for ever; activeDeadlineSeconds still bounds the whole run.
+   * Seconds a running backup or restore may go without progress (no more bytes or files done;
+   * before its first progress report, since its container started) before the run fails with reason
+   * ProgressStalled and its Job is deleted (default 1800). A hung network file system or object
+   * store then ends in a clear condition rather than a run that shows as active for ever;
+   * activeDeadlineSeconds still bounds the whole run.
    */
   @JsonPropertyDescription(
-      "Seconds a running backup or restore may go without progress (no more bytes or files done)"
-          + " before the run fails with reason ProgressStalled and its Job is deleted (default"
-          + " 1800). A hung network file system or object store then ends in a clear condition"
+      "Seconds a running backup or restore may go without progress (no more bytes or files done;"
+          + " before its first progress report, since its container started) before the run fails"
+          + " with reason ProgressStalled and its Job is deleted (default 1800). A hung network"
+          + " file system or object store then ends in a clear condition"
           + " rather than a run that shows as active for ever; activeDeadlineSeconds still"
           + " bounds the whole run.")
   @Min(60)

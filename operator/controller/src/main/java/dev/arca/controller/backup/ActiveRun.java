@@ -87,7 +87,8 @@ final class ActiveRun {
       st.progress = ProgressWatch.advance(st.progress, progress, now);
     }
     String stalled =
-        ProgressWatch.stalled(st.progress, now, ProgressWatch.timeout(p.getSpec().job));
+        ProgressWatch.stalled(
+            st.progress, o.pod().started(), now, ProgressWatch.timeout(p.getSpec().job));
     return stalled == null ? o : JobOutcome.giveUp(client, job, Reasons.PROGRESS_STALLED, stalled);
   }
 

@@ -152,7 +152,8 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     if (!o.finished()) {
       recorder.running(st, o.pod(), now);
       String stalled =
-          ProgressWatch.stalled(st.progress, now, ProgressWatch.timeout(r.getSpec().job));
+          ProgressWatch.stalled(
+              st.progress, o.pod().started(), now, ProgressWatch.timeout(r.getSpec().job));
       if (stalled == null) {
         return patch(r, st, ctx).rescheduleAfter(WHILE_ACTIVE);
       }

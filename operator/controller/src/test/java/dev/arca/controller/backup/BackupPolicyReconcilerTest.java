@@ -493,30 +493,13 @@ class BackupPolicyReconcilerTest {
   void progressOfTheRunningJobIsReadFromItsLogIntoStatus() throws Exception {
     create(policy("slow", "* * * * *"));
     Job job = await("a backup Job", () -> jobs("slow").stream().findFirst().orElse(null));
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName("slow-pod")
-                .withNamespace(NS)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .endMetadata()
-                .withNewStatus()
-                .withPhase("Running")
-                .endStatus()
-                .build())
-        .create();
-    server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/llm/pods/slow-pod/log?pretty=false&tailLines=40&limitBytes=1048576")
-        .andReturn(
-            200,
-            "{\"progress\":{\"bytesDone\":420,\"bytesTotal\":1000,\"percent\":42,\"etaSeconds\":7,\"filesDone\":3}}\n")
-        .always();
+    MockCluster.runningPod(
+        client,
+        server,
+        job,
+        "slow-pod",
+        clock.instant(),
+        "{\"progress\":{\"bytesDone\":420,\"bytesTotal\":1000,\"percent\":42,\"etaSeconds\":7,\"filesDone\":3}}\n");
     touch("slow");
     BackupPolicy running =
         await(

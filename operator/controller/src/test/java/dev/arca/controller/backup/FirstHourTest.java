@@ -11,7 +11,6 @@ import dev.arca.controller.MockCluster;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.samples.ManualClock;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -302,27 +301,11 @@ class FirstHourTest {
                     .filter(j -> !j.getMetadata().getName().equals(job.getMetadata().getName()))
                     .findFirst()
                     .orElse(null));
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(second.getMetadata().getName() + "-x")
-                .withNamespace(NS)
-                .addToLabels("job-name", second.getMetadata().getName())
-                .endMetadata()
-                .withNewStatus()
-                .withPhase("Pending")
-                .addNewCondition()
-                .withType("PodScheduled")
-                .withStatus("False")
-                .withReason("Unschedulable")
-                .withMessage("0/3 nodes are available: 3 Insufficient memory.")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
+    MockCluster.unscheduledPod(
+        client,
+        second,
+        second.getMetadata().getName() + "-x",
+        "0/3 nodes are available: 3 Insufficient memory.");
     touch("no-key");
     await(
         "the second run failed",

@@ -110,34 +110,8 @@ class StuckRunTest {
 
   @Test
   void aBackupWhoseProgressStopsIsGivenUpAfterItsStallTimeout() throws Exception {
-    BackupPolicy p = BackupPolicyReconcilerTest.policy("hung", "0 0 1 1 *");
-    p.getSpec().job = new JobOverrides();
-    p.getSpec().job.stallTimeoutSeconds = 120L;
-    p.getMetadata().setAnnotations(Map.of(BackupPolicyReconciler.RUN_NOW, "1"));
-    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).create();
-    Job job = firstJob("hung");
-    client
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("hung-pod")
-                .withNamespace(NS)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .endMetadata()
-                .withNewStatus()
-                .withPhase("Running")
-                .endStatus()
-                .build())
-        .create();
-    server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/llm/pods/hung-pod/log?pretty=false&tailLines=40&limitBytes=1048576")
-        .andReturn(200, "{\"progress\":{\"bytesDone\":4096,\"filesDone\":7}}\n")
-        .always();
+    Job job = runNow("hung", 120L);
+    runningPod("hung-pod", job, "{\"progress\":{\"bytesDone\":4096,\"filesDone\":7}}\n");
     touch("hung");
     MockCluster.await(
         "progress with advancedAt",
@@ -150,30 +124,77 @@ class StuckRunTest {
               : null;
         });
 
-    clock.advance(Duration.ofSeconds(90)); // still within the timeout: nothing happens
-    touch("hung");
-    Thread.sleep(1500);
-    assertThat(lastBackupReason("hung")).isNull();
-    assertThat(
-            client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get())
-        .isNotNull();
+    stillRunningAfter("hung", job, Duration.ofSeconds(90)); // within the timeout
+    assertThat(stalledAfter("hung", job, Duration.ofSeconds(60))) // 150 s without progress
+        .contains("no progress for 150 s", "4096 bytes", "7 files", "stallTimeoutSeconds is 120");
+    assertThat(get("hung").getStatus().activeJob).isNull();
+  }
 
-    clock.advance(Duration.ofSeconds(60)); // 150 s without progress
-    touch("hung");
+  @Test
+  void aBackupHungBeforeItsFirstProgressReportIsGivenUpAfterItsStallTimeout() throws Exception {
+    Job job = runNow("mute", 120L);
+    runningPod("mute-pod", job, "opening repository s3:http://minio:9000/arca\n");
+    touch("mute");
     MockCluster.await(
-        "LastBackupSucceeded=False (ProgressStalled)",
-        () -> Reasons.PROGRESS_STALLED.equals(lastBackupReason("hung")) ? true : null);
-    MockCluster.await(
-        "the stalled Job deleted",
+        "Running=True",
         () ->
-            client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get()
-                    == null
+            get("mute").getStatus() != null
+                    && get("mute").getStatus().conditions.stream()
+                        .anyMatch(
+                            c -> "Running".equals(c.getType()) && "True".equals(c.getStatus()))
                 ? true
                 : null);
-    assertThat(get("hung").getStatus().lastFailure.message)
-        .contains("no progress for 150 s", "4096 bytes", "7 files", "stallTimeoutSeconds is 120");
-    assertThat(events(Reasons.PROGRESS_STALLED)).isNotEmpty();
-    assertThat(get("hung").getStatus().activeJob).isNull();
+
+    stillRunningAfter("mute", job, Duration.ofSeconds(90)); // within the timeout
+    assertThat(get("mute").getStatus().progress).isNull();
+    assertThat(stalledAfter("mute", job, Duration.ofSeconds(60))) // 150 s since it started
+        .contains(
+            "no progress for 150 s (since its container started, before its first progress report",
+            "stallTimeoutSeconds is 120");
+  }
+
+  /** Creates the policy {@code name} with {@code stallTimeoutSeconds}, run now: its Job. */
+  private Job runNow(String name, long stallTimeoutSeconds) throws InterruptedException {
+    BackupPolicy p = BackupPolicyReconcilerTest.policy(name, "0 0 1 1 *");
+    p.getSpec().job = new JobOverrides();
+    p.getSpec().job.stallTimeoutSeconds = stallTimeoutSeconds;
+    p.getMetadata().setAnnotations(Map.of(BackupPolicyReconciler.RUN_NOW, "1"));
+    client.resources(BackupPolicy.class).inNamespace(NS).resource(p).create();
+    return firstJob(name);
+  }
+
+  /** Moves the clock by {@code d}: the policy's run has not failed and its Job is still there. */
+  private void stillRunningAfter(String policy, Job job, Duration d) throws InterruptedException {
+    clock.advance(d);
+    touch(policy);
+    Thread.sleep(1500);
+    assertThat(lastBackupReason(policy)).isNull();
+    assertThat(jobNamed(job)).isNotNull();
+  }
+
+  /**
+   * Moves the clock by {@code d}: the policy's run fails with ProgressStalled, its Job deleted and
+   * an Event recorded; the failure's message.
+   */
+  private String stalledAfter(String policy, Job job, Duration d) throws InterruptedException {
+    clock.advance(d);
+    touch(policy);
+    MockCluster.await(
+        "LastBackupSucceeded=False (ProgressStalled)",
+        () -> Reasons.PROGRESS_STALLED.equals(lastBackupReason(policy)) ? true : null);
+    MockCluster.await("the stalled Job deleted", () -> jobNamed(job) == null ? true : null);
+    assertThat(events(Reasons.PROGRESS_STALLED))
+        .anySatisfy(e -> assertThat(e.getInvolvedObject().getName()).isEqualTo(policy));
+    return get(policy).getStatus().lastFailure.message;
+  }
+
+  private Job jobNamed(Job job) {
+    return client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get();
+  }
+
+  /** A running pod of {@code job} whose container started now and whose log is {@code log}. */
+  private void runningPod(String name, Job job, String log) {
+    MockCluster.runningPod(client, server, job, name, clock.instant(), log);
   }
 
   @Test

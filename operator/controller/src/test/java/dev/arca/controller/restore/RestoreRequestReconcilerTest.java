@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -568,6 +569,25 @@ class RestoreRequestReconcilerTest {
     RestoreRequest failed = inPhase("broken", Phase.Failed);
     assertThat(failed.getStatus().message).contains("pack gone");
     assertThat(condition(failed, "Complete").getReason()).isEqualTo("RestoreFailed");
+  }
+
+  @Test
+  void aRestoreHungBeforeItsFirstProgressReportIsGivenUpAfterItsStallTimeout() throws Exception {
+    RestoreRequest r = request("mute");
+    r.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
+    r.getSpec().job.stallTimeoutSeconds = 60L;
+    create(r);
+    Job job = job("mute");
+    MockCluster.runningPod(
+        client, server, job, "mute-pod", Instant.now().minusSeconds(90), "opening repository\n");
+    RestoreRequest failed = inPhase("mute", Phase.Failed);
+    assertThat(failed.getStatus().message)
+        .contains(
+            "(since its container started, before its first progress report;"
+                + " stallTimeoutSeconds is 60)");
+    assertThat(condition(failed, "Complete").getReason()).isEqualTo("ProgressStalled");
+    assertWarning("mute", "ProgressStalled");
+    await("the stalled Job deleted", () -> jobs("mute").isEmpty() ? true : null);
   }
 
   /** A request into the PVC models from the policy's repository given inline. */
