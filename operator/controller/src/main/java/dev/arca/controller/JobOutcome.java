@@ -2,6 +2,7 @@ package dev.arca.controller;
 
 import dev.arca.contract.BackupReport;
 import dev.arca.contract.Received;
+import dev.arca.contract.RestoreReport;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -107,11 +108,11 @@ public record JobOutcome(
       return new JobOutcome(
           true, true, Reasons.COMPLETED, kind.label() + " completed", result, null);
     }
-    String unreadable = unreadable(result);
+    String named = namedFailures(result);
     String message =
         result != null && result.error() != null
             ? result.error()
-            : unreadable != null ? unreadable : failed.getReason() + ": " + failed.getMessage();
+            : named != null ? named : failed.getReason() + ": " + failed.getMessage();
     String reason =
         Reasons.DEADLINE_EXCEEDED.equals(failed.getReason())
             ? Reasons.DEADLINE_EXCEEDED
@@ -119,30 +120,37 @@ public record JobOutcome(
     return new JobOutcome(true, false, reason, message, result, null);
   }
 
-  /** How many unreadable paths a failure message names at most. */
-  static final int UNREADABLE_SHOWN = 5;
+  /** How many paths a failure message names at most. */
+  static final int PATHS_SHOWN = 5;
 
   /**
-   * What to say when a backup saved a snapshot without the paths it could not read (the CLI then
-   * exits non-zero), naming them; null when the report is not such a backup's.
+   * What to say when the CLI's report names the paths that failed (a backup that saved a snapshot
+   * without those it could not read, a restore that could not write some entries; the CLI then
+   * exits non-zero): the first of them; null when the report names none.
    */
-  static String unreadable(Received result) {
-    BackupReport r = result == null ? null : result.as(BackupReport.class);
-    if (r == null || r.unreadable() == null || r.unreadable().isEmpty()) {
-      return null;
+  static String namedFailures(Received result) {
+    BackupReport b = result == null ? null : result.as(BackupReport.class);
+    if (b != null && b.unreadable() != null && !b.unreadable().isEmpty()) {
+      String id = b.snapshotId() == null ? "?" : b.snapshotId();
+      return b.unreadable().size()
+          + " path(s) could not be read and are not in snapshot "
+          + id.substring(0, Math.min(12, id.length()))
+          + ": "
+          + first(b.unreadable())
+          + " (the Jobs read as the user of jobs.runAsRoot / spec.job.podSecurityContext: give it"
+          + " read access, e.g. a supplemental group that may read them)";
     }
-    List<String> paths = r.unreadable();
-    int more = paths.size() - UNREADABLE_SHOWN;
-    return paths.size()
-        + " path(s) could not be read and are not in snapshot "
-        + (r.snapshotId() == null
-            ? "?"
-            : r.snapshotId().substring(0, Math.min(12, r.snapshotId().length())))
-        + ": "
-        + String.join("; ", paths.subList(0, Math.min(paths.size(), UNREADABLE_SHOWN)))
-        + (more > 0 ? "; and " + more + " more" : "")
-        + " (the Jobs read as the user of jobs.runAsRoot / spec.job.podSecurityContext: give it"
-        + " read access, e.g. a supplemental group that may read them)";
+    RestoreReport r = result == null ? null : result.as(RestoreReport.class);
+    if (r != null && r.failures() != null && !r.failures().isEmpty()) {
+      return r.failures().size() + " entr(ies) could not be restored: " + first(r.failures());
+    }
+    return null;
+  }
+
+  private static String first(List<String> paths) {
+    int more = paths.size() - PATHS_SHOWN;
+    return String.join("; ", paths.subList(0, Math.min(paths.size(), PATHS_SHOWN)))
+        + (more > 0 ? "; and " + more + " more" : "");
   }
 
   /**

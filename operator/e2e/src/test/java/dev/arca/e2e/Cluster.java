@@ -178,7 +178,12 @@ final class Cluster {
       String values = "rbac:\n  dumpNamespaces: [" + DatabaseDumpTest.NS + ", team-a]\n";
       if (Target.realNode()) {
         // the README's install commands, with the built image
-        installWithReadme("image: {repository: arca, tag: dev}\n" + values);
+        // the built image; Jobs request a tenth of a CPU (their default, 1 CPU, would let only
+        // one run at a time on the node's 2 CPUs beside the operator and the CSI driver)
+        installWithReadme(
+            "image: {repository: arca, tag: dev}\n"
+                + "jobs: {resources: {cpuRequest: 100m}}\n"
+                + values);
       } else {
         Charts.install(
             "arca",

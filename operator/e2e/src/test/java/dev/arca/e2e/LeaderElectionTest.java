@@ -71,7 +71,16 @@ class LeaderElectionTest {
     Pods.shell(s.ns, "write-tree", Trees.LLM_SH + "llm /data 5\n", "data");
     s.policy("after-failover", "data", bucket, "pw", "");
     s.awaitSnapshots("after-failover", 1);
-    c.kubectl("scale", "-n", Cluster.OPERATOR_NAMESPACE, "deployment/arca", "--replicas=1")
+    // back to one replica in the release's values too, so later upgrades keep one
+    assertThat(Charts.upgrade("arca", Cluster.OPERATOR_NAMESPACE, "replicas: 1\n").getStatus())
+        .isEqualTo("deployed");
+    c.kubectl(
+            "rollout",
+            "status",
+            "-n",
+            Cluster.OPERATOR_NAMESPACE,
+            "deployment/arca",
+            "--timeout=120s")
         .orFail();
   }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Operational faults that only a real node shows, each ending in a clear condition and Event within
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * but the stall's 60 s), and sets it back at the end. The node has no route out, so the pull fails
  * at once, as an unknown image does anywhere.
  */
+@Isolated("it upgrades the release to a Jobs' image that does not exist, and back")
 class RealNodeFaultsTest {
   private static final String NS = "faults";
   private static final String PASSWORD_SECRET = "arca-repository-password";

@@ -24,6 +24,26 @@ public final class Metadata {
     return OWNER.clone();
   }
 
+  /**
+   * Whether {@code dir} is a mount point (its file system differs from its parent's) that this
+   * process does not own and is not root: a volume whose owner and mode belong to the volume (for
+   * example a PVC's root with the pod's fsGroup), which a restore cannot set and need not.
+   */
+  public static boolean isForeignMountPoint(Path dir) {
+    try {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (ROOT || parent == null) {
+        return false;
+      }
+      Object dev = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+      Object parentDev = Files.getAttribute(parent, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+      int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      return !dev.equals(parentDev) && uid != OWNER[0];
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Whether this process may restore owners (runs as root). */
   public static boolean canRestoreOwners() {
     return ROOT;

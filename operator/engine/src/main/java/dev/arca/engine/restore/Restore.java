@@ -101,6 +101,19 @@ public final class Restore {
       if (!blocked.contains(d.path())) {
         try {
           Metadata.apply(d.path(), d.node());
+        } catch (java.nio.file.FileSystemException e) {
+          if (Metadata.isForeignMountPoint(d.path())) {
+            // a volume's root (a PVC mounted for a non-root restore): its owner and mode are the
+            // volume's (fsGroup), not this process's to set; the files below are restored
+            opts.progress()
+                .warn(
+                    d.rel()
+                        + ": kept the owner and mode of the volume mounted there ("
+                        + e.getMessage()
+                        + ")");
+          } else {
+            fail(d.rel(), "cannot set folder metadata: " + e, false);
+          }
         } catch (IOException e) {
           fail(d.rel(), "cannot set folder metadata: " + e, false);
         }
