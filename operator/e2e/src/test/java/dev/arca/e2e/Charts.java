@@ -33,6 +33,26 @@ final class Charts {
     }
   }
 
+  /**
+   * {@link #upgrade} of the tests' release "arca" with {@code values} on top of its own, then its
+   * rollout awaited (at most 3 minutes): the operator runs with them when this returns.
+   */
+  static void upgradeOperator(String values) {
+    String status = upgrade("arca", Cluster.OPERATOR_NAMESPACE, values).getStatus();
+    if (!"deployed".equals(status)) {
+      throw new AssertionError("helm upgrade with " + values + " ended " + status);
+    }
+    Cluster.get()
+        .kubectl(
+            "rollout",
+            "status",
+            "-n",
+            Cluster.OPERATOR_NAMESPACE,
+            "deployment/arca",
+            "--timeout=180s")
+        .orFail();
+  }
+
   /** helm upgrade of the release, keeping its values and setting {@code values} (YAML) on top. */
   static Release upgrade(String name, String namespace, String values) {
     return CHART

@@ -28,16 +28,7 @@ class LeaderElectionTest {
   void aSecondReplicaStaysPassiveAndTakesOverWhenTheLeaderStops() throws Exception {
     Steps s = new Steps("failover");
     var c = Cluster.get();
-    assertThat(Charts.upgrade("arca", Cluster.OPERATOR_NAMESPACE, VALUES).getStatus())
-        .isEqualTo("deployed");
-    c.kubectl(
-            "rollout",
-            "status",
-            "-n",
-            Cluster.OPERATOR_NAMESPACE,
-            "deployment/arca",
-            "--timeout=120s")
-        .orFail();
+    Charts.upgradeOperator(VALUES);
     List<String> pods =
         s.await("two running operator pods", LeaderElectionTest::operatorPods, l -> l.size() == 2);
     String leader =
@@ -72,16 +63,7 @@ class LeaderElectionTest {
     s.policy("after-failover", "data", bucket, "pw", "");
     s.awaitSnapshots("after-failover", 1);
     // back to one replica in the release's values too, so later upgrades keep one
-    assertThat(Charts.upgrade("arca", Cluster.OPERATOR_NAMESPACE, "replicas: 1\n").getStatus())
-        .isEqualTo("deployed");
-    c.kubectl(
-            "rollout",
-            "status",
-            "-n",
-            Cluster.OPERATOR_NAMESPACE,
-            "deployment/arca",
-            "--timeout=120s")
-        .orFail();
+    Charts.upgradeOperator("replicas: 1\n");
   }
 
   private static List<String> operatorPods() {

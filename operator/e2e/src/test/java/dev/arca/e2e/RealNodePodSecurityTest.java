@@ -45,7 +45,7 @@ class RealNodePodSecurityTest {
     assertThat(jobPodUser(baseline.ns, "arca.dev/policy=root-jobs")).isZero();
     assertThat(TreeDigest.of(source)).hasSize(3);
 
-    upgrade("jobs: {runAsRoot: false}");
+    Charts.upgradeOperator("jobs: {runAsRoot: false}");
     try {
       Steps restricted = enforcing("psa-restricted", "restricted");
       restricted.secrets("pw", Steps.PASSWORD); // the same repository as above
@@ -92,7 +92,7 @@ class RealNodePodSecurityTest {
           .as("the restored file's owner")
           .isEqualTo((int) NON_ROOT);
     } finally {
-      upgrade("jobs: {runAsRoot: true}");
+      Charts.upgradeOperator("jobs: {runAsRoot: true}");
     }
   }
 
@@ -137,20 +137,5 @@ class RealNodePodSecurityTest {
     assertThat(pods).as("pods of %s in %s", label, ns).isNotEmpty();
     Pod p = pods.get(pods.size() - 1);
     return p.getSpec().getSecurityContext().getRunAsUser();
-  }
-
-  /** helm upgrade of the release with {@code values} on its own, then its rollout. */
-  private static void upgrade(String values) {
-    assertThat(Charts.upgrade("arca", Cluster.OPERATOR_NAMESPACE, values).getStatus())
-        .isEqualTo("deployed");
-    Cluster.get()
-        .kubectl(
-            "rollout",
-            "status",
-            "-n",
-            Cluster.OPERATOR_NAMESPACE,
-            "deployment/arca",
-            "--timeout=180s")
-        .orFail();
   }
 }
