@@ -16,7 +16,8 @@ import java.util.List;
  * @param unchangedFiles files taken from the parent without reading them
  * @param skippedSpecial FIFOs, sockets and devices left out
  * @param changedWhileReading files that changed while they were read (stored as read)
- * @param unreadable paths that could not be read and are not in the snapshot (exit code 3)
+ * @param unreadable paths that could not be read and are not in the snapshot (the snapshot is
+ *     saved; exit code 1)
  * @param durationMs how long the backup took
  * @param repositoryInitialized whether this run created the repository ({@code --init-if-missing}
  *     found none)
