@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -300,18 +301,19 @@ class RestoreRequestReconcilerTest {
                       x.setStatus(null);
                       return x;
                     }));
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(NS)
-        .withName(job.getMetadata().getName())
-        .edit(
-            j -> {
-              j.getMetadata().getAnnotations().put("touched", "yes");
-              return j;
+    // A change to the Job is an event for the reconciler; it must come after the operator's cache
+    // has the lost status, which the test cannot see, so the Job is touched until one does.
+    AtomicInteger touches = new AtomicInteger();
+    RestoreRequest again =
+        await(
+            "stale Pending again",
+            () -> {
+              if (touches.getAndIncrement() % 10 == 0) {
+                touch(job, touches.get());
+              }
+              RestoreRequest q = get("stale");
+              return q.getStatus() != null && q.getStatus().phase == Phase.Pending ? q : null;
             });
-    RestoreRequest again = inPhase("stale", Phase.Pending);
     assertThat(again.getStatus().jobName).isEqualTo(job.getMetadata().getName());
     assertThat(
             client
@@ -323,6 +325,20 @@ class RestoreRequestReconcilerTest {
                 .list()
                 .getItems())
         .hasSize(1);
+  }
+
+  private void touch(Job job, int n) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withName(job.getMetadata().getName())
+        .edit(
+            j -> {
+              j.getMetadata().getAnnotations().put("touched", String.valueOf(n));
+              return j;
+            });
   }
 
   @Test
