@@ -56,6 +56,14 @@ public final class BlobCipher {
     return key == null ? NONE : AES_256_GCM;
   }
 
+  /**
+   * Whether opening checks an authentication tag, so that bytes that open are the bytes a holder of
+   * the key sealed ({@code aes-256-gcm}); {@code none} checks nothing.
+   */
+  public boolean authenticates() {
+    return key != null;
+  }
+
   /** Bytes added when sealing {@code len} bytes. */
   public int overhead(int len) {
     return key == null ? 0 : NONCE + TAG * segments(len);

@@ -481,6 +481,23 @@ public final class Repository {
    */
   public void decodeBlobInto(
       BlobIndex.Location loc, byte[] buf, int off, byte[] dest, int destOff) {
+    decode(loc, buf, off, dest, destOff, true);
+  }
+
+  /**
+   * Decodes one chunk of a file that a restore writes and then checks whole against the file's
+   * SHA-256 (FORMAT.md "Verification"): in an encrypted repository the AEAD tag of every segment is
+   * the chunk's own check and its id is not computed again; in an unencrypted one, which has no
+   * tags, the id is checked as {@link #decodeBlobInto} does. On damage throws with {@code dest}
+   * partly written.
+   */
+  public void decodeContentInto(
+      BlobIndex.Location loc, byte[] buf, int off, byte[] dest, int destOff) {
+    decode(loc, buf, off, dest, destOff, !cipher.authenticates());
+  }
+
+  private void decode(
+      BlobIndex.Location loc, byte[] buf, int off, byte[] dest, int destOff, boolean checkId) {
     String what = "blob " + Hex.of(loc.id()) + " in " + loc.packKey();
     int need = cipher.plainLength(loc.length());
     byte[] framed = scratch.get();
@@ -490,7 +507,7 @@ public final class Repository {
     }
     int n = cipher.openInto(buf, off, loc.length(), framed, what);
     compression.decompressInto(loc.codec(), framed, 0, n, loc.rawLength(), what, dest, destOff);
-    if (!Arrays.equals(ids.id(dest, destOff, loc.rawLength()), loc.id())) {
+    if (checkId && !Arrays.equals(ids.id(dest, destOff, loc.rawLength()), loc.id())) {
       throw ArcaException.integrity(what + " is damaged: its content does not match its id");
     }
   }

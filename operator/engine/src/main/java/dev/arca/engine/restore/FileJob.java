@@ -17,13 +17,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The restore of one large file: a temporary file in the target folder, written range by range from
- * any thread. The whole-file SHA-256 is computed from the verified chunks in file order as they
+ * any thread. The whole-file SHA-256 is computed from the decoded chunks in file order as they
  * arrive, by whichever thread is free to; whichever thread finishes the last range checks it and
  * renames the file into place. Chunks finished before their predecessors wait for the hash within a
  * budget shared by all files ({@link RestoreRun#reservePending}): an all-zero chunk waits as its
@@ -39,6 +40,10 @@ final class FileJob {
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Restore.Entry entry;
+
+  /** The file's chunks, to find a damaged one when the whole file does not match. */
+  private final List<FileRestorer.Range> ranges;
+
   private final Repository repo;
   private final RestoreRun run;
   private final Path temp;
@@ -60,13 +65,15 @@ final class FileJob {
   /** Reads written ranges back for the hash (opened on first need). */
   private FileChannel readBack;
 
-  private FileJob(Restore.Entry entry, int ranges, RestoreRun run, TempFiles.Created t)
+  private FileJob(
+      Restore.Entry entry, List<FileRestorer.Range> ranges, RestoreRun run, TempFiles.Created t)
       throws IOException {
     this.entry = entry;
+    this.ranges = ranges;
     this.repo = run.repo();
     this.run = run;
     this.temp = t.path();
-    this.remaining = new AtomicInteger(ranges);
+    this.remaining = new AtomicInteger(ranges.size());
     this.channel = t.channel();
     // A file of the right length whose unwritten (all-zero) ranges stay holes.
     if (entry.node().size() > 0) {
@@ -75,7 +82,7 @@ final class FileJob {
   }
 
   /** Creates the temporary file; null (failure recorded) if it cannot be created. */
-  static FileJob start(Restore.Entry e, int ranges, RestoreRun run) {
+  static FileJob start(Restore.Entry e, List<FileRestorer.Range> ranges, RestoreRun run) {
     Path dir = e.path().getParent();
     TempFiles.Created t = null;
     try {
@@ -175,7 +182,7 @@ final class FileJob {
     ON_DISK
   }
 
-  /** A verified chunk waiting for the whole-file hash. */
+  /** A decoded chunk waiting for the whole-file hash. */
   private record Piece(byte[] bytes, int length, Kind kind) {}
 
   /** Reads a range's stored bytes into an array of {@code buffers}; the caller gives it back. */
@@ -241,8 +248,8 @@ final class FileJob {
   }
 
   /**
-   * Feeds the hash from the bytes written at {@code pos}: the chunk was checked against its id
-   * before it was written, and what is on disk is what the file will hold.
+   * Feeds the hash from the bytes written at {@code pos}: the chunk opened under its tag (or
+   * matched its id) before it was written, and what is on disk is what the file will hold.
    */
   private void hashFromDisk(long pos, int length) {
     byte[] buf = run.buffers().take(Math.min(length, 1 << 20));
@@ -301,7 +308,7 @@ final class FileJob {
       if (failure == null) {
         String digest = digest();
         if (!digest.equals(entry.node().sha256())) {
-          failure = mismatch(digest, entry);
+          failure = run.found().damagedChunkOr(repo, ranges, mismatch(digest, entry));
         }
       }
       if (failure == null) {

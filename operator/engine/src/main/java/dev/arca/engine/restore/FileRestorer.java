@@ -96,7 +96,7 @@ final class FileRestorer {
           }
           continue;
         }
-        FileJob job = FileJob.start(e, ranges.size(), run);
+        FileJob job = FileJob.start(e, ranges, run);
         if (job == null) {
           continue;
         }

@@ -22,16 +22,49 @@ import java.util.function.Consumer;
 final class FoundDamage {
   private final Queue<DamageRecords.Entry> entries = new ConcurrentLinkedQueue<>();
 
-  /** {@link Repository#decodeBlobInto}, remembering the copy when its bytes are damaged. */
+  /**
+   * {@link Repository#decodeContentInto} (the file's SHA-256 is checked afterwards), remembering
+   * the copy when its bytes are damaged.
+   */
   void decodeInto(
       Repository repo, BlobIndex.Location loc, byte[] buf, int off, byte[] dest, int destOff) {
     try {
-      repo.decodeBlobInto(loc, buf, off, dest, destOff);
+      repo.decodeContentInto(loc, buf, off, dest, destOff);
     } catch (ArcaException e) {
-      if (e.kind() == ArcaException.Kind.INTEGRITY) {
-        entries.add(DamageRecords.Entry.blob(loc, String.valueOf(e.getMessage())));
-      }
+      remember(loc, e);
       throw e;
+    }
+  }
+
+  /**
+   * The failure of a file whose SHA-256 did not match: each of its chunks is read again and checked
+   * against its id, and the first damaged copy is remembered and its error returned (a chunk that
+   * opened under its tag but is not the chunk its id names); {@code mismatch} when every chunk
+   * matches its id, or one can no longer be read.
+   */
+  ArcaException damagedChunkOr(
+      Repository repo, List<FileRestorer.Range> ranges, ArcaException mismatch) {
+    for (FileRestorer.Range r : ranges) {
+      for (BlobIndex.Location loc : r.blobs()) {
+        try {
+          repo.readBlob(loc);
+        } catch (ArcaException e) {
+          if (e.kind() == ArcaException.Kind.INTEGRITY) {
+            remember(loc, e);
+            return e;
+          }
+          return mismatch;
+        } catch (IOException e) {
+          return mismatch;
+        }
+      }
+    }
+    return mismatch;
+  }
+
+  private void remember(BlobIndex.Location loc, ArcaException e) {
+    if (e.kind() == ArcaException.Kind.INTEGRITY) {
+      entries.add(DamageRecords.Entry.blob(loc, String.valueOf(e.getMessage())));
     }
   }
 

@@ -22,9 +22,9 @@ import java.util.List;
  * covers them all. Backups store the small files of a folder one after another, so a restore of a
  * dataset of many small files reads each pack in a few large requests instead of one per file (what
  * makes it fast on S3). If the span cannot be read, each file is read on its own, so every file
- * still reports its own outcome. Each file is decoded and checked whole in memory (every chunk
- * against its id, the file against its SHA-256), then written to a temporary file that is renamed
- * into place: under its final name a file is complete or absent.
+ * still reports its own outcome. Each file is decoded and checked whole in memory (against its
+ * SHA-256, with every chunk's tag or, unencrypted, its id), then written to a temporary file that
+ * is renamed into place: under its final name a file is complete or absent.
  */
 final class SmallBatch {
   /** The largest span read at once. */
@@ -153,7 +153,7 @@ final class SmallBatch {
       digest.update(content, 0, size);
       String sha = Hex.of(digest.digest());
       if (!sha.equals(e.node().sha256())) {
-        throw FileJob.mismatch(sha, e);
+        throw run.found().damagedChunkOr(repo, List.of(r), FileJob.mismatch(sha, e));
       }
       write(e, content, size, run.folders());
     } finally {

@@ -16,6 +16,7 @@ import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Hex;
 import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
 import dev.arca.engine.repo.DamageRecords;
@@ -23,6 +24,7 @@ import dev.arca.engine.repo.Repository;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.storage.FileStorage;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,6 +269,49 @@ class DamageTest {
     assertThat(v.affectedFiles())
         .extracting(VerifyReport.AffectedFile::path)
         .containsExactly("src/victim.bin");
+  }
+
+  /**
+   * A chunk replaced by other bytes sealed with the repository's key (a writer holding the key, not
+   * bit rot): it opens under its tag, so restore, which checks chunks by their tags and files by
+   * their SHA-256, finds the file wrong, then names the chunk by checking each against its id, and
+   * records it. A small file (checked in memory) and a large one (written range by range) alike.
+   */
+  @Test
+  void aChunkSealedWithTheKeyButNotTheOneItsIdNamesFailsItsFileNamingTheChunk() throws Exception {
+    write(src.resolve("large.bin"), random(12 << 20, 4));
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
+    List<BlobIndex.Location> swapped = new ArrayList<>();
+    for (String name : List.of("victim.bin", "large.bin")) { // a small file, a large one
+      BlobIndex.Location loc = Fixtures.firstChunk(repo, b.snapshotId(), "src/" + name);
+      assertThat(loc.codec()).as("random bytes are stored as they are").isZero();
+      byte[] other = repo.cipher().seal(random(loc.rawLength(), 99));
+      assertThat(other).hasSize(loc.length());
+      try (FileChannel ch =
+          FileChannel.open(repoDir.resolve(loc.packKey()), StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(other), loc.offset());
+      }
+      swapped.add(loc);
+    }
+
+    RestoreReport r = restore(b.snapshotId());
+
+    assertThat(r.damaged()).isTrue();
+    assertThat(r.failures()).hasSize(2);
+    List<String> names = List.of("victim.bin", "large.bin");
+    for (int i = 0; i < 2; i++) {
+      String file = "src/" + names.get(i);
+      String blob = "blob " + Hex.of(swapped.get(i).id());
+      assertThat(r.failures())
+          .anyMatch(
+              f -> f.startsWith(file) && f.contains(blob) && f.contains("does not match its id"));
+      assertThat(DamageRecords.list(repo, m -> {}).damaged(swapped.get(i))).isTrue();
+    }
+    Path restored = tmp.resolve(b.snapshotId() + "/src");
+    assertThat(restored.resolve("victim.bin")).doesNotExist();
+    assertThat(restored.resolve("large.bin")).doesNotExist();
+    assertThat(Fixtures.sha256(restored.resolve("sub/bystander.bin")))
+        .isEqualTo(Fixtures.sha256(src.resolve("sub/bystander.bin")));
   }
 
   private RestoreReport restore(String snapshotId) throws Exception {
