@@ -97,24 +97,31 @@ class ChartInstallTest {
 
   @Test
   void namespaceEditorsManageArcaResourcesThroughTheAggregatedRoles() {
+    // users of this test alone: HostileTenantTest's alice must have no rights in team-a
     LocalCluster c = Cluster.local();
     c.kubectl(
             "create",
             "rolebinding",
-            "alice-edit",
+            "erin-edit",
             "-n",
             "team-a",
             "--clusterrole=edit",
-            "--user=alice")
+            "--user=erin")
         .orFail();
     c.kubectl(
-            "create", "rolebinding", "bob-view", "-n", "team-a", "--clusterrole=view", "--user=bob")
+            "create",
+            "rolebinding",
+            "frank-view",
+            "-n",
+            "team-a",
+            "--clusterrole=view",
+            "--user=frank")
         .orFail();
-    assertThat(allowed("alice", "team-a", "arca.dev", "backuppolicies", "create")).isTrue();
-    assertThat(allowed("alice", "team-a", "arca.dev", "restorerequests", "delete")).isTrue();
-    assertThat(allowed("bob", "team-a", "arca.dev", "snapshots", "list")).isTrue();
-    assertThat(allowed("bob", "team-a", "arca.dev", "backuppolicies", "create")).isFalse();
-    assertThat(allowed("alice", "team-b", "arca.dev", "backuppolicies", "create")).isFalse();
+    assertThat(allowed("erin", "team-a", "arca.dev", "backuppolicies", "create")).isTrue();
+    assertThat(allowed("erin", "team-a", "arca.dev", "restorerequests", "delete")).isTrue();
+    assertThat(allowed("frank", "team-a", "arca.dev", "snapshots", "list")).isTrue();
+    assertThat(allowed("frank", "team-a", "arca.dev", "backuppolicies", "create")).isFalse();
+    assertThat(allowed("erin", "team-b", "arca.dev", "backuppolicies", "create")).isFalse();
   }
 
   private static List<ApiPermissions.Rule> namespaced() {
