@@ -147,8 +147,15 @@ final class ChunkSink implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
-    byte[] b = packBuffers.pollFirst();
-    return new PackWriter(b != null ? b : new byte[packBufferSize]);
+    try {
+      byte[] b = packBuffers.pollFirst();
+      return new PackWriter(b != null ? b : new byte[packBufferSize]);
+    } catch (RuntimeException | Error e) {
+      // an array the heap cannot give (OutOfMemoryError) must not keep the place: the next
+      // writer would wait for it forever instead of failing too
+      dataPacks.release();
+      throw e;
+    }
   }
 
   /** Uploads a full pack in the background; a data pack gives its place back when done. */
