@@ -35,4 +35,4 @@ java="java"
 if [[ -n "${JAVA_HOME:-}" ]]; then
   java="${JAVA_HOME}/bin/java"
 fi
-exec "${java}" -Xmx1g -Darca.root="${root}" -jar "${jar}" "$@"
+exec "${java}" -Xmx3g -Darca.root="${root}" -jar "${jar}" "$@"
