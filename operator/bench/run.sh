@@ -28,7 +28,8 @@ fi
 jar="${here}/target/arca-bench.jar"
 if [[ ! -f "${jar}" ]] || [[ -n "$(find "${here}/src/main" "${here}/pom.xml" -newer "${jar}" -print -quit)" ]]; then
   echo "run.sh: building the benchmark" >&2
-  mvn -q -DskipTests -f "${here}/pom.xml" package
+  # in the reactor: arca-samples and arca-contract need not be installed in ~/.m2
+  (cd "${root}" && mvn -q -DskipTests -pl operator/bench -am package)
 fi
 
 java="java"

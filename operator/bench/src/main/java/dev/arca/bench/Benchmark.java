@@ -299,6 +299,9 @@ public final class Benchmark {
               binaries);
       alone.init();
       record(tool, results.get(tool.name()), Step.WEIGHTS, alone.backup(model, true));
+      if (!options.keep()) {
+        deleteTree(alone.home()); // only its size was wanted: make room on the disk
+      }
     }
 
     Map<String, Integer> snapshots = new LinkedHashMap<>();

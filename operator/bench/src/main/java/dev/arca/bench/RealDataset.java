@@ -103,6 +103,10 @@ final class RealDataset implements BenchData {
   private final List<Double> changedFractions = new ArrayList<>();
   private final Map<String, Path> weightMap = new LinkedHashMap<>();
   private List<SourceTrees.Copied> sources = List.of();
+
+  /** Checkpoints written with the set (the benchmark adds one later). */
+  private int initialCheckpoints;
+
   private long dataBytes;
   private int dataFiles;
   private long totalBytes;
@@ -130,6 +134,7 @@ final class RealDataset implements BenchData {
    * Copies the source trees into {@code data/} until {@code budget} bytes, then sums up the set.
    */
   void writeData(List<SourceTrees.Source> trees, long budget) throws IOException {
+    initialCheckpoints = checkpoints.size();
     sources = SourceTrees.copy(trees, root.resolve(DATA), budget);
     dataBytes = sources.stream().mapToLong(SourceTrees.Copied::bytes).sum();
     dataFiles = sources.stream().mapToInt(SourceTrees.Copied::files).sum();
@@ -169,9 +174,15 @@ final class RealDataset implements BenchData {
     return model;
   }
 
-  /** The mean fraction of trained BF16 values that changed from one checkpoint to the next. */
+  /**
+   * The mean fraction of trained BF16 values that changed from one checkpoint of the set to the
+   * next (the first from the model's own values).
+   */
   double changedFraction() {
-    return changedFractions.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    return changedFractions.subList(0, initialCheckpoints).stream()
+        .mapToDouble(Double::doubleValue)
+        .average()
+        .orElse(0);
   }
 
   private Checkpoint latest() {
@@ -183,20 +194,23 @@ final class RealDataset implements BenchData {
     return String.join("; ", describeParts());
   }
 
+  /** The set as written, without the checkpoint the benchmark adds later. */
   @Override
   public List<String> describeParts() {
+    List<Checkpoint> checkpoints = this.checkpoints.subList(0, initialCheckpoints);
     long cpBytes = checkpoints.stream().mapToLong(Checkpoint::bytes).sum();
     Checkpoint first = checkpoints.get(0);
     List<String> parts = new ArrayList<>();
     parts.add(
         String.format(
             Locale.ROOT,
-            "Data set: %s in %,d files, seed %d: %d checkpoints %s (%.1f%%), `data/` %s in %,d"
+            "Data set: %s in %,d files, seed %d: %d checkpoint%s %s (%.1f%%), `data/` %s in %,d"
                 + " files (%.1f%%)",
             Sizes.format(totalBytes),
             fileCount,
             seed,
             checkpoints.size(),
+            checkpoints.size() == 1 ? "" : "s",
             Sizes.format(cpBytes),
             100.0 * cpBytes / totalBytes,
             Sizes.format(dataBytes),
@@ -204,16 +218,17 @@ final class RealDataset implements BenchData {
             100.0 * dataBytes / totalBytes));
     String used =
         model.usedTensors() == model.tensors()
-            ? "all of them"
+            ? "all of them used"
             : String.format(
                 Locale.ROOT,
-                "the first %d in file order (%,d parameters), as many as fit the size",
+                "used: the first %d tensors in file order (%,d parameters), as many as fit the"
+                    + " size",
                 model.usedTensors(),
                 model.usedParameters());
     parts.add(
         String.format(
             Locale.ROOT,
-            "Model: %s (%s, %,d FP32 parameters in %d tensors; %s), %s used",
+            "Model: %s (%s, %,d FP32 parameters in %d tensors; %s), %s",
             model.name(),
             model.architecture(),
             model.parameters(),
@@ -244,15 +259,15 @@ final class RealDataset implements BenchData {
     parts.add(
         String.format(
             Locale.ROOT,
-            "Training between checkpoints: %d simulated Adam steps (β1 %s, β2 %s, ε %s, learning"
-                + " rate %s, no weight decay), each tensor's gradient drawn from N(0, s²) with a"
-                + " per-tensor s between 1e-4 and 3e-3; %.1f%% of the trained tensors' BF16 values"
-                + " changed from one checkpoint to the next",
+            "Training between checkpoints: %d simulated Adam steps (β1 %s, β2 %s, ε %s,"
+                + " learning rate %s, no weight decay), each tensor's gradient drawn from N(0, s²)"
+                + " with a per-tensor s between 1e-4 and 3e-3; %.1f%% of the trained tensors' BF16"
+                + " values changed from one checkpoint to the next (the first: from the model's)",
             SimulatedTraining.SAVE_STEPS,
             SimulatedTraining.BETA1,
             SimulatedTraining.BETA2,
-            SimulatedTraining.EPS,
-            SimulatedTraining.LEARNING_RATE,
+            scientific(SimulatedTraining.EPS),
+            scientific(SimulatedTraining.LEARNING_RATE),
             100 * changedFraction()));
     parts.add(
         "`data/`: source distributions from PyPI, unpacked as they are: "
@@ -578,6 +593,13 @@ final class RealDataset implements BenchData {
     ObjectNode c = JSON.createObjectNode();
     c.setAll(sorted);
     return c;
+  }
+
+  /** {@code 5e-5} for 5.0E-5. */
+  static String scientific(double x) {
+    return String.format(Locale.ROOT, "%.0e", x)
+        .replaceFirst("e([-+])0*(\\d)", "e$1$2")
+        .replace("e+", "e");
   }
 
   private static double round(double x) {

@@ -19,9 +19,10 @@ import java.util.Locale;
  *
  * <p>Sizing: a checkpoint (the model in BF16, FP32 Adam moments of the trained tensors, small
  * files) takes about 78% of the size, so the checkpoint count is that share over one checkpoint's
- * size, rounded (at least one; more when the source trees cannot fill the rest), and {@code data/}
- * gets what is left. When even one checkpoint is larger than the share, the checkpoint holds the
- * tensors that fit, in file order. The same seed, size and inputs always give the same bytes.
+ * size, rounded (at least one; more while the source trees fall short of the rest by over half a
+ * checkpoint), and {@code data/} gets what is left, as far as the trees go. When even one
+ * checkpoint is larger than the share, the checkpoint holds the tensors that fit, in file order.
+ * The same seed, size and inputs always give the same bytes.
  */
 final class RealDatasetGenerator {
   static final double WEIGHTS_SHARE = 0.78;
@@ -78,8 +79,9 @@ final class RealDatasetGenerator {
       return new Plan(List.copyOf(used), 1, checkpoint, Math.max(0, size - checkpoint));
     }
     long count = Math.max(1, Math.round((double) share / full));
-    if (size - count * full > available) {
-      count = Math.max(count, (size - available + full - 1) / full);
+    // one more checkpoint while the source trees fall short of the rest by over half of one
+    while (size - count * full - available > full / 2) {
+      count++;
     }
     return new Plan(header.entries(), (int) count, full, Math.max(0, size - count * full));
   }

@@ -52,6 +52,7 @@ final class SourceTrees {
    * special files are left out.
    */
   static List<Copied> copy(List<Source> sources, Path data, long budget) throws IOException {
+    Files.createDirectories(data); // the one-folder restore needs it, even empty
     List<Copied> copied = new ArrayList<>();
     long total = 0;
     for (Source source : sources) {

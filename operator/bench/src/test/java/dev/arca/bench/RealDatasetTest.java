@@ -178,6 +178,7 @@ class RealDatasetTest {
           .isCloseTo(spread, org.assertj.core.data.Offset.offset(spread / 20));
     }
     assertThat(set.changedFraction()).isGreaterThan(0.6);
+    assertThat(set.describe()).contains("learning rate 5e-5").contains("ε 1e-8");
 
     // optimizer state: FP32 moments of the trained tensors only
     SafetensorsReader.Header opt =
@@ -275,6 +276,27 @@ class RealDatasetTest {
     assertThat(set.checkpoints()).hasSize(1);
     assertThat(set.model().usedTensors()).isLessThan(6);
     assertThat(set.describe()).contains("the first");
+  }
+
+  @Test
+  void sourcesShortOfTheRestAddACheckpointOnlyWhenFarShort() throws IOException {
+    SafetensorsReader.Header h = SafetensorsReader.readHeader(weights);
+    long full = 1000;
+    for (SafetensorsReader.Entry e : h.entries()) {
+      full += RealDatasetGenerator.checkpointCost(e);
+    }
+    long size = (long) (4 * full / RealDatasetGenerator.WEIGHTS_SHARE);
+    RealDatasetGenerator.Plan enough = RealDatasetGenerator.plan(h, 1000, size, Long.MAX_VALUE);
+    assertThat(enough.checkpoints()).isEqualTo(4);
+    assertThat(enough.dataBudget()).isEqualTo(size - 4 * full);
+    // a little short: the trees are all copied and the set ends a little below the size
+    RealDatasetGenerator.Plan near =
+        RealDatasetGenerator.plan(h, 1000, size, enough.dataBudget() - full / 4);
+    assertThat(near.checkpoints()).isEqualTo(4);
+    // far short (no trees at all): one more checkpoint
+    RealDatasetGenerator.Plan far = RealDatasetGenerator.plan(h, 1000, size, 0);
+    assertThat(far.checkpoints()).isEqualTo(5);
+    assertThat(far.dataBudget()).isEqualTo(Math.max(0, size - 5 * full));
   }
 
   private static byte[] bytes(Path file, String tensor) throws IOException {
