@@ -28,11 +28,12 @@ fi
 jar="${here}/target/arca-bench.jar"
 if [[ ! -f "${jar}" ]] || [[ -n "$(find "${here}/src/main" "${here}/pom.xml" -newer "${jar}" -print -quit)" ]]; then
   echo "run.sh: building the benchmark" >&2
-  mvn -q -DskipTests -f "${here}/pom.xml" package
+  # in the reactor: arca-samples and arca-contract need not be installed in ~/.m2
+  (cd "${root}" && mvn -q -DskipTests -pl operator/bench -am package)
 fi
 
 java="java"
 if [[ -n "${JAVA_HOME:-}" ]]; then
   java="${JAVA_HOME}/bin/java"
 fi
-exec "${java}" -Xmx1g -Darca.root="${root}" -jar "${jar}" "$@"
+exec "${java}" -Xmx3g -Darca.root="${root}" -jar "${jar}" "$@"

@@ -20,6 +20,7 @@ import java.util.List;
  * @param repoRoot the Arca checkout (for defaults), or null if not found
  * @param store where repositories go: {@code file} (local folders) or {@code minio}
  * @param minio the MinIO binary (null: build it with {@code .ci/go-tools.sh minio})
+ * @param data the data sets to measure, in order: {@code synthetic} and/or {@code real}
  */
 public record BenchOptions(
     long size,
@@ -34,7 +35,8 @@ public record BenchOptions(
     List<String> tools,
     Path repoRoot,
     String store,
-    Path minio) {
+    Path minio,
+    List<String> data) {
 
   /** Thrown for a bad command line; the message says what is wrong. */
   public static final class UsageException extends Exception {
@@ -51,7 +53,8 @@ public record BenchOptions(
       usage: run.sh [--size 2g] [--work DIR] [--keep] [--arca PATH] [--restic PATH]
                     [--kopia PATH] [--out FILE] [--chart FILE] [--seed N]
                     [--tools arca,restic,kopia] [--store file|minio] [--minio PATH]
-        --size    data set size, with k/m/g suffix (default 2g)
+                    [--data synthetic|real|both]
+        --size    size of each data set, with k/m/g suffix (default 2g)
         --work    empty or missing folder for data, repositories and logs
                   (default: a new folder under /tmp); removed at the end unless --keep
         --keep    keep the working folder (data set, repositories, command logs)
@@ -60,12 +63,16 @@ public record BenchOptions(
         --kopia   a kopia binary (default: built by .ci/go-tools.sh kopia)
         --out     write the Markdown report here (default: standard output)
         --chart   write an SVG chart of speed relative to restic here (default: next to
-                  --out, with .svg for .md; none without --out)
+                  --out, with .svg for .md; none without --out); with two data sets,
+                  one chart each, X-synthetic.svg and X-real.svg
         --seed    seed of the generated data set (default 42)
         --tools   the tools to run, comma-separated (default arca,restic,kopia)
         --store   where the repositories go: file (local folders, the default) or
                   minio (a bucket per repository in a MinIO started on 127.0.0.1)
         --minio   a MinIO binary (default: built by .ci/go-tools.sh minio)
+        --data    which data set: synthetic (generated LLM-like files), real (checkpoints
+                  of real model weights and real source trees, downloaded once by
+                  .ci/bench-data.sh) or both, one after the other (default both)
       """;
 
   /** Parses {@code args}; {@code --name value} and {@code --name=value} are both accepted. */
@@ -83,6 +90,7 @@ public record BenchOptions(
     List<String> tools = List.of("arca", "restic", "kopia");
     String store = "file";
     Path minio = null;
+    List<String> data = List.of("synthetic", "real");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -117,6 +125,7 @@ public record BenchOptions(
           case "--tools" -> tools = parseTools(value);
           case "--store" -> store = parseStore(value);
           case "--minio" -> minio = Path.of(value).toAbsolutePath();
+          case "--data" -> data = parseData(value);
           default -> throw new UsageException("unknown option " + arg);
         }
       } catch (IllegalArgumentException e) {
@@ -131,7 +140,31 @@ public record BenchOptions(
       chart = out.resolveSibling(name);
     }
     return new BenchOptions(
-        size, work, arca, restic, kopia, out, chart, keep, seed, tools, root, store, minio);
+        size, work, arca, restic, kopia, out, chart, keep, seed, tools, root, store, minio, data);
+  }
+
+  private static List<String> parseData(String value) {
+    return switch (value) {
+      case "synthetic" -> List.of("synthetic");
+      case "real" -> List.of("real");
+      case "both" -> List.of("synthetic", "real");
+      default -> throw new IllegalArgumentException("synthetic, real or both, not " + value);
+    };
+  }
+
+  /**
+   * Where the chart of data set {@code kind} goes: {@link #chart()} itself when the run measures
+   * one set, else with {@code -KIND} before its extension ({@code X.svg} becomes {@code
+   * X-synthetic.svg}); null without a chart.
+   */
+  public Path chartOf(String kind) {
+    if (chart == null || data.size() == 1) {
+      return chart;
+    }
+    String name = chart.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return chart.resolveSibling(
+        dot > 0 ? name.substring(0, dot) + "-" + kind + name.substring(dot) : name + "-" + kind);
   }
 
   private static String parseStore(String value) {

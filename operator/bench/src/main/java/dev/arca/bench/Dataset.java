@@ -1,7 +1,9 @@
 package dev.arca.bench;
 
 import dev.arca.samples.ModelShape;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,14 +32,22 @@ public record Dataset(
     long jsonlBytes,
     long sqlBytes,
     long optimizerBytes,
-    long otherBytes) {
+    long otherBytes)
+    implements BenchData {
+
+  @Override
+  public String kind() {
+    return "synthetic";
+  }
 
   /** Total size in bytes. */
+  @Override
   public long totalBytes() {
     return weightBytes + jsonlBytes + sqlBytes + optimizerBytes + otherBytes;
   }
 
   /** Number of files. */
+  @Override
   public int fileCount() {
     return shards + jsonlFiles + 5; // dump, optimizer state, tokenizer, config, index
   }
@@ -67,7 +77,58 @@ public record Dataset(
         .orElseThrow();
   }
 
+  @Override
+  public List<String> describeParts() {
+    return List.of("Data set: " + describe());
+  }
+
+  /** Rewrites the middle layer's MLP down projection with new values. */
+  @Override
+  public TensorRewriter.Rewrite rewriteOneTensor(long seed) throws IOException {
+    String tensor = shape.middleDownProjection();
+    return new TensorRewriter(seed).rewrite(shardOf(tensor), tensor);
+  }
+
+  @Override
+  public NextCheckpoint.Written writeNextCheckpoint(long seed) throws IOException {
+    return NextCheckpoint.write(this, seed);
+  }
+
+  /** The largest shard. */
+  @Override
+  public String largeFile() {
+    return "model/" + largestShard().getFileName();
+  }
+
+  /** {@code data/}: the JSONL files. */
+  @Override
+  public String folder() {
+    return "data";
+  }
+
+  @Override
+  public long folderBytes() {
+    return jsonlBytes;
+  }
+
+  @Override
+  public int folderFiles() {
+    return jsonlFiles;
+  }
+
+  /** {@code model/}: the BF16 shards with their config, index and tokenizer. */
+  @Override
+  public Path weightsFolder() {
+    return root.resolve("model");
+  }
+
+  @Override
+  public String weightsWhat() {
+    return "BF16 weights alone";
+  }
+
   /** One line saying what the data set is made of. */
+  @Override
   public String describe() {
     return String.format(
         java.util.Locale.ROOT,

@@ -25,8 +25,16 @@ final class NextCheckpoint {
    * @param bytes size of all its files
    * @param trainedBytes bytes of the rewritten tensors
    * @param trainedTensors how many tensors were rewritten
+   * @param description what changed, for the report ("with 12 tensors (...) rewritten ...")
+   * @param reference how the report names {@code trainedBytes} in its ratio
    */
-  record Written(Path folder, long bytes, long trainedBytes, int trainedTensors) {}
+  record Written(
+      Path folder,
+      long bytes,
+      long trainedBytes,
+      int trainedTensors,
+      String description,
+      String reference) {}
 
   private NextCheckpoint() {}
 
@@ -55,6 +63,16 @@ final class NextCheckpoint {
       trained += new TensorRewriter(seed * 1_000_003 + count).rewrite(shard, t.name()).bytes();
       count++;
     }
-    return new Written(to, bytes, trained, count);
+    return new Written(
+        to,
+        bytes,
+        trained,
+        count,
+        "with "
+            + count
+            + " tensors ("
+            + Sizes.format(trained)
+            + ") rewritten and the rest as in `model/`",
+        "the rewritten tensors");
   }
 }

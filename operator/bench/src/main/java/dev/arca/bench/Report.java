@@ -25,33 +25,45 @@ public final class Report {
    * What a run found.
    *
    * @param system machine and JVMs
-   * @param dataset the data set
-   * @param rewrite the tensor rewritten before the one-tensor incremental
-   * @param checkpoint the new checkpoint written before its incremental
-   * @param weightBytes size of {@code model/}, backed up alone in the last step
-   * @param largeFile the file of the one-large-file restore (relative to the data set)
-   * @param largeFileBytes its size
-   * @param folder the folder of the one-folder restore
-   * @param results per tool, per step
    * @param versions per tool, its version line and where it came from
-   * @param snapshots per tool, snapshots in its repository at the end
-   * @param verifiedFiles files compared byte for byte after each full restore
    * @param store where the repositories were (local folders, or MinIO and its version)
+   * @param pageCache what was done about the page cache before each step
+   * @param sections one per data set, in the order they ran
    */
   public record Run(
       SystemInfo system,
-      Dataset dataset,
+      Map<String, String> versions,
+      String store,
+      String pageCache,
+      List<Section> sections) {}
+
+  /**
+   * What the run found on one data set.
+   *
+   * @param data the data set
+   * @param generationSeconds how long writing it took
+   * @param rewrite the tensor rewritten before the one-tensor incremental
+   * @param checkpoint the new checkpoint written before its incremental
+   * @param weightsFolder the folder backed up alone in the last step (relative to the data set)
+   * @param weightBytes its size
+   * @param largeFile the file of the one-large-file restore (relative to the data set)
+   * @param largeFileBytes its size
+   * @param results per tool, per step
+   * @param snapshots per tool, snapshots in its repository at the end
+   * @param verifiedFiles files compared byte for byte after each full restore
+   */
+  public record Section(
+      BenchData data,
+      double generationSeconds,
       TensorRewriter.Rewrite rewrite,
       NextCheckpoint.Written checkpoint,
+      String weightsFolder,
       long weightBytes,
       String largeFile,
       long largeFileBytes,
-      String folder,
       Map<String, Map<Step, StepResult>> results,
-      Map<String, String> versions,
       Map<String, Integer> snapshots,
-      int verifiedFiles,
-      String store) {
+      int verifiedFiles) {
 
     /** Whether the repositories were in MinIO (uploads and server CPU were measured). */
     boolean s3() {
@@ -72,9 +84,9 @@ public final class Report {
     /** The bytes a step moves, for a throughput figure; 0 when throughput means nothing. */
     long bytesOf(Step step) {
       return switch (step) {
-        case FULL, RESTORE -> dataset.totalBytes();
+        case FULL, RESTORE -> data.totalBytes();
         case RESTORE_FILE -> largeFileBytes;
-        case RESTORE_FOLDER -> dataset.jsonlBytes();
+        case RESTORE_FOLDER -> data.folderBytes();
         case WEIGHTS -> weightBytes;
         default -> 0;
       };
@@ -85,7 +97,7 @@ public final class Report {
   public static String render(Run run) {
     StringBuilder md = new StringBuilder();
     SystemInfo s = run.system();
-    List<String> tools = run.tools();
+    List<String> tools = List.copyOf(run.versions().keySet());
     List<String> others = tools.stream().filter(t -> !t.equals("arca")).toList();
     md.append("# Arca vs ").append(String.join(" and ", others)).append("\n\n");
     md.append("- Date: ").append(s.date()).append('\n');
@@ -96,18 +108,68 @@ public final class Report {
     run.versions()
         .forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
     md.append("- Repositories: ").append(run.store()).append('\n');
-    md.append("- Data set: ").append(run.dataset().describe()).append("\n");
+    md.append("- Page cache: ").append(run.pageCache()).append('\n');
+    md.append("- Data sets: ");
+    md.append(String.join(", ", run.sections().stream().map(x -> x.data().kind()).toList()));
+    md.append(" (each with new repositories)\n\n");
+    md.append("Tools run one after another; each step starts with the next tool in turn, so that");
+    md.append(" none always runs first. Ratios are the other tool's figure over arca's: above 1,");
+    md.append(" arca was faster.\n\n");
+    for (Section section : run.sections()) {
+      section(md, section);
+    }
+
+    md.append(
+        "Notes: throughput is the bytes of the step (data set, file, folder or weights) over");
+    md.append(" the wall time. Peak RSS and CPU time come from `/usr/bin/time`; bytes written are");
+    md.append(" the pages the step dirtied (`ru_oublock`). Repository size is the sum of the file");
+    md.append(" sizes in the repository folder. The tools run on the same data on the same");
+    md.append(" machine, one after the other; `sync` runs untimed before each step. Each tool has");
+    md.append(" its own repository and its default settings (chunking, compression, threads),");
+    md.append(
+        " except that kopia's global policy gets zstd compression, which kopia leaves off by");
+    md.append(" default.\n\n");
+
+    md.append("<details><summary>Per-step details as the tools report them</summary>\n\n");
+    for (Section section : run.sections()) {
+      for (Map.Entry<String, Map<Step, StepResult>> tool : section.results().entrySet()) {
+        for (Map.Entry<Step, StepResult> e : tool.getValue().entrySet()) {
+          StepResult r = e.getValue();
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "- %s, %s %s: %.2f s, CPU %.2f s, peak RSS %s, written %s, repo %s%s%n",
+                  section.data().kind(),
+                  tool.getKey(),
+                  section.data().label(e.getKey()),
+                  r.seconds(),
+                  r.cpuSeconds(),
+                  Sizes.format(r.peakRssKb() * 1024),
+                  Sizes.format(r.writtenBytes()),
+                  Sizes.format(r.repoBytes()),
+                  r.details().isEmpty() ? "" : "; " + r.details()));
+        }
+      }
+    }
+    md.append("\n</details>\n");
+    return md.toString();
+  }
+
+  private static void section(StringBuilder md, Section run) {
+    BenchData data = run.data();
+    String kind = data.kind();
+    md.append("## ").append(Character.toUpperCase(kind.charAt(0))).append(kind.substring(1));
+    md.append(" data set\n\n");
+    data.describeParts().forEach(p -> md.append("- ").append(p).append('\n'));
+    md.append(
+        String.format(Locale.ROOT, "- Generated in %.1f s (untimed)%n", run.generationSeconds()));
     md.append("- One large file: `").append(run.largeFile()).append("` (");
     md.append(Sizes.format(run.largeFileBytes())).append("); one folder: `");
-    md.append(run.folder()).append("/` (").append(Sizes.format(run.dataset().jsonlBytes()));
-    md.append(String.format(Locale.ROOT, " in %,d files)", run.dataset().jsonlFiles()));
+    md.append(data.folder()).append("/` (").append(Sizes.format(data.folderBytes()));
+    md.append(String.format(Locale.ROOT, " in %,d files)", data.folderFiles()));
     md.append("\n\n");
 
-    md.append("Tools run one after another; each step starts with the next tool in turn (full");
-    md.append(" backup and no-change incremental with the first), so that none always runs first.");
-    md.append("\n\n");
-    md.append("Wall time (a ratio is the other tool's time over arca's: above 1, arca was faster;");
-    md.append(" throughput in brackets):\n\n");
+    md.append("Wall time (throughput in brackets):\n\n");
     table(md, run, " time", true, r -> time(r.seconds()), StepResult::seconds, run::bytesOf);
     md.append("CPU time (user + system):\n\n");
     table(md, run, " CPU", true, r -> time(r.cpuSeconds()), StepResult::cpuSeconds, st -> 0L);
@@ -129,19 +191,18 @@ public final class Report {
     TensorRewriter.Rewrite rw = run.rewrite();
     md.append("Stored bytes:\n\n");
     md.append("- One-tensor incremental: `").append(rw.tensor()).append("` in `");
-    md.append(rw.shard().getFileName()).append("`, ").append(Sizes.format(rw.bytes()));
+    md.append(data.root().relativize(rw.shard())).append("`, ").append(Sizes.format(rw.bytes()));
     md.append(", rewritten; bytes added to the repository:");
     added(md, run, Step.NO_CHANGE, Step.ONE_TENSOR, rw.bytes(), "the tensor");
     NextCheckpoint.Written cp = run.checkpoint();
-    md.append("- New checkpoint: `").append(cp.folder().getFileName()).append("/`, ");
-    md.append(Sizes.format(cp.bytes())).append(" with ").append(cp.trainedTensors());
-    md.append(" tensors (").append(Sizes.format(cp.trainedBytes()));
-    md.append(") rewritten and the rest as in `model/`; bytes added:");
-    added(md, run, Step.RESTORE, Step.CHECKPOINT, cp.trainedBytes(), "the rewritten tensors");
-    md.append("- BF16 weights alone (`model/`, ").append(Sizes.format(run.weightBytes()));
-    md.append(") in a new repository:");
+    md.append("- New checkpoint: `").append(data.root().relativize(cp.folder())).append("/`, ");
+    md.append(Sizes.format(cp.bytes())).append(", ").append(cp.description());
+    md.append("; bytes added:");
+    added(md, run, Step.RESTORE, Step.CHECKPOINT, cp.trainedBytes(), cp.reference());
+    md.append("- ").append(data.weightsWhat()).append(" (`").append(run.weightsFolder());
+    md.append("/`, ").append(Sizes.format(run.weightBytes())).append(") in a new repository:");
     String sep = " ";
-    for (String t : tools) {
+    for (String t : run.tools()) {
       StepResult r = run.result(t, Step.WEIGHTS);
       if (r != null) {
         md.append(sep).append(t).append(' ').append(Sizes.format(r.repoBytes()));
@@ -163,40 +224,6 @@ public final class Report {
       sep = ", ";
     }
     md.append(".\n\n");
-
-    md.append(
-        "Notes: throughput is the bytes of the step (data set, file, folder or weights) over");
-    md.append(" the wall time. Peak RSS and CPU time come from `/usr/bin/time`; bytes written are");
-    md.append(" the pages the step dirtied (`ru_oublock`). Repository size is the sum of the file");
-    md.append(
-        " sizes in the repository folder. The tools read the same data from a warm page cache");
-    md.append(" on the same machine, one after the other (arca first in each phase); `sync` runs");
-    md.append(
-        " untimed between steps, and restored trees are kept until the end. Each tool has its");
-    md.append(" own repository on local disk and its default settings (chunking, compression,");
-    md.append(" threads), except that kopia's global policy gets zstd compression, which kopia");
-    md.append(" leaves off by default.\n\n");
-
-    md.append("<details><summary>Per-step details as the tools report them</summary>\n\n");
-    for (Map.Entry<String, Map<Step, StepResult>> tool : run.results().entrySet()) {
-      for (Map.Entry<Step, StepResult> e : tool.getValue().entrySet()) {
-        StepResult r = e.getValue();
-        md.append(
-            String.format(
-                Locale.ROOT,
-                "- %s %s: %.2f s, CPU %.2f s, peak RSS %s, written %s, repo %s%s%n",
-                tool.getKey(),
-                e.getKey().label(),
-                r.seconds(),
-                r.cpuSeconds(),
-                Sizes.format(r.peakRssKb() * 1024),
-                Sizes.format(r.writtenBytes()),
-                Sizes.format(r.repoBytes()),
-                r.details().isEmpty() ? "" : "; " + r.details()));
-      }
-    }
-    md.append("\n</details>\n");
-    return md.toString();
   }
 
   /**
@@ -205,7 +232,7 @@ public final class Report {
    */
   private static void table(
       StringBuilder md,
-      Run run,
+      Section run,
       String heading,
       boolean ratios,
       Function<StepResult, String> cell,
@@ -220,7 +247,7 @@ public final class Report {
     md.append('\n').append("|---|").append("--:|".repeat(tools.size() + others.size()));
     md.append('\n');
     for (Step step : TABLE_STEPS) {
-      md.append("| ").append(step.label());
+      md.append("| ").append(run.data().label(step));
       for (String t : tools) {
         StepResult r = run.result(t, step);
         String c = r == null ? "—" : cell.apply(r);
@@ -246,7 +273,7 @@ public final class Report {
   }
 
   private static void added(
-      StringBuilder md, Run run, Step before, Step after, long reference, String what) {
+      StringBuilder md, Section run, Step before, Step after, long reference, String what) {
     String sep = " ";
     for (String tool : run.tools()) {
       StepResult b = run.result(tool, before);

@@ -34,18 +34,41 @@ public final class TensorRewriter {
 
   /** Rewrites {@code tensor} inside {@code shard} and reports its byte range. */
   public Rewrite rewrite(Path shard, String tensor) throws IOException {
+    return rewrite(
+        shard,
+        tensor,
+        (out, entry) -> {
+          double mean = entry.shape().length == 1 ? 1.0 : 0.0; // norms sit around 1
+          Safetensors.writeGaussian(
+              out, new SplittableRandom(seed), mean, entry.size(), new byte[8 << 20]);
+        });
+  }
+
+  /** Writes a tensor's new bytes: exactly {@code entry.size()} at the channel's position. */
+  @FunctionalInterface
+  interface Fill {
+    /** Writes the new content of {@code entry} to {@code out}. */
+    void write(FileChannel out, SafetensorsReader.Entry entry) throws IOException;
+  }
+
+  /**
+   * Rewrites the BF16 {@code tensor} inside {@code shard} in place with what {@code fill} writes,
+   * makes sure the file's modification time moves forward, and reports the byte range.
+   */
+  static Rewrite rewrite(Path shard, String tensor, Fill fill) throws IOException {
     SafetensorsReader.Header header = SafetensorsReader.readHeader(shard);
     SafetensorsReader.Entry entry = header.entry(tensor);
     if (!entry.dtype().equals("BF16")) {
       throw new IOException(tensor + " is " + entry.dtype() + ", not BF16");
     }
-    double mean = entry.shape().length == 1 ? 1.0 : 0.0; // norms sit around 1
     FileTime before = Files.getLastModifiedTime(shard);
     long offset = header.dataStart() + entry.begin();
     try (FileChannel out = FileChannel.open(shard, StandardOpenOption.WRITE)) {
       out.position(offset);
-      Safetensors.writeGaussian(
-          out, new SplittableRandom(seed), mean, entry.size(), new byte[8 << 20]);
+      fill.write(out, entry);
+      if (out.position() != offset + entry.size()) {
+        throw new IOException(tensor + ": wrote " + (out.position() - offset) + " bytes");
+      }
     }
     // Coarse file system clocks could leave the time unchanged; make sure it moves forward.
     FileTime after = Files.getLastModifiedTime(shard);

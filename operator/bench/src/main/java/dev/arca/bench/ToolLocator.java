@@ -28,17 +28,11 @@ public final class ToolLocator {
     if (repoRoot == null) {
       throw new CommandRunner.Failure("cannot find .ci/go-tools.sh: pass --" + tool);
     }
-    Path script = repoRoot.resolve(".ci/go-tools.sh");
     System.err.println(
-        "bench: getting " + tool + " from " + script + " (a first build takes minutes)");
-    CommandRunner.Captured c =
-        CommandRunner.capture(List.of("bash", script.toString(), tool), Map.of());
-    System.err.print(c.stderr());
+        "bench: getting " + tool + " from .ci/go-tools.sh (a first build takes minutes)");
+    CommandRunner.Captured c = runScript(repoRoot, "go-tools.sh", tool);
     List<String> lines = c.stdout().lines().filter(l -> !l.isBlank()).toList();
-    if (c.exitCode() != 0 || lines.isEmpty()) {
-      throw new CommandRunner.Failure(
-          script + " " + tool + " failed with exit code " + c.exitCode() + ":\n" + c.all());
-    }
+    Path script = repoRoot.resolve(".ci/go-tools.sh");
     Path binary = Path.of(lines.get(lines.size() - 1).strip());
     if (!Files.isExecutable(binary)) {
       throw new CommandRunner.Failure(script + " printed " + binary + ", which is not executable");
@@ -57,5 +51,55 @@ public final class ToolLocator {
           default -> "from .ci/go-tools.sh (source not reported)";
         };
     return new Located(binary, origin);
+  }
+
+  /**
+   * Runs {@code .ci/SCRIPT ARG} of the checkout {@code repoRoot}, passes its standard error on and
+   * returns its output; fails when it fails or prints nothing.
+   */
+  static CommandRunner.Captured runScript(Path repoRoot, String script, String arg)
+      throws Exception {
+    if (repoRoot == null) {
+      throw new CommandRunner.Failure("cannot find .ci/" + script + ": run from the Arca checkout");
+    }
+    Path path = repoRoot.resolve(".ci").resolve(script);
+    CommandRunner.Captured c =
+        CommandRunner.capture(List.of("bash", path.toString(), arg), Map.of());
+    System.err.print(c.stderr());
+    if (c.exitCode() != 0 || c.stdout().isBlank()) {
+      throw new CommandRunner.Failure(
+          path + " " + arg + " failed with exit code " + c.exitCode() + ":\n" + c.all());
+    }
+    return c;
+  }
+
+  /** The real model's safetensors file, fetched once by {@code .ci/bench-data.sh weights}. */
+  static Path weights(Path repoRoot) throws Exception {
+    List<String> lines =
+        runScript(repoRoot, "bench-data.sh", "weights")
+            .stdout()
+            .lines()
+            .filter(l -> !l.isBlank())
+            .toList();
+    Path file = Path.of(lines.get(lines.size() - 1).strip());
+    if (!Files.isRegularFile(file)) {
+      throw new CommandRunner.Failure(".ci/bench-data.sh weights printed " + file + ", not a file");
+    }
+    return file;
+  }
+
+  /** The unpacked source trees, fetched once by {@code .ci/bench-data.sh sources}, in order. */
+  static List<SourceTrees.Source> sources(Path repoRoot) throws Exception {
+    List<SourceTrees.Source> sources = new java.util.ArrayList<>();
+    for (String line : runScript(repoRoot, "bench-data.sh", "sources").stdout().lines().toList()) {
+      String[] f = line.split("\t");
+      if (f.length == 2 && Files.isDirectory(Path.of(f[0]))) {
+        sources.add(SourceTrees.Source.of(Path.of(f[0]), f[1]));
+      }
+    }
+    if (sources.isEmpty()) {
+      throw new CommandRunner.Failure(".ci/bench-data.sh sources listed no source tree");
+    }
+    return sources;
   }
 }

@@ -22,6 +22,7 @@ class ReportTest {
   @Test
   void ratiosStoredBytesAndChartFollowTheResults() throws Exception {
     Report.Run run = run(tmp, -1);
+    Report.Section section = run.sections().get(0);
 
     String md = Report.render(run);
     assertThat(md).contains("- Repositories: local").doesNotContain("Bytes uploaded");
@@ -34,14 +35,16 @@ class ReportTest {
     // the weights alone: 70 MiB stored of 100 MiB raw
     assertThat(md).contains("arca 70.00 MiB (0.700× raw)");
 
-    String svg = Chart.svg(run);
+    assertThat(md).contains("## Synthetic data set").contains("- Page cache: dropped");
+
+    String svg = Chart.svg(section, run.system());
     Document doc =
         DocumentBuilderFactory.newInstance()
             .newDocumentBuilder()
             .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
     assertThat(svg).contains(">2.00×<").contains(">1.00×<").contains("Speed relative to restic");
-    assertThat(Chart.speed(run, Step.FULL, "arca", "restic")).isEqualTo(2.0);
+    assertThat(Chart.speed(section, Step.FULL, "arca", "restic")).isEqualTo(2.0);
   }
 
   @Test
@@ -72,20 +75,29 @@ class ReportTest {
             mib,
             mib,
             0);
+    Report.Section section =
+        new Report.Section(
+            dataset,
+            1.5,
+            new TensorRewriter.Rewrite(tmp.resolve("model/shard"), "t", 0, 20 * mib),
+            new NextCheckpoint.Written(
+                tmp.resolve("model-next"), 100 * mib, 50 * mib, 3, "with 3 tensors", "the tensors"),
+            "model",
+            100 * mib,
+            "model/shard",
+            50 * mib,
+            results,
+            Map.of("arca", 3, "restic", 3),
+            10);
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put("arca", "dev");
+    versions.put("restic", "0.18");
     return new Report.Run(
         new SystemInfo("today", "cpu", 2, "1 GiB", "Linux", "java", "java"),
-        dataset,
-        new TensorRewriter.Rewrite(tmp.resolve("shard"), "t", 0, 20 * mib),
-        new NextCheckpoint.Written(tmp.resolve("model-next"), 100 * mib, 50 * mib, 3),
-        100 * mib,
-        "model/shard",
-        50 * mib,
-        "data",
-        results,
-        Map.of("arca", "dev", "restic", "0.18"),
-        Map.of("arca", 3, "restic", 3),
-        10,
-        uploaded < 0 ? "local folders" : "MinIO on 127.0.0.1");
+        versions,
+        uploaded < 0 ? "local folders" : "MinIO on 127.0.0.1",
+        "dropped before each timed step",
+        java.util.List.of(section));
   }
 
   private static Map<Step, StepResult> steps(

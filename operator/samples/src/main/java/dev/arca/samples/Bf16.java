@@ -9,9 +9,16 @@ public final class Bf16 {
 
   private Bf16() {}
 
-  /** Rounds a float to bfloat16 (round to nearest, ties to even) and returns its 16 bits. */
+  /**
+   * Rounds a float to bfloat16 (round to nearest, ties to even) and returns its 16 bits. Infinities
+   * stay infinite, and a NaN stays a NaN (quieted, with its sign and upper payload bits): rounding
+   * its bits as a number could carry into the exponent and make it an infinity or zero.
+   */
   public static short fromFloat(float value) {
     int bits = Float.floatToRawIntBits(value);
+    if ((bits & 0x7FFF_FFFF) > 0x7F80_0000) {
+      return (short) ((bits >>> 16) | 0x0040);
+    }
     int roundingBias = 0x7FFF + ((bits >>> 16) & 1);
     return (short) ((bits + roundingBias) >>> 16);
   }
@@ -19,6 +26,16 @@ public final class Bf16 {
   /** Widens bfloat16 bits to a float. */
   public static float toFloat(short bf16) {
     return Float.intBitsToFloat((bf16 & 0xFFFF) << 16);
+  }
+
+  /**
+   * Puts {@code count} floats of {@code src} from {@code from} on into {@code dst} as BF16 ({@link
+   * #fromFloat}), in {@code dst}'s byte order.
+   */
+  public static void encode(float[] src, int from, int count, java.nio.ByteBuffer dst) {
+    for (int i = from; i < from + count; i++) {
+      dst.putShort(fromFloat(src[i]));
+    }
   }
 
   /**

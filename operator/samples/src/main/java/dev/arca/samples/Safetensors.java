@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -149,11 +150,33 @@ public final class Safetensors {
   }
 
   /**
+   * One tensor of a header.
+   *
+   * @param name its name
+   * @param dtype its safetensors dtype ({@code BF16}, {@code F32}, {@code I64}, ...)
+   * @param shape its dimensions
+   * @param bytes its size in bytes
+   */
+  public record Item(String name, String dtype, long[] shape, long bytes) {}
+
+  /**
    * A header for {@code tensors} of one dtype of {@code width} bytes per element, laid out back to
    * back in order, padded with spaces to a multiple of 8 bytes.
    */
   public static byte[] header(
       List<ModelShape.Tensor> tensors, Map<String, String> meta, String dtype, int width) {
+    List<Item> items = new ArrayList<>();
+    for (ModelShape.Tensor t : tensors) {
+      items.add(new Item(t.name(), dtype, t.shape(), t.elements() * width));
+    }
+    return header(items, meta);
+  }
+
+  /**
+   * A header for {@code items} laid out back to back in order, padded with spaces to a multiple of
+   * 8 bytes.
+   */
+  public static byte[] header(List<Item> items, Map<String, String> meta) {
     StringBuilder json = new StringBuilder("{");
     string(json, "__metadata__").append(":{");
     boolean first = true;
@@ -167,17 +190,16 @@ public final class Safetensors {
     }
     json.append('}');
     long offset = 0;
-    for (ModelShape.Tensor t : tensors) {
-      long bytes = t.elements() * width;
+    for (Item t : items) {
       json.append(',');
       string(json, t.name()).append(":{\"dtype\":");
-      string(json, dtype).append(",\"shape\":[");
+      string(json, t.dtype()).append(",\"shape\":[");
       for (int i = 0; i < t.shape().length; i++) {
         json.append(i == 0 ? "" : ",").append(t.shape()[i]);
       }
-      json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes);
+      json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + t.bytes());
       json.append("]}");
-      offset += bytes;
+      offset += t.bytes();
     }
     json.append('}');
     byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
