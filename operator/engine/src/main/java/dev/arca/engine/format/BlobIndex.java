@@ -9,13 +9,21 @@ import java.util.Map;
 
 /**
  * Where every blob of the repository lives, in memory: an open-addressing hash table over primitive
- * arrays (about 60 bytes per blob, no object per entry). Thread-safe; the first location recorded
- * for an id wins.
+ * arrays (57 bytes per slot, slots doubling as entries arrive: 57 to 114 bytes per blob, no object
+ * per entry). Ids are kept as four longs each, so no array outgrows Java's limit below {@link
+ * #MAX_ENTRIES} blobs (as bytes, the ids of 2^26 blobs would not fit one array). Thread-safe; the
+ * first location recorded for an id wins.
  */
 public final class BlobIndex {
   private static final int ID = 32;
 
-  private byte[] ids = new byte[ID * 1024];
+  /** Longs per id. */
+  private static final int WORDS = ID / 8;
+
+  /** The most blobs an index holds: 2^28 (the next doubling would need 2^31 longs of ids). */
+  public static final int MAX_ENTRIES = 1 << 28;
+
+  private long[] ids = new long[WORDS * 1024];
   private int[] packs = new int[1024];
   private int[] offsets = new int[1024];
   private int[] lengths = new int[1024];
@@ -59,7 +67,7 @@ public final class BlobIndex {
       grow();
     }
     int e = count++;
-    System.arraycopy(id, 0, ids, e * ID, ID);
+    ByteBuffer.wrap(id).asLongBuffer().get(ids, e * WORDS, WORDS);
     packs[e] = packOrdinal(pack);
     offsets[e] = offset;
     lengths[e] = length;
@@ -84,8 +92,10 @@ public final class BlobIndex {
   }
 
   private Location location(int e) {
+    byte[] id = new byte[ID];
+    ByteBuffer.wrap(id).asLongBuffer().put(ids, e * WORDS, WORDS);
     return new Location(
-        Arrays.copyOfRange(ids, e * ID, e * ID + ID),
+        id,
         packIds.get(packs[e]),
         offsets[e],
         lengths[e],
@@ -106,22 +116,27 @@ public final class BlobIndex {
   }
 
   private int find(byte[] id) {
+    ByteBuffer b = ByteBuffer.wrap(id, 0, ID);
+    long w0 = b.getLong();
+    long w1 = b.getLong();
+    long w2 = b.getLong();
+    long w3 = b.getLong();
     int mask = table.length - 1;
-    for (int slot = hash(id, 0) & mask; ; slot = (slot + 1) & mask) {
+    for (int slot = hash(w0) & mask; ; slot = (slot + 1) & mask) {
       int v = table[slot];
       if (v == 0) {
         return -1;
       }
-      int e = v - 1;
-      if (Arrays.equals(ids, e * ID, e * ID + ID, id, 0, ID)) {
-        return e;
+      int at = (v - 1) * WORDS;
+      if (ids[at] == w0 && ids[at + 1] == w1 && ids[at + 2] == w2 && ids[at + 3] == w3) {
+        return v - 1;
       }
     }
   }
 
   private void insert(int e) {
     int mask = table.length - 1;
-    int slot = hash(ids, e * ID) & mask;
+    int slot = hash(ids[e * WORDS]) & mask;
     while (table[slot] != 0) {
       slot = (slot + 1) & mask;
     }
@@ -129,8 +144,8 @@ public final class BlobIndex {
   }
 
   private void grow() {
-    int cap = table.length;
-    ids = Arrays.copyOf(ids, cap * ID);
+    int cap = grownCapacity(table.length / 2);
+    ids = Arrays.copyOf(ids, cap * WORDS);
     packs = Arrays.copyOf(packs, cap);
     offsets = Arrays.copyOf(offsets, cap);
     lengths = Arrays.copyOf(lengths, cap);
@@ -142,8 +157,23 @@ public final class BlobIndex {
     }
   }
 
-  private static int hash(byte[] b, int off) {
-    long v = ByteBuffer.wrap(b, off, 8).getLong();
+  /**
+   * The entry capacity after growing from {@code entries}: twice as many, or an error past {@link
+   * #MAX_ENTRIES}. The table has two slots per entry.
+   */
+  static int grownCapacity(int entries) {
+    if (entries >= MAX_ENTRIES) {
+      throw new dev.arca.engine.ArcaException(
+          dev.arca.engine.ArcaException.Kind.ERROR,
+          "the repository index would hold more than "
+              + MAX_ENTRIES
+              + " blobs, more than one arca process can keep in memory");
+    }
+    return entries * 2;
+  }
+
+  /** The first 8 bytes of an id (big endian), folded: ids are uniform hashes. */
+  private static int hash(long v) {
     return (int) (v ^ (v >>> 32));
   }
 }
