@@ -10,8 +10,12 @@
  * {@code /usr/bin/time} for wall time and peak RSS, and the result is a Markdown report ({@link
  * dev.arca.bench.Report}).
  *
- * <p>Nothing here is used by the engine or the CLI; the module only depends on the JDK, Jackson and
- * {@code arca-samples} (the safetensors writer, model shape and tree digests it shares with the
- * demo and the tests).
+ * <p>{@link dev.arca.bench.ScaleSim} is the scale simulation: it writes a repository holding the
+ * index of millions of chunks without their data, through the engine's own format code, to measure
+ * what loading and pruning such an index takes.
+ *
+ * <p>Nothing here is used by the engine or the CLI; the module depends on the JDK, Jackson, {@code
+ * arca-samples} (the safetensors writer, model shape and tree digests it shares with the demo and
+ * the tests) and, for the scale simulation only, {@code arca-engine}.
  */
 package dev.arca.bench;

@@ -1,9 +1,6 @@
 package dev.arca.engine.repair;
 
 import dev.arca.engine.format.BlobIndex;
-import dev.arca.engine.format.BlobType;
-import dev.arca.engine.format.Compression;
-import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.Node;
@@ -44,16 +41,7 @@ final class TreeStore {
     if (dryRun || index.contains(id) || !written.add(hex)) {
       return hex;
     }
-    int bound = Compression.bound(json.length);
-    byte[] packed = new byte[bound];
-    Compression.Packed p =
-        repo.compression().pack(json, 0, json.length, packed, FloatGrouping.NONE);
-    byte[] sealed = new byte[bound + repo.cipher().overhead(bound)];
-    int n =
-        p.codec() == Compression.NONE
-            ? repo.cipher().seal(json, 0, json.length, sealed, 0)
-            : repo.cipher().seal(packed, 0, p.length(), sealed, 0);
-    out.add(BlobType.TREE, p.codec(), id, sealed, n, json.length);
+    out.addTree(id, json);
     return hex;
   }
 

@@ -2,6 +2,8 @@ package dev.arca.engine.repo;
 
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.BlobType;
+import dev.arca.engine.format.Compression;
+import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.PackWriter;
 import dev.arca.engine.format.Packs;
@@ -71,6 +73,23 @@ public final class PackOutput {
     if (full != null) {
       keep(full);
     }
+  }
+
+  /**
+   * Compresses (zstd when it saves enough) and seals one tree blob, a folder listing's JSON whose
+   * id is {@code id}, and adds it as {@link #add} does.
+   */
+  public void addTree(byte[] id, byte[] json) throws IOException {
+    int bound = Compression.bound(json.length);
+    byte[] packed = new byte[bound];
+    Compression.Packed p =
+        repo.compression().pack(json, 0, json.length, packed, FloatGrouping.NONE);
+    byte[] sealed = new byte[bound + repo.cipher().overhead(bound)];
+    int n =
+        p.codec() == Compression.NONE
+            ? repo.cipher().seal(json, 0, json.length, sealed, 0)
+            : repo.cipher().seal(packed, 0, p.length(), sealed, 0);
+    add(BlobType.TREE, p.codec(), id, sealed, n, json.length);
   }
 
   /** Stores the last pack and the index of every blob written through {@link #add}. */
