@@ -96,6 +96,7 @@ public final class Backup {
         };
     ExecutorService files = Executors.newFixedThreadPool(opts.threads(), daemon);
     ExecutorService workers = Executors.newFixedThreadPool(opts.threads(), daemon);
+    ExecutorService folders = Executors.newFixedThreadPool(FolderReads.THREADS, daemon);
     try (ChunkSink sink = new ChunkSink(repo, index, opts.memoryBudget())) {
       FileReader reader =
           new FileReader(
@@ -112,6 +113,7 @@ public final class Backup {
               sink,
               reader,
               files,
+              folders,
               filter(),
               opts.full(),
               opts.threads(),
@@ -122,6 +124,7 @@ public final class Backup {
     } finally {
       files.shutdownNow();
       workers.shutdownNow();
+      folders.shutdownNow();
     }
   }
 

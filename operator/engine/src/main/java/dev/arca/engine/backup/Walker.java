@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +41,7 @@ final class Walker {
   private final boolean full;
   private final Semaphore fileSlots;
   private final Progress progress;
+  private final FolderReads folders;
   private final Counters counters = new Counters();
 
   Walker(
@@ -50,6 +50,7 @@ final class Walker {
       ChunkSink sink,
       FileReader reader,
       ExecutorService files,
+      ExecutorService folderPool,
       PathFilter filter,
       boolean full,
       int threads,
@@ -63,6 +64,7 @@ final class Walker {
     this.full = full;
     this.fileSlots = new Semaphore(threads * 4);
     this.progress = progress;
+    this.folders = new FolderReads(repo, index, progress, folderPool);
   }
 
   Counters counters() {
@@ -73,12 +75,13 @@ final class Walker {
    * Starts the backup of the entry at {@code p}: files are read on the pool, folders are listed on
    * this thread. The folders are walked depth first with an explicit stack rather than by
    * recursion, so a tree thousands of levels deep needs no more call stack than a flat one; a
-   * folder's tree blob is stored on the pool once all its entries are done.
+   * folder's tree blob is stored on the pool once all its entries are done. Folders are read ahead
+   * of the walk ({@link FolderReads}).
    */
   CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
     Deque<Folder> open = new ArrayDeque<>();
     // a root's path in the snapshot is its name
-    CompletableFuture<Node> top = start(p, rel, rel, Listing.stat(p), parentNode, root, open);
+    CompletableFuture<Node> top = start(p, rel, rel, Listing.stat(p), parentNode, root, open, null);
     while (!open.isEmpty()) {
       Folder f = open.peek();
       int i = f.next()[0]++;
@@ -88,12 +91,39 @@ final class Walker {
         finish(f);
         continue;
       }
+      readAhead(f, i + FolderReads.AHEAD);
+      CompletableFuture<FolderReads.Opened> read = f.ahead().set(i, null); // not kept once used
       String n = l.names().get(i);
       String rel1 = f.rel() + "/" + n;
       f.kids()
-          .add(start(l.paths().get(i), rel1, n, l.stats().get(i), f.before().get(n), false, open));
+          .add(
+              start(
+                  l.paths().get(i),
+                  rel1,
+                  n,
+                  l.stats().get(i),
+                  f.before().get(n),
+                  false,
+                  open,
+                  read));
     }
     return top;
+  }
+
+  /** Starts reading the sub-folders of {@code f} up to entry {@code end} that are not yet read. */
+  private void readAhead(Folder f, int end) {
+    Listing l = f.entries();
+    int to = Math.min(end, l.names().size());
+    for (int j = f.next()[1]; j < to; j++) {
+      String rel = f.rel() + "/" + l.names().get(j);
+      if (l.stats().get(j) instanceof SourceStat st
+          && st.type() == SourceStat.Type.DIR
+          && !filter.excluded(rel)) {
+        Node before = full ? null : f.before().get(l.names().get(j));
+        f.ahead().set(j, folders.read(l.paths().get(j), rel, before));
+      }
+    }
+    f.next()[1] = Math.max(f.next()[1], to);
   }
 
   /**
@@ -107,7 +137,8 @@ final class Walker {
       Object statOrError,
       Node parentNode,
       boolean root,
-      Deque<Folder> open) {
+      Deque<Folder> open,
+      CompletableFuture<FolderReads.Opened> read) {
     if (statOrError instanceof NoSuchFileException) {
       progress.warn(
           FileName.display(rel) + ": vanished before it could be read; not in this snapshot");
@@ -157,7 +188,14 @@ final class Walker {
             files);
       }
       default -> {
-        Folder f = open(p, rel, name, st, parentNode, root);
+        Folder f =
+            open(
+                rel,
+                name,
+                st,
+                parentNode,
+                root,
+                read != null ? read : folders.read(p, rel, full ? null : parentNode));
         if (f == null) {
           return CompletableFuture.completedFuture(null);
         }
@@ -169,50 +207,57 @@ final class Walker {
 
   /**
    * A folder whose entries are being started, in name order; {@code next[0]} is the first not yet
-   * started. {@code result} completes with the folder's node once its listing is stored.
+   * started, {@code next[1]} the first not yet considered for reading ahead, and {@code ahead}
+   * holds the reads of sub-folders started but not yet used. {@code result} completes with the
+   * folder's node once its listing is stored.
    */
   private record Folder(
-      Path path,
       String rel,
       Node dir,
       Node parentNode,
       boolean root,
       Listing entries,
       Map<String, Node> before,
+      List<CompletableFuture<FolderReads.Opened>> ahead,
       List<CompletableFuture<Node>> kids,
       CompletableFuture<Node> result,
       int[] next) {}
 
   /**
-   * Lists and stats a folder's entries; null (and counted as unreadable) if it cannot be listed.
+   * A folder whose listing {@code read} gives; null (and counted as unreadable) if it could not be
+   * listed.
    */
   private Folder open(
-      Path p, String rel, String name, SourceStat st, Node parentNode, boolean root) {
-    // The parent snapshot's listing is fetched while this folder is listed and stat'ed.
-    CompletableFuture<Map<String, Node>> previous =
-        !full && parentNode != null && parentNode.isDir() && parentNode.subtree() != null
-            ? CompletableFuture.supplyAsync(() -> children(parentNode.subtree(), rel))
-            : CompletableFuture.completedFuture(Map.of());
-    Listing entries;
-    try {
-      entries = Listing.of(p);
-    } catch (IOException e) {
-      previous.join();
-      unreadable(rel, e);
+      String rel,
+      String name,
+      SourceStat st,
+      Node parentNode,
+      boolean root,
+      CompletableFuture<FolderReads.Opened> read) {
+    FolderReads.Opened o = read.join();
+    if (o.error() instanceof NoSuchFileException) {
+      // as for a file: gone between its parent's listing and its own
+      progress.warn(
+          FileName.display(rel) + ": vanished before it could be read; not in this snapshot");
+      return null;
+    }
+    if (o.error() != null) {
+      unreadable(rel, o.error());
       return null;
     }
     Node dir = node(name, Node.DIR, st, 0, null, null, null);
+    int n = o.listing().names().size();
     return new Folder(
-        p,
         rel,
         dir,
         parentNode,
         root,
-        entries,
-        previous.join(),
+        o.listing(),
+        o.before(),
+        new ArrayList<>(java.util.Collections.nCopies(n, null)),
         new ArrayList<>(),
         new CompletableFuture<>(),
-        new int[1]);
+        new int[2]);
   }
 
   /**
@@ -380,20 +425,7 @@ final class Walker {
 
   /** The entries of a parent snapshot's tree by name; empty (with a warning) if unreadable. */
   Map<String, Node> children(String treeId, String rel) {
-    try {
-      Map<String, Node> out = new HashMap<>();
-      for (Node n : repo.readTree(index, treeId).nodes()) {
-        out.put(n.fileName(), n);
-      }
-      return out;
-    } catch (IOException | RuntimeException e) {
-      progress.warn(
-          FileName.display(rel)
-              + ": parent snapshot's listing is unreadable ("
-              + e.getMessage()
-              + ")");
-      return Map.of();
-    }
+    return folders.children(treeId, rel);
   }
 
   private CompletableFuture<Node> unreadable(String rel, IOException e) {

@@ -137,4 +137,55 @@ class IncrementalTest {
     BackupReport r = Backup.run(repo, BackupOptions.of(src));
     assertThat(r.newBytes()).isLessThan(64 << 10);
   }
+
+  @Test
+  void manyFoldersReadAheadGiveTheSameTreesAsTheSourceAndKeepUnchangedOnes() throws Exception {
+    // more sub-folders per folder than are read ahead, three levels deep
+    Path wide = src.resolve("wide");
+    for (int a = 0; a < 2 * FolderReads.AHEAD + 3; a++) {
+      for (int b = 0; b < 5; b++) {
+        write(wide.resolve("a" + a + "/b" + b + "/c/f.txt"), "a" + a + "b" + b);
+      }
+    }
+    BackupReport first = Backup.run(repo, BackupOptions.of(src));
+    write(wide.resolve("a7/b3/c/f.txt"), "changed, and longer than before"); // deep change
+    Fixtures.delete(wide.resolve("a20"));
+    Files.delete(wide.resolve("a20")); // a folder gone
+    Files.delete(wide.resolve("a21/b0/c/f.txt"));
+    Files.delete(wide.resolve("a21/b0/c"));
+    write(wide.resolve("a21/b0/c"), "a folder that became a file");
+    write(wide.resolve("a35/new/f.txt"), "a new folder");
+    BackupReport second = Backup.run(repo, BackupOptions.of(src));
+
+    int files = 21 + (2 * FolderReads.AHEAD + 3) * 5;
+    assertThat(first.files()).isEqualTo(files);
+    assertThat(second.files()).isEqualTo(files - 5 + 1 + 1 - 1);
+    assertThat(second.unchangedFiles()).isEqualTo(files - 5 - 1 - 1);
+    Map<String, String> before = subtrees(first.snapshotId());
+    Map<String, String> after = subtrees(second.snapshotId());
+    assertThat(after.get("a0")).isEqualTo(before.get("a0")); // untouched: the same tree blob
+    assertThat(after.get("a8")).isEqualTo(before.get("a8"));
+    assertThat(after.get("a7")).isNotEqualTo(before.get("a7"));
+    assertThat(after).doesNotContainKey("a20");
+    Path target = tmp.resolve("t");
+    Restore.run(repo, RestoreOptions.of("latest", target));
+    Fixtures.assertSameTree(src, target.resolve("src"));
+  }
+
+  /** The tree ids of {@code src/wide}'s folders in a snapshot, by name. */
+  private Map<String, String> subtrees(String snapshotId) throws Exception {
+    var index = repo.loadIndex();
+    var root = dev.arca.engine.repo.Snapshots.resolve(repo, snapshotId, null, w -> {});
+    var srcNode = repo.readTree(index, root.snapshot().tree()).nodes().get(0);
+    var wideNode =
+        repo.readTree(index, srcNode.subtree()).nodes().stream()
+            .filter(n -> n.name().equals("wide"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> out = new java.util.HashMap<>();
+    for (var n : repo.readTree(index, wideNode.subtree()).nodes()) {
+      out.put(n.name(), n.subtree());
+    }
+    return out;
+  }
 }

@@ -1,0 +1,92 @@
+package dev.arca.engine.backup;
+
+import dev.arca.engine.Progress;
+import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.FileName;
+import dev.arca.engine.format.Node;
+import dev.arca.engine.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Reads folders for the {@link Walker} on a pool of I/O threads: a folder's listing (its entries'
+ * names and lstat) and, beside it, the parent snapshot's listing of the same folder. The walk takes
+ * folders one at a time in name order; it asks for the next few folders of every open folder ahead
+ * of time ({@link #AHEAD}), so that their disk reads overlap. With a cold page cache each listing
+ * costs disk reads: read one after the other, the 18,444 folders of the benchmark's real data set
+ * kept a no-change backup waiting on {@code readdir} for most of its time.
+ */
+final class FolderReads {
+  /** Folders read ahead of the walk's position in each open folder. */
+  static final int AHEAD = 16;
+
+  /** Threads reading folders: the work is waiting on the disk, so more than the cores. */
+  static final int THREADS = 8;
+
+  /**
+   * A folder as read: its listing or the error listing it gave, and the parent snapshot's entries
+   * of the same folder by name (empty when there is none or it is unreadable).
+   */
+  record Opened(Listing listing, IOException error, Map<String, Node> before) {}
+
+  private final Repository repo;
+  private final BlobIndex index;
+  private final Progress progress;
+  private final ExecutorService pool;
+
+  FolderReads(Repository repo, BlobIndex index, Progress progress, ExecutorService pool) {
+    this.repo = repo;
+    this.index = index;
+    this.progress = progress;
+    this.pool = pool;
+  }
+
+  /**
+   * Starts reading the folder at {@code p} ({@code rel} in the snapshot) and, unless {@code
+   * parentNode} is null, its listing in the parent snapshot.
+   */
+  CompletableFuture<Opened> read(Path p, String rel, Node parentNode) {
+    CompletableFuture<Map<String, Node>> before =
+        parentNode != null && parentNode.isDir() && parentNode.subtree() != null
+            ? CompletableFuture.supplyAsync(() -> children(parentNode.subtree(), rel), pool)
+            : CompletableFuture.completedFuture(Map.of());
+    CompletableFuture<Object> listing =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Listing.of(p);
+              } catch (IOException e) {
+                return e;
+              } catch (java.nio.file.DirectoryIteratorException e) {
+                return e.getCause(); // an entry that could not be read: the folder is unreadable
+              }
+            },
+            pool);
+    return listing.thenCombine(
+        before,
+        (l, b) ->
+            l instanceof IOException e ? new Opened(null, e, b) : new Opened((Listing) l, null, b));
+  }
+
+  /** The entries of a parent snapshot's tree by name; empty (with a warning) if unreadable. */
+  Map<String, Node> children(String treeId, String rel) {
+    try {
+      Map<String, Node> out = new HashMap<>();
+      for (Node n : repo.readTree(index, treeId).nodes()) {
+        out.put(n.fileName(), n);
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      progress.warn(
+          FileName.display(rel)
+              + ": parent snapshot's listing is unreadable ("
+              + e.getMessage()
+              + ")");
+      return Map.of();
+    }
+  }
+}
