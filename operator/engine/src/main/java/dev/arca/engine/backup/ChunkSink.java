@@ -30,9 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChunkSink implements AutoCloseable {
   private static final int UPLOADS_IN_FLIGHT = 2;
 
-  /** Pack arrays kept for the next packs once uploaded; more are left to the collector. */
-  private static final int IDLE_PACK_BUFFERS = 2;
-
   private final Repository repo;
   private final BlobIndex index;
   private final Map<ByteBuffer, Boolean> pending = new ConcurrentHashMap<>();
@@ -54,12 +51,17 @@ final class ChunkSink implements AutoCloseable {
   private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> packBuffers =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final int packBufferSize;
+
+  /** Pack arrays kept for the next packs once uploaded: as many as may be in memory at once. */
+  private final int idlePackBuffers;
+
   final AtomicLong newBytes = new AtomicLong();
   final AtomicLong storedBytes = new AtomicLong();
 
   /**
-   * {@code memoryBudget}: bytes of chunks in flight; a quarter as much again may wait idle for
-   * reuse, and the packs in memory follow it ({@link MemoryPlan}).
+   * {@code memoryBudget}: bytes of chunks in flight; as much again may wait idle for reuse (so that
+   * a backup in its steady state allocates no new chunk or pack arrays: each one dropped would be
+   * garbage the heap grows for), and the packs in memory follow it ({@link MemoryPlan}).
    */
   ChunkSink(Repository repo, BlobIndex index, long memoryBudget) {
     this.repo = repo;
@@ -67,11 +69,12 @@ final class ChunkSink implements AutoCloseable {
     MemoryPlan plan = MemoryPlan.of(memoryBudget, repo.config().packTargetSize());
     int packTarget = plan.packTarget();
     this.dataPacks = new Semaphore(plan.packsInMemory());
+    this.idlePackBuffers = plan.packsInMemory();
     this.packBufferSize = packTarget + PackOutput.ROOM_PAST_TARGET;
     for (BlobType t : BlobType.values()) {
       outputs[t.ordinal()] = new PackOutput(repo, packTarget, () -> newWriter(t));
     }
-    this.chunkBuffers = new BufferPool(memoryBudget / 4);
+    this.chunkBuffers = new BufferPool(memoryBudget);
     this.uploader =
         Executors.newFixedThreadPool(
             UPLOADS_IN_FLIGHT,
@@ -176,7 +179,7 @@ final class ChunkSink implements AutoCloseable {
                 PackOutput.Stored stored = out.store(w);
                 PackWriter.Finished p = stored.pack();
                 storedBytes.addAndGet(p.length());
-                if (p.bytes().length == packBufferSize && packBuffers.size() < IDLE_PACK_BUFFERS) {
+                if (p.bytes().length == packBufferSize && packBuffers.size() < idlePackBuffers) {
                   packBuffers.offerFirst(p.bytes()); // reused for a later pack
                 }
                 indexed(stored.blobs());

@@ -12,20 +12,23 @@ class MemoryBudgetTest {
   private static final long MIB = 1 << 20;
 
   @Test
-  void budgetIsASixthOfTheHeapBetween32And128MiB() {
-    assertThat(BackupOptions.defaultMemoryBudget(512 * MIB)).isEqualTo((int) (512 * MIB / 6));
-    assertThat(BackupOptions.defaultMemoryBudget(4096 * MIB)).isEqualTo((int) (128 * MIB));
-    assertThat(BackupOptions.defaultMemoryBudget(96 * MIB)).isEqualTo((int) (32 * MIB));
+  void budgetIs16MiBAThreadWithinASixthOfTheHeapAnd32To128MiB() {
+    assertThat(BackupOptions.defaultMemoryBudget(512 * MIB, 2)).isEqualTo((int) (32 * MIB));
+    assertThat(BackupOptions.defaultMemoryBudget(512 * MIB, 4)).isEqualTo((int) (64 * MIB));
+    assertThat(BackupOptions.defaultMemoryBudget(512 * MIB, 6)).isEqualTo((int) (512 * MIB / 6));
+    assertThat(BackupOptions.defaultMemoryBudget(4096 * MIB, 16)).isEqualTo((int) (128 * MIB));
+    assertThat(BackupOptions.defaultMemoryBudget(4096 * MIB, 6)).isEqualTo((int) (96 * MIB));
+    assertThat(BackupOptions.defaultMemoryBudget(96 * MIB, 8)).isEqualTo((int) (32 * MIB));
   }
 
   @Test
   void packsFollowTheBudgetDownTo16MiB() {
     int repoTarget = (int) (32 * MIB);
-    // the default heap's budget: the repository's packs, three in memory
-    assertThat(MemoryPlan.of(BackupOptions.defaultMemoryBudget(512 * MIB), repoTarget))
+    // the default heap's budget with eight threads: the repository's packs, three in memory
+    assertThat(MemoryPlan.of(BackupOptions.defaultMemoryBudget(512 * MIB, 8), repoTarget))
         .isEqualTo(new MemoryPlan(repoTarget, 3));
     // a 256 MiB heap: smaller packs, one fewer in memory
-    MemoryPlan small = MemoryPlan.of(BackupOptions.defaultMemoryBudget(256 * MIB), repoTarget);
+    MemoryPlan small = MemoryPlan.of(BackupOptions.defaultMemoryBudget(256 * MIB, 8), repoTarget);
     assertThat(small.packTarget()).isBetween((int) (16 * MIB), (int) (20 * MIB));
     assertThat(small.packsInMemory()).isEqualTo(2);
     // never below 16 MiB, unless the repository's own target is smaller
@@ -34,8 +37,12 @@ class MemoryBudgetTest {
   }
 
   @Test
-  void defaultOptionsTakeTheBudgetOfThisJvm() {
-    assertThat(BackupOptions.of().memoryBudget())
-        .isEqualTo(BackupOptions.defaultMemoryBudget(Runtime.getRuntime().maxMemory()));
+  void defaultOptionsTakeTheBudgetOfThisJvmAndTheirThreads() {
+    long heap = Runtime.getRuntime().maxMemory();
+    assertThat(BackupOptions.of().withThreads(3).memoryBudget())
+        .isEqualTo(BackupOptions.defaultMemoryBudget(heap, 3));
+    assertThat(BackupOptions.of().withThreads(8).memoryBudget())
+        .isEqualTo(BackupOptions.defaultMemoryBudget(heap, 8));
+    assertThat(BackupOptions.of().withMemoryBudget(20 << 20).memoryBudget()).isEqualTo(20 << 20);
   }
 }
