@@ -73,7 +73,11 @@ public final class FloatGrouping {
       }
       case F32 -> {
         int n = len / 4;
-        for (int i = 0; i < n; i++) {
+        int fast = n & ~7;
+        for (int from = 0; from < fast; from += BLOCK) {
+          splitF32(in, off, n, out, from, Math.min(fast, from + BLOCK));
+        }
+        for (int i = fast; i < n; i++) {
           int b0 = in[off + 4 * i] & 0xff;
           int b1 = in[off + 4 * i + 1] & 0xff;
           int b2 = in[off + 4 * i + 2] & 0xff;
@@ -126,6 +130,77 @@ public final class FloatGrouping {
       LE_LONG.set(out, outOff + 2 * i, spread(lo) | spread(hi) << 8);
       LE_LONG.set(out, outOff + 2 * i + 8, spread(lo >>> 32) | spread(hi >>> 32) << 8);
     }
+  }
+
+  /**
+   * {@link #splitBf16} for F32: byte k of each of the eight values is gathered into one long, then
+   * the two high bytes are mapped to E and S as for BF16 and the two low bytes are copied.
+   */
+  private static void splitF32(byte[] in, int off, int n, byte[] out, int from, int to) {
+    for (int i = from; i < to; i += 8) {
+      int at = off + 4 * i;
+      long v0 = (long) LE_LONG.get(in, at);
+      long v1 = (long) LE_LONG.get(in, at + 8);
+      long v2 = (long) LE_LONG.get(in, at + 16);
+      long v3 = (long) LE_LONG.get(in, at + 24);
+      long b2 = gather(v0, v1, v2, v3, 16);
+      long b3 = gather(v0, v1, v2, v3, 24);
+      LE_LONG.set(out, i, ((b3 & LOW7) << 1) | ((b2 >>> 7) & LOW1));
+      LE_LONG.set(out, n + i, (b3 & HIGH1) | (b2 & LOW7));
+      LE_LONG.set(out, 2 * n + i, gather(v0, v1, v2, v3, 8));
+      LE_LONG.set(out, 3 * n + i, gather(v0, v1, v2, v3, 0));
+    }
+  }
+
+  /** The byte at {@code shift} of each 32-bit lane of four longs (eight values), in order. */
+  private static long gather(long v0, long v1, long v2, long v3, int shift) {
+    return pair(v0 >>> shift)
+        | pair(v1 >>> shift) << 16
+        | pair(v2 >>> shift) << 32
+        | pair(v3 >>> shift) << 48;
+  }
+
+  /** The low byte of each of two 32-bit lanes, in the low 16 bits. */
+  private static long pair(long lanes) {
+    return (lanes & 0xFF) | ((lanes >>> 24) & 0xFF00);
+  }
+
+  /**
+   * Inverse of {@link #splitF32}: the two high bytes of eight values are rebuilt as in {@link
+   * #joinBf16} and interleaved with the two low bytes, 16 bits at a time.
+   */
+  private static void joinF32(
+      byte[] exp,
+      int expOff,
+      byte[] rest,
+      int restOff,
+      int n,
+      byte[] out,
+      int outOff,
+      int from,
+      int to) {
+    for (int i = from; i < to; i += 8) {
+      long e = (long) LE_LONG.get(exp, expOff + i);
+      long s = (long) LE_LONG.get(rest, restOff + i);
+      long b1 = (long) LE_LONG.get(rest, restOff + n + i);
+      long b0 = (long) LE_LONG.get(rest, restOff + 2 * n + i);
+      long b2 = ((e & LOW1) << 7) | (s & LOW7);
+      long b3 = (s & HIGH1) | ((e >>> 1) & LOW7);
+      int at = outOff + 4 * i;
+      for (int half = 0; half < 64; half += 32) {
+        long low = spread(b0 >>> half) | spread(b1 >>> half) << 8; // bytes 0, 1 of four values
+        long high = spread(b2 >>> half) | spread(b3 >>> half) << 8; // bytes 2, 3
+        LE_LONG.set(out, at, spread16(low) | spread16(high) << 16);
+        LE_LONG.set(out, at + 8, spread16(low >>> 32) | spread16(high >>> 32) << 16);
+        at += 16;
+      }
+    }
+  }
+
+  /** Spreads the low two 16-bit lanes into the low halves of two 32-bit lanes. */
+  private static long spread16(long v) {
+    long x = v & 0xFFFFFFFFL;
+    return (x | x << 16) & 0x0000FFFF0000FFFFL;
   }
 
   /** Gathers the low byte of each of four 16-bit lanes into the low 32 bits. */
@@ -184,7 +259,11 @@ public final class FloatGrouping {
       }
       case F32 -> {
         int n = len / 4;
-        for (int i = 0; i < n; i++) {
+        int fast = n & ~7;
+        for (int from = 0; from < fast; from += BLOCK) {
+          joinF32(exp, expOff, rest, restOff, n, out, outOff, from, Math.min(fast, from + BLOCK));
+        }
+        for (int i = fast; i < n; i++) {
           int e = exp[expOff + i] & 0xff;
           int s = rest[restOff + i] & 0xff;
           out[outOff + 4 * i] = rest[restOff + 2 * n + i];

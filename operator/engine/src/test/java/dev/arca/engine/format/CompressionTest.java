@@ -122,4 +122,27 @@ class CompressionTest {
         .isInstanceOf(ArcaException.class)
         .hasMessageContaining("blob x is damaged");
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 4, 28, 32, 36, 4096, 4100, 1 << 18, (1 << 18) + 12})
+  void f32StreamsAreTheFormatsByteForByteAndJoinBack(int len) {
+    byte[] data = new byte[len];
+    new SplittableRandom(len).nextBytes(data);
+    byte[] grouped = new byte[len];
+    FloatGrouping.split(FloatGrouping.F32, data, 0, len, grouped);
+    int n = len / 4;
+    byte[] expected = new byte[len];
+    for (int i = 0; i < n; i++) { // FORMAT.md: E, then sign + top 7 mantissa bits, then b1, b0
+      int b2 = data[4 * i + 2] & 0xff;
+      int b3 = data[4 * i + 3] & 0xff;
+      expected[i] = (byte) (((b3 & 0x7f) << 1) | (b2 >>> 7));
+      expected[n + i] = (byte) ((b3 & 0x80) | (b2 & 0x7f));
+      expected[2 * n + i] = data[4 * i + 1];
+      expected[3 * n + i] = data[4 * i];
+    }
+    assertThat(grouped).isEqualTo(expected);
+    byte[] back = new byte[len];
+    FloatGrouping.join(FloatGrouping.F32, grouped, len, back, 0);
+    assertThat(back).isEqualTo(data);
+  }
 }
