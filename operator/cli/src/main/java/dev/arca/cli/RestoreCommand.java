@@ -58,15 +58,15 @@ final class RestoreCommand implements Callable<Integer> {
       names = "--threads",
       paramLabel = "N",
       description =
-          "Ranges restored at once (default: the number of cores, at least 2; at least 8 on S3,"
-              + " where requests wait on the network).")
+          "Ranges restored at once (default: the number of cores, at least 2; at least 4 on S3,"
+              + " where each range is one streamed request of up to 32 MiB).")
   Integer threads;
 
   @Override
   public Integer call() throws Exception {
     if (threads == null) {
       int cores = Runtime.getRuntime().availableProcessors();
-      threads = repo.url().startsWith("s3:") ? Math.max(8, cores) : Math.max(2, cores);
+      threads = repo.url().startsWith("s3:") ? Math.max(4, cores) : Math.max(2, cores);
     }
     if (threads < 1) {
       throw dev.arca.engine.ArcaException.usage("--threads must be at least 1");

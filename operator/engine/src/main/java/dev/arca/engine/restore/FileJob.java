@@ -8,6 +8,7 @@ import dev.arca.engine.fs.BufferPool;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -101,52 +102,75 @@ final class FileJob {
     }
   }
 
+  /**
+   * Restores one range: its chunks are read one after another from one stream of the range (one
+   * request on S3), each decoded and written as soon as it is in, so a range holds no more memory
+   * than its largest chunk however long it is.
+   */
   void write(FileRestorer.Range r) throws IOException {
     if (failure != null) {
       return;
     }
-    byte[] buf = readRange(repo, r, run.buffers());
-    try {
-      decodeAndWrite(r, buf);
-    } finally {
-      run.buffers().give(buf);
+    BlobIndex.Location first = r.blobs().get(0);
+    BlobIndex.Location last = r.blobs().get(r.blobs().size() - 1);
+    long length = (long) last.offset() + last.length() - first.offset();
+    try (InputStream in = repo.storage().openRange(first.packKey(), first.offset(), length)) {
+      for (int i = 0; i < r.blobs().size(); i++) {
+        BlobIndex.Location loc = r.blobs().get(i);
+        byte[] stored = run.buffers().take(loc.length());
+        try {
+          int n = in.readNBytes(stored, 0, loc.length());
+          if (n != loc.length()) {
+            throw new IOException(
+                "reading "
+                    + loc.packKey()
+                    + " ended after "
+                    + n
+                    + " of "
+                    + loc.length()
+                    + " bytes of a chunk");
+          }
+          decodeAndWrite(loc, stored, r.fileOffsets().get(i));
+        } finally {
+          run.buffers().give(stored);
+        }
+        if (failure != null) {
+          return; // another range of the file failed: the file is lost, stop reading
+        }
+      }
     }
   }
 
-  private void decodeAndWrite(FileRestorer.Range r, byte[] buf) throws IOException {
-    int base = r.blobs().get(0).offset();
-    for (int i = 0; i < r.blobs().size(); i++) {
-      BlobIndex.Location loc = r.blobs().get(i);
-      int n = loc.rawLength();
-      byte[] plain = run.buffers().take(n);
-      try {
-        run.found().decodeInto(repo, loc, buf, loc.offset() - base, plain, 0);
-        long pos = r.fileOffsets().get(i);
-        Piece piece;
-        if (isZero(plain, n)) {
-          piece = new Piece(null, n, Kind.ZEROS);
-          run.buffers().give(plain);
+  /** Decodes one chunk read into {@code stored}, writes it at {@code pos} and feeds the hash. */
+  private void decodeAndWrite(BlobIndex.Location loc, byte[] stored, long pos) throws IOException {
+    int n = loc.rawLength();
+    byte[] plain = run.buffers().take(n);
+    try {
+      run.found().decodeInto(repo, loc, stored, 0, plain, 0);
+      Piece piece;
+      if (isZero(plain, n)) {
+        piece = new Piece(null, n, Kind.ZEROS);
+        run.buffers().give(plain);
+      } else {
+        writeAt(plain, n, pos);
+        if (pos == hashed) {
+          piece = new Piece(plain, n, Kind.NEXT); // hashed at once, below
+        } else if (run.reservePending(n)) {
+          piece = new Piece(plain, n, Kind.HELD);
         } else {
-          writeAt(plain, n, pos);
-          if (pos == hashed) {
-            piece = new Piece(plain, n, Kind.NEXT); // hashed at once, below
-          } else if (run.reservePending(n)) {
-            piece = new Piece(plain, n, Kind.HELD);
-          } else {
-            piece = new Piece(null, n, Kind.ON_DISK);
-            run.buffers().give(plain);
-          }
-        }
-        plain = null;
-        hashInOrder(pos, piece);
-      } catch (IOException | RuntimeException e) {
-        if (plain != null) {
+          piece = new Piece(null, n, Kind.ON_DISK);
           run.buffers().give(plain);
         }
-        throw e;
       }
-      run.progress().bytes(n);
+      plain = null;
+      hashInOrder(pos, piece);
+    } catch (IOException | RuntimeException e) {
+      if (plain != null) {
+        run.buffers().give(plain);
+      }
+      throw e;
     }
+    run.progress().bytes(n);
   }
 
   private void writeAt(byte[] plain, int n, long pos) throws IOException {

@@ -22,20 +22,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Restores regular files. Each file's chunks are grouped into ranges that are adjacent in one pack
- * (read with one request of at most {@link #MAX_RANGE} bytes); ranges of all files run on one pool,
- * ranges of as many large files as there are threads taking turns. A file of one range is checked
- * whole in memory and then written to a temporary file; a larger file is written range by range at
- * its offsets into a temporary file, with all-zero chunks left as holes. Either takes its final
- * name (a rename) only once complete and after its SHA-256 matched the snapshot.
+ * Restores regular files. Each file's chunks are grouped into ranges that are adjacent in one pack,
+ * each read as one stream of at most the store's {@link
+ * dev.arca.engine.storage.Storage#rangeReadSize} bytes (8 MiB from a folder, a whole 32 MiB pack
+ * from S3: one request) and decoded chunk by chunk as it arrives; ranges of all files run on one
+ * pool, ranges of as many large files as there are threads taking turns. A file of one range is
+ * checked whole in memory and then written to a temporary file; a larger file is written range by
+ * range at its offsets into a temporary file, with all-zero chunks left as holes. Either takes its
+ * final name (a rename) only once complete and after its SHA-256 matched the snapshot.
  */
 final class FileRestorer {
+  /** The largest file restored whole in memory (a file of one range, through a small batch). */
   static final int MAX_RANGE = 8 << 20;
 
   private final RestoreRun run;
   private final BlobIndex index;
   private final RestoreOptions.Overwrite overwrite;
   private final int threads;
+
+  /** The most bytes of one range: what the store reads with one request at best. */
+  private final long rangeBytes;
+
   private final Progress progress;
   private final AtomicLong unchanged = new AtomicLong();
   private final AtomicLong kept = new AtomicLong();
@@ -50,7 +57,10 @@ final class FileRestorer {
    */
   record Totals(long written, long bytes, long unchanged, long kept, List<String> keptPaths) {}
 
-  /** Chunks of one file that are read together: their locations and offsets in the file. */
+  /**
+   * Chunks of one file that are read together: their locations (back to back in one pack, in pack
+   * order) and their offsets in the file.
+   */
   record Range(List<BlobIndex.Location> blobs, List<Long> fileOffsets) {}
 
   FileRestorer(RestoreRun run, BlobIndex index, RestoreOptions.Overwrite overwrite, int threads) {
@@ -58,6 +68,7 @@ final class FileRestorer {
     this.index = index;
     this.overwrite = overwrite;
     this.threads = threads;
+    this.rangeBytes = Math.max(MAX_RANGE, run.repo().storage().rangeReadSize());
     this.progress = run.progress();
   }
 
@@ -223,27 +234,50 @@ final class FileRestorer {
     }
   }
 
-  /** Groups a file's chunks into ranges; null (and a failure recorded) if a chunk is unknown. */
+  /**
+   * Groups a file's chunks into ranges; null (and a failure recorded) if a chunk is unknown. A
+   * range is a run of chunks stored back to back in one pack, in pack order, of at most {@link
+   * #rangeBytes}: a backup fills a pack from several threads, so a file's chunks lie in it a little
+   * out of file order, and grouping them by place in the pack rather than by file order reads a
+   * pack's run with one request instead of one per chunk or two. Ranges come in the order of the
+   * first file offset they hold, so the whole-file hash can follow them.
+   */
   private List<Range> ranges(Restore.Entry e) {
     Node n = e.node();
-    List<Range> out = new ArrayList<>();
     List<String> chunks = n.chunks() == null ? List.of() : n.chunks();
+    List<Placed> placed = new ArrayList<>(chunks.size());
     long off = 0;
-    List<BlobIndex.Location> cur = new ArrayList<>();
-    List<Long> curOffsets = new ArrayList<>();
-    long curLen = 0;
     for (String id : chunks) {
       BlobIndex.Location loc = Hex.isId(id) ? index.get(Hex.parse(id)) : null;
       if (loc == null) {
         run.fail(e.rel(), "chunk " + id + " is missing from the repository", true);
         return null;
       }
+      placed.add(new Placed(loc, off));
+      off += loc.rawLength();
+    }
+    if (off != n.size()) {
+      run.fail(
+          e.rel(), "its chunks add up to " + off + " bytes but the file has " + n.size(), true);
+      return null;
+    }
+    // by pack, then place in the pack; a chunk that repeats stays in file order (stable sort)
+    placed.sort(
+        java.util.Comparator.comparing(
+                (Placed p) -> p.loc().pack(), java.util.Arrays::compareUnsigned)
+            .thenComparingInt(p -> p.loc().offset()));
+    List<Range> out = new ArrayList<>();
+    List<BlobIndex.Location> cur = new ArrayList<>();
+    List<Long> curOffsets = new ArrayList<>();
+    long curLen = 0;
+    for (Placed p : placed) {
+      BlobIndex.Location loc = p.loc();
       BlobIndex.Location last = cur.isEmpty() ? null : cur.get(cur.size() - 1);
       boolean adjacent =
           last != null
               && java.util.Arrays.equals(last.pack(), loc.pack())
-              && last.offset() + last.length() == loc.offset()
-              && curLen + loc.length() <= MAX_RANGE;
+              && (long) last.offset() + last.length() == loc.offset()
+              && curLen + loc.length() <= rangeBytes;
       if (!adjacent && !cur.isEmpty()) {
         out.add(new Range(cur, curOffsets));
         cur = new ArrayList<>();
@@ -251,18 +285,16 @@ final class FileRestorer {
         curLen = 0;
       }
       cur.add(loc);
-      curOffsets.add(off);
+      curOffsets.add(p.fileOffset());
       curLen += loc.length();
-      off += loc.rawLength();
     }
     if (!cur.isEmpty()) {
       out.add(new Range(cur, curOffsets));
     }
-    if (off != n.size()) {
-      run.fail(
-          e.rel(), "its chunks add up to " + off + " bytes but the file has " + n.size(), true);
-      return null;
-    }
+    out.sort(java.util.Comparator.comparingLong(r -> java.util.Collections.min(r.fileOffsets())));
     return out;
   }
+
+  /** A chunk of a file: where it is stored and where it goes in the file. */
+  private record Placed(BlobIndex.Location loc, long fileOffset) {}
 }

@@ -1,6 +1,7 @@
 package dev.arca.engine.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -145,6 +146,80 @@ public final class RetryingStorage implements Storage {
           inner.read(key, offset, length, dest);
           return null;
         });
+  }
+
+  /**
+   * The inner store's stream of the range, opened with retries; when it fails in the middle for a
+   * transient reason, the rest of the range is opened again from where it stopped (as often as a
+   * transient failure is tried), so the caller sees each byte once, in order.
+   */
+  @Override
+  public InputStream openRange(String key, long offset, long length) throws IOException {
+    return new Resuming(key, offset, length, retry(() -> inner.openRange(key, offset, length)));
+  }
+
+  @Override
+  public int rangeReadSize() {
+    return inner.rangeReadSize();
+  }
+
+  /** A range read that reopens the rest of the range after a transient failure. */
+  private final class Resuming extends InputStream {
+    private final String key;
+    private final long end;
+    private long pos;
+    private InputStream in;
+    private int failures;
+
+    Resuming(String key, long offset, long length, InputStream in) {
+      this.key = key;
+      this.pos = offset;
+      this.end = offset + length;
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (true) {
+        try {
+          int n = in.read(b, off, len);
+          if (n > 0) {
+            pos += n;
+          }
+          return n;
+        } catch (ObjectMissingException e) {
+          throw e;
+        } catch (IOException e) {
+          failures++;
+          if (failures >= transientFailure.attempts() || pos >= end) {
+            throw e;
+          }
+          closeQuietly(in);
+          pause(transientFailure.maxPauseBefore(failures + 1));
+          long from = pos;
+          in = retry(() -> inner.openRange(key, from, end - from));
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // the failed stream is replaced
+    }
   }
 
   @Override

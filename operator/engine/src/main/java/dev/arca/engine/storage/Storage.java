@@ -46,6 +46,27 @@ public interface Storage extends AutoCloseable {
     System.arraycopy(b, 0, dest, 0, length);
   }
 
+  /**
+   * Opens {@code length} bytes of an object from {@code offset} as a stream, for a caller that
+   * consumes a long range piece by piece instead of holding it whole (a restore reads a pack's
+   * chunks one after another). The stream gives exactly {@code length} bytes and then ends: if the
+   * object ends sooner, a read fails with {@link ObjectMissingException}, so a short range is never
+   * a stream that just stops. A store may fetch the range with one request (S3 does) or in pieces;
+   * the default reads pieces of at most {@link RangeStream#PIECE} bytes with {@link #read(String,
+   * long, int, byte[])}. Close it when done; closing before the end is allowed.
+   */
+  default java.io.InputStream openRange(String key, long offset, long length) throws IOException {
+    return new RangeStream(this, key, offset, length);
+  }
+
+  /**
+   * The most bytes worth asking for in one {@link #openRange} when a caller may choose: a store
+   * where each request costs a round trip (S3) gains from long ranges, a local one does not.
+   */
+  default int rangeReadSize() {
+    return 8 << 20;
+  }
+
   /** Size of an object, or -1 when it does not exist. */
   long size(String key) throws IOException;
 

@@ -41,10 +41,17 @@ class ReadCoalescingTest {
     assertThat(storage.rangeReads.get()).as("range reads for 400 files").isLessThanOrEqualTo(4);
   }
 
-  /** Counts ranged reads and passes everything through. */
+  /**
+   * Counts ranged reads (and streamed ranges, with their bytes and the longest) and passes
+   * everything through, streams included.
+   */
   static final class CountingStorage implements Storage {
     final Storage inner;
     final AtomicInteger rangeReads = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong rangeBytes =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong longest =
+        new java.util.concurrent.atomic.AtomicLong();
 
     CountingStorage(Storage inner) {
       this.inner = inner;
@@ -60,10 +67,33 @@ class ReadCoalescingTest {
       return inner.read(key);
     }
 
+    private void count(long length) {
+      rangeReads.incrementAndGet();
+      rangeBytes.addAndGet(length);
+      longest.accumulateAndGet(length, Math::max);
+    }
+
     @Override
     public byte[] read(String key, long offset, int length) throws IOException {
-      rangeReads.incrementAndGet();
+      count(length);
       return inner.read(key, offset, length);
+    }
+
+    @Override
+    public void read(String key, long offset, int length, byte[] dest) throws IOException {
+      count(length);
+      inner.read(key, offset, length, dest);
+    }
+
+    @Override
+    public java.io.InputStream openRange(String key, long offset, long length) throws IOException {
+      count(length);
+      return inner.openRange(key, offset, length);
+    }
+
+    @Override
+    public int rangeReadSize() {
+      return inner.rangeReadSize();
     }
 
     @Override
@@ -84,6 +114,11 @@ class ReadCoalescingTest {
     @Override
     public String describe() {
       return "counting " + inner.describe();
+    }
+
+    @Override
+    public void close() throws IOException {
+      inner.close();
     }
   }
 }

@@ -61,6 +61,46 @@ public abstract class StorageContract {
   }
 
   @Test
+  void openRangeStreamsExactlyTheRangeAndFailsPastTheEnd() throws Exception {
+    try (Storage s = newStorage()) {
+      byte[] pack = new byte[(9 << 20) + 123];
+      new java.util.Random(5).nextBytes(pack);
+      s.create("data/ab/pack", pack);
+      long from = 1_000_003;
+      int length = pack.length - 1_000_003 - 17;
+      try (java.io.InputStream in = s.openRange("data/ab/pack", from, length)) {
+        byte[] got = in.readAllBytes();
+        assertThat(got)
+            .isEqualTo(java.util.Arrays.copyOfRange(pack, (int) from, (int) from + length));
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      try (java.io.InputStream in = s.openRange("data/ab/pack", 0, pack.length)) {
+        assertThat(in.readNBytes(10)).isEqualTo(java.util.Arrays.copyOf(pack, 10));
+      } // closed long before its end: the store stays usable
+      assertThat(s.read("data/ab/pack", 5, 3)).isEqualTo(java.util.Arrays.copyOfRange(pack, 5, 8));
+      try (java.io.InputStream in = s.openRange("data/ab/pack", 7, 0)) {
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      // a range that runs past the end fails loudly, on opening or at the latest on reading
+      assertThatThrownBy(
+              () -> {
+                try (java.io.InputStream in = s.openRange("data/ab/pack", pack.length - 100, 200)) {
+                  in.readAllBytes();
+                }
+              })
+          .isInstanceOf(ObjectMissingException.class)
+          .hasMessageContaining("data/ab/pack");
+      assertThatThrownBy(
+              () -> {
+                try (java.io.InputStream in = s.openRange("data/ab/none", 0, 10)) {
+                  in.readAllBytes();
+                }
+              })
+          .isInstanceOf(ObjectMissingException.class);
+    }
+  }
+
+  @Test
   void listFindsEveryObjectUnderAPrefixWithSizes() throws Exception {
     try (Storage s = newStorage()) {
       s.create("data/00/a", new byte[3]);

@@ -6,6 +6,7 @@ import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;
@@ -35,6 +36,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Storage implements Storage {
   private static final int READ_ATTEMPTS = 4;
+
+  /**
+   * Bytes asked for with one ranged GET when a restore streams a pack: a whole pack (32 MiB) at
+   * most, so that a request's round trip and the SDK's work per request are paid rarely.
+   */
+  static final int RANGE_READ_SIZE = 32 << 20;
 
   private final S3Client s3;
   private final String bucket;
@@ -194,13 +201,7 @@ public final class S3Storage implements Storage {
       } catch (ObjectMissingException e) {
         throw e;
       } catch (S3Exception e) {
-        if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
-          throw new ObjectMissingException(key, null);
-        }
-        if (e.statusCode() == 416) {
-          throw new ObjectMissingException(key, "range " + range + " runs past the end");
-        }
-        throw S3Errors.map(e, "read", where, key);
+        throw readFailure(e, key, range);
       } catch (SdkException e) {
         IOException mapped = S3Errors.map(e, "read", where, key);
         if (!S3Errors.transientFailure(e)) {
@@ -215,6 +216,108 @@ public final class S3Storage implements Storage {
       S3Errors.pause(attempt);
     }
     throw last;
+  }
+
+  /** What a GET's error response means: a missing object or range, or the store's failure. */
+  private IOException readFailure(S3Exception e, String key, String range) {
+    if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
+      return new ObjectMissingException(key, null);
+    }
+    if (e.statusCode() == 416) {
+      return new ObjectMissingException(key, "range " + range + " runs past the end");
+    }
+    return S3Errors.map(e, "read", where, key);
+  }
+
+  /**
+   * One GET of the whole range, its body streamed to the caller as it arrives. A response shorter
+   * than the range (the object ends sooner) fails at once; a body that stops early fails the read
+   * that meets its end ({@link dev.arca.engine.storage.RetryingStorage} then resumes from there).
+   */
+  @Override
+  public InputStream openRange(String key, long offset, long length) throws IOException {
+    if (length == 0) {
+      read(key, offset, 0, new byte[0]);
+      return InputStream.nullInputStream();
+    }
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = s3.getObject(b -> b.bucket(bucket).key(root + key).range(range));
+    } catch (S3Exception e) {
+      throw readFailure(e, key, range);
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "read", where, key);
+    }
+    Long got = in.response().contentLength();
+    if (got == null || got != length) {
+      in.abort();
+      in.close();
+      String total = in.response().contentRange();
+      if (got != null && got < length && total != null && total.contains("/")) {
+        throw new ObjectMissingException(
+            key, "range " + range + " runs past the end (" + total + ")");
+      }
+      throw new IOException("S3 answered " + got + " bytes for " + range + " of " + key);
+    }
+    return new Body(in, key, length);
+  }
+
+  /** Exactly {@code length} bytes of a GET's body; closing it early drops the connection. */
+  private static final class Body extends InputStream {
+    private final ResponseInputStream<GetObjectResponse> in;
+    private final String key;
+    private final long length;
+    private long remaining;
+
+    Body(ResponseInputStream<GetObjectResponse> in, String key, long length) {
+      this.in = in;
+      this.key = key;
+      this.length = length;
+      this.remaining = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (remaining == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, remaining));
+      if (n < 0) {
+        throw new IOException(
+            "the response for "
+                + key
+                + " ended after "
+                + (length - remaining)
+                + " of "
+                + length
+                + " bytes");
+      }
+      remaining -= n;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (remaining > 0) {
+        in.abort(); // rather than read the rest only to reuse the connection
+      }
+      in.close();
+    }
+  }
+
+  @Override
+  public int rangeReadSize() {
+    return RANGE_READ_SIZE;
   }
 
   @Override
