@@ -236,11 +236,12 @@ final class FileRestorer {
 
   /**
    * Groups a file's chunks into ranges; null (and a failure recorded) if a chunk is unknown. A
-   * range is a run of chunks stored back to back in one pack, in pack order, of at most {@link
-   * #rangeBytes}: a backup fills a pack from several threads, so a file's chunks lie in it a little
-   * out of file order, and grouping them by place in the pack rather than by file order reads a
-   * pack's run with one request instead of one per chunk or two. Ranges come in the order of the
-   * first file offset they hold, so the whole-file hash can follow them.
+   * range is a run of chunks stored back to back in one pack, of at most {@link #rangeBytes}. On a
+   * store that reads long ranges (S3) the runs are taken in pack order: a backup fills a pack from
+   * several threads, so a file's chunks lie in it a little out of file order, and grouping them by
+   * place in the pack rather than by file order reads a pack's run with one request instead of one
+   * per chunk or two. Ranges come in the order of the first file offset they hold, so the
+   * whole-file hash can follow them.
    */
   private List<Range> ranges(Restore.Entry e) {
     Node n = e.node();
@@ -261,11 +262,15 @@ final class FileRestorer {
           e.rel(), "its chunks add up to " + off + " bytes but the file has " + n.size(), true);
       return null;
     }
-    // by pack, then place in the pack; a chunk that repeats stays in file order (stable sort)
-    placed.sort(
-        java.util.Comparator.comparing(
-                (Placed p) -> p.loc().pack(), java.util.Arrays::compareUnsigned)
-            .thenComparingInt(p -> p.loc().offset()));
+    if (rangeBytes > MAX_RANGE) {
+      // a store of costly requests (S3): by pack, then place in the pack; a chunk that repeats
+      // stays in file order (stable sort). From a folder, file order: chunks that arrive out of
+      // order wait in memory for the whole-file hash, and local reads gain little from long runs
+      placed.sort(
+          java.util.Comparator.comparing(
+                  (Placed p) -> p.loc().pack(), java.util.Arrays::compareUnsigned)
+              .thenComparingInt(p -> p.loc().offset()));
+    }
     List<Range> out = new ArrayList<>();
     List<BlobIndex.Location> cur = new ArrayList<>();
     List<Long> curOffsets = new ArrayList<>();
