@@ -4,6 +4,7 @@ import dev.arca.contract.BackupReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
+import dev.arca.engine.backup.SourceWarmUp;
 import dev.arca.engine.repo.Repository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -103,11 +104,15 @@ final class BackupCommand implements Callable<Integer> {
     if (full) {
       dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     }
-    Repository.Opened opened =
-        initIfMissing
-            ? Repository.openOrInit(
-                repo.storage(), repo.password(), Repository.InitOptions.defaults())
-            : new Repository.Opened(repo.open(), false);
+    Repository.Opened opened;
+    // the sources' folders are read into the kernel's caches while the key is derived
+    try (SourceWarmUp warm = SourceWarmUp.start(opts.paths())) {
+      opened =
+          initIfMissing
+              ? Repository.openOrInit(
+                  repo.storage(), repo.password(), Repository.InitOptions.defaults())
+              : new Repository.Opened(repo.open(), false);
+    }
     if (opened.created() && !repo.json) {
       out.printf(
           "created encrypted repository %s at %s%n",
