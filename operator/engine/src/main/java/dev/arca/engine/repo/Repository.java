@@ -156,7 +156,11 @@ public final class Repository {
           e);
     }
     Repository r = create(storage, password, opts);
-    return r != null ? new Opened(r, true) : new Opened(open(storage, password), false);
+    if (r != null) {
+      return new Opened(r, true);
+    }
+    awaitKeySlot(storage); // another caller's config came first: its key slot follows
+    return new Opened(open(storage, password), false);
   }
 
   /** How often {@link #openOrInit} looks for the key slot of an encrypted config without one. */
@@ -174,6 +178,22 @@ public final class Repository {
   }
 
   /** Whether the config says encrypted but no key slot is there yet (an init in progress). */
+  /**
+   * Waits (as {@link #openOrInit} does, at most {@link #INIT_LOOKS} looks) while the repository's
+   * encrypted config has no key slot yet: a concurrent init between its two writes.
+   */
+  private static void awaitKeySlot(Storage storage) {
+    try {
+      for (int look = 1;
+          look < INIT_LOOKS && awaitsKeySlot(storage, storage.size(RepoConfig.KEY));
+          look++) {
+        sleep(INIT_PAUSE_MS);
+      }
+    } catch (IOException e) {
+      // open reads the same objects and says what is wrong
+    }
+  }
+
   private static boolean awaitsKeySlot(Storage storage, long configSize) throws IOException {
     if (configSize > RepoConfig.MAX_SIZE || !storage.list(KEYS).isEmpty()) {
       return false; // an oversized config is not read here: open says it is damaged

@@ -50,6 +50,71 @@ class OpenOrInitTest {
     }
   }
 
+  @Test
+  void theCallerWhoseConfigCameSecondWaitsForTheWinnersKeySlot() throws Exception {
+    // the winner's key slot lands half a second after its config: a loser that found no config,
+    // lost the create-only write of its own and then opened at once found no key slot
+    for (int round = 0; round < 3; round++) {
+      Storage storage = new SlowKeySlots(new MemoryStorage());
+      CyclicBarrier start = new CyclicBarrier(2);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Repository.Opened> a = pool.submit(() -> race(storage, start));
+        Future<Repository.Opened> b = pool.submit(() -> race(storage, start));
+        assertThat(a.get().created() ^ b.get().created()).as("exactly one created it").isTrue();
+        assertThat(a.get().repository().config().id())
+            .isEqualTo(b.get().repository().config().id());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** A store whose key slots take half a second to write. */
+  private record SlowKeySlots(Storage inner) implements Storage {
+    @Override
+    public void create(String key, byte[] data, int offset, int length) throws IOException {
+      if (key.startsWith(Repository.KEYS)) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      inner.create(key, data, offset, length);
+    }
+
+    @Override
+    public byte[] read(String key) throws IOException {
+      return inner.read(key);
+    }
+
+    @Override
+    public byte[] read(String key, long offset, int length) throws IOException {
+      return inner.read(key, offset, length);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return inner.size(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+      return inner.delete(key);
+    }
+
+    @Override
+    public String describe() {
+      return "slow key slots over " + inner.describe();
+    }
+  }
+
   private static Repository.Opened race(Storage storage, CyclicBarrier start) throws Exception {
     start.await();
     return Repository.openOrInit(storage, PW, CHEAP);
