@@ -10,7 +10,11 @@
  * holds each one to the layers below it. The on-disk format is specified in {@code
  * operator/engine/FORMAT.md}.
  *
+ * <p>The root package holds what every layer may use: {@code ArcaException}, {@code Progress} and
+ * {@code DaemonThreads} (the engine's named daemon pools).
+ *
  * <p>Invariants: stored objects are content-addressed and written once; a snapshot object is the
- * only commit point; every byte restored is checked against its chunk id and its file's SHA-256.
+ * only commit point; every byte restored is checked by its file's SHA-256 and, in an encrypted
+ * repository, by its chunk's authentication tag (by its chunk id in an unencrypted one).
  */
 package dev.arca.engine;

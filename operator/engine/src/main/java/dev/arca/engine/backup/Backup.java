@@ -1,6 +1,7 @@
 package dev.arca.engine.backup;
 
 import dev.arca.contract.BackupReport;
+import dev.arca.engine.DaemonThreads;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -88,15 +87,9 @@ public final class Backup {
   private BackupReport walkAndCommit(
       BackupPlan plan, BlobIndex index, Snapshots.Ref parent, SessionKeeper session)
       throws IOException {
-    ThreadFactory daemon =
-        r -> {
-          Thread t = new Thread(r, "arca-backup");
-          t.setDaemon(true);
-          return t;
-        };
-    ExecutorService files = Executors.newFixedThreadPool(opts.threads(), daemon);
-    ExecutorService workers = Executors.newFixedThreadPool(opts.threads(), daemon);
-    ExecutorService folders = Executors.newFixedThreadPool(FolderReads.THREADS, daemon);
+    ExecutorService files = DaemonThreads.pool(opts.threads(), "arca-backup");
+    ExecutorService workers = DaemonThreads.pool(opts.threads(), "arca-chunks");
+    ExecutorService folders = DaemonThreads.pool(FolderReads.THREADS, "arca-folders");
     try (ChunkSink sink = new ChunkSink(repo, index, opts.memoryBudget())) {
       FileReader reader =
           new FileReader(

@@ -1,5 +1,6 @@
 package dev.arca.engine.backup;
 
+import dev.arca.engine.DaemonThreads;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.BlobType;
 import dev.arca.engine.format.Compression;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,14 +75,7 @@ final class ChunkSink implements AutoCloseable {
       outputs[t.ordinal()] = new PackOutput(repo, packTarget, () -> newWriter(t));
     }
     this.chunkBuffers = new BufferPool(memoryBudget);
-    this.uploader =
-        Executors.newFixedThreadPool(
-            UPLOADS_IN_FLIGHT,
-            r -> {
-              Thread t = new Thread(r, "arca-upload");
-              t.setDaemon(true);
-              return t;
-            });
+    this.uploader = DaemonThreads.pool(UPLOADS_IN_FLIGHT, "arca-upload");
   }
 
   /** Reused arrays for chunks on their way to {@link #store}. */

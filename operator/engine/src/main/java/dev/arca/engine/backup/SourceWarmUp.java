@@ -1,5 +1,6 @@
 package dev.arca.engine.backup;
 
+import dev.arca.engine.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,14 +33,7 @@ public final class SourceWarmUp implements AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
 
   private SourceWarmUp() {
-    this.pool =
-        Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "arca-warm-up");
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = DaemonThreads.pool(THREADS, "arca-warm-up");
   }
 
   /** Starts reading the folders below {@code roots} (files among them are passed over). */

@@ -1,5 +1,6 @@
 package dev.arca.engine.export;
 
+import dev.arca.engine.DaemonThreads;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Reads a file's chunks in order, several ahead at once (fetch, decrypt, decompress and check
@@ -18,13 +18,7 @@ import java.util.concurrent.Executors;
 final class ChunkReader implements AutoCloseable {
   private static final int AHEAD = 8;
   private static final ExecutorService POOL =
-      Executors.newFixedThreadPool(
-          Math.max(2, Runtime.getRuntime().availableProcessors()),
-          r -> {
-            Thread t = new Thread(r, "arca-export");
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.pool(Math.max(2, Runtime.getRuntime().availableProcessors()), "arca-export");
 
   private final Repository repo;
   private final List<BlobIndex.Location> chunks;

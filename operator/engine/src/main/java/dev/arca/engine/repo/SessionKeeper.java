@@ -1,6 +1,7 @@
 package dev.arca.engine.repo;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.DaemonThreads;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,13 +41,7 @@ public final class SessionKeeper implements AutoCloseable {
             HexFormat.of().formatHex(id), host, now.toString(), now.toString());
     this.key = WriterSessions.write(repo, first);
     this.written = now;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "arca-session");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("arca-session"));
     timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 

@@ -1,6 +1,7 @@
 package dev.arca.engine.restore;
 
 import dev.arca.contract.RestoreReport;
+import dev.arca.engine.DaemonThreads;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
@@ -16,7 +17,6 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,14 +78,7 @@ final class FileRestorer {
       totalBytes += e.node().size();
     }
     progress.total(entries.size(), totalBytes);
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "arca-restore");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = DaemonThreads.pool(threads, "arca-restore");
     Semaphore inFlight = new Semaphore(threads * 2);
     SmallBatch batch = new SmallBatch();
     Deque<OpenFile> open = new ArrayDeque<>();
