@@ -68,8 +68,13 @@ class RealNodePodSecurityTest {
           .as("%s", failure)
           .contains("1 path(s) could not be read", "data/secret");
       assertThat(jobPodUser(restricted.ns, "arca.dev/policy=non-root-jobs")).isEqualTo(NON_ROOT);
+      // the Snapshot object can be there before the policy's status names the run
       Map<?, ?> last =
-          (Map<?, ?>) restricted.status(Steps.POLICIES, "non-root-jobs").get("lastBackup");
+          restricted.await(
+              "the policy's lastBackup",
+              () ->
+                  (Map<?, ?>) restricted.status(Steps.POLICIES, "non-root-jobs").get("lastBackup"),
+              b -> b != null);
       assertThat(((Number) last.get("files")).longValue()).isEqualTo(expected.size());
 
       restricted.apply(
