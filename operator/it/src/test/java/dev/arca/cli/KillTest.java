@@ -129,8 +129,11 @@ class KillTest {
     ok(Arca.init(env, work, repo, pw));
 
     Map<String, Map<String, String>> finished = new HashMap<>();
-    // One backup left to finish, timed: kills then fall within one and a half of its length, so
-    // that on a faster or slower machine (or arca) most runs are still killed mid-way.
+    // One backup left to finish, then a second one, like the killed runs an incremental, timed:
+    // kills then fall within one and a half of its length, so that on a faster or slower machine
+    // (or arca) most runs are still killed mid-way.
+    backupToTheEnd(env, work, repo, pw, src, finished);
+    change(src, random, RUNS + 1);
     long t0 = System.nanoTime();
     backupToTheEnd(env, work, repo, pw, src, finished);
     long typicalMs = Math.min(maxDelayMs, (System.nanoTime() - t0) / 1_000_000);
