@@ -2,24 +2,32 @@ package dev.arca.controller;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes a resource's status so that the next reconcile sees it. JOSDK's own status patch relies on
  * the informer to bring the written status back; a reconcile that runs before that (a Job event, a
  * timer) works on the old status and acts again: a second start Event, a finished Job recorded
  * twice. This writes with optimistic locking and keeps the answer in JOSDK's cache overlay ({@link
- * PrimaryUpdateAndCacheUtils}), by server-side apply as JOSDK does, or by JSON patch where the API
- * server has no server-side apply (the mock API server of the tests).
+ * PrimaryUpdateAndCacheUtils}), by server-side apply as JOSDK does, or where the API server has no
+ * server-side apply (the mock API server of the tests) by a JSON patch that sets the whole status.
+ * Both replace what is there, like a forced apply: a JSON patch computed as a diff against the
+ * status this reconcile read fails to apply when that status changed since (a reconcile working
+ * from a stale cache; the mock API server then never answers).
  */
 public final class StatusWrite {
   private StatusWrite() {}
 
   /**
-   * A copy of {@code status} to change in a reconcile: the primary's own status must stay as it was
-   * read, as the base of the JSON patch.
+   * A copy of {@code status} to change in a reconcile: the primary stays as it was read, the
+   * version JOSDK's cache compares the written one with.
    */
   public static <S> S copy(Context<?> ctx, S status, Supplier<S> empty) {
     return status == null
@@ -42,13 +50,19 @@ public final class StatusWrite {
       fresh.setStatus(status);
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(primary, fresh, ctx);
     } else {
-      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+      String replace =
+          ctx.getClient()
+              .getKubernetesSerialization()
+              .asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
+      PrimaryUpdateAndCacheUtils.updateAndCacheResource(
           primary,
           ctx,
-          r -> {
-            r.setStatus(status);
-            return r;
-          });
+          UnaryOperator.identity(),
+          r ->
+              ctx.getClient()
+                  .resource(r)
+                  .subresource("status")
+                  .patch(PatchContext.of(PatchType.JSON), replace));
     }
   }
 }
