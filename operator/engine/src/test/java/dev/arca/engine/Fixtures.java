@@ -37,6 +37,16 @@ public final class Fixtures {
     return Repository.init(storage, PASSWORD, Repository.InitOptions.defaults().withScryptN(1024));
   }
 
+  /** A progress listener that keeps the warnings it hears in {@code warnings}. */
+  public static Progress warningsTo(List<String> warnings) {
+    return new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    };
+  }
+
   public static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new SplittableRandom(seed).nextBytes(b);
@@ -89,6 +99,25 @@ public final class Fixtures {
   public static dev.arca.engine.format.BlobIndex.Location firstChunk(
       Repository repo, String snapshotId, String path) throws IOException {
     dev.arca.engine.format.BlobIndex index = repo.loadIndex();
+    dev.arca.engine.format.Node node = node(repo, index, snapshotId, path);
+    return index.get(dev.arca.engine.format.Hex.parse(node.chunks().get(0)));
+  }
+
+  /**
+   * Where the tree blob of the folder at {@code path} (names joined by '/') of a snapshot is
+   * stored.
+   */
+  public static dev.arca.engine.format.BlobIndex.Location folderTree(
+      Repository repo, String snapshotId, String path) throws IOException {
+    dev.arca.engine.format.BlobIndex index = repo.loadIndex();
+    dev.arca.engine.format.Node node = node(repo, index, snapshotId, path);
+    return index.get(dev.arca.engine.format.Hex.parse(node.subtree()));
+  }
+
+  /** The entry at {@code path} (names joined by '/') of a snapshot. */
+  private static dev.arca.engine.format.Node node(
+      Repository repo, dev.arca.engine.format.BlobIndex index, String snapshotId, String path)
+      throws IOException {
     String tree =
         dev.arca.engine.repo.Snapshots.resolve(repo, snapshotId, null, w -> {}).snapshot().tree();
     dev.arca.engine.format.Node node = null;
@@ -99,7 +128,7 @@ public final class Fixtures {
               .findFirst()
               .orElseThrow(() -> new IOException(path + " is not in the snapshot"));
     }
-    return index.get(dev.arca.engine.format.Hex.parse(node.chunks().get(0)));
+    return node;
   }
 
   /** The bytes the file system allocated to {@code p} (holes take none), from {@code stat}. */

@@ -113,6 +113,7 @@ public final class Backup {
               opts.progress());
       String treeId = walk(plan, parent, walker, reader);
       Snapshot.Stats stats = flush(sink, walker.counters());
+      walker.parentDamage().record(repo, warn); // before the snapshot that relies on new copies
       return commit(plan, parent, treeId, stats, walker.counters(), session);
     } finally {
       files.shutdownNow();

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -33,6 +34,10 @@ final class ChunkSink implements AutoCloseable {
   private final Repository repo;
   private final BlobIndex index;
   private final Map<ByteBuffer, Boolean> pending = new ConcurrentHashMap<>();
+
+  /** Ids whose indexed copy is damaged: stored anew rather than deduplicated against it. */
+  private final Set<ByteBuffer> distrusted = ConcurrentHashMap.newKeySet();
+
   private final Map<Integer, byte[]> zeroIds = new ConcurrentHashMap<>();
   private final PackOutput[] outputs = new PackOutput[BlobType.values().length];
   private final ExecutorService uploader;
@@ -105,7 +110,8 @@ final class ChunkSink implements AutoCloseable {
         zeroIds.put(len, id);
       }
     }
-    if (index.contains(id) || pending.putIfAbsent(ByteBuffer.wrap(id), Boolean.TRUE) != null) {
+    if ((index.contains(id) && !distrusted(id))
+        || pending.putIfAbsent(ByteBuffer.wrap(id), Boolean.TRUE) != null) {
       return id;
     }
     newBytes.addAndGet(len);
@@ -118,6 +124,18 @@ final class ChunkSink implements AutoCloseable {
             : repo.cipher().seal(s[0], 0, packed.length(), s[1], 0);
     add(type, codec, id, s[1], sealed, len);
     return id;
+  }
+
+  /**
+   * Stores the blob {@code id} anew when it comes, although the index has it: its indexed copy is
+   * damaged ({@link ParentDamage}). Once the new copy is stored, the blob is deduplicated again.
+   */
+  void distrust(byte[] id) {
+    distrusted.add(ByteBuffer.wrap(id.clone()));
+  }
+
+  private boolean distrusted(byte[] id) {
+    return !distrusted.isEmpty() && distrusted.contains(ByteBuffer.wrap(id));
   }
 
   private void add(BlobType type, byte codec, byte[] id, byte[] sealed, int n, int rawLength)
@@ -193,8 +211,11 @@ final class ChunkSink implements AutoCloseable {
   private void indexed(List<BlobIndex.Location> blobs) {
     synchronized (newBlobs) {
       for (BlobIndex.Location l : blobs) {
-        index.add(l.id(), l.pack(), l.offset(), l.length(), l.rawLength(), l.type(), l.codec());
-        newBlobs.add(index.get(l.id()));
+        if (!index.add(
+            l.id(), l.pack(), l.offset(), l.length(), l.rawLength(), l.type(), l.codec())) {
+          distrusted.remove(ByteBuffer.wrap(l.id())); // the index keeps the damaged copy's place
+        }
+        newBlobs.add(l); // this copy, not the one the index may have had before
         pending.remove(ByteBuffer.wrap(l.id()));
       }
     }

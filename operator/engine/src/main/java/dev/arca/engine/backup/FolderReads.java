@@ -3,6 +3,7 @@ package dev.arca.engine.backup;
 import dev.arca.engine.Progress;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
+import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
@@ -35,12 +36,19 @@ final class FolderReads {
 
   private final Repository repo;
   private final BlobIndex index;
+  private final ParentDamage damage;
   private final Progress progress;
   private final ExecutorService pool;
 
-  FolderReads(Repository repo, BlobIndex index, Progress progress, ExecutorService pool) {
+  FolderReads(
+      Repository repo,
+      BlobIndex index,
+      ParentDamage damage,
+      Progress progress,
+      ExecutorService pool) {
     this.repo = repo;
     this.index = index;
+    this.damage = damage;
     this.progress = progress;
     this.pool = pool;
   }
@@ -72,7 +80,10 @@ final class FolderReads {
             l instanceof IOException e ? new Opened(null, e, b) : new Opened((Listing) l, null, b));
   }
 
-  /** The entries of a parent snapshot's tree by name; empty (with a warning) if unreadable. */
+  /**
+   * The entries of a parent snapshot's tree by name; empty (with a warning) if unreadable, and a
+   * damaged copy is noted in {@link ParentDamage}.
+   */
   Map<String, Node> children(String treeId, String rel) {
     try {
       Map<String, Node> out = new HashMap<>();
@@ -81,6 +92,7 @@ final class FolderReads {
       }
       return out;
     } catch (IOException | RuntimeException e) {
+      damage.failed(Hex.isId(treeId) ? index.get(Hex.parse(treeId)) : null, e);
       progress.warn(
           FileName.display(rel)
               + ": parent snapshot's listing is unreadable ("

@@ -42,6 +42,7 @@ final class Walker {
   private final Semaphore fileSlots;
   private final Progress progress;
   private final FolderReads folders;
+  private final ParentDamage parentDamage;
   private final Counters counters = new Counters();
 
   Walker(
@@ -64,11 +65,17 @@ final class Walker {
     this.full = full;
     this.fileSlots = new Semaphore(threads * 4);
     this.progress = progress;
-    this.folders = new FolderReads(repo, index, progress, folderPool);
+    this.parentDamage = new ParentDamage(sink);
+    this.folders = new FolderReads(repo, index, parentDamage, progress, folderPool);
   }
 
   Counters counters() {
     return counters;
+  }
+
+  /** The parent snapshot's damaged tree blobs met so far. */
+  ParentDamage parentDamage() {
+    return parentDamage;
   }
 
   /**
@@ -423,7 +430,7 @@ final class Walker {
     }
   }
 
-  /** The entries of a parent snapshot's tree by name; empty (with a warning) if unreadable. */
+  /** The entries of a parent snapshot's tree by name ({@link FolderReads#children}). */
   Map<String, Node> children(String treeId, String rel) {
     return folders.children(treeId, rel);
   }

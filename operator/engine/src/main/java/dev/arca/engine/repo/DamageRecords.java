@@ -159,6 +159,26 @@ public final class DamageRecords {
   }
 
   /**
+   * Writes records of the entries of {@code found} that no readable record has yet, found by {@code
+   * command} now; when there are such entries {@code warn} hears how many ("recorded 2 damaged blob
+   * copies in the repository: " then {@code consequence}).
+   */
+  public static void record(
+      Repository repo, List<Entry> found, String command, String consequence, Consumer<String> warn)
+      throws IOException {
+    int n = save(repo, list(repo, m -> {}), found, command, Instant.now());
+    if (n > 0) {
+      warn.accept(
+          "recorded "
+              + n
+              + " damaged blob "
+              + (n == 1 ? "copy" : "copies")
+              + " in the repository: "
+              + consequence);
+    }
+  }
+
+  /**
    * Writes records of the entries {@code known} does not already have (split every {@link #SPLIT});
    * returns how many entries were new.
    */

@@ -5,7 +5,6 @@ import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -76,18 +75,13 @@ final class FoundDamage {
     if (entries.isEmpty()) {
       return;
     }
-    List<DamageRecords.Entry> found = new ArrayList<>(entries);
     try {
-      DamageRecords.Known known = DamageRecords.list(repo, m -> {});
-      int n = DamageRecords.save(repo, known, found, "restore", Instant.now());
-      if (n > 0) {
-        warn.accept(
-            "recorded "
-                + n
-                + " damaged blob "
-                + (n == 1 ? "copy" : "copies")
-                + " in the repository: the next backup stores their content anew");
-      }
+      DamageRecords.record(
+          repo,
+          new ArrayList<>(entries),
+          "restore",
+          "the next backup stores their content anew",
+          warn);
     } catch (IOException | RuntimeException e) {
       warn.accept(
           "the damaged blobs found could not be recorded in the repository ("

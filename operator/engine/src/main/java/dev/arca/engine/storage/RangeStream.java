@@ -1,7 +1,6 @@
 package dev.arca.engine.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Objects;
  * checked by the store's own range read, so a range past the object's end fails with {@link
  * ObjectMissingException} at the piece that crosses it.
  */
-final class RangeStream extends InputStream {
+final class RangeStream extends BulkInputStream {
   /** The largest piece read with one call. */
   static final int PIECE = 4 << 20;
 
@@ -28,12 +27,6 @@ final class RangeStream extends InputStream {
     this.key = key;
     this.pos = offset;
     this.end = offset + length;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -164,7 +164,7 @@ public final class RetryingStorage implements Storage {
   }
 
   /** A range read that reopens the rest of the range after a transient failure. */
-  private final class Resuming extends InputStream {
+  private final class Resuming extends BulkInputStream {
     private final String key;
     private final long end;
     private long pos;
@@ -176,12 +176,6 @@ public final class RetryingStorage implements Storage {
       this.pos = offset;
       this.end = offset + length;
       this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.arca.engine.repo.WriterSessions;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
 import dev.arca.engine.storage.FileStorage;
+import dev.arca.engine.storage.ForwardingStorage;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.verify.Verify;
 import dev.arca.samples.ManualClock;
@@ -209,12 +210,11 @@ class LongBackupTest {
   }
 
   /** A store that refuses to create session objects while {@code refuse[0]} is set. */
-  static final class SessionBlockingStorage implements Storage {
-    private final Storage inner;
+  static final class SessionBlockingStorage extends ForwardingStorage {
     private final boolean[] refuse;
 
     SessionBlockingStorage(Storage inner, boolean[] refuse) {
-      this.inner = inner;
+      super(inner);
       this.refuse = refuse;
     }
 
@@ -224,41 +224,6 @@ class LongBackupTest {
         throw new IOException("refused");
       }
       inner.create(key, data, offset, length);
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-      return inner.read(key);
-    }
-
-    @Override
-    public byte[] read(String key, long offset, int length) throws IOException {
-      return inner.read(key, offset, length);
-    }
-
-    @Override
-    public void read(String key, long offset, int length, byte[] dest) throws IOException {
-      inner.read(key, offset, length, dest);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return inner.size(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return inner.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      return inner.delete(key);
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
     }
   }
 }

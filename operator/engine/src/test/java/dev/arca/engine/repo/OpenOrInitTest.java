@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.RepoConfig;
+import dev.arca.engine.storage.ForwardingStorage;
 import dev.arca.engine.storage.MemoryStorage;
 import dev.arca.engine.storage.Storage;
 import java.io.IOException;
@@ -71,7 +72,11 @@ class OpenOrInitTest {
   }
 
   /** A store whose key slots take half a second to write. */
-  private record SlowKeySlots(Storage inner) implements Storage {
+  private static final class SlowKeySlots extends ForwardingStorage {
+    SlowKeySlots(Storage inner) {
+      super(inner);
+    }
+
     @Override
     public void create(String key, byte[] data, int offset, int length) throws IOException {
       if (key.startsWith(Repository.KEYS)) {
@@ -82,31 +87,6 @@ class OpenOrInitTest {
         }
       }
       inner.create(key, data, offset, length);
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-      return inner.read(key);
-    }
-
-    @Override
-    public byte[] read(String key, long offset, int length) throws IOException {
-      return inner.read(key, offset, length);
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return inner.size(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return inner.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      return inner.delete(key);
     }
 
     @Override

@@ -7,11 +7,11 @@ import dev.arca.engine.Fixtures;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.storage.ForwardingStorage;
 import dev.arca.engine.storage.MemoryStorage;
 import dev.arca.engine.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +45,7 @@ class ReadCoalescingTest {
    * Counts ranged reads (and streamed ranges, with their bytes and the longest) and passes
    * everything through, streams included.
    */
-  static final class CountingStorage implements Storage {
-    final Storage inner;
+  static final class CountingStorage extends ForwardingStorage {
     final AtomicInteger rangeReads = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong rangeBytes =
         new java.util.concurrent.atomic.AtomicLong();
@@ -54,17 +53,7 @@ class ReadCoalescingTest {
         new java.util.concurrent.atomic.AtomicLong();
 
     CountingStorage(Storage inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public void create(String key, byte[] data, int offset, int length) throws IOException {
-      inner.create(key, data, offset, length);
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-      return inner.read(key);
+      super(inner);
     }
 
     private void count(long length) {
@@ -92,33 +81,8 @@ class ReadCoalescingTest {
     }
 
     @Override
-    public int rangeReadSize() {
-      return inner.rangeReadSize();
-    }
-
-    @Override
-    public long size(String key) throws IOException {
-      return inner.size(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return inner.list(prefix);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-      return inner.delete(key);
-    }
-
-    @Override
     public String describe() {
       return "counting " + inner.describe();
-    }
-
-    @Override
-    public void close() throws IOException {
-      inner.close();
     }
   }
 }

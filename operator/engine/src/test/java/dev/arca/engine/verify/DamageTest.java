@@ -58,16 +58,6 @@ class DamageTest {
     return Fixtures.firstChunk(repo, backup.snapshotId(), "src/" + name);
   }
 
-  /** A progress listener that keeps the warnings it hears in {@code warnings}. */
-  private static Progress warningsTo(List<String> warnings) {
-    return new Progress() {
-      @Override
-      public void warn(String message) {
-        warnings.add(message);
-      }
-    };
-  }
-
   private void flipByte(String key, long offset) throws Exception {
     Fixtures.flipByte(repoDir.resolve(key), offset);
   }
@@ -207,7 +197,7 @@ class DamageTest {
     BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
     Fixtures.flipByte(repoDir.resolve(loc.packKey()), loc.offset() + 100);
     List<String> warnings = new ArrayList<>();
-    Progress listening = warningsTo(warnings);
+    Progress listening = Fixtures.warningsTo(warnings);
 
     RestoreReport failed =
         Restore.run(
@@ -230,7 +220,7 @@ class DamageTest {
     BlobIndex.Location loc = Fixtures.firstChunk(repo, backup.snapshotId(), "src/victim.bin");
     Files.delete(repoDir.resolve(loc.packKey()));
     List<String> warnings = new ArrayList<>();
-    Progress listening = warningsTo(warnings);
+    Progress listening = Fixtures.warningsTo(warnings);
 
     BackupReport full =
         Backup.run(repo, BackupOptions.of(src).withFull(true).withProgress(listening));

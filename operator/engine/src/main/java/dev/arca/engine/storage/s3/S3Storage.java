@@ -1,6 +1,7 @@
 package dev.arca.engine.storage.s3;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.storage.BulkInputStream;
 import dev.arca.engine.storage.ObjectExistsException;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
@@ -264,7 +265,7 @@ public final class S3Storage implements Storage {
   }
 
   /** Exactly {@code length} bytes of a GET's body; closing it early drops the connection. */
-  private static final class Body extends InputStream {
+  private static final class Body extends BulkInputStream {
     private final ResponseInputStream<GetObjectResponse> in;
     private final String key;
     private final long length;
@@ -275,12 +276,6 @@ public final class S3Storage implements Storage {
       this.key = key;
       this.length = length;
       this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
