@@ -66,7 +66,7 @@ final class FolderReads {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return Listing.of(p);
+                return Listing.of(p, pool);
               } catch (IOException e) {
                 return e;
               } catch (java.nio.file.DirectoryIteratorException e) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +45,10 @@ public final class SourceWarmUp implements AutoCloseable {
   }
 
   private void submit(Path dir) {
+    submit(() -> read(dir));
+  }
+
+  private void submit(Runnable task) {
     if (stopped.get() || queued.incrementAndGet() > MAX_QUEUED) {
       queued.decrementAndGet();
       return;
@@ -52,27 +57,48 @@ public final class SourceWarmUp implements AutoCloseable {
       pool.execute(
           () -> {
             queued.decrementAndGet();
-            read(dir);
+            task.run();
           });
     } catch (RejectedExecutionException e) {
       queued.decrementAndGet(); // closed meanwhile
     }
   }
 
+  /** Lists {@code dir}, then stats its entries: slices of a large folder on the other threads. */
   private void read(Path dir) {
+    List<Path> entries = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path c : ds) {
         if (stopped.get()) {
           return;
         }
-        BasicFileAttributes a =
-            Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (a.isDirectory()) {
-          submit(c);
-        }
+        entries.add(c);
       }
     } catch (IOException | RuntimeException e) {
-      // not a folder, unreadable or gone: the walk finds out and says so
+      return; // not a folder, unreadable or gone: the walk finds out and says so
+    }
+    for (int from = SlicedWork.SLICE; from < entries.size(); from += SlicedWork.SLICE) {
+      int slice = from;
+      submit(() -> stat(entries, slice));
+    }
+    stat(entries, 0);
+  }
+
+  /** Stats one slice of {@code entries}, and queues the folders among them. */
+  private void stat(List<Path> entries, int from) {
+    for (int i = from, end = Math.min(entries.size(), from + SlicedWork.SLICE); i < end; i++) {
+      if (stopped.get()) {
+        return;
+      }
+      try {
+        Path c = entries.get(i);
+        if (Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .isDirectory()) {
+          submit(c);
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone or unreadable: the walk finds out and says so
+      }
     }
   }
 
