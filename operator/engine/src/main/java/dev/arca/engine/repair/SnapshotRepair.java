@@ -180,7 +180,8 @@ public final class SnapshotRepair {
         old.excludes(),
         stats,
         "arca " + SnapshotRepair.class.getPackage().getImplementationVersion(),
-        s.id());
+        s.id(),
+        old.checkpoints());
   }
 
   /** Writes the repaired snapshots (each checked first) and forgets the damaged ones if asked. */
