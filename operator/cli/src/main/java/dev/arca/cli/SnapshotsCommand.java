@@ -47,7 +47,8 @@ final class SnapshotsCommand implements Callable<Integer> {
                 s.parent(),
                 s.stats() == null ? 0 : s.stats().files(),
                 s.stats() == null ? 0 : s.stats().bytes(),
-                s.repairedFrom()));
+                s.repairedFrom(),
+                checkpoints(s)));
       }
       List<SnapshotsReport.Unreadable> bad = new ArrayList<>();
       listing.unreadable().forEach((id, why) -> bad.add(new SnapshotsReport.Unreadable(id, why)));
@@ -72,5 +73,14 @@ final class SnapshotsCommand implements Callable<Integer> {
         all.size(),
         code == 0 ? "" : ", and " + listing.unreadable().size() + " that cannot be read");
     return code;
+  }
+
+  /** The checkpoints a snapshot records, as the report lists them (none when it records none). */
+  static List<dev.arca.contract.Checkpoint> checkpoints(Snapshot s) {
+    List<dev.arca.contract.Checkpoint> out = new ArrayList<>();
+    if (s.checkpoints() != null) {
+      s.checkpoints().forEach(c -> out.add(new dev.arca.contract.Checkpoint(c.path(), c.step())));
+    }
+    return out;
   }
 }
