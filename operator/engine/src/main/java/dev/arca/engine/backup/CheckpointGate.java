@@ -73,12 +73,16 @@ final class CheckpointGate {
   }
 
   /**
-   * Records the checkpoint read as {@code c} as held, and counts what it holds into {@code run}.
+   * Counts what the checkpoint read as {@code c} holds into {@code run}, and records it as held,
+   * unless the includes select only part of it (then the snapshot holds that part, not the
+   * checkpoint).
    */
   void keep(CheckpointRead c, Counters run) {
     run.add(c.counters());
-    String name = c.rel().substring(c.rel().lastIndexOf('/') + 1);
-    held.add(new Checkpoint(c.rel(), Step.of(name)));
+    if (filter.included(c.rel())) {
+      String name = c.rel().substring(c.rel().lastIndexOf('/') + 1);
+      held.add(new Checkpoint(c.rel(), Step.of(name)));
+    }
   }
 
   private void skip(String rel, String reason) {

@@ -377,8 +377,8 @@ final class Walker {
     }
     boolean changed = after == null || !after.sameContentAs(st) || c.size() != st.size();
     if (changed && within != null) {
-      within.tear(
-          "changed while being read: " + FileName.display(rel)); // the checkpoint is left out
+      // not stored as read: the checkpoint it is in is left out of the snapshot
+      within.tear("changed while being read: " + FileName.display(rel));
     } else if (changed) {
       counters.changed.incrementAndGet();
       progress.warn(

@@ -217,6 +217,25 @@ class CheckpointBackupTest {
   }
 
   @Test
+  void aCheckpointTheIncludesSelectOnlyPartOfIsNotListed() throws Exception {
+    Path src = tmp.resolve("src");
+    writeRuns(src);
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    BackupReport r =
+        Backup.run(
+            repo,
+            BackupOptions.of(src)
+                .withCheckpoints(GLOBS)
+                .withFilters(
+                    List.of("src/runs/a/checkpoint-100/config.json", "src/runs/ds"), List.of()));
+    assertThat(r.checkpoints()).containsExactly(new Checkpoint("src/runs/ds/global_step10", 10L));
+    assertThat(r.checkpointsSkipped())
+        .extracting(SkippedCheckpoint::path)
+        .containsExactly("src/runs/ds/global_step20");
+    assertThat(r.files()).as("config.json, latest and global_step10's file").isEqualTo(3);
+  }
+
+  @Test
   void aBackupWithoutGlobsRecordsNoListAndTreatsCheckpointFoldersAsAnyOther() throws Exception {
     Path src = tmp.resolve("src");
     writeRuns(src);
