@@ -51,6 +51,8 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out matching paths.")
   List<String> excludes = new ArrayList<>();
 
+  @Mixin CheckpointOptions checkpointOptions;
+
   @Option(names = "--threads", paramLabel = "N", description = "Files and chunks at once.")
   int threads = BackupOptions.defaultThreads();
 
@@ -96,6 +98,7 @@ final class BackupCommand implements Callable<Integer> {
             .withTags(tags)
             .withFilters(includes, excludes)
             .withThreads(threads)
+            .withCheckpoints(checkpointOptions.spec())
             .withProgress(progress)
             .withStreams(
                 streams.stream()
@@ -140,6 +143,9 @@ final class BackupCommand implements Callable<Integer> {
       if (r.changedWhileReading() > 0) {
         out.printf("  %d files changed while they were read%n", r.changedWhileReading());
       }
+      if (!checkpointOptions.spec().isEmpty()) {
+        printCheckpoints(out, r);
+      }
     }
     if (!r.unreadable().isEmpty()) {
       spec.commandLine()
@@ -151,5 +157,16 @@ final class BackupCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The checkpoints stored (by step) and the number left out, whose reasons were warned. */
+  private static void printCheckpoints(PrintWriter out, BackupReport r) {
+    out.printf(
+        "  %d checkpoints stored%s%s%n",
+        r.checkpoints().size(),
+        r.checkpoints().isEmpty() ? "" : " (" + SnapshotsCommand.steps(r.checkpoints()) + ")",
+        r.checkpointsSkipped().isEmpty()
+            ? ""
+            : ", " + r.checkpointsSkipped().size() + " left out (see warnings)");
   }
 }

@@ -1,15 +1,18 @@
 package dev.arca.cli;
 
+import dev.arca.contract.Checkpoint;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
+import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
 import dev.arca.engine.repo.TreeWalk;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "ls",
-    description = "List the entries of a snapshot (below PATH) with size and SHA-256.")
+    description = {
+      "List the entries of a snapshot (below PATH) with size and SHA-256. Folders the snapshot",
+      "records as whole training checkpoints are marked [checkpoint, step N]."
+    })
 final class LsCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -40,6 +46,14 @@ final class LsCommand implements Callable<Integer> {
 
   @Mixin SnapshotFilterOptions among;
 
+  @Option(
+      names = "--checkpoints",
+      description = {
+        "List only the training checkpoints the snapshot records (below PATH), with their steps,",
+        "from the snapshot itself: no folder listing is read."
+      })
+  boolean checkpointsOnly;
+
   @Override
   public Integer call() throws Exception {
     Repository r = repo.open();
@@ -48,9 +62,13 @@ final class LsCommand implements Callable<Integer> {
     Snapshots.Ref ref = Snapshots.resolve(r, snapshot, before, among.filter(), warn);
     BlobIndex index = r.loadIndex(warn);
     String prefix = path == null ? "" : path.replaceAll("^/+", "").replaceAll("/+$", "");
+    if (checkpointsOnly) {
+      return listCheckpoints(ref, prefix);
+    }
     List<Map<String, Object>> entries = new ArrayList<>();
     List<String> damage = new ArrayList<>();
     walk(r, index, ref, prefix, entries, damage);
+    markCheckpoints(entries, ref.snapshot());
     if (!prefix.isEmpty() && entries.isEmpty() && damage.isEmpty()) {
       throw ArcaException.usage("no entry '" + path + "' in snapshot " + ref.id().substring(0, 12));
     }
@@ -70,12 +88,17 @@ final class LsCommand implements Callable<Integer> {
     for (Map<String, Object> e : entries) {
       String type = (String) e.get("type");
       out.printf(
-          "%-7s %14s  %-64s  %s%s%n",
+          "%-7s %14s  %-64s  %s%s%s%n",
           type,
           e.get("size") == null ? "" : e.get("size"),
           e.get("sha256") == null ? "" : e.get("sha256"),
           e.get("path"),
-          e.get("target") == null ? "" : " -> " + e.get("target"));
+          e.get("target") == null ? "" : " -> " + e.get("target"),
+          !e.containsKey("checkpoint")
+              ? ""
+              : e.get("step") == null
+                  ? "  [checkpoint]"
+                  : "  [checkpoint, step " + e.get("step") + "]");
     }
     return code;
   }
@@ -145,5 +168,50 @@ final class LsCommand implements Callable<Integer> {
       m.put("target", n.target());
     }
     return m;
+  }
+
+  /** Marks the folders the snapshot records as checkpoints: {@code checkpoint}, {@code step}. */
+  private static void markCheckpoints(List<Map<String, Object>> entries, Snapshot s) {
+    Map<String, Checkpoint> held = new HashMap<>();
+    SnapshotsCommand.checkpoints(s).forEach(c -> held.put(c.path(), c));
+    for (Map<String, Object> e : entries) {
+      Checkpoint c = held.get((String) e.get("path"));
+      if (c != null && Node.DIR.equals(e.get("type"))) {
+        e.put("checkpoint", true);
+        if (c.step() != null) {
+          e.put("step", c.step());
+        }
+      }
+    }
+  }
+
+  /** {@code ls --checkpoints}: the checkpoints the snapshot records at or below {@code prefix}. */
+  private int listCheckpoints(Snapshots.Ref ref, String prefix) {
+    List<Checkpoint> held = new ArrayList<>();
+    for (Checkpoint c : SnapshotsCommand.checkpoints(ref.snapshot())) {
+      if (prefix.isEmpty() || c.path().equals(prefix) || c.path().startsWith(prefix + "/")) {
+        held.add(c);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (ref.snapshot().checkpoints() == null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "arca: snapshot "
+                  + ref.id().substring(0, 12)
+                  + " records no checkpoints (its backup had no --checkpoints)");
+    }
+    if (repo.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("snapshotId", ref.id());
+      m.put("checkpoints", held);
+      Output.json(out, m);
+      return 0;
+    }
+    for (Checkpoint c : held) {
+      out.printf("%20s  %s%n", c.step() == null ? "-" : c.step(), c.path());
+    }
+    return 0;
   }
 }

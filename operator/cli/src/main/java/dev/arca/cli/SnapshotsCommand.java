@@ -47,24 +47,35 @@ final class SnapshotsCommand implements Callable<Integer> {
                 s.parent(),
                 s.stats() == null ? 0 : s.stats().files(),
                 s.stats() == null ? 0 : s.stats().bytes(),
-                s.repairedFrom()));
+                s.repairedFrom(),
+                checkpoints(s)));
       }
       List<SnapshotsReport.Unreadable> bad = new ArrayList<>();
       listing.unreadable().forEach((id, why) -> bad.add(new SnapshotsReport.Unreadable(id, why)));
       Output.json(out, new SnapshotsReport(list, bad));
       return code;
     }
+    // the checkpoints column only when a snapshot records checkpoints
+    boolean steps = all.stream().anyMatch(r -> !checkpoints(r.snapshot()).isEmpty());
     out.printf(
-        "%-12s  %-30s  %-11s  %-10s  %10s  %s%n", "ID", "TIME", "MODE", "HOST", "SIZE", "PATHS");
+        "%-12s  %-30s  %-11s  %-10s  %10s  %s%s%n",
+        "ID",
+        "TIME",
+        "MODE",
+        "HOST",
+        "SIZE",
+        steps ? String.format("%-24s  ", "CHECKPOINTS") : "",
+        "PATHS");
     for (Snapshots.Ref r : all) {
       Snapshot s = r.snapshot();
       out.printf(
-          "%-12s  %-30s  %-11s  %-10s  %10s  %s%n",
+          "%-12s  %-30s  %-11s  %-10s  %10s  %s%s%n",
           r.id().substring(0, 12),
           s.time(),
           s.repairedFrom() == null ? s.mode() : "repaired",
           s.host(),
           Output.bytes(s.stats() == null ? 0 : s.stats().bytes()),
+          steps ? String.format("%-24s  ", orDash(steps(checkpoints(s)))) : "",
           String.join(" ", s.paths()));
     }
     out.printf(
@@ -72,5 +83,46 @@ final class SnapshotsCommand implements Callable<Integer> {
         all.size(),
         code == 0 ? "" : ", and " + listing.unreadable().size() + " that cannot be read");
     return code;
+  }
+
+  /** The checkpoints a snapshot records, as the report lists them (none when it records none). */
+  static List<dev.arca.contract.Checkpoint> checkpoints(Snapshot s) {
+    List<dev.arca.contract.Checkpoint> out = new ArrayList<>();
+    if (s.checkpoints() != null) {
+      s.checkpoints().forEach(c -> out.add(new dev.arca.contract.Checkpoint(c.path(), c.step())));
+    }
+    return out;
+  }
+
+  /** Most steps a table cell names one by one. */
+  static final int STEPS_SHOWN = 4;
+
+  /**
+   * The steps of {@code held} as a table shows them: {@code steps 10,100,200}, or the lowest and
+   * highest and how many beyond {@value #STEPS_SHOWN} ({@code steps 10..2400 (12)}); checkpoints
+   * without a step are counted ({@code +1 without step}). Empty when there are none.
+   */
+  static String steps(List<dev.arca.contract.Checkpoint> held) {
+    List<Long> steps =
+        held.stream()
+            .map(dev.arca.contract.Checkpoint::step)
+            .filter(java.util.Objects::nonNull)
+            .sorted()
+            .toList();
+    List<String> parts = new ArrayList<>();
+    if (steps.size() > STEPS_SHOWN) {
+      parts.add(
+          "steps " + steps.get(0) + ".." + steps.get(steps.size() - 1) + " (" + steps.size() + ")");
+    } else if (!steps.isEmpty()) {
+      parts.add("steps " + String.join(",", steps.stream().map(String::valueOf).toList()));
+    }
+    if (held.size() > steps.size()) {
+      parts.add("+" + (held.size() - steps.size()) + " without step");
+    }
+    return String.join(" ", parts);
+  }
+
+  private static String orDash(String s) {
+    return s.isEmpty() ? "-" : s;
   }
 }

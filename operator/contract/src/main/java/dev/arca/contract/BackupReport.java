@@ -18,6 +18,8 @@ import java.util.List;
  * @param changedWhileReading files that changed while they were read (stored as read)
  * @param unreadable paths that could not be read and are not in the snapshot (the snapshot is
  *     saved; exit code 1)
+ * @param checkpoints the checkpoints the snapshot holds whole (empty without {@code --checkpoints})
+ * @param checkpointsSkipped the checkpoint folders left out of the snapshot, with the reason
  * @param durationMs how long the backup took
  * @param repositoryInitialized whether this run created the repository ({@code --init-if-missing}
  *     found none)
@@ -35,6 +37,8 @@ public record BackupReport(
     long skippedSpecial,
     long changedWhileReading,
     List<String> unreadable,
+    List<Checkpoint> checkpoints,
+    List<SkippedCheckpoint> checkpointsSkipped,
     long durationMs,
     boolean repositoryInitialized) {
 
@@ -53,6 +57,8 @@ public record BackupReport(
         skippedSpecial,
         changedWhileReading,
         unreadable,
+        checkpoints,
+        checkpointsSkipped,
         durationMs,
         created);
   }

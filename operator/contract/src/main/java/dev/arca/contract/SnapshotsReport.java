@@ -26,6 +26,7 @@ public record SnapshotsReport(List<Entry> snapshots, List<Unreadable> unreadable
    * @param bytes their bytes
    * @param repairedFrom for a snapshot written by {@code arca repair snapshots}, the damaged one;
    *     absent otherwise
+   * @param checkpoints the checkpoints it holds whole, by path (empty when it records none)
    */
   public record Entry(
       String id,
@@ -37,7 +38,8 @@ public record SnapshotsReport(List<Entry> snapshots, List<Unreadable> unreadable
       String parent,
       long files,
       long bytes,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String repairedFrom) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) String repairedFrom,
+      List<Checkpoint> checkpoints) {}
 
   /**
    * A snapshot that could not be read.

@@ -28,7 +28,23 @@ class ReportsTest {
   @Test
   void aReportCarriesItsSchemaAndReadsBackAsTheSameRecord() {
     BackupReport b =
-        new BackupReport("ab", null, "full", 3, 1, 30, 30, 20, 0, 0, 0, List.of("x"), 5, false);
+        new BackupReport(
+            "ab",
+            null,
+            "full",
+            3,
+            1,
+            30,
+            30,
+            20,
+            0,
+            0,
+            0,
+            List.of("x"),
+            List.of(new Checkpoint("d/checkpoint-7", 7L)),
+            List.of(new SkippedCheckpoint("d/checkpoint-8", "no completion marker")),
+            5,
+            false);
     String line = Reports.json(b);
     assertThat(line).startsWith("{\"schema\":" + Reports.SCHEMA + ",\"snapshotId\":\"ab\"");
     Received r = Received.parse(line);

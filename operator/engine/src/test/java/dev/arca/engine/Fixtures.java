@@ -47,6 +47,38 @@ public final class Fixtures {
     };
   }
 
+  /** A change made to a source while a backup reads it. */
+  public interface Change {
+    void run() throws IOException;
+  }
+
+  /**
+   * A progress listener that makes {@code change} once, when the backup first counts bytes it has
+   * read (so while it reads), and keeps the warnings it hears in {@code warnings}: a source that
+   * changes under a backup.
+   */
+  public static Progress changingAtFirstBytes(Change change, List<String> warnings) {
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return new Progress() {
+      @Override
+      public void bytes(long n) {
+        if (done.compareAndSet(false, true)) {
+          try {
+            change.run();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    };
+  }
+
   public static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new SplittableRandom(seed).nextBytes(b);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The engine's layering, read from its sources: each sub-package refers (by import or by full name,
  * comments aside) only to the sub-packages listed for it here, and to the root package ({@code
  * ArcaException}, {@code Progress}). Bottom up: {@code crypto}; {@code format}; {@code chunk} and
- * {@code fs}; {@code storage}; {@code runtime}; {@code repo}; the use cases. A new sub-package must
- * be added here to build.
+ * {@code fs}; {@code checkpoint} (for backups); {@code storage}; {@code runtime}; {@code repo}; the
+ * use cases. A new sub-package must be added here to build.
  */
 class LayeringTest {
   private static final Set<String> BELOW_REPO =
@@ -34,10 +34,11 @@ class LayeringTest {
           Map.entry("format", Set.of("crypto")),
           Map.entry("chunk", Set.of("format")),
           Map.entry("fs", Set.of("crypto", "format")),
+          Map.entry("checkpoint", Set.of("format", "chunk", "fs")),
           Map.entry("storage", Set.of("fs")),
           Map.entry("runtime", Set.of("crypto", "format")),
           Map.entry("repo", union(BELOW_REPO, Set.of("runtime"))),
-          Map.entry("backup", USE_CASE),
+          Map.entry("backup", union(USE_CASE, Set.of("checkpoint"))),
           Map.entry("restore", USE_CASE),
           Map.entry("export", USE_CASE),
           Map.entry("verify", USE_CASE),

@@ -3,6 +3,7 @@ package dev.arca.engine.backup;
 import dev.arca.contract.BackupReport;
 import dev.arca.engine.DaemonThreads;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Checkpoint;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.fs.PathFilter;
@@ -90,6 +91,7 @@ public final class Backup {
     ExecutorService files = DaemonThreads.pool(opts.threads(), "arca-backup");
     ExecutorService workers = DaemonThreads.pool(opts.threads(), "arca-chunks");
     ExecutorService folders = DaemonThreads.pool(FolderReads.THREADS, "arca-folders");
+    CheckpointGate gate = new CheckpointGate(opts.checkpoints(), filter(), opts.progress());
     try (ChunkSink sink = new ChunkSink(repo, index, opts.memoryBudget())) {
       FileReader reader =
           new FileReader(
@@ -110,11 +112,12 @@ public final class Backup {
               filter(),
               opts.full(),
               opts.threads(),
-              opts.progress());
+              opts.progress(),
+              gate);
       String treeId = walk(plan, parent, walker, reader);
       Snapshot.Stats stats = flush(sink, walker.counters());
       walker.parentDamage().record(repo, warn); // before the snapshot that relies on new copies
-      return commit(plan, parent, treeId, stats, walker.counters(), session);
+      return commit(plan, parent, treeId, stats, gate, walker.counters(), session);
     } finally {
       files.shutdownNow();
       workers.shutdownNow();
@@ -181,10 +184,13 @@ public final class Backup {
       Snapshots.Ref parent,
       String treeId,
       Snapshot.Stats stats,
+      CheckpointGate gate,
       Counters c,
       SessionKeeper session)
       throws IOException {
     boolean full = opts.full() || parent == null;
+    // listed only when asked to look for checkpoints: a snapshot without the field says nothing
+    List<Checkpoint> held = opts.checkpoints().isEmpty() ? null : gate.listed();
     Snapshot snapshot =
         new Snapshot(
             plan.started(),
@@ -197,15 +203,24 @@ public final class Backup {
             opts.includes(),
             opts.excludes(),
             stats,
-            "arca " + Backup.class.getPackage().getImplementationVersion());
+            "arca " + Backup.class.getPackage().getImplementationVersion(),
+            null,
+            held);
     session.checkAlive();
     CommitGuard.check(repo, treeId, session.started(), opts.clock().instant());
     String id = Snapshots.save(repo, snapshot);
-    return result(id, snapshot, c, plan.t0());
+    return result(id, snapshot, c, gate, plan.t0());
   }
 
-  private static BackupReport result(String id, Snapshot snapshot, Counters c, long t0) {
+  private static BackupReport result(
+      String id, Snapshot snapshot, Counters c, CheckpointGate gate, long t0) {
     Snapshot.Stats stats = snapshot.stats();
+    List<dev.arca.contract.Checkpoint> held = new ArrayList<>();
+    if (snapshot.checkpoints() != null) {
+      snapshot
+          .checkpoints()
+          .forEach(k -> held.add(new dev.arca.contract.Checkpoint(k.path(), k.step())));
+    }
     return new BackupReport(
         id,
         snapshot.parent(),
@@ -219,6 +234,8 @@ public final class Backup {
         stats.skippedSpecial(),
         stats.changedWhileReading(),
         List.copyOf(new HashSet<>(c.unreadable)),
+        held,
+        gate.skipped(),
         (System.nanoTime() - t0) / 1_000_000,
         false);
   }

@@ -1,6 +1,7 @@
 package dev.arca.engine.backup;
 
 import dev.arca.engine.Progress;
+import dev.arca.engine.checkpoint.CheckpointSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param progress progress receiver
  * @param streams commands whose output is stored as files of the snapshot (database dumps)
  * @param clock the time source of the snapshot's time and the writer session (tests move it)
+ * @param checkpoints which folders are training checkpoints, stored only when complete and read
+ *     without change ({@link CheckpointSpec#NONE}: none)
  */
 public record BackupOptions(
     List<Path> paths,
@@ -34,7 +37,8 @@ public record BackupOptions(
     int memoryBudget,
     Progress progress,
     List<StreamSource> streams,
-    java.time.Clock clock) {
+    java.time.Clock clock,
+    CheckpointSpec checkpoints) {
 
   public static BackupOptions of(Path... paths) {
     return new BackupOptions(
@@ -48,74 +52,119 @@ public record BackupOptions(
         0,
         Progress.NONE,
         List.of(),
-        java.time.Clock.systemUTC());
+        java.time.Clock.systemUTC(),
+        CheckpointSpec.NONE);
   }
 
   public BackupOptions withFull(boolean f) {
-    return new BackupOptions(
-        paths, f, host, tags, includes, excludes, threads, memoryBudget, progress, streams, clock);
+    Edit e = new Edit(this);
+    e.full = f;
+    return e.done();
   }
 
   public BackupOptions withHost(String h) {
-    return new BackupOptions(
-        paths, full, h, tags, includes, excludes, threads, memoryBudget, progress, streams, clock);
+    Edit e = new Edit(this);
+    e.host = h;
+    return e.done();
   }
 
   public BackupOptions withTags(Map<String, String> t) {
-    return new BackupOptions(
-        paths,
-        full,
-        host,
-        Map.copyOf(t),
-        includes,
-        excludes,
-        threads,
-        memoryBudget,
-        progress,
-        streams,
-        clock);
+    Edit e = new Edit(this);
+    e.tags = Map.copyOf(t);
+    return e.done();
   }
 
   public BackupOptions withFilters(List<String> inc, List<String> exc) {
-    return new BackupOptions(
-        paths, full, host, tags, inc, exc, threads, memoryBudget, progress, streams, clock);
+    Edit e = new Edit(this);
+    e.includes = inc;
+    e.excludes = exc;
+    return e.done();
   }
 
   public BackupOptions withThreads(int n) {
-    return new BackupOptions(
-        paths, full, host, tags, includes, excludes, n, memoryBudget, progress, streams, clock);
+    Edit e = new Edit(this);
+    e.threads = n;
+    return e.done();
   }
 
   public BackupOptions withMemoryBudget(int bytes) {
-    return new BackupOptions(
-        paths, full, host, tags, includes, excludes, threads, bytes, progress, streams, clock);
+    Edit e = new Edit(this);
+    e.memoryBudget = bytes;
+    return e.done();
   }
 
   public BackupOptions withProgress(Progress p) {
-    return new BackupOptions(
-        paths, full, host, tags, includes, excludes, threads, memoryBudget, p, streams, clock);
+    Edit e = new Edit(this);
+    e.progress = p;
+    return e.done();
   }
 
   /** The same options with this time source. */
   public BackupOptions withClock(java.time.Clock c) {
-    return new BackupOptions(
-        paths, full, host, tags, includes, excludes, threads, memoryBudget, progress, streams, c);
+    Edit e = new Edit(this);
+    e.clock = c;
+    return e.done();
   }
 
   /** The same options with these streams (none: files only). */
   public BackupOptions withStreams(List<StreamSource> s) {
-    return new BackupOptions(
-        paths,
-        full,
-        host,
-        tags,
-        includes,
-        excludes,
-        threads,
-        memoryBudget,
-        progress,
-        List.copyOf(s),
-        clock);
+    Edit e = new Edit(this);
+    e.streams = List.copyOf(s);
+    return e.done();
+  }
+
+  /** The same options with these checkpoint rules. */
+  public BackupOptions withCheckpoints(CheckpointSpec c) {
+    Edit e = new Edit(this);
+    e.checkpoints = c;
+    return e.done();
+  }
+
+  /** A copy of some options to change one or two of them: what every {@code with} method does. */
+  private static final class Edit {
+    private final List<Path> paths;
+    private boolean full;
+    private String host;
+    private Map<String, String> tags;
+    private List<String> includes;
+    private List<String> excludes;
+    private int threads;
+    private int memoryBudget;
+    private Progress progress;
+    private List<StreamSource> streams;
+    private java.time.Clock clock;
+    private CheckpointSpec checkpoints;
+
+    Edit(BackupOptions o) {
+      paths = o.paths;
+      full = o.full;
+      host = o.host;
+      tags = o.tags;
+      includes = o.includes;
+      excludes = o.excludes;
+      threads = o.threads;
+      memoryBudget = o.memoryBudget; // as given: 0 stays "the default"
+      progress = o.progress;
+      streams = o.streams;
+      clock = o.clock;
+      checkpoints = o.checkpoints;
+    }
+
+    BackupOptions done() {
+      return new BackupOptions(
+          paths,
+          full,
+          host,
+          tags,
+          includes,
+          excludes,
+          threads,
+          memoryBudget,
+          progress,
+          streams,
+          clock,
+          checkpoints);
+    }
   }
 
   /** The bytes of file content in flight: as given, or the default for these threads. */

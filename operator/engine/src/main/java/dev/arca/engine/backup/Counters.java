@@ -13,4 +13,12 @@ final class Counters {
   final AtomicLong special = new AtomicLong();
   final AtomicLong changed = new AtomicLong();
   final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
+
+  /** Adds the files, folders, bytes and unchanged files {@code other} counted. */
+  void add(Counters other) {
+    files.addAndGet(other.files.get());
+    dirs.addAndGet(other.dirs.get());
+    bytes.addAndGet(other.bytes.get());
+    unchanged.addAndGet(other.unchanged.get());
+  }
 }

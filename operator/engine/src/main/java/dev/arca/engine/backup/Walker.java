@@ -43,6 +43,7 @@ final class Walker {
   private final Progress progress;
   private final FolderReads folders;
   private final ParentDamage parentDamage;
+  private final CheckpointGate checkpoints;
   private final Counters counters = new Counters();
 
   Walker(
@@ -55,7 +56,8 @@ final class Walker {
       PathFilter filter,
       boolean full,
       int threads,
-      Progress progress) {
+      Progress progress,
+      CheckpointGate checkpoints) {
     this.repo = repo;
     this.index = index;
     this.sink = sink;
@@ -65,6 +67,7 @@ final class Walker {
     this.full = full;
     this.fileSlots = new Semaphore(threads * 4);
     this.progress = progress;
+    this.checkpoints = checkpoints;
     this.parentDamage = new ParentDamage(sink);
     this.folders = new FolderReads(repo, index, parentDamage, progress, folderPool);
   }
@@ -88,7 +91,8 @@ final class Walker {
   CompletableFuture<Node> entry(Path p, String rel, Node parentNode, boolean root) {
     Deque<Folder> open = new ArrayDeque<>();
     // a root's path in the snapshot is its name
-    CompletableFuture<Node> top = start(p, rel, rel, Listing.stat(p), parentNode, root, open, null);
+    CompletableFuture<Node> top =
+        start(p, rel, rel, Listing.stat(p), parentNode, root, open, null, null);
     while (!open.isEmpty()) {
       Folder f = open.peek();
       int i = f.next()[0]++;
@@ -112,7 +116,8 @@ final class Walker {
                   f.before().get(n),
                   false,
                   open,
-                  read));
+                  read,
+                  f.checkpoint()));
     }
     return top;
   }
@@ -135,7 +140,9 @@ final class Walker {
 
   /**
    * Starts one entry: a file is queued, a folder is listed and pushed onto {@code open} (its node
-   * completes when {@link #finish} has stored its listing), anything else is answered at once.
+   * completes when {@link #finish} has stored its listing), anything else is answered at once. A
+   * checkpoint folder is judged first ({@link CheckpointGate#enter}); {@code within} is the
+   * checkpoint the entry is in, if any.
    */
   private CompletableFuture<Node> start(
       Path p,
@@ -145,13 +152,13 @@ final class Walker {
       Node parentNode,
       boolean root,
       Deque<Folder> open,
-      CompletableFuture<FolderReads.Opened> read) {
+      CompletableFuture<FolderReads.Opened> read,
+      CheckpointRead within) {
     if (statOrError instanceof NoSuchFileException) {
-      progress.warn(
-          FileName.display(rel) + ": vanished before it could be read; not in this snapshot");
+      vanished(rel, "before it could be read", within);
       return CompletableFuture.completedFuture(null);
     } else if (statOrError instanceof IOException e) {
-      return unreadable(rel, e);
+      return unreadable(rel, e, within);
     }
     SourceStat st = (SourceStat) statOrError;
     if (!root && filter.excluded(rel)) {
@@ -172,7 +179,7 @@ final class Walker {
           return CompletableFuture.completedFuture(
               node(name, Node.SYMLINK, st, 0, null, null, target));
         } catch (IOException e) {
-          return unreadable(rel, e);
+          return unreadable(rel, e, within);
         }
       }
       case FILE -> {
@@ -181,13 +188,13 @@ final class Walker {
         }
         if (!full && parentNode != null && parentNode.isFile() && unchanged(parentNode, st)) {
           // Nothing to read: answer on this thread rather than queueing a task.
-          return CompletableFuture.completedFuture(unchangedFile(name, st, parentNode));
+          return CompletableFuture.completedFuture(unchangedFile(name, st, parentNode, within));
         }
         fileSlots.acquireUninterruptibly();
         return CompletableFuture.supplyAsync(
             () -> {
               try {
-                return file(p, rel, name, st, parentNode);
+                return file(p, rel, name, st, parentNode, within);
               } finally {
                 fileSlots.release();
               }
@@ -195,6 +202,10 @@ final class Walker {
             files);
       }
       default -> {
+        CheckpointRead ck = checkpoints.enter(p, rel, within);
+        if (ck == CheckpointRead.INCOMPLETE) {
+          return CompletableFuture.completedFuture(null); // not read at all
+        }
         Folder f =
             open(
                 rel,
@@ -202,7 +213,8 @@ final class Walker {
                 st,
                 parentNode,
                 root,
-                read != null ? read : folders.read(p, rel, full ? null : parentNode));
+                read != null ? read : folders.read(p, rel, full ? null : parentNode),
+                ck);
         if (f == null) {
           return CompletableFuture.completedFuture(null);
         }
@@ -216,7 +228,8 @@ final class Walker {
    * A folder whose entries are being started, in name order; {@code next[0]} is the first not yet
    * started, {@code next[1]} the first not yet considered for reading ahead, and {@code ahead}
    * holds the reads of sub-folders started but not yet used. {@code result} completes with the
-   * folder's node once its listing is stored.
+   * folder's node once its listing is stored. {@code checkpoint} is the checkpoint it is or is in
+   * (null: none).
    */
   private record Folder(
       String rel,
@@ -228,11 +241,12 @@ final class Walker {
       List<CompletableFuture<FolderReads.Opened>> ahead,
       List<CompletableFuture<Node>> kids,
       CompletableFuture<Node> result,
-      int[] next) {}
+      int[] next,
+      CheckpointRead checkpoint) {}
 
   /**
    * A folder whose listing {@code read} gives; null (and counted as unreadable) if it could not be
-   * listed.
+   * listed, which tears the checkpoint {@code ck} it is or is in.
    */
   private Folder open(
       String rel,
@@ -240,16 +254,18 @@ final class Walker {
       SourceStat st,
       Node parentNode,
       boolean root,
-      CompletableFuture<FolderReads.Opened> read) {
+      CompletableFuture<FolderReads.Opened> read,
+      CheckpointRead ck) {
     FolderReads.Opened o = read.join();
-    if (o.error() instanceof NoSuchFileException) {
-      // as for a file: gone between its parent's listing and its own
-      progress.warn(
-          FileName.display(rel) + ": vanished before it could be read; not in this snapshot");
-      return null;
-    }
     if (o.error() != null) {
-      unreadable(rel, o.error());
+      if (o.error() instanceof NoSuchFileException) {
+        vanished(rel, "before it could be read", ck); // as a file: gone since its parent's listing
+      } else {
+        unreadable(rel, o.error(), ck);
+      }
+      if (ck != null && ck.rel().equals(rel)) {
+        checkpoints.whole(ck); // reports it
+      }
       return null;
     }
     Node dir = node(name, Node.DIR, st, 0, null, null, null);
@@ -264,7 +280,8 @@ final class Walker {
         new ArrayList<>(java.util.Collections.nCopies(n, null)),
         new ArrayList<>(),
         new CompletableFuture<>(),
-        new int[2]);
+        new int[2],
+        ck);
   }
 
   /**
@@ -285,7 +302,10 @@ final class Walker {
             });
   }
 
-  /** The folder's node with its stored listing; null when includes leave nothing in it. */
+  /**
+   * The folder's node with its stored listing; null when includes leave nothing in it, or when it
+   * is a checkpoint folder that a file changing while read tore.
+   */
   private Node listing(Folder f) {
     List<Node> nodes = new ArrayList<>();
     for (CompletableFuture<Node> k : f.kids()) {
@@ -297,31 +317,50 @@ final class Walker {
     if (nodes.isEmpty() && !f.root() && filter.hasIncludes() && !filter.included(f.rel())) {
       return null;
     }
-    counters.dirs.incrementAndGet();
-    if (!f.before().isEmpty() && nodes.equals(sortedByName(f.before().values()))) {
-      return f.dir().withSubtree(f.parentNode().subtree()); // unchanged folder: same tree blob
+    CheckpointRead ck = f.checkpoint();
+    boolean checkpoint = ck != null && ck.rel().equals(f.rel());
+    if (checkpoint && !checkpoints.whole(ck)) {
+      return null;
     }
-    return f.dir().withSubtree(storeTree(nodes, f.rel()));
+    countsOf(ck).dirs.incrementAndGet();
+    Node n;
+    if (!f.before().isEmpty() && nodes.equals(sortedByName(f.before().values()))) {
+      n = f.dir().withSubtree(f.parentNode().subtree()); // unchanged folder: same tree blob
+    } else {
+      n = f.dir().withSubtree(storeTree(nodes, f.rel()));
+    }
+    if (checkpoint) {
+      checkpoints.keep(ck, counters);
+    }
+    return n;
+  }
+
+  /** Where an entry is counted: apart while in a checkpoint, which may yet be left out. */
+  private Counters countsOf(CheckpointRead within) {
+    return within == null ? counters : within.counters();
   }
 
   /** A file the parent snapshot already has: its content is taken from there, not read. */
-  private Node unchangedFile(String name, SourceStat st, Node prev) {
-    counters.unchanged.incrementAndGet();
-    counters.files.incrementAndGet();
-    counters.bytes.addAndGet(prev.size());
+  private Node unchangedFile(String name, SourceStat st, Node prev, CheckpointRead within) {
+    Counters c = countsOf(within);
+    c.unchanged.incrementAndGet();
+    c.files.incrementAndGet();
+    c.bytes.addAndGet(prev.size());
     progress.bytes(prev.size());
     progress.fileDone();
     return node(name, Node.FILE, st, prev.size(), prev.sha256(), prev.chunks(), null);
   }
 
-  private Node file(Path p, String rel, String name, SourceStat st, Node prev) {
+  private Node file(
+      Path p, String rel, String name, SourceStat st, Node prev, CheckpointRead within) {
     FileReader.Content c;
     try {
       c = reader.read(p, st);
     } catch (NoSuchFileException e) {
-      progress.warn(FileName.display(rel) + ": vanished while it was read; not in this snapshot");
+      vanished(rel, "while it was read", within);
       return null;
     } catch (IOException e) {
+      tear(within, "could not be read: " + FileName.display(rel));
       counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
       progress.warn(
           FileName.display(rel)
@@ -336,7 +375,11 @@ final class Walker {
     } catch (IOException e) {
       after = null;
     }
-    if (after == null || !after.sameContentAs(st) || c.size() != st.size()) {
+    boolean changed = after == null || !after.sameContentAs(st) || c.size() != st.size();
+    if (changed && within != null) {
+      // not stored as read: the checkpoint it is in is left out of the snapshot
+      within.tear("changed while being read: " + FileName.display(rel));
+    } else if (changed) {
       counters.changed.incrementAndGet();
       progress.warn(
           FileName.display(rel)
@@ -346,8 +389,8 @@ final class Walker {
               + c.sha256()
               + "); the next backup reads it again");
     }
-    counters.files.incrementAndGet();
-    counters.bytes.addAndGet(c.size());
+    countsOf(within).files.incrementAndGet();
+    countsOf(within).bytes.addAndGet(c.size());
     progress.fileDone();
     return node(name, Node.FILE, st, c.size(), c.sha256(), c.chunks(), null);
   }
@@ -435,7 +478,20 @@ final class Walker {
     return folders.children(treeId, rel);
   }
 
-  private CompletableFuture<Node> unreadable(String rel, IOException e) {
+  /** An entry gone before or while it was read; it tears the checkpoint it is in. */
+  private void vanished(String rel, String when, CheckpointRead within) {
+    progress.warn(FileName.display(rel) + ": vanished " + when + "; not in this snapshot");
+    tear(within, "vanished while being read: " + FileName.display(rel));
+  }
+
+  private static void tear(CheckpointRead within, String reason) {
+    if (within != null) {
+      within.tear(reason);
+    }
+  }
+
+  private CompletableFuture<Node> unreadable(String rel, IOException e, CheckpointRead within) {
+    tear(within, "could not be read: " + FileName.display(rel));
     counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
     progress.warn(FileName.display(rel) + ": cannot be read (" + e + "); not in this snapshot");
     return CompletableFuture.completedFuture(null);

@@ -1,16 +1,10 @@
 package dev.arca.engine.chunk;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.engine.format.FloatGrouping;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Cut points of a safetensors file: the header (8-byte length plus JSON) is one chunk, each big
@@ -19,9 +13,6 @@ import java.util.Map;
  * header or other tensors change.
  */
 public final class SafetensorsLayout {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long MAX_HEADER = 100L << 20;
-
   private SafetensorsLayout() {}
 
   /**
@@ -39,46 +30,22 @@ public final class SafetensorsLayout {
    */
   public static Layout cuts(FileChannel ch, long size, int piece, int group, int hardMax)
       throws IOException {
-    if (size < 10) {
-      return null;
-    }
-    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(ch, lenBuf, 0);
-    long headerLen = lenBuf.flip().getLong();
-    if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-      return null;
-    }
-    ByteBuffer header = ByteBuffer.allocate((int) headerLen);
-    readFully(ch, header, 8);
-    long dataStart = 8 + headerLen;
-    List<long[]> regions = new ArrayList<>(); // start, end, float kind
+    SafetensorsHeader.Header header;
     try {
-      JsonNode root = JSON.readTree(header.array());
-      if (root == null || !root.isObject()) {
+      header = SafetensorsHeader.read(ch, size);
+    } catch (SafetensorsHeader.Malformed e) {
+      return null;
+    }
+    long dataStart = header.dataStart();
+    List<long[]> regions = new ArrayList<>(); // start, end, float kind
+    for (SafetensorsHeader.Tensor t : header.tensors()) {
+      if (dataStart + t.end() > size) {
         return null;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("__metadata__")) {
-          continue;
-        }
-        JsonNode offs = e.getValue().get("data_offsets");
-        if (offs == null || offs.size() != 2) {
-          return null;
-        }
-        long b = offs.get(0).asLong(-1);
-        long end = offs.get(1).asLong(-1);
-        if (b < 0 || end < b || dataStart + end > size) {
-          return null;
-        }
-        if (end > b) {
-          JsonNode dtype = e.getValue().get("dtype");
-          byte kind = FloatGrouping.ofDtype(dtype == null ? null : dtype.asText());
-          regions.add(new long[] {dataStart + b, dataStart + end, kind});
-        }
+      if (t.end() > t.begin()) {
+        byte kind = FloatGrouping.ofDtype(t.dtype());
+        regions.add(new long[] {dataStart + t.begin(), dataStart + t.end(), kind});
       }
-    } catch (IOException e) {
-      return null;
     }
     regions.sort((x, y) -> Long.compare(x[0], y[0]));
     return plan(regions, dataStart, size, piece, group, hardMax);
@@ -147,15 +114,5 @@ public final class SafetensorsLayout {
       k[i] = kinds.get(i);
     }
     return new Layout(ends.stream().mapToLong(Long::longValue).toArray(), k);
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos);
-      if (n < 0) {
-        throw new IOException("unexpected end of file");
-      }
-      pos += n;
-    }
   }
 }

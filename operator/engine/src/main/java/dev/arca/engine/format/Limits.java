@@ -32,6 +32,9 @@ public final class Limits {
    */
   public static final int MAX_PATH = 4096;
 
+  /** Most entries of a snapshot's {@code checkpoints}. */
+  public static final int MAX_CHECKPOINTS = 100_000;
+
   private Limits() {}
 
   /** The most a sealed object of at most {@code plain} bytes (framed and compressed) can take. */

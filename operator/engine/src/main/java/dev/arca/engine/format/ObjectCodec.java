@@ -94,7 +94,21 @@ public final class ObjectCodec {
     try {
       return JSON.readValue(plain, type);
     } catch (IOException e) {
-      throw ArcaException.integrity(what + " is damaged: not valid JSON (" + e.getMessage() + ")");
+      FormatViolation v = violation(e);
+      throw ArcaException.integrity(
+          what
+              + " is damaged: "
+              + (v != null ? v.getMessage() : "not valid JSON (" + e.getMessage() + ")"));
     }
+  }
+
+  /** The {@link FormatViolation} behind {@code e}, if a field's reader threw one. */
+  private static FormatViolation violation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FormatViolation v) {
+        return v;
+      }
+    }
+    return null;
   }
 }

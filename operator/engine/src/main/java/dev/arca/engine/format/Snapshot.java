@@ -2,6 +2,7 @@ package dev.arca.engine.format;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param program the program and version that wrote it
  * @param repairedFrom the id of the damaged snapshot this one was made from by {@code arca repair
  *     snapshots} (which left out the files it could not keep); absent for backups
+ * @param checkpoints the training checkpoints it holds whole, by path; absent when the backup was
+ *     not asked to look for checkpoints (read within bounds by {@link CheckpointsReader})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(
@@ -36,7 +39,9 @@ public record Snapshot(
     @JsonProperty("excludes") List<String> excludes,
     @JsonProperty("stats") Stats stats,
     @JsonProperty("program") String program,
-    @JsonProperty("repairedFrom") String repairedFrom) {
+    @JsonProperty("repairedFrom") String repairedFrom,
+    @JsonProperty("checkpoints") @JsonDeserialize(using = CheckpointsReader.class)
+        List<Checkpoint> checkpoints) {
 
   public static final String PREFIX = "snapshots/";
 
@@ -53,7 +58,9 @@ public record Snapshot(
       List<String> excludes,
       Stats stats,
       String program) {
-    this(time, host, paths, tags, parent, mode, tree, includes, excludes, stats, program, null);
+    this(
+        time, host, paths, tags, parent, mode, tree, includes, excludes, stats, program, null,
+        null);
   }
 
   /** Counters of one backup run. */

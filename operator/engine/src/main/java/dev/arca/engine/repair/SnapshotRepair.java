@@ -3,6 +3,7 @@ package dev.arca.engine.repair;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.forget.Forget;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.format.Checkpoint;
 import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.CommitGuard;
@@ -149,11 +150,29 @@ public final class SnapshotRepair {
         new Repaired(
             s.id(), null, List.copyOf(paths), o.files(), o.bytes(), o.unreadable(), false));
     if (fresh != null && !o.unreadable()) {
-      fresh.add(repairedCopy(s, o));
+      fresh.add(repairedCopy(s, o, wholeCheckpoints(rewrite, old)));
     }
   }
 
-  private static Snapshot repairedCopy(Snapshots.Ref s, TreeRewrite.Outcome o) {
+  /**
+   * The checkpoints {@code old} lists whose folders the repair left whole: a checkpoint that lost a
+   * file is no longer one the snapshot holds whole. Null when {@code old} lists none.
+   */
+  private static List<Checkpoint> wholeCheckpoints(TreeRewrite rewrite, Snapshot old) {
+    if (old.checkpoints() == null) {
+      return null;
+    }
+    List<Checkpoint> out = new ArrayList<>();
+    for (Checkpoint c : old.checkpoints()) {
+      if (rewrite.intact(old.tree(), c.path())) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private static Snapshot repairedCopy(
+      Snapshots.Ref s, TreeRewrite.Outcome o, List<Checkpoint> checkpoints) {
     Snapshot old = s.snapshot();
     Snapshot.Stats st = old.stats();
     Snapshot.Stats stats =
@@ -180,7 +199,8 @@ public final class SnapshotRepair {
         old.excludes(),
         stats,
         "arca " + SnapshotRepair.class.getPackage().getImplementationVersion(),
-        s.id());
+        s.id(),
+        checkpoints);
   }
 
   /** Writes the repaired snapshots (each checked first) and forgets the damaged ones if asked. */

@@ -139,6 +139,32 @@ final class TreeRewrite {
     return true;
   }
 
+  /**
+   * Whether the folder at {@code path} (names joined by '/') below the tree {@code root}, already
+   * rewritten, lost nothing in the repair: false when it is not there, or its tree changed or
+   * cannot be read. Reads one tree per name of the path.
+   */
+  boolean intact(String root, String path) {
+    String tree = root;
+    Node folder = null;
+    for (String name : path.split("/")) {
+      List<Node> nodes = tree == null ? null : read(tree);
+      folder = nodes == null ? null : named(nodes, name);
+      tree = folder != null && folder.isDir() ? folder.subtree() : null;
+    }
+    Outcome o = tree == null ? null : done.get(tree);
+    return o != null && !o.unreadable() && o.newId().equals(tree);
+  }
+
+  private static Node named(List<Node> nodes, String name) {
+    for (Node n : nodes) {
+      if (name.equals(n.fileName())) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   private List<Node> read(String id) {
     try {
       return repo.readTree(index, id).nodes();

@@ -9,8 +9,6 @@ import dev.arca.engine.Progress;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,27 +29,16 @@ class ChangingSourceTest {
     Path f = Fixtures.write(src.resolve("growing.log"), Fixtures.random(96 << 20, 1));
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
     List<String> warnings = new CopyOnWriteArrayList<>();
-    AtomicBoolean changed = new AtomicBoolean();
     // The reader can be at most the memory budget ahead of the first stored chunk, so when the
     // first chunk is stored the end of the 96 MiB file has not been read yet.
     Progress writer =
-        new Progress() {
-          @Override
-          public void bytes(long n) {
-            if (changed.compareAndSet(false, true)) {
+        Fixtures.changingAtFirstBytes(
+            () -> {
               try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(Fixtures.random(1 << 20, 2)), (95L << 20));
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
               }
-            }
-          }
-
-          @Override
-          public void warn(String message) {
-            warnings.add(message);
-          }
-        };
+            },
+            warnings);
     BackupOptions opts =
         BackupOptions.of(src).withProgress(writer).withThreads(2).withMemoryBudget(16 << 20);
     BackupReport r = Backup.run(repo, opts);

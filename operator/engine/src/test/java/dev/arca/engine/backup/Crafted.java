@@ -72,6 +72,13 @@ public final class Crafted {
 
   /** As {@link #commit(List)}, with the counts the snapshot records. */
   public String commit(List<Node> nodes, Snapshot.Stats stats) throws Exception {
+    return commit(nodes, stats, null);
+  }
+
+  /** As {@link #commit(List, Snapshot.Stats)}, with the checkpoints the snapshot lists. */
+  public String commit(
+      List<Node> nodes, Snapshot.Stats stats, List<dev.arca.engine.format.Checkpoint> checkpoints)
+      throws Exception {
     String root = tree(nodes);
     sink.flush();
     repo.saveIndex(sink.newBlobs());
@@ -88,7 +95,9 @@ public final class Crafted {
             List.of(),
             List.of(),
             stats,
-            "crafted");
+            "crafted",
+            null,
+            checkpoints);
     return Snapshots.save(repo, s);
   }
 }
