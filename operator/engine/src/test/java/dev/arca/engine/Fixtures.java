@@ -135,6 +135,15 @@ public final class Fixtures {
     return index.get(dev.arca.engine.format.Hex.parse(node.chunks().get(0)));
   }
 
+  /** Where each chunk of the file at {@code path} (names joined by '/') of a snapshot is stored. */
+  public static List<dev.arca.engine.format.BlobIndex.Location> chunks(
+      Repository repo, String snapshotId, String path) throws IOException {
+    dev.arca.engine.format.BlobIndex index = repo.loadIndex();
+    return node(repo, index, snapshotId, path).chunks().stream()
+        .map(id -> index.get(dev.arca.engine.format.Hex.parse(id)))
+        .toList();
+  }
+
   /**
    * Where the tree blob of the folder at {@code path} (names joined by '/') of a snapshot is
    * stored.
