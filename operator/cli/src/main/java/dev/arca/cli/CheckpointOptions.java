@@ -12,8 +12,9 @@ final class CheckpointOptions {
       names = "--checkpoints",
       paramLabel = "GLOB",
       description = {
-        "Training checkpoint folders, relative to each PATH (repeatable): 'runs/*/checkpoint-*',",
-        "'global_step*' (any depth). Only whole ones are stored; others are left out, reported."
+        "Training checkpoint folders, as --include globs (repeatable; the PATH's name first):",
+        "'train/runs/*/checkpoint-*', 'global_step*' (any depth). Only whole ones are stored;",
+        "others are left out, reported."
       })
   List<String> globs = new ArrayList<>();
 

@@ -39,14 +39,14 @@ class CheckpointCommandTest {
   }
 
   private JsonNode backup() {
-    return repo.backup("--checkpoints", "runs/*/checkpoint-*");
+    return repo.backup("--checkpoints", "src/runs/*/checkpoint-*");
   }
 
   @Test
   void backupJsonListsTheCheckpointsStoredAndThoseLeftOut() {
     Cli.Result r =
         repo.cli(
-            "backup", "--checkpoints", "runs/*/checkpoint-*", "--json", repo.source.toString());
+            "backup", "--checkpoints", "src/runs/*/checkpoint-*", "--json", repo.source.toString());
 
     assertThat(r.exitCode()).as("%s", r).isZero();
     JsonNode b = r.json();
@@ -66,7 +66,7 @@ class CheckpointCommandTest {
   @Test
   void humanBackupOutputCountsThem() {
     Cli.Result r =
-        repo.cli("backup", "--checkpoints", "runs/*/checkpoint-*", repo.source.toString());
+        repo.cli("backup", "--checkpoints", "src/runs/*/checkpoint-*", repo.source.toString());
 
     assertThat(r.exitCode()).as("%s", r).isZero();
     assertThat(r.stdout()).contains("1 checkpoints stored (steps 100), 1 left out (see warnings)");
@@ -126,7 +126,7 @@ class CheckpointCommandTest {
         repo.cli(
             "backup",
             "--checkpoints",
-            "runs/*/checkpoint-*",
+            "src/runs/*/checkpoint-*",
             "--checkpoint-complete",
             "a/DONE",
             repo.source.toString());
@@ -140,7 +140,7 @@ class CheckpointCommandTest {
     TestRepo.write(repo.source.resolve("runs/a/checkpoint-200/DONE"), new byte[0]);
 
     JsonNode b =
-        repo.backup("--checkpoints", "runs/*/checkpoint-*", "--checkpoint-complete", "DONE");
+        repo.backup("--checkpoints", "src/runs/*/checkpoint-*", "--checkpoint-complete", "DONE");
 
     assertThat(b.get("checkpoints").findValuesAsText("path"))
         .containsExactly("src/runs/a/checkpoint-200");

@@ -55,10 +55,12 @@ final class CheckpointGate {
     return new CheckpointRead(rel);
   }
 
-  /** Whether {@code rel}, a path in the snapshot, is a checkpoint folder the includes reach. */
+  /**
+   * Whether {@code rel}, a path in the snapshot (the source's root name first, as include globs see
+   * it), is a checkpoint folder the includes reach.
+   */
   private boolean isCheckpoint(String rel) {
-    int slash = rel.indexOf('/'); // below the source's root, whose name comes first
-    return slash > 0 && rules.matches(rel.substring(slash + 1)) && filter.mayIncludeBelow(rel);
+    return rules.matches(rel) && filter.mayIncludeBelow(rel);
   }
 
   /**

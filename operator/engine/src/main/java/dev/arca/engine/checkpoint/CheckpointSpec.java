@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * What a backup is told about checkpoints ({@code --checkpoints}, {@code --checkpoint-complete}).
  *
- * @param folders globs of checkpoint folders, relative to each source root ({@code runs/*}{@code
- *     /checkpoint-*}); none: the backup looks for no checkpoints
+ * @param folders globs of checkpoint folders over paths in the snapshot, the source's root name
+ *     first, as include globs ({@code train/runs/*}{@code /checkpoint-*}); none: the backup looks
+ *     for no checkpoints
  * @param complete {@value #AUTO} (the markers of known writers) or the name of a file that must
  *     exist in a checkpoint folder
  */

@@ -37,7 +37,8 @@ class CheckpointBackupTest {
 
   private static final CheckpointSpec GLOBS =
       new CheckpointSpec(
-          List.of("runs/*/checkpoint-*", "runs/ds/global_step*", "runs/dcp/step-*"), "auto");
+          List.of("src/runs/*/checkpoint-*", "src/runs/ds/global_step*", "src/runs/dcp/step-*"),
+          "auto");
 
   /** Two shards, their index, and (if {@code done}) the Trainer's last file. */
   private static void trainerCheckpoint(Path dir, boolean done) throws IOException {
@@ -185,7 +186,7 @@ class CheckpointBackupTest {
         Backup.run(
             repo,
             BackupOptions.of(src)
-                .withCheckpoints(new CheckpointSpec(List.of("runs/*/checkpoint-*"), "auto"))
+                .withCheckpoints(new CheckpointSpec(List.of("src/runs/*/checkpoint-*"), "auto"))
                 .withThreads(1)
                 .withProgress(trainer));
 
@@ -206,7 +207,7 @@ class CheckpointBackupTest {
         Backup.run(
             repo,
             BackupOptions.of(src)
-                .withCheckpoints(new CheckpointSpec(List.of("runs/*/checkpoint-*"), "auto")));
+                .withCheckpoints(new CheckpointSpec(List.of("src/runs/*/checkpoint-*"), "auto")));
     assertThat(next.checkpointsSkipped()).isEmpty();
     assertThat(next.checkpoints())
         .containsExactly(new Checkpoint("src/runs/a/checkpoint-500", 500L));
