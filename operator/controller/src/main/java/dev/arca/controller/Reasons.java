@@ -126,6 +126,9 @@ public final class Reasons {
   /** A backup created the repository (spec.repository.initialize: IfMissing). */
   public static final String REPOSITORY_INITIALIZED = "RepositoryInitialized";
 
+  /** A backup left checkpoint folders out of its snapshot (incomplete, or changed while read). */
+  public static final String CHECKPOINTS_SKIPPED = "CheckpointsSkipped";
+
   /** A forget Job applying the retention rules started. */
   public static final String RETENTION_STARTED = "RetentionStarted";
 

@@ -109,6 +109,9 @@ public class BackupPolicySpec {
   @ValidationRule(
       value = "!has(self.dump) || (!has(self.include) && !has(self.exclude))",
       message = "include and exclude apply to a pvc source, not to a dump")
+  @ValidationRule(
+      value = "!has(self.checkpoints) || has(self.pvc)",
+      message = "checkpoints apply to a pvc source, not to a dump")
   public static class Source {
     /** Name of a PersistentVolumeClaim in the policy's namespace; mounted read-only. */
     @JsonPropertyDescription(
@@ -131,6 +134,17 @@ public class BackupPolicySpec {
     /** Globs of paths inside the volume to leave out. */
     @JsonPropertyDescription("Globs of paths inside the volume to leave out.")
     public List<String> exclude;
+
+    /**
+     * Training checkpoint folders in the volume: each enters a snapshot only whole; incomplete
+     * ones, and ones a file of which changed while it was read, are left out of that run and listed
+     * in the status.
+     */
+    @JsonPropertyDescription(
+        "Training checkpoint folders in the volume: each enters a snapshot only whole; incomplete"
+            + " ones, and ones a file of which changed while it was read, are left out of that run"
+            + " and listed in the status.")
+    public CheckpointSource checkpoints;
   }
 
   /** Retention rules with restic's semantics; a snapshot kept by any rule stays. */

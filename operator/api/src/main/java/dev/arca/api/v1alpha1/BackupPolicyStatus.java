@@ -140,6 +140,42 @@ public class BackupPolicyStatus {
     @JsonPropertyDescription(
         "Set when this run created the repository (spec.repository.initialize: IfMissing): the URL it was created at.")
     public String repositoryInitialized;
+
+    /** Training checkpoints the snapshot holds whole (when sources name checkpoint folders). */
+    @JsonPropertyDescription(
+        "Training checkpoints the snapshot holds whole (when sources name checkpoint folders).")
+    public Long checkpoints;
+
+    /**
+     * Checkpoint folders this run left out of the snapshot, with the reason (incomplete, or a file
+     * changed while it was read); the first {@value #SKIPPED_LISTED} by path.
+     */
+    @JsonPropertyDescription(
+        "Checkpoint folders this run left out of the snapshot, with the reason (incomplete, or a"
+            + " file changed while it was read); the first 20 by path.")
+    public List<SkippedCheckpoint> checkpointsSkipped;
+
+    /** The most left-out checkpoint folders the status lists. */
+    public static final int SKIPPED_LISTED = 20;
+  }
+
+  /** A checkpoint folder a backup left out of its snapshot. */
+  public static class SkippedCheckpoint {
+    /** The folder's path in the snapshot it would have had, the PVC's name first. */
+    @JsonPropertyDescription(
+        "The folder's path in the snapshot it would have had, the PVC's name first.")
+    public String path;
+
+    /** Why it was left out. */
+    @JsonPropertyDescription("Why it was left out.")
+    public String reason;
+
+    public SkippedCheckpoint() {}
+
+    public SkippedCheckpoint(String path, String reason) {
+      this.path = path;
+      this.reason = reason;
+    }
   }
 
   /** A failed run. */

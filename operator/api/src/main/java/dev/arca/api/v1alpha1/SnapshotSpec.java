@@ -66,4 +66,41 @@ public class SnapshotSpec {
   @JsonPropertyDescription(
       "Bytes the backup added to the repository after compression and encryption.")
   public Long storedBytes;
+
+  /**
+   * The training checkpoints the snapshot holds whole, by path in the snapshot (the PVC's name
+   * first) and step; the first {@value #CHECKPOINTS_LISTED} by path when it holds more (see
+   * checkpointCount). Absent when the policy names no checkpoint folders.
+   */
+  @JsonPropertyDescription(
+      "The training checkpoints the snapshot holds whole, by path in the snapshot (the PVC's name"
+          + " first) and step; the first 100 by path when it holds more (see checkpointCount)."
+          + " Absent when the policy names no checkpoint folders.")
+  public List<CheckpointRef> checkpoints;
+
+  /** How many training checkpoints the snapshot holds whole. */
+  @JsonPropertyDescription("How many training checkpoints the snapshot holds whole.")
+  public Long checkpointCount;
+
+  /** The most checkpoints a Snapshot object lists; the repository's snapshot lists them all. */
+  public static final int CHECKPOINTS_LISTED = 100;
+
+  /** A training checkpoint a snapshot holds. */
+  public static class CheckpointRef {
+    /** The checkpoint folder's path in the snapshot, the PVC's name first. */
+    @JsonPropertyDescription("The checkpoint folder's path in the snapshot, the PVC's name first.")
+    public String path;
+
+    /** The last number in the folder's name (checkpoint-1200: 1200); absent when it has none. */
+    @JsonPropertyDescription(
+        "The last number in the folder's name (checkpoint-1200: 1200); absent when it has none.")
+    public Long step;
+
+    public CheckpointRef() {}
+
+    public CheckpointRef(String path, Long step) {
+      this.path = path;
+      this.step = step;
+    }
+  }
 }

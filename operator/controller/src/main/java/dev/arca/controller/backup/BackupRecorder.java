@@ -71,7 +71,12 @@ final class BackupRecorder {
       b.newBytes = s.newBytes();
       b.storedBytes = s.storedBytes();
       b.unchangedFiles = s.unchangedFiles();
-      b.snapshotName = snapshotObject(p, b, job);
+      CheckpointRecord.summary(s, b);
+      b.snapshotName = snapshotObject(p, b, s);
+      String skipped = CheckpointRecord.skippedMessage(s, s.snapshotId());
+      if (skipped != null) {
+        events.warning(p, Reasons.CHECKPOINTS_SKIPPED, skipped, now);
+      }
     }
     if (s != null && s.repositoryInitialized()) {
       b.repositoryInitialized = repositoryUrl(job, p);
@@ -138,7 +143,8 @@ final class BackupRecorder {
    * reference: deleting the policy (perhaps by mistake) leaves the catalog of what the repository
    * holds, labelled with the policy's name.
    */
-  private String snapshotObject(BackupPolicy p, BackupPolicyStatus.BackupSummary b, Job job) {
+  private String snapshotObject(
+      BackupPolicy p, BackupPolicyStatus.BackupSummary b, BackupReport report) {
     String policy = p.getMetadata().getName();
     Snapshot snap = new Snapshot();
     String name = Names.of(policy, b.snapshotId.substring(0, 12));
@@ -161,6 +167,7 @@ final class BackupRecorder {
     spec.bytes = b.bytes;
     spec.size = b.size;
     spec.storedBytes = b.storedBytes;
+    CheckpointRecord.snapshot(report, spec);
     snap.setSpec(spec);
     if (client
             .resources(Snapshot.class)

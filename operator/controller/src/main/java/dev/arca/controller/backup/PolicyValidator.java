@@ -2,6 +2,7 @@ package dev.arca.controller.backup;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.CheckpointSource;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.Reasons;
@@ -12,6 +13,7 @@ import dev.arca.controller.schedule.Schedule;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,6 +53,9 @@ final class PolicyValidator {
     }
     if (bad.isEmpty()) {
       bad = SecurityContexts.refusal(cfg, s.job).map(m -> new Problem(SecurityContexts.REFUSED, m));
+    }
+    if (bad.isEmpty() && s.sources != null) {
+      bad = checkpoints(s.sources);
     }
     if (bad.isPresent()) {
       return bad;
@@ -106,6 +111,47 @@ final class PolicyValidator {
   }
 
   /** The problem of one schedule ({@code field}.schedule, or spec.timeZone), or empty. */
+  /**
+   * Checkpoint folders: of volumes only, with globs, and one completion rule for the policy (one
+   * Job reads every volume and judges all their checkpoints alike).
+   */
+  private static Optional<Problem> checkpoints(List<BackupPolicySpec.Source> sources) {
+    String rule = null;
+    for (int i = 0; i < sources.size(); i++) {
+      CheckpointSource c = sources.get(i).checkpoints;
+      String at = "spec.sources[" + i + "].checkpoints";
+      if (c == null) {
+        continue;
+      }
+      if (sources.get(i).pvc == null) {
+        return invalid(at + ": checkpoints apply to a pvc source, not to a dump");
+      }
+      if (c.paths == null || c.paths.isEmpty() || c.paths.stream().anyMatch(g -> g.isBlank())) {
+        return invalid(at + ".paths: give the globs of the checkpoint folders, none empty");
+      }
+      String own = c.complete == null ? "auto" : c.complete;
+      if (own.isEmpty() || own.contains("/") || own.equals(".") || own.equals("..")) {
+        return invalid(at + ".complete: '" + own + "' is neither auto nor the name of a file");
+      }
+      if (rule != null && !rule.equals(own)) {
+        return invalid(
+            at
+                + ".complete: '"
+                + own
+                + "' differs from '"
+                + rule
+                + "' of an earlier source; one Job judges every volume's checkpoints, so a"
+                + " policy's sources give one rule");
+      }
+      rule = own;
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Problem> invalid(String message) {
+    return Optional.of(new Problem(Reasons.INVALID_SPEC, message));
+  }
+
   private static Optional<Problem> schedule(
       String field, String expression, String timeZone, Instant now) {
     try {

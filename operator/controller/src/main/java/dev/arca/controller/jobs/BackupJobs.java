@@ -72,6 +72,7 @@ public final class BackupJobs {
     List<BackupPolicySpec.Source> volumeSources =
         spec.sources.stream().filter(s -> s.pvc != null).toList();
     cmd.addAll(filters(volumeSources));
+    cmd.addAll(checkpoints(volumeSources));
     List<Volume> volumes = new ArrayList<>(RepositoryAccess.volumes(spec.repository));
     List<VolumeMount> mounts = new ArrayList<>(RepositoryAccess.mounts(spec.repository));
     boolean dumps = false;
@@ -134,6 +135,27 @@ public final class BackupJobs {
       if (s.exclude != null) {
         s.exclude.forEach(g -> rooted(s.pvc, g).forEach(r -> out.addAll(List.of("--exclude", r))));
       }
+    }
+    return out;
+  }
+
+  /**
+   * The checkpoint folders of each source ({@code --checkpoints}), rooted at its PVC's name as its
+   * includes are, and their completion rule ({@code --checkpoint-complete}: the validator makes
+   * every source give the same one).
+   */
+  static List<String> checkpoints(List<BackupPolicySpec.Source> sources) {
+    List<String> out = new ArrayList<>();
+    String complete = null;
+    for (BackupPolicySpec.Source s : sources) {
+      if (s.checkpoints != null && s.checkpoints.paths != null) {
+        s.checkpoints.paths.forEach(
+            g -> rooted(s.pvc, g).forEach(r -> out.addAll(List.of("--checkpoints", r))));
+        complete = complete != null ? complete : s.checkpoints.complete;
+      }
+    }
+    if (complete != null) {
+      out.addAll(List.of("--checkpoint-complete", complete));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.CheckpointSource;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.SecretKeyRef;
 import dev.arca.api.v1alpha1.Snapshot;
@@ -765,6 +766,15 @@ class BackupPolicyReconcilerTest {
             .endSeccompProfile()
             .build();
     create(unconfined);
+    // one Job judges every volume's checkpoints: one completion rule per policy
+    MockCluster.pvc(client, NS, "runs");
+    BackupPolicy twoRules = policy("two-rules", "* * * * *");
+    BackupPolicySpec.Source runs = new BackupPolicySpec.Source();
+    runs.pvc = "runs";
+    twoRules.getSpec().sources = List.of(twoRules.getSpec().sources.get(0), runs);
+    twoRules.getSpec().sources.get(0).checkpoints = checkpoints("DONE", "checkpoint-*");
+    runs.checkpoints = checkpoints(null, "global_step*");
+    create(twoRules);
     Map<String, String> expected =
         Map.of(
             "bad-cron",
@@ -776,7 +786,9 @@ class BackupPolicyReconcilerTest {
             "bad-zone",
             "InvalidSchedule",
             "unconfined",
-            "SecurityContextRefused");
+            "SecurityContextRefused",
+            "two-rules",
+            "InvalidSpec");
     for (var e : expected.entrySet()) {
       BackupPolicy p =
           await(
@@ -795,7 +807,79 @@ class BackupPolicyReconcilerTest {
     assertThat(readyMessage(get("bad-zone"))).contains("timeZone").contains("Mars/Olympus");
     assertThat(readyMessage(get("unconfined")))
         .startsWith("spec.job.podSecurityContext.seccompProfile: the Jobs' profile is");
+    assertThat(readyMessage(get("two-rules")))
+        .startsWith("spec.sources[1].checkpoints.complete: 'auto' differs from 'DONE'");
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+  }
+
+  static CheckpointSource checkpoints(String complete, String... paths) {
+    CheckpointSource c = new CheckpointSource();
+    c.paths = List.of(paths);
+    c.complete = complete;
+    return c;
+  }
+
+  @Test
+  void checkpointFoldersReachTheJobAndWhatItLeftOutReachesStatusSnapshotAndAnEvent()
+      throws Exception {
+    BackupPolicy p = policy("trainer", "* * * * *");
+    p.getSpec().sources.get(0).checkpoints = checkpoints(null, "runs/*/checkpoint-*", "**/step-*");
+    create(p);
+    Job job = await("a backup Job", () -> jobs("trainer").stream().findFirst().orElse(null));
+    List<String> cmd = job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    assertThat(cmd)
+        .containsSubsequence("--checkpoints", "models/runs/*/checkpoint-*")
+        .containsSubsequence("--checkpoints", "models/step-*")
+        .containsSubsequence("--checkpoints", "models/**/step-*")
+        .doesNotContain("--checkpoint-complete"); // auto, the CLI's default
+    String reason = "no completion marker of a known writer";
+    finish(
+        job,
+        true,
+        "{\"snapshotId\":\""
+            + "cd".repeat(32)
+            + "\",\"mode\":\"full\",\"files\":3,\"bytes\":30,\"newBytes\":30,"
+            + "\"checkpoints\":[{\"path\":\"models/runs/a/checkpoint-300\",\"step\":300},"
+            + "{\"path\":\"models/runs/a/checkpoint-100\",\"step\":100}],"
+            + "\"checkpointsSkipped\":[{\"path\":\"models/runs/a/checkpoint-400\","
+            + "\"reason\":\""
+            + reason
+            + "\"}]}");
+    BackupPolicy done =
+        await(
+            "LastBackupSucceeded=True",
+            () ->
+                "True".equals(condition(get("trainer"), "LastBackupSucceeded", false))
+                    ? get("trainer")
+                    : null);
+    assertThat(done.getStatus().lastBackup.checkpoints).isEqualTo(2);
+    assertThat(done.getStatus().lastBackup.checkpointsSkipped)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.path).isEqualTo("models/runs/a/checkpoint-400");
+              assertThat(s.reason).isEqualTo(reason);
+            });
+    Snapshot snap =
+        client
+            .resources(Snapshot.class)
+            .inNamespace(NS)
+            .withName(done.getStatus().lastBackup.snapshotName)
+            .get();
+    assertThat(snap.getSpec().checkpointCount).isEqualTo(2);
+    assertThat(snap.getSpec().checkpoints)
+        .extracting(c -> c.path + "@" + c.step)
+        .containsExactly("models/runs/a/checkpoint-100@100", "models/runs/a/checkpoint-300@300");
+    assertThat(events("trainer"))
+        .filteredOn(e -> "CheckpointsSkipped".equals(e.getReason()))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getMessage())
+                  .startsWith("1 checkpoint folder(s) left out of snapshot cdcdcdcdcdcd")
+                  .contains("models/runs/a/checkpoint-400 (" + reason + ")");
+            });
   }
 
   @Test

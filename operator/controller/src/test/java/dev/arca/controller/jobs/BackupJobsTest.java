@@ -263,6 +263,24 @@ class BackupJobsTest {
   }
 
   @Test
+  void eachVolumesCheckpointGlobsAreRootedAtItsPvcAndAMarkerRuleIsPassedOnce() {
+    BackupPolicySpec.Source ckpt = policy().getSpec().sources.get(0);
+    ckpt.checkpoints = new dev.arca.api.v1alpha1.CheckpointSource();
+    ckpt.checkpoints.paths = List.of("runs/*/checkpoint-*");
+    ckpt.checkpoints.complete = "DONE";
+    BackupPolicySpec.Source data = policy().getSpec().sources.get(1);
+    List<String> args = BackupJobs.checkpoints(List.of(ckpt, data));
+    assertThat(args)
+        .containsExactly(
+            "--checkpoints", "checkpoints/runs/*/checkpoint-*", "--checkpoint-complete", "DONE");
+    // the engine matches them as it matches includes: inside that volume only
+    var matcher = dev.arca.engine.fs.Globs.compile(List.of(args.get(1)), "--checkpoints");
+    assertThat(matcher.matches("checkpoints/runs/a/checkpoint-100")).isTrue();
+    assertThat(matcher.matches("datasets/runs/a/checkpoint-100")).isFalse();
+    assertThat(BackupJobs.checkpoints(List.of(data))).isEmpty();
+  }
+
+  @Test
   void longPolicyNamesGiveValidDistinctJobNames() {
     String a =
         new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null)
