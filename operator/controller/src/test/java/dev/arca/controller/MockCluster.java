@@ -160,6 +160,16 @@ public final class MockCluster {
     throw new AssertionError("timed out waiting for " + what, notYet);
   }
 
+  /** The Snapshot object of {@code policy}'s last backup. */
+  public static dev.arca.api.v1alpha1.Snapshot lastSnapshot(
+      KubernetesClient client, dev.arca.api.v1alpha1.BackupPolicy policy) {
+    return client
+        .resources(dev.arca.api.v1alpha1.Snapshot.class)
+        .inNamespace(policy.getMetadata().getNamespace())
+        .withName(policy.getStatus().lastBackup.snapshotName)
+        .get();
+  }
+
   /** A running pod of {@code job}, as the kubelet reports one (the Job stays active). */
   public static void runningPod(KubernetesClient client, Job job) {
     pod(client, job, "Running", null);

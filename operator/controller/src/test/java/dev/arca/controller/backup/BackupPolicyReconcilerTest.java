@@ -125,6 +125,13 @@ class BackupPolicyReconcilerTest {
         .orElse(null);
   }
 
+  /** The policy once its last backup succeeded. */
+  BackupPolicy succeeded(String name) throws InterruptedException {
+    return await(
+        "LastBackupSucceeded=True on " + name,
+        () -> "True".equals(condition(get(name), "LastBackupSucceeded", false)) ? get(name) : null);
+  }
+
   void finish(Job job, boolean ok, String terminationMessage) {
     MockCluster.finish(client, job, ok, terminationMessage);
   }
@@ -162,23 +169,12 @@ class BackupPolicyReconcilerTest {
         "{\"snapshotId\":\""
             + "ab".repeat(32)
             + "\",\"mode\":\"full\",\"files\":12,\"bytes\":4096,\"newBytes\":4096,\"storedBytes\":2048,\"unchangedFiles\":0}");
-    BackupPolicy done =
-        await(
-            "LastBackupSucceeded=True",
-            () ->
-                "True".equals(condition(get("models"), "LastBackupSucceeded", false))
-                    ? get("models")
-                    : null);
+    BackupPolicy done = succeeded("models");
     assertThat(done.getStatus().activeJob).isNull();
     assertThat(done.getStatus().lastBackup.snapshotId).isEqualTo("ab".repeat(32));
     assertThat(done.getStatus().lastBackup.files).isEqualTo(12);
     assertThat(done.getStatus().lastBackup.storedBytes).isEqualTo(2048);
-    Snapshot snap =
-        client
-            .resources(Snapshot.class)
-            .inNamespace(NS)
-            .withName(done.getStatus().lastBackup.snapshotName)
-            .get();
+    Snapshot snap = MockCluster.lastSnapshot(client, done);
     assertThat(snap.getSpec().snapshotId).isEqualTo("ab".repeat(32));
     assertThat(snap.getSpec().policy).isEqualTo("models");
     assertThat(snap.getSpec().pvcs).containsExactly("models");
@@ -845,13 +841,7 @@ class BackupPolicyReconcilerTest {
             + "\"reason\":\""
             + reason
             + "\"}]}");
-    BackupPolicy done =
-        await(
-            "LastBackupSucceeded=True",
-            () ->
-                "True".equals(condition(get("trainer"), "LastBackupSucceeded", false))
-                    ? get("trainer")
-                    : null);
+    BackupPolicy done = succeeded("trainer");
     assertThat(done.getStatus().lastBackup.checkpoints).isEqualTo(2);
     assertThat(done.getStatus().lastBackup.checkpointsSkipped)
         .singleElement()
@@ -860,12 +850,7 @@ class BackupPolicyReconcilerTest {
               assertThat(s.path).isEqualTo("models/runs/a/checkpoint-400");
               assertThat(s.reason).isEqualTo(reason);
             });
-    Snapshot snap =
-        client
-            .resources(Snapshot.class)
-            .inNamespace(NS)
-            .withName(done.getStatus().lastBackup.snapshotName)
-            .get();
+    Snapshot snap = MockCluster.lastSnapshot(client, done);
     assertThat(snap.getSpec().checkpointCount).isEqualTo(2);
     assertThat(snap.getSpec().checkpoints)
         .extracting(c -> c.path + "@" + c.step)

@@ -210,12 +210,7 @@ class FirstHourTest {
     assertThat(done.getStatus().activeJob).isNull();
     assertThat(done.getStatus().lastBackup.snapshotId).isEqualTo("cd".repeat(32));
     assertThat(done.getStatus().lastBackup.size).isEqualTo("1 B");
-    Snapshot snap =
-        client
-            .resources(Snapshot.class)
-            .inNamespace(NS)
-            .withName(done.getStatus().lastBackup.snapshotName)
-            .get();
+    Snapshot snap = MockCluster.lastSnapshot(client, done);
     assertThat(snap.getSpec().snapshotId).isEqualTo("cd".repeat(32));
     // the catalog outlives its policy: no owner for the garbage collector to follow
     assertThat(snap.getMetadata().getOwnerReferences()).isNullOrEmpty();
