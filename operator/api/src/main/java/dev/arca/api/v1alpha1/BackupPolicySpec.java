@@ -153,7 +153,9 @@ public class BackupPolicySpec {
           "(has(self.keepLast) && self.keepLast > 0) || (has(self.keepHourly) && self.keepHourly >"
               + " 0) || (has(self.keepDaily) && self.keepDaily > 0) || (has(self.keepWeekly) &&"
               + " self.keepWeekly > 0) || (has(self.keepMonthly) && self.keepMonthly > 0) ||"
-              + " (has(self.keepYearly) && self.keepYearly > 0)",
+              + " (has(self.keepYearly) && self.keepYearly > 0) || (has(self.keepCheckpoints) &&"
+              + " self.keepCheckpoints > 0) || (has(self.keepCheckpointEvery) &&"
+              + " self.keepCheckpointEvery > 0)",
       message = "retention needs at least one keep rule above 0, or leave retention out")
   public static class RetentionSpec {
     /** Keep the newest N snapshots. */
@@ -185,6 +187,26 @@ public class BackupPolicySpec {
     @JsonPropertyDescription("Keep the newest snapshot of each of the newest N years.")
     @Min(0)
     public Integer keepYearly;
+
+    /**
+     * Keep the snapshots holding the newest N training checkpoints, by step (for each step the
+     * newest snapshot holding it); needs sources that name their checkpoint folders.
+     */
+    @JsonPropertyDescription(
+        "Keep the snapshots holding the newest N training checkpoints, by step (for each step the"
+            + " newest snapshot holding it); needs sources that name their checkpoint folders.")
+    @Min(0)
+    public Integer keepCheckpoints;
+
+    /**
+     * Keep, for every checkpoint step divisible by K, the newest snapshot holding it (for example
+     * 10000: every 10,000th step for good).
+     */
+    @JsonPropertyDescription(
+        "Keep, for every checkpoint step divisible by K, the newest snapshot holding it (for"
+            + " example 10000: every 10,000th step for good).")
+    @Min(0)
+    public Integer keepCheckpointEvery;
   }
 
   /** Pruning: freeing the data no snapshot needs, safe while backups run. */

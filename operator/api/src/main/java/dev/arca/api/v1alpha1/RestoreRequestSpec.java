@@ -27,6 +27,16 @@ import java.util.List;
         "a repository given inline may hold many teams' snapshots: name the snapshot by id (8 to"
             + " 64 hex digits) or say whose snapshots to choose among with from")
 @ValidationRule(
+    value =
+        "!has(self.checkpoint) || (!has(self.snapshot) && !has(self.before) && !has(self.include)"
+            + " && !has(self.pipe))",
+    message =
+        "checkpoint chooses the snapshot and the folder itself: give it without snapshot, before,"
+            + " include and pipe")
+@ValidationRule(
+    value = "!has(self.verifyBeforeRestore) || has(self.checkpoint)",
+    message = "verifyBeforeRestore applies to a checkpoint restore")
+@ValidationRule(
     value = "self == oldSelf",
     message = "a RestoreRequest cannot be changed; create a new one")
 public class RestoreRequestSpec {
@@ -69,6 +79,32 @@ public class RestoreRequestSpec {
   @JsonPropertyDescription(
       "Which volume of the snapshot to restore, by its PVC name; required when the snapshot holds several.")
   public String sourcePVC;
+
+  /**
+   * Restore one training checkpoint instead of a whole snapshot: {@code latest} (the checkpoint
+   * with the highest step among the policy's snapshots) or a step number; the newest snapshot
+   * holding it is read, and only the checkpoint's folder is restored, at its path in the volume.
+   * The policy's sources must name their checkpoint folders (spec.sources[].checkpoints).
+   */
+  @JsonPropertyDescription(
+      "Restore one training checkpoint instead of a whole snapshot: latest (the checkpoint with"
+          + " the highest step among the policy's snapshots) or a step number; the newest snapshot"
+          + " holding it is read, and only the checkpoint's folder is restored, at its path in the"
+          + " volume. The policy's sources must name their checkpoint folders"
+          + " (spec.sources[].checkpoints).")
+  @Pattern("^(latest|[0-9]{1,18})$")
+  public String checkpoint;
+
+  /**
+   * With checkpoint: read and check every byte of the chosen checkpoint before restoring it; if any
+   * is missing or damaged, fall back to the next newest checkpoint that passes, and say so in the
+   * status.
+   */
+  @JsonPropertyDescription(
+      "With checkpoint: read and check every byte of the chosen checkpoint before restoring it; if"
+          + " any is missing or damaged, fall back to the next newest checkpoint that passes, and"
+          + " say so in the status.")
+  public Boolean verifyBeforeRestore;
 
   /** Globs of paths inside the volume to restore (default: everything). */
   @JsonPropertyDescription("Globs of paths inside the volume to restore (default: everything).")

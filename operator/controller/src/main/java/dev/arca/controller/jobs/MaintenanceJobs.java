@@ -35,6 +35,8 @@ public final class MaintenanceJobs {
     keep(cmd, "--keep-weekly", r.keepWeekly);
     keep(cmd, "--keep-monthly", r.keepMonthly);
     keep(cmd, "--keep-yearly", r.keepYearly);
+    keep(cmd, "--keep-checkpoints", r.keepCheckpoints);
+    keep(cmd, "--keep-checkpoint-every", r.keepCheckpointEvery);
     cmd.addAll(SnapshotOwner.of(p).selectArgs()); // this policy's snapshots, no one else's
     return job(p, RunKind.FORGET, Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
   }

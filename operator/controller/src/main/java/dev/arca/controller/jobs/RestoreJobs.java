@@ -51,7 +51,10 @@ public final class RestoreJobs {
       String node,
       OperatorConfig cfg) {
     RestoreRequestSpec spec = r.getSpec();
-    List<String> cmd = restoreOf(snapshot, before, among);
+    List<String> cmd =
+        spec.checkpoint != null
+            ? checkpointOf(spec.checkpoint, Boolean.TRUE.equals(spec.verifyBeforeRestore), among)
+            : restoreOf(snapshot, before, among);
     cmd.addAll(
         List.of(
             "--target",
@@ -126,6 +129,25 @@ public final class RestoreJobs {
       cmd.addAll(List.of("--before", before));
     } else {
       cmd.add(snapshot);
+    }
+    return cmd;
+  }
+
+  /**
+   * {@code arca restore --checkpoint} of the newest checkpoint ({@code latest}) or of a step, among
+   * the snapshots of {@code among}; the source's include then says which volume's checkpoints are
+   * candidates. With {@code verifyFirst}, a checkpoint whose data fails its check is passed over
+   * for the next newest.
+   */
+  private static List<String> checkpointOf(
+      String checkpoint, boolean verifyFirst, SnapshotOwner among) {
+    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
+    if (among != null) {
+      cmd.addAll(among.selectArgs());
+    }
+    cmd.addAll(List.of("--checkpoint", checkpoint));
+    if (verifyFirst) {
+      cmd.add("--verify-first");
     }
     return cmd;
   }

@@ -89,6 +89,17 @@ record RestorePlan(
     if (s.snapshot != null && s.before != null) {
       return failed(Reasons.INVALID_SPEC, "spec: give either snapshot or before, not both");
     }
+    if (s.checkpoint != null
+        && (s.snapshot != null || s.before != null || s.include != null || s.pipe != null)) {
+      return failed(
+          Reasons.INVALID_SPEC,
+          "spec.checkpoint chooses the snapshot and the folder itself: give it without snapshot,"
+              + " before, include and pipe (the API server's CEL rule says so too)");
+    }
+    if (s.verifyBeforeRestore != null && s.checkpoint == null) {
+      return failed(
+          Reasons.INVALID_SPEC, "spec.verifyBeforeRestore applies to a checkpoint restore");
+    }
     if (s.repository != null && s.from == null) {
       if (s.snapshot == null || !ID.matcher(s.snapshot).matches()) {
         return failed(

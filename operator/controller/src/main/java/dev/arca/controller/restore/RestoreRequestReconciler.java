@@ -178,7 +178,11 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     st.jobName = jobName;
     st.startTime = startTime;
     st.snapshotId =
-        plan.before() == null && !"latest".equals(plan.snapshot()) ? plan.snapshot() : null;
+        plan.before() == null
+                && !"latest".equals(plan.snapshot())
+                && r.getSpec().checkpoint == null // the Job chooses and reports it
+            ? plan.snapshot()
+            : null;
     var pipe = r.getSpec().pipe;
     st.message =
         pipe != null
@@ -187,6 +191,14 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
                 + " into the command in "
                 + (pipe.pod != null ? "pod " + pipe.pod : "the pod labelled " + pipe.podSelector)
             : "restoring "
+                + (r.getSpec().checkpoint == null
+                    ? ""
+                    : "checkpoint "
+                        + r.getSpec().checkpoint
+                        + (Boolean.TRUE.equals(r.getSpec().verifyBeforeRestore)
+                            ? " (checked first)"
+                            : "")
+                        + " of ")
                 + (plan.source() == null ? "the snapshot" : plan.source())
                 + " into PVC "
                 + r.getSpec().target.pvc

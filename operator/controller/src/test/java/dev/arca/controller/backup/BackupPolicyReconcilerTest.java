@@ -222,6 +222,8 @@ class BackupPolicyReconcilerTest {
     p.getSpec().retention = new BackupPolicySpec.RetentionSpec();
     p.getSpec().retention.keepLast = 1;
     p.getSpec().retention.keepDaily = 7;
+    p.getSpec().retention.keepCheckpoints = 3;
+    p.getSpec().retention.keepCheckpointEvery = 10000;
     create(p);
     Job forget = backupThenForget("kept");
     assertThat(forget.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
@@ -233,6 +235,10 @@ class BackupPolicyReconcilerTest {
             "1",
             "--keep-daily",
             "7",
+            "--keep-checkpoints",
+            "3",
+            "--keep-checkpoint-every",
+            "10000",
             "--host",
             get("kept").getMetadata().getNamespace() + "/kept",
             "--tag",

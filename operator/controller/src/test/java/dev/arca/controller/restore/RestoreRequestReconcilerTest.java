@@ -248,6 +248,41 @@ class RestoreRequestReconcilerTest {
   }
 
   @Test
+  void aCheckpointRestoreLeavesTheChoiceAndTheCheckToTheJobWithinTheVolume() throws Exception {
+    RestoreRequest r = request("resume");
+    r.getSpec().checkpoint = "latest";
+    r.getSpec().verifyBeforeRestore = true;
+    create(r);
+    assertThat(command("resume"))
+        .containsSubsequence("arca", "restore", "--checkpoint", "latest", "--verify-first")
+        .containsSubsequence("--include", "models/**")
+        .doesNotContain(NEW, OLD, "latest-snapshot");
+    RestoreRequest pending = inPhase("resume", Phase.Pending);
+    assertThat(pending.getStatus().snapshotId).as("chosen by the Job").isNull();
+    assertThat(condition(pending, "Ready").getMessage())
+        .isEqualTo("restoring checkpoint latest (checked first) of models into PVC models");
+
+    RestoreRequest step = request("step");
+    step.getSpec().checkpoint = "1200";
+    create(step);
+    assertThat(command("step"))
+        .containsSubsequence("--checkpoint", "1200")
+        .doesNotContain("--verify-first");
+
+    RestoreRequest both = request("both");
+    both.getSpec().checkpoint = "latest";
+    both.getSpec().snapshot = NEW;
+    create(both);
+    assertThat(inPhase("both", Phase.Failed).getStatus().message)
+        .startsWith("spec.checkpoint chooses the snapshot and the folder itself");
+    RestoreRequest alone = request("verify-alone");
+    alone.getSpec().verifyBeforeRestore = true;
+    create(alone);
+    assertThat(inPhase("verify-alone", Phase.Failed).getStatus().message)
+        .isEqualTo("spec.verifyBeforeRestore applies to a checkpoint restore");
+  }
+
+  @Test
   void byIdPrefixOrSnapshotName() throws Exception {
     RestoreRequest r = request("by-id");
     r.getSpec().snapshot = "aaaa";
