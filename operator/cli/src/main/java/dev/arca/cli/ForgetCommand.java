@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
     name = "forget",
     header = "Remove snapshots a retention policy does not keep.",
     description = {
-      "Snapshots are grouped by host and paths; in each group the rules keep the newest N",
-      "snapshots (--keep-last) and the newest snapshot of each of the newest N hours, days, ISO",
-      "weeks, months and years (UTC). Two rules count the training checkpoints the snapshots",
-      "record (backup --checkpoints): for each of the N highest steps (--keep-checkpoints) and",
-      "for each step divisible by K (--keep-checkpoint-every), the newest snapshot holding a",
-      "checkpoint of that step; snapshots that record none are kept by neither. A snapshot kept",
-      "by any rule stays, and the output names the rules (last, daily, checkpoint 1200, ...).",
-      "Only snapshot objects are removed: run 'arca prune' to free the data no snapshot needs."
+      "Snapshots are grouped by host and paths; in each group the rules keep the",
+      "newest N snapshots (--keep-last) and the newest snapshot of each of the",
+      "newest N hours, days, ISO weeks, months and years (UTC). Two rules count the",
+      "training checkpoints the snapshots record (backup --checkpoints): for each of",
+      "the N highest steps (--keep-checkpoints) and for each step divisible by K",
+      "(--keep-checkpoint-every), the newest snapshot holding a checkpoint of that",
+      "step; snapshots that record none are kept by neither. A snapshot kept by any",
+      "rule stays, and the output names the rules (last, daily, checkpoint 1200,",
+      "checkpoint 1200 (every 100), ...). Only snapshot objects are removed: run",
+      "'arca prune' to free the data no snapshot needs any more."
     })
 final class ForgetCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
