@@ -17,10 +17,16 @@ import picocli.CommandLine.Spec;
     name = "forget",
     header = "Remove snapshots a retention policy does not keep.",
     description = {
-      "Snapshots are grouped by host and paths; in each group the rules keep the newest N",
-      "snapshots (--keep-last) and the newest snapshot of each of the newest N hours, days, ISO",
-      "weeks, months and years (UTC). A snapshot kept by any rule stays. Only snapshot objects",
-      "are removed: run 'arca prune' to free the data no snapshot needs any more."
+      "Snapshots are grouped by host and paths; in each group the rules keep the",
+      "newest N snapshots (--keep-last) and the newest snapshot of each of the",
+      "newest N hours, days, ISO weeks, months and years (UTC). Two rules count the",
+      "training checkpoints the snapshots record (backup --checkpoints): for each of",
+      "the N highest steps (--keep-checkpoints) and for each step divisible by K",
+      "(--keep-checkpoint-every), the newest snapshot holding a checkpoint of that",
+      "step; snapshots that record none are kept by neither. A snapshot kept by any",
+      "rule stays, and the output names the rules (last, daily, checkpoint 1200,",
+      "checkpoint 1200 (every 100), ...). Only snapshot objects are removed: run",
+      "'arca prune' to free the data no snapshot needs any more."
     })
 final class ForgetCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -44,6 +50,18 @@ final class ForgetCommand implements Callable<Integer> {
   @Option(names = "--keep-yearly", paramLabel = "N", description = "Keep one per year, N years.")
   int yearly;
 
+  @Option(
+      names = "--keep-checkpoints",
+      paramLabel = "N",
+      description = "Keep the newest snapshot holding each of the N highest checkpoint steps.")
+  int checkpoints;
+
+  @Option(
+      names = "--keep-checkpoint-every",
+      paramLabel = "K",
+      description = "Keep the newest snapshot holding each checkpoint step divisible by K.")
+  int checkpointEvery;
+
   /** The --keep-* rules apply only to these snapshots. */
   @picocli.CommandLine.Mixin SnapshotFilterOptions among;
 
@@ -61,7 +79,8 @@ final class ForgetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Retention policy = new Retention(last, hourly, daily, weekly, monthly, yearly);
+    Retention policy =
+        new Retention(last, hourly, daily, weekly, monthly, yearly, checkpoints, checkpointEvery);
     if (!ids.isEmpty() && (!policy.isEmpty() || !among.filter().isAny())) {
       throw dev.arca.engine.ArcaException.usage(
           "give snapshot ids or --keep-* rules (with --host/--tag), not both");

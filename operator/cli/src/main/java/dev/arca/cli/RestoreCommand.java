@@ -1,6 +1,8 @@
 package dev.arca.cli;
 
 import dev.arca.contract.RestoreReport;
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.restore.CheckpointRestore;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
 import java.io.PrintWriter;
@@ -13,7 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code arca restore}: restores a snapshot, or part of it, into a folder. */
+/**
+ * {@code arca restore}: restores a snapshot, or part of it, into a folder; or one training
+ * checkpoint chosen by step ({@code --checkpoint}, checked first with {@code --verify-first}).
+ */
 @Command(
     mixinStandardHelpOptions = true,
     header = "Restore a snapshot, or part of it, into a folder.",
@@ -21,7 +26,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Restore a snapshot (or the paths matching --include) into --target, and/or pipe files of it",
       "into commands (--pipe). Every chunk and every file's SHA-256 is checked before the restore",
-      "reports success."
+      "reports success.",
+      "",
+      "--checkpoint latest|STEP restores one training checkpoint folder, whole,",
+      "at the path a full restore gives it. It is chosen among the checkpoints the",
+      "snapshots (of --host/--tag) record (backup --checkpoints): 'latest' takes",
+      "the highest step, a number that step; of the snapshots holding it, the",
+      "newest. --verify-first reads and checks every blob of it first and, when",
+      "anything is missing or damaged, warns and falls back to the next lower step",
+      "(for a STEP: to an older snapshot holding it); none intact: exit 3."
     })
 final class RestoreCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -49,6 +62,22 @@ final class RestoreCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Option(
+      names = "--checkpoint",
+      paramLabel = "latest|STEP",
+      description =
+          "Restore one training checkpoint folder: the highest step ('latest') or this step, from"
+              + " the newest snapshot holding it. Not with SNAPSHOT, --before, --include or"
+              + " --pipe.")
+  String checkpoint;
+
+  @Option(
+      names = "--verify-first",
+      description =
+          "With --checkpoint: read and check every blob of the checkpoint before restoring it;"
+              + " fall back to the next candidate when anything is missing or damaged.")
+  boolean verifyFirst;
+
+  @Option(
       names = "--overwrite",
       paramLabel = "MODE",
       description = "never | if-different (default) | always")
@@ -69,10 +98,11 @@ final class RestoreCommand implements Callable<Integer> {
       threads = repo.url().startsWith("s3:") ? Math.max(4, cores) : Math.max(2, cores);
     }
     if (threads < 1) {
-      throw dev.arca.engine.ArcaException.usage("--threads must be at least 1");
+      throw ArcaException.usage("--threads must be at least 1");
     }
+    checkpointArguments();
     if (target == null && pipes.isEmpty()) {
-      throw dev.arca.engine.ArcaException.usage(
+      throw ArcaException.usage(
           "give --target DIR to restore into, or --pipe PATH=COMMAND to pipe a file into a command");
     }
     RestoreOptions.Overwrite mode = RestoreOptions.Overwrite.parse(overwrite);
@@ -108,12 +138,25 @@ final class RestoreCommand implements Callable<Integer> {
             threads,
             progress,
             selection.among.filter());
-    RestoreReport r = Restore.run(repository, opts);
+    RestoreReport r =
+        checkpoint == null
+            ? Restore.run(repository, opts)
+            : CheckpointRestore.run(repository, opts, checkpoint, verifyFirst);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
       Output.json(out, piped == null ? r : r.withPiped(piped.piped()));
     } else {
+      if (r.checkpoint() != null) {
+        out.printf(
+            "checkpoint %s (step %d) of snapshot %s%s%n",
+            r.checkpoint().path(),
+            r.checkpoint().step(),
+            r.snapshotId().substring(0, 12),
+            r.checkpointsRejected().isEmpty()
+                ? ""
+                : ", after " + r.checkpointsRejected().size() + " rejected (see warnings)");
+      }
       out.printf(
           "restored snapshot %s: %d files, %d written (%s), %d already right; %d folders, %d"
               + " links; %.1f s%n",
@@ -152,5 +195,38 @@ final class RestoreCommand implements Callable<Integer> {
       return r.damaged() ? 3 : 1;
     }
     return 0;
+  }
+
+  /** --checkpoint chooses the snapshot and the folder itself: a usage error beside another way. */
+  private void checkpointArguments() {
+    if (checkpoint == null) {
+      if (verifyFirst) {
+        throw ArcaException.usage("--verify-first needs --checkpoint latest|STEP");
+      }
+      return;
+    }
+    List<String> others = new ArrayList<>();
+    if (selection.snapshot != null) {
+      others.add("a SNAPSHOT argument");
+    }
+    if (selection.before != null) {
+      others.add("--before");
+    }
+    if (!selection.includes.isEmpty()) {
+      others.add("--include");
+    }
+    if (!pipes.isEmpty()) {
+      others.add("--pipe");
+    }
+    if (!others.isEmpty()) {
+      throw ArcaException.usage(
+          "--checkpoint chooses the snapshot and the folder to restore itself; it cannot be"
+              + " combined with "
+              + String.join(" or ", others));
+    }
+    if (target == null) {
+      throw ArcaException.usage("--checkpoint needs --target DIR to restore into");
+    }
+    CheckpointRestore.step(checkpoint); // a value that is neither fails before the key derivation
   }
 }

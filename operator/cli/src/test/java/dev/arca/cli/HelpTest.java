@@ -8,7 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every command answers --help with its usage, even when it has required options. */
 class HelpTest {
   @ParameterizedTest
-  @ValueSource(strings = {"init", "backup", "snapshots", "ls", "restore", "verify", "demo"})
+  @ValueSource(
+      strings = {"init", "backup", "snapshots", "ls", "restore", "verify", "forget", "demo"})
   void everyCommandHasHelp(String command) {
     Cli.Result r = Cli.run(command, "--help");
     assertThat(r.exitCode()).isZero();

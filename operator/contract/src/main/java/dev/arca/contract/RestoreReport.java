@@ -25,6 +25,13 @@ import java.util.List;
  * @param damaged whether a failure was caused by damaged repository data
  * @param durationMs wall time
  * @param keptPathsCount in a cut summary only: how many kept paths the complete report lists
+ * @param checkpoint with {@code --checkpoint}: the checkpoint restored (its folder is all the
+ *     restore selected); absent otherwise
+ * @param checkpointsRejected the checkpoints {@code --checkpoint --verify-first} tried before the
+ *     one restored and rejected, in the order tried; an empty list when none was (and on every
+ *     other restore); absent in the reports of older CLIs
+ * @param checkpointsRejectedCount in a cut summary only: how many rejected checkpoints the complete
+ *     report lists
  */
 public record RestoreReport(
     String snapshotId,
@@ -40,7 +47,10 @@ public record RestoreReport(
     @JsonInclude(JsonInclude.Include.NON_NULL) List<PipedFile> piped,
     boolean damaged,
     long durationMs,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer keptPathsCount) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer keptPathsCount,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ChosenCheckpoint checkpoint,
+    List<RejectedCheckpoint> checkpointsRejected,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer checkpointsRejectedCount) {
 
   /** What a restore into a target did (nothing piped). */
   public static RestoreReport restored(
@@ -70,11 +80,28 @@ public record RestoreReport(
         null,
         damaged,
         durationMs,
+        null,
+        null,
+        List.of(),
         null);
   }
 
   /** This report with the files piped before the restore (null: none). */
   public RestoreReport withPiped(List<PipedFile> pipedFiles) {
+    return with(pipedFiles, checkpoint, checkpointsRejected);
+  }
+
+  /**
+   * This report of the restore of one checkpoint: {@code chosen}, after the checks rejected {@code
+   * rejected} (in the order tried).
+   */
+  public RestoreReport withCheckpoint(ChosenCheckpoint chosen, List<RejectedCheckpoint> rejected) {
+    return with(piped, chosen, List.copyOf(rejected));
+  }
+
+  /** This report with these piped files and checkpoints (the rest as they are). */
+  private RestoreReport with(
+      List<PipedFile> pipedFiles, ChosenCheckpoint chosen, List<RejectedCheckpoint> rejected) {
     return new RestoreReport(
         snapshotId,
         files,
@@ -89,7 +116,20 @@ public record RestoreReport(
         pipedFiles,
         damaged,
         durationMs,
-        keptPathsCount);
+        keptPathsCount,
+        chosen,
+        rejected,
+        checkpointsRejectedCount);
+  }
+
+  /**
+   * How many checkpoints were rejected: the list's size, or a cut summary's count; null when
+   * neither is known (a report of an older CLI).
+   */
+  public Integer checkpointsRejectedTotal() {
+    return checkpointsRejected != null
+        ? Integer.valueOf(checkpointsRejected.size())
+        : checkpointsRejectedCount;
   }
 
   /** A report of a run that only piped files into commands. */
@@ -106,4 +146,28 @@ public record RestoreReport(
    * @param sha256 its SHA-256, checked as it was piped
    */
   public record PipedFile(String path, long bytes, String sha256) {}
+
+  /**
+   * The checkpoint a restore with {@code --checkpoint} chose and restored.
+   *
+   * @param path its folder's path in the snapshot ({@code train/runs/a/checkpoint-1200})
+   * @param step its step
+   * @param snapshotId the snapshot it was restored from
+   */
+  public record ChosenCheckpoint(
+      String path, @JsonInclude(JsonInclude.Include.NON_NULL) Long step, String snapshotId) {}
+
+  /**
+   * A checkpoint {@code --verify-first} did not restore because its data failed the check.
+   *
+   * @param path its folder's path in the snapshot
+   * @param step its step
+   * @param snapshotId the snapshot that holds it
+   * @param reason what is missing or damaged (the first problem found)
+   */
+  public record RejectedCheckpoint(
+      String path,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long step,
+      String snapshotId,
+      String reason) {}
 }

@@ -87,6 +87,42 @@ class ReportsTest {
   }
 
   @Test
+  void aCheckpointRestoreNamesWhatItRestoredAndWhatItRejectedAlsoWhenCut() {
+    List<RestoreReport.RejectedCheckpoint> rejected = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rejected.add(
+          new RestoreReport.RejectedCheckpoint(
+              "train/runs/a/checkpoint-" + (5000 - i),
+              5000L - i,
+              "%064x".formatted(i),
+              "chunk " + "ab".repeat(32) + " of model.safetensors is damaged"));
+    }
+    var chosen = new RestoreReport.ChosenCheckpoint("train/runs/a/checkpoint-4960", 4960L, "cd");
+    RestoreReport r =
+        RestoreReport.restored("cd", 2, 2, 0, 0, List.of(), 9, 1, 0, List.of(), false, 5)
+            .withCheckpoint(chosen, rejected);
+    String line = Reports.json(r);
+    assertThat(Received.parse(line).as(RestoreReport.class)).isEqualTo(r);
+
+    RestoreReport cut = Received.parse(Reports.summary(line)).as(RestoreReport.class);
+    assertThat(cut.checkpoint()).isEqualTo(chosen);
+    assertThat(cut.checkpointsRejected()).isNull();
+    assertThat(cut.checkpointsRejectedTotal()).isEqualTo(40);
+  }
+
+  @Test
+  void everyRestoreReportsItsRejectedCheckpointsAndOlderReportsHaveNone() {
+    String plain =
+        Reports.json(
+            RestoreReport.restored("cd", 1, 1, 0, 0, List.of(), 9, 1, 0, List.of(), false, 5));
+    assertThat(plain).contains("\"checkpointsRejected\":[]").doesNotContain("\"checkpoint\":");
+    RestoreReport old =
+        Received.parse("{\"snapshotId\":\"x\",\"files\":2}").as(RestoreReport.class);
+    assertThat(old.checkpoint()).isNull();
+    assertThat(old.checkpointsRejectedTotal()).isNull();
+  }
+
+  @Test
   void whenEvenTheNumbersDoNotFitOnlyThePointerIsLeft() {
     String huge = "e".repeat(Reports.SUMMARY_LIMIT * 2);
     String line = Reports.json(ErrorReport.of(huge, 1));

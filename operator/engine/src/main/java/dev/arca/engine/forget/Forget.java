@@ -1,6 +1,7 @@
 package dev.arca.engine.forget;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.format.Checkpoint;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SnapshotFilter;
@@ -16,9 +17,9 @@ import java.util.TreeMap;
 
 /**
  * Applies a {@link Retention} policy: snapshots are grouped by host and paths (each group keeps its
- * own newest N), optionally limited to those carrying given tags, and the snapshots no rule keeps
- * are removed. Removing a snapshot deletes only its snapshot object; its data goes with the next
- * {@code prune}.
+ * own newest N, and its own newest checkpoint steps), optionally limited to those carrying given
+ * tags, and the snapshots no rule keeps are removed. Removing a snapshot deletes only its snapshot
+ * object; its data goes with the next {@code prune}.
  */
 public final class Forget {
   private Forget() {}
@@ -67,7 +68,7 @@ public final class Forget {
       group.sort(
           Comparator.comparing(Snapshots.Ref::time).thenComparing(Snapshots.Ref::id).reversed());
       List<Instant> times = group.stream().map(Snapshots.Ref::time).toList();
-      Map<Integer, List<String>> keep = policy.apply(times);
+      Map<Integer, List<String>> keep = policy.apply(times, steps(group));
       for (int i = 0; i < group.size(); i++) {
         Snapshot s = group.get(i).snapshot();
         Decision d =
@@ -133,6 +134,16 @@ public final class Forget {
       }
     }
     return retained;
+  }
+
+  /** The checkpoint steps each snapshot records (an empty list: none, or none recorded). */
+  private static List<List<Long>> steps(List<Snapshots.Ref> group) {
+    List<List<Long>> steps = new ArrayList<>();
+    for (Snapshots.Ref r : group) {
+      List<Checkpoint> held = r.snapshot().checkpoints();
+      steps.add(held == null ? List.of() : held.stream().map(Checkpoint::step).toList());
+    }
+    return steps;
   }
 
   private static String groupKey(Snapshot s) {

@@ -63,6 +63,28 @@ public final class Globs {
     return new Globs(out);
   }
 
+  /**
+   * Globs that each match exactly one of {@code paths} (names joined by '/'), whatever characters
+   * they hold: no character is a glob character, and a path without '/' matches only itself at the
+   * root, not a name at any depth.
+   */
+  public static Globs exact(List<String> paths) {
+    List<Glob> out = new ArrayList<>();
+    for (String p : paths) {
+      StringBuilder escaped = new StringBuilder(p.length() + 8);
+      for (int i = 0; i < p.length(); i++) {
+        char c = p.charAt(i);
+        if ("*?[]{}\\".indexOf(c) >= 0) {
+          escaped.append('\\');
+        }
+        escaped.append(c);
+      }
+      PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + escaped);
+      out.add(new Glob(m, false, p));
+    }
+    return new Globs(out);
+  }
+
   public boolean isEmpty() {
     return globs.isEmpty();
   }

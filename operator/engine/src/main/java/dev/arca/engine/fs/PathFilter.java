@@ -13,8 +13,20 @@ public final class PathFilter {
   private final Globs excludes;
 
   public PathFilter(List<String> includes, List<String> excludes) {
-    this.includes = Globs.compile(includes, "--include");
-    this.excludes = Globs.compile(excludes, "--exclude");
+    this(Globs.compile(includes, "--include"), Globs.compile(excludes, "--exclude"));
+  }
+
+  private PathFilter(Globs includes, Globs excludes) {
+    this.includes = includes;
+    this.excludes = excludes;
+  }
+
+  /**
+   * Selects the entry at {@code path} (names joined by '/') and everything below it, as an include
+   * would, but taking every character literally and a path without '/' only at the root.
+   */
+  public static PathFilter exactly(String path) {
+    return new PathFilter(Globs.exact(List.of(path)), Globs.compile(List.of(), "--exclude"));
   }
 
   public static PathFilter all() {

@@ -115,13 +115,9 @@ public final class Snapshots {
       java.util.function.Consumer<String> warn)
       throws IOException {
     Listing listing = list(repo);
-    String where =
-        repo.storage().describe() + (filter.isAny() ? "" : " selected by " + filter.describe());
-    if (SnapshotChoice.isLatest(spec) && !listing.unreadable().isEmpty()) {
-      warn.accept(
-          listing.unreadable().size()
-              + " snapshots cannot be read and were not considered: "
-              + String.join(", ", listing.unreadable().keySet()));
+    String where = where(repo, filter);
+    if (SnapshotChoice.isLatest(spec)) {
+      warnUnreadable(listing, warn);
     }
     if (before != null && !SnapshotChoice.isLatest(spec)) {
       throw ArcaException.usage("give either a snapshot id or --before TIME, not both");
@@ -181,6 +177,32 @@ public final class Snapshots {
               + filter.describe());
     }
     throw ArcaException.usage("no snapshot with id '" + spec + "'; list them with arca snapshots");
+  }
+
+  /**
+   * The readable snapshots {@code filter} selects, oldest first; {@code warn} hears of those that
+   * cannot be read, which are not considered.
+   */
+  public static List<Ref> selected(
+      Repository repo, SnapshotFilter filter, java.util.function.Consumer<String> warn)
+      throws IOException {
+    Listing listing = list(repo);
+    warnUnreadable(listing, warn);
+    return listing.readable().stream().filter(r -> filter.matches(r.snapshot())).toList();
+  }
+
+  /** Where snapshots are chosen among, as messages name it: the store, and the filter if any. */
+  public static String where(Repository repo, SnapshotFilter filter) {
+    return repo.storage().describe() + (filter.isAny() ? "" : " selected by " + filter.describe());
+  }
+
+  private static void warnUnreadable(Listing listing, java.util.function.Consumer<String> warn) {
+    if (!listing.unreadable().isEmpty()) {
+      warn.accept(
+          listing.unreadable().size()
+              + " snapshots cannot be read and were not considered: "
+              + String.join(", ", listing.unreadable().keySet()));
+    }
   }
 
   /** The newest snapshot of the same paths, host and tags: the parent for change detection. */

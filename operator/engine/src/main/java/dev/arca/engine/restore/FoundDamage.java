@@ -46,19 +46,28 @@ final class FoundDamage {
     for (FileRestorer.Range r : ranges) {
       for (BlobIndex.Location loc : r.blobs()) {
         try {
-          repo.readBlob(loc);
+          read(repo, loc);
         } catch (ArcaException e) {
-          if (e.kind() == ArcaException.Kind.INTEGRITY) {
-            remember(loc, e);
-            return e;
-          }
-          return mismatch;
+          return e.kind() == ArcaException.Kind.INTEGRITY ? e : mismatch;
         } catch (IOException e) {
           return mismatch;
         }
       }
     }
     return mismatch;
+  }
+
+  /**
+   * {@link Repository#readBlob} (decrypted, decompressed and checked against its id), remembering
+   * the copy when its bytes are damaged.
+   */
+  byte[] read(Repository repo, BlobIndex.Location loc) throws IOException {
+    try {
+      return repo.readBlob(loc);
+    } catch (ArcaException e) {
+      remember(loc, e);
+      throw e;
+    }
   }
 
   private void remember(BlobIndex.Location loc, ArcaException e) {

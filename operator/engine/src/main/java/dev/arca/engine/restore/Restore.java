@@ -39,34 +39,59 @@ public final class Restore {
   /** One selected entry: its snapshot path, node, and place on disk. */
   record Entry(String rel, Node node, Path path) {}
 
-  private Restore(Repository repo, RestoreOptions opts) {
+  private Restore(Repository repo, RestoreOptions opts, PathFilter filter) {
     this.repo = repo;
     this.opts = opts;
-    this.filter = new PathFilter(opts.includes(), List.of());
+    this.filter = filter;
     this.run = new RestoreRun(repo, opts.progress());
   }
 
+  /** Restores what {@code opts} selects. */
   public static RestoreReport run(Repository repo, RestoreOptions opts) throws IOException {
-    return new Restore(repo, opts).run();
-  }
-
-  private RestoreReport run() throws IOException {
     long t0 = System.nanoTime();
     Snapshots.Ref snap =
         Snapshots.resolve(
             repo, opts.snapshot(), opts.before(), opts.filter(), m -> opts.progress().warn(m));
+    Path target = target(opts);
+    BlobIndex index = repo.loadIndex(m -> opts.progress().warn(m));
+    return new Restore(repo, opts, new PathFilter(opts.includes(), List.of()))
+        .run(snap, index, target, t0);
+  }
+
+  /**
+   * Restores what {@code filter} selects of the snapshot {@code snap}, already chosen (its {@code
+   * opts.snapshot()}, {@code before} and {@code includes} are not used), reading through {@code
+   * index}; the duration counts from {@code t0} ({@link System#nanoTime}).
+   */
+  static RestoreReport run(
+      Repository repo,
+      RestoreOptions opts,
+      Snapshots.Ref snap,
+      BlobIndex index,
+      PathFilter filter,
+      long t0)
+      throws IOException {
+    return new Restore(repo, opts, filter).run(snap, index, target(opts), t0);
+  }
+
+  /** The target folder, absolute; a usage error when something other than a folder is there. */
+  static Path target(RestoreOptions opts) {
     Path target = opts.target().toAbsolutePath().normalize();
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
         && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw ArcaException.usage("restore target " + target + " exists and is not a folder");
     }
+    return target;
+  }
+
+  private RestoreReport run(Snapshots.Ref snap, BlobIndex index, Path target, long t0)
+      throws IOException {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(target);
       run.created(target);
     } else {
       removeLeftovers(target);
     }
-    BlobIndex index = repo.loadIndex(m -> opts.progress().warn(m));
 
     List<Entry> dirs = new ArrayList<>();
     List<Entry> files = new ArrayList<>();

@@ -1,6 +1,8 @@
 /**
  * Restore: brings a snapshot, or the entries of it that match include globs, back into a target
- * folder.
+ * folder; or one training checkpoint folder, chosen by step among the checkpoints the snapshots
+ * record and, on request, checked blob by blob first ({@link
+ * dev.arca.engine.restore.CheckpointRestore}).
  *
  * <p>Invariants: names from the repository are checked before use and links are never followed, so
  * nothing is written outside the target; a file takes its final name (a rename of a temporary file

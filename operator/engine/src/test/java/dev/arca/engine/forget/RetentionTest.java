@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,8 +61,44 @@ class RetentionTest {
   }
 
   @Test
+  void checkpointRulesKeepTheNewestSnapshotOfEachChosenStepAndSayWhichStep() {
+    List<Instant> times = everySixHours().subList(0, 6);
+    List<List<Long>> steps =
+        Arrays.asList(
+            List.of(), // a backup without --checkpoints
+            List.of(250L),
+            List.of(200L, 250L),
+            Arrays.asList(150L, 200L, null), // null: a folder without digits in its name
+            List.of(100L),
+            null);
+
+    Map<Integer, List<String>> kept = new Retention(0, 0, 0, 0, 0, 0, 2, 100).apply(times, steps);
+
+    assertThat(kept)
+        .containsExactly(
+            Map.entry(1, List.of("checkpoint 250")),
+            Map.entry(2, List.of("checkpoint 200", "checkpoint 200 (every 100)")),
+            Map.entry(4, List.of("checkpoint 100 (every 100)")));
+  }
+
+  @Test
+  void checkpointRulesAddToTheTimeRulesAndKeepNothingWithoutSteps() {
+    List<Instant> times = everySixHours().subList(0, 3);
+    Retention policy = new Retention(1, 0, 0, 0, 0, 0, 5, 1);
+    assertThat(policy.isEmpty()).isFalse();
+    assertThat(policy.apply(times, List.of(List.of(), List.of(), List.of())))
+        .containsExactly(Map.entry(0, List.of("last")));
+    assertThat(policy.apply(times, List.of(List.of(), List.of(), List.of(7L))))
+        .containsExactly(
+            Map.entry(0, List.of("last")),
+            Map.entry(2, List.of("checkpoint 7", "checkpoint 7 (every 1)")));
+  }
+
+  @Test
   void negativeCountsAreRefused() {
     assertThatThrownBy(() -> new Retention(-1, 0, 0, 0, 0, 0))
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> new Retention(0, 0, 0, 0, 0, 0, 0, -100))
         .hasMessageContaining("must not be negative");
   }
 }

@@ -32,4 +32,20 @@ class PathFilterTest {
     assertThat(including("set/data").mayIncludeBelow("set/data/train")).isTrue(); // below a match
     assertThat(including("set/d[a-z]ta/x").mayIncludeBelow("set/data")).isTrue();
   }
+
+  @Test
+  void exactlyTakesEveryCharacterLiterallyAndANameWithoutSlashOnlyAtTheRoot() {
+    PathFilter odd = PathFilter.exactly("src/runs/a[1]/ckpt-*{x}");
+    assertThat(odd.included("src/runs/a[1]/ckpt-*{x}")).isTrue();
+    assertThat(odd.included("src/runs/a[1]/ckpt-*{x}/model.safetensors")).isTrue();
+    assertThat(odd.included("src/runs/a1/ckpt-*{x}")).isFalse();
+    assertThat(odd.included("src/runs/a[1]/ckpt-7{x}")).isFalse();
+    assertThat(odd.mayIncludeBelow("src/runs")).isTrue();
+    assertThat(odd.mayIncludeBelow("src/data")).isFalse();
+
+    PathFilter root = PathFilter.exactly("checkpoint-100");
+    assertThat(root.included("checkpoint-100/a.bin")).isTrue();
+    assertThat(root.included("other/checkpoint-100")).isFalse();
+    assertThat(root.mayIncludeBelow("other")).isFalse();
+  }
 }
