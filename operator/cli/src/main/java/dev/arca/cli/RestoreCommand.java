@@ -66,8 +66,8 @@ final class RestoreCommand implements Callable<Integer> {
       paramLabel = "latest|STEP",
       description =
           "Restore one training checkpoint folder: the highest step ('latest') or this step, from"
-              + " the newest snapshot holding it. Not with SNAPSHOT, --before, --include or"
-              + " --pipe.")
+              + " the newest snapshot holding it; with --include, only among the checkpoints it"
+              + " selects (a volume: 'models/**'). Not with SNAPSHOT, --before or --pipe.")
   String checkpoint;
 
   @Option(
@@ -211,9 +211,6 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (selection.before != null) {
       others.add("--before");
-    }
-    if (!selection.includes.isEmpty()) {
-      others.add("--include");
     }
     if (!pipes.isEmpty()) {
       others.add("--pipe");

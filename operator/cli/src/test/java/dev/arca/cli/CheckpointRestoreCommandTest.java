@@ -202,6 +202,19 @@ class CheckpointRestoreCommandTest {
   }
 
   @Test
+  void includeLimitsTheCandidatesToTheCheckpointsItSelects() {
+    JsonNode r = restoreJson("--checkpoint", "latest", "--include", "src/runs/a/**");
+    assertThat(r.get("checkpoint").get("step").asLong()).isEqualTo(300);
+    assertThat(TrainingRun.digests(target, "")).isEqualTo(step300);
+
+    Cli.Result other = restore("--checkpoint", "latest", "--include", "other/**");
+    assertThat(other.exitCode()).as("%s", other).isEqualTo(2);
+    assertThat(other.stderr())
+        .contains("under --include other/**")
+        .contains("records a checkpoint with a step");
+  }
+
+  @Test
   void checkpointCombinedWithAnotherWayToChooseIsAUsageError() {
     String why =
         "--checkpoint chooses the snapshot and the folder to restore itself; it cannot be"
@@ -210,7 +223,6 @@ class CheckpointRestoreCommandTest {
         Map.of(
             new String[] {"latest", "--checkpoint", "latest"}, "a SNAPSHOT argument",
             new String[] {"--checkpoint", "200", "--before", "2026-01-01T00:00:00Z"}, "--before",
-            new String[] {"--checkpoint", "200", "--include", "src/runs"}, "--include",
             new String[] {"--checkpoint", "200", "--pipe", "src/a=cat"}, "--pipe");
     cases.forEach((args, what) -> assertUsage(why + what, args));
     assertUsage(

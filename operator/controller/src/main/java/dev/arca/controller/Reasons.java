@@ -126,6 +126,9 @@ public final class Reasons {
   /** A backup created the repository (spec.repository.initialize: IfMissing). */
   public static final String REPOSITORY_INITIALIZED = "RepositoryInitialized";
 
+  /** A checkpoint restore passed over newer checkpoints whose data failed the check first. */
+  public static final String CHECKPOINTS_REJECTED = "CheckpointsRejected";
+
   /** A backup left checkpoint folders out of its snapshot (incomplete, or changed while read). */
   public static final String CHECKPOINTS_SKIPPED = "CheckpointsSkipped";
 

@@ -83,6 +83,42 @@ public class RestoreRequestStatus {
   @JsonPropertyDescription("A human-readable summary, or what went wrong.")
   public String message;
 
+  /** With spec.checkpoint: the checkpoint restored (snapshotId says from which snapshot). */
+  @JsonPropertyDescription(
+      "With spec.checkpoint: the checkpoint restored (snapshotId says from which snapshot).")
+  public SnapshotSpec.CheckpointRef checkpoint;
+
+  /**
+   * With verifyBeforeRestore: the newer checkpoints passed over because their data failed the
+   * check, in the order tried, with what was wrong; the first {@value #REJECTED_LISTED}.
+   */
+  @JsonPropertyDescription(
+      "With verifyBeforeRestore: the newer checkpoints passed over because their data failed the"
+          + " check, in the order tried, with what was wrong; the first 20.")
+  public List<RejectedCheckpoint> checkpointsRejected;
+
+  /** The most passed-over checkpoints the status lists. */
+  public static final int REJECTED_LISTED = 20;
+
+  /** A checkpoint a restore passed over. */
+  public static class RejectedCheckpoint {
+    /** Its folder's path in the snapshot. */
+    @JsonPropertyDescription("Its folder's path in the snapshot.")
+    public String path;
+
+    /** Its step. */
+    @JsonPropertyDescription("Its step.")
+    public Long step;
+
+    /** The snapshot holding it. */
+    @JsonPropertyDescription("The snapshot holding it.")
+    public String snapshotId;
+
+    /** What is missing or damaged. */
+    @JsonPropertyDescription("What is missing or damaged.")
+    public String reason;
+  }
+
   /** Phases of a restore. */
   public enum Phase {
     Pending,

@@ -15,8 +15,31 @@ final class RestoreMessages {
    * written (and their size), already right, and kept although they differ (named); into a pipe,
    * which file went into which command.
    */
+  /** What a checkpoint restore passed over (verifyBeforeRestore), for its Warning Event. */
+  static String rejected(RestoreRequestStatus st) {
+    StringBuilder b =
+        new StringBuilder("restored checkpoint ")
+            .append(st.checkpoint == null ? "?" : st.checkpoint.path)
+            .append(" after passing over ")
+            .append(st.checkpointsRejected.size())
+            .append(" newer whose data failed the check: ");
+    for (int i = 0; i < st.checkpointsRejected.size() && i < 3; i++) {
+      var c = st.checkpointsRejected.get(i);
+      b.append(i > 0 ? "; " : "")
+          .append(c.path)
+          .append(" of snapshot ")
+          .append(short12(c.snapshotId))
+          .append(" (")
+          .append(c.reason)
+          .append(')');
+    }
+    return b.append(st.checkpointsRejected.size() > 3 ? "; more in status" : "").toString();
+  }
+
   static String succeeded(RestoreRequest r, RestoreRequestStatus st, RestoreReport report) {
-    String snapshot = st.snapshotId == null ? "the snapshot" : "snapshot " + short12(st.snapshotId);
+    String snapshot =
+        (st.checkpoint == null ? "" : "checkpoint " + st.checkpoint.path + " of ")
+            + (st.snapshotId == null ? "the snapshot" : "snapshot " + short12(st.snapshotId));
     if (r.getSpec().pipe != null) {
       var pipe = r.getSpec().pipe;
       var piped = report == null || report.piped() == null ? List.of() : report.piped();
@@ -60,6 +83,6 @@ final class RestoreMessages {
   }
 
   private static String short12(String id) {
-    return id.length() > 12 ? id.substring(0, 12) : id;
+    return id == null ? "?" : id.length() > 12 ? id.substring(0, 12) : id;
   }
 }

@@ -90,6 +90,9 @@ final class RestoreRecorder {
     }
     st.phase = Phase.Succeeded;
     st.message = RestoreMessages.succeeded(r, st, report);
+    if (st.checkpointsRejected != null) {
+      events.warning(r, Reasons.CHECKPOINTS_REJECTED, RestoreMessages.rejected(st), now);
+    }
     boolean kept = st.kept != null && st.kept > 0;
     String reason = kept ? Reasons.KEPT_DIFFERENT_FILES : Reasons.SUCCEEDED;
     Conditions.set(st.conditions, Conditions.COMPLETE, true, reason, st.message, gen(r), now);
@@ -115,6 +118,28 @@ final class RestoreRecorder {
     if (s.keptPaths() != null && !s.keptPaths().isEmpty()) {
       st.keptFiles = List.copyOf(s.keptPaths());
     }
+    if (s.checkpoint() != null) {
+      st.checkpoint =
+          new dev.arca.api.v1alpha1.SnapshotSpec.CheckpointRef(
+              s.checkpoint().path(), s.checkpoint().step());
+    }
+    if (s.checkpointsRejected() != null && !s.checkpointsRejected().isEmpty()) {
+      st.checkpointsRejected =
+          s.checkpointsRejected().stream()
+              .limit(RestoreRequestStatus.REJECTED_LISTED)
+              .map(RestoreRecorder::rejected)
+              .toList();
+    }
+  }
+
+  private static RestoreRequestStatus.RejectedCheckpoint rejected(
+      RestoreReport.RejectedCheckpoint c) {
+    RestoreRequestStatus.RejectedCheckpoint out = new RestoreRequestStatus.RejectedCheckpoint();
+    out.path = c.path();
+    out.step = c.step();
+    out.snapshotId = c.snapshotId();
+    out.reason = c.reason();
+    return out;
   }
 
   static long gen(RestoreRequest r) {

@@ -261,6 +261,38 @@ class RestoreRequestReconcilerTest {
     assertThat(pending.getStatus().snapshotId).as("chosen by the Job").isNull();
     assertThat(condition(pending, "Ready").getMessage())
         .isEqualTo("restoring checkpoint latest (checked first) of models into PVC models");
+    MockCluster.finish(
+        client,
+        job("resume"),
+        true,
+        "{\"snapshotId\":\""
+            + OLD
+            + "\",\"files\":2,\"written\":2,\"unchanged\":0,\"kept\":0,\"bytes\":2048,"
+            + "\"checkpoint\":{\"path\":\"models/runs/a/checkpoint-200\",\"step\":200,"
+            + "\"snapshotId\":\""
+            + OLD
+            + "\"},\"checkpointsRejected\":[{\"path\":\"models/runs/a/checkpoint-300\","
+            + "\"step\":300,\"snapshotId\":\""
+            + NEW
+            + "\",\"reason\":\"blob 1234 is damaged\"}]}");
+    RestoreRequest resumed = inPhase("resume", Phase.Succeeded);
+    assertThat(resumed.getStatus().snapshotId).isEqualTo(OLD);
+    assertThat(resumed.getStatus().checkpoint.path).isEqualTo("models/runs/a/checkpoint-200");
+    assertThat(resumed.getStatus().checkpoint.step).isEqualTo(200);
+    assertThat(resumed.getStatus().checkpointsRejected)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.path).isEqualTo("models/runs/a/checkpoint-300");
+              assertThat(c.snapshotId).isEqualTo(NEW);
+              assertThat(c.reason).isEqualTo("blob 1234 is damaged");
+            });
+    assertThat(resumed.getStatus().message)
+        .startsWith(
+            "restored checkpoint models/runs/a/checkpoint-200 of snapshot "
+                + OLD.substring(0, 12)
+                + " into PVC models: 2 files");
+    assertWarning("resume", "CheckpointsRejected");
 
     RestoreRequest step = request("step");
     step.getSpec().checkpoint = "1200";

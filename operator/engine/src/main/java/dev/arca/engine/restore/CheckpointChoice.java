@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -58,11 +59,12 @@ final class CheckpointChoice {
   }
 
   /**
-   * The candidates among the checkpoints {@code snapshots} record, best first, for {@code step}
-   * (null: {@code latest}); a usage error naming {@code where} and the steps there when there is
-   * none.
+   * The candidates among the checkpoints {@code snapshots} record whose path is {@code inScope},
+   * best first, for {@code step} (null: {@code latest}); a usage error naming {@code where} and the
+   * steps there when there is none.
    */
-  static List<Candidate> candidates(List<Snapshots.Ref> snapshots, Long step, String where) {
+  static List<Candidate> candidates(
+      List<Snapshots.Ref> snapshots, Long step, String where, Predicate<String> inScope) {
     Comparator<Snapshots.Ref> newestFirst =
         Comparator.comparing(Snapshots.Ref::time).thenComparing(Snapshots.Ref::id).reversed();
     List<Snapshots.Ref> byAge = snapshots.stream().sorted(newestFirst).toList();
@@ -70,7 +72,7 @@ final class CheckpointChoice {
     for (Snapshots.Ref r : byAge) {
       List<Checkpoint> held = r.snapshot().checkpoints();
       for (Checkpoint c : held == null ? List.<Checkpoint>of() : held) {
-        if (c.step() != null && (step == null || c.step().equals(step))) {
+        if (c.step() != null && (step == null || c.step().equals(step)) && inScope.test(c.path())) {
           String key = step == null ? c.step() + "/" + c.path() : r.id() + "/" + c.path();
           found.putIfAbsent(key, new Candidate(c.path(), c.step(), r));
         }
@@ -80,18 +82,22 @@ final class CheckpointChoice {
     // stable: within a step, the order of found (newest snapshot first, then as listed: by path)
     out.sort(Comparator.comparingLong(Candidate::step).reversed());
     if (out.isEmpty()) {
-      throw ArcaException.usage(none(snapshots, step, where));
+      throw ArcaException.usage(none(snapshots, step, where, inScope));
     }
     return out;
   }
 
   /** The message for a request no checkpoint answers. */
-  private static String none(List<Snapshots.Ref> snapshots, Long step, String where) {
+  private static String none(
+      List<Snapshots.Ref> snapshots, Long step, String where, Predicate<String> inScope) {
     TreeSet<Long> steps = new TreeSet<>(Comparator.reverseOrder());
     for (Snapshots.Ref r : snapshots) {
       List<Checkpoint> held = r.snapshot().checkpoints();
       if (held != null) {
-        held.stream().map(Checkpoint::step).filter(s -> s != null).forEach(steps::add);
+        held.stream()
+            .filter(c -> c.step() != null && inScope.test(c.path()))
+            .map(Checkpoint::step)
+            .forEach(steps::add);
       }
     }
     if (steps.isEmpty()) {

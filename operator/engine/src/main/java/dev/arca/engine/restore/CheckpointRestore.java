@@ -3,6 +3,7 @@ package dev.arca.engine.restore;
 import dev.arca.contract.RestoreReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
+import dev.arca.engine.fs.Globs;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.Snapshots;
@@ -35,8 +36,9 @@ public final class CheckpointRestore {
 
   /**
    * Restores the checkpoint {@code checkpoint} ({@code latest} or a step number) asks for, choosing
-   * among the snapshots {@code opts.filter()} selects; {@code opts.snapshot()}, {@code before} and
-   * {@code includes} are not used.
+   * among the snapshots {@code opts.filter()} selects, and among those whose folder {@code
+   * opts.includes()} selects (itself or a parent; none: any); {@code opts.snapshot()} and {@code
+   * before} are not used.
    */
   public static RestoreReport run(
       Repository repo, RestoreOptions opts, String checkpoint, boolean verifyFirst)
@@ -45,11 +47,14 @@ public final class CheckpointRestore {
     Long step = CheckpointChoice.step(checkpoint);
     Restore.target(opts); // a target that cannot be one fails before any data is read
     Consumer<String> warn = m -> opts.progress().warn(m);
+    Globs scope = Globs.compile(opts.includes(), "--include");
     List<CheckpointChoice.Candidate> candidates =
         CheckpointChoice.candidates(
             Snapshots.selected(repo, opts.filter(), warn),
             step,
-            Snapshots.where(repo, opts.filter()));
+            Snapshots.where(repo, opts.filter())
+                + (scope.isEmpty() ? "" : " under --include " + String.join(", ", opts.includes())),
+            scope.isEmpty() ? path -> true : scope::matchesOrParent);
     BlobIndex index = repo.loadIndex(warn);
     List<RestoreReport.RejectedCheckpoint> rejected = new ArrayList<>();
     CheckpointChoice.Candidate chosen =

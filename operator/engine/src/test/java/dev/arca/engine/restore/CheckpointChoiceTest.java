@@ -42,7 +42,7 @@ class CheckpointChoiceTest {
   }
 
   private static List<String> chosen(List<Snapshots.Ref> snaps, Long step) {
-    return CheckpointChoice.candidates(snaps, step, WHERE).stream()
+    return CheckpointChoice.candidates(snaps, step, WHERE, path -> true).stream()
         .map(CheckpointChoice.Candidate::describe)
         .toList();
   }
