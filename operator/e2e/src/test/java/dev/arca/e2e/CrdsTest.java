@@ -126,6 +126,80 @@ class CrdsTest {
   }
 
   @Test
+  void theApiServerRefusesCheckpointSpecsItsRulesForbid() {
+    KubeCluster c = Cluster.get();
+    String dumpCheckpoints =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: BackupPolicy
+        metadata: {name: dump-checkpoints, namespace: default}
+        spec:
+          schedule: "@daily"
+          repository:
+            url: "s3://bucket/training"
+            passwordSecretRef: {name: arca-repository-password, key: password}
+          sources:
+            - dump: {path: db/app.sql, podSelector: {app: db}, command: [pg_dump, app]}
+              checkpoints: {paths: ["runs/*"]}
+        """;
+    refused(c, dumpCheckpoints, "checkpoints apply to a pvc source, not to a dump");
+    String noPaths =
+        dumpCheckpoints
+            .replace("dump-checkpoints", "no-paths")
+            .replace(
+                "- dump: {path: db/app.sql, podSelector: {app: db}, command: [pg_dump, app]}",
+                "- pvc: checkpoints")
+            .replace("checkpoints: {paths: [\"runs/*\"]}", "checkpoints: {paths: []}");
+    refused(c, noPaths, "should have at least 1 items");
+    String slashMarker =
+        noPaths
+            .replace("no-paths", "slash-marker")
+            .replace(
+                "checkpoints: {paths: []}", "checkpoints: {paths: [\"runs/*\"], complete: a/b}");
+    refused(c, slashMarker, "complete");
+    String good =
+        slashMarker.replace("slash-marker", "good").replace("complete: a/b", "complete: DONE");
+    Kubectl.Result ok = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(good).toString());
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+
+    String checkpointAndSnapshot =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: ckpt-snap, namespace: default}
+        spec:
+          policyRef: {name: training}
+          checkpoint: latest
+          snapshot: latest
+          target: {pvc: restored}
+        """;
+    refused(c, checkpointAndSnapshot, "checkpoint chooses the snapshot and the folder itself");
+    String verifyAlone =
+        checkpointAndSnapshot
+            .replace("ckpt-snap", "verify-alone")
+            .replace("  checkpoint: latest\n", "  verifyBeforeRestore: true\n");
+    refused(c, verifyAlone, "verifyBeforeRestore applies to a checkpoint restore");
+    String badStep =
+        checkpointAndSnapshot
+            .replace("ckpt-snap", "bad-step")
+            .replace("  snapshot: latest\n", "")
+            .replace("checkpoint: latest", "checkpoint: step-5");
+    refused(c, badStep, "checkpoint");
+    String resume =
+        badStep.replace("bad-step", "resume").replace("checkpoint: step-5", "checkpoint: \"1200\"")
+            + "  verifyBeforeRestore: true\n";
+    ok = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(resume).toString());
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+  }
+
+  /** The API server refuses {@code yaml} with a message containing {@code why}. */
+  private static void refused(KubeCluster c, String yaml, String why) {
+    Kubectl.Result r = c.kubectl("apply", "--dry-run=server", "-f", Cluster.file(yaml).toString());
+    assertThat(r.exitCode()).as("%s accepted", yaml).isNotZero();
+    assertThat(r.stderr()).contains("is invalid", why);
+  }
+
+  @Test
   void aRestoreRequestCannotBeChangedOnceCreated() {
     KubeCluster c = Cluster.get();
     Cluster.namespace("immutable");
