@@ -190,6 +190,9 @@ public final class Backup {
       throws IOException {
     boolean full = opts.full() || parent == null;
     // listed only when asked to look for checkpoints: a snapshot without the field says nothing
+    if (!opts.checkpoints().isEmpty()) {
+      gate.warnIfNoneMatched(opts.checkpoints().folders());
+    }
     List<Checkpoint> held = opts.checkpoints().isEmpty() ? null : gate.listed();
     Snapshot snapshot =
         new Snapshot(

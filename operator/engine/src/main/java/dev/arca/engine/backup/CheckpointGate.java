@@ -101,6 +101,22 @@ final class CheckpointGate {
   }
 
   /**
+   * Warns when the globs {@code folders} matched no folder at all, held or left out: most likely
+   * they were written relative to the source ({@code runs/*}) rather than as snapshot paths with
+   * the source's name first, and the backup would otherwise store the checkpoints unguarded.
+   */
+  void warnIfNoneMatched(List<String> folders) {
+    if (held.isEmpty() && skipped.isEmpty()) {
+      progress.warn(
+          "--checkpoints "
+              + String.join(", ", folders)
+              + ": no folder matched, so no checkpoint was checked (the globs match paths in the"
+              + " snapshot, the source's name first, as --include does: 'train/runs/*/checkpoint-*'"
+              + " for /data/train/runs/a/checkpoint-100)");
+    }
+  }
+
+  /**
    * The checkpoints the snapshot lists, by path, within the format's limits: those beyond them, or
    * whose path is not valid UTF-8, are in the snapshot but not listed (with a warning).
    */

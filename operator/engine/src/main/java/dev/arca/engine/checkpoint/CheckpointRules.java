@@ -34,8 +34,8 @@ public final class CheckpointRules {
   }
 
   /**
-   * Whether the folder at {@code path}, relative to its source root ({@code
-   * runs/a/checkpoint-100}), is a checkpoint folder.
+   * Whether the folder at {@code path}, its path in the snapshot ({@code
+   * train/runs/a/checkpoint-100}), is a checkpoint folder.
    */
   public boolean matches(String path) {
     return folders.matches(path);

@@ -250,4 +250,30 @@ class CheckpointBackupTest {
     Restore.run(repo, RestoreOptions.of(r.snapshotId(), target));
     Fixtures.assertSameTree(src, target.resolve("src"));
   }
+
+  @Test
+  void globsThatMatchNoFolderAreWarnedAbout() throws Exception {
+    Path src = tmp.resolve("src");
+    writeRuns(src);
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    // relative to the source, not a snapshot path: matches nothing
+    BackupReport r =
+        Backup.run(
+            repo,
+            BackupOptions.of(src)
+                .withCheckpoints(new CheckpointSpec(List.of("runs/*/checkpoint-*"), "auto"))
+                .withProgress(Fixtures.warningsTo(warnings)));
+    assertThat(r.checkpoints()).isEmpty();
+    assertThat(warnings)
+        .containsExactly(
+            "--checkpoints runs/*/checkpoint-*: no folder matched, so no checkpoint was checked"
+                + " (the globs match paths in the snapshot, the source's name first, as --include"
+                + " does: 'train/runs/*/checkpoint-*' for /data/train/runs/a/checkpoint-100)");
+    warnings.clear();
+    Backup.run(
+        repo,
+        BackupOptions.of(src).withCheckpoints(GLOBS).withProgress(Fixtures.warningsTo(warnings)));
+    assertThat(warnings).noneMatch(w -> w.contains("no folder matched"));
+  }
 }
