@@ -257,23 +257,17 @@ class CheckpointBackupTest {
     writeRuns(src);
     Repository repo = Fixtures.repo(tmp.resolve("repo"));
     List<String> warnings = new CopyOnWriteArrayList<>();
+    BackupOptions warned = BackupOptions.of(src).withProgress(Fixtures.warningsTo(warnings));
     // relative to the source, not a snapshot path: matches nothing
-    BackupReport r =
-        Backup.run(
-            repo,
-            BackupOptions.of(src)
-                .withCheckpoints(new CheckpointSpec(List.of("runs/*/checkpoint-*"), "auto"))
-                .withProgress(Fixtures.warningsTo(warnings)));
-    assertThat(r.checkpoints()).isEmpty();
+    var relative = new CheckpointSpec(List.of("runs/*/checkpoint-*"), "auto");
+    assertThat(Backup.run(repo, warned.withCheckpoints(relative)).checkpoints()).isEmpty();
     assertThat(warnings)
         .containsExactly(
             "--checkpoints runs/*/checkpoint-*: no folder matched, so no checkpoint was checked"
                 + " (the globs match paths in the snapshot, the source's name first, as --include"
                 + " does: 'train/runs/*/checkpoint-*' for /data/train/runs/a/checkpoint-100)");
     warnings.clear();
-    Backup.run(
-        repo,
-        BackupOptions.of(src).withCheckpoints(GLOBS).withProgress(Fixtures.warningsTo(warnings)));
+    Backup.run(repo, warned.withCheckpoints(GLOBS));
     assertThat(warnings).noneMatch(w -> w.contains("no folder matched"));
   }
 }
