@@ -121,10 +121,7 @@ public final class RestoreJobs {
    * snapshots of {@code among} (null: any).
    */
   private static List<String> restoreOf(String snapshot, String before, SnapshotOwner among) {
-    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
-    if (among != null) {
-      cmd.addAll(among.selectArgs());
-    }
+    List<String> cmd = restoreAmong(among);
     if (before != null) {
       cmd.addAll(List.of("--before", before));
     } else {
@@ -141,13 +138,19 @@ public final class RestoreJobs {
    */
   private static List<String> checkpointOf(
       String checkpoint, boolean verifyFirst, SnapshotOwner among) {
-    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
-    if (among != null) {
-      cmd.addAll(among.selectArgs());
-    }
+    List<String> cmd = restoreAmong(among);
     cmd.addAll(List.of("--checkpoint", checkpoint));
     if (verifyFirst) {
       cmd.add("--verify-first");
+    }
+    return cmd;
+  }
+
+  /** {@code arca restore} choosing only among the snapshots of {@code among} (null: any). */
+  private static List<String> restoreAmong(SnapshotOwner among) {
+    List<String> cmd = new ArrayList<>(List.of("arca", "restore"));
+    if (among != null) {
+      cmd.addAll(among.selectArgs());
     }
     return cmd;
   }
