@@ -108,6 +108,15 @@ public final class Reasons {
   /** A backup Job started. */
   public static final String BACKUP_STARTED = "BackupStarted";
 
+  /** Event: a backup run asked for the CSI VolumeSnapshots of its Snapshot sources. */
+  public static final String VOLUME_SNAPSHOTS_REQUESTED = "VolumeSnapshotsRequested";
+
+  /**
+   * A backup run's VolumeSnapshot failed: the cluster has no VolumeSnapshot API, the driver
+   * reported an error, or the snapshot was not ready to use within the start timeout.
+   */
+  public static final String VOLUME_SNAPSHOT_FAILED = "VolumeSnapshotFailed";
+
   /** A backup Job failed. */
   public static final String BACKUP_FAILED = "BackupFailed";
 

@@ -10,11 +10,11 @@ import java.util.Comparator;
  * controllers said last (a volume that does not mount, a claim whose provisioning fails). Best
  * effort: null when there is none or the Events cannot be read.
  */
-final class WarningEvents {
+public final class WarningEvents {
   private WarningEvents() {}
 
   /** The newest Warning Event about the {@code kind} {@code name} in {@code namespace}, or null. */
-  static Event newest(KubernetesClient client, String namespace, String kind, String name) {
+  public static Event newest(KubernetesClient client, String namespace, String kind, String name) {
     try {
       return client
           .v1()
@@ -36,7 +36,7 @@ final class WarningEvents {
   }
 
   /** {@code e} as "Reason: message". */
-  static String text(Event e) {
+  public static String text(Event e) {
     return e.getReason() + ": " + e.getMessage();
   }
 

@@ -119,6 +119,47 @@ class CrdsTest {
   }
 
   @Test
+  void theApiServerRefusesCopyMethodsItsRulesForbid() {
+    KubeCluster c = Cluster.get();
+    String dumpSnapshot =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: BackupPolicy
+        metadata: {name: dump-snapshot, namespace: default}
+        spec:
+          schedule: "@daily"
+          repository:
+            url: "s3://bucket/training"
+            passwordSecretRef: {name: arca-repository-password, key: password}
+          sources:
+            - dump: {path: db/app.sql, podSelector: {app: db}, command: [pg_dump, app]}
+              copyMethod: Snapshot
+        """;
+    refused(c, dumpSnapshot, "copyMethod Snapshot applies to a pvc source, not to a dump");
+    String classWithoutSnapshot =
+        dumpSnapshot
+            .replace("dump-snapshot", "class-direct")
+            .replace(
+                "- dump: {path: db/app.sql, podSelector: {app: db}, command: [pg_dump, app]}",
+                "- pvc: weights")
+            .replace("copyMethod: Snapshot", "volumeSnapshotClassName: fast");
+    refused(c, classWithoutSnapshot, "volumeSnapshotClassName applies with copyMethod Snapshot");
+    refused(
+        c,
+        classWithoutSnapshot
+            .replace("class-direct", "bad-method")
+            .replace("volumeSnapshotClassName: fast", "copyMethod: Clone"),
+        "copyMethod");
+    accepted(
+        c,
+        classWithoutSnapshot
+            .replace("class-direct", "snapshot-good")
+            .replace(
+                "volumeSnapshotClassName: fast",
+                "copyMethod: Snapshot\n      volumeSnapshotClassName: fast"));
+  }
+
+  @Test
   void theApiServerRefusesCheckpointSpecsItsRulesForbid() {
     KubeCluster c = Cluster.get();
     String dumpCheckpoints =

@@ -112,6 +112,14 @@ public class BackupPolicySpec {
   @ValidationRule(
       value = "!has(self.checkpoints) || has(self.pvc)",
       message = "checkpoints apply to a pvc source, not to a dump")
+  @ValidationRule(
+      value = "!has(self.copyMethod) || self.copyMethod == 'Direct' || has(self.pvc)",
+      message = "copyMethod Snapshot applies to a pvc source, not to a dump")
+  @ValidationRule(
+      value =
+          "!has(self.volumeSnapshotClassName) || (has(self.copyMethod) && self.copyMethod =="
+              + " 'Snapshot')",
+      message = "volumeSnapshotClassName applies with copyMethod Snapshot only")
   public static class Source {
     /** Name of a PersistentVolumeClaim in the policy's namespace; mounted read-only. */
     @JsonPropertyDescription(
@@ -145,6 +153,44 @@ public class BackupPolicySpec {
             + " ones, and ones a file of which changed while it was read, are left out of that run"
             + " and listed in the status.")
     public CheckpointSource checkpoints;
+
+    /**
+     * How the backup reads the volume: {@code Direct} (the default) mounts the live PVC read-only;
+     * {@code Snapshot} takes a CSI VolumeSnapshot of it when the run starts (all Snapshot sources
+     * of the policy back to back), waits until it is ready to use, provisions a temporary PVC from
+     * it, backs that up read-only, and deletes both afterwards. The files are then those of one
+     * instant, however long the copy takes.
+     */
+    @JsonPropertyDescription(
+        "How the backup reads the volume: Direct (the default) mounts the live PVC read-only;"
+            + " Snapshot takes a CSI VolumeSnapshot of it when the run starts (all Snapshot"
+            + " sources of the policy back to back), waits until it is ready to use, provisions a"
+            + " temporary PVC from it, backs that up read-only, and deletes both afterwards. The"
+            + " files are then those of one instant, however long the copy takes.")
+    public CopyMethod copyMethod;
+
+    /**
+     * The VolumeSnapshotClass of copyMethod Snapshot (default: the cluster's default class for the
+     * PVC's CSI driver).
+     */
+    @JsonPropertyDescription(
+        "The VolumeSnapshotClass of copyMethod Snapshot (default: the cluster's default class for"
+            + " the PVC's CSI driver).")
+    @Size(min = 1, max = 253)
+    public String volumeSnapshotClassName;
+
+    /** Whether this source is read from a CSI VolumeSnapshot of its PVC. */
+    public boolean fromSnapshot() {
+      return pvc != null && copyMethod == CopyMethod.Snapshot;
+    }
+  }
+
+  /** How a backup reads a PVC source. */
+  public enum CopyMethod {
+    /** Mount the live PVC read-only. */
+    Direct,
+    /** Read a temporary PVC made from a CSI VolumeSnapshot taken when the run starts. */
+    Snapshot
   }
 
   /** Retention rules with restic's semantics; a snapshot kept by any rule stays. */

@@ -43,6 +43,15 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("Name of the Job running now, if any.")
   public String activeJob;
 
+  /**
+   * A backup run whose CSI VolumeSnapshots are being taken (sources with copyMethod Snapshot): its
+   * Job, named in activeJob, starts once every snapshot is ready to use.
+   */
+  @JsonPropertyDescription(
+      "A backup run whose CSI VolumeSnapshots are being taken (sources with copyMethod Snapshot):"
+          + " its Job, named in activeJob, starts once every snapshot is ready to use.")
+  public SnapshotWait snapshotWait;
+
   /** Successful backups since the last full one, for fullEvery. */
   @JsonPropertyDescription("Successful backups since the last full one, for fullEvery.")
   public Long backupsSinceFull;
@@ -157,6 +166,68 @@ public class BackupPolicyStatus {
 
     /** The most left-out checkpoint folders the status lists. */
     public static final int SKIPPED_LISTED = 20;
+
+    /**
+     * The CSI VolumeSnapshots this backup read (sources with copyMethod Snapshot): each PVC and the
+     * time its snapshot was cut. They and their temporary PVCs are deleted after the run.
+     */
+    @JsonPropertyDescription(
+        "The CSI VolumeSnapshots this backup read (sources with copyMethod Snapshot): each PVC and"
+            + " the time its snapshot was cut. They and their temporary PVCs are deleted after the"
+            + " run.")
+    public List<VolumeSnapshotTaken> volumeSnapshots;
+  }
+
+  /** A backup run waiting for its VolumeSnapshots before its Job starts. */
+  public static class SnapshotWait {
+    /** The run's time: when it was due, or when its run-now request was seen (RFC 3339). */
+    @JsonPropertyDescription(
+        "The run's time: when it was due, or when its run-now request was seen (RFC 3339).")
+    public String runTime;
+
+    /** Whether the run is a full one. */
+    @JsonPropertyDescription("Whether the run is a full one.")
+    public Boolean full;
+
+    /** The arca.dev/run-now value that asked for the run; empty for a scheduled run. */
+    @JsonPropertyDescription(
+        "The arca.dev/run-now value that asked for the run; empty for a scheduled run.")
+    public String runNow;
+
+    /** When the snapshots were requested (RFC 3339). */
+    @JsonPropertyDescription("When the snapshots were requested (RFC 3339).")
+    public String since;
+
+    /** The run's VolumeSnapshots, one per Snapshot source, as far as they are cut. */
+    @JsonPropertyDescription(
+        "The run's VolumeSnapshots, one per Snapshot source, as far as they are cut.")
+    public List<VolumeSnapshotTaken> volumeSnapshots;
+  }
+
+  /** One VolumeSnapshot of a backup run. */
+  public static class VolumeSnapshotTaken {
+    /** The source PVC. */
+    @JsonPropertyDescription("The source PVC.")
+    public String pvc;
+
+    /** The VolumeSnapshot (and its temporary PVC, of the same name). */
+    @JsonPropertyDescription("The VolumeSnapshot (and its temporary PVC, of the same name).")
+    public String volumeSnapshot;
+
+    /** When the CSI driver cut the snapshot (RFC 3339); empty until it has. */
+    @JsonPropertyDescription("When the CSI driver cut the snapshot (RFC 3339); empty until it has.")
+    public String creationTime;
+
+    /** Whether the snapshot is ready to use. */
+    @JsonPropertyDescription("Whether the snapshot is ready to use.")
+    public Boolean readyToUse;
+
+    public VolumeSnapshotTaken() {}
+
+    public VolumeSnapshotTaken(String pvc, String volumeSnapshot) {
+      this.pvc = pvc;
+      this.volumeSnapshot = volumeSnapshot;
+    }
   }
 
   /** A checkpoint folder a backup left out of its snapshot. */

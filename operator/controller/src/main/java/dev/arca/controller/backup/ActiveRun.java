@@ -49,6 +49,9 @@ final class ActiveRun {
       return new Seen(null, null);
     }
     Job job = JobLookup.find(jobs, client, p.getMetadata().getNamespace(), st.activeJob);
+    if (job == null && st.snapshotWait != null) {
+      return new Seen(null, null); // its Job starts once its VolumeSnapshots are ready
+    }
     if (job == null) {
       gone(p, st, now);
       return new Seen(null, null);

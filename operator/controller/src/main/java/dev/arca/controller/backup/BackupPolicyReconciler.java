@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reconciles a BackupPolicy in phases: validate the spec without side effects ({@link
@@ -102,13 +103,18 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     catalog.release(client, p);
     List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
     ActiveRun.Seen seen = new ActiveRun(client, events, metrics).observe(p, st, jobs, now);
+    boolean copiesLeft = new SnapshotRun(client, events, metrics).sweep(p, st, jobs, now);
     PolicyState state = new PolicyState(p, st, events, now);
     if (problem.isPresent()) {
+      if (st.snapshotWait != null) {
+        new SnapshotRun(client, events, metrics)
+            .abandon(p, st, "the policy is not Ready: " + problem.get().message(), now);
+      }
       state.notReady(problem.get());
       state.refuseRunNow("the policy is not Ready: " + problem.get().message());
       state.running(seen.pod());
       gaugesWhileNotReady(p, st, now);
-      return patch(p, st, ctx).rescheduleAfter(st.activeJob != null ? WHILE_ACTIVE : RECHECK);
+      return patch(p, st, ctx).rescheduleAfter(activeWait(st, copiesLeft, () -> RECHECK));
     }
     BackupPolicySpec spec = p.getSpec();
     Schedule schedule = Schedule.parse(spec.schedule, spec.timeZone); // validated above
@@ -130,7 +136,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     st.nextScheduleTime = next == null ? null : next.toString();
     gauges(p, st, next, interval(schedule, next));
     return patch(p, st, ctx)
-        .rescheduleAfter(st.activeJob != null ? WHILE_ACTIVE : wait(spec, schedule, now));
+        .rescheduleAfter(activeWait(st, copiesLeft, () -> wait(spec, schedule, now)));
   }
 
   /** Starts what is due: retention after a good backup, a scheduled run, run-now, maintenance. */
@@ -146,7 +152,10 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Instant now) {
     BackupPolicySpec spec = p.getSpec();
     boolean suspended = Boolean.TRUE.equals(spec.suspend);
-    Launcher launcher = new Launcher(client, events, cfg);
+    Launcher launcher = new Launcher(client, events, cfg, metrics);
+    if (st.snapshotWait != null) {
+      launcher.afterSnapshots(p, st, now);
+    }
     if (seen.succeededBackup() != null && spec.retention != null) {
       launcher.forget(p, st, seen.succeededBackup(), now); // before any other Job of the policy
     }
@@ -238,6 +247,19 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     } catch (KubernetesClientException e) {
       // old Jobs stay a little longer
     }
+  }
+
+  /**
+   * When to look again while a run is active (sooner while its VolumeSnapshots are taken), or while
+   * VolumeSnapshots and temporary PVCs of ended runs are still there.
+   */
+  private static Duration activeWait(
+      BackupPolicyStatus st, boolean copiesLeft, Supplier<Duration> idle) {
+    if (st.snapshotWait != null) {
+      return SnapshotRun.WHILE_WAITING;
+    }
+    Duration d = st.activeJob != null ? WHILE_ACTIVE : idle.get();
+    return copiesLeft && d.compareTo(RECHECK) > 0 ? RECHECK : d;
   }
 
   /** When to look again: the next backup, prune or verify time, at most a day away. */

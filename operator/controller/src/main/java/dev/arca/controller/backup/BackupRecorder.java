@@ -10,6 +10,7 @@ import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.Sizes;
+import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.Labels;
 import dev.arca.controller.jobs.Names;
 import dev.arca.controller.jobs.SnapshotOwner;
@@ -62,6 +63,8 @@ final class BackupRecorder {
         job.getStatus().getCompletionTime() != null
             ? job.getStatus().getCompletionTime()
             : now.toString();
+    List<BackupPolicyStatus.VolumeSnapshotTaken> taken = BackupJobs.snapshotsOf(job);
+    b.volumeSnapshots = taken.isEmpty() ? null : taken;
     if (s != null && s.snapshotId() != null) {
       b.snapshotId = s.snapshotId();
       b.mode = s.mode();

@@ -12,6 +12,7 @@ import dev.arca.controller.RunKind;
 import dev.arca.controller.jobs.BackupJobs;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.MaintenanceJobs;
+import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -30,30 +31,84 @@ final class Launcher {
   private final KubernetesClient client;
   private final Events events;
   private final OperatorConfig cfg;
+  private final SnapshotRun snapshots;
 
-  Launcher(KubernetesClient client, Events events, OperatorConfig cfg) {
+  Launcher(KubernetesClient client, Events events, OperatorConfig cfg, ArcaMetrics metrics) {
     this.client = client;
     this.events = events;
     this.cfg = cfg;
+    this.snapshots = new SnapshotRun(client, events, metrics);
   }
 
-  /** Starts a backup run: where its volumes can be mounted, with exec rights for dumps. */
+  /**
+   * Starts a backup run: where its volumes can be mounted, with exec rights for dumps. A run with
+   * copyMethod Snapshot sources first asks for their VolumeSnapshots; its Job starts in {@link
+   * #afterSnapshots} once they are ready.
+   */
   void backup(BackupPolicy p, BackupPolicyStatus st, BackupRun run, Instant now) {
     String name = run.jobName(p.getMetadata().getName());
     if (exists(p, name)) {
       st.activeJob = name;
       return;
     }
-    Placement place = Placement.of(client, p);
-    if (place.problem() != null) {
-      fail(
-          p,
-          st,
-          Reasons.PLACEMENT_CONFLICT,
-          "run of " + run.time() + " not started: " + place.problem(),
-          now);
+    Placement place = placement(p, st, run, now);
+    if (place == null) {
       return;
     }
+    if (SnapshotRun.needed(p)) {
+      snapshots.request(p, st, run, now);
+      return;
+    }
+    startJob(p, st, run, place.node(), List.of(), now);
+  }
+
+  /**
+   * Moves a run waiting for its VolumeSnapshots on: once they are ready to use (and their temporary
+   * PVCs made), its Job starts.
+   */
+  void afterSnapshots(BackupPolicy p, BackupPolicyStatus st, Instant now) {
+    List<BackupPolicyStatus.VolumeSnapshotTaken> taken = st.snapshotWait.volumeSnapshots;
+    BackupRun run = snapshots.advance(p, st, now);
+    if (run == null) {
+      return;
+    }
+    String name = run.jobName(p.getMetadata().getName());
+    if (exists(p, name)) {
+      st.activeJob = name;
+      return;
+    }
+    Placement place = placement(p, st, run, now);
+    if (place == null) {
+      st.activeJob = null; // its snapshots go with the next sweep
+      return;
+    }
+    startJob(p, st, run, place.node(), taken, now);
+  }
+
+  /** Where the run's Job can mount its live volumes; null after a conflict, recorded. */
+  private Placement placement(BackupPolicy p, BackupPolicyStatus st, BackupRun run, Instant now) {
+    Placement place = Placement.of(client, p);
+    if (place.problem() == null) {
+      return place;
+    }
+    fail(
+        p,
+        st,
+        Reasons.PLACEMENT_CONFLICT,
+        "run of " + run.time() + " not started: " + place.problem(),
+        now);
+    return null;
+  }
+
+  /** Creates the run's Job, with exec rights for its dumps; {@code taken}: its VolumeSnapshots. */
+  private void startJob(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      BackupRun run,
+      String node,
+      List<BackupPolicyStatus.VolumeSnapshotTaken> taken,
+      Instant now) {
+    String name = run.jobName(p.getMetadata().getName());
     Map<String, String> dumpPods = new TreeMap<>();
     List<BackupPolicySpec.Source> sources = p.getSpec().sources;
     for (int i = 0; i < sources.size(); i++) {
@@ -73,6 +128,7 @@ final class Launcher {
                 + " not started: "
                 + ExecTargets.noPod(where, p.getMetadata().getNamespace(), s.dump),
             now);
+        st.activeJob = null;
         return;
       }
       dumpPods.put(s.dump.path, pod);
@@ -80,7 +136,8 @@ final class Launcher {
     if (!dumpPods.isEmpty()) {
       ExecGrants.ensure(client, p, "dump", name, List.copyOf(dumpPods.values()));
     }
-    Job job = BackupJobs.backup(p, run, cfg, place.node(), dumpPods);
+    Job job = BackupJobs.backup(p, run, cfg, node, dumpPods);
+    BackupJobs.recordSnapshots(job, taken);
     if (create(p, st, job, now)) {
       events.normal(
           p,
@@ -89,10 +146,18 @@ final class Launcher {
               + " backup Job "
               + name
               + " started"
-              + (place.node() == null
+              + (node == null
                   ? ""
-                  : " on node " + place.node() + ", where its ReadWriteOnce volume is in use"),
+                  : " on node " + node + ", where its ReadWriteOnce volume is in use")
+              + (taken.isEmpty()
+                  ? ""
+                  : ", reading the VolumeSnapshots of "
+                      + String.join(
+                          ", ",
+                          taken.stream().map(t -> t.pvc + " cut at " + t.creationTime).toList())),
           now);
+    } else {
+      st.activeJob = null;
     }
   }
 

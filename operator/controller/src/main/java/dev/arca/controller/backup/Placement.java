@@ -10,11 +10,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Where a backup Job must run to mount its sources: each source where {@link VolumeUse} says
- * another pod can mount it (a ReadWriteOnce volume in use only on its users' node), all of them on
- * one node. Sources that can be mounted on no node, or only on different nodes, are reported rather
- * than guessed at. The policy's own Job pods are not users: a backup already running for the policy
- * says nothing about where the volume is needed.
+ * Where a backup Job must run to mount its live sources (not those read from a VolumeSnapshot's
+ * temporary PVC): each source where {@link VolumeUse} says another pod can mount it (a
+ * ReadWriteOnce volume in use only on its users' node), all of them on one node. Sources that can
+ * be mounted on no node, or only on different nodes, are reported rather than guessed at. The
+ * policy's own Job pods are not users: a backup already running for the policy says nothing about
+ * where the volume is needed.
  *
  * @param node the node the Job must run on, or null for anywhere
  * @param problem why no node works, or null
@@ -23,7 +24,10 @@ record Placement(String node, String problem) {
   static Placement of(KubernetesClient client, BackupPolicy policy) {
     String ns = policy.getMetadata().getNamespace();
     List<String> pvcs =
-        policy.getSpec().sources.stream().filter(s -> s.pvc != null).map(s -> s.pvc).toList();
+        policy.getSpec().sources.stream()
+            .filter(s -> s.pvc != null && !s.fromSnapshot()) // a snapshot's copy is new and free
+            .map(s -> s.pvc)
+            .toList();
     Set<String> nodes = new TreeSet<>();
     List<Pod> pods =
         VolumeUse.unfinishedPods(

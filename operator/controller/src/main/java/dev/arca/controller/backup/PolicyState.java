@@ -120,9 +120,11 @@ final class PolicyState {
           now);
     } else {
       String why =
-          pod == null || pod.pod() == null
-              ? "its pod has not been created yet"
-              : pod.waiting() == null ? "its pod is pending" : pod.waiting();
+          st.snapshotWait != null
+              ? "its VolumeSnapshots are being taken (copyMethod Snapshot)"
+              : pod == null || pod.pod() == null
+                  ? "its pod has not been created yet"
+                  : pod.waiting() == null ? "its pod is pending" : pod.waiting();
       Conditions.set(
           st.conditions,
           Conditions.RUNNING,

@@ -57,6 +57,9 @@ final class PolicyValidator {
     if (bad.isEmpty() && s.sources != null) {
       bad = checkpoints(s.sources);
     }
+    if (bad.isEmpty() && s.sources != null) {
+      bad = copyMethods(s.sources);
+    }
     if (bad.isPresent()) {
       return bad;
     }
@@ -144,6 +147,22 @@ final class PolicyValidator {
                 + " policy's sources give one rule");
       }
       rule = own;
+    }
+    return Optional.empty();
+  }
+
+  /** copyMethod Snapshot: of volumes only; a VolumeSnapshotClass only with it. */
+  private static Optional<Problem> copyMethods(List<BackupPolicySpec.Source> sources) {
+    for (int i = 0; i < sources.size(); i++) {
+      BackupPolicySpec.Source src = sources.get(i);
+      String at = "spec.sources[" + i + "]";
+      boolean snapshot = src.copyMethod == BackupPolicySpec.CopyMethod.Snapshot;
+      if (snapshot && src.pvc == null) {
+        return invalid(at + ".copyMethod: Snapshot applies to a pvc source, not to a dump");
+      }
+      if (src.volumeSnapshotClassName != null && !snapshot) {
+        return invalid(at + ".volumeSnapshotClassName: applies with copyMethod Snapshot only");
+      }
     }
     return Optional.empty();
   }

@@ -2,6 +2,7 @@ package dev.arca.controller.jobs;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,8 @@ public final class BackupJobs {
   /**
    * The backup Job; with {@code node}, pinned to that node (where a ReadWriteOnce source is in use
    * by a running pod) through a required node affinity on the node's name. {@code dumpPods} names
-   * the pod of each dump source, by its path (ExecTargets).
+   * the pod of each dump source, by its path (ExecTargets). A source with copyMethod Snapshot is
+   * mounted from its temporary PVC ({@link SnapshotCopies}) at its own PVC's path.
    */
   public static Job backup(
       BackupPolicy p,
@@ -86,8 +89,10 @@ public final class BackupJobs {
         continue;
       }
       String vol = Names.of("src", Names.sha256(s.pvc).substring(0, 10));
+      // a Snapshot source is read from its temporary PVC, at the same path
+      String claim = s.fromSnapshot() ? SnapshotCopies.name(run.jobName(policy), s.pvc) : s.pvc;
       volumes.add(
-          new VolumeBuilder().withName(vol).withNewPersistentVolumeClaim(s.pvc, true).build());
+          new VolumeBuilder().withName(vol).withNewPersistentVolumeClaim(claim, true).build());
       mounts.add(
           new VolumeMountBuilder()
               .withName(vol)
@@ -121,6 +126,39 @@ public final class BackupJobs {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * Records on {@code job} the VolumeSnapshots it reads (annotation {@link
+   * Labels#VOLUME_SNAPSHOTS}), so that its result names them and their times whatever happens to
+   * the operator meanwhile.
+   */
+  public static void recordSnapshots(Job job, List<BackupPolicyStatus.VolumeSnapshotTaken> taken) {
+    if (taken.isEmpty()) {
+      return;
+    }
+    List<BackupPolicyStatus.VolumeSnapshotTaken> kept = new ArrayList<>();
+    for (BackupPolicyStatus.VolumeSnapshotTaken t : taken) {
+      BackupPolicyStatus.VolumeSnapshotTaken k =
+          new BackupPolicyStatus.VolumeSnapshotTaken(t.pvc, t.volumeSnapshot);
+      k.creationTime = t.creationTime;
+      kept.add(k);
+    }
+    job.getMetadata().getAnnotations().put(Labels.VOLUME_SNAPSHOTS, Serialization.asJson(kept));
+  }
+
+  /** The VolumeSnapshots {@code job} read ({@link #recordSnapshots}); none when unreadable. */
+  public static List<BackupPolicyStatus.VolumeSnapshotTaken> snapshotsOf(Job job) {
+    var a = job.getMetadata().getAnnotations();
+    String json = a == null ? null : a.get(Labels.VOLUME_SNAPSHOTS);
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return List.of(Serialization.unmarshal(json, BackupPolicyStatus.VolumeSnapshotTaken[].class));
+    } catch (RuntimeException e) {
+      return List.of(); // edited by hand: the run's result stands without them
+    }
   }
 
   /** Include and exclude globs of each source, rooted at its PVC's name. */

@@ -27,9 +27,13 @@ public final class ApiPermissions {
           new Rule("arca.dev", "restorerequests/status", List.of("patch")),
           new Rule("arca.dev", "snapshots", List.of("get", "list", "create", "patch", "delete")),
           new Rule("batch", "jobs", List.of("get", "list", "watch", "create", "delete")),
-          new Rule("", "pods", List.of("list")),
+          new Rule("", "pods", List.of("list", "delete")),
           new Rule("", "pods/log", List.of("get")),
-          new Rule("", "persistentvolumeclaims", List.of("get", "create")),
+          new Rule("", "persistentvolumeclaims", List.of("get", "list", "create", "delete")),
+          new Rule(
+              "snapshot.storage.k8s.io",
+              "volumesnapshots",
+              List.of("get", "list", "create", "delete")),
           new Rule("", "events", List.of("create", "list")));
 
   /**

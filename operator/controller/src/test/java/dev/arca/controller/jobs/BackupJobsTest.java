@@ -56,6 +56,50 @@ class BackupJobsTest {
   }
 
   @Test
+  void aSnapshotSourceIsReadFromItsTemporaryClaimAtItsOwnPathAndItsSnapshotsAreRecorded() {
+    BackupPolicy p = policy();
+    p.getSpec().sources.get(0).copyMethod = BackupPolicySpec.CopyMethod.Snapshot;
+    Job job =
+        BackupJobs.backup(
+            p, new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null), CFG);
+    String tmp = SnapshotCopies.name("training-backup-202611260230", "checkpoints");
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    Map<String, String> claims =
+        pod.getVolumes().stream()
+            .filter(v -> v.getPersistentVolumeClaim() != null)
+            .collect(
+                Collectors.toMap(
+                    v -> v.getName(), v -> v.getPersistentVolumeClaim().getClaimName()));
+    assertThat(claims.values()).containsExactlyInAnyOrder(tmp, "datasets");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .allMatch(v -> v.getPersistentVolumeClaim().getReadOnly());
+    var mount =
+        pod.getContainers().get(0).getVolumeMounts().stream()
+            .filter(m -> tmp.equals(claims.get(m.getName())))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getMountPath()).isEqualTo("/data/checkpoints");
+    assertThat(mount.getReadOnly()).isTrue();
+
+    var taken =
+        new dev.arca.api.v1alpha1.BackupPolicyStatus.VolumeSnapshotTaken("checkpoints", tmp);
+    taken.creationTime = "2026-11-26T02:30:02Z";
+    taken.readyToUse = true;
+    BackupJobs.recordSnapshots(job, List.of(taken));
+    assertThat(BackupJobs.snapshotsOf(job))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.pvc).isEqualTo("checkpoints");
+              assertThat(t.volumeSnapshot).isEqualTo(tmp);
+              assertThat(t.creationTime).isEqualTo("2026-11-26T02:30:02Z");
+            });
+    job.getMetadata().getAnnotations().put(Labels.VOLUME_SNAPSHOTS, "{not json");
+    assertThat(BackupJobs.snapshotsOf(job)).as("an annotation edited by hand").isEmpty();
+  }
+
+  @Test
   void aScheduledRunBecomesAJobThatMountsSourcesReadOnlyAndTakesSecretsByReference() {
     Job job =
         BackupJobs.backup(
