@@ -136,6 +136,9 @@ public final class Repository {
         if (found == null) {
           break;
         }
+        if (look < INIT_LOOKS && !listed(storage, RepoConfig.KEY).isEmpty()) {
+          continue; // a concurrent init wrote its config (first) and more since the look above
+        }
         throw new ArcaException(
             Kind.NO_REPOSITORY,
             "no repository config at "

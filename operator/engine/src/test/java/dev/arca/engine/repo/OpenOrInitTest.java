@@ -71,6 +71,32 @@ class OpenOrInitTest {
     }
   }
 
+  /**
+   * The interleaving that failed a CI run: this caller lists no config, then another caller's whole
+   * init (config, then key slot) lands before this one lists the key slots. It must open that
+   * repository, not call its key slot the remains of a lost config.
+   */
+  @Test
+  void aCallerWhoseConfigLookCameJustBeforeAnotherInitOpensThatRepository() throws Exception {
+    MemoryStorage inner = new MemoryStorage();
+    Repository.Opened[] winner = new Repository.Opened[1];
+    Storage storage =
+        new ForwardingStorage(inner) {
+          @Override
+          public List<ObjectInfo> list(String prefix) throws IOException {
+            List<ObjectInfo> seen = inner.list(prefix);
+            if (prefix.equals(dev.arca.engine.format.RepoConfig.KEY) && winner[0] == null) {
+              winner[0] = Repository.openOrInit(inner, PW, CHEAP); // lands right after this look
+            }
+            return seen;
+          }
+        };
+    Repository.Opened late = Repository.openOrInit(storage, PW, CHEAP);
+    assertThat(winner[0].created()).isTrue();
+    assertThat(late.created()).isFalse();
+    assertThat(late.repository().config().id()).isEqualTo(winner[0].repository().config().id());
+  }
+
   /** A store whose key slots take half a second to write. */
   private static final class SlowKeySlots extends ForwardingStorage {
     SlowKeySlots(Storage inner) {
