@@ -38,6 +38,7 @@ public final class Main {
           ExportCommand.class,
           OperatorCommand.class,
           PodExecCommand.class,
+          HooksCommand.class,
           DemoCommand.class,
           CommandLine.HelpCommand.class);
 

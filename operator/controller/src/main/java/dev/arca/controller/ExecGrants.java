@@ -20,6 +20,9 @@ public final class ExecGrants {
   public static void ensure(
       KubernetesClient client, HasMetadata owner, String kind, String job, List<String> pods) {
     client.resource(ExecAccess.serviceAccount(owner, kind)).createOr(NonDeletingOperation::update);
+    if (pods.isEmpty()) {
+      return; // a Role with no pod names would cover every pod: the Job gets no exec at all
+    }
     client.resource(ExecAccess.role(owner, job, pods)).createOr(NonDeletingOperation::update);
     client
         .resource(ExecAccess.roleBinding(owner, kind, job))

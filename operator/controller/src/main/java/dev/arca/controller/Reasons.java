@@ -108,6 +108,15 @@ public final class Reasons {
   /** A backup Job started. */
   public static final String BACKUP_STARTED = "BackupStarted";
 
+  /** A hook Job (the before or after hooks of a backup run) started. */
+  public static final String HOOKS_STARTED = "HooksStarted";
+
+  /** The hooks of a phase ran, none failing its run. */
+  public static final String HOOKS_SUCCEEDED = "HooksSucceeded";
+
+  /** A hook failed (a non-zero exit, a timeout, no pod), or its Job did. */
+  public static final String HOOK_FAILED = "HookFailed";
+
   /** Event: a backup run asked for the CSI VolumeSnapshots of its Snapshot sources. */
   public static final String VOLUME_SNAPSHOTS_REQUESTED = "VolumeSnapshotsRequested";
 

@@ -16,7 +16,9 @@ public enum RunKind {
   /** {@code arca prune}: a policy's prune schedule. */
   PRUNE(Reasons.PRUNE_STARTED, Reasons.PRUNE_FAILED),
   /** {@code arca verify}: a policy's verify schedule. */
-  VERIFY(Reasons.VERIFY_STARTED, Reasons.VERIFY_FAILED);
+  VERIFY(Reasons.VERIFY_STARTED, Reasons.VERIFY_FAILED),
+  /** {@code arca hooks}: the before or after hooks of a backup run. */
+  HOOKS(Reasons.HOOKS_STARTED, Reasons.HOOK_FAILED);
 
   private final String startedReason;
   private final String failedReason;

@@ -175,7 +175,13 @@ final class Cluster {
       // the chart puts a Role in each, so they exist first
       namespace(DatabaseDumpTest.NS);
       namespace("team-a");
-      String values = "rbac:\n  dumpNamespaces: [" + DatabaseDumpTest.NS + ", team-a]\n";
+      namespace(RealNodeHooksTest.NS); // hooks exec into pods as dumps do
+      String values =
+          "rbac:\n  dumpNamespaces: ["
+              + DatabaseDumpTest.NS
+              + ", team-a, "
+              + RealNodeHooksTest.NS
+              + "]\n";
       if (Target.realNode()) {
         // the README's install commands, with the built image
         // the built image; Jobs request a tenth of a CPU (their default, 1 CPU, would let only

@@ -187,15 +187,20 @@ final class Steps {
         ns,
         "arca-init-" + System.nanoTime() % 100000,
         List.of("arca", "init"),
-        List.of(
-            Pods.env("ARCA_REPO", "s3://" + bucket + "/" + prefix),
-            Pods.env("AWS_ENDPOINT_URL", s3.toString()),
-            Pods.env("AWS_REGION", region()),
-            Pods.secretEnv("ARCA_PASSWORD", passwordSecret, "password"),
-            Pods.secretEnv("AWS_ACCESS_KEY_ID", "minio-credentials", "AWS_ACCESS_KEY_ID"),
-            Pods.secretEnv("AWS_SECRET_ACCESS_KEY", "minio-credentials", "AWS_SECRET_ACCESS_KEY")),
+        repositoryEnv(bucket, passwordSecret),
         null);
     return bucket;
+  }
+
+  /** The environment of an {@code arca} command in a pod on the repository in {@code bucket}. */
+  List<io.fabric8.kubernetes.api.model.EnvVar> repositoryEnv(String bucket, String passwordSecret) {
+    return List.of(
+        Pods.env("ARCA_REPO", "s3://" + bucket + "/" + prefix),
+        Pods.env("AWS_ENDPOINT_URL", s3.toString()),
+        Pods.env("AWS_REGION", region()),
+        Pods.secretEnv("ARCA_PASSWORD", passwordSecret, "password"),
+        Pods.secretEnv("AWS_ACCESS_KEY_ID", "minio-credentials", "AWS_ACCESS_KEY_ID"),
+        Pods.secretEnv("AWS_SECRET_ACCESS_KEY", "minio-credentials", "AWS_SECRET_ACCESS_KEY"));
   }
 
   static String region() {

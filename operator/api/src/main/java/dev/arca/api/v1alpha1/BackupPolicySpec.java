@@ -49,6 +49,19 @@ public class BackupPolicySpec {
   @Size(min = 1)
   public List<Source> sources;
 
+  /**
+   * Commands run in application pods around each backup run: before it reads anything (and before
+   * its VolumeSnapshots are taken), and after (as soon as the snapshots are cut with copyMethod
+   * Snapshot, else when the backup ends). Only in namespaces where this installation runs dump
+   * sources (the chart's rbac.dumpNamespaces).
+   */
+  @JsonPropertyDescription(
+      "Commands run in application pods around each backup run: before it reads anything (and"
+          + " before its VolumeSnapshots are taken), and after (as soon as the snapshots are cut"
+          + " with copyMethod Snapshot, else when the backup ends). Only in namespaces where this"
+          + " installation runs dump sources (the chart's rbac.dumpNamespaces).")
+  public HooksSpec hooks;
+
   /** Where the backups go. */
   @JsonPropertyDescription("Where the backups go.")
   @Required
@@ -191,6 +204,32 @@ public class BackupPolicySpec {
     Direct,
     /** Read a temporary PVC made from a CSI VolumeSnapshot taken when the run starts. */
     Snapshot
+  }
+
+  /** The hooks of a policy's backup runs. */
+  public static class HooksSpec {
+    /**
+     * Run in order before the backup reads anything; the first failure of a hook with onError Fail
+     * skips the rest and fails the run (no backup is taken).
+     */
+    @JsonPropertyDescription(
+        "Run in order before the backup reads anything; the first failure of a hook with onError"
+            + " Fail skips the rest and fails the run (no backup is taken).")
+    @Size(max = 8)
+    public List<Hook> before;
+
+    /**
+     * Run in order, every one, whenever the before hooks ran, also when they or the run failed:
+     * with copyMethod Snapshot as soon as every VolumeSnapshot is cut (so the application is paused
+     * for the snapshots, not for the copy), otherwise when the backup Job ends.
+     */
+    @JsonPropertyDescription(
+        "Run in order, every one, whenever the before hooks ran, also when they or the run"
+            + " failed: with copyMethod Snapshot as soon as every VolumeSnapshot is cut (so the"
+            + " application is paused for the snapshots, not for the copy), otherwise when the"
+            + " backup Job ends.")
+    @Size(max = 8)
+    public List<Hook> after;
   }
 
   /** Retention rules with restic's semantics; a snapshot kept by any rule stays. */

@@ -52,6 +52,17 @@ public class BackupPolicyStatus {
           + " its Job, named in activeJob, starts once every snapshot is ready to use.")
   public SnapshotWait snapshotWait;
 
+  /**
+   * The hooks of the current backup run, or of the last one that had hooks: each hook's result in
+   * each pod, and how long the application was paused (from the end of the before hooks to the
+   * start of the after hooks).
+   */
+  @JsonPropertyDescription(
+      "The hooks of the current backup run, or of the last one that had hooks: each hook's result"
+          + " in each pod, and how long the application was paused (from the end of the before"
+          + " hooks to the start of the after hooks).")
+  public HookRun hooks;
+
   /** Successful backups since the last full one, for fullEvery. */
   @JsonPropertyDescription("Successful backups since the last full one, for fullEvery.")
   public Long backupsSinceFull;
@@ -202,6 +213,91 @@ public class BackupPolicyStatus {
     @JsonPropertyDescription(
         "The run's VolumeSnapshots, one per Snapshot source, as far as they are cut.")
     public List<VolumeSnapshotTaken> volumeSnapshots;
+  }
+
+  /** The hooks of one backup run. */
+  public static class HookRun {
+    /** The run's backup Job (it may not exist yet, or any more). */
+    @JsonPropertyDescription("The run's backup Job (it may not exist yet, or any more).")
+    public String backupJob;
+
+    /** The run's time (RFC 3339). */
+    @JsonPropertyDescription("The run's time (RFC 3339).")
+    public String runTime;
+
+    /** Whether the run is a full one. */
+    @JsonPropertyDescription("Whether the run is a full one.")
+    public Boolean full;
+
+    /** The arca.dev/run-now value that asked for the run; empty for a scheduled run. */
+    @JsonPropertyDescription(
+        "The arca.dev/run-now value that asked for the run; empty for a scheduled run.")
+    public String runNow;
+
+    /**
+     * Before (the before hooks run), Between (the backup or its snapshots are under way; the after
+     * hooks are due), After (the after hooks run), or Done.
+     */
+    @JsonPropertyDescription(
+        "Before (the before hooks run), Between (the backup or its snapshots are under way; the"
+            + " after hooks are due), After (the after hooks run), or Done.")
+    public String phase;
+
+    /** The hook Job running now. */
+    @JsonPropertyDescription("The hook Job running now.")
+    public String job;
+
+    /** When the before hooks ended (RFC 3339). */
+    @JsonPropertyDescription("When the before hooks ended (RFC 3339).")
+    public String beforeEnded;
+
+    /** When the after hooks started (RFC 3339). */
+    @JsonPropertyDescription("When the after hooks started (RFC 3339).")
+    public String afterStarted;
+
+    /** Milliseconds from the end of the before hooks to the start of the after hooks. */
+    @JsonPropertyDescription(
+        "Milliseconds from the end of the before hooks to the start of the after hooks.")
+    public Long pausedMs;
+
+    /** Each hook in each pod, in the order they ran. */
+    @JsonPropertyDescription("Each hook in each pod, in the order they ran.")
+    public List<HookResult> results;
+  }
+
+  /** One hook in one pod. */
+  public static class HookResult {
+    /** before or after. */
+    @JsonPropertyDescription("before or after.")
+    public String phase;
+
+    /** The hook's name. */
+    @JsonPropertyDescription("The hook's name.")
+    public String name;
+
+    /** The pod it ran in; empty when none was found. */
+    @JsonPropertyDescription("The pod it ran in; empty when none was found.")
+    public String pod;
+
+    /** The command's exit code; empty when it did not end. */
+    @JsonPropertyDescription("The command's exit code; empty when it did not end.")
+    public Integer exitCode;
+
+    /** What went wrong: a non-zero exit, a timeout, no pod, an exec error. */
+    @JsonPropertyDescription("What went wrong: a non-zero exit, a timeout, no pod, an exec error.")
+    public String error;
+
+    /** When it started (RFC 3339). */
+    @JsonPropertyDescription("When it started (RFC 3339).")
+    public String startTime;
+
+    /** How long it took, in milliseconds. */
+    @JsonPropertyDescription("How long it took, in milliseconds.")
+    public Long durationMs;
+
+    /** The end of its output (at most 512 bytes). */
+    @JsonPropertyDescription("The end of its output (at most 512 bytes).")
+    public String output;
   }
 
   /** One VolumeSnapshot of a backup run. */

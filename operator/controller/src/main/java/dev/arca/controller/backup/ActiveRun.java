@@ -3,7 +3,6 @@ package dev.arca.controller.backup;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.Progress;
-import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
@@ -49,8 +48,8 @@ final class ActiveRun {
       return new Seen(null, null);
     }
     Job job = JobLookup.find(jobs, client, p.getMetadata().getNamespace(), st.activeJob);
-    if (job == null && st.snapshotWait != null) {
-      return new Seen(null, null); // its Job starts once its VolumeSnapshots are ready
+    if (job == null && (st.snapshotWait != null || beforeHooksRun(st))) {
+      return new Seen(null, null); // its Job starts once its snapshots are ready, its hooks ran
     }
     if (job == null) {
       gone(p, st, now);
@@ -79,6 +78,12 @@ final class ActiveRun {
     return new Seen(null, o.succeeded() ? job.getMetadata().getName() : null);
   }
 
+  private static boolean beforeHooksRun(BackupPolicyStatus st) {
+    return st.hooks != null
+        && Hooks.BEFORE.equals(st.hooks.phase)
+        && st.hooks.backupJob.equals(st.activeJob);
+  }
+
   /**
    * Reads the running backup's progress into status; a backup whose progress stood still for its
    * stall timeout is given up (its Job deleted) and comes back as failed.
@@ -105,22 +110,17 @@ final class ActiveRun {
   /** The active Job was deleted before it ended (by hand, or with its namespace's cleanup). */
   private void gone(BackupPolicy p, BackupPolicyStatus st, Instant now) {
     revokeExec(p, st.activeJob);
-    long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
-    BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
-    f.time = now.toString();
-    f.reason = Reasons.JOB_DELETED;
-    f.message = "Job " + st.activeJob + " was deleted before it ended; its result is unknown";
-    f.job = st.activeJob;
-    st.lastFailure = f;
+    String message = "Job " + st.activeJob + " was deleted before it ended; its result is unknown";
+    BackupPolicyStatus.Failure f;
     if (st.activeJob.contains("-backup-")) {
-      Conditions.set(
-          st.conditions, Conditions.LAST_BACKUP_SUCCEEDED, false, f.reason, f.message, gen, now);
-      metrics.run(
-          p.getMetadata().getNamespace(),
-          p.getMetadata().getName(),
-          RunKind.BACKUP.label(),
-          false,
-          null);
+      f = RunFailure.record(p, st, Reasons.JOB_DELETED, message, st.activeJob, metrics, now);
+    } else {
+      f = new BackupPolicyStatus.Failure();
+      f.time = now.toString();
+      f.reason = Reasons.JOB_DELETED;
+      f.message = message;
+      f.job = st.activeJob;
+      st.lastFailure = f;
     }
     events.warning(p, f.reason, f.message, now);
     st.activeJob = null;

@@ -104,12 +104,18 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
     ActiveRun.Seen seen = new ActiveRun(client, events, metrics).observe(p, st, jobs, now);
     boolean copiesLeft = new SnapshotRun(client, events, metrics).sweep(p, st, jobs, now);
+    Hooks hooks = new Hooks(client, events, metrics, cfg);
+    BackupRun afterBefore = hooks.observe(p, st, jobs, now);
     PolicyState state = new PolicyState(p, st, events, now);
     if (problem.isPresent()) {
+      String notReady = "the policy is not Ready: " + problem.get().message();
       if (st.snapshotWait != null) {
-        new SnapshotRun(client, events, metrics)
-            .abandon(p, st, "the policy is not Ready: " + problem.get().message(), now);
+        new SnapshotRun(client, events, metrics).abandon(p, st, notReady, now);
       }
+      if (afterBefore != null) {
+        hooks.abandon(p, st, notReady, now);
+      }
+      hooks.afterIfDue(p, st, now);
       state.notReady(problem.get());
       state.refuseRunNow("the policy is not Ready: " + problem.get().message());
       state.running(seen.pod());
@@ -121,7 +127,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     boolean suspended = Boolean.TRUE.equals(spec.suspend);
     state.ready(suspended);
     try {
-      act(p, st, seen, schedule, state, jobs, client, events, now);
+      act(p, st, seen, afterBefore, hooks, schedule, state, jobs, client, events, now);
     } catch (KubernetesClientException e) {
       // what was observed and started so far is written below; the rest is tried again
       BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
@@ -144,6 +150,8 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       BackupPolicy p,
       BackupPolicyStatus st,
       ActiveRun.Seen seen,
+      BackupRun afterBefore,
+      Hooks hooks,
       Schedule schedule,
       PolicyState state,
       List<Job> jobs,
@@ -152,10 +160,14 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Instant now) {
     BackupPolicySpec spec = p.getSpec();
     boolean suspended = Boolean.TRUE.equals(spec.suspend);
-    Launcher launcher = new Launcher(client, events, cfg, metrics);
+    Launcher launcher = new Launcher(client, events, cfg, metrics, hooks);
+    if (afterBefore != null) {
+      launcher.afterBeforeHooks(p, st, afterBefore, now);
+    }
     if (st.snapshotWait != null) {
       launcher.afterSnapshots(p, st, now);
     }
+    hooks.afterIfDue(p, st, now);
     if (seen.succeededBackup() != null && spec.retention != null) {
       launcher.forget(p, st, seen.succeededBackup(), now); // before any other Job of the policy
     }
@@ -163,13 +175,13 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     startDue(p, st, schedule, launcher, events, now, suspended);
     if (suspended) {
       state.refuseRunNow("the policy is suspended (spec.suspend)");
-    } else if (state.runNowAsked() && st.activeJob == null) {
+    } else if (state.runNowAsked() && !busy(st)) {
       String value = p.getMetadata().getAnnotations().get(RUN_NOW);
       launcher.backup(p, st, new BackupRun(now, fullRun(spec, st), value), now);
       state.runNowHandled(
           st.activeJob != null ? "started Job " + st.activeJob : "refused: " + failureMessage(st));
     }
-    if (st.activeJob == null && !suspended) {
+    if (!busy(st) && !suspended) {
       maintenance(p, st, launcher, now);
     }
   }
@@ -197,12 +209,17 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     if (suspended) {
       return;
     }
-    if (st.activeJob != null) {
+    if (busy(st)) {
       st.skippedRuns = (st.skippedRuns == null ? 0 : st.skippedRuns) + 1;
       events.warning(
           p,
           Reasons.RUN_SKIPPED,
-          "run of " + due.get() + " skipped: Job " + st.activeJob + " is still running",
+          "run of "
+              + due.get()
+              + " skipped: "
+              + (st.activeJob != null
+                  ? "Job " + st.activeJob + " is still running"
+                  : "the after hooks of the last run still run"),
           now);
     } else if (tooLate(spec, due.get(), now)) {
       events.warning(
@@ -258,8 +275,16 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     if (st.snapshotWait != null) {
       return SnapshotRun.WHILE_WAITING;
     }
-    Duration d = st.activeJob != null ? WHILE_ACTIVE : idle.get();
+    Duration d =
+        st.activeJob != null || (st.hooks != null && st.hooks.job != null)
+            ? WHILE_ACTIVE
+            : idle.get();
     return copiesLeft && d.compareTo(RECHECK) > 0 ? RECHECK : d;
+  }
+
+  /** Whether a run is under way: a Job, or the after hooks of the last run. */
+  private static boolean busy(BackupPolicyStatus st) {
+    return st.activeJob != null || Hooks.afterRunning(st);
   }
 
   /** When to look again: the next backup, prune or verify time, at most a day away. */

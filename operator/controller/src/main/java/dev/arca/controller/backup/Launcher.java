@@ -32,12 +32,19 @@ final class Launcher {
   private final Events events;
   private final OperatorConfig cfg;
   private final SnapshotRun snapshots;
+  private final Hooks hooks;
 
-  Launcher(KubernetesClient client, Events events, OperatorConfig cfg, ArcaMetrics metrics) {
+  Launcher(
+      KubernetesClient client,
+      Events events,
+      OperatorConfig cfg,
+      ArcaMetrics metrics,
+      Hooks hooks) {
     this.client = client;
     this.events = events;
     this.cfg = cfg;
     this.snapshots = new SnapshotRun(client, events, metrics);
+    this.hooks = hooks;
   }
 
   /**
@@ -51,15 +58,34 @@ final class Launcher {
       st.activeJob = name;
       return;
     }
-    Placement place = placement(p, st, run, now);
+    Placement place = placement(p, st, run, now); // before the hooks: a conflict pauses nothing
     if (place == null) {
       return;
     }
+    if (Hooks.any(p) && hooks.begin(p, st, run, now)) {
+      return; // it goes on in afterBeforeHooks
+    }
+    proceed(p, st, run, place.node(), now);
+  }
+
+  /** Goes on with a run whose before hooks ended well. */
+  void afterBeforeHooks(BackupPolicy p, BackupPolicyStatus st, BackupRun run, Instant now) {
+    Placement place = placement(p, st, run, now);
+    if (place == null) {
+      st.activeJob = null; // the after hooks start now
+      return;
+    }
+    proceed(p, st, run, place.node(), now);
+  }
+
+  /** The run's VolumeSnapshots first, if it has Snapshot sources; else its Job. */
+  private void proceed(
+      BackupPolicy p, BackupPolicyStatus st, BackupRun run, String node, Instant now) {
     if (SnapshotRun.needed(p)) {
       snapshots.request(p, st, run, now);
       return;
     }
-    startJob(p, st, run, place.node(), List.of(), now);
+    startJob(p, st, run, node, List.of(), now);
   }
 
   /**

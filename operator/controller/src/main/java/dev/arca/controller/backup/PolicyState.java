@@ -120,11 +120,13 @@ final class PolicyState {
           now);
     } else {
       String why =
-          st.snapshotWait != null
-              ? "its VolumeSnapshots are being taken (copyMethod Snapshot)"
-              : pod == null || pod.pod() == null
-                  ? "its pod has not been created yet"
-                  : pod.waiting() == null ? "its pod is pending" : pod.waiting();
+          st.hooks != null && Hooks.BEFORE.equals(st.hooks.phase)
+              ? "its before hooks run (Job " + st.hooks.job + ")"
+              : st.snapshotWait != null
+                  ? "its VolumeSnapshots are being taken (copyMethod Snapshot)"
+                  : pod == null || pod.pod() == null
+                      ? "its pod has not been created yet"
+                      : pod.waiting() == null ? "its pod is pending" : pod.waiting();
       Conditions.set(
           st.conditions,
           Conditions.RUNNING,

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -59,6 +60,9 @@ final class PolicyValidator {
     }
     if (bad.isEmpty() && s.sources != null) {
       bad = copyMethods(s.sources);
+    }
+    if (bad.isEmpty() && s.hooks != null) {
+      bad = hooks(s.hooks, p.getMetadata().getNamespace());
     }
     if (bad.isPresent()) {
       return bad;
@@ -162,6 +166,42 @@ final class PolicyValidator {
       }
       if (src.volumeSnapshotClassName != null && !snapshot) {
         return invalid(at + ".volumeSnapshotClassName: applies with copyMethod Snapshot only");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Hooks: where this installation lets Jobs exec into pods (as dumps), each with a pod or a
+   * selector and a command, names unique within their phase.
+   */
+  private Optional<Problem> hooks(BackupPolicySpec.HooksSpec h, String ns) {
+    boolean any =
+        (h.before != null && !h.before.isEmpty()) || (h.after != null && !h.after.isEmpty());
+    if (any && !cfg.dumpsAllowedIn(ns)) {
+      return Optional.of(
+          new Problem(
+              Reasons.DUMPS_DISABLED,
+              "spec.hooks: this Arca installation does not run hooks in this namespace (a cluster"
+                  + " admin allows them per namespace with the chart's rbac.dumpNamespaces, as"
+                  + " Jobs then exec into pods)"));
+    }
+    for (var phase : List.of(Map.entry("before", h.before), Map.entry("after", h.after))) {
+      List<dev.arca.api.v1alpha1.Hook> list =
+          phase.getValue() == null ? List.of() : phase.getValue();
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        var hook = list.get(i);
+        String at = "spec.hooks." + phase.getKey() + "[" + i + "]";
+        if (hook.name == null || !names.add(hook.name)) {
+          return invalid(at + ".name: give each hook of a phase its own name");
+        }
+        if ((hook.pod == null) == (hook.podSelector == null || hook.podSelector.isEmpty())) {
+          return invalid(at + ": give exactly one of pod and podSelector");
+        }
+        if (hook.command == null || hook.command.isEmpty()) {
+          return invalid(at + ".command: give the command to run");
+        }
       }
     }
     return Optional.empty();

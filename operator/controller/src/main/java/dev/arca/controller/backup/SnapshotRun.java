@@ -5,11 +5,9 @@ import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
 import dev.arca.api.v1alpha1.BackupPolicyStatus.SnapshotWait;
 import dev.arca.api.v1alpha1.BackupPolicyStatus.VolumeSnapshotTaken;
-import dev.arca.controller.Conditions;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.Reasons;
-import dev.arca.controller.RunKind;
 import dev.arca.controller.WarningEvents;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.SnapshotCopies;
@@ -269,16 +267,15 @@ final class SnapshotRun {
 
   /** The run failed before its Job started: status, condition, metric and Event. */
   private void fail(BackupPolicy p, BackupPolicyStatus st, String message, Instant now) {
-    long gen = p.getMetadata().getGeneration() == null ? 0 : p.getMetadata().getGeneration();
-    BackupPolicyStatus.Failure f = new BackupPolicyStatus.Failure();
-    f.time = now.toString();
-    f.reason = Reasons.VOLUME_SNAPSHOT_FAILED;
-    f.message = "backup Job " + st.activeJob + " not started: " + message;
-    f.job = st.activeJob;
-    st.lastFailure = f;
-    Conditions.set(
-        st.conditions, Conditions.LAST_BACKUP_SUCCEEDED, false, f.reason, f.message, gen, now);
-    metrics.run(ns(p), p.getMetadata().getName(), RunKind.BACKUP.label(), false, null);
+    BackupPolicyStatus.Failure f =
+        RunFailure.record(
+            p,
+            st,
+            Reasons.VOLUME_SNAPSHOT_FAILED,
+            "backup Job " + st.activeJob + " not started: " + message,
+            st.activeJob,
+            metrics,
+            now);
     events.warning(p, f.reason, f.message, now);
     deleteRun(p, st.activeJob);
     st.activeJob = null;

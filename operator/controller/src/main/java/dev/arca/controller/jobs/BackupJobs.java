@@ -217,7 +217,7 @@ public final class BackupJobs {
       List<VolumeMount> mounts,
       RepositorySpec repo) {
     var resources = o != null && o.resources != null ? o.resources : cfg.jobResources();
-    var env = new ArrayList<>(RepositoryAccess.env(repo));
+    var env = new ArrayList<>(repo == null ? List.of() : RepositoryAccess.env(repo));
     env.add(new EnvVarBuilder().withName("ARCA_SUMMARY_FILE").withValue(SUMMARY).build());
     JavaHeap.env(resources).ifPresent(env::add);
     return new ContainerBuilder()

@@ -13,6 +13,9 @@ public final class Labels {
   public static final String SCHEDULED_TIME = "arca.dev/scheduled-time";
   public static final String MODE = "arca.dev/mode";
 
+  /** Annotation of a hook Job: before or after. */
+  public static final String HOOK_PHASE = "arca.dev/hook-phase";
+
   /** Annotation of a backup Job: the VolumeSnapshots it reads (copyMethod Snapshot), as JSON. */
   public static final String VOLUME_SNAPSHOTS = "arca.dev/volume-snapshots";
 

@@ -75,7 +75,7 @@ class SnapshotCopyTest {
 
   @Test
   void theJobReadsTemporaryClaimsOfSnapshotsTakenFirstAndNothingIsLeftAfter() throws Exception {
-    volumeSnapshotApi();
+    volumeSnapshotApi(client);
     client.resources(BackupPolicy.class).inNamespace(NS).resource(policy("train")).create();
     List<GenericKubernetesResource> snaps = await("two VolumeSnapshots", () -> snapshots(2));
     assertThat(snaps)
@@ -158,7 +158,7 @@ class SnapshotCopyTest {
 
   @Test
   void aSnapshotTheDriverFailsFailsTheRunWithTheDriversWordsAndLeavesNothing() throws Exception {
-    volumeSnapshotApi();
+    volumeSnapshotApi(client);
     client.resources(BackupPolicy.class).inNamespace(NS).resource(policy("train")).create();
     String job = await("the run waiting", () -> waitingPolicy("train")).getStatus().activeJob;
     await("two VolumeSnapshots", () -> snapshots(2));
@@ -203,7 +203,7 @@ class SnapshotCopyTest {
 
   @Test
   void snapshotsNeverReadyFailTheRunAtTheStartTimeout() throws Exception {
-    volumeSnapshotApi();
+    volumeSnapshotApi(client);
     BackupPolicy policy = policy("train");
     policy.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
     policy.getSpec().job.startTimeoutSeconds = 30L;
@@ -231,7 +231,7 @@ class SnapshotCopyTest {
    */
   @Test
   void anOperatorRestartMidwayLeavesNothing() throws Exception {
-    volumeSnapshotApi();
+    volumeSnapshotApi(client);
     client.resources(BackupPolicy.class).inNamespace(NS).resource(policy("train")).create();
     String job = await("the run waiting", () -> waitingPolicy("train")).getStatus().activeJob;
     await("two VolumeSnapshots", () -> snapshots(2));
@@ -307,7 +307,7 @@ class SnapshotCopyTest {
   /**
    * The VolumeSnapshot CRD, as the CSI snapshotter's CRDs install it (no status subresource here).
    */
-  private void volumeSnapshotApi() {
+  static void volumeSnapshotApi(KubernetesClient client) {
     client
         .apiextensions()
         .v1()
@@ -384,14 +384,14 @@ class SnapshotCopyTest {
     if (restoreSize != null) {
       status.put("restoreSize", restoreSize);
     }
-    setStatus(name, status);
+    setStatus(client, name, status);
   }
 
   private void failed(String name, String message) {
-    setStatus(name, Map.of("readyToUse", false, "error", Map.of("message", message)));
+    setStatus(client, name, Map.of("readyToUse", false, "error", Map.of("message", message)));
   }
 
-  private void setStatus(String name, Map<String, Object> status) {
+  static void setStatus(KubernetesClient client, String name, Map<String, Object> status) {
     client
         .genericKubernetesResources(SnapshotCopies.VOLUME_SNAPSHOTS)
         .inNamespace(NS)
