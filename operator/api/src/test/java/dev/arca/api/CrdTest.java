@@ -148,7 +148,8 @@ class CrdTest {
             "Next",
             "Age");
     assertThat(columns.get("RestoreRequest"))
-        .containsExactly("Phase", "Snapshot", "Target", "Files", "Written", "Kept", "Size", "Age");
+        .containsExactly(
+            "Phase", "Snapshot", "Target", "Targets", "Files", "Written", "Kept", "Size", "Age");
     assertThat(columns.get("Snapshot"))
         .containsExactly("Policy", "Time", "Mode", "Files", "Size", "Bytes", "Id");
   }

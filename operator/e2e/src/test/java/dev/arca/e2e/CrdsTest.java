@@ -119,6 +119,38 @@ class CrdsTest {
   }
 
   @Test
+  void theApiServerRefusesTargetsItsRulesForbid() {
+    KubeCluster c = Cluster.get();
+    String both =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: both, namespace: default}
+        spec:
+          policyRef: {name: weights}
+          target: {pvc: replica-0}
+          targets: [{pvc: replica-1}, {pvc: replica-2}]
+        """;
+    refused(c, both, "give exactly one of target (a PVC), targets (several PVCs) and pipe");
+    String checkpoint =
+        both.replace("name: both", "name: ckpt")
+            .replace("  target: {pvc: replica-0}\n", "  checkpoint: latest\n");
+    refused(c, checkpoint, "a checkpoint restore goes into one target");
+    String fromLatest =
+        both.replace("name: both", "name: from-latest")
+            .replace(
+                "  target: {pvc: replica-0}\n", "  from: {namespace: default, policy: weights}\n");
+    refused(c, fromLatest, "targets with from need the snapshot by id");
+    String one =
+        both.replace("name: both", "name: one")
+            .replace("  target: {pvc: replica-0}\n", "")
+            .replace("[{pvc: replica-1}, {pvc: replica-2}]", "[{pvc: replica-1}]");
+    refused(c, one, "targets");
+    accepted(
+        c, both.replace("name: both", "name: good").replace("  target: {pvc: replica-0}\n", ""));
+  }
+
+  @Test
   void theApiServerRefusesCopyMethodsItsRulesForbid() {
     KubeCluster c = Cluster.get();
     String dumpSnapshot =

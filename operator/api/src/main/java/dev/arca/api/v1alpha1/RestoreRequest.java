@@ -28,6 +28,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".spec.target.pvc",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Targets",
+    jsonPath = ".status.targetsDone",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Files",
     jsonPath = ".status.files",
     type = AdditionalPrinterColumn.Type.INTEGER)

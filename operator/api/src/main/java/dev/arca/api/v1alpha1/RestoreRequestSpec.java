@@ -14,8 +14,18 @@ import java.util.List;
     value = "!(has(self.snapshot) && has(self.before))",
     message = "give either snapshot or before, not both")
 @ValidationRule(
-    value = "has(self.target) != has(self.pipe)",
-    message = "give exactly one of target (a PVC) and pipe (a command in a pod)")
+    value = "[has(self.target), has(self.targets), has(self.pipe)].filter(x, x).size() == 1",
+    message =
+        "give exactly one of target (a PVC), targets (several PVCs) and pipe (a command in a pod)")
+@ValidationRule(
+    value = "!has(self.targets) || !has(self.checkpoint)",
+    message =
+        "targets restore one snapshot into several PVCs; a checkpoint restore goes into one target")
+@ValidationRule(
+    value =
+        "!has(self.targets) || !has(self.from) || (has(self.snapshot) &&"
+            + " self.snapshot.matches('^[0-9a-f]{8,64}$'))",
+    message = "targets with from need the snapshot by id: every target must get the same snapshot")
 @ValidationRule(
     value = "!has(self.pipe) || (!has(self.include) && !has(self.sourcePVC))",
     message = "pipe names its one file by path; include and sourcePVC apply to a target")
@@ -115,6 +125,22 @@ public class RestoreRequestSpec {
   public Target target;
 
   /**
+   * Restore the same snapshot into several PVCs at once (the weights volume of every serving
+   * replica): the snapshot is resolved once, then each target gets a RestoreRequest of its own,
+   * named REQUEST-PVC and owned by this one, whose Job restores and checks every file by SHA-256;
+   * they all run at once. This request succeeds when every target did (status.targets). Each target
+   * names its own PVC.
+   */
+  @JsonPropertyDescription(
+      "Restore the same snapshot into several PVCs at once (the weights volume of every serving"
+          + " replica): the snapshot is resolved once, then each target gets a RestoreRequest of"
+          + " its own, named REQUEST-PVC and owned by this one, whose Job restores and checks every"
+          + " file by SHA-256; they all run at once. This request succeeds when every target did"
+          + " (status.targets). Each target names its own PVC.")
+  @io.fabric8.generator.annotation.Size(min = 2, max = 64)
+  public List<Target> targets;
+
+  /**
    * Instead of a PVC: write one file of the snapshot (a database dump) into a command in a running
    * pod, for example psql; the restore Job then gets the right to exec into pods of this namespace.
    */
@@ -165,6 +191,7 @@ public class RestoreRequestSpec {
     /** Name of the PersistentVolumeClaim to restore into. */
     @JsonPropertyDescription("Name of the PersistentVolumeClaim to restore into.")
     @Required
+    @io.fabric8.generator.annotation.Size(min = 1, max = 253)
     public String pvc;
 
     /** Create the PVC first (it must not exist); without this the PVC must exist. */

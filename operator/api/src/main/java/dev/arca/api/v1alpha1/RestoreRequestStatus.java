@@ -100,6 +100,42 @@ public class RestoreRequestStatus {
   /** The most passed-over checkpoints the status lists. */
   public static final int REJECTED_LISTED = 20;
 
+  /** With spec.targets: each target's own RestoreRequest and how it stands. */
+  @JsonPropertyDescription("With spec.targets: each target's own RestoreRequest and how it stands.")
+  public List<TargetStatus> targets;
+
+  /** With spec.targets: targets restored and checked, of all, for example 2/3. */
+  @JsonPropertyDescription(
+      "With spec.targets: targets restored and checked, of all, for example 2/3.")
+  public String targetsDone;
+
+  /** One target of a request with spec.targets. */
+  public static class TargetStatus {
+    /** The target PVC. */
+    @JsonPropertyDescription("The target PVC.")
+    public String pvc;
+
+    /** The RestoreRequest that restores into it. */
+    @JsonPropertyDescription("The RestoreRequest that restores into it.")
+    public String request;
+
+    /** Its phase. */
+    @JsonPropertyDescription("Its phase.")
+    public Phase phase;
+
+    /** Files it restored (written or already right). */
+    @JsonPropertyDescription("Files it restored (written or already right).")
+    public Long files;
+
+    /** Bytes it wrote. */
+    @JsonPropertyDescription("Bytes it wrote.")
+    public Long bytes;
+
+    /** Its message: what it does, or what went wrong. */
+    @JsonPropertyDescription("Its message: what it does, or what went wrong.")
+    public String message;
+  }
+
   /** A checkpoint a restore passed over. */
   public static class RejectedCheckpoint {
     /** Its folder's path in the snapshot. */

@@ -12,6 +12,7 @@ import dev.arca.controller.WarningEvents;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.SnapshotCopies;
 import dev.arca.controller.metrics.ArcaMetrics;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -160,12 +161,16 @@ final class SnapshotRun {
         fail(p, st, "PVC " + v.pvc + " was deleted while its VolumeSnapshot was taken", now);
         return null;
       }
-      Quantity restore = restoreSize(snapshots(p).withName(v.volumeSnapshot).get());
+      GenericKubernetesResource snap = snapshots(p).withName(v.volumeSnapshot).get();
+      if (snap == null) {
+        fail(p, st, "VolumeSnapshot " + v.volumeSnapshot + " was deleted before the backup", now);
+        return null;
+      }
       createIfMissing(
           client
               .persistentVolumeClaims()
               .inNamespace(ns(p))
-              .resource(SnapshotCopies.temporaryClaim(p, job, source, restore)));
+              .resource(SnapshotCopies.temporaryClaim(p, job, source, restoreSize(snap), snap)));
     }
     BackupRun run = new BackupRun(Instant.parse(w.runTime), Boolean.TRUE.equals(w.full), w.runNow);
     st.snapshotWait = null;
@@ -173,11 +178,12 @@ final class SnapshotRun {
   }
 
   /**
-   * Deletes the VolumeSnapshots and temporary PVCs of {@code p}'s runs that are over: not the
-   * active run's, not those of a Job that still runs, and not those made in the last minute whose
-   * Job is not seen yet. An ended Job's pods go first: Kubernetes keeps a PVC that any pod on a
-   * node names, even a finished one, until that pod is deleted (the Job stays, with its status; its
-   * result is recorded by then). A cluster without the VolumeSnapshot API has none to delete.
+   * Deletes what {@code p}'s runs that are over made: not the active run's, not that of a Job that
+   * still runs, and not what was made in the last minute for a Job not seen yet. Its Job goes
+   * (Kubernetes keeps a PVC while any pod that names it exists, even a finished one; the run's
+   * result is recorded by then) and its VolumeSnapshots, which own their temporary PVCs: the
+   * garbage collector deletes those once both are gone. A cluster without the VolumeSnapshot API
+   * has none.
    *
    * @return whether some of them are still there (being deleted, or left for a later look)
    */
@@ -199,38 +205,33 @@ final class SnapshotRun {
       }
     }
     boolean pending = false;
-    Set<String> podsDeleted = new HashSet<>();
+    Set<String> ended = new HashSet<>();
     for (HasMetadata o : left) {
       String job = o.getMetadata().getLabels().get(SnapshotCopies.COPY_FOR);
       if (job == null || job.equals(st.activeJob)) {
         continue;
       }
       pending = true;
-      if (!over(job, o, jobs, now)) {
-        continue;
+      if (ended.contains(job) || over(job, o, jobs, now)) {
+        ended.add(job);
       }
+    }
+    for (String job : ended) {
       try {
-        if (podsDeleted.add(job)) {
-          deletePods(p, job);
-        }
-        // the PVCs first: a snapshot whose restored volume still exists may be kept by its driver
-        if (o instanceof PersistentVolumeClaim) {
-          client.persistentVolumeClaims().inNamespace(ns(p)).withName(name(o)).delete();
-        } else {
-          snapshots(p).withName(name(o)).delete();
-        }
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns(p))
+            .withName(job)
+            .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+            .delete();
+        deleteSnapshots(p, job);
       } catch (KubernetesClientException e) {
         // deleted at the next look
       }
     }
     return pending;
-  }
-
-  /** Deletes the pods of the ended Job {@code job}, so that its temporary PVCs can go. */
-  private void deletePods(BackupPolicy p, String job) {
-    for (var pod : client.pods().inNamespace(ns(p)).withLabel("job-name", job).list().getItems()) {
-      client.pods().inNamespace(ns(p)).withName(name(pod)).delete();
-    }
   }
 
   /** Whether the run of Job {@code job} that {@code o} was made for is over. */
@@ -277,20 +278,19 @@ final class SnapshotRun {
             metrics,
             now);
     events.warning(p, f.reason, f.message, now);
-    deleteRun(p, st.activeJob);
+    deleteSnapshots(p, st.activeJob);
     st.activeJob = null;
     st.snapshotWait = null;
   }
 
-  /** Deletes what the run of {@code job} made so far (the sweep catches what this misses). */
-  private void deleteRun(BackupPolicy p, String job) {
+  /**
+   * Deletes the VolumeSnapshots of the run of {@code job} (their temporary PVCs follow them); what
+   * fails here the sweep deletes later.
+   */
+  private void deleteSnapshots(BackupPolicy p, String job) {
     Map<String, String> labels = SnapshotCopies.labels(p.getMetadata().getName(), job);
     try {
       // one by one: deleting by name needs no deletecollection right
-      for (var c :
-          client.persistentVolumeClaims().inNamespace(ns(p)).withLabels(labels).list().getItems()) {
-        client.persistentVolumeClaims().inNamespace(ns(p)).withName(name(c)).delete();
-      }
       for (var s : snapshots(p).withLabels(labels).list().getItems()) {
         snapshots(p).withName(name(s)).delete();
       }

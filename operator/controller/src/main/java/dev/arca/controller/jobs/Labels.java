@@ -9,6 +9,10 @@ public final class Labels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String POLICY = "arca.dev/policy";
   public static final String RESTORE = "arca.dev/restore";
+
+  /** Label of a RestoreRequest made for one of another's spec.targets: that request's name. */
+  public static final String PARENT = "arca.dev/parent";
+
   public static final String RUN = "arca.dev/run";
   public static final String SCHEDULED_TIME = "arca.dev/scheduled-time";
   public static final String MODE = "arca.dev/mode";

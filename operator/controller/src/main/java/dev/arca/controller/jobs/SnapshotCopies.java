@@ -4,8 +4,10 @@ import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -17,8 +19,9 @@ import java.util.Map;
 /**
  * The objects of copyMethod Snapshot: for each such source of a backup run, a CSI VolumeSnapshot of
  * its PVC and a temporary PVC provisioned from it, both named after the run's Job and the source
- * PVC, labelled with the Job ({@link #COPY_FOR}) so that they are found and deleted when it ends,
- * and owned by the policy so that Kubernetes removes whatever is left with it.
+ * PVC, labelled with the Job ({@link #COPY_FOR}) so that they are found when it ends. The snapshot
+ * is owned by the policy, the PVC by the snapshot: deleting the snapshot deletes the PVC, and
+ * deleting the policy both.
  */
 public final class SnapshotCopies {
   /** Label of a VolumeSnapshot or temporary PVC: the backup Job it was made for. */
@@ -77,19 +80,35 @@ public final class SnapshotCopies {
 
   /**
    * The temporary PVC of source {@code s} for the run {@code job}, provisioned from its
-   * VolumeSnapshot: the source PVC's StorageClass and access modes, and its size or the snapshot's
-   * {@code restoreSize}, whichever is larger.
+   * VolumeSnapshot {@code snapshot} and owned by it: the source PVC's StorageClass and access
+   * modes, and its size or the snapshot's {@code restoreSize}, whichever is larger.
    */
   public static PersistentVolumeClaim temporaryClaim(
-      BackupPolicy p, String job, PersistentVolumeClaim source, Quantity restoreSize) {
+      BackupPolicy p,
+      String job,
+      PersistentVolumeClaim source,
+      Quantity restoreSize,
+      HasMetadata snapshot) {
     String pvc = source.getMetadata().getName();
+    // owned by its VolumeSnapshot: deleting that deletes it (the operator may not delete PVCs)
+    ObjectMeta meta = meta(p, job, pvc);
+    meta.setOwnerReferences(
+        List.of(
+            new OwnerReferenceBuilder()
+                .withApiVersion(GROUP + "/v1")
+                .withKind("VolumeSnapshot")
+                .withName(snapshot.getMetadata().getName())
+                .withUid(snapshot.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(false)
+                .build()));
     var spec = source.getSpec();
     List<String> modes =
         spec == null || spec.getAccessModes() == null || spec.getAccessModes().isEmpty()
             ? List.of("ReadWriteOnce")
             : spec.getAccessModes();
     return new PersistentVolumeClaimBuilder()
-        .withMetadata(meta(p, job, pvc))
+        .withMetadata(meta)
         .withNewSpec()
         .withStorageClassName(spec == null ? null : spec.getStorageClassName())
         .withAccessModes(modes)

@@ -23,13 +23,13 @@ public final class ApiPermissions {
       List.of(
           new Rule("arca.dev", "backuppolicies", List.of("get", "list", "watch")),
           new Rule("arca.dev", "backuppolicies/status", List.of("patch")),
-          new Rule("arca.dev", "restorerequests", List.of("list", "watch")),
+          new Rule("arca.dev", "restorerequests", List.of("get", "list", "watch", "create")),
           new Rule("arca.dev", "restorerequests/status", List.of("patch")),
           new Rule("arca.dev", "snapshots", List.of("get", "list", "create", "patch", "delete")),
           new Rule("batch", "jobs", List.of("get", "list", "watch", "create", "delete")),
-          new Rule("", "pods", List.of("list", "delete")),
+          new Rule("", "pods", List.of("list")),
           new Rule("", "pods/log", List.of("get")),
-          new Rule("", "persistentvolumeclaims", List.of("get", "list", "create", "delete")),
+          new Rule("", "persistentvolumeclaims", List.of("get", "list", "create")),
           new Rule(
               "snapshot.storage.k8s.io",
               "volumesnapshots",

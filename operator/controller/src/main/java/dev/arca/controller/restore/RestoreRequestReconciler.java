@@ -91,6 +91,9 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       return UpdateControl.noUpdate();
     }
     Events events = new Events(ctx.getClient());
+    if (r.getSpec().targets != null) {
+      return fanout(r, st, ctx, events, now);
+    }
     if (st.jobName == null) {
       adopt(r, st, ctx, now);
     }
@@ -107,6 +110,31 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
         r, Reasons.RESTORE_STARTED, "restore Job " + st.jobName + " started: " + st.message, now);
     return patch(r, st, ctx).rescheduleAfter(WHILE_ACTIVE);
   }
+
+  /**
+   * A request with spec.targets: starts one request per target, then follows them ({@link
+   * RestoreFanout}).
+   */
+  private UpdateControl<RestoreRequest> fanout(
+      RestoreRequest r,
+      RestoreRequestStatus st,
+      Context<RestoreRequest> ctx,
+      Events events,
+      Instant now) {
+    RestoreFanout f = new RestoreFanout(ctx.getClient(), events, cfg.restoreFromOtherNamespaces());
+    if (st.targets == null) {
+      f.start(r, st, now);
+    } else {
+      f.observe(r, st, now);
+    }
+    UpdateControl<RestoreRequest> u = patch(r, st, ctx);
+    return st.phase == Phase.Succeeded || st.phase == Phase.Failed
+        ? u
+        : u.rescheduleAfter(FOLLOW_TARGETS);
+  }
+
+  /** How often a request with spec.targets looks at its targets' requests. */
+  private static final Duration FOLLOW_TARGETS = Duration.ofSeconds(5);
 
   /** How often a running Job is looked at (progress, a pod that cannot start). */
   private static final Duration WHILE_ACTIVE = Duration.ofSeconds(15);

@@ -113,6 +113,7 @@ class SnapshotCopyTest {
             .inNamespace(NS)
             .withName(SnapshotCopies.name(job, "weights"))
             .get();
+    assertOwnedBySnapshots(job);
     assertThat(tmp.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
     assertThat(tmp.getSpec().getDataSource().getName())
         .isEqualTo(SnapshotCopies.name(job, "weights"));
@@ -144,16 +145,20 @@ class SnapshotCopyTest {
     assertThat(done.getStatus().lastBackup.volumeSnapshots)
         .extracting(v -> v.pvc + "@" + v.creationTime)
         .containsExactly("weights@2026-12-06T10:00:00Z", "datasets@2026-12-06T10:00:01Z");
-    await("no VolumeSnapshot or temporary PVC left", () -> leftovers().isEmpty());
-    assertThat(client.pods().inNamespace(NS).withLabel("job-name", job).list().getItems())
-        .as("the ended pod, which would hold the temporary PVCs")
-        .isEmpty();
+    await("no VolumeSnapshot left", () -> snapshots(0) != null);
     assertThat(client.batch().v1().jobs().inNamespace(NS).withName(job).get())
-        .as("the Job stays, with its status")
-        .isNotNull();
+        .as("the Job, whose pod would hold the temporary PVCs")
+        .isNull();
+    assertOwnedBySnapshots(job);
     assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems())
+        .as("the sources, and the temporary claims of snapshots that are gone (collected)")
         .extracting(c -> c.getMetadata().getName())
-        .containsExactlyInAnyOrder("models", "weights", "datasets");
+        .containsExactlyInAnyOrder(
+            "models",
+            "weights",
+            "datasets",
+            SnapshotCopies.name(job, "weights"),
+            SnapshotCopies.name(job, "datasets"));
   }
 
   @Test
@@ -177,7 +182,8 @@ class SnapshotCopyTest {
     assertThat(condition(p, "LastBackupSucceeded").getReason()).isEqualTo("VolumeSnapshotFailed");
     assertThat(p.getStatus().activeJob).isNull();
     assertThat(p.getStatus().snapshotWait).isNull();
-    await("no VolumeSnapshot or temporary PVC left", () -> leftovers().isEmpty());
+    await("no VolumeSnapshot left", () -> snapshots(0) != null);
+    assertThat(temporaryClaims()).as("none was made").isEmpty();
     assertThat(jobs("train")).isEmpty();
     assertThat(warnings()).anyMatch(m -> m.contains("\"fast\" not found"));
   }
@@ -222,6 +228,7 @@ class SnapshotCopyTest {
     await(
         "no VolumeSnapshot of the failed run left",
         () -> leftovers().stream().noneMatch(o -> o.getMetadata().getName().startsWith(job)));
+    assertThat(temporaryClaims()).as("none was made").isEmpty();
   }
 
   /**
@@ -265,12 +272,12 @@ class SnapshotCopyTest {
     MockCluster.finish(
         client, client.batch().v1().jobs().inNamespace(NS).withName(old).get(), false, "killed");
     BackupPolicy p = get("train");
-    var snap = SnapshotCopies.volumeSnapshot(p, old, p.getSpec().sources.get(1));
-    client
-        .genericKubernetesResources(SnapshotCopies.VOLUME_SNAPSHOTS)
-        .inNamespace(NS)
-        .resource(snap)
-        .create();
+    var snap =
+        client
+            .genericKubernetesResources(SnapshotCopies.VOLUME_SNAPSHOTS)
+            .inNamespace(NS)
+            .resource(SnapshotCopies.volumeSnapshot(p, old, p.getSpec().sources.get(1)))
+            .create();
     client
         .persistentVolumeClaims()
         .inNamespace(NS)
@@ -279,15 +286,18 @@ class SnapshotCopyTest {
                 p,
                 old,
                 client.persistentVolumeClaims().inNamespace(NS).withName("weights").get(),
-                null))
+                null,
+                snap))
         .create();
     ready(SnapshotCopies.name(job, "weights"), "2026-12-06T10:00:00Z", null);
     ready(SnapshotCopies.name(job, "datasets"), "2026-12-06T10:00:00Z", null);
 
     operator = start();
     await(
-        "the older run's VolumeSnapshot and PVC deleted",
-        () -> leftovers().stream().noneMatch(o -> o.getMetadata().getName().startsWith(old)));
+        "the older run's VolumeSnapshot and Job deleted (its PVC follows its snapshot)",
+        () ->
+            snapshotsNamed(old).isEmpty()
+                && client.batch().v1().jobs().inNamespace(NS).withName(old).get() == null);
     Job started =
         await(
             "the backup Job",
@@ -298,7 +308,7 @@ class SnapshotCopyTest {
                     .orElse(null));
     MockCluster.finish(
         client, started, true, BackupPolicyReconcilerTest.summary("cd".repeat(32), "full"));
-    await("no VolumeSnapshot or temporary PVC left", () -> leftovers().isEmpty());
+    await("no VolumeSnapshot left", () -> snapshots(0) != null);
     assertThat(get("train").getStatus().lastBackup.volumeSnapshots).hasSize(2);
   }
 
@@ -411,6 +421,36 @@ class SnapshotCopyTest {
             .list()
             .getItems();
     return all.size() == n ? all : null;
+  }
+
+  /**
+   * The run's temporary PVCs are owned by their VolumeSnapshots (the mock server has no garbage
+   * collector: on a cluster, deleting the snapshot deletes the PVC, see RealNodeSnapshotCopyTest).
+   */
+  private void assertOwnedBySnapshots(String job) {
+    for (PersistentVolumeClaim c : temporaryClaims()) {
+      if (!job.equals(c.getMetadata().getLabels().get(SnapshotCopies.COPY_FOR))) {
+        continue;
+      }
+      assertThat(c.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.getKind()).isEqualTo("VolumeSnapshot");
+                assertThat(o.getName()).isEqualTo(c.getMetadata().getName());
+              });
+    }
+  }
+
+  private List<GenericKubernetesResource> snapshotsNamed(String prefix) {
+    return client
+        .genericKubernetesResources(SnapshotCopies.VOLUME_SNAPSHOTS)
+        .inNamespace(NS)
+        .list()
+        .getItems()
+        .stream()
+        .filter(x -> x.getMetadata().getName().startsWith(prefix))
+        .toList();
   }
 
   /** Every VolumeSnapshot and temporary PVC there is. */
