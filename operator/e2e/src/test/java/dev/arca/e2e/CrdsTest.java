@@ -146,8 +146,15 @@ class CrdsTest {
             .replace("  target: {pvc: replica-0}\n", "")
             .replace("[{pvc: replica-1}, {pvc: replica-2}]", "[{pvc: replica-1}]");
     refused(c, one, "targets");
+    refused(
+        c,
+        both.replace("name: both", "name: lone-parallelism")
+            .replace("  targets: [{pvc: replica-1}, {pvc: replica-2}]\n", "  parallelism: 2\n"),
+        "parallelism applies to targets");
     accepted(
-        c, both.replace("name: both", "name: good").replace("  target: {pvc: replica-0}\n", ""));
+        c,
+        both.replace("name: both", "name: good")
+            .replace("  target: {pvc: replica-0}\n", "  parallelism: 1\n"));
   }
 
   @Test

@@ -18,6 +18,9 @@ import java.util.List;
     message =
         "give exactly one of target (a PVC), targets (several PVCs) and pipe (a command in a pod)")
 @ValidationRule(
+    value = "!has(self.parallelism) || has(self.targets)",
+    message = "parallelism applies to targets")
+@ValidationRule(
     value = "!has(self.targets) || !has(self.checkpoint)",
     message =
         "targets restore one snapshot into several PVCs; a checkpoint restore goes into one target")
@@ -139,6 +142,17 @@ public class RestoreRequestSpec {
           + " (status.targets). Each target names its own PVC.")
   @io.fabric8.generator.annotation.Size(min = 2, max = 64)
   public List<Target> targets;
+
+  /**
+   * With targets: how many of them restore at once (default: all); the others start, in order, as
+   * earlier ones end.
+   */
+  @JsonPropertyDescription(
+      "With targets: how many of them restore at once (default: all); the others start, in order,"
+          + " as earlier ones end.")
+  @io.fabric8.generator.annotation.Min(1)
+  @io.fabric8.generator.annotation.Max(64)
+  public Integer parallelism;
 
   /**
    * Instead of a PVC: write one file of the snapshot (a database dump) into a command in a running

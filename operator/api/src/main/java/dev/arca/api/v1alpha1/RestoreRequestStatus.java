@@ -119,8 +119,8 @@ public class RestoreRequestStatus {
     @JsonPropertyDescription("The RestoreRequest that restores into it.")
     public String request;
 
-    /** Its phase. */
-    @JsonPropertyDescription("Its phase.")
+    /** Its phase; empty while it waits for its turn (spec.parallelism). */
+    @JsonPropertyDescription("Its phase; empty while it waits for its turn (spec.parallelism).")
     public Phase phase;
 
     /** Files it restored (written or already right). */

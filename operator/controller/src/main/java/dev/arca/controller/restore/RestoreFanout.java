@@ -24,8 +24,8 @@ import java.util.List;
  * then every target gets a RestoreRequest of its own with that snapshot's id and one {@code
  * target}, owned by this one and labelled with it ({@link Labels#PARENT}); each is an ordinary
  * request (its checks, its PVC, its Job, which restores and checks every file by SHA-256), and they
- * all run at once. This request follows them and ends when they all have: Succeeded if every one
- * did, else Failed naming those that did not.
+ * run at once, or spec.parallelism of them at a time in their order. This request follows them and
+ * ends when they all have: Succeeded if every one did, else Failed naming those that did not.
  */
 final class RestoreFanout {
   private final KubernetesClient client;
@@ -73,27 +73,23 @@ final class RestoreFanout {
     st.startTime = now.toString();
     st.targets = new ArrayList<>();
     for (RestoreRequestSpec.Target t : r.getSpec().targets) {
-      RestoreRequest child = child(r, t, plan.snapshot());
-      try {
-        client.resource(child).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) { // 409: made by a reconcile whose status this one did not see
-          throw e;
-        }
-      }
       TargetStatus ts = new TargetStatus();
       ts.pvc = t.pvc;
-      ts.request = child.getMetadata().getName();
-      ts.phase = Phase.Pending;
+      ts.request = childName(r, t);
       st.targets.add(ts);
     }
+    startTurns(r, st);
     st.targetsDone = "0/" + st.targets.size();
     st.message =
         "restoring snapshot "
             + plan.snapshot().substring(0, Math.min(12, plan.snapshot().length()))
             + " into "
             + st.targets.size()
-            + " PVCs at once: "
+            + " PVCs"
+            + (r.getSpec().parallelism == null
+                ? " at once"
+                : ", " + r.getSpec().parallelism + " at a time")
+            + ": "
             + String.join(", ", st.targets.stream().map(x -> x.pvc).toList());
     Conditions.set(
         st.conditions,
@@ -107,13 +103,38 @@ final class RestoreFanout {
     return true;
   }
 
+  /** Starts the targets whose turn it is: as many as spec.parallelism allows at once. */
+  private void startTurns(RestoreRequest r, RestoreRequestStatus st) {
+    Integer limit = r.getSpec().parallelism;
+    long running = st.targets.stream().filter(t -> t.phase != null && !ended(t.phase)).count();
+    for (int i = 0; i < st.targets.size(); i++) {
+      TargetStatus ts = st.targets.get(i);
+      if (ts.phase != null) {
+        continue;
+      }
+      if (limit != null && running >= limit) {
+        return;
+      }
+      try {
+        client.resource(child(r, r.getSpec().targets.get(i), st.snapshotId)).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) { // 409: made by a reconcile whose status this one did not see
+          throw e;
+        }
+      }
+      ts.phase = Phase.Pending;
+      running++;
+    }
+  }
+
   /** Follows the targets' requests; ends this one when they all ended. */
   void observe(RestoreRequest r, RestoreRequestStatus st, Instant now) {
+    startTurns(r, st);
     int succeeded = 0;
     int ended = 0;
     List<String> failed = new ArrayList<>();
     for (TargetStatus ts : st.targets) {
-      if (!ended(ts.phase)) {
+      if (ts.phase != null && !ended(ts.phase)) {
         RestoreRequest child =
             client
                 .resources(RestoreRequest.class)
@@ -134,7 +155,8 @@ final class RestoreFanout {
     st.targetsDone = succeeded + "/" + st.targets.size();
     st.files = st.targets.stream().mapToLong(t -> t.files == null ? 0 : t.files).sum();
     st.bytes = st.targets.stream().mapToLong(t -> t.bytes == null ? 0 : t.bytes).sum();
-    if (st.phase == Phase.Pending && st.targets.stream().anyMatch(t -> t.phase != Phase.Pending)) {
+    if (st.phase == Phase.Pending
+        && st.targets.stream().anyMatch(t -> t.phase != null && t.phase != Phase.Pending)) {
       st.phase = Phase.Running;
     }
     if (ended < st.targets.size()) {

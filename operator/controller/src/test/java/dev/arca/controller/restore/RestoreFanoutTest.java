@@ -120,6 +120,26 @@ class RestoreFanoutTest {
   }
 
   @Test
+  void withParallelismOneTheTargetsRestoreOneAfterTheOther() throws Exception {
+    RestoreRequest r = fanout("serving");
+    r.getSpec().parallelism = 1;
+    client.resources(RestoreRequest.class).inNamespace(NS).resource(r).create();
+    Job first = catalogJob("serving-weights-0");
+    Thread.sleep(6000); // more than a look at the targets
+    assertThat(client.resources(RestoreRequest.class).inNamespace(NS).list().getItems())
+        .as("the request and its first target only")
+        .hasSize(2);
+    assertThat(get("serving").getStatus().message).contains("3 PVCs, 1 at a time");
+    assertThat(get("serving").getStatus().targets.get(1).phase).as("waiting its turn").isNull();
+    finish(first, true);
+    Job second = catalogJob("serving-weights-1");
+    assertThat(client.resources(RestoreRequest.class).inNamespace(NS).list().getItems()).hasSize(3);
+    finish(second, true);
+    finish(catalogJob("serving-weights-2"), true);
+    assertThat(inPhase("serving", Phase.Succeeded).getStatus().targetsDone).isEqualTo("3/3");
+  }
+
+  @Test
   void aPvcNamedTwiceFailsTheRequestAndStartsNothing() throws Exception {
     RestoreRequest r = fanout("twice");
     r.getSpec().targets.get(2).pvc = "weights-0";
