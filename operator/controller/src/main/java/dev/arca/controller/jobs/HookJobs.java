@@ -2,10 +2,13 @@ package dev.arca.controller.jobs;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.Hook;
+import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.RunKind;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -28,6 +31,25 @@ public final class HookJobs {
   public static final String AFTER = "after";
 
   private HookJobs() {}
+
+  /**
+   * The policy's job settings with the small resources a hook Job needs (it only execs), whatever
+   * the backup asks for: an after-hook Job runs beside a Snapshot run's backup Job and must not
+   * wait for room on the node while the application stays paused.
+   */
+  static JobOverrides small(JobOverrides given) {
+    JobOverrides o =
+        given == null
+            ? new JobOverrides()
+            : Serialization.unmarshal(Serialization.asJson(given), JobOverrides.class);
+    o.resources =
+        new ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity("100m"))
+            .addToRequests("memory", new Quantity("256Mi"))
+            .addToLimits("memory", new Quantity("384Mi"))
+            .build();
+    return o;
+  }
 
   /** The name of the hook Job of {@code phase} of the run whose backup Job is {@code backupJob}. */
   public static String name(String backupJob, String phase) {
@@ -59,8 +81,9 @@ public final class HookJobs {
       spec.put("failsRun", h.failsRun());
       cmd.addAll(List.of("--hook", Serialization.asJson(spec)));
     }
-    Container c = BackupJobs.container(cfg, p.getSpec().job, cmd, List.of(), null);
-    PodSpec pod = BackupJobs.pod(cfg, p.getSpec().job, c, List.of(), ExecAccess.name(p, "hook"));
+    JobOverrides o = small(p.getSpec().job);
+    Container c = BackupJobs.container(cfg, o, cmd, List.of(), null);
+    PodSpec pod = BackupJobs.pod(cfg, o, c, List.of(), ExecAccess.name(p, "hook"));
     Map<String, String> labels = Labels.forPolicy(p.getMetadata().getName(), RunKind.HOOKS);
     String name = name(backupJob, phase);
     long deadline = 300; // the hooks' timeouts in each of their pods, and time to start

@@ -82,6 +82,11 @@ class HooksTest {
     assertThat(before.getSpec().getTemplate().getSpec().getVolumes())
         .as("no data volume, no repository")
         .allMatch(v -> v.getPersistentVolumeClaim() == null && v.getSecret() == null);
+    var resources = before.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+    assertThat(resources.getRequests().get("cpu").toString())
+        .as("a hook Job must fit beside the backup's")
+        .isEqualTo("100m");
+    assertThat(resources.getLimits().get("memory").toString()).isEqualTo("384Mi");
     assertThat(
             client
                 .rbac()
@@ -127,7 +132,9 @@ class HooksTest {
         job(HookJobs.name(job, "before")),
         report("before", true, "2026-12-06T10:00:00Z", "2026-12-06T10:00:02Z", 3));
     Job after = job(HookJobs.name(job, "after"));
-    BackupPolicy p = policy();
+    // the Job is created in the reconcile whose status write follows it
+    BackupPolicy p =
+        await("the run failed", () -> policy().getStatus().lastFailure != null ? policy() : null);
     assertThat(p.getStatus().lastFailure.reason).isEqualTo("HookFailed");
     assertThat(p.getStatus().lastFailure.message)
         .contains("backup Job " + job + " not started")
