@@ -35,9 +35,18 @@ public final class StatusWrite {
         : ctx.getClient().getKubernetesSerialization().clone(status);
   }
 
-  /** Writes {@code status} as {@code primary}'s status and caches the result. */
+  /**
+   * Writes {@code status} as {@code primary}'s status and caches the result; a status equal to the
+   * one read is not written: a reconcile that changed nothing makes no API call (a thousand idle
+   * policies woken by their timers send no patches).
+   */
   public static <S, P extends CustomResource<?, S>> void write(
       P primary, S status, Context<P> ctx, Supplier<P> blank) {
+    var json = ctx.getClient().getKubernetesSerialization();
+    if (primary.getStatus() != null
+        && json.asJson(primary.getStatus()).equals(json.asJson(status))) {
+      return;
+    }
     boolean ssa =
         ctx.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource();
     if (ssa) {

@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +33,37 @@ public final class ApiCalls {
         .build();
   }
 
+  /** Requests a test took with {@link #taken}, by server, for {@link #assertAllGranted}. */
+  private static final Map<KubernetesMockServer, List<RecordedRequest>> TAKEN =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The operator's requests to {@code server} since the last call, as "METHOD path"; they are still
+   * checked by {@link #assertAllGranted}.
+   */
+  public static List<String> taken(KubernetesMockServer server) throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+      if (AGENT.equals(r.getHeader("User-Agent"))) {
+        TAKEN.computeIfAbsent(server, s -> new ArrayList<>()).add(r);
+        out.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    return out;
+  }
+
   /** Fails naming each call the operator made that the chart's RBAC would refuse. */
   public static void assertAllGranted(KubernetesMockServer server) throws InterruptedException {
     Set<String> seen = new TreeSet<>();
     Set<String> refused = new TreeSet<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+    List<RecordedRequest> requests = new ArrayList<>(TAKEN.getOrDefault(server, List.of()));
+    TAKEN.remove(server);
+    RecordedRequest next;
+    while ((next = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+      requests.add(next);
+    }
+    for (RecordedRequest r : requests) {
       if (!AGENT.equals(r.getHeader("User-Agent"))) {
         continue;
       }

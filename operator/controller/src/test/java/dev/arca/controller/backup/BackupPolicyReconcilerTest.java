@@ -136,6 +136,31 @@ class BackupPolicyReconcilerTest {
     MockCluster.finish(client, job, ok, terminationMessage);
   }
 
+  /**
+   * A reconcile that changes nothing writes nothing: an idle policy woken five times (here by
+   * annotation changes; in production by its timers) sends no status patch, so a thousand idle
+   * policies make no patch storm.
+   */
+  @Test
+  void anUnchangedStatusIsNotWrittenAgain() throws Exception {
+    create(policy("idle", "0 3 1 1 *"));
+    await("Ready=True", () -> "True".equals(condition(get("idle"), "Ready", false)) ? true : null);
+    Thread.sleep(1000); // the first reconciles settle
+    dev.arca.controller.ApiCalls.taken(server);
+    for (int i = 0; i < 5; i++) {
+      touch("idle");
+      Thread.sleep(300);
+    }
+    Thread.sleep(1000);
+    List<String> calls = dev.arca.controller.ApiCalls.taken(server);
+    assertThat(calls)
+        .as("the reconciles ran (they read the policy's PVC and Secret)")
+        .anyMatch(c -> c.contains("/persistentvolumeclaims/models"));
+    assertThat(calls)
+        .as("no status write")
+        .noneMatch(c -> c.startsWith("PATCH") && c.contains("/backuppolicies/idle/status"));
+  }
+
   @Test
   void aDueRunStartsOneJobAndItsSuccessBecomesStatusASnapshotAndAnEvent() throws Exception {
     create(policy("models", "* * * * *"));
