@@ -4,6 +4,8 @@ import dev.arca.api.v1alpha1.PodCommand;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The pod a dump source or restore pipe runs its command in, resolved when its Job is created: the
@@ -20,11 +22,17 @@ public final class ExecTargets {
     if (c.pod != null) {
       return c.pod;
     }
-    return client.pods().inNamespace(namespace).withLabels(c.podSelector).list().getItems().stream()
+    return ready(client, namespace, c.podSelector).stream().findFirst().orElse(null);
+  }
+
+  /** The running and ready pods with {@code labels} in {@code namespace}, by name. */
+  public static List<String> ready(
+      KubernetesClient client, String namespace, Map<String, String> labels) {
+    return client.pods().inNamespace(namespace).withLabels(labels).list().getItems().stream()
         .filter(ExecTargets::ready)
         .map(p -> p.getMetadata().getName())
-        .min(Comparator.naturalOrder())
-        .orElse(null);
+        .sorted(Comparator.naturalOrder())
+        .toList();
   }
 
   /** What to say when {@link #pod} found none. */

@@ -79,6 +79,17 @@ public record JobOutcome(
         null);
   }
 
+  /** Whether the Job controller says {@code job} ended (Complete or Failed). */
+  public static boolean ended(Job job) {
+    return job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()));
+  }
+
   /** The outcome of a Job of {@code kind} from its status alone. */
   public static JobOutcome of(Job job, KubernetesClient client, RunKind kind) {
     var status = job.getStatus();

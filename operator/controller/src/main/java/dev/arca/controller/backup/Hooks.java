@@ -9,6 +9,7 @@ import dev.arca.api.v1alpha1.Hook;
 import dev.arca.contract.HooksReport;
 import dev.arca.controller.Events;
 import dev.arca.controller.ExecGrants;
+import dev.arca.controller.ExecTargets;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
@@ -17,7 +18,6 @@ import dev.arca.controller.RunKind;
 import dev.arca.controller.jobs.BackupRun;
 import dev.arca.controller.jobs.HookJobs;
 import dev.arca.controller.metrics.ArcaMetrics;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -114,7 +114,7 @@ final class Hooks {
     String failure = record(p, h, phase, o, r, now);
     h.job = null;
     if (BEFORE.equals(h.phase)) {
-      h.beforeEnded = r != null && r.endTime() != null ? r.endTime() : now.toString();
+      h.beforeEnded = time(r == null ? null : r.endTime(), now).toString();
       h.phase = BETWEEN;
       if (failure != null) {
         failRun(p, st, "before hooks: " + failure, now);
@@ -125,14 +125,25 @@ final class Hooks {
       return new BackupRun(Instant.parse(h.runTime), Boolean.TRUE.equals(h.full), h.runNow);
     }
     h.phase = DONE;
-    if (r != null && r.startTime() != null) {
-      h.afterStarted = r.startTime();
-    }
-    if (h.beforeEnded != null && h.afterStarted != null) {
-      h.pausedMs =
-          Duration.between(Instant.parse(h.beforeEnded), Instant.parse(h.afterStarted)).toMillis();
+    Instant afterStarted = time(r == null ? null : r.startTime(), time(h.afterStarted, now));
+    h.afterStarted = afterStarted.toString();
+    if (h.beforeEnded != null) {
+      h.pausedMs = Duration.between(time(h.beforeEnded, now), afterStarted).toMillis();
     }
     return null;
+  }
+
+  /**
+   * A time a hook report (written in a pod, read from its termination message or log) or the status
+   * gives; {@code otherwise} when it is missing or not a time, so that a garbled report cannot fail
+   * every reconcile.
+   */
+  private static Instant time(String t, Instant otherwise) {
+    try {
+      return t == null ? otherwise : Instant.parse(t);
+    } catch (java.time.format.DateTimeParseException e) {
+      return otherwise;
+    }
   }
 
   /**
@@ -210,22 +221,7 @@ final class Hooks {
 
   /** The pods a hook runs in: the named one, or every running and ready one with its labels. */
   private List<String> pods(String ns, Hook hook) {
-    if (hook.pod != null) {
-      return List.of(hook.pod);
-    }
-    return client.pods().inNamespace(ns).withLabels(hook.podSelector).list().getItems().stream()
-        .filter(Hooks::ready)
-        .map(x -> x.getMetadata().getName())
-        .sorted()
-        .toList();
-  }
-
-  private static boolean ready(Pod p) {
-    return p.getStatus() != null
-        && "Running".equals(p.getStatus().getPhase())
-        && p.getStatus().getConditions() != null
-        && p.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return hook.pod != null ? List.of(hook.pod) : ExecTargets.ready(client, ns, hook.podSelector);
   }
 
   /**
@@ -249,7 +245,7 @@ final class Hooks {
       res.error = x.error();
       res.startTime = x.startTime();
       res.durationMs = x.durationMs();
-      res.output = x.output();
+      res.output = tail(x.output());
       h.results.add(res);
       String line =
           x.name()
@@ -284,6 +280,14 @@ final class Hooks {
         job,
         metrics,
         now);
+  }
+
+  /** The end of a hook's output, at most what the CLI keeps, whatever the report holds. */
+  private static String tail(String output) {
+    int kept = HooksReport.Hook.OUTPUT_KEPT;
+    return output == null || output.length() <= kept
+        ? output
+        : output.substring(output.length() - kept);
   }
 
   private static boolean empty(List<?> l) {

@@ -7,6 +7,7 @@ import dev.arca.api.v1alpha1.BackupPolicyStatus.SnapshotWait;
 import dev.arca.api.v1alpha1.BackupPolicyStatus.VolumeSnapshotTaken;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
+import dev.arca.controller.JobOutcome;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.WarningEvents;
 import dev.arca.controller.jobs.BackupRun;
@@ -27,10 +28,9 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * copyMethod Snapshot, the side effects: a run first asks for the CSI VolumeSnapshots of all its
@@ -205,18 +205,18 @@ final class SnapshotRun {
       }
     }
     boolean pending = false;
-    Set<String> ended = new HashSet<>();
+    Map<String, Boolean> over = new HashMap<>(); // by Job: its run is over
     for (HasMetadata o : left) {
       String job = o.getMetadata().getLabels().get(SnapshotCopies.COPY_FOR);
       if (job == null || job.equals(st.activeJob)) {
         continue;
       }
       pending = true;
-      if (ended.contains(job) || over(job, o, jobs, now)) {
-        ended.add(job);
+      if (!over.getOrDefault(job, false)) {
+        over.put(job, over(job, o, jobs, now));
       }
     }
-    for (String job : ended) {
+    for (String job : over.keySet().stream().filter(over::get).toList()) {
       try {
         client
             .batch()
@@ -241,13 +241,7 @@ final class SnapshotRun {
       String created = o.getMetadata().getCreationTimestamp();
       return created == null || Instant.parse(created).plus(GRACE).isBefore(now);
     }
-    return j.getStatus() != null
-        && j.getStatus().getConditions() != null
-        && j.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
+    return JobOutcome.ended(j);
   }
 
   /** Creates the object unless it exists (a request retried after a stale status: the same one). */

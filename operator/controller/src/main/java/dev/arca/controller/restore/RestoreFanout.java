@@ -206,12 +206,7 @@ final class RestoreFanout {
 
   private void end(
       RestoreRequest r, RestoreRequestStatus st, String reason, String message, Instant now) {
-    st.phase = Phase.Failed;
-    st.message = message;
-    st.completionTime = now.toString();
-    Conditions.set(
-        st.conditions, Conditions.READY, false, reason, message, RestoreRecorder.gen(r), now);
-    events.warning(r, reason, message, now);
+    RestoreRecorder.refused(r, st, reason, message, events, now);
   }
 
   private static boolean ended(Phase p) {

@@ -142,6 +142,25 @@ final class RestoreRecorder {
     return out;
   }
 
+  /**
+   * A request that ended without a result of its own Job (refused before it started, or whose
+   * targets' requests did not all succeed): Failed, with the reason as its Ready condition and a
+   * Warning Event.
+   */
+  static void refused(
+      RestoreRequest r,
+      RestoreRequestStatus st,
+      String reason,
+      String message,
+      Events events,
+      Instant now) {
+    st.phase = Phase.Failed;
+    st.message = message;
+    st.completionTime = now.toString();
+    Conditions.set(st.conditions, Conditions.READY, false, reason, message, gen(r), now);
+    events.warning(r, reason, message, now);
+  }
+
   static long gen(RestoreRequest r) {
     return r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
   }

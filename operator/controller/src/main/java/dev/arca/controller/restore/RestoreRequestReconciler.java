@@ -269,12 +269,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
       Events events,
       Instant now,
       Context<RestoreRequest> ctx) {
-    st.phase = Phase.Failed;
-    st.message = message;
-    st.completionTime = now.toString();
-    Conditions.set(
-        st.conditions, Conditions.READY, false, reason, message, RestoreRecorder.gen(r), now);
-    events.warning(r, reason, message, now);
+    RestoreRecorder.refused(r, st, reason, message, events, now);
     return patch(r, st, ctx);
   }
 

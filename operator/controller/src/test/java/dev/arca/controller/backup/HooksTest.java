@@ -147,6 +147,43 @@ class HooksTest {
     assertThat(backupJobs()).isEmpty();
   }
 
+  /**
+   * A garbled report (times that are not times, an output far longer than the CLI keeps, as a
+   * report edited in the pod's log would be): the hooks still end, the status keeps only the
+   * output's end, and the pause is measured from what the operator saw.
+   */
+  @Test
+  void aGarbledReportEndsTheHooksWithBoundedOutput() throws Exception {
+    create(policy("train", false));
+    String job = await("the run waiting for its before hooks", () -> phase("Before")).backupJob;
+    String garbled =
+        Reports.json(
+            new HooksReport(
+                "before",
+                false,
+                "yesterday",
+                "not a time",
+                List.of(
+                    new HooksReport.Hook(
+                        "pause-trainer",
+                        "trainer-0",
+                        0,
+                        false,
+                        null,
+                        "soon",
+                        1,
+                        "x".repeat(5000) + "end",
+                        true))));
+    finish(job(HookJobs.name(job, "before")), garbled);
+    Job backup = await("the backup Job", () -> backupJobs().stream().findFirst().orElse(null));
+    MockCluster.finish(
+        client, backup, true, BackupPolicyReconcilerTest.summary("ab".repeat(32), "full"));
+    finish(job(HookJobs.name(job, "after")), garbled.replace("\"before\"", "\"after\""));
+    BackupPolicyStatus.HookRun done = await("the hooks done", () -> phase("Done"));
+    assertThat(done.results.get(0).output).hasSize(HooksReport.Hook.OUTPUT_KEPT).endsWith("end");
+    assertThat(done.pausedMs).isNotNull();
+  }
+
   @Test
   void withSnapshotsTheAfterHooksStartOnceTheSnapshotsAreCutBeforeTheCopy() throws Exception {
     SnapshotCopyTest.volumeSnapshotApi(client);
