@@ -142,6 +142,7 @@ class CrdTest {
             "Suspend",
             "Ready",
             "Running",
+            "Parts",
             "Last Backup",
             "Last Result",
             "Size",

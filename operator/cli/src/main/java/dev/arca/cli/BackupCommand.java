@@ -1,9 +1,11 @@
 package dev.arca.cli;
 
 import dev.arca.contract.BackupReport;
+import dev.arca.contract.PartReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.Backup;
 import dev.arca.engine.backup.BackupOptions;
+import dev.arca.engine.backup.PartSpec;
 import dev.arca.engine.backup.SourceWarmUp;
 import dev.arca.engine.repo.Repository;
 import java.io.PrintWriter;
@@ -77,6 +79,33 @@ final class BackupCommand implements Callable<Integer> {
       })
   boolean initIfMissing;
 
+  @Option(
+      names = "--part",
+      paramLabel = "I/N",
+      description = {
+        "Back up part I of N of a parallel run (with --run): store this part's share and write a",
+        "part object, not a snapshot; 'arca commit' joins the N parts into one snapshot. Without",
+        "--run-source every part is given the same PATHs and takes its share of their files",
+        "(large files dealt out by size, small ones by path)."
+      })
+  String part;
+
+  @Option(
+      names = "--run",
+      paramLabel = "ID",
+      description = "The parallel run this part belongs to (A-Z a-z 0-9 . _ -, up to 128).")
+  String run;
+
+  @Option(
+      names = "--run-source",
+      paramLabel = "SOURCE",
+      description = {
+        "A source of the whole run's snapshot (repeatable, in order; streams as stream:PATH),",
+        "when each part backs up sources of its own (one part per node): this part's PATHs and",
+        "streams are among them."
+      })
+  List<String> runSources = new ArrayList<>();
+
   @picocli.CommandLine.Mixin CommandEnv commandEnv;
 
   @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
@@ -104,6 +133,8 @@ final class BackupCommand implements Callable<Integer> {
                 streams.stream()
                     .map(v -> Shell.source(Shell.Spec.parse("--stream", v), env))
                     .toList());
+    PartSpec partSpec = partSpec();
+    opts = opts.withPart(partSpec);
     if (full) {
       dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     }
@@ -120,6 +151,9 @@ final class BackupCommand implements Callable<Integer> {
       out.printf(
           "created encrypted repository %s at %s%n",
           opened.repository().config().id(), opened.repository().storage().describe());
+    }
+    if (partSpec != null) {
+      return part(out, opened, opts, progress);
     }
     BackupReport r = Backup.run(opened.repository(), opts);
     progress.finish();
@@ -153,6 +187,66 @@ final class BackupCommand implements Callable<Integer> {
           .println(
               "arca: snapshot saved, but "
                   + r.unreadable().size()
+                  + " entries could not be read and are not in it (see warnings)");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** The part of a parallel run asked for, or null; a usage error if it is half given. */
+  private PartSpec partSpec() {
+    if (part == null && run == null) {
+      if (!runSources.isEmpty()) {
+        throw ArcaException.usage("--run-source needs --part and --run");
+      }
+      return null;
+    }
+    if (part == null || run == null) {
+      throw ArcaException.usage("--part and --run go together");
+    }
+    return PartSpec.parse(run, part, runSources.isEmpty() ? null : runSources);
+  }
+
+  /** Backs up one part of a parallel run and reports it. */
+  private int part(
+      PrintWriter out, Repository.Opened opened, BackupOptions opts, TerminalProgress progress)
+      throws java.io.IOException {
+    PartSpec p = opts.part();
+    Backup.PartResult r = Backup.runPart(opened.repository(), opts);
+    progress.finish();
+    BackupReport b = r.figures();
+    if (repo.json) {
+      Output.json(
+          out,
+          new PartReport(
+              p.run(),
+              p.index(),
+              p.count(),
+              r.partId(),
+              r.reused(),
+              b.withRepositoryInitialized(opened.created())));
+    } else if (r.reused()) {
+      out.printf(
+          "part %d/%d of run %s was already stored (part %s); nothing read%n",
+          p.index(), p.count(), p.run(), r.partId().substring(0, 12));
+    } else {
+      out.printf(
+          "part %d/%d of run %s stored (part %s): %d files, %s, new data %s, in %.1f s%n",
+          p.index(),
+          p.count(),
+          p.run(),
+          r.partId().substring(0, 12),
+          b.files(),
+          Output.bytes(b.bytes()),
+          Output.bytes(b.newBytes()),
+          b.durationMs() / 1000.0);
+    }
+    if (!b.unreadable().isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "arca: part stored, but "
+                  + b.unreadable().size()
                   + " entries could not be read and are not in it (see warnings)");
       return 1;
     }

@@ -27,6 +27,7 @@ public final class Main {
       List.of(
           InitCommand.class,
           BackupCommand.class,
+          CommitCommand.class,
           SnapshotsCommand.class,
           LsCommand.class,
           RestoreCommand.class,

@@ -92,6 +92,11 @@ final class PruneCommand implements Callable<Integer> {
     if (r.leftoversRemoved() > 0) {
       out.printf("removed %d leftovers of killed runs%n", r.leftoversRemoved());
     }
+    if (r.staleParts() > 0) {
+      out.printf(
+          "removed %d parts of parallel runs that never committed (older than 7 days)%n",
+          r.staleParts());
+    }
     if (r.retainedObjects() > 0) {
       out.printf(
           "%d deleted objects stay in the bucket as noncurrent versions until its retention"

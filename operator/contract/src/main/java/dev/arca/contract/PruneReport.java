@@ -25,6 +25,8 @@ package dev.arca.contract;
  * @param heldMarks marks past their grace period whose packs were kept because a running backup (a
  *     live writer session) may depend on them; a later run deletes them
  * @param staleSessions writer sessions of killed backups that were removed
+ * @param staleParts part objects of parallel runs that never committed, older than 7 days, that
+ *     were removed (their packs are marked like any unused ones)
  * @param damagedCopies damaged blob copies met while repacking: their packs were kept, the damage
  *     recorded
  * @param damageRecordsRemoved damage records removed: the packs they name are gone, or they could
@@ -49,6 +51,7 @@ public record PruneReport(
     int leftoversRemoved,
     int heldMarks,
     int staleSessions,
+    int staleParts,
     int damagedCopies,
     int damageRecordsRemoved,
     long durationMs) {}

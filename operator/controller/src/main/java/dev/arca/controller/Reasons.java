@@ -129,6 +129,12 @@ public final class Reasons {
   /** A backup Job failed. */
   public static final String BACKUP_FAILED = "BackupFailed";
 
+  /** A part of a backup run in parts failed; the run made no snapshot. */
+  public static final String BACKUP_PART_FAILED = "BackupPartFailed";
+
+  /** Every part of a backup run in parts succeeded; the Job that joins them started. */
+  public static final String BACKUP_PARTS_DONE = "BackupPartsDone";
+
   /** A backup Job ended well. */
   public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
 

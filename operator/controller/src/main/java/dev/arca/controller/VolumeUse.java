@@ -64,6 +64,11 @@ public record VolumeUse(String claim, List<String> accessModes, List<Pod> users)
     return !users.isEmpty();
   }
 
+  /** Whether pods on any nodes can mount it at once (ReadWriteMany or ReadOnlyMany). */
+  public boolean shared() {
+    return accessModes.contains("ReadWriteMany") || accessModes.contains("ReadOnlyMany");
+  }
+
   /** Whether no second pod can mount the volume while one uses it (ReadWriteOncePod). */
   public boolean onePodOnly() {
     return accessModes.contains("ReadWriteOncePod");
@@ -93,8 +98,7 @@ public record VolumeUse(String claim, List<String> accessModes, List<Pod> users)
 
   /** Where another pod can mount the volume now; see the class comment for the rule. */
   public Where where() {
-    boolean shared = accessModes.contains("ReadWriteMany") || accessModes.contains("ReadOnlyMany");
-    if (shared || accessModes.isEmpty() || users.isEmpty()) {
+    if (shared() || accessModes.isEmpty() || users.isEmpty()) {
       return new Where(null, null);
     }
     if (onePodOnly()) {

@@ -35,6 +35,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type=='Running')].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Parts",
+    jsonPath = ".status.parts.done",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Last Backup",
     jsonPath = ".status.lastBackup.completionTime",
     type = AdditionalPrinterColumn.Type.DATE)

@@ -43,6 +43,26 @@ public class BackupPolicySpec {
   @Min(1)
   public Integer fullEvery;
 
+  /**
+   * How many Jobs one backup run may run at once (default 1). A run whose volumes are in use on
+   * different nodes runs one Job per node (ReadWriteOnce volumes on the node that uses them), this
+   * many at a time, and their parts become one snapshot. A run whose volumes every pod can mount
+   * (ReadWriteMany or ReadOnlyMany) is split into this many Jobs, which share its files (large
+   * files dealt out by size) and join into one snapshot. No snapshot is made unless every part
+   * succeeds. Not with checkpoints when split, nor with copyMethod Snapshot sources.
+   */
+  @JsonPropertyDescription(
+      "How many Jobs one backup run may run at once (default 1). A run whose volumes are in use on"
+          + " different nodes runs one Job per node (ReadWriteOnce volumes on the node that uses"
+          + " them), this many at a time, and their parts become one snapshot. A run whose"
+          + " volumes every pod can mount (ReadWriteMany or ReadOnlyMany) is split into this many"
+          + " Jobs, which share its files (large files dealt out by size) and join into one"
+          + " snapshot. No snapshot is made unless every part succeeds. Not with checkpoints when"
+          + " split, nor with copyMethod Snapshot sources.")
+  @Min(1)
+  @Max(64)
+  public Integer parallelism;
+
   /** The volumes and database dumps to back up. */
   @JsonPropertyDescription("The volumes and database dumps to back up.")
   @Required

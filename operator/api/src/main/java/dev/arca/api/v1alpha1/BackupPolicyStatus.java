@@ -63,6 +63,15 @@ public class BackupPolicyStatus {
           + " hooks to the start of the after hooks).")
   public HookRun hooks;
 
+  /**
+   * The parts of the current backup run when it runs as several Jobs (one per node, or a split of
+   * its files): each part's Job, node, phase and progress. Cleared when the run ends.
+   */
+  @JsonPropertyDescription(
+      "The parts of the current backup run when it runs as several Jobs (one per node, or a split"
+          + " of its files): each part's Job, node, phase and progress. Cleared when the run ends.")
+  public PartRun parts;
+
   /** Successful backups since the last full one, for fullEvery. */
   @JsonPropertyDescription("Successful backups since the last full one, for fullEvery.")
   public Long backupsSinceFull;
@@ -213,6 +222,77 @@ public class BackupPolicyStatus {
     @JsonPropertyDescription(
         "The run's VolumeSnapshots, one per Snapshot source, as far as they are cut.")
     public List<VolumeSnapshotTaken> volumeSnapshots;
+  }
+
+  /** A backup run in parts: its parts, then the Job that joins them into one snapshot. */
+  public static class PartRun {
+    /** The run's id in the repository (the parts' and the commit's --run). */
+    @JsonPropertyDescription("The run's id in the repository (the parts' and the commit's --run).")
+    public String run;
+
+    /** The run's time (RFC 3339). */
+    @JsonPropertyDescription("The run's time (RFC 3339).")
+    public String runTime;
+
+    /** Whether the run is a full one. */
+    @JsonPropertyDescription("Whether the run is a full one.")
+    public Boolean full;
+
+    /** The arca.dev/run-now value that asked for the run; empty for a scheduled run. */
+    @JsonPropertyDescription(
+        "The arca.dev/run-now value that asked for the run; empty for a scheduled run.")
+    public String runNow;
+
+    /** Split (the parts share the files of the same volumes) or Nodes (one part per node). */
+    @JsonPropertyDescription(
+        "Split (the parts share the files of the same volumes) or Nodes (one part per node).")
+    public String mode;
+
+    /** Parts that succeeded and parts in all, as done/total (the Parts column). */
+    @JsonPropertyDescription(
+        "Parts that succeeded and parts in all, as done/total (the Parts column).")
+    public String done;
+
+    /** Whether every part succeeded and the Job that joins them (activeJob) was started. */
+    @JsonPropertyDescription(
+        "Whether every part succeeded and the Job that joins them (activeJob) was started.")
+    public Boolean committing;
+
+    /** The parts, by number. */
+    @JsonPropertyDescription("The parts, by number.")
+    public List<Part> items = new ArrayList<>();
+  }
+
+  /** One part of a backup run. */
+  public static class Part {
+    /** The part's number, from 0. */
+    @JsonPropertyDescription("The part's number, from 0.")
+    public Integer index;
+
+    /** Its Job (created when the part starts). */
+    @JsonPropertyDescription("Its Job (created when the part starts).")
+    public String job;
+
+    /** The node it must run on (where its ReadWriteOnce volumes are in use), if any. */
+    @JsonPropertyDescription(
+        "The node it must run on (where its ReadWriteOnce volumes are in use), if any.")
+    public String node;
+
+    /** The PVCs it mounts. */
+    @JsonPropertyDescription("The PVCs it mounts.")
+    public List<String> pvcs;
+
+    /** Pending (not started), Running, Succeeded or Failed. */
+    @JsonPropertyDescription("Pending (not started), Running, Succeeded or Failed.")
+    public String phase;
+
+    /** Why it failed, or what it waits for. */
+    @JsonPropertyDescription("Why it failed, or what it waits for.")
+    public String message;
+
+    /** Its progress while it runs; its figures once it succeeded. */
+    @JsonPropertyDescription("Its progress while it runs; its figures once it succeeded.")
+    public Progress progress;
   }
 
   /** The hooks of one backup run. */

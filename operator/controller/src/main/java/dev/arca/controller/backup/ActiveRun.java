@@ -7,6 +7,7 @@ import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.JobPod;
+import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
@@ -36,8 +37,10 @@ final class ActiveRun {
   private final KubernetesClient client;
   private final Events events;
   private final ArcaMetrics metrics;
+  private final OperatorConfig cfg;
 
-  ActiveRun(KubernetesClient client, Events events, ArcaMetrics metrics) {
+  ActiveRun(KubernetesClient client, Events events, ArcaMetrics metrics, OperatorConfig cfg) {
+    this.cfg = cfg;
     this.client = client;
     this.events = events;
     this.metrics = metrics;
@@ -50,6 +53,10 @@ final class ActiveRun {
     Job job = JobLookup.find(jobs, client, p.getMetadata().getNamespace(), st.activeJob);
     if (job == null && (st.snapshotWait != null || beforeHooksRun(st))) {
       return new Seen(null, null); // its Job starts once its snapshots are ready, its hooks ran
+    }
+    if (job == null && st.parts != null && !Boolean.TRUE.equals(st.parts.committing)) {
+      // its Job joins the parts once they are done
+      return new Seen(new PartRuns(client, events, cfg, metrics).advance(p, st, jobs, now), null);
     }
     if (job == null) {
       gone(p, st, now);
@@ -69,6 +76,10 @@ final class ActiveRun {
     }
     st.activeJob = null;
     st.progress = null;
+    if (st.parts != null) {
+      st.parts = null;
+      PartRuns.ended(metrics, p);
+    }
     revokeExec(p, job.getMetadata().getName());
     if (kind != RunKind.BACKUP) {
       new MaintenanceRecorder(client, events, metrics).record(p, st, job, kind, o, now);
@@ -125,5 +136,9 @@ final class ActiveRun {
     events.warning(p, f.reason, f.message, now);
     st.activeJob = null;
     st.progress = null;
+    if (st.parts != null) {
+      st.parts = null;
+      PartRuns.ended(metrics, p);
+    }
   }
 }

@@ -102,7 +102,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         new PolicyValidator(new ResourceProbe(client, cfg.checkSecrets()), cfg).validate(p, now);
     catalog.release(client, p);
     List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
-    ActiveRun.Seen seen = new ActiveRun(client, events, metrics).observe(p, st, jobs, now);
+    ActiveRun.Seen seen = new ActiveRun(client, events, metrics, cfg).observe(p, st, jobs, now);
     boolean copiesLeft = new SnapshotRun(client, events, metrics).sweep(p, st, jobs, now);
     Hooks hooks = new Hooks(client, events, metrics, cfg);
     BackupRun afterBefore = hooks.observe(p, st, jobs, now);

@@ -33,6 +33,7 @@ final class Launcher {
   private final OperatorConfig cfg;
   private final SnapshotRun snapshots;
   private final Hooks hooks;
+  private final PartRuns parts;
 
   Launcher(
       KubernetesClient client,
@@ -45,6 +46,7 @@ final class Launcher {
     this.cfg = cfg;
     this.snapshots = new SnapshotRun(client, events, metrics);
     this.hooks = hooks;
+    this.parts = new PartRuns(client, events, cfg, metrics);
   }
 
   /**
@@ -65,7 +67,7 @@ final class Launcher {
     if (Hooks.any(p) && hooks.begin(p, st, run, now)) {
       return; // it goes on in afterBeforeHooks
     }
-    proceed(p, st, run, place.node(), now);
+    proceed(p, st, run, place, now);
   }
 
   /** Goes on with a run whose before hooks ended well. */
@@ -75,17 +77,17 @@ final class Launcher {
       st.activeJob = null; // the after hooks start now
       return;
     }
-    proceed(p, st, run, place.node(), now);
+    proceed(p, st, run, place, now);
   }
 
   /** The run's VolumeSnapshots first, if it has Snapshot sources; else its Job. */
   private void proceed(
-      BackupPolicy p, BackupPolicyStatus st, BackupRun run, String node, Instant now) {
+      BackupPolicy p, BackupPolicyStatus st, BackupRun run, Placement place, Instant now) {
     if (SnapshotRun.needed(p)) {
       snapshots.request(p, st, run, now);
       return;
     }
-    startJob(p, st, run, node, List.of(), now);
+    startJob(p, st, run, place, List.of(), now);
   }
 
   /**
@@ -108,7 +110,7 @@ final class Launcher {
       st.activeJob = null; // its snapshots go with the next sweep
       return;
     }
-    startJob(p, st, run, place.node(), taken, now);
+    startJob(p, st, run, place, taken, now);
   }
 
   /** Where the run's Job can mount its live volumes; null after a conflict, recorded. */
@@ -126,14 +128,18 @@ final class Launcher {
     return null;
   }
 
-  /** Creates the run's Job, with exec rights for its dumps; {@code taken}: its VolumeSnapshots. */
+  /**
+   * Creates the run's Job, with exec rights for its dumps, or starts its parts when it runs in
+   * parts ({@link PartPlan}); {@code taken}: its VolumeSnapshots.
+   */
   private void startJob(
       BackupPolicy p,
       BackupPolicyStatus st,
       BackupRun run,
-      String node,
+      Placement place,
       List<BackupPolicyStatus.VolumeSnapshotTaken> taken,
       Instant now) {
+    String node = place.node();
     String name = run.jobName(p.getMetadata().getName());
     Map<String, String> dumpPods = new TreeMap<>();
     List<BackupPolicySpec.Source> sources = p.getSpec().sources;
@@ -161,6 +167,11 @@ final class Launcher {
     }
     if (!dumpPods.isEmpty()) {
       ExecGrants.ensure(client, p, "dump", name, List.copyOf(dumpPods.values()));
+    }
+    PartPlan plan = taken.isEmpty() ? PartPlan.of(p.getSpec(), place) : null;
+    if (plan != null) {
+      parts.start(p, st, run, plan, dumpPods, now);
+      return;
     }
     Job job = BackupJobs.backup(p, run, cfg, node, dumpPods);
     BackupJobs.recordSnapshots(job, taken);

@@ -59,7 +59,7 @@ final class PolicyValidator {
       bad = checkpoints(s.sources);
     }
     if (bad.isEmpty() && s.sources != null) {
-      bad = copyMethods(s.sources);
+      bad = copyMethods(s.sources, s.parallelism);
     }
     if (bad.isEmpty() && s.hooks != null) {
       bad = hooks(s.hooks, p.getMetadata().getNamespace());
@@ -155,14 +155,24 @@ final class PolicyValidator {
     return Optional.empty();
   }
 
-  /** copyMethod Snapshot: of volumes only; a VolumeSnapshotClass only with it. */
-  private static Optional<Problem> copyMethods(List<BackupPolicySpec.Source> sources) {
+  /**
+   * copyMethod Snapshot: of volumes only, not in runs of several parts; a VolumeSnapshotClass only
+   * with it.
+   */
+  private static Optional<Problem> copyMethods(
+      List<BackupPolicySpec.Source> sources, Integer parallelism) {
     for (int i = 0; i < sources.size(); i++) {
       BackupPolicySpec.Source src = sources.get(i);
       String at = "spec.sources[" + i + "]";
       boolean snapshot = src.copyMethod == BackupPolicySpec.CopyMethod.Snapshot;
       if (snapshot && src.pvc == null) {
         return invalid(at + ".copyMethod: Snapshot applies to a pvc source, not to a dump");
+      }
+      if (snapshot && parallelism != null && parallelism > 1) {
+        return invalid(
+            at
+                + ".copyMethod: Snapshot cannot be used with parallelism above 1 yet; use"
+                + " copyMethod Direct or parallelism 1");
       }
       if (src.volumeSnapshotClassName != null && !snapshot) {
         return invalid(at + ".volumeSnapshotClassName: applies with copyMethod Snapshot only");

@@ -57,9 +57,79 @@ public final class BackupJobs {
       OperatorConfig cfg,
       String node,
       Map<String, String> dumpPods) {
+    return build(p, run, cfg, node, dumpPods, null);
+  }
+
+  /**
+   * The Job of one part of a backup run in parts ({@code arca backup --part I/N --run ID}): the
+   * backup Job's pod, mounting the part's PVCs, pinned to its node if it has one. When the parts
+   * split one file set every part is given all the sources (and the dumps, which only part 0 runs:
+   * only its pod gets the exec account); otherwise each part gets its own, and the run's sources as
+   * {@code --run-source}.
+   */
+  public static Job part(
+      BackupPolicy p,
+      BackupRun run,
+      OperatorConfig cfg,
+      PartJob part,
+      Map<String, String> dumpPods) {
+    return build(p, run, cfg, part.node(), dumpPods, part);
+  }
+
+  /**
+   * The Job that joins the parts of run {@code runId} into one snapshot ({@code arca commit}): no
+   * volumes, the repository's access only. It has the run's Job name and the backup Job's labels
+   * and annotations, so it is recorded as the run's backup Job.
+   */
+  public static Job commit(
+      BackupPolicy p, BackupRun run, OperatorConfig cfg, String runId, int parts) {
+    BackupPolicySpec spec = p.getSpec();
+    String policy = p.getMetadata().getName();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("arca", "commit", "--json", "--run", runId, "--parts", String.valueOf(parts)));
+    cmd.addAll(RepositoryAccess.args(spec.repository));
+    Container c =
+        container(
+            cfg,
+            spec.job,
+            cmd,
+            new ArrayList<>(RepositoryAccess.mounts(spec.repository)),
+            spec.repository);
+    PodSpec pod =
+        pod(cfg, spec.job, c, new ArrayList<>(RepositoryAccess.volumes(spec.repository)), null);
+    return job(p, run, spec, run.jobName(policy), Labels.forPolicy(policy, RunKind.BACKUP), pod);
+  }
+
+  /**
+   * The sources a backup run's snapshot has, in the order a single Job gives them: the volumes at
+   * {@code /data/<pvc>}, then the dumps as {@code stream:PATH}.
+   */
+  public static List<String> runSources(BackupPolicySpec spec) {
+    List<String> out = new ArrayList<>();
+    spec.sources.stream().filter(s -> s.pvc != null).forEach(s -> out.add(DATA + "/" + s.pvc));
+    spec.sources.stream()
+        .filter(s -> s.dump != null)
+        .forEach(s -> out.add("stream:" + s.dump.path));
+    return out;
+  }
+
+  private static Job build(
+      BackupPolicy p,
+      BackupRun run,
+      OperatorConfig cfg,
+      String node,
+      Map<String, String> dumpPods,
+      PartJob part) {
     BackupPolicySpec spec = p.getSpec();
     String policy = p.getMetadata().getName();
     List<String> cmd = new ArrayList<>(List.of("arca", "backup", "--json", "--progress-json"));
+    if (part != null) {
+      cmd.addAll(List.of("--part", part.index() + "/" + part.count(), "--run", part.runId()));
+      if (!part.split()) {
+        runSources(spec).forEach(src -> cmd.addAll(List.of("--run-source", src)));
+      }
+    }
     // The host and tags name the owner: each policy's snapshots chain to their own parents, and
     // retention and restores select them and no others.
     SnapshotOwner owner = SnapshotOwner.of(p);
@@ -80,12 +150,15 @@ public final class BackupJobs {
     List<VolumeMount> mounts = new ArrayList<>(RepositoryAccess.mounts(spec.repository));
     boolean dumps = false;
     for (BackupPolicySpec.Source s : spec.sources) {
+      if (part != null && !part.mounts(s)) {
+        continue; // another part's
+      }
       if (s.dump != null) {
         // the dump runs in its pod through the exec API; its output becomes the file s.dump.path
         String pod = dumpPods.getOrDefault(s.dump.path, s.dump.pod);
         String exec = ExecAccess.podExec(s.dump, pod, p.getMetadata().getNamespace(), false);
         cmd.addAll(List.of("--stream", PathCommand.format(s.dump.path, exec)));
-        dumps = true;
+        dumps = part == null || part.dumps();
         continue;
       }
       String vol = Names.of("src", Names.sha256(s.pvc).substring(0, 10));
@@ -102,10 +175,25 @@ public final class BackupJobs {
       cmd.add(DATA + "/" + s.pvc);
     }
     Container c = container(cfg, spec.job, cmd, mounts, spec.repository);
-    String name = run.jobName(policy);
     Map<String, String> labels = Labels.forPolicy(policy, RunKind.BACKUP);
+    String name = run.jobName(policy);
+    if (part != null) {
+      name = run.partJobName(policy, part.index());
+      labels.put(Labels.RUN, Labels.PART_RUN);
+      labels.put(Labels.PART, String.valueOf(part.index()));
+    }
     PodSpec pod = pod(cfg, spec.job, c, volumes, dumps ? ExecAccess.name(p, "dump") : null);
     pinToNode(pod, node);
+    return job(p, run, spec, name, labels, pod);
+  }
+
+  private static Job job(
+      BackupPolicy p,
+      BackupRun run,
+      BackupPolicySpec spec,
+      String name,
+      Map<String, String> labels,
+      PodSpec pod) {
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)

@@ -23,4 +23,21 @@ public record BackupRun(Instant time, boolean full, String runNow) {
             : "backup-now-" + Names.sha256(runNow).substring(0, 10);
     return Names.of(policy, suffix);
   }
+
+  /** The Job name of part {@code index} of this run. */
+  public String partJobName(String policy, int index) {
+    String suffix =
+        runNow == null
+            ? "backup-" + MINUTE.format(time)
+            : "backup-now-" + Names.sha256(runNow).substring(0, 10);
+    return Names.of(policy, suffix + "-p" + index);
+  }
+
+  /**
+   * The run's id in the repository, unique among every policy's runs there: the policy's uid and
+   * the run's Job name.
+   */
+  public String runId(String policyUid, String policy) {
+    return (policyUid == null ? "policy" : policyUid) + "." + jobName(policy);
+  }
 }

@@ -14,6 +14,13 @@ public final class Labels {
   public static final String PARENT = "arca.dev/parent";
 
   public static final String RUN = "arca.dev/run";
+
+  /** The value of {@link #RUN} on the Jobs of a backup run's parts. */
+  public static final String PART_RUN = "backup-part";
+
+  /** The part number of a part's Job. */
+  public static final String PART = "arca.dev/part";
+
   public static final String SCHEDULED_TIME = "arca.dev/scheduled-time";
   public static final String MODE = "arca.dev/mode";
 

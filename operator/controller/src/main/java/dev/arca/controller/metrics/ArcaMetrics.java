@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,6 +135,38 @@ public final class ArcaMetrics {
             namespace,
             policy)
         .set(damageFound ? 1 : 0);
+  }
+
+  /**
+   * The parts of a policy's running backup run: how many, how many succeeded, and the bytes each
+   * has read (a run in one Job, or none: 0 parts).
+   */
+  public synchronized void parts(
+      String namespace, String policy, int total, long succeeded, List<Long> bytesByPart) {
+    gauge("arca_backup_parts", "Parts of the running backup run (0: none)", namespace, policy)
+        .set(total);
+    gauge(
+            "arca_backup_parts_succeeded",
+            "Parts of the running backup run that succeeded",
+            namespace,
+            policy)
+        .set(succeeded);
+    for (int i = 0; i < bytesByPart.size(); i++) {
+      String part = String.valueOf(i);
+      long v = bytesByPart.get(i);
+      gauges
+          .computeIfAbsent(
+              "arca_backup_part_bytes_done|" + part + "|" + namespace + "|" + policy,
+              k -> {
+                AtomicLong g = new AtomicLong();
+                Gauge.builder("arca_backup_part_bytes_done", g, AtomicLong::get)
+                    .description("Bytes read so far by each part of the running backup run")
+                    .tags("namespace", namespace, "policy", policy, "part", part)
+                    .register(registry);
+                return g;
+              })
+          .set(v);
+    }
   }
 
   /**

@@ -1,13 +1,16 @@
 package dev.arca.engine.backup;
 
 import dev.arca.contract.BackupReport;
+import dev.arca.engine.ArcaException;
 import dev.arca.engine.DaemonThreads;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Checkpoint;
 import dev.arca.engine.format.Node;
+import dev.arca.engine.format.Part;
 import dev.arca.engine.format.Snapshot;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.repo.CommitGuard;
+import dev.arca.engine.repo.Parts;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SessionKeeper;
 import dev.arca.engine.repo.Snapshots;
@@ -42,21 +45,68 @@ public final class Backup {
 
   /** Backs up what {@code opts} names into {@code repo} and commits one snapshot. */
   public static BackupReport run(Repository repo, BackupOptions opts) throws IOException {
-    return new Backup(repo, opts).run();
+    if (opts.part() != null) {
+      throw new IllegalArgumentException("a part of a run is backed up with runPart");
+    }
+    return new Backup(repo, opts).run(null);
   }
 
-  private BackupReport run() throws IOException {
+  /**
+   * What one part of a parallel run stored.
+   *
+   * @param partId the part object's id
+   * @param reused whether an earlier attempt of this part had already written it (nothing was read)
+   * @param figures what the part read and stored ({@code snapshotId} is null: a part is no
+   *     snapshot)
+   */
+  public record PartResult(String partId, boolean reused, BackupReport figures) {}
+
+  /**
+   * Backs up this part's share of a parallel run ({@link BackupOptions#part}) and writes its part
+   * object, which the run's commit ({@link PartsCommit}) joins with the others into one snapshot. A
+   * part whose object an earlier attempt already wrote is not run again.
+   */
+  public static PartResult runPart(Repository repo, BackupOptions opts) throws IOException {
+    PartSpec p = opts.part();
+    if (p.split() && !opts.checkpoints().isEmpty()) {
+      throw ArcaException.usage(
+          "--checkpoints cannot be used by parts that split one file set (a checkpoint's files"
+              + " would be read by different parts); give each part its own sources instead");
+    }
+    Parts.Ref done = PartsCommit.find(repo, p);
+    if (done != null) {
+      return new PartResult(
+          done.id(), true, report(null, done.part().snapshot(), List.of(), List.of(), 0));
+    }
+    String[] id = new String[1];
+    BackupReport r = new Backup(repo, opts).run(id);
+    return new PartResult(id[0], false, r);
+  }
+
+  /** {@code partId}: null for a whole backup, else where the part object's id goes. */
+  private BackupReport run(String[] partId) throws IOException {
     BackupPlan plan = BackupPlan.of(opts);
     if (opts.progress().wantsTotals()) {
       Scan.start(plan.paths(), plan.names(), filter(), opts.progress());
     }
+    PartSpec part = opts.part();
+    SplitPlan split =
+        part != null && part.split()
+            ? SplitPlan.of(plan.paths(), plan.names(), plan.sources(), filter(), part)
+            : null;
     // Packs marked as garbage may be deleted by a prune run: never deduplicate against them.
     // The writer session comes first: marks made after it started cannot be swept while it lives.
     try (SessionKeeper session = SessionKeeper.open(repo, opts.clock(), opts.host())) {
       BlobIndex index = index();
       Snapshots.Ref parent = parent(plan);
-      return walkAndCommit(plan, index, parent, session);
+      return walkAndCommit(plan, index, parent, session, split, partId);
     }
+  }
+
+  /** The sources the snapshot will have: a part's run's, or this backup's own. */
+  private List<String> snapshotSources(BackupPlan plan) {
+    PartSpec p = opts.part();
+    return p != null && !p.split() ? p.runSources() : plan.sources();
   }
 
   /**
@@ -82,11 +132,16 @@ public final class Backup {
     listing
         .unreadable()
         .forEach((id, why) -> warn.accept(why + "; not considered as the parent snapshot"));
-    return Snapshots.parent(listing.readable(), opts.host(), plan.sources(), plan.tags());
+    return Snapshots.parent(listing.readable(), opts.host(), snapshotSources(plan), plan.tags());
   }
 
   private BackupReport walkAndCommit(
-      BackupPlan plan, BlobIndex index, Snapshots.Ref parent, SessionKeeper session)
+      BackupPlan plan,
+      BlobIndex index,
+      Snapshots.Ref parent,
+      SessionKeeper session,
+      SplitPlan split,
+      String[] partId)
       throws IOException {
     ExecutorService files = DaemonThreads.pool(opts.threads(), "arca-backup");
     ExecutorService workers = DaemonThreads.pool(opts.threads(), "arca-chunks");
@@ -113,11 +168,12 @@ public final class Backup {
               opts.full(),
               opts.threads(),
               opts.progress(),
-              gate);
-      String treeId = walk(plan, parent, walker, reader);
+              gate,
+              split);
+      String treeId = walk(plan, parent, walker, reader, split);
       Snapshot.Stats stats = flush(sink, walker.counters());
       walker.parentDamage().record(repo, warn); // before the snapshot that relies on new copies
-      return commit(plan, parent, treeId, stats, gate, walker.counters(), session);
+      return commit(plan, parent, treeId, stats, gate, walker.counters(), session, split, partId);
     } finally {
       files.shutdownNow();
       workers.shutdownNow();
@@ -129,7 +185,8 @@ public final class Backup {
    * Walks the sources (unchanged files by their parent's entries, unless {@code --full}) and reads
    * the streams, and stores the root tree; returns its id.
    */
-  private String walk(BackupPlan plan, Snapshots.Ref parent, Walker walker, FileReader reader)
+  private String walk(
+      BackupPlan plan, Snapshots.Ref parent, Walker walker, FileReader reader, SplitPlan split)
       throws IOException {
     Map<String, Node> parentRoot = Map.of();
     if (parent != null && !opts.full()) {
@@ -141,8 +198,9 @@ public final class Backup {
       roots.add(walker.entry(plan.paths().get(i), name, parentRoot.get(name), true));
     }
     // streams are read while the pools work on the files; a failed command fails the run
-    Map<String, Node> streamed =
-        Streams.read(opts.streams(), reader, walker.counters(), opts.progress());
+    // parts that split one file set leave the streams to part 0
+    List<StreamSource> streams = split == null || split.ownsTheRest() ? opts.streams() : List.of();
+    Map<String, Node> streamed = Streams.read(streams, reader, walker.counters(), opts.progress());
     List<Node> nodes =
         new ArrayList<>(
             Streams.roots(streamed, walker.counters(), l -> walker.storeTree(l, "(streams)")));
@@ -186,7 +244,9 @@ public final class Backup {
       Snapshot.Stats stats,
       CheckpointGate gate,
       Counters c,
-      SessionKeeper session)
+      SessionKeeper session,
+      SplitPlan split,
+      String[] partId)
       throws IOException {
     boolean full = opts.full() || parent == null;
     // listed only when asked to look for checkpoints: a snapshot without the field says nothing
@@ -198,7 +258,7 @@ public final class Backup {
         new Snapshot(
             plan.started(),
             opts.host(),
-            plan.sources(),
+            snapshotSources(plan),
             plan.tags(),
             parent == null ? null : parent.id(),
             full ? "full" : "incremental",
@@ -210,6 +270,22 @@ public final class Backup {
             null,
             held);
     session.checkAlive();
+    if (partId != null) {
+      // not a commit point: the commit of the run checks the guard for the joined snapshot
+      List<String> unreadable = List.copyOf(new java.util.TreeSet<>(c.unreadable));
+      PartSpec p = opts.part();
+      partId[0] =
+          Parts.save(
+              repo,
+              new Part(
+                  p.run(),
+                  p.index(),
+                  p.count(),
+                  split == null ? null : split.digest(),
+                  snapshot,
+                  unreadable.isEmpty() ? null : PartsCommit.bounded(unreadable)));
+      return result(null, snapshot, c, gate, plan.t0());
+    }
     CommitGuard.check(repo, treeId, session.started(), opts.clock().instant());
     String id = Snapshots.save(repo, snapshot);
     return result(id, snapshot, c, gate, plan.t0());
@@ -217,6 +293,24 @@ public final class Backup {
 
   private static BackupReport result(
       String id, Snapshot snapshot, Counters c, CheckpointGate gate, long t0) {
+    return report(
+        id,
+        snapshot,
+        List.copyOf(new HashSet<>(c.unreadable)),
+        gate.skipped(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The report of a snapshot (or part) {@code snapshot} saved as {@code id}, by a run that took
+   * {@code durationMs} and left out the checkpoints {@code skipped}.
+   */
+  static BackupReport report(
+      String id,
+      Snapshot snapshot,
+      List<String> unreadable,
+      List<dev.arca.contract.SkippedCheckpoint> skipped,
+      long durationMs) {
     Snapshot.Stats stats = snapshot.stats();
     List<dev.arca.contract.Checkpoint> held = new ArrayList<>();
     if (snapshot.checkpoints() != null) {
@@ -236,10 +330,10 @@ public final class Backup {
         stats.unchangedFiles(),
         stats.skippedSpecial(),
         stats.changedWhileReading(),
-        List.copyOf(new HashSet<>(c.unreadable)),
+        unreadable,
         held,
-        gate.skipped(),
-        (System.nanoTime() - t0) / 1_000_000,
+        skipped,
+        durationMs,
         false);
   }
 

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param clock the time source of the snapshot's time and the writer session (tests move it)
  * @param checkpoints which folders are training checkpoints, stored only when complete and read
  *     without change ({@link CheckpointSpec#NONE}: none)
+ * @param part which part of a parallel run this backup is (it writes a part object, not a
+ *     snapshot), or null
  */
 public record BackupOptions(
     List<Path> paths,
@@ -38,7 +40,8 @@ public record BackupOptions(
     Progress progress,
     List<StreamSource> streams,
     java.time.Clock clock,
-    CheckpointSpec checkpoints) {
+    CheckpointSpec checkpoints,
+    PartSpec part) {
 
   public static BackupOptions of(Path... paths) {
     return new BackupOptions(
@@ -53,7 +56,8 @@ public record BackupOptions(
         Progress.NONE,
         List.of(),
         java.time.Clock.systemUTC(),
-        CheckpointSpec.NONE);
+        CheckpointSpec.NONE,
+        null);
   }
 
   public BackupOptions withFull(boolean f) {
@@ -120,6 +124,13 @@ public record BackupOptions(
     return e.done();
   }
 
+  /** The same options as one part of a parallel run (null: a whole backup). */
+  public BackupOptions withPart(PartSpec p) {
+    Edit e = new Edit(this);
+    e.part = p;
+    return e.done();
+  }
+
   /** A copy of some options to change one or two of them: what every {@code with} method does. */
   private static final class Edit {
     private final List<Path> paths;
@@ -134,6 +145,7 @@ public record BackupOptions(
     private List<StreamSource> streams;
     private java.time.Clock clock;
     private CheckpointSpec checkpoints;
+    private PartSpec part;
 
     Edit(BackupOptions o) {
       paths = o.paths;
@@ -148,6 +160,7 @@ public record BackupOptions(
       streams = o.streams;
       clock = o.clock;
       checkpoints = o.checkpoints;
+      part = o.part;
     }
 
     BackupOptions done() {
@@ -163,7 +176,8 @@ public record BackupOptions(
           progress,
           streams,
           clock,
-          checkpoints);
+          checkpoints,
+          part);
     }
   }
 

@@ -44,6 +44,7 @@ final class Walker {
   private final FolderReads folders;
   private final ParentDamage parentDamage;
   private final CheckpointGate checkpoints;
+  private final SplitPlan split;
   private final Counters counters = new Counters();
 
   Walker(
@@ -57,7 +58,8 @@ final class Walker {
       boolean full,
       int threads,
       Progress progress,
-      CheckpointGate checkpoints) {
+      CheckpointGate checkpoints,
+      SplitPlan split) {
     this.repo = repo;
     this.index = index;
     this.sink = sink;
@@ -68,6 +70,7 @@ final class Walker {
     this.fileSlots = new Semaphore(threads * 4);
     this.progress = progress;
     this.checkpoints = checkpoints;
+    this.split = split;
     this.parentDamage = new ParentDamage(sink);
     this.folders = new FolderReads(repo, index, parentDamage, progress, folderPool);
   }
@@ -164,6 +167,11 @@ final class Walker {
     if (!root && filter.excluded(rel)) {
       return CompletableFuture.completedFuture(null);
     }
+    if (split != null && !split.ownsTheRest() && st.type() != SourceStat.Type.DIR) {
+      if (st.type() != SourceStat.Type.FILE || !split.owns(rel)) {
+        return CompletableFuture.completedFuture(null); // another part's
+      }
+    }
     switch (st.type()) {
       case SPECIAL -> {
         counters.special.incrementAndGet();
@@ -183,7 +191,7 @@ final class Walker {
         }
       }
       case FILE -> {
-        if (!filter.included(rel)) {
+        if (!filter.included(rel) || (split != null && !split.owns(rel))) {
           return CompletableFuture.completedFuture(null);
         }
         if (!full && parentNode != null && parentNode.isFile() && unchanged(parentNode, st)) {
@@ -453,6 +461,14 @@ final class Walker {
 
   /** Stores the listing of the folder {@code rel} as a tree blob and returns its id. */
   String storeTree(List<Node> nodes, String rel) {
+    return storeTree(sink, nodes, rel);
+  }
+
+  /**
+   * Stores the listing of the folder {@code rel} into {@code sink} as a tree blob, entries sorted
+   * by name, and returns its id; a listing larger than the format allows fails, naming the folder.
+   */
+  static String storeTree(ChunkSink sink, List<Node> nodes, String rel) {
     List<Node> sorted = new ArrayList<>(nodes);
     sorted.sort(BY_NAME);
     try {

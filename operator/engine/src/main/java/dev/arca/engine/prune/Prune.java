@@ -21,13 +21,13 @@ public final class Prune {
   public static PruneReport run(Repository repo, PruneOptions o) throws IOException {
     long t0 = System.nanoTime();
     Instant now = o.clock().instant();
-    RepoState first = RepoState.load(repo);
+    RepoState first = RepoState.load(repo, now);
     refuseIfDamaged(first);
     int packsBefore = first.packs.size();
     Sweep sweep = new Sweep();
     sweep.run(repo, first, now, o.clockMargin(), o.dryRun());
 
-    RepoState second = o.dryRun() ? first : RepoState.load(repo);
+    RepoState second = o.dryRun() ? first : RepoState.load(repo, now);
     Mark mark = new Mark();
     mark.run(repo, second, o, now);
 
@@ -38,7 +38,8 @@ public final class Prune {
     if (o.grace().isZero() && mark.marked > 0 && !o.dryRun()) {
       // No grace period: delete what was just marked, unless a running backup may need it.
       Sweep now2 = new Sweep();
-      now2.run(repo, RepoState.load(repo), o.clock().instant(), o.clockMargin(), false);
+      Instant later = o.clock().instant();
+      now2.run(repo, RepoState.load(repo, later), later, o.clockMargin(), false);
       sweep.deleted += now2.deleted;
       sweep.held = now2.held;
       sweep.reclaimed += now2.reclaimed;
@@ -47,6 +48,12 @@ public final class Prune {
       pending = Math.max(0, pending - now2.deleted - now2.rescued);
     }
     int leftovers = o.dryRun() ? 0 : repo.storage().removeLeftovers(now.minus(o.grace()));
+    if (!o.dryRun()) {
+      // parts of runs that never committed: no longer roots, so the mark above took their packs
+      for (String key : second.staleParts) {
+        repo.storage().delete(key);
+      }
+    }
     int damageRecords = o.dryRun() ? 0 : DamageUpkeep.run(repo, second, mark.damaged, now);
     return new PruneReport(
         o.dryRun(),
@@ -66,6 +73,7 @@ public final class Prune {
         leftovers,
         sweep.held,
         sweep.staleSessions,
+        second.staleParts.size(),
         mark.damaged.size(),
         damageRecords,
         (System.nanoTime() - t0) / 1_000_000);

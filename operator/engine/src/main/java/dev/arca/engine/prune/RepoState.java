@@ -7,6 +7,7 @@ import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.GarbageMarks;
+import dev.arca.engine.repo.Parts;
 import dev.arca.engine.repo.References;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.repo.SealedObjects;
@@ -44,12 +45,19 @@ final class RepoState {
 
   final BlobIndex index;
   final List<Snapshots.Ref> snapshots;
+
+  /** The part objects of runs not yet committed, whose trees are roots like snapshots'. */
+  final List<Parts.Ref> parts = new ArrayList<>();
+
+  /** Part objects older than {@link Parts#LIFE} (readable or not): prune deletes them (keys). */
+  final List<String> staleParts = new ArrayList<>();
+
   final Set<String> used;
 
   /** The writer sessions, listed after everything else (see {@link Sweep}). */
   final List<WriterSessions.Ref> sessions;
 
-  private RepoState(Repository repo) throws IOException {
+  private RepoState(Repository repo, Instant now) throws IOException {
     Snapshots.Listing listing = Snapshots.list(repo);
     if (!listing.unreadable().isEmpty()) {
       throw ArcaException.integrity(
@@ -59,6 +67,7 @@ final class RepoState {
               + ". Repair them (arca repair snapshots) or remove them (arca forget ID)");
     }
     snapshots = listing.readable();
+    listParts(repo, now);
     marks = stopOnDamage(() -> GarbageMarks.list(repo));
     Set<String> marked = GarbageMarks.markedPacks(marks);
     damage = DamageRecords.list(repo, (key, why) -> unreadableDamage.add(key));
@@ -80,8 +89,39 @@ final class RepoState {
       packs.put(Packs.idOf(o.key()), new Pack(o.size(), o.modified()));
     }
     index = merged(marked);
-    used = References.of(repo, index, snapshots);
+    List<String> roots = new ArrayList<>();
+    snapshots.forEach(s -> roots.add(s.snapshot().tree()));
+    parts.forEach(p -> roots.add(p.part().snapshot().tree()));
+    used = References.ofTrees(repo, index, roots);
     sessions = WriterSessions.list(repo);
+  }
+
+  /**
+   * The part objects: live ones are roots; stale ones go. One that cannot be read may be a live
+   * root, so prune stops while it is younger than {@link Parts#LIFE}.
+   */
+  private void listParts(Repository repo, Instant now) throws IOException {
+    Parts.Listing pl = Parts.list(repo);
+    for (Parts.Ref r : pl.readable()) {
+      if (Parts.live(r, now)) {
+        parts.add(r);
+      } else {
+        staleParts.add(r.key());
+      }
+    }
+    for (Map.Entry<String, String> e : pl.unreadable().entrySet()) {
+      Instant stored = pl.unreadableStored().get(e.getKey());
+      if (stored == null || stored.plus(Parts.LIFE).isAfter(now)) {
+        throw ArcaException.integrity(
+            "prune stopped, nothing was deleted: it must see every part of a running backup, and"
+                + " this one cannot be read: "
+                + e.getValue()
+                + ". It is deleted once it is "
+                + Parts.LIFE.toDays()
+                + " days old");
+      }
+      staleParts.add(e.getKey());
+    }
   }
 
   /** Something prune must read whole: damage stops prune before it deletes anything. */
@@ -103,8 +143,9 @@ final class RepoState {
     }
   }
 
-  static RepoState load(Repository repo) throws IOException {
-    return new RepoState(repo);
+  /** The repository as prune sees it at {@code now} (which part objects are stale). */
+  static RepoState load(Repository repo, Instant now) throws IOException {
+    return new RepoState(repo, now);
   }
 
   /**

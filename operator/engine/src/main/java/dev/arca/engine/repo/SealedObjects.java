@@ -8,8 +8,8 @@ import dev.arca.engine.storage.Storage;
 import java.io.IOException;
 
 /**
- * Reads the sealed standalone objects of a repository (snapshots, index objects, garbage marks)
- * within the format's limits: the listed size is checked before the object is read, and the
+ * Reads the sealed standalone objects of a repository (snapshots, parts, index objects, garbage
+ * marks) within the format's limits: the listed size is checked before the object is read, and the
  * plaintext's size before it is decompressed, so a damaged or crafted object is reported as damage
  * and never exhausts memory.
  */
@@ -17,6 +17,7 @@ public final class SealedObjects {
   /** The kinds of sealed objects, with their prefix and the largest plaintext the format allows. */
   public enum Kind {
     SNAPSHOT(Snapshot.PREFIX, Limits.MAX_SNAPSHOT),
+    PART(dev.arca.engine.format.Part.PREFIX, Limits.MAX_SNAPSHOT),
     INDEX(IndexFile.PREFIX, Limits.MAX_INDEX),
     MARK(GarbageMark.PREFIX, Limits.MAX_MARK),
     DAMAGE(DamageRecords.PREFIX, DamageRecords.MAX_RECORD);

@@ -62,7 +62,7 @@ public final class Snapshots {
   }
 
   /** What makes a snapshot that opened unusable, or null. */
-  private static String problem(Snapshot s) {
+  static String problem(Snapshot s) {
     if (s.tree() == null || !Hex.isId(s.tree())) {
       return "it names no valid root tree";
     }

@@ -45,8 +45,11 @@ public final class LocalCluster implements KubeCluster {
   private final Path adminKubeconfig;
   private final KubernetesClient client;
 
-  private LocalCluster(Path dir) {
+  private final List<String> withoutControllers;
+
+  private LocalCluster(Path dir, List<String> withoutControllers) {
     this.dir = dir;
+    this.withoutControllers = List.copyOf(withoutControllers);
     this.pki = Pki.create(dir);
     int etcdPort = freePort();
     int apiPort = freePort();
@@ -80,8 +83,16 @@ public final class LocalCluster implements KubeCluster {
 
   /** Starts a new cluster in a new temporary folder. */
   public static LocalCluster start() {
+    return startWithout();
+  }
+
+  /**
+   * Starts a new cluster whose kube-controller-manager runs without these controllers (for example
+   * {@code job-controller}, when a test plays the Jobs' part itself).
+   */
+  public static LocalCluster startWithout(String... controllers) {
     try {
-      return new LocalCluster(Files.createTempDirectory("arca-e2e-"));
+      return new LocalCluster(Files.createTempDirectory("arca-e2e-"), List.of(controllers));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -224,6 +235,11 @@ public final class LocalCluster implements KubeCluster {
                 "--service-cluster-ip-range=" + SERVICE_CIDR,
                 "--leader-elect=false",
                 "--profiling=false",
+                "--controllers="
+                    + String.join(
+                        ",",
+                        Stream.concat(Stream.of("*"), withoutControllers.stream().map(c -> "-" + c))
+                            .toList()),
                 "--v=1"),
             dir.resolve("kube-controller-manager.log")));
   }
