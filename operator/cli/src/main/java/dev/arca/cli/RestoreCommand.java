@@ -5,6 +5,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.restore.CheckpointRestore;
 import dev.arca.engine.restore.Restore;
 import dev.arca.engine.restore.RestoreOptions;
+import dev.arca.engine.restore.RestoreShare;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,6 +85,26 @@ final class RestoreCommand implements Callable<Integer> {
   String overwrite = "if-different";
 
   @Option(
+      names = "--part",
+      paramLabel = "I/N",
+      description = {
+        "Restore part I of N: this run's share of the files (files of 64 MiB and more dealt out",
+        "by size, smaller ones by a hash of their path), for N processes restoring one snapshot",
+        "into one shared folder at once. Parts create folders but leave links, folder metadata",
+        "and other runs' temporary files alone: run --folders-only once all parts are done.",
+        "Give the snapshot by id, so that every part restores the same one."
+      })
+  String part;
+
+  @Option(
+      names = "--folders-only",
+      description = {
+        "The last step of a restore in parts: create the folders and links, remove what",
+        "interrupted runs left, and set the folders' metadata; restore no file."
+      })
+  boolean foldersOnly;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description =
@@ -101,6 +122,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw ArcaException.usage("--threads must be at least 1");
     }
     checkpointArguments();
+    RestoreShare share = share();
     if (target == null && pipes.isEmpty()) {
       throw ArcaException.usage(
           "give --target DIR to restore into, or --pipe PATH=COMMAND to pipe a file into a command");
@@ -140,7 +162,7 @@ final class RestoreCommand implements Callable<Integer> {
             selection.among.filter());
     RestoreReport r =
         checkpoint == null
-            ? Restore.run(repository, opts)
+            ? Restore.run(repository, opts, share)
             : CheckpointRestore.run(repository, opts, checkpoint, verifyFirst);
     progress.finish();
     PrintWriter out = spec.commandLine().getOut();
@@ -195,6 +217,30 @@ final class RestoreCommand implements Callable<Integer> {
       return r.damaged() ? 3 : 1;
     }
     return 0;
+  }
+
+  /**
+   * The share of a restore in parts ({@code --part}, {@code --folders-only}), or null; every part
+   * must name the same snapshot, so it is given by id.
+   */
+  private RestoreShare share() {
+    if (part == null && !foldersOnly) {
+      return null;
+    }
+    if (part != null && foldersOnly) {
+      throw ArcaException.usage("--part and --folders-only are two steps: give one of them");
+    }
+    if (checkpoint != null || !pipes.isEmpty() || target == null) {
+      throw ArcaException.usage("--part and --folders-only restore a snapshot into --target only");
+    }
+    if (selection.snapshot == null
+        || "latest".equals(selection.snapshot)
+        || selection.before != null) {
+      throw ArcaException.usage(
+          "--part and --folders-only need the snapshot by id (not latest or --before): every"
+              + " part must restore the same one");
+    }
+    return foldersOnly ? RestoreShare.folders() : RestoreShare.parse(part);
   }
 
   /** --checkpoint chooses the snapshot and the folder itself: a usage error beside another way. */

@@ -48,6 +48,28 @@ class PartsCommandTest {
   }
 
   @Test
+  void aRestoreInTwoPartsAndTheFoldersRunRestoresEveryFile() throws Exception {
+    TestRepo repo = new TestRepo(tmp).init();
+    Map<String, byte[]> files = repo.writeTree();
+    String id = repo.backup().path("snapshotId").asText();
+    Path out = tmp.resolve("shared");
+    long restored = 0;
+    for (String part : new String[] {"0/2", "1/2"}) {
+      JsonNode r = repo.json("restore", id, "--target", out.toString(), "--part", part);
+      restored += r.path("files").asLong();
+    }
+    assertThat(restored).isEqualTo(files.size());
+    JsonNode last = repo.json("restore", id, "--target", out.toString(), "--folders-only");
+    assertThat(last.path("files").asLong()).isZero();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      assertThat(Files.readAllBytes(out.resolve(f.getKey()))).isEqualTo(f.getValue());
+    }
+    Cli.Result latest = repo.cli("restore", "latest", "--target", out.toString(), "--part", "0/2");
+    assertThat(latest.exitCode()).isEqualTo(2);
+    assertThat(latest.stderr()).contains("need the snapshot by id");
+  }
+
+  @Test
   void aCommitWithAPartMissingWritesNothing() {
     TestRepo repo = new TestRepo(tmp).init();
     repo.writeTree();

@@ -2,6 +2,7 @@ package dev.arca.engine.backup;
 
 import dev.arca.engine.crypto.ChunkIds;
 import dev.arca.engine.format.Hex;
+import dev.arca.engine.format.Shares;
 import dev.arca.engine.fs.PathFilter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +29,7 @@ import java.util.Map;
  */
 final class SplitPlan {
   /** Files this large are dealt out by size; smaller ones by a hash of their path. */
-  static final long LARGE = 64L << 20;
+  static final long LARGE = Shares.LARGE;
 
   private final int index;
   private final int count;
@@ -63,29 +62,18 @@ final class SplitPlan {
     for (Map.Entry<String, Long> f : files) {
       md.update((f.getKey() + "\0" + f.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    List<Map.Entry<String, Long>> bySize = new ArrayList<>(files);
-    bySize.sort(
-        Comparator.comparing((Map.Entry<String, Long> e) -> -e.getValue())
-            .thenComparing(Map.Entry::getKey));
     long[] loads = new long[p.count()];
-    Map<String, Integer> owners = new HashMap<>();
-    for (Map.Entry<String, Long> f : bySize) {
-      int least = 0;
-      for (int j = 1; j < loads.length; j++) {
-        if (loads[j] < loads[least]) {
-          least = j;
-        }
-      }
-      loads[least] += f.getValue();
-      owners.put(f.getKey(), least);
-    }
+    Map<String, Integer> owners =
+        Shares.deal(
+            files.stream().map(f -> new Shares.File(f.getKey(), f.getValue())).toList(),
+            p.count(),
+            loads);
     return new SplitPlan(p.index(), p.count(), owners, Hex.of(md.digest()), loads);
   }
 
   /** Whether this part stores the regular file at {@code rel} (its path in the snapshot). */
   boolean owns(String rel) {
-    Integer owner = large.get(rel);
-    return (owner != null ? owner : byHash(rel, count)) == index;
+    return Shares.owner(rel, large, count) == index;
   }
 
   /** Whether this part stores what is not a regular file or a folder: part 0. */
@@ -101,13 +89,6 @@ final class SplitPlan {
   /** Bytes of large files dealt to each part. */
   long[] loads() {
     return loads.clone();
-  }
-
-  /** The part a small file at {@code rel} goes to. */
-  static int byHash(String rel, int count) {
-    byte[] h = ChunkIds.sha256().digest(rel.getBytes(StandardCharsets.UTF_8));
-    long v = ((h[0] & 0xffL) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
-    return (int) (v % count);
   }
 
   private static void listLarge(

@@ -4,6 +4,7 @@ import dev.arca.contract.RestoreReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.Node;
+import dev.arca.engine.format.Shares;
 import dev.arca.engine.fs.Metadata;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.fs.RawPaths;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,28 +35,41 @@ public final class Restore {
   private final RestoreOptions opts;
   private final PathFilter filter;
 
+  /** Which part of a restore in parts this run is; null for a whole restore. */
+  private final RestoreShare share;
+
   /** What this run shares with what restores its files. */
   private final RestoreRun run;
 
   /** One selected entry: its snapshot path, node, and place on disk. */
   record Entry(String rel, Node node, Path path) {}
 
-  private Restore(Repository repo, RestoreOptions opts, PathFilter filter) {
+  private Restore(Repository repo, RestoreOptions opts, PathFilter filter, RestoreShare share) {
     this.repo = repo;
     this.opts = opts;
     this.filter = filter;
+    this.share = share;
     this.run = new RestoreRun(repo, opts.progress());
   }
 
   /** Restores what {@code opts} selects. */
   public static RestoreReport run(Repository repo, RestoreOptions opts) throws IOException {
+    return run(repo, opts, null);
+  }
+
+  /**
+   * Restores {@code share}'s part of what {@code opts} selects ({@link RestoreShare}; null: all of
+   * it).
+   */
+  public static RestoreReport run(Repository repo, RestoreOptions opts, RestoreShare share)
+      throws IOException {
     long t0 = System.nanoTime();
     Snapshots.Ref snap =
         Snapshots.resolve(
             repo, opts.snapshot(), opts.before(), opts.filter(), m -> opts.progress().warn(m));
     Path target = target(opts);
     BlobIndex index = repo.loadIndex(m -> opts.progress().warn(m));
-    return new Restore(repo, opts, new PathFilter(opts.includes(), List.of()))
+    return new Restore(repo, opts, new PathFilter(opts.includes(), List.of()), share)
         .run(snap, index, target, t0);
   }
 
@@ -71,7 +86,7 @@ public final class Restore {
       PathFilter filter,
       long t0)
       throws IOException {
-    return new Restore(repo, opts, filter).run(snap, index, target(opts), t0);
+    return new Restore(repo, opts, filter, null).run(snap, index, target(opts), t0);
   }
 
   /** The target folder, absolute; a usage error when something other than a folder is there. */
@@ -89,7 +104,7 @@ public final class Restore {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(target);
       run.created(target);
-    } else {
+    } else if (!filesOnly()) {
       removeLeftovers(target);
     }
 
@@ -108,13 +123,17 @@ public final class Restore {
       repo.warmUp(); // only worth its fraction of a second when large files are coming
     }
     FileRestorer restorer = new FileRestorer(run, index, opts.overwrite(), opts.threads());
+    List<Entry> mine = share == null ? files : ofShare(files);
     List<Entry> toRestore = new ArrayList<>();
-    for (Entry f : files) {
+    for (Entry f : mine) {
       if (!underBlocked(f.path(), blocked)) {
         toRestore.add(f);
       }
     }
     FileRestorer.Totals totals = restorer.restoreAll(toRestore);
+    if (filesOnly()) {
+      return report(snap, mine.size(), totals, 0, 0, t0); // links and folders come last
+    }
     long linkCount = 0;
     for (Entry l : links) {
       if (!underBlocked(l.path(), blocked) && restoreLink(l)) {
@@ -144,15 +163,45 @@ public final class Restore {
         }
       }
     }
+    return report(snap, mine.size(), totals, dirs.size() - blocked.size(), linkCount, t0);
+  }
+
+  /** Whether this run is a part that restores files only. */
+  private boolean filesOnly() {
+    return share != null && !share.foldersOnly();
+  }
+
+  /** The files of this run's share: none for the folders run. */
+  private List<Entry> ofShare(List<Entry> files) {
+    if (share.foldersOnly()) {
+      return List.of();
+    }
+    Map<String, Integer> large =
+        Shares.deal(
+            files.stream().map(f -> new Shares.File(f.rel(), f.node().size())).toList(),
+            share.count(),
+            new long[share.count()]);
+    return files.stream()
+        .filter(f -> Shares.owner(f.rel(), large, share.count()) == share.index())
+        .toList();
+  }
+
+  private RestoreReport report(
+      Snapshots.Ref snap,
+      int fileCount,
+      FileRestorer.Totals totals,
+      long dirCount,
+      long linkCount,
+      long t0) {
     return RestoreReport.restored(
         snap.id(),
-        files.size(),
+        fileCount,
         totals.written(),
         totals.unchanged(),
         totals.kept(),
         totals.keptPaths(),
         totals.bytes(),
-        dirs.size() - blocked.size(),
+        dirCount,
         linkCount,
         run.failures(),
         run.damaged(),
@@ -223,7 +272,9 @@ public final class Restore {
     Path p = d.path();
     try {
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        removeLeftovers(p);
+        if (!filesOnly()) { // a part leaves them: they may be another running part's
+          removeLeftovers(p);
+        }
         return true;
       }
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -236,6 +287,12 @@ public final class Restore {
       Files.createDirectory(p);
       run.created(p);
       return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        return true; // made meanwhile by another part of a restore in parts
+      }
+      fail(d.rel(), "cannot create folder: " + e, false);
+      return false;
     } catch (IOException e) {
       fail(d.rel(), "cannot create folder: " + e, false);
       return false;
