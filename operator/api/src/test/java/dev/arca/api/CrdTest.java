@@ -150,7 +150,16 @@ class CrdTest {
             "Age");
     assertThat(columns.get("RestoreRequest"))
         .containsExactly(
-            "Phase", "Snapshot", "Target", "Targets", "Files", "Written", "Kept", "Size", "Age");
+            "Phase",
+            "Snapshot",
+            "Target",
+            "Targets",
+            "Parts",
+            "Files",
+            "Written",
+            "Kept",
+            "Size",
+            "Age");
     assertThat(columns.get("Snapshot"))
         .containsExactly("Policy", "Time", "Mode", "Files", "Size", "Bytes", "Id");
   }

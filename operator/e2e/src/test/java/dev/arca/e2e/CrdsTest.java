@@ -146,11 +146,15 @@ class CrdsTest {
             .replace("  target: {pvc: replica-0}\n", "")
             .replace("[{pvc: replica-1}, {pvc: replica-2}]", "[{pvc: replica-1}]");
     refused(c, one, "targets");
+    String lone =
+        both.replace("name: both", "name: lone-parallelism")
+            .replace("  targets: [{pvc: replica-1}, {pvc: replica-2}]\n", "  parallelism: 2\n");
+    accepted(c, lone); // one target in parts (the operator checks it is ReadWriteMany)
     refused(
         c,
-        both.replace("name: both", "name: lone-parallelism")
-            .replace("  targets: [{pvc: replica-1}, {pvc: replica-2}]\n", "  parallelism: 2\n"),
-        "parallelism applies to targets");
+        lone.replace("name: lone-parallelism", "name: checkpoint-parallelism")
+            .replace("  parallelism: 2\n", "  parallelism: 2\n  checkpoint: latest\n"),
+        "parallelism applies to targets, or to one ReadWriteMany target");
     accepted(
         c,
         both.replace("name: both", "name: good")

@@ -203,6 +203,27 @@ class ParallelBackupTest {
     assertThat(Pods.hashes(s.ns, "hash-restored", "restored")).isEqualTo(source);
     String table = Cluster.get().kubectl("get", "backuppolicies", "-n", s.ns).orFail().stdout();
     assertThat(table).contains("PARTS");
+
+    // and back with three Jobs into one new ReadWriteMany volume
+    s.apply(
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: wide, namespace: %s}
+        spec:
+          policyRef: {name: split}
+          sourcePVC: checkpoints
+          parallelism: 3
+          target: {pvc: wide, createPVC: {size: 1Gi, accessModes: [ReadWriteMany]}}
+        """
+            .formatted(s.ns));
+    Map<?, ?> wide = s.awaitRestore("wide");
+    assertThat(wide.get("phase")).as("%s", wide).isEqualTo("Succeeded");
+    assertThat(wide.get("partsDone")).isEqualTo("3/3");
+    assertThat(((Number) wide.get("files")).longValue()).isEqualTo(source.size());
+    assertThat(Pods.hashes(s.ns, "hash-wide", "wide")).isEqualTo(source);
+    assertThat(Cluster.get().kubectl("get", "restorerequests", "-n", s.ns).orFail().stdout())
+        .containsPattern("wide\\s+Succeeded.*3/3");
   }
 
   /** The pod of part {@code index} of the policy's running run, once it runs. */

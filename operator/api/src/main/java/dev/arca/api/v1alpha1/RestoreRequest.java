@@ -32,6 +32,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.targetsDone",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Parts",
+    jsonPath = ".status.partsDone",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Files",
     jsonPath = ".status.files",
     type = AdditionalPrinterColumn.Type.INTEGER)

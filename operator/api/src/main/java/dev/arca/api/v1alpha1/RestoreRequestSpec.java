@@ -18,8 +18,11 @@ import java.util.List;
     message =
         "give exactly one of target (a PVC), targets (several PVCs) and pipe (a command in a pod)")
 @ValidationRule(
-    value = "!has(self.parallelism) || has(self.targets)",
-    message = "parallelism applies to targets")
+    value =
+        "!has(self.parallelism) || has(self.targets) || (has(self.target) && !has(self.checkpoint))",
+    message =
+        "parallelism applies to targets, or to one ReadWriteMany target (not with checkpoint or"
+            + " pipe)")
 @ValidationRule(
     value = "!has(self.targets) || !has(self.checkpoint)",
     message =
@@ -145,11 +148,19 @@ public class RestoreRequestSpec {
 
   /**
    * With targets: how many of them restore at once (default: all); the others start, in order, as
-   * earlier ones end.
+   * earlier ones end. With one target, a ReadWriteMany PVC (or createPVC with accessModes
+   * [ReadWriteMany]): how many Jobs restore into it at once, each its share of the files (large
+   * files dealt out by size, small ones by a hash of their path), and each checking its files by
+   * SHA-256; a last Job then makes links and folder metadata. The snapshot must resolve to an id
+   * (with from, give it by id).
    */
   @JsonPropertyDescription(
       "With targets: how many of them restore at once (default: all); the others start, in order,"
-          + " as earlier ones end.")
+          + " as earlier ones end. With one target, a ReadWriteMany PVC (or createPVC with"
+          + " accessModes [ReadWriteMany]): how many Jobs restore into it at once, each its share"
+          + " of the files (large files dealt out by size, small ones by a hash of their path), and"
+          + " each checking its files by SHA-256; a last Job then makes links and folder metadata."
+          + " The snapshot must resolve to an id (with from, give it by id).")
   @io.fabric8.generator.annotation.Min(1)
   @io.fabric8.generator.annotation.Max(64)
   public Integer parallelism;

@@ -109,6 +109,46 @@ public class RestoreRequestStatus {
       "With spec.targets: targets restored and checked, of all, for example 2/3.")
   public String targetsDone;
 
+  /**
+   * With spec.parallelism and one target: the Jobs that restore their shares of the files into it.
+   */
+  @JsonPropertyDescription(
+      "With spec.parallelism and one target: the Jobs that restore their shares of the files into"
+          + " it.")
+  public List<PartStatus> parts;
+
+  /** With spec.parallelism and one target: parts done, of all, for example 2/3. */
+  @JsonPropertyDescription(
+      "With spec.parallelism and one target: parts done, of all, for example 2/3.")
+  public String partsDone;
+
+  /** One part of a restore in parts into one target. */
+  public static class PartStatus {
+    /** The part's number, from 0. */
+    @JsonPropertyDescription("The part's number, from 0.")
+    public Integer index;
+
+    /** Its Job. */
+    @JsonPropertyDescription("Its Job.")
+    public String job;
+
+    /** Its phase. */
+    @JsonPropertyDescription("Its phase.")
+    public Phase phase;
+
+    /** Files it restored (written or already right). */
+    @JsonPropertyDescription("Files it restored (written or already right).")
+    public Long files;
+
+    /** Bytes it wrote. */
+    @JsonPropertyDescription("Bytes it wrote.")
+    public Long bytes;
+
+    /** What went wrong, if anything. */
+    @JsonPropertyDescription("What went wrong, if anything.")
+    public String message;
+  }
+
   /** One target of a request with spec.targets. */
   public static class TargetStatus {
     /** The target PVC. */

@@ -186,6 +186,71 @@ public final class RestoreJobs {
         .build();
   }
 
+  /**
+   * The Job of part {@code index} of a restore in parts into one shared target ({@code arca restore
+   * ID --part I/N}), or with {@code index} -1 the folders Job that ends it ({@code
+   * --folders-only}): the restore Job ({@code restore}, built for the same request) renamed and
+   * with that option.
+   */
+  public static Job part(RestoreRequest r, Job restore, int index, int count) {
+    Job j = new JobBuilder(restore).build();
+    String name = partJobName(r, index);
+    j.getMetadata().setName(name);
+    List<String> cmd =
+        new ArrayList<>(j.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand());
+    int at = cmd.indexOf("--target");
+    cmd.addAll(at, index < 0 ? List.of("--folders-only") : List.of("--part", index + "/" + count));
+    j.getSpec().getTemplate().getSpec().getContainers().get(0).setCommand(cmd);
+    Map<String, String> labels = new java.util.LinkedHashMap<>(j.getMetadata().getLabels());
+    labels.put(Labels.PART, index < 0 ? "folders" : String.valueOf(index));
+    j.getMetadata().setLabels(labels);
+    j.getSpec().getTemplate().getMetadata().setLabels(labels);
+    return j;
+  }
+
+  /** {@code part} (a part's Job, {@link #part}) without its {@code --part I/N}. */
+  public static Job unpart(Job part) {
+    Job j = new JobBuilder(part).build();
+    List<String> cmd =
+        new ArrayList<>(j.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand());
+    int at = cmd.indexOf("--part");
+    if (at >= 0) {
+      cmd.remove(at + 1);
+      cmd.remove(at);
+    }
+    j.getSpec().getTemplate().getSpec().getContainers().get(0).setCommand(cmd);
+    j.getMetadata().setResourceVersion(null);
+    j.getMetadata().setUid(null);
+    j.getMetadata().setCreationTimestamp(null);
+    j.getMetadata().setManagedFields(null);
+    j.setStatus(null);
+    // the Job controller's own selector and labels are made anew for the new Job
+    j.getSpec().setSelector(null);
+    var labels = new java.util.LinkedHashMap<>(j.getMetadata().getLabels());
+    labels
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("batch.kubernetes.io/")
+                    || k.equals("controller-uid")
+                    || k.equals("job-name"));
+    j.getMetadata().setLabels(labels);
+    var tl = new java.util.LinkedHashMap<>(j.getSpec().getTemplate().getMetadata().getLabels());
+    tl.keySet()
+        .removeIf(
+            k ->
+                k.startsWith("batch.kubernetes.io/")
+                    || k.equals("controller-uid")
+                    || k.equals("job-name"));
+    j.getSpec().getTemplate().getMetadata().setLabels(tl);
+    return j;
+  }
+
+  /** The name of part {@code index}'s Job (-1: the folders Job) of a restore in parts. */
+  public static String partJobName(RestoreRequest r, int index) {
+    return Names.of(r.getMetadata().getName(), index < 0 ? "restore-folders" : "restore-p" + index);
+  }
+
   /** The restore Job's name: one per request, fixed, so a reconcile can find it again. */
   public static String jobName(RestoreRequest r) {
     return Names.of(r.getMetadata().getName(), "restore");

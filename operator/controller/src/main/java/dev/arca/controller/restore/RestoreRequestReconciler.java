@@ -94,6 +94,14 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     if (r.getSpec().targets != null) {
       return fanout(r, st, ctx, events, now);
     }
+    if (RestoreParts.applies(r)) {
+      new RestoreParts(ctx.getClient(), cfg, events, metrics)
+          .reconcile(r, st, ctx.getSecondaryResources(Job.class).stream().toList(), now);
+      UpdateControl<RestoreRequest> u = patch(r, st, ctx);
+      return st.phase == Phase.Succeeded || st.phase == Phase.Failed
+          ? u
+          : u.rescheduleAfter(FOLLOW_TARGETS);
+    }
     if (st.jobName == null) {
       adopt(r, st, ctx, now);
     }
@@ -195,7 +203,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
   }
 
   /** The status of a request whose Job runs. */
-  private static void markStarted(
+  static void markStarted(
       RestoreRequest r,
       RestoreRequestStatus st,
       RestorePlan plan,

@@ -54,14 +54,80 @@ final class RestoreStart {
 
   /** Validates, prepares and starts the Job of {@code r}. */
   Outcome start(RestoreRequest r, Instant now) {
+    Prepared p = prepare(r, now, 1);
+    if (p.refusal() != null) {
+      return p.refusal();
+    }
+    Job job = job(r, p.plan(), p.pod());
+    String refused = create(job);
+    return refused != null
+        ? Outcome.refused(Reasons.JOB_NOT_CREATED, refused)
+        : new Outcome(p.plan(), job, null, null);
+  }
+
+  /**
+   * Validates and prepares a restore in {@code count} parts into its one target, and starts the
+   * parts' Jobs; the outcome names part 0's Job. The target must be ReadWriteMany (several pods,
+   * perhaps on several nodes, write into it) and the snapshot an id (every part restores the same).
+   */
+  Outcome startParts(RestoreRequest r, Instant now, int count) {
+    Prepared p = prepare(r, now, count);
+    if (p.refusal() != null) {
+      return p.refusal();
+    }
+    Job whole = job(r, p.plan(), null);
+    Job first = null;
+    for (int i = 0; i < count; i++) {
+      Job part = RestoreJobs.part(r, whole, i, count);
+      String refused = create(part);
+      if (refused != null) {
+        return Outcome.refused(Reasons.JOB_NOT_CREATED, refused);
+      }
+      first = first == null ? part : first;
+    }
+    return new Outcome(p.plan(), first, null, null);
+  }
+
+  /** Creates {@code job} (one that exists already is fine: an earlier reconcile made it). */
+  String create(Job job) {
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(job.getMetadata().getNamespace())
+          .resource(job)
+          .create();
+      return null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return null;
+      }
+      return "Job "
+          + job.getMetadata().getName()
+          + " was refused by the API server: "
+          + e.getMessage();
+    }
+  }
+
+  /** A request validated and prepared for its Job(s), or the refusal. */
+  private record Prepared(RestorePlan plan, String pod, Outcome refusal) {}
+
+  private Prepared prepare(RestoreRequest r, Instant now, int parts) {
     var refused = SecurityContexts.refusal(cfg, r.getSpec().job);
     if (refused.isPresent()) {
-      return Outcome.refused(SecurityContexts.REFUSED, refused.get());
+      return new Prepared(null, null, Outcome.refused(SecurityContexts.REFUSED, refused.get()));
     }
     Checked checked = check(r);
     RestorePlan plan = checked.plan();
     if (!plan.ok()) {
-      return Outcome.refused(plan.problemReason(), plan.problem());
+      return new Prepared(plan, null, Outcome.refused(plan.problemReason(), plan.problem()));
+    }
+    if (parts > 1) {
+      String why = partsProblem(r, plan, checked.target());
+      if (why != null) {
+        return new Prepared(plan, null, Outcome.refused(Reasons.INVALID_SPEC, why));
+      }
     }
     String ns = r.getMetadata().getNamespace();
     String pod = null;
@@ -69,25 +135,42 @@ final class RestoreStart {
       // the dump goes into a command in a pod: the Job's own account may exec there, and only there
       pod = ExecTargets.pod(client, ns, r.getSpec().pipe);
       if (pod == null) {
-        return Outcome.refused(
-            Reasons.POD_NOT_FOUND, ExecTargets.noPod("spec.pipe", ns, r.getSpec().pipe));
+        return new Prepared(
+            plan,
+            null,
+            Outcome.refused(
+                Reasons.POD_NOT_FOUND, ExecTargets.noPod("spec.pipe", ns, r.getSpec().pipe)));
       }
       ExecGrants.ensure(client, r, "pipe", RestoreJobs.jobName(r), List.of(pod));
     } else if (r.getSpec().target.createPVC != null && checked.target() == null) {
       createTarget(r, plan, now); // TargetCheck let an existing PVC through only if this made it
     }
-    Job job = job(r, plan, pod);
-    try {
-      client.batch().v1().jobs().inNamespace(ns).resource(job).create();
-    } catch (KubernetesClientException e) {
-      return Outcome.refused(
-          Reasons.JOB_NOT_CREATED,
-          "Job "
-              + job.getMetadata().getName()
-              + " was refused by the API server: "
-              + e.getMessage());
+    return new Prepared(plan, pod, null);
+  }
+
+  /** Why a restore in parts cannot go into this target with this snapshot, or null. */
+  private static String partsProblem(
+      RestoreRequest r, RestorePlan plan, PersistentVolumeClaim target) {
+    if (plan.before() != null || "latest".equals(plan.snapshot())) {
+      return "spec.parallelism: every part must restore the same snapshot; with spec.from name it"
+          + " by id";
     }
-    return new Outcome(plan, job, null, null);
+    List<String> modes =
+        target != null && target.getSpec() != null && target.getSpec().getAccessModes() != null
+            ? target.getSpec().getAccessModes()
+            : r.getSpec().target.createPVC != null
+                    && r.getSpec().target.createPVC.accessModes != null
+                ? r.getSpec().target.createPVC.accessModes
+                : List.of();
+    if (!modes.contains("ReadWriteMany")) {
+      return "spec.parallelism: several Jobs restore into one target only when it is ReadWriteMany"
+          + " (PVC "
+          + r.getSpec().target.pvc
+          + " is "
+          + (modes.isEmpty() ? "ReadWriteOnce" : String.join(", ", modes))
+          + "); give createPVC.accessModes [ReadWriteMany], or leave parallelism out";
+    }
+    return null;
   }
 
   /** The plan, checked against the target PVC (and who uses it) or the pipe's rules. */

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
  * A RestoreRequest with three targets on the mock API server: the snapshot is resolved once (a
  * newer backup landing meanwhile changes nothing), each target gets a request of its own with that
  * snapshot's id, owned by this one, whose Job restores into its PVC; the request follows them
- * (targets done 2/3 ...) and succeeds when every one did, or fails naming the one that did not.
+ * (targets done 2/3 ...) and succeeds when every one did, or fails naming the one that did not. And
+ * a request with one ReadWriteMany target and {@code parallelism: 3}: three Jobs restore their
+ * shares of one pinned snapshot, then a folders Job, and the request adds their figures up; a
+ * ReadWriteOnce target is refused, and a failed part fails the request naming it.
  */
 @EnableKubernetesMockClient(crud = true)
 class RestoreFanoutTest {
@@ -218,5 +221,115 @@ class RestoreFanoutTest {
   private static <T> T await(String what, java.util.function.Supplier<T> probe)
       throws InterruptedException {
     return MockCluster.await(what, probe);
+  }
+
+  private RestoreRequest request(String name, String mode) {
+    RestoreRequest r = new RestoreRequest();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace(NS);
+    r.setSpec(new RestoreRequestSpec());
+    r.getSpec().policyRef = new RestoreRequestSpec.PolicyRef();
+    r.getSpec().policyRef.name = "models";
+    r.getSpec().target = new RestoreRequestSpec.Target();
+    r.getSpec().target.pvc = "shared-" + name;
+    r.getSpec().target.createPVC = new RestoreRequestSpec.CreatePvc();
+    r.getSpec().target.createPVC.size = "2Gi";
+    r.getSpec().target.createPVC.accessModes = List.of(mode);
+    r.getSpec().parallelism = 3;
+    return client.resources(RestoreRequest.class).inNamespace(NS).resource(r).create();
+  }
+
+  private List<Job> jobs(String request) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withLabel("arca.dev/restore", request)
+        .list()
+        .getItems()
+        .stream()
+        .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+        .sorted(java.util.Comparator.comparing(j -> j.getMetadata().getName()))
+        .toList();
+  }
+
+  private static List<String> command(Job j) {
+    return j.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+  }
+
+  private void finishPart(Job job, boolean ok, long files) {
+    MockCluster.finish(
+        client,
+        job,
+        ok,
+        ok
+            ? "{\"snapshotId\":\""
+                + RestoreRequestReconcilerTest.NEW
+                + "\",\"files\":"
+                + files
+                + ",\"written\":"
+                + files
+                + ",\"unchanged\":0,\"kept\":0,\"keptPaths\":[],\"bytes\":"
+                + files * 100
+                + ",\"dirs\":4,\"symlinks\":1,\"failures\":[]}"
+            : "{\"ok\":false,\"error\":\"disk full\",\"exitCode\":1}");
+  }
+
+  @Test
+  void threeJobsRestoreTheirSharesThenTheFoldersJobAndTheRequestAddsThemUp() throws Exception {
+    request("wide", "ReadWriteMany");
+    List<Job> parts =
+        MockCluster.await("three part Jobs", () -> jobs("wide").size() == 3 ? jobs("wide") : null);
+    for (int i = 0; i < 3; i++) {
+      List<String> cmd = command(parts.get(i));
+      assertThat(cmd).containsSubsequence("--part", i + "/3", "--target");
+      assertThat(cmd).contains(RestoreRequestReconcilerTest.NEW);
+    }
+    assertThat(get("wide").getStatus().partsDone).isEqualTo("0/3");
+    for (int i = 0; i < 3; i++) {
+      finishPart(parts.get(i), true, 10 + i);
+    }
+    Job folders =
+        MockCluster.await(
+            "the folders Job",
+            () ->
+                jobs("wide").stream()
+                    .filter(j -> j.getMetadata().getName().endsWith("restore-folders"))
+                    .findFirst()
+                    .orElse(null));
+    assertThat(command(folders)).contains("--folders-only").doesNotContain("--part");
+    assertThat(get("wide").getStatus().partsDone).isEqualTo("3/3");
+    finishPart(folders, true, 0);
+    RestoreRequest done = inPhase("wide", Phase.Succeeded);
+    assertThat(done.getStatus().files).isEqualTo(33L);
+    assertThat(done.getStatus().bytes).isEqualTo(3300L);
+    assertThat(done.getStatus().snapshotId).isEqualTo(RestoreRequestReconcilerTest.NEW);
+  }
+
+  @Test
+  void aReadWriteOnceTargetIsRefusedAndAFailedPartFailsTheRequest() throws Exception {
+    request("narrow", "ReadWriteOnce");
+    RestoreRequest refused = inPhase("narrow", Phase.Failed);
+    assertThat(refused.getStatus().message)
+        .contains("several Jobs restore into one target only when it is ReadWriteMany");
+    assertThat(jobs("narrow")).isEmpty();
+
+    request("broken", "ReadWriteMany");
+    List<Job> parts =
+        MockCluster.await(
+            "three part Jobs", () -> jobs("broken").size() == 3 ? jobs("broken") : null);
+    finishPart(parts.get(0), true, 5);
+    finishPart(parts.get(1), false, 0);
+    RestoreRequest failed = inPhase("broken", Phase.Failed);
+    assertThat(failed.getStatus().message)
+        .contains("part 1 of 3")
+        .contains(parts.get(1).getMetadata().getName())
+        .contains("disk full");
+    assertThat(jobs("broken"))
+        .as("the part still running is stopped; no folders Job")
+        .extracting(j -> j.getMetadata().getName())
+        .doesNotContain(parts.get(2).getMetadata().getName())
+        .noneMatch(n -> n.endsWith("restore-folders"));
   }
 }
