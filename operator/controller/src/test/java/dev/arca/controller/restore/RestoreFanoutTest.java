@@ -286,7 +286,12 @@ class RestoreFanoutTest {
       assertThat(cmd).containsSubsequence("--part", i + "/3", "--target");
       assertThat(cmd).contains(RestoreRequestReconcilerTest.NEW);
     }
-    assertThat(get("wide").getStatus().partsDone).isEqualTo("0/3");
+    MockCluster.await( // the status is written after the Jobs are created
+        "0/3 parts done",
+        () ->
+            get("wide").getStatus() != null && "0/3".equals(get("wide").getStatus().partsDone)
+                ? true
+                : null);
     for (int i = 0; i < 3; i++) {
       finishPart(parts.get(i), true, 10 + i);
     }
@@ -299,7 +304,8 @@ class RestoreFanoutTest {
                     .findFirst()
                     .orElse(null));
     assertThat(command(folders)).contains("--folders-only").doesNotContain("--part");
-    assertThat(get("wide").getStatus().partsDone).isEqualTo("3/3");
+    MockCluster.await(
+        "3/3 parts done", () -> "3/3".equals(get("wide").getStatus().partsDone) ? true : null);
     finishPart(folders, true, 0);
     RestoreRequest done = inPhase("wide", Phase.Succeeded);
     assertThat(done.getStatus().files).isEqualTo(33L);
