@@ -89,6 +89,33 @@ class RestorePartsTest {
   }
 
   @Test
+  void aDamagedChunkIsNamedOnceForEachFileThatNeedsItByThePartThatOwnsIt() throws Exception {
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    Path src = source();
+    BackupReport b = Backup.run(repo, BackupOptions.of(src));
+    var chunk = Fixtures.firstChunk(repo, b.snapshotId(), "weights/data/s1/f7.jsonl");
+    Fixtures.flipByte(tmp.resolve("repo").resolve(chunk.packKey()), chunk.offset() + 20);
+    Path target = tmp.resolve("shared");
+    List<String> failures = new ArrayList<>();
+    long files = 0;
+    for (int i = 0; i < 3; i++) {
+      RestoreReport r =
+          Restore.run(repo, RestoreOptions.of(b.snapshotId(), target), new RestoreShare(i, 3));
+      failures.addAll(r.failures());
+      files += r.files();
+    }
+    assertThat(files).isEqualTo(b.files());
+    // f7 has the same bytes in s0, s1 and s2 (one blob): each file that needs it is named once,
+    // by the part that owns it, and none is left with wrong bytes
+    assertThat(failures).hasSize(3);
+    for (String d : List.of("s0", "s1", "s2")) {
+      String rel = "weights/data/" + d + "/f7.jsonl";
+      assertThat(failures).filteredOn(f -> f.startsWith(rel + ":")).hasSize(1);
+      assertThat(Files.exists(target.resolve(rel))).isFalse();
+    }
+  }
+
+  @Test
   void sharesAreDealtAlikeInEveryPartAndCoverEveryFileOnce() {
     List<Shares.File> files = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
