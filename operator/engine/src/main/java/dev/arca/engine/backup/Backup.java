@@ -173,7 +173,7 @@ public final class Backup {
       String treeId = walk(plan, parent, walker, reader, split);
       Snapshot.Stats stats = flush(sink, walker.counters());
       walker.parentDamage().record(repo, warn); // before the snapshot that relies on new copies
-      return commit(plan, parent, treeId, stats, gate, walker.counters(), session, split, partId);
+      return commit(plan, parent, treeId, stats, gate, walker, session, split, partId);
     } finally {
       files.shutdownNow();
       workers.shutdownNow();
@@ -243,11 +243,12 @@ public final class Backup {
       String treeId,
       Snapshot.Stats stats,
       CheckpointGate gate,
-      Counters c,
+      Walker walker,
       SessionKeeper session,
       SplitPlan split,
       String[] partId)
       throws IOException {
+    Counters c = walker.counters();
     boolean full = opts.full() || parent == null;
     // listed only when asked to look for checkpoints: a snapshot without the field says nothing
     if (!opts.checkpoints().isEmpty()) {
@@ -283,7 +284,8 @@ public final class Backup {
                   p.count(),
                   split == null ? null : split.digest(),
                   snapshot,
-                  unreadable.isEmpty() ? null : PartsCommit.bounded(unreadable)));
+                  unreadable.isEmpty() ? null : PartsCommit.bounded(unreadable),
+                  walker.pieces().isEmpty() ? null : walker.pieces()));
       return result(null, snapshot, c, gate, plan.t0());
     }
     CommitGuard.check(repo, treeId, session.started(), opts.clock().instant());

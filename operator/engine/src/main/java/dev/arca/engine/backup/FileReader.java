@@ -7,6 +7,7 @@ import dev.arca.engine.format.BlobType;
 import dev.arca.engine.format.FloatGrouping;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.RepoConfig;
+import dev.arca.engine.format.Shares;
 import dev.arca.engine.fs.SourceStat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,6 +80,93 @@ final class FileReader {
       }
       return content(size, sha, ids);
     }
+  }
+
+  /**
+   * One piece of a file cut into byte ranges, as read: where it starts, its length, SHA-256 and
+   * chunk ids; for piece 0 also the whole file's SHA-256 and every piece's, in order (else null).
+   */
+  record PieceContent(
+      long offset,
+      long length,
+      String sha256,
+      List<String> chunks,
+      String fileSha256,
+      List<String> pieceSha256) {}
+
+  /**
+   * Reads piece {@code mine} of the file cut as {@code cut} (FORMAT.md, "Parts"): chunks its bytes
+   * as one backup would (a safetensors file by its layout, whose chunk ends the pieces start at;
+   * another by content from the piece's start) and, for piece 0, reads the rest of the file too for
+   * the whole file's SHA-256 and each piece's.
+   */
+  PieceContent readPiece(Path path, SourceStat stat, List<Shares.Piece> cut, int mine)
+      throws IOException {
+    sink.warmUp();
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      SafetensorsLayout.Layout layout = null;
+      if (path.getFileName().toString().endsWith(".safetensors")) {
+        layout =
+            SafetensorsLayout.cuts(
+                ch, stat.size(), params.tensorPiece(), params.smallTensorGroup(), 8 << 20);
+      }
+      long[] starts = PieceRead.starts(cut, stat.size(), layout == null ? null : layout.ends());
+      long from = starts[mine];
+      MessageDigest sha = ChunkIds.sha256();
+      MessageDigest whole = mine == 0 ? ChunkIds.sha256() : null;
+      List<CompletableFuture<byte[]>> ids = new ArrayList<>();
+      ch.position(from);
+      ReadableByteChannel in = PieceRead.range(ch, starts[mine + 1] - from, whole);
+      long length =
+          layout != null
+              ? readRange(in, layout, from, starts[mine + 1], sha, ids)
+              : readCdc(in, sha, ids);
+      Content c = content(length, sha, ids);
+      if (whole == null) {
+        return new PieceContent(from, length, c.sha256(), c.chunks(), null, null);
+      }
+      MessageDigest[] pieces = new MessageDigest[cut.size()];
+      for (int i = 1; i < pieces.length; i++) {
+        pieces[i] = ChunkIds.sha256();
+      }
+      if (length == starts[1]) {
+        PieceRead.hashRest(ch, starts, whole, pieces, windows.get(), progress::bytes);
+      }
+      List<String> each = new ArrayList<>(List.of(c.sha256()));
+      for (int i = 1; i < pieces.length; i++) {
+        each.add(Hex.of(pieces[i].digest()));
+      }
+      return new PieceContent(0, length, c.sha256(), c.chunks(), Hex.of(whole.digest()), each);
+    }
+  }
+
+  /** The chunks of a safetensors layout that lie in {@code [from, to)}, both chunk ends. */
+  private long readRange(
+      ReadableByteChannel ch,
+      SafetensorsLayout.Layout layout,
+      long from,
+      long to,
+      MessageDigest sha,
+      List<CompletableFuture<byte[]>> ids)
+      throws IOException {
+    long pos = from;
+    long[] ends = layout.ends();
+    for (int i = 0; i < ends.length && pos < to; i++) {
+      if (ends[i] <= from) {
+        continue;
+      }
+      long end = Math.min(ends[i], to);
+      int len = (int) (end - pos);
+      byte[] buf = acquire(len);
+      int n = fill(ch, buf, 0, len);
+      sha.update(buf, 0, n);
+      submit(buf, n, ids, n == len && end == ends[i] ? layout.kinds()[i] : FloatGrouping.NONE);
+      pos += n;
+      if (n < len) {
+        break; // shrank while read
+      }
+    }
+    return pos - from;
   }
 
   /** What was read, once every chunk is stored. */

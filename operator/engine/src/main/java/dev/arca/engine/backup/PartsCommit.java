@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -75,9 +77,17 @@ public final class PartsCommit {
       TreeMerge.Joined joined;
       long stored;
       try (ChunkSink sink = new ChunkSink(repo, index, 32 << 20)) {
+        Map<Integer, List<Part.Piece>> pieces = new HashMap<>();
+        for (Part p : parts.subList(0, count)) {
+          pieces.put(p.part(), p.pieces() == null ? List.of() : p.pieces());
+        }
         joined =
             TreeMerge.roots(
-                repo, index, sink, parts.stream().map(p -> p.snapshot().tree()).toList());
+                repo,
+                index,
+                sink,
+                parts.subList(0, count).stream().map(p -> p.snapshot().tree()).toList(),
+                new PieceJoin(pieces));
         sink.flush();
         stored = sink.storedBytes.get();
         for (String key : repo.saveIndexes(sink.newBlobs())) {
@@ -91,6 +101,9 @@ public final class PartsCommit {
       Parts.delete(repo, all);
       List<String> unreadable = new ArrayList<>();
       parts.forEach(p -> unreadable.addAll(p.unreadable() == null ? List.of() : p.unreadable()));
+      List<String> leftOut = joined.pieces().leftOut();
+      leftOut.forEach(warn);
+      unreadable.addAll(leftOut);
       return Backup.report(id, s, unreadable, List.of(), (System.nanoTime() - t0) / 1_000_000);
     }
   }
@@ -226,9 +239,9 @@ public final class PartsCommit {
       }
     }
     Snapshot a = parts.get(0).snapshot();
-    long files = 0;
+    long files = -joined.pieces().extraFiles();
     long dirs = -joined.joinedFolders();
-    long bytes = 0;
+    long bytes = -joined.pieces().droppedBytes();
     long newBytes = 0;
     long unchanged = 0;
     long special = 0;
@@ -270,7 +283,14 @@ public final class PartsCommit {
         a.includes(),
         a.excludes(),
         new Snapshot.Stats(
-            files, Math.max(0, dirs), bytes, newBytes, stored, unchanged, special, changed),
+            Math.max(0, files),
+            Math.max(0, dirs),
+            Math.max(0, bytes),
+            newBytes,
+            stored,
+            unchanged,
+            special,
+            changed),
         a.program(),
         null,
         checkpoints);

@@ -19,9 +19,10 @@ import java.util.Map;
 /**
  * How the parts of a run that split one file set share it, the same in every part without talking
  * to each other (FORMAT.md, "Parts"). Files of at least {@link #LARGE} bytes are listed by every
- * part and dealt out largest first, each to the part with the fewest bytes so far; smaller files go
- * by a hash of their path, which balances many files without a list. Folders are walked by every
- * part; symlinks, FIFOs and streams belong to part 0.
+ * part and dealt out largest first, each to the part with the fewest bytes so far; one larger than
+ * a share is cut into pieces (byte ranges) dealt out the same way, no two to one part ({@link
+ * Shares#pieces}). Smaller files go by a hash of their path, which balances many files without a
+ * list. Folders are walked by every part; symlinks, FIFOs and streams belong to part 0.
  *
  * <p>A file that appears, grows past {@link #LARGE} or vanishes between two parts' listings would
  * make them deal differently, so each part records the {@link #digest} of what it dealt: the commit
@@ -33,11 +34,12 @@ final class SplitPlan {
 
   private final int index;
   private final int count;
-  private final Map<String, Integer> large;
+  private final Map<String, List<Shares.Piece>> large;
   private final String digest;
   private final long[] loads;
 
-  private SplitPlan(int index, int count, Map<String, Integer> large, String digest, long[] loads) {
+  private SplitPlan(
+      int index, int count, Map<String, List<Shares.Piece>> large, String digest, long[] loads) {
     this.index = index;
     this.count = count;
     this.large = large;
@@ -54,7 +56,7 @@ final class SplitPlan {
     }
     files.sort(Map.Entry.comparingByKey());
     MessageDigest md = ChunkIds.sha256();
-    md.update(("arca-split-v1\n" + p.count() + "\n").getBytes(StandardCharsets.UTF_8));
+    md.update(("arca-split-v2\n" + p.count() + "\n").getBytes(StandardCharsets.UTF_8));
     for (String s : sources) {
       md.update((s + "\0").getBytes(StandardCharsets.UTF_8));
     }
@@ -63,17 +65,35 @@ final class SplitPlan {
       md.update((f.getKey() + "\0" + f.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
     }
     long[] loads = new long[p.count()];
-    Map<String, Integer> owners =
-        Shares.deal(
+    Map<String, List<Shares.Piece>> pieces =
+        Shares.pieces(
             files.stream().map(f -> new Shares.File(f.getKey(), f.getValue())).toList(),
             p.count(),
             loads);
-    return new SplitPlan(p.index(), p.count(), owners, Hex.of(md.digest()), loads);
+    return new SplitPlan(p.index(), p.count(), pieces, Hex.of(md.digest()), loads);
   }
 
-  /** Whether this part stores the regular file at {@code rel} (its path in the snapshot). */
+  /**
+   * Whether this part stores the regular file at {@code rel} (its path in the snapshot), or one of
+   * its pieces.
+   */
   boolean owns(String rel) {
-    return Shares.owner(rel, large, count) == index;
+    List<Shares.Piece> pieces = large.get(rel);
+    if (pieces == null) {
+      return Shares.byHash(rel, count) == index;
+    }
+    return pieces.stream().anyMatch(p -> p.owner() == index);
+  }
+
+  /** The pieces of {@code rel} when it is cut into pieces (in order), else null. */
+  List<Shares.Piece> pieces(String rel) {
+    List<Shares.Piece> pieces = large.get(rel);
+    return pieces != null && pieces.size() > 1 ? pieces : null;
+  }
+
+  /** This part's number. */
+  int index() {
+    return index;
   }
 
   /** Whether this part stores what is not a regular file or a folder: part 0. */

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * has is taken as it is, with its subtree; a folder several parts have is joined entry by entry,
  * with the metadata of the lowest-numbered part that has it. Any other entry held by two parts (a
  * file, or a folder in one and not in another) means the parts did not share their files cleanly:
- * the join fails and no snapshot is written.
+ * the join fails and no snapshot is written. A file cut into pieces ({@link SplitPlan}) is joined
+ * from the pieces its parts list ({@link PieceJoin}), or left out and named when they do not fit.
  *
  * <p>Work is bounded by the trees read: the tree blobs held at once (the folders on the current
  * path, from every part) are at most {@link #MAX_HELD} bytes of plaintext by their index entries,
@@ -37,13 +38,15 @@ final class TreeMerge {
   private final Repository repo;
   private final BlobIndex index;
   private final ChunkSink sink;
+  private final PieceJoin pieces;
   private long held;
   private long joined;
 
-  private TreeMerge(Repository repo, BlobIndex index, ChunkSink sink) {
+  private TreeMerge(Repository repo, BlobIndex index, ChunkSink sink, PieceJoin pieces) {
     this.repo = repo;
     this.index = index;
     this.sink = sink;
+    this.pieces = pieces;
   }
 
   /**
@@ -51,13 +54,18 @@ final class TreeMerge {
    *
    * @param id the joined root tree's id (stored into the sink)
    * @param joinedFolders folders held by several parts: each part counted it, the snapshot once
+   * @param pieces what became of the files cut into pieces
    */
-  record Joined(String id, long joinedFolders) {}
+  record Joined(String id, long joinedFolders, PieceJoin pieces) {}
 
-  /** Joins {@code roots} (the parts' root trees, by part number) into one stored tree. */
-  static Joined roots(Repository repo, BlobIndex index, ChunkSink sink, List<String> roots)
+  /**
+   * Joins {@code roots} (the parts' root trees, by part number) into one stored tree; {@code
+   * pieces} has the pieces each part lists.
+   */
+  static Joined roots(
+      Repository repo, BlobIndex index, ChunkSink sink, List<String> roots, PieceJoin pieces)
       throws IOException {
-    TreeMerge m = new TreeMerge(repo, index, sink);
+    TreeMerge m = new TreeMerge(repo, index, sink, pieces);
     List<Held> from = new ArrayList<>();
     for (int i = 0; i < roots.size(); i++) {
       from.add(new Held(i, roots.get(i)));
@@ -89,7 +97,7 @@ final class TreeMerge {
     if (failed[0] != null) {
       throw failed[0];
     }
-    return new Joined(id[0], m.joined);
+    return new Joined(id[0], m.joined, pieces);
   }
 
   /** A tree of part {@code part}. */
@@ -133,7 +141,10 @@ final class TreeMerge {
       }
       List<Node> out = new ArrayList<>();
       for (Map.Entry<String, List<Node>> e : byName.entrySet()) {
-        out.add(one(e.getValue(), partsOf.get(e.getKey()), rel, e.getKey(), depth));
+        Node n = one(e.getValue(), partsOf.get(e.getKey()), rel, e.getKey(), depth);
+        if (n != null) {
+          out.add(n);
+        }
       }
       return out;
     } catch (IOException e) {
@@ -143,12 +154,18 @@ final class TreeMerge {
     }
   }
 
-  /** One entry of the joined folder, from the nodes the parts {@code parts} have under its name. */
+  /**
+   * One entry of the joined folder, from the nodes the parts {@code parts} have under its name;
+   * null for a file cut into pieces that do not fit together.
+   */
   private Node one(List<Node> nodes, List<Integer> parts, String rel, String name, int depth) {
+    String path = rel.isEmpty() ? name : rel + "/" + name;
+    if (pieces.cut(path, parts)) {
+      return pieces.join(path, nodes, parts);
+    }
     if (nodes.size() == 1) {
       return nodes.get(0);
     }
-    String path = rel.isEmpty() ? name : rel + "/" + name;
     List<Held> subs = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
       Node n = nodes.get(i);

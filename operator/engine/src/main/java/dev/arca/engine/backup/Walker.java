@@ -7,6 +7,8 @@ import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.ObjectCodec;
+import dev.arca.engine.format.Part;
+import dev.arca.engine.format.Shares;
 import dev.arca.engine.format.Tree;
 import dev.arca.engine.fs.PathFilter;
 import dev.arca.engine.fs.RawPaths;
@@ -46,6 +48,8 @@ final class Walker {
   private final CheckpointGate checkpoints;
   private final SplitPlan split;
   private final Counters counters = new Counters();
+  private final java.util.Queue<Part.Piece> pieces =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   Walker(
       Repository repo,
@@ -194,7 +198,11 @@ final class Walker {
         if (!filter.included(rel) || (split != null && !split.owns(rel))) {
           return CompletableFuture.completedFuture(null);
         }
+        List<Shares.Piece> cut = split == null ? null : split.pieces(rel);
         if (!full && parentNode != null && parentNode.isFile() && unchanged(parentNode, st)) {
+          if (cut != null && cut.get(0).owner() != split.index()) {
+            return CompletableFuture.completedFuture(null); // piece 0's part keeps it whole
+          }
           // Nothing to read: answer on this thread rather than queueing a task.
           return CompletableFuture.completedFuture(unchangedFile(name, st, parentNode, within));
         }
@@ -202,7 +210,9 @@ final class Walker {
         return CompletableFuture.supplyAsync(
             () -> {
               try {
-                return file(p, rel, name, st, parentNode, within);
+                return cut != null
+                    ? piece(p, rel, name, st, cut)
+                    : file(p, rel, name, st, parentNode, within);
               } finally {
                 fileSlots.release();
               }
@@ -364,25 +374,10 @@ final class Walker {
     FileReader.Content c;
     try {
       c = reader.read(p, st);
-    } catch (NoSuchFileException e) {
-      vanished(rel, "while it was read", within);
-      return null;
     } catch (IOException e) {
-      tear(within, "could not be read: " + FileName.display(rel));
-      counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
-      progress.warn(
-          FileName.display(rel)
-              + ": cannot be read ("
-              + e.getMessage()
-              + "); not in this snapshot");
-      return null;
+      return readFailed(rel, e, within);
     }
-    SourceStat after;
-    try {
-      after = SourceStat.of(p);
-    } catch (IOException e) {
-      after = null;
-    }
+    SourceStat after = statAfter(p);
     boolean changed = after == null || !after.sameContentAs(st) || c.size() != st.size();
     if (changed && within != null) {
       // not stored as read: the checkpoint it is in is left out of the snapshot
@@ -401,6 +396,69 @@ final class Walker {
     countsOf(within).bytes.addAndGet(c.size());
     progress.fileDone();
     return node(name, Node.FILE, st, c.size(), c.sha256(), c.chunks(), null);
+  }
+
+  /**
+   * This part's piece of a file cut into byte ranges ({@link SplitPlan}): a file node of the
+   * piece's bytes alone, recorded in {@link #pieces} for the part object; the run's commit joins
+   * the pieces, or leaves the file out when the parts did not read the same bytes.
+   */
+  private Node piece(Path p, String rel, String name, SourceStat st, List<Shares.Piece> cut) {
+    Shares.Piece mine =
+        cut.stream().filter(x -> x.owner() == split.index()).findFirst().orElseThrow();
+    FileReader.PieceContent c;
+    try {
+      c = reader.readPiece(p, st, cut, mine.index());
+    } catch (IOException e) {
+      return readFailed(rel, e, null);
+    }
+    SourceStat after = statAfter(p);
+    if (after == null || !after.sameContentAs(st)) {
+      progress.warn(
+          FileName.display(rel)
+              + ": changed while piece "
+              + mine.index()
+              + " of it was read; the run's commit keeps it only if every part read the same bytes");
+    }
+    counters.files.incrementAndGet();
+    counters.bytes.addAndGet(c.length());
+    progress.fileDone();
+    pieces.add(
+        new Part.Piece(
+            rel, mine.index(), cut.size(), c.offset(), st.size(), c.fileSha256(), c.pieceSha256()));
+    return node(name, Node.FILE, st, c.length(), c.sha256(), c.chunks(), null);
+  }
+
+  /**
+   * A file that could not be read: gone (counted as vanished) or unreadable (named, and tearing the
+   * checkpoint {@code within}, if any); not in the snapshot.
+   */
+  private Node readFailed(String rel, IOException e, CheckpointRead within) {
+    if (e instanceof NoSuchFileException) {
+      vanished(rel, "while it was read", within);
+      return null;
+    }
+    tear(within, "could not be read: " + FileName.display(rel));
+    counters.unreadable.add(FileName.display(rel) + ": " + e.getMessage());
+    progress.warn(
+        FileName.display(rel) + ": cannot be read (" + e.getMessage() + "); not in this snapshot");
+    return null;
+  }
+
+  /** A file's metadata once read, or null when it can no longer be had. */
+  private static SourceStat statAfter(Path p) {
+    try {
+      return SourceStat.of(p);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The pieces of files cut into byte ranges that this walk stored. */
+  List<Part.Piece> pieces() {
+    List<Part.Piece> out = new ArrayList<>(pieces);
+    out.sort(Comparator.comparing(Part.Piece::path));
+    return out;
   }
 
   private boolean unchanged(Node prev, SourceStat st) {

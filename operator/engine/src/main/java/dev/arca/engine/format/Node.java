@@ -100,6 +100,13 @@ public record Node(
     return SYMLINK.equals(type);
   }
 
+  /** This file entry with other content: size, whole-file SHA-256 and chunk ids. */
+  public Node withContent(long size, String sha256, List<String> chunks) {
+    return new Node(
+        name, nameBytes, type, mode, mtimeNs, ctimeNs, inode, uid, gid, size, sha256, chunks,
+        target, subtree);
+  }
+
   public Node withSubtree(String id) {
     return new Node(
         name, nameBytes, type, mode, mtimeNs, ctimeNs, inode, uid, gid, size, sha256, chunks,

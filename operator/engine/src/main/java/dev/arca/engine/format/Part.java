@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param snapshot what the part stored, as a snapshot would say it: its root tree holds only the
  *     part's entries; {@code paths} are the sources of the whole run
  * @param unreadable the entries the part could not read (each also warned about when it ran)
+ * @param pieces the pieces of files cut into byte ranges that the part stored: its tree holds each
+ *     as a file node of the piece's bytes alone (absent when none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Part(
@@ -25,7 +27,62 @@ public record Part(
     @JsonProperty("parts") int parts,
     @JsonProperty("plan") String plan,
     @JsonProperty("snapshot") Snapshot snapshot,
-    @JsonProperty("unreadable") List<String> unreadable) {
+    @JsonProperty("unreadable") List<String> unreadable,
+    @JsonProperty("pieces") List<Piece> pieces) {
+
+  /** A part without pieces. */
+  public Part(
+      String run, int part, int parts, String plan, Snapshot snapshot, List<String> unreadable) {
+    this(run, part, parts, plan, snapshot, unreadable, null);
+  }
+
+  /**
+   * One piece of a file cut into byte ranges (FORMAT.md, "Parts"): the part's tree holds, at {@code
+   * path}, a file node of the bytes {@code [offset, offset + node size)} alone.
+   *
+   * @param path the file's path in the snapshot
+   * @param piece this piece's number, 0 to {@code of - 1}
+   * @param of how many pieces the file is cut into, 2 to the run's part count
+   * @param offset where the piece starts in the file
+   * @param size the whole file's size as the part saw it
+   * @param sha256 piece 0 only: the SHA-256 of the whole file, which that part reads to its end
+   * @param pieceSha256 piece 0 only: the SHA-256 of every piece's bytes as that part read them, in
+   *     order; the commit joins the pieces only if each other part read the same bytes
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Piece(
+      @JsonProperty("path") String path,
+      @JsonProperty("piece") int piece,
+      @JsonProperty("of") int of,
+      @JsonProperty("offset") long offset,
+      @JsonProperty("size") long size,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("pieceSha256") List<String> pieceSha256) {
+
+    /** What makes this entry unusable, or null. */
+    String problem(int parts) {
+      if (path == null || path.isEmpty() || path.length() > Limits.MAX_PATH) {
+        return "a piece's path is missing or longer than " + Limits.MAX_PATH;
+      }
+      if (of < 2 || of > parts || piece < 0 || piece >= of) {
+        return "a piece of " + FileName.display(path) + " is not i of n with 0 <= i < n <= parts";
+      }
+      if (offset < 0 || size < 0 || offset > size) {
+        return "a piece of " + FileName.display(path) + " lies outside its file";
+      }
+      boolean hashes = piece == 0;
+      if (hashes != (sha256 != null) || hashes != (pieceSha256 != null)) {
+        return "piece " + piece + " of " + FileName.display(path) + " has hashes only piece 0 has";
+      }
+      if (hashes
+          && (!Hex.isId(sha256)
+              || pieceSha256.size() != of
+              || !pieceSha256.stream().allMatch(Hex::isId))) {
+        return "the hashes of " + FileName.display(path) + " are not " + of + " SHA-256s in hex";
+      }
+      return null;
+    }
+  }
 
   public static final String PREFIX = "parts/";
 
@@ -69,6 +126,21 @@ public record Part(
     if (unreadable != null
         && unreadable.stream().anyMatch(u -> u == null || u.length() > MAX_UNREADABLE_CHARS)) {
       return "an unreadable entry is missing or longer than " + MAX_UNREADABLE_CHARS;
+    }
+    if (pieces != null && pieces.size() > MAX_PARTS) {
+      return "it lists more than " + MAX_PARTS + " pieces";
+    }
+    if (pieces != null) {
+      java.util.Set<String> paths = new java.util.HashSet<>();
+      for (Piece p : pieces) {
+        String why = p == null ? "a piece is missing" : p.problem(parts);
+        if (why == null && !paths.add(p.path())) {
+          why = "it holds two pieces of " + FileName.display(p.path());
+        }
+        if (why != null) {
+          return why;
+        }
+      }
     }
     return null;
   }

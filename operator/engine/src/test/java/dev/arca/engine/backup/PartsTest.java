@@ -60,7 +60,7 @@ class PartsTest {
   }
 
   /** A file of {@code size} bytes, random in its first and last MiB (cheap to write and store). */
-  private static void large(Path p, long size, long seed) throws IOException {
+  static void large(Path p, long size, long seed) throws IOException {
     Files.createDirectories(p.getParent());
     try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
       f.setLength(size);
@@ -70,21 +70,21 @@ class PartsTest {
     }
   }
 
-  private static BackupOptions opts(Path... src) {
+  static BackupOptions opts(Path... src) {
     return BackupOptions.of(src).withHost("ns/policy").withFull(true).withThreads(2);
   }
 
-  private static Backup.PartResult part(Repository repo, BackupOptions o, String run, int i, int n)
+  static Backup.PartResult part(Repository repo, BackupOptions o, String run, int i, int n)
       throws IOException {
     return Backup.runPart(repo, o.withPart(new PartSpec(run, i, n, null)));
   }
 
-  private static BackupReport commit(Repository repo, String run, int n, List<String> warnings)
+  static BackupReport commit(Repository repo, String run, int n, List<String> warnings)
       throws IOException {
     return PartsCommit.run(repo, run, n, Clock.systemUTC(), warnings::add);
   }
 
-  private static Snapshot snapshot(Repository repo, String id) throws IOException {
+  static Snapshot snapshot(Repository repo, String id) throws IOException {
     return Snapshots.list(repo).readable().stream()
         .filter(r -> r.id().equals(id))
         .findFirst()
@@ -209,6 +209,44 @@ class PartsTest {
     }
     assertThat(newBytes).isZero();
     assertThat(Verify.run(repo, 100, Progress.NONE).ok()).isTrue();
+  }
+
+  @Test
+  void twoObjectsOfOnePartAreJoinedOnceAndBothDeleted() throws Exception {
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    Path src = dataset();
+    for (int i = 0; i < 2; i++) {
+      part(repo, opts(src), "run-1", i, 2);
+    }
+    Part p =
+        Parts.list(repo).readable().stream()
+            .map(Parts.Ref::part)
+            .filter(x -> x.part() == 1)
+            .findFirst()
+            .orElseThrow();
+    // a second attempt of part 1 that finished too (same files, a later start)
+    Snapshot s = p.snapshot();
+    Snapshot later =
+        new Snapshot(
+            java.time.Instant.parse(s.time()).plusSeconds(5).toString(),
+            s.host(),
+            s.paths(),
+            s.tags(),
+            s.parent(),
+            s.mode(),
+            s.tree(),
+            s.includes(),
+            s.excludes(),
+            s.stats(),
+            s.program(),
+            null,
+            s.checkpoints());
+    Parts.save(repo, new Part(p.run(), 1, 2, p.plan(), later, p.unreadable(), p.pieces()));
+    assertThat(Parts.list(repo).readable()).hasSize(3);
+
+    BackupReport joined = commit(repo, "run-1", 2, new ArrayList<>());
+    restoresExactly(repo, joined.snapshotId(), src, "weights");
+    assertThat(Parts.list(repo).readable()).as("the copy is deleted with the others").isEmpty();
   }
 
   @Test
