@@ -19,6 +19,35 @@ public final class ProgressWatch {
 
   private ProgressWatch() {}
 
+  /**
+   * A running Job's progress after one look: its newest report merged into what was known, and the
+   * Job's outcome, given up ({@link Reasons#PROGRESS_STALLED}, its Job deleted) when it stood still
+   * for its stall timeout.
+   */
+  public record Watched(Progress progress, JobOutcome outcome) {}
+
+  /**
+   * Reads the progress of {@code job}, whose pod runs ({@code o}), into {@code known}; gives the
+   * Job up when it made none for the stall timeout of {@code overrides}.
+   */
+  public static Watched watch(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      io.fabric8.kubernetes.api.model.batch.v1.Job job,
+      JobOutcome o,
+      Progress known,
+      JobOverrides overrides,
+      Instant now) {
+    Progress progress = known;
+    Progress read = ProgressReader.read(client, o.pod().pod(), now);
+    if (read != null) {
+      progress = advance(known, read, now);
+    }
+    String stalled = stalled(progress, o.pod().started(), now, timeout(overrides));
+    return new Watched(
+        progress,
+        stalled == null ? o : JobOutcome.giveUp(client, job, Reasons.PROGRESS_STALLED, stalled));
+  }
+
   /** The stall timeout of {@code job} ({@code stallTimeoutSeconds}). */
   public static Duration timeout(JobOverrides job) {
     return job == null || job.stallTimeoutSeconds == null

@@ -144,6 +144,15 @@ public class RestoreRequestStatus {
     @JsonPropertyDescription("Bytes it wrote.")
     public Long bytes;
 
+    /**
+     * How far it is, from its Job's progress reports while it runs (100% once it succeeded); a part
+     * that reports no progress for the Job's stall timeout is given up, naming it.
+     */
+    @JsonPropertyDescription(
+        "How far it is, from its Job's progress reports while it runs (100% once it succeeded); a"
+            + " part that reports no progress for the Job's stall timeout is given up, naming it.")
+    public Progress progress;
+
     /** What went wrong, if anything. */
     @JsonPropertyDescription("What went wrong, if anything.")
     public String message;

@@ -2,13 +2,11 @@ package dev.arca.controller.backup;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicyStatus;
-import dev.arca.api.v1alpha1.Progress;
 import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.JobPod;
 import dev.arca.controller.OperatorConfig;
-import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.RunKind;
@@ -101,14 +99,10 @@ final class ActiveRun {
    */
   private JobOutcome watchProgress(
       BackupPolicy p, BackupPolicyStatus st, Job job, JobOutcome o, Instant now) {
-    Progress progress = ProgressReader.read(client, o.pod().pod(), now);
-    if (progress != null) {
-      st.progress = ProgressWatch.advance(st.progress, progress, now);
-    }
-    String stalled =
-        ProgressWatch.stalled(
-            st.progress, o.pod().started(), now, ProgressWatch.timeout(p.getSpec().job));
-    return stalled == null ? o : JobOutcome.giveUp(client, job, Reasons.PROGRESS_STALLED, stalled);
+    ProgressWatch.Watched w =
+        ProgressWatch.watch(client, job, o, st.progress, p.getSpec().job, now);
+    st.progress = w.progress();
+    return w.outcome();
   }
 
   /** A backup with dump sources ended: its exec right on the database pods goes. */

@@ -9,7 +9,6 @@ import dev.arca.controller.ExecGrants;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
-import dev.arca.controller.ProgressReader;
 import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.RunKind;
@@ -171,14 +170,10 @@ final class PartRuns {
     if (o.pod() == null || !o.pod().running()) {
       return o;
     }
-    Progress read = ProgressReader.read(client, o.pod().pod(), now);
-    if (read != null) {
-      item.progress = ProgressWatch.advance(item.progress, read, now);
-    }
-    String stalled =
-        ProgressWatch.stalled(
-            item.progress, o.pod().started(), now, ProgressWatch.timeout(p.getSpec().job));
-    return stalled == null ? o : JobOutcome.giveUp(client, job, Reasons.PROGRESS_STALLED, stalled);
+    ProgressWatch.Watched w =
+        ProgressWatch.watch(client, job, o, item.progress, p.getSpec().job, now);
+    item.progress = w.progress();
+    return w.outcome();
   }
 
   /** Starts pending parts while fewer than {@code spec.parallelism} run. */

@@ -1,5 +1,6 @@
 package dev.arca.controller.restore;
 
+import dev.arca.api.v1alpha1.Progress;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestStatus;
 import dev.arca.api.v1alpha1.RestoreRequestStatus.Phase;
@@ -10,6 +11,7 @@ import dev.arca.controller.Events;
 import dev.arca.controller.JobLookup;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.OperatorConfig;
+import dev.arca.controller.ProgressWatch;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.RunKind;
 import dev.arca.controller.jobs.RestoreJobs;
@@ -101,12 +103,18 @@ final class RestoreParts {
                   client, job, RunKind.RESTORE, now, JobLookup.startTimeout(r.getSpec().job));
       if (!o.finished()) {
         running |= o.pod() != null && o.pod().running();
-        continue;
+        o = watch(r, p, job, o, now);
+        if (!o.finished()) {
+          continue;
+        }
       }
       RestoreReport rep = o.result() == null ? null : o.result().as(RestoreReport.class);
       if (rep != null) {
         p.files = rep.files();
         p.bytes = rep.bytes();
+        if (o.succeeded()) {
+          p.progress = finished(rep);
+        }
       }
       if (!o.succeeded()) {
         p.phase = Phase.Failed;
@@ -123,6 +131,27 @@ final class RestoreParts {
     if (st.parts.stream().allMatch(p -> p.phase == Phase.Succeeded)) {
       startFolders(r, st, jobs, now);
     }
+  }
+
+  /** Reads a running part's progress; a part stalled past its timeout is given up, named. */
+  private JobOutcome watch(
+      RestoreRequest r, RestoreRequestStatus.PartStatus p, Job job, JobOutcome o, Instant now) {
+    if (o.pod() == null || !o.pod().running()) {
+      return o;
+    }
+    ProgressWatch.Watched w = ProgressWatch.watch(client, job, o, p.progress, r.getSpec().job, now);
+    p.progress = w.progress();
+    return w.outcome();
+  }
+
+  /** A succeeded part's progress: all of what it restored. */
+  private static Progress finished(RestoreReport rep) {
+    Progress done = new Progress();
+    done.bytesDone = rep.bytes();
+    done.bytesTotal = rep.bytes();
+    done.filesDone = rep.files();
+    done.percent = 100;
+    return done;
   }
 
   /** Every part restored its files: the folders Job, a copy of part 0's with --folders-only. */

@@ -338,4 +338,57 @@ class RestoreFanoutTest {
         .doesNotContain(parts.get(2).getMetadata().getName())
         .noneMatch(n -> n.endsWith("restore-folders"));
   }
+
+  @Test
+  void aRunningPartShowsItsProgressAndAStalledPartFailsTheRequestNamingIt() throws Exception {
+    request("stuck", "ReadWriteMany");
+    client
+        .resources(RestoreRequest.class)
+        .inNamespace(NS)
+        .withName("stuck")
+        .edit(
+            x -> {
+              x.getSpec().job = new dev.arca.api.v1alpha1.JobOverrides();
+              x.getSpec().job.stallTimeoutSeconds = 60L;
+              return x;
+            });
+    List<Job> parts =
+        MockCluster.await(
+            "three part Jobs", () -> jobs("stuck").size() == 3 ? jobs("stuck") : null);
+    MockCluster.runningPod(
+        client,
+        server,
+        parts.get(0),
+        "stuck-p0-pod",
+        java.time.Instant.now(),
+        "{\"progress\":{\"bytesDone\":42,\"bytesTotal\":100,\"percent\":42,\"filesDone\":7}}\n");
+    RestoreRequest moving =
+        MockCluster.await(
+            "part 0's progress",
+            () -> {
+              RestoreRequest g = get("stuck");
+              return g.getStatus() != null
+                      && g.getStatus().parts != null
+                      && g.getStatus().parts.get(0).progress != null
+                  ? g
+                  : null;
+            });
+    assertThat(moving.getStatus().parts.get(0).progress.bytesDone).isEqualTo(42L);
+    assertThat(moving.getStatus().parts.get(0).progress.percent).isEqualTo(42);
+
+    // part 1 runs and says nothing for longer than the stall timeout
+    MockCluster.runningPod(
+        client,
+        server,
+        parts.get(1),
+        "stuck-p1-pod",
+        java.time.Instant.now().minusSeconds(90),
+        "opening repository\n");
+    RestoreRequest failed = inPhase("stuck", Phase.Failed);
+    assertThat(failed.getStatus().message)
+        .contains("part 1 of 3")
+        .contains(parts.get(1).getMetadata().getName())
+        .contains("no progress for");
+    assertThat(failed.getStatus().parts.get(1).phase).isEqualTo(Phase.Failed);
+  }
 }
