@@ -172,7 +172,11 @@ class RealNodeHooksTest {
   /** The paths of the policy's newest snapshot, from its Snapshot object's Job (arca ls). */
   private static String ls(Steps s, String policy, String bucket) {
     s.awaitSnapshots(policy, 1);
-    Map<?, ?> last = (Map<?, ?>) s.status(Steps.POLICIES, policy).get("lastBackup");
+    Map<?, ?> last = // the Snapshot object is made before the status is written
+        s.await(
+            "the last backup of " + policy + " in its status",
+            () -> (Map<?, ?>) s.status(Steps.POLICIES, policy).get("lastBackup"),
+            b -> b != null);
     return Pods.run(
         NS,
         "ls-" + policy,

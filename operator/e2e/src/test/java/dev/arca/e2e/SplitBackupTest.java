@@ -75,7 +75,11 @@ class SplitBackupTest {
     // the retry: one snapshot, which restores exactly; the other parts' uploads are reused
     s.runNow("split", "2");
     s.awaitSnapshots("split", 1);
-    Map<?, ?> last = (Map<?, ?>) s.status(Steps.POLICIES, "split").get("lastBackup");
+    Map<?, ?> last = // the Snapshot object is made before the status is written
+        s.await(
+            "the last backup of " + "split" + " in its status",
+            () -> (Map<?, ?>) s.status(Steps.POLICIES, "split").get("lastBackup"),
+            b -> b != null);
     long bytes = ((Number) last.get("bytes")).longValue();
     long newBytes = ((Number) last.get("newBytes")).longValue();
     assertThat(newBytes)
