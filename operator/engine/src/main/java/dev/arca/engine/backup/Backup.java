@@ -274,6 +274,7 @@ public final class Backup {
     if (partId != null) {
       // not a commit point: the commit of the run checks the guard for the joined snapshot
       List<String> unreadable = List.copyOf(new java.util.TreeSet<>(c.unreadable));
+      List<Part.Piece> pieces = walker.pieces();
       PartSpec p = opts.part();
       partId[0] =
           Parts.save(
@@ -285,7 +286,7 @@ public final class Backup {
                   split == null ? null : split.digest(),
                   snapshot,
                   unreadable.isEmpty() ? null : PartsCommit.bounded(unreadable),
-                  walker.pieces().isEmpty() ? null : walker.pieces()));
+                  pieces.isEmpty() ? null : pieces));
       return result(null, snapshot, c, gate, plan.t0());
     }
     CommitGuard.check(repo, treeId, session.started(), opts.clock().instant());

@@ -190,6 +190,44 @@ class PiecesTest {
   }
 
   @Test
+  void aPartObjectWhosePieceListLiesAboutItsOffsetsLeavesTheFileOutNamedAndStoresNothingTorn()
+      throws Exception {
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    Path src = dataset("checkpoint.bin");
+    for (int i = 0; i < 3; i++) {
+      part(repo, opts(src), "run-1", i, 3);
+    }
+    // the part holding piece 1 is written again (a lower id wins) claiming another offset
+    Parts.Ref holder =
+        Parts.list(repo).readable().stream()
+            .filter(r -> r.part().pieces().stream().anyMatch(x -> x.piece() == 1))
+            .findFirst()
+            .orElseThrow();
+    Part p = holder.part();
+    List<Part.Piece> shifted = new ArrayList<>();
+    for (Part.Piece x : p.pieces()) {
+      shifted.add(
+          new Part.Piece(
+              x.path(),
+              x.piece(),
+              x.of(),
+              x.offset() + 4096,
+              x.size(),
+              x.sha256(),
+              x.pieceSha256()));
+    }
+    Parts.delete(repo, List.of(holder));
+    Parts.save(repo, new Part(p.run(), p.part(), p.parts(), p.plan(), p.snapshot(), null, shifted));
+
+    BackupReport joined = commit(repo, "run-1", 3, new ArrayList<>());
+    assertThat(joined.unreadable())
+        .singleElement()
+        .satisfies(u -> assertThat(u).contains("checkpoint.bin", "does not start where"));
+    assertThat(file(repo, snapshot(repo, joined.snapshotId()), "checkpoint.bin")).isNull();
+    assertThat(joined.files()).isEqualTo(30);
+  }
+
+  @Test
   void piecesAreDealtToDifferentPartsAndOnlyFilesOfTwoLargeSizesOrMoreAreCut() {
     long l = SplitPlan.LARGE;
     Map<String, List<Shares.Piece>> plan =
