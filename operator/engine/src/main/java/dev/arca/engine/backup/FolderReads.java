@@ -62,22 +62,39 @@ final class FolderReads {
         parentNode != null && parentNode.isDir() && parentNode.subtree() != null
             ? CompletableFuture.supplyAsync(() -> children(parentNode.subtree(), rel), pool)
             : CompletableFuture.completedFuture(Map.of());
-    CompletableFuture<Object> listing =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Listing.of(p, pool);
-              } catch (IOException e) {
-                return e;
-              } catch (java.nio.file.DirectoryIteratorException e) {
-                return e.getCause(); // an entry that could not be read: the folder is unreadable
-              }
-            },
-            pool);
-    return listing.thenCombine(
-        before,
-        (l, b) ->
-            l instanceof IOException e ? new Opened(null, e, b) : new Opened((Listing) l, null, b));
+    return list(p).thenCombine(before, FolderReads::opened);
+  }
+
+  /**
+   * The folder at {@code p} listed again, with the parent snapshot's entries of {@code ahead} (a
+   * read of it started earlier): for a folder whose listing must not be older than a check just
+   * made on it. A checkpoint folder read ahead before its completion marker was written would
+   * otherwise be stored as that older listing, without the files written since, the marker among
+   * them.
+   */
+  CompletableFuture<Opened> relist(Path p, CompletableFuture<Opened> ahead) {
+    return list(p).thenCombine(ahead, (l, o) -> opened(l, o.before()));
+  }
+
+  /** The folder's listing, or the IOException listing it gave. */
+  private CompletableFuture<Object> list(Path p) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return Listing.of(p, pool);
+          } catch (IOException e) {
+            return e;
+          } catch (java.nio.file.DirectoryIteratorException e) {
+            return e.getCause(); // an entry that could not be read: the folder is unreadable
+          }
+        },
+        pool);
+  }
+
+  private static Opened opened(Object listing, Map<String, Node> before) {
+    return listing instanceof IOException e
+        ? new Opened(null, e, before)
+        : new Opened((Listing) listing, null, before);
   }
 
   /**

@@ -148,7 +148,8 @@ final class Walker {
   /**
    * Starts one entry: a file is queued, a folder is listed and pushed onto {@code open} (its node
    * completes when {@link #finish} has stored its listing), anything else is answered at once. A
-   * checkpoint folder is judged first ({@link CheckpointGate#enter}); {@code within} is the
+   * checkpoint folder is judged first ({@link CheckpointGate#enter}) and listed after it (a listing
+   * read ahead is taken again: it may predate the files the judgement saw); {@code within} is the
    * checkpoint the entry is in, if any.
    */
   private CompletableFuture<Node> start(
@@ -224,15 +225,15 @@ final class Walker {
         if (ck == CheckpointRead.INCOMPLETE) {
           return CompletableFuture.completedFuture(null); // not read at all
         }
-        Folder f =
-            open(
-                rel,
-                name,
-                st,
-                parentNode,
-                root,
-                read != null ? read : folders.read(p, rel, full ? null : parentNode),
-                ck);
+        CompletableFuture<FolderReads.Opened> listing;
+        if (read == null) {
+          listing = folders.read(p, rel, full ? null : parentNode);
+        } else if (ck != within) {
+          listing = folders.relist(p, read); // a checkpoint judged now: list it after the check
+        } else {
+          listing = read;
+        }
+        Folder f = open(rel, name, st, parentNode, root, listing, ck);
         if (f == null) {
           return CompletableFuture.completedFuture(null);
         }

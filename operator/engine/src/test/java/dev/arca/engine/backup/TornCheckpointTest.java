@@ -125,6 +125,62 @@ class TornCheckpointTest {
     assertThat(reports.get(reports.size() - 1).checkpoints()).hasSize(STEPS);
   }
 
+  /**
+   * The walk lists folders ahead of its position; a checkpoint folder listed so before its marker
+   * was written and judged after is listed again: found on the real node, where a snapshot held a
+   * checkpoint folder without the {@code trainer_state.json} its judgement had seen. Here the
+   * marker appears while the walk reads the folder before it (64 files, more than it reads at
+   * once), after the checkpoint's listing was read ahead.
+   */
+  @Test
+  void aCheckpointListedBeforeItsMarkerAppearedIsListedAgainWhenJudged() throws Exception {
+    Path src = tmp.resolve("src");
+    Path run = Files.createDirectories(src.resolve("runs/a"));
+    for (int i = 0; i < 64; i++) {
+      Files.write(
+          Files.createDirectories(run.resolve("aaa-data")).resolve("f" + i),
+          Fixtures.random(1 << 20, i));
+    }
+    Path dir = run.resolve("checkpoint-300");
+    Fixtures.safetensors(
+        dir.resolve("model-00001-of-00001.safetensors"), new int[] {3000}, new long[] {1});
+    Fixtures.write(
+        dir.resolve("model.safetensors.index.json"),
+        "{\"weight_map\":{\"t1\":\"model-00001-of-00001.safetensors\"}}");
+    Path marker = dir.resolve("trainer_state.json");
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    dev.arca.engine.Progress writesTheMarker =
+        new dev.arca.engine.Progress() {
+          @Override
+          public void bytes(long n) {
+            if (read.getAndAdd(n) < (4 << 20) && read.get() >= (4 << 20)) {
+              try {
+                Fixtures.write(marker, "{\"global_step\":300}");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          }
+        };
+    Repository repo = Fixtures.repo(tmp.resolve("repo"));
+    BackupReport r =
+        Backup.run(
+            repo,
+            BackupOptions.of(src)
+                .withCheckpoints(new CheckpointSpec(List.of("src/runs/*/checkpoint-*"), "auto"))
+                .withProgress(writesTheMarker));
+
+    assertThat(r.checkpointsSkipped()).as("judged after the marker was written").isEmpty();
+    assertThat(r.checkpoints())
+        .extracting(Checkpoint::path)
+        .containsExactly("src/runs/a/checkpoint-300");
+    Path target = tmp.resolve("restored");
+    Restore.run(repo, RestoreOptions.of(r.snapshotId(), target));
+    assertThat(Fixtures.describe(target.resolve("src/runs/a/checkpoint-300")))
+        .as("the checkpoint as its judgement saw it")
+        .isEqualTo(Fixtures.describe(dir));
+  }
+
   /** The entries of {@code tree} at or below {@code folder}. */
   private static Map<String, String> under(Map<String, String> tree, String folder)
       throws IOException {
