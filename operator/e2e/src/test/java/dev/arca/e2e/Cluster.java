@@ -266,12 +266,14 @@ final class Cluster {
    * namespaces are removed unless {@code -Darca.e2e.keep=true}.
    */
   private static synchronized void stop() {
+    long start = System.nanoTime();
     if (kubelet != null) {
       kubelet.close();
     }
     if (realNode != null) {
       realNode.close();
     }
+    long nodeClosed = System.nanoTime();
     if (Target.external() && !Boolean.getBoolean("arca.e2e.keep")) {
       if (operator) {
         Charts.uninstall("arca", OPERATOR_NAMESPACE);
@@ -279,5 +281,17 @@ final class Cluster {
       cluster.kubectl("delete", "namespace", "-l", "arca.dev/e2e=true", "--wait=false");
     }
     cluster.close();
+    // Written to a file: at JVM exit surefire no longer reports what the tests print.
+    try {
+      java.nio.file.Files.writeString(
+          Path.of("target", "cluster-stop.txt"),
+          String.format(
+              "node closed in %d ms, control plane in %d ms%n",
+              (nodeClosed - start) / 1_000_000, (System.nanoTime() - nodeClosed) / 1_000_000),
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      // a diagnostic only
+    }
   }
 }

@@ -51,17 +51,18 @@ import org.junit.jupiter.api.parallel.Isolated;
  * scheduled every minute, on a control plane of their own (etcd, kube-apiserver, the controller
  * manager without its Job controller) and the real operator wiring ({@link OperatorMain}) in this
  * JVM. The test plays the Jobs' part: each Job the operator creates ends at once, with a pod whose
- * termination message is a backup report. Over {@code arca.scale.minutes} (default 3) schedule
- * slots it checks that every policy ran exactly once per slot (no missed, no doubled run, none
- * skipped), and measures how late runs start after their minute (p50, p99, max), the operator's API
- * requests (by verb and resource, and status patches per run) and the heap of this JVM. It writes
- * them to {@code target/control-plane-scale.md}.
+ * termination message is a backup report. Over {@code arca.scale.minutes} schedule slots (default
+ * 1, what CI runs; the next slot starts too, so the window's runs are not the last) it checks that
+ * every policy ran exactly once per slot (no missed, no doubled run, none skipped), and measures
+ * how late runs start after their minute (p50, p99, max), the operator's API requests (by verb and
+ * resource, and status patches per run) and the heap of this JVM. It writes them to {@code
+ * target/control-plane-scale.md}.
  */
 @Isolated // it measures; nothing else should share the two cores
 class ControlPlaneScaleTest {
   static final int NAMESPACES = Integer.getInteger("arca.scale.namespaces", 100);
   static final int PER_NAMESPACE = Integer.getInteger("arca.scale.perNamespace", 10);
-  static final int MINUTES = Integer.getInteger("arca.scale.minutes", 3);
+  static final int MINUTES = Integer.getInteger("arca.scale.minutes", 1);
 
   /** Requests the operator's client sent, by "VERB resource[/status]". */
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
@@ -122,9 +123,9 @@ class ControlPlaneScaleTest {
       long heapPeak = 0;
       // The slot after the window runs too (it is not counted), so that the window's last runs
       // are not the last the operator sees; the test stops ending Jobs 30 s into it and closes
-      // the operator about 20 s later, well before the next slot: a run of that slot left active
-      // by the test must not be due again while the operator still runs (it would count as
-      // skipped).
+      // the operator once what it ended is recorded (at most 20 s later), well before the next
+      // slot: a run of that slot left active by the test must not be due again while the
+      // operator still runs (it would count as skipped).
       Instant end = first.plus(Duration.ofMinutes(MINUTES)).plusSeconds(30);
       Instant measuredFrom = null;
       Map<String, Long> before = null;
@@ -138,7 +139,7 @@ class ControlPlaneScaleTest {
           heapPeak = Math.max(heapPeak, usedHeapAfterGc());
         }
         playing = false;
-        Thread.sleep(20_000); // what was ended is recorded
+        awaitRecorded(admin);
       } finally {
         operator.close();
         jobs.close();
@@ -146,6 +147,28 @@ class ControlPlaneScaleTest {
       }
       report(admin, first, measuredFrom, before, heapPeak);
       counted.close();
+    }
+  }
+
+  /**
+   * Waits (at most 20 s) until the operator has recorded every run the test ended: as many Snapshot
+   * objects as ended Jobs, twice in a row (a Job being ended when the test stopped may still
+   * count).
+   */
+  private void awaitRecorded(KubernetesClient admin) throws InterruptedException {
+    Instant end = Instant.now().plusSeconds(20);
+    int same = 0;
+    while (same < 2 && Instant.now().isBefore(end)) {
+      Thread.sleep(1_000);
+      long done = ended.values().stream().mapToLong(AtomicLong::get).sum();
+      long recorded =
+          admin
+              .genericKubernetesResources("arca.dev/v1alpha1", "Snapshot")
+              .inAnyNamespace()
+              .list()
+              .getItems()
+              .size();
+      same = recorded == done ? same + 1 : 0;
     }
   }
 

@@ -44,7 +44,7 @@ class SparseFileTest {
     assertThat(r.failures()).isEmpty();
     Path out = target.resolve("src/sparse.img");
     assertThat(Files.size(out)).isEqualTo(size);
-    assertThat(Fixtures.sha256(out)).isEqualTo(Fixtures.sha256(f));
+    assertThat(Files.mismatch(out, f)).as("first differing byte").isEqualTo(-1L);
     assertThat(Fixtures.allocatedBytes(out)).isLessThan(64L << 20);
   }
 }

@@ -374,9 +374,11 @@ public final class RealNode implements AutoCloseable {
   /** Stops the node and removes everything it made (see the class documentation). */
   @Override
   public void close() {
+    long start = System.nanoTime();
     if (kubelet != null && kubelet.isAlive()) {
       drain();
     }
+    long drained = System.nanoTime();
     try {
       cluster.client().nodes().withName(NAME).delete();
     } catch (RuntimeException e) {
@@ -401,6 +403,9 @@ public final class RealNode implements AutoCloseable {
         deleteQuietly(s);
       }
     }
+    System.out.printf(
+        "node %s closed: drain %d ms, the rest %d ms%n",
+        NAME, (drained - start) / 1_000_000, (System.nanoTime() - drained) / 1_000_000);
     sysctls.forEach(
         (p, v) -> {
           try {
@@ -430,10 +435,22 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
-  /** Force-deletes the node's pods and waits up to 30 s for containerd to run no task. */
+  /**
+   * Cordons the node (controllers' replacement pods then stay pending instead of starting here
+   * again: without it the wait below always ran its full 30 s), force-deletes its pods and waits up
+   * to 30 s for containerd to run no task.
+   */
   private void drain() {
     KubernetesClient client = cluster.client();
     try {
+      client
+          .nodes()
+          .withName(NAME)
+          .edit(
+              n -> {
+                n.getSpec().setUnschedulable(true);
+                return n;
+              });
       for (Pod p :
           client.pods().inAnyNamespace().withField("spec.nodeName", NAME).list().getItems()) {
         client
