@@ -172,43 +172,57 @@ class ControlPlaneScaleTest {
     }
   }
 
-  private static void setUp(KubernetesClient admin) {
-    for (int n = 0; n < NAMESPACES; n++) {
-      String ns = "scale-" + n;
-      admin
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .create();
-      admin
-          .secrets()
-          .inNamespace(ns)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("pw")
-                  .endMetadata()
-                  .addToStringData("password", "x")
-                  .build())
-          .create();
-      admin
-          .persistentVolumeClaims()
-          .inNamespace(ns)
-          .resource(
-              new PersistentVolumeClaimBuilder()
-                  .withNewMetadata()
-                  .withName("models")
-                  .endMetadata()
-                  .withNewSpec()
-                  .withAccessModes("ReadWriteOnce")
-                  .withNewResources()
-                  .addToRequests("storage", new Quantity("1Gi"))
-                  .endResources()
-                  .endSpec()
-                  .build())
-          .create();
-      for (int i = 0; i < PER_NAMESPACE; i++) {
-        admin.resources(BackupPolicy.class).inNamespace(ns).resource(policy(ns, "p" + i)).create();
+  /** The namespaces with their Secret, PVC and policies, eight namespaces at a time. */
+  private static void setUp(KubernetesClient admin) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> made = new ArrayList<>();
+      for (int n = 0; n < NAMESPACES; n++) {
+        String ns = "scale-" + n;
+        made.add(pool.submit(() -> setUp(admin, ns)));
       }
+      for (var f : made) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void setUp(KubernetesClient admin, String ns) {
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    admin
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("pw")
+                .endMetadata()
+                .addToStringData("password", "x")
+                .build())
+        .create();
+    admin
+        .persistentVolumeClaims()
+        .inNamespace(ns)
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("models")
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
+    for (int i = 0; i < PER_NAMESPACE; i++) {
+      admin.resources(BackupPolicy.class).inNamespace(ns).resource(policy(ns, "p" + i)).create();
     }
   }
 

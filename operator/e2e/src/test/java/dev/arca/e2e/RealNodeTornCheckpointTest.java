@@ -105,13 +105,19 @@ class RealNodeTornCheckpointTest {
                   && st.get("snapshotWait") == null);
     }
 
+    Map<String, List<GenericKubernetesResource>> byPolicy = new TreeMap<>();
+    List<String> ids = new ArrayList<>();
     for (String policy : List.of("direct", "snap")) {
-      List<GenericKubernetesResource> snaps = s.snapshots(policy);
+      byPolicy.put(policy, s.snapshots(policy));
+      byPolicy.get(policy).forEach(snap -> ids.add(snapshotId(snap)));
+    }
+    Map<String, JsonNode> listed = list(s, bucket, ids);
+    for (String policy : List.of("direct", "snap")) {
+      List<GenericKubernetesResource> snaps = byPolicy.get(policy);
       Map<String, List<String>> held = new TreeMap<>();
       for (GenericKubernetesResource snap : snaps) {
-        String id =
-            ((Map<?, ?>) snap.getAdditionalProperties().get("spec")).get("snapshotId").toString();
-        held.put(id.substring(0, 8), checkpointsOf(s, bucket, id, snap));
+        String id = snapshotId(snap);
+        held.put(id.substring(0, 8), checkpointsOf(listed.get(id), id, snap));
       }
       System.out.printf(
           "torn writes, %s: %d snapshots, checkpoints each held: %s%n", policy, snaps.size(), held);
@@ -136,21 +142,43 @@ class RealNodeTornCheckpointTest {
         && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase());
   }
 
+  private static String snapshotId(GenericKubernetesResource snap) {
+    return ((Map<?, ?>) snap.getAdditionalProperties().get("spec")).get("snapshotId").toString();
+  }
+
   /**
-   * The checkpoint folders of snapshot {@code id} (arca ls in a pod), each checked whole; they must
-   * be those its Snapshot object names.
+   * The entries of each snapshot of {@code ids} ({@code arca ls --json} of each, one after the
+   * other in one pod: a pod per snapshot made this test the last of its tier to end).
+   */
+  private static Map<String, JsonNode> list(Steps s, String bucket, List<String> ids)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", LIST, "sh"));
+    command.addAll(ids);
+    String log =
+        Pods.run(NS, "ls-all", command, s.repositoryEnv(bucket, "arca-repository-password"), null);
+    Map<String, JsonNode> out = new TreeMap<>();
+    String id = null;
+    for (String line : log.lines().toList()) {
+      if (line.startsWith("== ")) {
+        id = line.substring(3).strip();
+      } else if (id != null && line.startsWith("{")) {
+        out.put(id, new ObjectMapper().readTree(line).path("entries"));
+      }
+    }
+    assertThat(out.keySet()).as("snapshots listed").containsExactlyInAnyOrderElementsOf(ids);
+    return out;
+  }
+
+  /** Lists each snapshot named in its arguments, after a line naming it. */
+  private static final String LIST =
+      "set -e; for id in \"$@\"; do echo \"== $id\"; arca ls --json \"$id\"; done";
+
+  /**
+   * The checkpoint folders of snapshot {@code id} as {@code entries} lists them, each checked
+   * whole; they must be those its Snapshot object names.
    */
   private static List<String> checkpointsOf(
-      Steps s, String bucket, String id, GenericKubernetesResource snap) throws Exception {
-    String log =
-        Pods.run(
-            NS,
-            "ls-" + id.substring(0, 12),
-            List.of("arca", "ls", "--json", id),
-            s.repositoryEnv(bucket, "arca-repository-password"),
-            null);
-    String line = log.strip().lines().reduce((a, b) -> b).orElse("");
-    JsonNode entries = new ObjectMapper().readTree(line).path("entries");
+      JsonNode entries, String id, GenericKubernetesResource snap) {
     Map<String, Map<String, Long>> folders = new TreeMap<>();
     for (JsonNode e : entries) {
       String path = e.path("path").asText();
