@@ -121,12 +121,13 @@ class ControlPlaneScaleTest {
               OperatorConfig.fromEnv(
                   Map.of("ARCA_ENGINE_IMAGE", "arca:scale", "ARCA_METRICS_PORT", "0")));
       long heapPeak = 0;
-      // The slot after the window runs too (it is not counted), so that the window's last runs
-      // are not the last the operator sees; the test stops ending Jobs 30 s into it and closes
-      // the operator once what it ended is recorded (at most 20 s later), well before the next
-      // slot: a run of that slot left active by the test must not be due again while the
-      // operator still runs (it would count as skipped).
-      Instant end = first.plus(Duration.ofMinutes(MINUTES)).plusSeconds(30);
+      // The slot after the window starts too (it is not counted), so that the window's last runs
+      // are not the last the operator sees; the test stops ending Jobs 5 s into it (the window's
+      // runs all started within about 20 s of their minute and ended at once; it was 30 s, a CI
+      // minute's half) and closes the operator once what it ended is recorded (at most 20 s
+      // later), well before the next slot: a run of that slot left active by the test must not
+      // be due again while the operator still runs (it would count as skipped).
+      Instant end = first.plus(Duration.ofMinutes(MINUTES)).plusSeconds(5);
       Instant measuredFrom = null;
       Map<String, Long> before = null;
       try {
