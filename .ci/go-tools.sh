@@ -6,6 +6,7 @@
 #   .ci/go-tools.sh minio       -> /root/.cache/arca-tools/minio-v0.0.0-2026.../minio
 #   .ci/go-tools.sh kopia       -> /root/.cache/arca-tools/kopia-v0.22.3/kopia
 #   .ci/go-tools.sh helm        -> /root/.cache/arca-tools/helm-v4.3.2/helm
+#   .ci/go-tools.sh fake-gcs-server -> /root/.cache/arca-tools/fake-gcs-server-v1.56.1/fake-gcs-server
 #
 # Binaries are built with `go install MODULE/cmd/TOOL@VERSION` from the Go
 # module proxy into ${ARCA_TOOLS_CACHE:-$HOME/.cache/arca-tools}/TOOL-VERSION/,
@@ -29,18 +30,22 @@ KOPIA_VERSION="v0.22.3"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 # The helm CLI the README's commands use (the chart's tests use helm-java in-process).
 HELM_VERSION="v4.3.2"
+# The Google Cloud Storage emulator the gs:// tests run against (its JSON API, on 127.0.0.1).
+FAKE_GCS_VERSION="v1.56.1"
 
 declare -A TOOL_PKG=(
   [restic]="github.com/restic/restic/cmd/restic"
   [kopia]="github.com/kopia/kopia"
   [minio]="github.com/minio/minio"
   [helm]="helm.sh/helm/v4/cmd/helm"
+  [fake-gcs-server]="github.com/fsouza/fake-gcs-server"
 )
 declare -A TOOL_VERSION=(
   [restic]="${RESTIC_VERSION}"
   [kopia]="${KOPIA_VERSION}"
   [minio]="${MINIO_VERSION}"
   [helm]="${HELM_VERSION}"
+  [fake-gcs-server]="${FAKE_GCS_VERSION}"
 )
 # The module each package is in (go install needs only the package; the fallback build below
 # needs the module).
@@ -49,6 +54,7 @@ declare -A TOOL_MODULE=(
   [kopia]="github.com/kopia/kopia"
   [minio]="github.com/minio/minio"
   [helm]="helm.sh/helm/v4"
+  [fake-gcs-server]="github.com/fsouza/fake-gcs-server"
 )
 # Linker flags of the fallback build (the version a tool reports; go install gets it from the
 # module's build info, a build inside the module does not).
@@ -61,6 +67,7 @@ declare -A TOOL_DEBIAN=(
   [kopia]=""
   [minio]=""
   [helm]=""
+  [fake-gcs-server]=""
 )
 
 log() { echo "go-tools: $*" >&2; }
@@ -141,8 +148,13 @@ build_with_go_in() {
       return 1
     fi
   fi
-  # restic and kopia have a "version" command ("--version" too), MinIO a "--version" flag
-  "${tmp}/bin/${tool}" version >&2 2>/dev/null || "${tmp}/bin/${tool}" --version >&2 || return 1
+  # restic and kopia have a "version" command ("--version" too), MinIO a "--version" flag;
+  # fake-gcs-server has neither (it would start serving): its flag list must print
+  if [[ "${tool}" == fake-gcs-server ]]; then
+    "${tmp}/bin/${tool}" -help 2>&1 | grep -q -- '-scheme' || return 1
+  else
+    "${tmp}/bin/${tool}" version >&2 2>/dev/null || "${tmp}/bin/${tool}" --version >&2 || return 1
+  fi
   mkdir -p "${dest_dir}"
   # Move within the cache folder (same file system) so the final rename is atomic.
   mv "${tmp}/bin/${tool}" "${dest}.partial"

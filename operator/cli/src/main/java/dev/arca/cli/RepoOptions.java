@@ -13,7 +13,9 @@ final class RepoOptions {
   @Option(
       names = "--repo",
       paramLabel = "URL",
-      description = "Repository URL, file:///abs/path or s3://bucket/prefix (default: $ARCA_REPO).")
+      description =
+          "Repository URL: file:///abs/path, s3://bucket/prefix or gs://bucket/prefix (default:"
+              + " $ARCA_REPO).")
   String repo;
 
   @Option(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.engine.Fixtures;
 import dev.arca.it.Arca;
+import dev.arca.it.FakeGcs;
 import dev.arca.it.S3Servers;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,6 +42,13 @@ class KillTest {
     URI minio = S3Servers.minio();
     String repo = "s3://" + S3Servers.newBucket(minio, false) + "/killed";
     killAndCheck(repo, Map.of("AWS_ENDPOINT_URL", minio.toString()), 12, 5000);
+  }
+
+  @Test
+  void killedBackupsOnGcsLeaveItHealthy() throws Exception {
+    FakeGcs gcs = FakeGcs.get();
+    String repo = "gs://" + gcs.newBucket() + "/killed";
+    killAndCheck(repo, Map.of("STORAGE_EMULATOR_HOST", gcs.uri().toString()), 13, 5000);
   }
 
   /**

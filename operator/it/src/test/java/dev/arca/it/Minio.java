@@ -1,9 +1,7 @@
 package dev.arca.it;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,47 +86,29 @@ public final class Minio {
   }
 
   private void awaitReady(Path log, boolean tls) throws IOException, InterruptedException {
+    if (!tls) {
+      Procs.awaitHttpOk(process, log, uri.resolve("/minio/health/ready"), "MinIO");
+      return;
+    }
+    // No trust set up here for the health URL: a listening port will do; the SDK retries the 503
+    // answers of a server still starting.
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IOException(
             "MinIO exited with " + process.exitValue() + ": " + Files.readString(log));
       }
-      if (tls) {
-        // No trust set up here for the health URL: a listening port will do; the SDK retries
-        // the 503 answers of a server still starting.
-        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", uri.getPort())) {
-          return;
-        } catch (IOException notYet) {
-          Thread.sleep(100);
-          continue;
-        }
-      }
-      try {
-        HttpURLConnection c =
-            (HttpURLConnection) uri.resolve("/minio/health/ready").toURL().openConnection();
-        c.setConnectTimeout(500);
-        c.setReadTimeout(1000);
-        if (c.getResponseCode() == 200) {
-          return;
-        }
+      try (java.net.Socket probe = new java.net.Socket("127.0.0.1", uri.getPort())) {
+        return;
       } catch (IOException notYet) {
-        // keep polling
+        Thread.sleep(100);
       }
-      Thread.sleep(100);
     }
     throw new IOException("MinIO was not ready within 60 s: " + Files.readString(log));
   }
 
   private void stop() {
-    process.destroy();
-    try {
-      process.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Procs.deleteTree(data);
-    Procs.deleteTree(data.resolveSibling(data.getFileName() + ".log"));
+    Procs.stopAndRemove(process, data, data.resolveSibling(data.getFileName() + ".log"));
   }
 
   static int freePort() {
@@ -136,20 +116,6 @@ public final class Minio {
   }
 
   private static Path binary() throws IOException, InterruptedException {
-    String given = System.getProperty("arca.minio", "");
-    if (!given.isBlank()) {
-      return Path.of(given);
-    }
-    Path script = Path.of(System.getProperty("arca.checkout", "../..")).resolve(".ci/go-tools.sh");
-    Process p =
-        new ProcessBuilder(List.of("bash", script.toString(), "minio"))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0 || out.isEmpty()) {
-      throw new IOException(
-          script + " minio failed (exit " + p.exitValue() + "); it needs Go and the module proxy");
-    }
-    return Path.of(out.substring(out.lastIndexOf('\n') + 1));
+    return GoTools.binary("minio", "arca.minio");
   }
 }

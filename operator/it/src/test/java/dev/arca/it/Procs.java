@@ -95,6 +95,52 @@ public final class Procs {
     }
   }
 
+  /**
+   * Waits up to 60 s until {@code url} answers 200; fails with the server's log when its process
+   * ends first or the time runs out.
+   */
+  public static void awaitHttpOk(
+      Process process, java.nio.file.Path log, java.net.URI url, String name)
+      throws IOException, InterruptedException {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (java.time.Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            name
+                + " exited with "
+                + process.exitValue()
+                + ": "
+                + java.nio.file.Files.readString(log));
+      }
+      try {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.setReadTimeout(1000);
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // keep polling
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException(
+        name + " was not ready within 60 s: " + java.nio.file.Files.readString(log));
+  }
+
+  /** Stops a server's process and removes its data folder and log (best effort). */
+  public static void stopAndRemove(
+      Process process, java.nio.file.Path data, java.nio.file.Path log) {
+    process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deleteTree(data);
+    deleteTree(log);
+  }
+
   /** Deletes a temporary folder and everything in it (best effort). */
   public static void deleteTree(java.nio.file.Path dir) {
     try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {

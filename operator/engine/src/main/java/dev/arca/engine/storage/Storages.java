@@ -1,6 +1,8 @@
 package dev.arca.engine.storage;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.storage.gcs.GcsSettings;
+import dev.arca.engine.storage.gcs.GcsStorage;
 import dev.arca.engine.storage.s3.S3Settings;
 import dev.arca.engine.storage.s3.S3Storage;
 import java.net.URI;
@@ -19,14 +21,19 @@ public final class Storages {
     return open(url, S3Settings.defaults());
   }
 
-  /**
-   * Opens {@code file:///abs/path} or {@code s3://bucket/prefix} behind a {@link RetryingStorage};
-   * other schemes are rejected with a usage error.
-   */
+  /** Opens a repository URL with the given S3 settings, and GCS settings from the environment. */
   public static Storage open(String url, S3Settings s3) {
+    return open(url, s3, GcsSettings.defaults());
+  }
+
+  /**
+   * Opens {@code file:///abs/path}, {@code s3://bucket/prefix} or {@code gs://bucket/prefix} behind
+   * a {@link RetryingStorage}; other schemes are rejected with a usage error.
+   */
+  public static Storage open(String url, S3Settings s3, GcsSettings gcs) {
     if (url == null || url.isBlank()) {
       throw ArcaException.usage(
-          "no repository given: pass --repo file:///abs/path or s3://bucket/prefix, or set"
+          "no repository given: pass --repo file:///abs/path, s3://bucket/prefix or gs://bucket/prefix, or set"
               + " ARCA_REPO");
     }
     URI uri;
@@ -38,7 +45,7 @@ public final class Storages {
               + url
               + "' is not a valid URL: "
               + e.getReason()
-              + "; use file:///abs/path or s3://bucket/prefix");
+              + "; use file:///abs/path, s3://bucket/prefix or gs://bucket/prefix");
     }
     if ("file".equals(uri.getScheme())) {
       if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getAuthority() != null) {
@@ -50,9 +57,12 @@ public final class Storages {
     if ("s3".equals(uri.getScheme())) {
       return RetryingStorage.wrap(S3Storage.open(url, s3, S3_CONNECTIONS));
     }
+    if ("gs".equals(uri.getScheme())) {
+      return RetryingStorage.wrap(GcsStorage.open(url, gcs));
+    }
     throw ArcaException.usage(
         "repository URL '"
             + url
-            + "' has an unsupported scheme; use file:///abs/path or s3://bucket/prefix");
+            + "' has an unsupported scheme; use file:///abs/path, s3://bucket/prefix or gs://bucket/prefix");
   }
 }

@@ -1,7 +1,7 @@
 package dev.arca.engine.storage.s3;
 
 import dev.arca.engine.ArcaException;
-import dev.arca.engine.storage.BulkInputStream;
+import dev.arca.engine.storage.ExactLengthStream;
 import dev.arca.engine.storage.ObjectExistsException;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
@@ -265,45 +265,30 @@ public final class S3Storage implements Storage {
   }
 
   /** Exactly {@code length} bytes of a GET's body; closing it early drops the connection. */
-  private static final class Body extends BulkInputStream {
+  private static final class Body extends ExactLengthStream {
     private final ResponseInputStream<GetObjectResponse> in;
     private final String key;
-    private final long length;
-    private long remaining;
 
     Body(ResponseInputStream<GetObjectResponse> in, String key, long length) {
+      super(length);
       this.in = in;
       this.key = key;
-      this.length = length;
-      this.remaining = length;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining == 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n < 0) {
-        throw new IOException(
-            "the response for "
-                + key
-                + " ended after "
-                + (length - remaining)
-                + " of "
-                + length
-                + " bytes");
-      }
-      remaining -= n;
-      return n;
+    protected int readBody(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
+    }
+
+    @Override
+    protected IOException endedEarly(long got) {
+      return new IOException(
+          "the response for " + key + " ended after " + got + " of " + length() + " bytes");
     }
 
     @Override
     public void close() throws IOException {
-      if (remaining > 0) {
+      if (!finished()) {
         in.abort(); // rather than read the rest only to reuse the connection
       }
       in.close();

@@ -1,0 +1,39 @@
+package dev.arca.engine.storage.gcs;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.StorageOptions;
+import java.time.Duration;
+
+/** Builds the client for resolved {@link GcsSettings}. */
+final class GcsClients {
+  private GcsClients() {}
+
+  static com.google.cloud.storage.Storage build(GcsSettings s) {
+    var b =
+        StorageOptions.http()
+            .setRetrySettings(
+                RetrySettings.newBuilder()
+                    .setMaxAttempts(s.maxAttempts())
+                    // 100 ms doubling up to 10 s, as the S3 store: about 30 s in all
+                    .setInitialRetryDelayDuration(Duration.ofMillis(100))
+                    .setRetryDelayMultiplier(2.0)
+                    .setMaxRetryDelayDuration(Duration.ofSeconds(10))
+                    .setInitialRpcTimeoutDuration(Duration.ofSeconds(60))
+                    .setRpcTimeoutMultiplier(1.0)
+                    .setMaxRpcTimeoutDuration(Duration.ofSeconds(60))
+                    .setTotalTimeoutDuration(Duration.ofMinutes(5))
+                    .build());
+    if (s.endpoint() != null) {
+      b.setHost(s.endpoint());
+    }
+    if (s.endpoint() != null && s.endpoint().startsWith("http://")) {
+      // an emulator: no Google credentials are looked up, and none would go over plain HTTP
+      b.setCredentials(NoCredentials.getInstance());
+      b.setProjectId(s.project() == null ? "arca" : s.project());
+    } else if (s.project() != null) {
+      b.setProjectId(s.project());
+    }
+    return b.build().getService();
+  }
+}
