@@ -14,8 +14,8 @@ final class RepoOptions {
       names = "--repo",
       paramLabel = "URL",
       description =
-          "Repository URL: file:///abs/path, s3://bucket/prefix or gs://bucket/prefix (default:"
-              + " $ARCA_REPO).")
+          "Repository URL: file:///abs/path, s3://bucket/prefix, gs://bucket/prefix or"
+              + " azblob://account/container/prefix (default: $ARCA_REPO).")
   String repo;
 
   @Option(

@@ -53,6 +53,8 @@ final class Shell {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
             "GOOGLE_APPLICATION_CREDENTIALS",
             "AZURE_CLIENT_SECRET",
+            "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+            "AZURE_PASSWORD",
             "AZURE_STORAGE_KEY",
             "AZURE_STORAGE_CONNECTION_STRING",
             "AZURE_STORAGE_SAS_TOKEN",
@@ -64,7 +66,13 @@ final class Shell {
       if (password != null && password.length > 0) {
         secrets.add(new String(password));
       }
-      for (String name : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
+      for (String name :
+          List.of(
+              "AWS_SECRET_ACCESS_KEY",
+              "AWS_SESSION_TOKEN",
+              "AZURE_STORAGE_KEY",
+              "AZURE_STORAGE_SAS_TOKEN",
+              "AZURE_CLIENT_SECRET")) {
         String v = System.getenv(name);
         if (v != null && !v.isEmpty()) {
           secrets.add(v);

@@ -47,6 +47,9 @@ public class ResourceProbe {
     if (r.s3 != null && r.s3.caSecretRef != null) {
       refs.put(prefix + ".s3.caSecretRef.name", r.s3.caSecretRef.name);
     }
+    if (r.gcs != null && r.gcs.keySecretRef != null) {
+      refs.put(prefix + ".gcs.keySecretRef.name", r.gcs.keySecretRef.name);
+    }
     for (var e : refs.entrySet()) {
       if (!secretExists(namespace, e.getValue())) {
         return e.getKey()

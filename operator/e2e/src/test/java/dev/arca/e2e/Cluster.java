@@ -154,7 +154,10 @@ final class Cluster {
               "node-1",
               CHECKOUT.resolve("operator/cli/target"),
               Set.of(IMAGE, POSTGRES_IMAGE),
-              Set.of(dev.arca.it.S3Servers.minio().getPort()));
+              // the pods reach the test's object stores and nothing else of the host
+              Set.of(
+                  dev.arca.it.S3Servers.minio().getPort(),
+                  dev.arca.it.FakeGcs.get().uri().getPort()));
     }
     return kubelet;
   }

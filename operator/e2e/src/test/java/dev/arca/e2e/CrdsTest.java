@@ -116,6 +116,26 @@ class CrdsTest {
           tags: {"arca.dev/namespace": team-b}
         """;
     refused(c, ownerTag, "reserved for the snapshot's owner");
+
+    // each store's settings go with its own URLs; a gs:// bucket name is GCS's
+    String gcsOnS3 =
+        ownerTag
+            .replace("owner-tag", "gcs-on-s3")
+            .replace("  tags: {\"arca.dev/namespace\": team-b}\n", "")
+            .replace(
+                "    passwordSecretRef:",
+                "    gcs: {keySecretRef: {name: gcs-key}}\n    passwordSecretRef:");
+    refused(c, gcsOnS3, "gcs applies to gs:// repositories only");
+    String s3OnGcs =
+        gcsOnS3
+            .replace("gcs-on-s3", "s3-on-gcs")
+            .replace("s3://bucket/shared", "gs://bucket/shared")
+            .replace("gcs: {keySecretRef: {name: gcs-key}}", "credentialsSecretRef: {name: keys}");
+    refused(c, s3OnGcs, "s3 and credentialsSecretRef apply to s3:// repositories only");
+    String gcs =
+        gcsOnS3.replace("gcs-on-s3", "gcs-ok").replace("s3://bucket/shared", "gs://bucket/shared");
+    accepted(c, gcs);
+    refused(c, gcs.replace("gs://bucket/shared", "gs://Bucket_Name/shared"), "spec.repository.url");
   }
 
   @Test

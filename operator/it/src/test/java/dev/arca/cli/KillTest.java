@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arca.engine.Fixtures;
 import dev.arca.it.Arca;
+import dev.arca.it.Azurite;
 import dev.arca.it.FakeGcs;
 import dev.arca.it.S3Servers;
 import java.net.URI;
@@ -42,6 +43,13 @@ class KillTest {
     URI minio = S3Servers.minio();
     String repo = "s3://" + S3Servers.newBucket(minio, false) + "/killed";
     killAndCheck(repo, Map.of("AWS_ENDPOINT_URL", minio.toString()), 12, 5000);
+  }
+
+  @Test
+  void killedBackupsOnAzureLeaveItHealthy() throws Exception {
+    Azurite az = Azurite.get();
+    String repo = "azblob://" + Azurite.ACCOUNT + "/" + az.newContainer() + "/killed";
+    killAndCheck(repo, az.env(), 14, 5000);
   }
 
   @Test

@@ -3,26 +3,40 @@ package dev.arca.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where backups are stored and how to open them. */
+@ValidationRule(
+    value = "!(has(self.s3) || has(self.credentialsSecretRef)) || self.url.startsWith('s3://')",
+    message = "s3 and credentialsSecretRef apply to s3:// repositories only")
+@ValidationRule(
+    value = "!has(self.gcs) || self.url.startsWith('gs://')",
+    message = "gcs applies to gs:// repositories only")
 public class RepositorySpec {
   /**
-   * Repository URL as the arca CLI takes it: s3://bucket/prefix (or file:///path on a mounted
-   * volume).
+   * Repository URL as the arca CLI takes it: s3://bucket/prefix, gs://bucket/prefix (Google Cloud
+   * Storage), or file:///path on a mounted volume.
    */
   @JsonPropertyDescription(
-      "Repository URL as the arca CLI takes it: s3://bucket/prefix (or file:///path on a mounted volume).")
+      "Repository URL as the arca CLI takes it: s3://bucket/prefix, gs://bucket/prefix (Google Cloud Storage), or file:///path on a mounted volume.")
   @Required
-  @Pattern("^(s3://[^/]+(/.*)?|file:///.+)$")
+  @Pattern("^(s3://[^/]+(/.*)?|gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/.*)?|file:///.+)$")
   public String url;
 
-  /** S3 connection settings. */
-  @JsonPropertyDescription("S3 connection settings.")
+  /** S3 connection settings (s3:// repositories). */
+  @JsonPropertyDescription("S3 connection settings (s3:// repositories).")
   public S3Spec s3;
 
-  /** Secret with the S3 access keys; absent when the Job's service account has pod identity. */
+  /** Google Cloud Storage settings and credentials (gs:// repositories). */
+  @JsonPropertyDescription("Google Cloud Storage settings and credentials (gs:// repositories).")
+  public GcsSpec gcs;
+
+  /**
+   * Secret with the S3 access keys (s3:// repositories); absent when the Job's service account has
+   * pod identity.
+   */
   @JsonPropertyDescription(
-      "Secret with the S3 access keys; absent when the Job's service account has pod identity.")
+      "Secret with the S3 access keys (s3:// repositories); absent when the Job's service account has pod identity.")
   public CredentialsSecretRef credentialsSecretRef;
 
   /** Secret key holding the repository password (key default: password). */

@@ -1,8 +1,10 @@
 package dev.arca.controller.jobs;
 
 import dev.arca.api.v1alpha1.CredentialsSecretRef;
+import dev.arca.api.v1alpha1.GcsSpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.S3Spec;
+import dev.arca.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -13,13 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a Job reaches a repository: environment variables for the arca CLI and the AWS SDK, with
- * every secret as a {@code secretKeyRef} (the operator never reads a secret's value), and the CA
- * bundle, if any, as a file mounted from its Secret.
+ * How a Job reaches a repository: environment variables for the arca CLI, the AWS SDK and Google's
+ * client, with every secret as a {@code secretKeyRef} (the operator never reads a secret's value),
+ * and the CA bundle and the GCS service-account key, if any, as files mounted from their Secrets.
  */
 public final class RepositoryAccess {
   static final String CA_DIR = "/etc/arca/ca";
   static final String CA_FILE = "ca.crt";
+  static final String GCS_KEY_DIR = "/etc/arca/gcs";
+  static final String GCS_KEY_FILE = "key.json";
 
   private RepositoryAccess() {}
 
@@ -58,6 +62,15 @@ public final class RepositoryAccess {
         env.add(plain("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED"));
       }
     }
+    GcsSpec gcs = repo.gcs;
+    if (gcs != null) {
+      if (gcs.endpoint != null) {
+        env.add(plain("STORAGE_EMULATOR_HOST", gcs.endpoint));
+      }
+      if (gcs.keySecretRef != null) {
+        env.add(plain("GOOGLE_APPLICATION_CREDENTIALS", GCS_KEY_DIR + "/" + GCS_KEY_FILE));
+      }
+    }
     return env;
   }
 
@@ -69,34 +82,48 @@ public final class RepositoryAccess {
     return List.of();
   }
 
-  /** The CA bundle's volume, or none. */
+  /** The volumes of the CA bundle and the GCS key, when the repository has them. */
   public static List<Volume> volumes(RepositorySpec repo) {
-    if (repo.s3 == null || repo.s3.caSecretRef == null) {
-      return List.of();
+    List<Volume> out = new ArrayList<>();
+    if (repo.s3 != null && repo.s3.caSecretRef != null) {
+      out.add(secretFile("arca-ca", repo.s3.caSecretRef, CA_FILE));
     }
-    return List.of(
-        new VolumeBuilder()
-            .withName("arca-ca")
-            .withNewSecret()
-            .withSecretName(repo.s3.caSecretRef.name)
-            .addNewItem()
-            .withKey(keyOr(repo.s3.caSecretRef.key, CA_FILE))
-            .withPath(CA_FILE)
-            .endItem()
-            .endSecret()
-            .build());
+    if (repo.gcs != null && repo.gcs.keySecretRef != null) {
+      out.add(secretFile("arca-gcs-key", repo.gcs.keySecretRef, GCS_KEY_FILE));
+    }
+    return out;
   }
 
   public static List<VolumeMount> mounts(RepositorySpec repo) {
-    if (repo.s3 == null || repo.s3.caSecretRef == null) {
-      return List.of();
+    List<VolumeMount> out = new ArrayList<>();
+    if (repo.s3 != null && repo.s3.caSecretRef != null) {
+      out.add(readOnly("arca-ca", CA_DIR));
     }
-    return List.of(
-        new VolumeMountBuilder()
-            .withName("arca-ca")
-            .withMountPath(CA_DIR)
-            .withReadOnly(true)
-            .build());
+    if (repo.gcs != null && repo.gcs.keySecretRef != null) {
+      out.add(readOnly("arca-gcs-key", GCS_KEY_DIR));
+    }
+    return out;
+  }
+
+  /**
+   * A volume with one key of a Secret as the file {@code file} (the Secret volume's default mode:
+   * the Job's container may run as any user).
+   */
+  private static Volume secretFile(String volume, SecretKeyRef ref, String file) {
+    return new VolumeBuilder()
+        .withName(volume)
+        .withNewSecret()
+        .withSecretName(ref.name)
+        .addNewItem()
+        .withKey(keyOr(ref.key, file))
+        .withPath(file)
+        .endItem()
+        .endSecret()
+        .build();
+  }
+
+  private static VolumeMount readOnly(String volume, String path) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
   }
 
   private static String keyOr(String key, String fallback) {

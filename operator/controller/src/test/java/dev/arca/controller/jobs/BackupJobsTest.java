@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.CredentialsSecretRef;
+import dev.arca.api.v1alpha1.GcsSpec;
 import dev.arca.api.v1alpha1.JobOverrides;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.S3Spec;
@@ -195,6 +196,43 @@ class BackupJobsTest {
     assertThat(ca.getSecret().getItems().get(0).getKey()).isEqualTo("ca.pem");
     assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
     assertThat(env.get("ARCA_JAVA_OPTS").getValue()).isEqualTo("-Xmx614m"); // 60% of 1Gi
+  }
+
+  @Test
+  void aGcsRepositoryGetsItsEndpointAndKeyFileAndNoS3Settings() {
+    BackupPolicy p = policy();
+    RepositorySpec r = p.getSpec().repository;
+    r.url = "gs://llm-backups/training";
+    r.s3 = null;
+    r.credentialsSecretRef = null;
+    r.gcs = new GcsSpec();
+    r.gcs.endpoint = "http://fake-gcs.storage.svc:4443";
+    r.gcs.keySecretRef = new SecretKeyRef("gcs-backup-key", null);
+    Job job =
+        BackupJobs.backup(
+            p, new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null), CFG);
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    Map<String, EnvVar> env = env(c);
+    assertThat(env.get("ARCA_REPO").getValue()).isEqualTo("gs://llm-backups/training");
+    assertThat(env.get("STORAGE_EMULATOR_HOST").getValue())
+        .isEqualTo("http://fake-gcs.storage.svc:4443");
+    assertThat(env.get("GOOGLE_APPLICATION_CREDENTIALS").getValue())
+        .isEqualTo("/etc/arca/gcs/key.json");
+    assertThat(env.keySet()).noneMatch(k -> k.startsWith("AWS_"));
+    var key =
+        pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    assertThat(key.getSecret().getSecretName()).isEqualTo("gcs-backup-key");
+    assertThat(key.getSecret().getItems().get(0).getKey()).isEqualTo("key.json");
+    assertThat(key.getSecret().getItems().get(0).getPath()).isEqualTo("key.json");
+    assertThat(c.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals(key.getName()))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/etc/arca/gcs");
+              assertThat(m.getReadOnly()).isTrue();
+            });
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.arca.engine.storage;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.storage.azure.AzureSettings;
+import dev.arca.engine.storage.azure.AzureStorage;
 import dev.arca.engine.storage.gcs.GcsSettings;
 import dev.arca.engine.storage.gcs.GcsStorage;
 import dev.arca.engine.storage.s3.S3Settings;
@@ -16,24 +18,34 @@ public final class Storages {
   /** Connections an S3 store keeps open: enough for parallel uploads and restore reads. */
   static final int S3_CONNECTIONS = 32;
 
-  /** Opens a repository URL with S3 settings taken from the environment. */
+  /** Opens a repository URL with S3 settings, and the other stores', taken from the environment. */
   public static Storage open(String url) {
     return open(url, S3Settings.defaults());
   }
 
-  /** Opens a repository URL with the given S3 settings, and GCS settings from the environment. */
+  /**
+   * Opens a repository URL with the given S3 settings, and the other stores' from the environment.
+   */
   public static Storage open(String url, S3Settings s3) {
-    return open(url, s3, GcsSettings.defaults());
+    return open(url, s3, GcsSettings.defaults(), AzureSettings.defaults());
   }
 
   /**
-   * Opens {@code file:///abs/path}, {@code s3://bucket/prefix} or {@code gs://bucket/prefix} behind
-   * a {@link RetryingStorage}; other schemes are rejected with a usage error.
+   * Opens a repository URL with the given S3 and GCS settings, and Azure's from the environment.
    */
   public static Storage open(String url, S3Settings s3, GcsSettings gcs) {
+    return open(url, s3, gcs, AzureSettings.defaults());
+  }
+
+  /**
+   * Opens {@code file:///abs/path}, {@code s3://bucket/prefix}, {@code gs://bucket/prefix} or
+   * {@code azblob://account/container/prefix} behind a {@link RetryingStorage}; other schemes are
+   * rejected with a usage error.
+   */
+  public static Storage open(String url, S3Settings s3, GcsSettings gcs, AzureSettings azure) {
     if (url == null || url.isBlank()) {
       throw ArcaException.usage(
-          "no repository given: pass --repo file:///abs/path, s3://bucket/prefix or gs://bucket/prefix, or set"
+          "no repository given: pass --repo file:///abs/path, s3://bucket/prefix, gs://bucket/prefix or azblob://account/container/prefix, or set"
               + " ARCA_REPO");
     }
     URI uri;
@@ -45,7 +57,7 @@ public final class Storages {
               + url
               + "' is not a valid URL: "
               + e.getReason()
-              + "; use file:///abs/path, s3://bucket/prefix or gs://bucket/prefix");
+              + "; use file:///abs/path, s3://bucket/prefix, gs://bucket/prefix or azblob://account/container/prefix");
     }
     if ("file".equals(uri.getScheme())) {
       if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getAuthority() != null) {
@@ -60,9 +72,12 @@ public final class Storages {
     if ("gs".equals(uri.getScheme())) {
       return RetryingStorage.wrap(GcsStorage.open(url, gcs));
     }
+    if ("azblob".equals(uri.getScheme())) {
+      return RetryingStorage.wrap(AzureStorage.open(url, azure));
+    }
     throw ArcaException.usage(
         "repository URL '"
             + url
-            + "' has an unsupported scheme; use file:///abs/path, s3://bucket/prefix or gs://bucket/prefix");
+            + "' has an unsupported scheme; use file:///abs/path, s3://bucket/prefix, gs://bucket/prefix or azblob://account/container/prefix");
   }
 }

@@ -23,4 +23,20 @@ public class StoreUnreachableException extends IOException {
   public boolean answeredBefore() {
     return answeredBefore;
   }
+
+  /**
+   * The cause in {@code e}'s chain that means the store could not be connected to at all (refused,
+   * unknown host, no route, connect timeout), or null: how a client library's failure is sorted.
+   */
+  public static Throwable connectFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.net.http.HttpConnectTimeoutException) {
+        return t;
+      }
+    }
+    return null;
+  }
 }

@@ -4,9 +4,6 @@ import com.google.cloud.storage.StorageException;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.storage.StoreUnreachableException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -34,7 +31,7 @@ final class GcsErrors {
   }
 
   IOException map(Exception e, String what, String key) {
-    Throwable connect = connectFailure(e);
+    Throwable connect = StoreUnreachableException.connectFailure(e);
     if (connect != null) {
       return new StoreUnreachableException(
           "cannot " + what + " " + key + " in " + where + ": cannot connect: " + connect,
@@ -124,18 +121,6 @@ final class GcsErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StorageException s) {
         return s;
-      }
-    }
-    return null;
-  }
-
-  private static Throwable connectFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof UnknownHostException
-          || t instanceof NoRouteToHostException
-          || t instanceof java.net.http.HttpConnectTimeoutException) {
-        return t;
       }
     }
     return null;

@@ -8,6 +8,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.StorageException;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.storage.ExactLengthStream;
+import dev.arca.engine.storage.Md5;
 import dev.arca.engine.storage.ObjectExistsException;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
@@ -16,8 +17,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -132,7 +131,8 @@ public final class GcsStorage implements Storage {
     if (b == null || b.getSize() == null || b.getSize() != length) {
       throw new ObjectExistsException(key);
     }
-    if (b.getMd5() != null && b.getMd5().equals(md5(data, offset, length))) {
+    if (b.getMd5() != null
+        && b.getMd5().equals(Base64.getEncoder().encodeToString(Md5.of(data, offset, length)))) {
       return;
     }
     if (!Arrays.equals(read(key), 0, length, data, offset, offset + length)) {
@@ -321,16 +321,6 @@ public final class GcsStorage implements Storage {
       gcs.close();
     } catch (Exception e) {
       throw new IOException("closing the GCS client failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static String md5(byte[] data, int offset, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      md.update(data, offset, length);
-      return Base64.getEncoder().encodeToString(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      return "";
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.arca.engine.storage.s3;
 
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.storage.ExactLengthStream;
+import dev.arca.engine.storage.Md5;
 import dev.arca.engine.storage.ObjectExistsException;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
@@ -10,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -135,7 +134,8 @@ public final class S3Storage implements Storage {
       throw new ObjectExistsException(key);
     }
     String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
-    if (etag.length() == 32 && etag.equalsIgnoreCase(md5(data, offset, length))) {
+    if (etag.length() == 32
+        && etag.equalsIgnoreCase(HexFormat.of().formatHex(Md5.of(data, offset, length)))) {
       return;
     }
     if (!Arrays.equals(read(key), 0, length, data, offset, offset + length)) {
@@ -397,16 +397,6 @@ public final class S3Storage implements Storage {
       r.run();
     } catch (SdkException e) {
       throw S3Errors.map(e, what, where, key);
-    }
-  }
-
-  private static String md5(byte[] data, int offset, int length) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("MD5");
-      md.update(data, offset, length);
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      return "";
     }
   }
 }
