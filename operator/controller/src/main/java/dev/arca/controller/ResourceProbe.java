@@ -50,6 +50,12 @@ public class ResourceProbe {
     if (r.gcs != null && r.gcs.keySecretRef != null) {
       refs.put(prefix + ".gcs.keySecretRef.name", r.gcs.keySecretRef.name);
     }
+    if (r.azure != null && r.azure.keySecretRef != null) {
+      refs.put(prefix + ".azure.keySecretRef.name", r.azure.keySecretRef.name);
+    }
+    if (r.azure != null && r.azure.sasSecretRef != null) {
+      refs.put(prefix + ".azure.sasSecretRef.name", r.azure.sasSecretRef.name);
+    }
     for (var e : refs.entrySet()) {
       if (!secretExists(namespace, e.getValue())) {
         return e.getKey()

@@ -157,7 +157,8 @@ final class Cluster {
               // the pods reach the test's object stores and nothing else of the host
               Set.of(
                   dev.arca.it.S3Servers.minio().getPort(),
-                  dev.arca.it.FakeGcs.get().uri().getPort()));
+                  dev.arca.it.FakeGcs.get().uri().getPort(),
+                  dev.arca.it.Azurite.get().endpoint().getPort()));
     }
     return kubelet;
   }

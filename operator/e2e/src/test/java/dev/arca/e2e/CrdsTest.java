@@ -136,6 +136,26 @@ class CrdsTest {
         gcsOnS3.replace("gcs-on-s3", "gcs-ok").replace("s3://bucket/shared", "gs://bucket/shared");
     accepted(c, gcs);
     refused(c, gcs.replace("gs://bucket/shared", "gs://Bucket_Name/shared"), "spec.repository.url");
+    String azure =
+        gcs.replace("gcs-ok", "azure-ok")
+            .replace("gs://bucket/shared", "azblob://account/container/shared")
+            .replace("gcs: {keySecretRef: {name: gcs-key}}", "azure: {keySecretRef: {name: k}}");
+    accepted(c, azure);
+    refused(
+        c,
+        azure.replace("azure-ok", "azure-on-gs").replace("azblob://account/container", "gs://b"),
+        "azure applies to azblob:// repositories only");
+    refused(
+        c,
+        azure
+            .replace("azure-ok", "azure-both")
+            .replace(
+                "{keySecretRef: {name: k}}", "{keySecretRef: {name: k}, sasSecretRef: {name: s}}"),
+        "give azure.keySecretRef or azure.sasSecretRef, not both");
+    refused(
+        c,
+        azure.replace("azblob://account/container", "azblob://Account/c"),
+        "spec.repository.url");
   }
 
   @Test

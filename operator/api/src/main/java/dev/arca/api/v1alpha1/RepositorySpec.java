@@ -12,15 +12,24 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "!has(self.gcs) || self.url.startsWith('gs://')",
     message = "gcs applies to gs:// repositories only")
+@ValidationRule(
+    value = "!has(self.azure) || self.url.startsWith('azblob://')",
+    message = "azure applies to azblob:// repositories only")
+@ValidationRule(
+    value = "!has(self.azure) || !(has(self.azure.keySecretRef) && has(self.azure.sasSecretRef))",
+    message = "give azure.keySecretRef or azure.sasSecretRef, not both")
 public class RepositorySpec {
   /**
    * Repository URL as the arca CLI takes it: s3://bucket/prefix, gs://bucket/prefix (Google Cloud
-   * Storage), or file:///path on a mounted volume.
+   * Storage), azblob://account/container/prefix (Azure Blob Storage), or file:///path on a mounted
+   * volume.
    */
   @JsonPropertyDescription(
-      "Repository URL as the arca CLI takes it: s3://bucket/prefix, gs://bucket/prefix (Google Cloud Storage), or file:///path on a mounted volume.")
+      "Repository URL as the arca CLI takes it: s3://bucket/prefix, gs://bucket/prefix (Google Cloud Storage), azblob://account/container/prefix (Azure Blob Storage), or file:///path on a mounted volume.")
   @Required
-  @Pattern("^(s3://[^/]+(/.*)?|gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/.*)?|file:///.+)$")
+  @Pattern(
+      "^(s3://[^/]+(/.*)?|gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/.*)?"
+          + "|azblob://[a-z0-9]{3,24}/[a-z0-9][a-z0-9-]{1,61}[a-z0-9](/.*)?|file:///.+)$")
   public String url;
 
   /** S3 connection settings (s3:// repositories). */
@@ -30,6 +39,10 @@ public class RepositorySpec {
   /** Google Cloud Storage settings and credentials (gs:// repositories). */
   @JsonPropertyDescription("Google Cloud Storage settings and credentials (gs:// repositories).")
   public GcsSpec gcs;
+
+  /** Azure Blob Storage settings and credentials (azblob:// repositories). */
+  @JsonPropertyDescription("Azure Blob Storage settings and credentials (azblob:// repositories).")
+  public AzureSpec azure;
 
   /**
    * Secret with the S3 access keys (s3:// repositories); absent when the Job's service account has

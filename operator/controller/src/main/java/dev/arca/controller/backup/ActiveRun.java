@@ -29,8 +29,15 @@ final class ActiveRun {
    *
    * @param pod the active Job's pod while it runs, else null
    * @param succeededBackup the name of a backup Job that has just succeeded, else null
+   * @param stale whether the status read is older than the API server's: its active Job is gone
+   *     because an earlier reconcile already recorded it (and deleted it, say, as a pod that could
+   *     not start); the reconcile does nothing and comes back once the cache has caught up
    */
-  record Seen(JobPod pod, String succeededBackup) {}
+  record Seen(JobPod pod, String succeededBackup, boolean stale) {
+    Seen(JobPod pod, String succeededBackup) {
+      this(pod, succeededBackup, false);
+    }
+  }
 
   private final KubernetesClient client;
   private final Events events;
@@ -55,6 +62,9 @@ final class ActiveRun {
     if (job == null && st.parts != null && !Boolean.TRUE.equals(st.parts.committing)) {
       // its Job joins the parts once they are done
       return new Seen(new PartRuns(client, events, cfg, metrics).advance(p, st, jobs, now), null);
+    }
+    if (job == null && !stillActive(p, st.activeJob)) {
+      return new Seen(null, null, true);
     }
     if (job == null) {
       gone(p, st, now);
@@ -110,6 +120,21 @@ final class ActiveRun {
     if (p.getSpec().sources.stream().anyMatch(s -> s.dump != null)) {
       dev.arca.controller.ExecGrants.revoke(client, p.getMetadata().getNamespace(), job);
     }
+  }
+
+  /**
+   * Whether the API server's copy of the policy still names {@code job} as active (one GET, only
+   * when that Job is gone): a run is reported as deleted only on the server's word, not the
+   * cache's.
+   */
+  private boolean stillActive(BackupPolicy p, String job) {
+    BackupPolicy fresh =
+        client
+            .resources(BackupPolicy.class)
+            .inNamespace(p.getMetadata().getNamespace())
+            .withName(p.getMetadata().getName())
+            .get();
+    return fresh != null && fresh.getStatus() != null && job.equals(fresh.getStatus().activeJob);
   }
 
   /** The active Job was deleted before it ended (by hand, or with its namespace's cleanup). */

@@ -52,6 +52,9 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   /** How soon a policy that is not Ready is checked again (a Secret or PVC may appear). */
   static final Duration RECHECK = Duration.ofSeconds(10);
 
+  /** When a reconcile that read a stale status comes back (the cache catches up in moments). */
+  static final Duration STALE_RETRY = Duration.ofSeconds(1);
+
   /** How often an active Job is looked at (progress, a pod that cannot start). */
   static final Duration WHILE_ACTIVE = Duration.ofSeconds(15);
 
@@ -103,6 +106,9 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     catalog.release(client, p);
     List<Job> jobs = ctx.getSecondaryResources(Job.class).stream().toList();
     ActiveRun.Seen seen = new ActiveRun(client, events, metrics, cfg).observe(p, st, jobs, now);
+    if (seen.stale()) {
+      return UpdateControl.<BackupPolicy>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
     boolean copiesLeft = new SnapshotRun(client, events, metrics).sweep(p, st, jobs, now);
     Hooks hooks = new Hooks(client, events, metrics, cfg);
     BackupRun afterBefore = hooks.observe(p, st, jobs, now);

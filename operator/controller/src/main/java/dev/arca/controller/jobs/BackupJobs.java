@@ -209,6 +209,7 @@ public final class BackupJobs {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .addToLabels(RepositoryAccess.podLabels(spec.repository))
         .endMetadata()
         .withSpec(pod)
         .endTemplate()

@@ -89,6 +89,7 @@ public final class MaintenanceJobs {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .addToLabels(RepositoryAccess.podLabels(p.getSpec().repository))
         .endMetadata()
         .withSpec(
             BackupJobs.pod(

@@ -1,5 +1,6 @@
 package dev.arca.controller.jobs;
 
+import dev.arca.api.v1alpha1.AzureSpec;
 import dev.arca.api.v1alpha1.CredentialsSecretRef;
 import dev.arca.api.v1alpha1.GcsSpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a Job reaches a repository: environment variables for the arca CLI, the AWS SDK and Google's
@@ -71,7 +73,42 @@ public final class RepositoryAccess {
         env.add(plain("GOOGLE_APPLICATION_CREDENTIALS", GCS_KEY_DIR + "/" + GCS_KEY_FILE));
       }
     }
+    AzureSpec azure = repo.azure;
+    if (azure != null) {
+      if (azure.endpoint != null) {
+        env.add(plain("ARCA_AZURE_ENDPOINT", azure.endpoint));
+      }
+      if (azure.keySecretRef != null) {
+        env.add(
+            secret(
+                "AZURE_STORAGE_KEY",
+                azure.keySecretRef.name,
+                keyOr(azure.keySecretRef.key, "AZURE_STORAGE_KEY")));
+      }
+      if (azure.sasSecretRef != null) {
+        env.add(
+            secret(
+                "AZURE_STORAGE_SAS_TOKEN",
+                azure.sasSecretRef.name,
+                keyOr(azure.sasSecretRef.key, "AZURE_STORAGE_SAS_TOKEN")));
+      }
+    }
     return env;
+  }
+
+  /**
+   * Labels the Job's pod needs for the repository: AKS workload identity's {@code
+   * azure.workload.identity/use=true} on an azblob:// repository without a key or SAS Secret (its
+   * webhook then gives the pod the service account's federated token; without the webhook the label
+   * does nothing).
+   */
+  public static Map<String, String> podLabels(RepositorySpec repo) {
+    boolean secretless =
+        repo.azure == null || (repo.azure.keySecretRef == null && repo.azure.sasSecretRef == null);
+    if (repo.url != null && repo.url.startsWith("azblob://") && secretless) {
+      return Map.of("azure.workload.identity/use", "true");
+    }
+    return Map.of();
   }
 
   /** Extra CLI arguments the repository needs (path style has no environment variable). */

@@ -89,7 +89,7 @@ public final class RestoreJobs {
     Container c = BackupJobs.container(cfg, spec.job, cmd, mounts, repo);
     PodSpec pod = BackupJobs.pod(cfg, spec.job, c, volumes);
     BackupJobs.pinToNode(pod, node);
-    return job(r, pod);
+    return job(r, repo, pod);
   }
 
   /**
@@ -112,6 +112,7 @@ public final class RestoreJobs {
     Container c = BackupJobs.container(cfg, spec.job, cmd, RepositoryAccess.mounts(repo), repo);
     return job(
         r,
+        repo,
         BackupJobs.pod(
             cfg, spec.job, c, RepositoryAccess.volumes(repo), ExecAccess.name(r, "pipe")));
   }
@@ -155,7 +156,7 @@ public final class RestoreJobs {
     return cmd;
   }
 
-  private static Job job(RestoreRequest r, PodSpec pod) {
+  private static Job job(RestoreRequest r, RepositorySpec repo, PodSpec pod) {
     RestoreRequestSpec spec = r.getSpec();
     Map<String, String> labels =
         Map.of(
@@ -179,6 +180,7 @@ public final class RestoreJobs {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .addToLabels(RepositoryAccess.podLabels(repo))
         .endMetadata()
         .withSpec(pod)
         .endTemplate()

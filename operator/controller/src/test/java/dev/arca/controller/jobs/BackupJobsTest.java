@@ -2,6 +2,7 @@ package dev.arca.controller.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arca.api.v1alpha1.AzureSpec;
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
 import dev.arca.api.v1alpha1.CredentialsSecretRef;
@@ -233,6 +234,39 @@ class BackupJobsTest {
               assertThat(m.getMountPath()).isEqualTo("/etc/arca/gcs");
               assertThat(m.getReadOnly()).isTrue();
             });
+  }
+
+  @Test
+  void anAzureRepositoryGetsItsEndpointAndKeyOrWorkloadIdentity() {
+    BackupPolicy p = policy();
+    RepositorySpec r = p.getSpec().repository;
+    r.url = "azblob://llmbackups/training/models";
+    r.s3 = null;
+    r.credentialsSecretRef = null;
+    r.azure = new AzureSpec();
+    r.azure.endpoint = "http://azurite.storage.svc:10000/llmbackups";
+    r.azure.keySecretRef = new SecretKeyRef("azure-storage", null);
+    BackupRun run = new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null);
+    Job job = BackupJobs.backup(p, run, CFG);
+    Map<String, EnvVar> env = env(job.getSpec().getTemplate().getSpec().getContainers().get(0));
+    assertThat(env.get("ARCA_AZURE_ENDPOINT").getValue())
+        .isEqualTo("http://azurite.storage.svc:10000/llmbackups");
+    assertThat(env.get("AZURE_STORAGE_KEY").getValue()).isNull();
+    assertThat(env.get("AZURE_STORAGE_KEY").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("azure-storage");
+    assertThat(env.get("AZURE_STORAGE_KEY").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("AZURE_STORAGE_KEY");
+    assertThat(env.keySet()).noneMatch(k -> k.startsWith("AWS_"));
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .doesNotContainKey("azure.workload.identity/use");
+
+    // no key and no SAS: AKS workload identity's webhook is asked in by the pod's label
+    r.azure.keySecretRef = null;
+    job = BackupJobs.backup(p, run, CFG);
+    assertThat(env(job.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .doesNotContainKeys("AZURE_STORAGE_KEY", "AZURE_STORAGE_SAS_TOKEN");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("azure.workload.identity/use", "true");
   }
 
   @Test
