@@ -309,7 +309,9 @@ class SnapshotCopyTest {
     MockCluster.finish(
         client, started, true, BackupPolicyReconcilerTest.summary("cd".repeat(32), "full"));
     await("no VolumeSnapshot left", () -> snapshots(0) != null);
-    assertThat(get("train").getStatus().lastBackup.volumeSnapshots).hasSize(2);
+    // the run's record is written at the end of the reconcile that deleted them
+    var last = await("the run recorded", () -> get("train").getStatus().lastBackup);
+    assertThat(last.volumeSnapshots).hasSize(2);
   }
 
   // --- the cluster
