@@ -67,7 +67,12 @@ class ParallelBackupTest {
           "arca-repository-password",
           "sources: [{pvc: weights-a}, {pvc: weights-b}]\nparallelism: 2");
       s.awaitSnapshots("fleet", 1);
-      Map<?, ?> st = s.status(Steps.POLICIES, "fleet");
+      // the Snapshot object may appear a moment before the policy's status is patched
+      Map<?, ?> st =
+          s.await(
+              "the run in the policy's status",
+              () -> s.status(Steps.POLICIES, "fleet"),
+              x -> x != null && x.get("lastBackup") != null);
       Map<?, ?> last = (Map<?, ?>) st.get("lastBackup");
       assertThat(((Number) last.get("files")).longValue()).isEqualTo(a.size() + b.size());
       assertThat(st.get("parts")).as("cleared when the run ended").isNull();
