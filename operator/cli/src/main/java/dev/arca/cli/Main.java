@@ -37,6 +37,7 @@ public final class Main {
           RepairCommand.class,
           KeyCommand.class,
           ExportCommand.class,
+          CopyCommand.class,
           OperatorCommand.class,
           PodExecCommand.class,
           HooksCommand.class,

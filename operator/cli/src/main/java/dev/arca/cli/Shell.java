@@ -40,25 +40,35 @@ final class Shell {
   record Env(java.util.Set<String> handOn, List<String> secrets) {
     /** Variables that hold what opens the repository or the object store. */
     static final List<String> WITHHELD =
-        List.of(
-            "ARCA_PASSWORD",
-            "ARCA_NEW_PASSWORD",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_WEB_IDENTITY_TOKEN_FILE",
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-            "GOOGLE_APPLICATION_CREDENTIALS",
-            "AZURE_CLIENT_SECRET",
-            "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-            "AZURE_PASSWORD",
-            "AZURE_STORAGE_KEY",
-            "AZURE_STORAGE_CONNECTION_STRING",
-            "AZURE_STORAGE_SAS_TOKEN",
-            "AZURE_FEDERATED_TOKEN_FILE");
+        withTargetForms(
+            List.of(
+                "ARCA_PASSWORD",
+                "ARCA_NEW_PASSWORD",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                "GOOGLE_APPLICATION_CREDENTIALS",
+                "AZURE_CLIENT_SECRET",
+                "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+                "AZURE_PASSWORD",
+                "AZURE_STORAGE_KEY",
+                "AZURE_STORAGE_CONNECTION_STRING",
+                "AZURE_STORAGE_SAS_TOKEN",
+                "AZURE_FEDERATED_TOKEN_FILE"));
+
+    /**
+     * {@code names} and each one's {@code ARCA_TO_} form, a copy's target's ({@link TargetEnv}).
+     */
+    private static List<String> withTargetForms(List<String> names) {
+      List<String> out = new ArrayList<>(names);
+      names.forEach(n -> out.add(TargetEnv.targetForm(n)));
+      return List.copyOf(out);
+    }
 
     /** The policy for a run with {@code password} (may be null) and the names handed on. */
     static Env of(char[] password, List<String> handOn) {
@@ -67,12 +77,14 @@ final class Shell {
         secrets.add(new String(password));
       }
       for (String name :
-          List.of(
-              "AWS_SECRET_ACCESS_KEY",
-              "AWS_SESSION_TOKEN",
-              "AZURE_STORAGE_KEY",
-              "AZURE_STORAGE_SAS_TOKEN",
-              "AZURE_CLIENT_SECRET")) {
+          withTargetForms(
+              List.of(
+                  "AWS_SECRET_ACCESS_KEY",
+                  "AWS_SESSION_TOKEN",
+                  "AZURE_STORAGE_KEY",
+                  "AZURE_STORAGE_SAS_TOKEN",
+                  "AZURE_CLIENT_SECRET",
+                  "ARCA_PASSWORD"))) {
         String v = System.getenv(name);
         if (v != null && !v.isEmpty()) {
           secrets.add(v);

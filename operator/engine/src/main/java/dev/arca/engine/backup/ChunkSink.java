@@ -64,6 +64,14 @@ final class ChunkSink implements AutoCloseable {
   final AtomicLong storedBytes = new AtomicLong();
 
   /**
+   * Whether each pack's blobs are indexed in an index object of their own as soon as the pack is
+   * stored ({@link #indexEachPack}), and the keys of those objects.
+   */
+  private volatile boolean indexEachPack;
+
+  private final List<String> packIndexes = new ArrayList<>();
+
+  /**
    * {@code memoryBudget}: bytes of chunks in flight; as much again may wait idle for reuse (so that
    * a backup in its steady state allocates no new chunk or pack arrays: each one dropped would be
    * garbage the heap grows for), and the packs in memory follow it ({@link MemoryPlan}).
@@ -81,6 +89,38 @@ final class ChunkSink implements AutoCloseable {
     }
     this.chunkBuffers = new BufferPool(memoryBudget);
     this.uploader = DaemonThreads.pool(UPLOADS_IN_FLIGHT, "arca-upload");
+  }
+
+  /**
+   * From now on, indexes the blobs of every stored pack in an index object of its own right after
+   * the pack: a run killed midway leaves what it uploaded indexed, and its rerun deduplicates
+   * against it instead of sending it again. {@link #mergePackIndexes} replaces those objects once
+   * the run has indexed all its blobs together.
+   */
+  void indexEachPack() {
+    indexEachPack = true;
+  }
+
+  /**
+   * Deletes the index objects {@link #indexEachPack} wrote, once an index object of the whole run
+   * lists their entries; one that cannot be deleted (a store that keeps objects under a retention
+   * rule) stays, its entries duplicates, which readers accept. Returns how many stay.
+   */
+  int mergePackIndexes() throws IOException {
+    List<String> keys;
+    synchronized (packIndexes) {
+      keys = new ArrayList<>(packIndexes);
+      packIndexes.clear();
+    }
+    int kept = 0;
+    for (String key : keys) {
+      try {
+        repo.storage().delete(key);
+      } catch (IOException e) {
+        kept++;
+      }
+    }
+    return kept;
   }
 
   /** Reused arrays for chunks on their way to {@link #store}. */
@@ -194,6 +234,12 @@ final class ChunkSink implements AutoCloseable {
                   packBuffers.offerFirst(p.bytes()); // reused for a later pack
                 }
                 indexed(stored.blobs());
+                if (indexEachPack) {
+                  String key = repo.saveIndex(stored.blobs());
+                  synchronized (packIndexes) {
+                    packIndexes.add(key);
+                  }
+                }
                 return null;
               } finally {
                 uploadSlots.release();

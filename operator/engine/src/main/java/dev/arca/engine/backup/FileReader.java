@@ -205,7 +205,7 @@ final class FileReader {
   }
 
   private long readCuts(
-      FileChannel ch,
+      ReadableByteChannel ch,
       SafetensorsLayout.Layout layout,
       MessageDigest sha,
       List<CompletableFuture<byte[]>> ids)
@@ -234,6 +234,40 @@ final class FileReader {
       pos += n;
     }
     return pos;
+  }
+
+  /**
+   * The content of a file of {@code size} bytes named {@code fileName} that comes from {@code in}
+   * rather than from a file system (a copy from another repository), chunked as {@link #read(Path,
+   * SourceStat)} chunks such a file: the same bytes give the same chunks wherever they come from.
+   * {@code head} reads {@code in}'s bytes by position, for a safetensors header; {@code in} is then
+   * read from its start. Returns what {@code in} held, which the caller checks against what it
+   * expected.
+   */
+  Content read(
+      ReadableByteChannel in,
+      dev.arca.engine.chunk.SafetensorsHeader.At head,
+      long size,
+      String fileName)
+      throws IOException {
+    if (size >= WARM_UP_SIZE) {
+      sink.warmUp();
+    }
+    MessageDigest sha = ChunkIds.sha256();
+    List<CompletableFuture<byte[]>> ids = new ArrayList<>();
+    long n;
+    if (size <= chunker.minSize()) {
+      n = readCdc(in, sha, ids); // one chunk: nothing this short is cut
+    } else {
+      SafetensorsLayout.Layout layout = null;
+      if (fileName.endsWith(".safetensors")) {
+        layout =
+            SafetensorsLayout.cuts(
+                head, size, params.tensorPiece(), params.smallTensorGroup(), 8 << 20);
+      }
+      n = layout != null ? readCuts(in, layout, sha, ids) : readCdc(in, sha, ids);
+    }
+    return content(n, sha, ids);
   }
 
   /**

@@ -65,6 +65,20 @@ public final class SafetensorsHeader {
    * safetensors header, another {@link IOException} if the file cannot be read (or ends early).
    */
   public static Header read(FileChannel ch, long size) throws IOException {
+    return read(ch::read, size);
+  }
+
+  /**
+   * Reads bytes of a file at a position, as {@link FileChannel#read(ByteBuffer, long)} does: fills
+   * some of {@code dst}, returns how many bytes, or -1 past the end.
+   */
+  @FunctionalInterface
+  public interface At {
+    int read(ByteBuffer dst, long position) throws IOException;
+  }
+
+  /** As {@link #read(FileChannel, long)}, for a file read through {@code ch}. */
+  public static Header read(At ch, long size) throws IOException {
     if (size < 10) {
       throw new Malformed("only " + size + " bytes, too short for a safetensors header");
     }
@@ -121,7 +135,7 @@ public final class SafetensorsHeader {
     return new Tensor(dtype == null ? null : dtype.asText(), b, end);
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+  private static void readFully(At ch, ByteBuffer b, long pos) throws IOException {
     while (b.hasRemaining()) {
       int n = ch.read(b, pos);
       if (n < 0) {

@@ -30,6 +30,12 @@ public final class SafetensorsLayout {
    */
   public static Layout cuts(FileChannel ch, long size, int piece, int group, int hardMax)
       throws IOException {
+    return cuts((SafetensorsHeader.At) ch::read, size, piece, group, hardMax);
+  }
+
+  /** As {@link #cuts(FileChannel, long, int, int, int)}, for a file read through {@code ch}. */
+  public static Layout cuts(SafetensorsHeader.At ch, long size, int piece, int group, int hardMax)
+      throws IOException {
     SafetensorsHeader.Header header;
     try {
       header = SafetensorsHeader.read(ch, size);

@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
  * Reads a file's chunks in order, several ahead at once (fetch, decrypt, decompress and check
  * happen in parallel while the caller writes), with a bounded number in flight.
  */
-final class ChunkReader implements AutoCloseable {
+public final class ChunkReader implements AutoCloseable {
   private static final int AHEAD = 8;
   private static final ExecutorService POOL =
       DaemonThreads.pool(Math.max(2, Runtime.getRuntime().availableProcessors()), "arca-export");
@@ -25,14 +25,15 @@ final class ChunkReader implements AutoCloseable {
   private final Deque<CompletableFuture<byte[]>> inFlight = new ArrayDeque<>();
   private int next;
 
-  ChunkReader(Repository repo, List<BlobIndex.Location> chunks) {
+  /** Starts reading {@code chunks} of {@code repo}, in order. */
+  public ChunkReader(Repository repo, List<BlobIndex.Location> chunks) {
     this.repo = repo;
     this.chunks = chunks;
     fill();
   }
 
   /** The next chunk's plaintext, checked against its id; null at the end. */
-  byte[] next() throws IOException {
+  public byte[] next() throws IOException {
     CompletableFuture<byte[]> f = inFlight.poll();
     if (f == null) {
       return null;

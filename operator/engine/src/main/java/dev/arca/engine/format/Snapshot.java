@@ -25,6 +25,8 @@ import java.util.Map;
  *     snapshots} (which left out the files it could not keep); absent for backups
  * @param checkpoints the training checkpoints it holds whole, by path; absent when the backup was
  *     not asked to look for checkpoints (read within bounds by {@link CheckpointsReader})
+ * @param copiedFrom in snapshots written by {@code arca copy}: the repository and snapshot this one
+ *     is a copy of; absent for backups
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(
@@ -41,9 +43,72 @@ public record Snapshot(
     @JsonProperty("program") String program,
     @JsonProperty("repairedFrom") String repairedFrom,
     @JsonProperty("checkpoints") @JsonDeserialize(using = CheckpointsReader.class)
-        List<Checkpoint> checkpoints) {
+        List<Checkpoint> checkpoints,
+    @JsonProperty("copiedFrom") CopiedFrom copiedFrom) {
 
   public static final String PREFIX = "snapshots/";
+
+  /** A snapshot that is no copy. */
+  public Snapshot(
+      String time,
+      String host,
+      List<String> paths,
+      Map<String, String> tags,
+      String parent,
+      String mode,
+      String tree,
+      List<String> includes,
+      List<String> excludes,
+      Stats stats,
+      String program,
+      String repairedFrom,
+      List<Checkpoint> checkpoints) {
+    this(
+        time,
+        host,
+        paths,
+        tags,
+        parent,
+        mode,
+        tree,
+        includes,
+        excludes,
+        stats,
+        program,
+        repairedFrom,
+        checkpoints,
+        null);
+  }
+
+  /**
+   * Where a copied snapshot comes from.
+   *
+   * @param repository the source repository's id (its {@code config}'s {@code id}, 32 hex digits)
+   * @param snapshot the source snapshot's id (64 hex digits)
+   */
+  public record CopiedFrom(
+      @JsonProperty("repository") String repository, @JsonProperty("snapshot") String snapshot) {}
+
+  /**
+   * This snapshot as a copy of {@code from}, with {@code parent}, {@code tree} and {@code stats}.
+   */
+  public Snapshot asCopy(String parent, String tree, Stats stats, String program, CopiedFrom from) {
+    return new Snapshot(
+        time,
+        host,
+        paths,
+        tags,
+        parent,
+        parent == null ? "full" : "incremental",
+        tree,
+        includes,
+        excludes,
+        stats,
+        program,
+        null,
+        checkpoints,
+        from);
+  }
 
   /** A snapshot written by a backup. */
   public Snapshot(

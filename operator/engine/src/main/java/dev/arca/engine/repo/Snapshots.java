@@ -71,6 +71,14 @@ public final class Snapshots {
     } catch (RuntimeException e) {
       return "its time '" + s.time() + "' is not a time";
     }
+    Snapshot.CopiedFrom from = s.copiedFrom();
+    if (from != null
+        && (from.repository() == null
+            || !from.repository().matches("[0-9a-f]{32}")
+            || from.snapshot() == null
+            || !Hex.isId(from.snapshot()))) {
+      return "its copiedFrom does not name a repository id and a snapshot id";
+    }
     return null;
   }
 

@@ -43,6 +43,20 @@ public final class Storages {
    * rejected with a usage error.
    */
   public static Storage open(String url, S3Settings s3, GcsSettings gcs, AzureSettings azure) {
+    return open(url, s3, gcs, azure, System.getenv());
+  }
+
+  /**
+   * As {@link #open(String, S3Settings, GcsSettings, AzureSettings)}, with each store's settings
+   * and credentials resolved from {@code env} rather than the process's environment (a copy's
+   * target, which may need other credentials than its source).
+   */
+  public static Storage open(
+      String url,
+      S3Settings s3,
+      GcsSettings gcs,
+      AzureSettings azure,
+      java.util.Map<String, String> env) {
     if (url == null || url.isBlank()) {
       throw ArcaException.usage(
           "no repository given: pass --repo file:///abs/path, s3://bucket/prefix, gs://bucket/prefix or azblob://account/container/prefix, or set"
@@ -67,13 +81,13 @@ public final class Storages {
       return RetryingStorage.wrap(new FileStorage(Path.of(uri)));
     }
     if ("s3".equals(uri.getScheme())) {
-      return RetryingStorage.wrap(S3Storage.open(url, s3, S3_CONNECTIONS));
+      return RetryingStorage.wrap(S3Storage.open(url, s3, S3_CONNECTIONS, env));
     }
     if ("gs".equals(uri.getScheme())) {
-      return RetryingStorage.wrap(GcsStorage.open(url, gcs));
+      return RetryingStorage.wrap(GcsStorage.open(url, gcs, env));
     }
     if ("azblob".equals(uri.getScheme())) {
-      return RetryingStorage.wrap(AzureStorage.open(url, azure));
+      return RetryingStorage.wrap(AzureStorage.open(url, azure, env));
     }
     throw ArcaException.usage(
         "repository URL '"

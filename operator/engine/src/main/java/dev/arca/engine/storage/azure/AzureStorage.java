@@ -52,6 +52,15 @@ public final class AzureStorage implements Storage {
 
   /** Opens {@code azblob://account/container[/prefix]} with settings from the environment. */
   public static AzureStorage open(String url, AzureSettings given) {
+    return open(url, given, System.getenv());
+  }
+
+  /**
+   * Opens {@code azblob://account/container[/prefix]} with settings and credentials resolved from
+   * {@code env} rather than the process's environment.
+   */
+  public static AzureStorage open(
+      String url, AzureSettings given, java.util.Map<String, String> env) {
     URI uri;
     try {
       uri = new URI(url);
@@ -73,8 +82,8 @@ public final class AzureStorage implements Storage {
               + " letters and digits, a container name of 3-63 lower-case letters, digits and"
               + " single dashes");
     }
-    AzureSettings s = given.resolve(System.getenv());
-    AzureClients.Client c = AzureClients.build(account, container, s, System.getenv());
+    AzureSettings s = given.resolve(env);
+    AzureClients.Client c = AzureClients.build(account, container, s, env);
     String where =
         "azblob://"
             + account

@@ -9,7 +9,7 @@ import java.time.Duration;
 final class GcsClients {
   private GcsClients() {}
 
-  static com.google.cloud.storage.Storage build(GcsSettings s) {
+  static com.google.cloud.storage.Storage build(GcsSettings s, java.util.Map<String, String> env) {
     var b =
         StorageOptions.http()
             .setRetrySettings(
@@ -31,9 +31,27 @@ final class GcsClients {
       // an emulator: no Google credentials are looked up, and none would go over plain HTTP
       b.setCredentials(NoCredentials.getInstance());
       b.setProjectId(s.project() == null ? "arca" : s.project());
-    } else if (s.project() != null) {
-      b.setProjectId(s.project());
+    } else {
+      if (s.project() != null) {
+        b.setProjectId(s.project());
+      }
+      String keyFile = env.get("GOOGLE_APPLICATION_CREDENTIALS");
+      if (keyFile != null
+          && !keyFile.isBlank()
+          && !keyFile.equals(System.getenv("GOOGLE_APPLICATION_CREDENTIALS"))) {
+        // another key file than Application Default Credentials would read (a copy's target)
+        b.setCredentials(keyFile(keyFile));
+      }
     }
     return b.build().getService();
+  }
+
+  private static com.google.auth.oauth2.GoogleCredentials keyFile(String path) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+      return com.google.auth.oauth2.GoogleCredentials.fromStream(in);
+    } catch (java.io.IOException e) {
+      throw dev.arca.engine.ArcaException.usage(
+          "cannot read the Google credentials file " + path + ": " + e.getMessage());
+    }
   }
 }

@@ -56,6 +56,14 @@ public final class GcsStorage implements Storage {
 
   /** Opens {@code gs://bucket[/prefix]} with settings resolved from the environment. */
   public static GcsStorage open(String url, GcsSettings given) {
+    return open(url, given, System.getenv());
+  }
+
+  /**
+   * Opens {@code gs://bucket[/prefix]} with settings resolved from {@code env} rather than the
+   * process's environment ({@code GOOGLE_APPLICATION_CREDENTIALS} there names the key file).
+   */
+  public static GcsStorage open(String url, GcsSettings given, java.util.Map<String, String> env) {
     URI uri;
     try {
       uri = new URI(url);
@@ -76,8 +84,8 @@ public final class GcsStorage implements Storage {
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
     String prefix = path.replaceAll("^/+", "").replaceAll("/+$", "");
-    GcsSettings s = given.resolve(System.getenv());
-    return new GcsStorage(GcsClients.build(s), bucket, prefix, s);
+    GcsSettings s = given.resolve(env);
+    return new GcsStorage(GcsClients.build(s, env), bucket, prefix, s);
   }
 
   private BlobId id(String key) {

@@ -15,7 +15,27 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class S3Clients {
   private S3Clients() {}
 
-  static S3Client build(S3Settings s, int maxConnections) {
+  /**
+   * The keys {@code env} holds ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
+   * AWS_SESSION_TOKEN}) when they are there, else the SDK's default chain (web identity, profiles,
+   * container and instance credentials). For the process's environment the two agree.
+   */
+  static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(
+      java.util.Map<String, String> env) {
+    String id = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    String token = env.get("AWS_SESSION_TOKEN");
+    return software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+        token == null || token.isBlank()
+            ? software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(id, secret)
+            : software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                id, secret, token));
+  }
+
+  static S3Client build(S3Settings s, int maxConnections, java.util.Map<String, String> env) {
     Apache5HttpClient.Builder http =
         Apache5HttpClient.builder()
             .maxConnections(maxConnections)
@@ -37,7 +57,7 @@ final class S3Clients {
     var b =
         S3Client.builder()
             .httpClientBuilder(FailFastConnect.around(http))
-            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .credentialsProvider(credentials(env))
             .forcePathStyle(s.pathStyle())
             .requestChecksumCalculation(
                 whenRequired

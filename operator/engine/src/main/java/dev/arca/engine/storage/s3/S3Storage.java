@@ -66,6 +66,15 @@ public final class S3Storage implements Storage {
 
   /** Opens {@code s3://bucket[/prefix]} with settings resolved from the environment. */
   public static S3Storage open(String url, S3Settings given, int maxConnections) {
+    return open(url, given, maxConnections, System.getenv());
+  }
+
+  /**
+   * Opens {@code s3://bucket[/prefix]} with settings and credentials resolved from {@code env} (the
+   * AWS CLI's variables) rather than the process's environment.
+   */
+  public static S3Storage open(
+      String url, S3Settings given, int maxConnections, java.util.Map<String, String> env) {
     URI uri;
     try {
       uri = new URI(url);
@@ -79,8 +88,8 @@ public final class S3Storage implements Storage {
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
     String prefix = path.replaceAll("^/+", "").replaceAll("/+$", "");
-    S3Settings s = given.resolve(System.getenv());
-    return new S3Storage(S3Clients.build(s, maxConnections), bucket, prefix, s);
+    S3Settings s = given.resolve(env);
+    return new S3Storage(S3Clients.build(s, maxConnections, env), bucket, prefix, s);
   }
 
   @Override
