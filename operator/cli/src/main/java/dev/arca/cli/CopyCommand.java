@@ -70,6 +70,14 @@ final class CopyCommand implements Callable<Integer> {
   Path toPasswordFile;
 
   @Option(
+      names = "--to-s3-path-style",
+      paramLabel = "BOOL",
+      arity = "0..1",
+      fallbackValue = "true",
+      description = "As --s3-path-style, for an s3:// target.")
+  Boolean toS3PathStyle;
+
+  @Option(
       names = "--init",
       description =
           "Create the target repository (encrypted, with the target's password) if it has none.")
@@ -102,7 +110,11 @@ final class CopyCommand implements Callable<Integer> {
     Repository source = repo.open();
     Storage store =
         Storages.open(
-            toUrl, S3Settings.defaults(), GcsSettings.defaults(), AzureSettings.defaults(), env);
+            toUrl,
+            new S3Settings(null, null, toS3PathStyle, null, null, null, null, null),
+            GcsSettings.defaults(),
+            AzureSettings.defaults(),
+            env);
     char[] password =
         toPasswordFile != null
             ? Passwords.fromFile(toPasswordFile, "--to-password-file")

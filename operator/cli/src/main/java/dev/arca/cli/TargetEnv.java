@@ -13,7 +13,7 @@ import java.util.Map;
  * forms only, so it never pairs the target's key id with the source's secret.
  */
 final class TargetEnv {
-  static final String PREFIX = "ARCA_TO_";
+  static final String PREFIX = dev.arca.contract.TargetVariables.PREFIX;
 
   /** Credentials that belong together. */
   static final List<List<String>> GROUPS =
@@ -37,7 +37,7 @@ final class TargetEnv {
 
   /** The variable that sets {@code name} for the target. */
   static String targetForm(String name) {
-    return name.startsWith("ARCA_") ? PREFIX + name.substring(5) : PREFIX + name;
+    return dev.arca.contract.TargetVariables.of(name);
   }
 
   /** The target's environment, made from the process's {@code env}. */

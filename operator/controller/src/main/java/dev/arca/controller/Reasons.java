@@ -177,6 +177,15 @@ public final class Reasons {
   /** A prune Job failed. */
   public static final String PRUNE_FAILED = "PruneFailed";
 
+  /** A copy Job (of a copyTo target) started. */
+  public static final String COPY_STARTED = "CopyStarted";
+
+  /** A copy Job ended well: the target holds a copy of every snapshot of the policy. */
+  public static final String COPY_SUCCEEDED = "CopySucceeded";
+
+  /** A copy Job failed, or left snapshots uncopied (the source's damage). */
+  public static final String COPY_FAILED = "CopyFailed";
+
   /** A verify Job started. */
   public static final String VERIFY_STARTED = "VerifyStarted";
 

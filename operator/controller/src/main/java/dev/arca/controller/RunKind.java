@@ -17,6 +17,8 @@ public enum RunKind {
   PRUNE(Reasons.PRUNE_STARTED, Reasons.PRUNE_FAILED),
   /** {@code arca verify}: a policy's verify schedule. */
   VERIFY(Reasons.VERIFY_STARTED, Reasons.VERIFY_FAILED),
+  /** {@code arca copy}: a copyTo target's copies, after a good backup or on its schedule. */
+  COPY(Reasons.COPY_STARTED, Reasons.COPY_FAILED),
   /** {@code arca hooks}: the before or after hooks of a backup run. */
   HOOKS(Reasons.HOOKS_STARTED, Reasons.HOOK_FAILED);
 

@@ -79,6 +79,83 @@ class CloudStoresTest {
         });
   }
 
+  /**
+   * spec.copyTo: a policy backing up into MinIO with an off-site copy in fake-gcs-server. After the
+   * backup the copy Job fills the target, status.copies says so, and a RestoreRequest that names
+   * the target inline (as a new cluster would, with its own password Secret) restores the copy byte
+   * for byte.
+   */
+  @Test
+  void aPolicyCopiesToGcsAndTheCopyRestoresFromThere() {
+    FakeGcs gcs = FakeGcs.get();
+    String target = "gs://" + gcs.newBucket() + "/offsite";
+    Steps s = new Steps("copyto");
+    s.secrets("arca-repository-password", Steps.PASSWORD);
+    s.apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: offsite-password, namespace: copyto}
+        stringData: {password: "the off-site copy's own password"}
+        """);
+    s.claim("model-weights");
+    Pods.shell(s.ns, "write-tree", Trees.LLM_SH + "llm /data 1\n", "model-weights");
+    Map<String, String> source = Pods.hashes(s.ns, "hash-source", "model-weights");
+    String bucket = dev.arca.it.S3Servers.newBucket(dev.arca.it.S3Servers.minio(), false);
+    s.policy(
+        "weights",
+        "model-weights",
+        bucket,
+        "arca-repository-password",
+        """
+        copyTo:
+          - name: gcs
+            repository:
+              url: %s
+              gcs: {endpoint: "%s"}
+              passwordSecretRef: {name: offsite-password, key: password}
+              initialize: IfMissing
+        """
+            .formatted(target, gcs.uri()),
+        "initialize: IfMissing");
+    s.awaitSnapshots("weights", 1);
+    Map<?, ?> copy =
+        s.await(
+            "the copy in the policy's status",
+            () -> {
+              Map<?, ?> st = s.status(Steps.POLICIES, "weights");
+              List<?> copies = st == null ? null : (List<?>) st.get("copies");
+              return copies == null ? null : (Map<?, ?>) copies.get(0);
+            },
+            c -> c != null && c.get("ok") != null);
+    assertThat(copy.get("ok")).as("%s", copy).isEqualTo(true);
+    assertThat(copy.get("name")).isEqualTo("gcs");
+    assertThat(((Number) copy.get("copied")).longValue()).isEqualTo(1);
+    Map<?, ?> last = (Map<?, ?>) s.status(Steps.POLICIES, "weights").get("lastBackup");
+    assertThat(copy.get("latestSnapshotId")).isEqualTo(last.get("snapshotId"));
+
+    s.apply(
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: from-offsite, namespace: copyto}
+        spec:
+          repository:
+            url: %s
+            gcs: {endpoint: "%s"}
+            passwordSecretRef: {name: offsite-password, key: password}
+          from: {namespace: copyto, policy: weights}
+          snapshot: latest
+          sourcePVC: model-weights
+          target:
+            pvc: restored
+            createPVC: {size: 1Gi}
+        """
+            .formatted(target, gcs.uri()));
+    assertThat(s.awaitRestore("from-offsite").get("phase")).isEqualTo("Succeeded");
+    assertThat(Pods.hashes(s.ns, "hash-restored", "restored")).isEqualTo(source);
+  }
+
   private static void backUpAndRestore(
       Steps s, String url, String settings, Supplier<List<String>> storedKeys) {
     s.secrets("arca-repository-password", Steps.PASSWORD);

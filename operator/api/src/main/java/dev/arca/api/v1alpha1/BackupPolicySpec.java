@@ -3,6 +3,7 @@ package dev.arca.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -99,6 +100,21 @@ public class BackupPolicySpec {
   /** When to check the repository. */
   @JsonPropertyDescription("When to check the repository.")
   public VerifySpec verify;
+
+  /**
+   * Other repositories that keep copies of this policy's snapshots (another region or provider):
+   * each gets every snapshot of the policy it has no copy of yet, after each successful backup or
+   * on its own schedule, with its own retention.
+   */
+  @JsonPropertyDescription(
+      "Other repositories that keep copies of this policy's snapshots (another region or"
+          + " provider): each gets every snapshot of the policy it has no copy of yet, after each"
+          + " successful backup or on its own schedule, with its own retention.")
+  @Size(max = 8)
+  @ValidationRule(
+      value = "self.all(a, self.exists_one(b, b.name == a.name))",
+      message = "copyTo names must be unique")
+  public List<CopyTarget> copyTo;
 
   /**
    * Tags recorded on every snapshot of this policy. Keys starting with arca.dev/ are the
@@ -312,6 +328,52 @@ public class BackupPolicySpec {
             + " example 10000: every 10,000th step for good).")
     @Min(0)
     public Integer keepCheckpointEvery;
+  }
+
+  /** A repository that receives copies of the policy's snapshots ({@code arca copy}). */
+  public static class CopyTarget {
+    /** A name for the target, unique in the policy: it names the target's Jobs and status. */
+    @JsonPropertyDescription(
+        "A name for the target, unique in the policy: it names the target's Jobs and status.")
+    @Required
+    @Size(max = 20)
+    @Pattern("^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$")
+    public String name;
+
+    /**
+     * The repository that receives the copies, with its own password Secret and credentials (the
+     * copies are encrypted with its own keys); the copy Job creates it when missing only with
+     * initialize IfMissing.
+     */
+    @JsonPropertyDescription(
+        "The repository that receives the copies, with its own password Secret and credentials"
+            + " (the copies are encrypted with its own keys); the copy Job creates it when missing"
+            + " only with initialize IfMissing.")
+    @Required
+    public RepositorySpec repository;
+
+    /**
+     * When to copy, as a cron expression or @daily-style macro in the policy's timeZone; default:
+     * after each successful backup (and its retention).
+     */
+    @JsonPropertyDescription(
+        "When to copy, as a cron expression or @daily-style macro in the policy's timeZone;"
+            + " default: after each successful backup (and its retention).")
+    public String schedule;
+
+    /**
+     * Which of the policy's snapshots the target keeps, applied after each copy; default: the
+     * policy's retention.
+     */
+    @JsonPropertyDescription(
+        "Which of the policy's snapshots the target keeps, applied after each copy; default: the"
+            + " policy's retention.")
+    public RetentionSpec retention;
+
+    /** When to free the target's space of forgotten snapshots; default: never. */
+    @JsonPropertyDescription(
+        "When to free the target's space of forgotten snapshots; default: never.")
+    public PruneSpec prune;
   }
 
   /** Pruning: freeing the data no snapshot needs, safe while backups run. */

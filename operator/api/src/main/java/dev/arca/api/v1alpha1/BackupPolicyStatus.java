@@ -116,6 +116,10 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("Progress of the running backup.")
   public Progress progress;
 
+  /** Each copyTo target's copies, by name. */
+  @JsonPropertyDescription("Each copyTo target's copies, by name.")
+  public List<CopyStatus> copies;
+
   /** A successful backup as its Job reported it. */
   public static class BackupSummary {
     /** Snapshot id in the repository. */
@@ -461,5 +465,72 @@ public class BackupPolicyStatus {
     /** The verify Job. */
     @JsonPropertyDescription("The verify Job.")
     public String job;
+  }
+
+  /** Where one copyTo target stands. */
+  public static class CopyStatus {
+    /** The target's name in spec.copyTo. */
+    @JsonPropertyDescription("The target's name in spec.copyTo.")
+    public String name;
+
+    /**
+     * What makes a copy due, while one is: the backup Job that succeeded, or the scheduled time
+     * that came; the copy starts once no other Job of the policy runs.
+     */
+    @JsonPropertyDescription(
+        "What makes a copy due, while one is: the backup Job that succeeded, or the scheduled time"
+            + " that came; the copy starts once no other Job of the policy runs.")
+    public String due;
+
+    /** The copy Job whose success makes the target's retention due, while it is. */
+    @JsonPropertyDescription(
+        "The copy Job whose success makes the target's retention due, while it is.")
+    public String retentionDue;
+
+    /** The last scheduled copy time that was handled (RFC 3339). */
+    @JsonPropertyDescription("The last scheduled copy time that was handled (RFC 3339).")
+    public String lastScheduleTime;
+
+    /** The last scheduled prune time of the target that was handled (RFC 3339). */
+    @JsonPropertyDescription(
+        "The last scheduled prune time of the target that was handled (RFC 3339).")
+    public String lastPruneScheduleTime;
+
+    /** When the last copy Job ended (RFC 3339). */
+    @JsonPropertyDescription("When the last copy Job ended (RFC 3339).")
+    public String lastCopyTime;
+
+    /** When the last copy Job that succeeded ended (RFC 3339). */
+    @JsonPropertyDescription("When the last copy Job that succeeded ended (RFC 3339).")
+    public String lastSuccessTime;
+
+    /** The last copy Job. */
+    @JsonPropertyDescription("The last copy Job.")
+    public String lastJob;
+
+    /** Whether the last copy Job copied every snapshot it was asked to. */
+    @JsonPropertyDescription("Whether the last copy Job copied every snapshot it was asked to.")
+    public Boolean ok;
+
+    /** What the last copy Job did, or why it failed. */
+    @JsonPropertyDescription("What the last copy Job did, or why it failed.")
+    public String message;
+
+    /** Snapshots the last copy Job wrote into the target. */
+    @JsonPropertyDescription("Snapshots the last copy Job wrote into the target.")
+    public Long copied;
+
+    /** The newest of the policy's snapshots the target holds a copy of (its id in the source). */
+    @JsonPropertyDescription(
+        "The newest of the policy's snapshots the target holds a copy of (its id in the source).")
+    public String latestSnapshotId;
+
+    /** The id of that copy in the target. */
+    @JsonPropertyDescription("The id of that copy in the target.")
+    public String latestCopyId;
+
+    /** When the backup of that snapshot started (RFC 3339). */
+    @JsonPropertyDescription("When the backup of that snapshot started (RFC 3339).")
+    public String latestSnapshotTime;
   }
 }

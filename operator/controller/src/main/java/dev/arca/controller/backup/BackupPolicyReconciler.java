@@ -174,6 +174,10 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       launcher.afterSnapshots(p, st, now);
     }
     hooks.afterIfDue(p, st, now);
+    CopyTargets.forgetRemoved(spec, st);
+    if (seen.succeededBackup() != null) {
+      CopyTargets.backupSucceeded(spec, st, seen.succeededBackup());
+    }
     if (seen.succeededBackup() != null && spec.retention != null) {
       launcher.forget(p, st, seen.succeededBackup(), now); // before any other Job of the policy
     }
@@ -236,11 +240,15 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   }
 
   /**
-   * Starts a prune or verify run that is due, when no other Job of the policy runs. Unlike a
-   * backup, a maintenance run that comes due while another Job runs waits for it.
+   * Starts a copyTo target's Job, or a prune or verify run, that is due, when no other Job of the
+   * policy runs. Unlike a backup, a maintenance run that comes due while another Job runs waits for
+   * it.
    */
   private void maintenance(BackupPolicy p, BackupPolicyStatus st, Launcher launcher, Instant now) {
     BackupPolicySpec spec = p.getSpec();
+    if (CopyTargets.startDue(p, st, launcher, now)) {
+      return;
+    }
     if (spec.prune != null) {
       Optional<Instant> due = due(p, spec.prune.schedule, st.lastPruneScheduleTime, now);
       if (due.isPresent()) {
@@ -303,6 +311,7 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     if (spec.verify != null) {
       wake = earliest(wake, Schedule.parse(spec.verify.schedule, spec.timeZone).next(now));
     }
+    wake = CopyTargets.nextWake(spec, wake, now);
     return Duration.between(now, wake).plusSeconds(1);
   }
 

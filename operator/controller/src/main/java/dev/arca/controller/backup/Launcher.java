@@ -219,6 +219,49 @@ final class Launcher {
     }
   }
 
+  /** Starts the copy Job of the target {@code t}, made due by {@code trigger}. */
+  void copy(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      BackupPolicySpec.CopyTarget t,
+      String trigger,
+      Instant now) {
+    started(p, st, MaintenanceJobs.copy(p, t, trigger, cfg), RunKind.COPY, t.name, now);
+  }
+
+  /**
+   * Starts the forget Job of the target {@code t}'s retention, after the copy Job {@code after}.
+   */
+  void forgetCopies(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      BackupPolicySpec.CopyTarget t,
+      String after,
+      Instant now) {
+    started(p, st, MaintenanceJobs.forgetCopies(p, t, after, cfg), RunKind.FORGET, t.name, now);
+  }
+
+  /** Starts the prune Job of the target {@code t}, due at {@code due}. */
+  void pruneCopies(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      BackupPolicySpec.CopyTarget t,
+      Instant due,
+      Instant now) {
+    started(p, st, MaintenanceJobs.pruneCopies(p, t, due, cfg), RunKind.PRUNE, t.name, now);
+  }
+
+  private void started(
+      BackupPolicy p, BackupPolicyStatus st, Job job, RunKind kind, String target, Instant now) {
+    if (start(p, st, job, now)) {
+      events.normal(
+          p,
+          kind.startedReason(),
+          kind.label() + " Job " + st.activeJob + " started for copyTo target " + target,
+          now);
+    }
+  }
+
   /** Takes over {@code job} if it exists, else creates it; whether it was created now. */
   private boolean start(BackupPolicy p, BackupPolicyStatus st, Job job, Instant now) {
     if (exists(p, job.getMetadata().getName())) {

@@ -10,6 +10,7 @@ import dev.arca.controller.Events;
 import dev.arca.controller.JobOutcome;
 import dev.arca.controller.Reasons;
 import dev.arca.controller.RunKind;
+import dev.arca.controller.jobs.MaintenanceJobs;
 import dev.arca.controller.metrics.ArcaMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +20,9 @@ import java.util.Set;
 
 /**
  * Turns a finished maintenance Job into its effects: forget removes the Snapshot objects of the
- * forgotten snapshots, prune reports what it freed, verify fills status.lastVerification.
+ * forgotten snapshots, prune reports what it freed, verify fills status.lastVerification, copy
+ * fills the target's entry of status.copies. The forget and prune Jobs of a copyTo target only
+ * report: the Snapshot objects are the policy's own repository's.
  */
 final class MaintenanceRecorder {
   private final KubernetesClient client;
@@ -37,10 +40,52 @@ final class MaintenanceRecorder {
     String ns = p.getMetadata().getNamespace();
     String policy = p.getMetadata().getName();
     metrics.run(ns, policy, kind.label(), o.succeeded(), BackupRecorder.duration(job, now));
+    String target = MaintenanceJobs.targetOf(job);
+    if (kind == RunKind.COPY) {
+      new CopyRecorder(events).record(p, st, job, target, o, now);
+      return;
+    }
+    if (target != null) {
+      targetMaintenance(p, job, kind, target, o, now);
+      return;
+    }
     switch (kind) {
       case PRUNE -> prune(p, job, o, now);
       case VERIFY -> verify(p, st, job, o, now);
       default -> forget(p, job, o, now);
+    }
+  }
+
+  /** A copyTo target's forget or prune ended: Events only. */
+  private void targetMaintenance(
+      BackupPolicy p, Job job, RunKind kind, String target, JobOutcome o, Instant now) {
+    String name = job.getMetadata().getName();
+    if (!o.succeeded()) {
+      events.warning(
+          p,
+          kind.failedReason(),
+          kind.label() + " Job " + name + " of copyTo target " + target + " failed: " + o.message(),
+          now);
+      return;
+    }
+    if (kind == RunKind.FORGET) {
+      ForgetReport f = o.result() == null ? null : o.result().as(ForgetReport.class);
+      Integer n = f == null ? null : f.removedTotal();
+      events.normal(
+          p,
+          Reasons.RETENTION_APPLIED,
+          "copyTo target " + target + ": forgot " + (n == null ? "its" : n) + " snapshots",
+          now);
+    } else {
+      PruneReport r = o.result() == null ? null : o.result().as(PruneReport.class);
+      events.normal(
+          p,
+          Reasons.PRUNE_SUCCEEDED,
+          "copyTo target "
+              + target
+              + ": "
+              + (r == null ? "prune completed" : "deleted " + r.deletedPacks() + " packs"),
+          now);
     }
   }
 

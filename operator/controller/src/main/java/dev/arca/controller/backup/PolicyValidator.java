@@ -52,6 +52,9 @@ final class PolicyValidator {
     if (bad.isEmpty() && s.verify != null) {
       bad = schedule("spec.verify", s.verify.schedule, s.timeZone, now);
     }
+    if (bad.isEmpty() && s.copyTo != null) {
+      bad = copyTargets(s, now);
+    }
     if (bad.isEmpty()) {
       bad = SecurityContexts.refusal(cfg, s.job).map(m -> new Problem(SecurityContexts.REFUSED, m));
     }
@@ -114,7 +117,46 @@ final class PolicyValidator {
                     + ns));
       }
     }
-    return secrets(s.repository, ns);
+    Optional<Problem> bad = secrets(s.repository, ns, "spec.repository");
+    for (int i = 0; bad.isEmpty() && s.copyTo != null && i < s.copyTo.size(); i++) {
+      bad = secrets(s.copyTo.get(i).repository, ns, "spec.copyTo[" + i + "].repository");
+    }
+    return bad;
+  }
+
+  /**
+   * The copyTo targets' problems: a name given twice, a schedule that never fires, a target that is
+   * the policy's own repository (copies are found by the source's id, and a repository cannot hold
+   * a copy of itself), retention without any rule to apply.
+   */
+  private static Optional<Problem> copyTargets(BackupPolicySpec s, Instant now) {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < s.copyTo.size(); i++) {
+      BackupPolicySpec.CopyTarget t = s.copyTo.get(i);
+      String at = "spec.copyTo[" + i + "]";
+      if (t.name == null || !names.add(t.name)) {
+        return invalid(at + ".name: give each target its own name");
+      }
+      if (t.repository == null || t.repository.url == null) {
+        return invalid(at + ".repository.url: give the repository that receives the copies");
+      }
+      if (s.repository != null && t.repository.url.equals(s.repository.url)) {
+        return invalid(at + ".repository.url: is the policy's own repository; name another one");
+      }
+      if (t.schedule != null) {
+        Optional<Problem> bad = schedule(at, t.schedule, s.timeZone, now);
+        if (bad.isPresent()) {
+          return bad;
+        }
+      }
+      if (t.prune != null) {
+        Optional<Problem> bad = schedule(at + ".prune", t.prune.schedule, s.timeZone, now);
+        if (bad.isPresent()) {
+          return bad;
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The problem of one schedule ({@code field}.schedule, or spec.timeZone), or empty. */
@@ -266,8 +308,8 @@ final class PolicyValidator {
     return Optional.empty();
   }
 
-  private Optional<Problem> secrets(RepositorySpec r, String ns) {
-    String missing = probe.missingRepositorySecret(r, ns, "spec.repository");
+  private Optional<Problem> secrets(RepositorySpec r, String ns, String field) {
+    String missing = probe.missingRepositorySecret(r, ns, field);
     return missing == null
         ? Optional.empty()
         : Optional.of(new Problem(Reasons.MISSING_SECRET, missing));

@@ -15,6 +15,9 @@ public final class Labels {
 
   public static final String RUN = "arca.dev/run";
 
+  /** On the Jobs of a copyTo target (copy, and the target's forget and prune): its name. */
+  public static final String COPY_TARGET = "arca.dev/copy-target";
+
   /** The value of {@link #RUN} on the Jobs of a backup run's parts. */
   public static final String PART_RUN = "backup-part";
 

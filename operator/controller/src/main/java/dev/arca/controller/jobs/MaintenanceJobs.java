@@ -2,6 +2,7 @@ package dev.arca.controller.jobs;
 
 import dev.arca.api.v1alpha1.BackupPolicy;
 import dev.arca.api.v1alpha1.BackupPolicySpec;
+import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.RunKind;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -13,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the Jobs that keep a policy's repository in shape: forget, prune and verify. */
+/**
+ * Builds the Jobs that keep a policy's repository in shape (forget, prune and verify) and its
+ * copyTo targets filled and in shape (copy, and the target's own forget and prune).
+ */
 public final class MaintenanceJobs {
   private static final DateTimeFormatter MINUTE =
       DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
@@ -26,8 +30,78 @@ public final class MaintenanceJobs {
    * minute must not share one) and a repeated reconcile finds the same one.
    */
   public static Job forget(BackupPolicy p, String afterBackup, OperatorConfig cfg) {
-    BackupPolicySpec.RetentionSpec r = p.getSpec().retention;
-    String policy = p.getMetadata().getName();
+    List<String> cmd = forgetArgs(p, p.getSpec().retention);
+    return job(p, RunKind.FORGET, Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
+  }
+
+  /**
+   * The copy Job of the target {@code t}: {@code arca copy} of every snapshot of the policy the
+   * target has no copy of, the target reached through its {@code ARCA_TO_} variables and mounted
+   * files; named after {@code trigger} (the backup Job or the scheduled time that made it due), so
+   * each trigger gets its own Job and a repeated reconcile finds the same one.
+   */
+  public static Job copy(
+      BackupPolicy p, BackupPolicySpec.CopyTarget t, String trigger, OperatorConfig cfg) {
+    List<String> cmd = new ArrayList<>(List.of("arca", "copy", "--json"));
+    if (t.repository.initialize == RepositorySpec.Initialize.IfMissing) {
+      cmd.add("--init");
+    }
+    if (t.repository.s3 != null && t.repository.s3.pathStyle != null) {
+      cmd.add("--to-s3-path-style=" + t.repository.s3.pathStyle);
+    }
+    cmd.addAll(SnapshotOwner.of(p).selectArgs()); // this policy's snapshots, no one else's
+    Job job =
+        job(
+            p,
+            RunKind.COPY,
+            t.name + "-" + Names.sha256(trigger).substring(0, 10),
+            cmd,
+            p.getSpec().repository,
+            cfg);
+    var pod = job.getSpec().getTemplate();
+    var c = pod.getSpec().getContainers().get(0);
+    c.getEnv().addAll(RepositoryAccess.env(t.repository, RepositoryAccess.Side.COPY_TARGET));
+    c.getVolumeMounts()
+        .addAll(RepositoryAccess.mounts(t.repository, RepositoryAccess.Side.COPY_TARGET));
+    pod.getSpec()
+        .getVolumes()
+        .addAll(RepositoryAccess.volumes(t.repository, RepositoryAccess.Side.COPY_TARGET));
+    pod.getMetadata().getLabels().putAll(RepositoryAccess.podLabels(t.repository));
+    return target(job, t);
+  }
+
+  /**
+   * The forget Job that applies the target's retention (its own, else the policy's) to the policy's
+   * snapshots in the target, after the copy Job {@code afterCopy}.
+   */
+  public static Job forgetCopies(
+      BackupPolicy p, BackupPolicySpec.CopyTarget t, String afterCopy, OperatorConfig cfg) {
+    BackupPolicySpec.RetentionSpec r = t.retention != null ? t.retention : p.getSpec().retention;
+    String suffix = t.name + "-" + Names.sha256(afterCopy).substring(0, 10);
+    return target(job(p, RunKind.FORGET, suffix, forgetArgs(p, r), t.repository, cfg), t);
+  }
+
+  /** The prune Job of the target {@code t}. */
+  public static Job pruneCopies(
+      BackupPolicy p, BackupPolicySpec.CopyTarget t, Instant time, OperatorConfig cfg) {
+    List<String> cmd = pruneArgs(t.prune);
+    String suffix = t.name + "-" + MINUTE.format(time);
+    return target(job(p, RunKind.PRUNE, suffix, cmd, t.repository, cfg), t);
+  }
+
+  /** The copyTo target a Job works for, from its label; null for the policy's own repository. */
+  public static String targetOf(Job job) {
+    var labels = job.getMetadata().getLabels();
+    return labels == null ? null : labels.get(Labels.COPY_TARGET);
+  }
+
+  private static Job target(Job job, BackupPolicySpec.CopyTarget t) {
+    job.getMetadata().getLabels().put(Labels.COPY_TARGET, t.name);
+    job.getSpec().getTemplate().getMetadata().getLabels().put(Labels.COPY_TARGET, t.name);
+    return job;
+  }
+
+  private static List<String> forgetArgs(BackupPolicy p, BackupPolicySpec.RetentionSpec r) {
     List<String> cmd = new ArrayList<>(List.of("arca", "forget", "--json"));
     keep(cmd, "--keep-last", r.keepLast);
     keep(cmd, "--keep-hourly", r.keepHourly);
@@ -38,17 +112,21 @@ public final class MaintenanceJobs {
     keep(cmd, "--keep-checkpoints", r.keepCheckpoints);
     keep(cmd, "--keep-checkpoint-every", r.keepCheckpointEvery);
     cmd.addAll(SnapshotOwner.of(p).selectArgs()); // this policy's snapshots, no one else's
-    return job(p, RunKind.FORGET, Names.sha256(afterBackup).substring(0, 10), cmd, cfg);
+    return cmd;
   }
 
   /** The prune Job: frees the data no snapshot needs (safe while backups of others run). */
   public static Job prune(BackupPolicy p, Instant time, OperatorConfig cfg) {
+    return job(p, RunKind.PRUNE, MINUTE.format(time), pruneArgs(p.getSpec().prune), cfg);
+  }
+
+  private static List<String> pruneArgs(BackupPolicySpec.PruneSpec prune) {
     List<String> cmd = new ArrayList<>(List.of("arca", "prune", "--json"));
-    Integer max = p.getSpec().prune.maxUnusedPercent;
+    Integer max = prune.maxUnusedPercent;
     if (max != null) {
       cmd.addAll(List.of("--max-unused", String.valueOf(max)));
     }
-    return job(p, RunKind.PRUNE, MINUTE.format(time), cmd, cfg);
+    return cmd;
   }
 
   /** The verify Job: checks the repository, reading the given share of the packs in full. */
@@ -63,17 +141,22 @@ public final class MaintenanceJobs {
 
   private static Job job(
       BackupPolicy p, RunKind kind, String when, List<String> args, OperatorConfig cfg) {
+    return job(p, kind, when, args, p.getSpec().repository, cfg);
+  }
+
+  /** A Job of {@code kind} on the repository {@code repo}. */
+  private static Job job(
+      BackupPolicy p,
+      RunKind kind,
+      String when,
+      List<String> args,
+      RepositorySpec repo,
+      OperatorConfig cfg) {
     String policy = p.getMetadata().getName();
     String suffix = kind.label() + "-" + when;
     List<String> cmd = new ArrayList<>(args);
-    cmd.addAll(RepositoryAccess.args(p.getSpec().repository));
-    var c =
-        BackupJobs.container(
-            cfg,
-            p.getSpec().job,
-            cmd,
-            RepositoryAccess.mounts(p.getSpec().repository),
-            p.getSpec().repository);
+    cmd.addAll(RepositoryAccess.args(repo));
+    var c = BackupJobs.container(cfg, p.getSpec().job, cmd, RepositoryAccess.mounts(repo), repo);
     Map<String, String> labels = Labels.forPolicy(policy, kind);
     return new JobBuilder()
         .withNewMetadata()
@@ -89,11 +172,9 @@ public final class MaintenanceJobs {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
-        .addToLabels(RepositoryAccess.podLabels(p.getSpec().repository))
+        .addToLabels(RepositoryAccess.podLabels(repo))
         .endMetadata()
-        .withSpec(
-            BackupJobs.pod(
-                cfg, p.getSpec().job, c, RepositoryAccess.volumes(p.getSpec().repository)))
+        .withSpec(BackupJobs.pod(cfg, p.getSpec().job, c, RepositoryAccess.volumes(repo)))
         .endTemplate()
         .endSpec()
         .build();

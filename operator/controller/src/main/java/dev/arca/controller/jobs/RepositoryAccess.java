@@ -6,6 +6,7 @@ import dev.arca.api.v1alpha1.GcsSpec;
 import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.S3Spec;
 import dev.arca.api.v1alpha1.SecretKeyRef;
+import dev.arca.contract.TargetVariables;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -22,14 +23,46 @@ import java.util.Map;
  * and the CA bundle and the GCS service-account key, if any, as files mounted from their Secrets.
  */
 public final class RepositoryAccess {
-  static final String CA_DIR = "/etc/arca/ca";
   static final String CA_FILE = "ca.crt";
-  static final String GCS_KEY_DIR = "/etc/arca/gcs";
   static final String GCS_KEY_FILE = "key.json";
+
+  /**
+   * Which repository of a Job: the one it works on, or a copy's target, whose variables take their
+   * {@link TargetVariables} forms and whose files are mounted apart.
+   */
+  public enum Side {
+    REPOSITORY("arca-", "/etc/arca/"),
+    COPY_TARGET("arca-to-", "/etc/arca/to/");
+
+    private final String volumePrefix;
+    private final String dirPrefix;
+
+    Side(String volumePrefix, String dirPrefix) {
+      this.volumePrefix = volumePrefix;
+      this.dirPrefix = dirPrefix;
+    }
+
+    String variable(String name) {
+      return this == REPOSITORY ? name : TargetVariables.of(name);
+    }
+
+    String volume(String name) {
+      return volumePrefix + name;
+    }
+
+    String dir(String name) {
+      return dirPrefix + name;
+    }
+  }
 
   private RepositoryAccess() {}
 
   public static List<EnvVar> env(RepositorySpec repo) {
+    return env(repo, Side.REPOSITORY);
+  }
+
+  /** The variables through which a Job reaches {@code repo} as {@code side}. */
+  public static List<EnvVar> env(RepositorySpec repo, Side side) {
     List<EnvVar> env = new ArrayList<>();
     env.add(plain("ARCA_REPO", repo.url));
     env.add(
@@ -58,7 +91,7 @@ public final class RepositoryAccess {
         env.add(plain("AWS_REGION", s3.region));
       }
       if (s3.caSecretRef != null) {
-        env.add(plain("AWS_CA_BUNDLE", CA_DIR + "/" + CA_FILE));
+        env.add(plain("AWS_CA_BUNDLE", side.dir("ca") + "/" + CA_FILE));
       }
       if (s3.checksum == S3Spec.Checksum.WhenRequired) {
         env.add(plain("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED"));
@@ -70,7 +103,7 @@ public final class RepositoryAccess {
         env.add(plain("STORAGE_EMULATOR_HOST", gcs.endpoint));
       }
       if (gcs.keySecretRef != null) {
-        env.add(plain("GOOGLE_APPLICATION_CREDENTIALS", GCS_KEY_DIR + "/" + GCS_KEY_FILE));
+        env.add(plain("GOOGLE_APPLICATION_CREDENTIALS", side.dir("gcs") + "/" + GCS_KEY_FILE));
       }
     }
     AzureSpec azure = repo.azure;
@@ -93,7 +126,14 @@ public final class RepositoryAccess {
                 keyOr(azure.sasSecretRef.key, "AZURE_STORAGE_SAS_TOKEN")));
       }
     }
-    return env;
+    if (side == Side.REPOSITORY) {
+      return env;
+    }
+    List<EnvVar> renamed = new ArrayList<>();
+    for (EnvVar e : env) {
+      renamed.add(new EnvVarBuilder(e).withName(side.variable(e.getName())).build());
+    }
+    return renamed;
   }
 
   /**
@@ -121,23 +161,33 @@ public final class RepositoryAccess {
 
   /** The volumes of the CA bundle and the GCS key, when the repository has them. */
   public static List<Volume> volumes(RepositorySpec repo) {
+    return volumes(repo, Side.REPOSITORY);
+  }
+
+  /** As {@link #volumes(RepositorySpec)}, for {@code repo} as {@code side}. */
+  public static List<Volume> volumes(RepositorySpec repo, Side side) {
     List<Volume> out = new ArrayList<>();
     if (repo.s3 != null && repo.s3.caSecretRef != null) {
-      out.add(secretFile("arca-ca", repo.s3.caSecretRef, CA_FILE));
+      out.add(secretFile(side.volume("ca"), repo.s3.caSecretRef, CA_FILE));
     }
     if (repo.gcs != null && repo.gcs.keySecretRef != null) {
-      out.add(secretFile("arca-gcs-key", repo.gcs.keySecretRef, GCS_KEY_FILE));
+      out.add(secretFile(side.volume("gcs-key"), repo.gcs.keySecretRef, GCS_KEY_FILE));
     }
     return out;
   }
 
   public static List<VolumeMount> mounts(RepositorySpec repo) {
+    return mounts(repo, Side.REPOSITORY);
+  }
+
+  /** As {@link #mounts(RepositorySpec)}, for {@code repo} as {@code side}. */
+  public static List<VolumeMount> mounts(RepositorySpec repo, Side side) {
     List<VolumeMount> out = new ArrayList<>();
     if (repo.s3 != null && repo.s3.caSecretRef != null) {
-      out.add(readOnly("arca-ca", CA_DIR));
+      out.add(readOnly(side.volume("ca"), side.dir("ca")));
     }
     if (repo.gcs != null && repo.gcs.keySecretRef != null) {
-      out.add(readOnly("arca-gcs-key", GCS_KEY_DIR));
+      out.add(readOnly(side.volume("gcs-key"), side.dir("gcs")));
     }
     return out;
   }
