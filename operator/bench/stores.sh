@@ -3,7 +3,8 @@
 # MinIO (s3://), fake-gcs-server (gs://) and Azurite (azblob://), the servers started here on
 # 127.0.0.1 from the test tools' cache (.ci/go-tools.sh minio, fake-gcs-server; .ci/npm-tools.sh
 # azurite). Page cache dropped before each step (needs root); every restore compared with the
-# source. Prints wall time, CPU and peak RSS per step and store, two rounds.
+# source. Then arca copy of MinIO's snapshot into fake-gcs-server and into Azurite, each copy
+# restored and compared. Prints wall time, CPU and peak RSS per step and store, two rounds.
 #   operator/bench/stores.sh /tmp/br/dataset/checkpoints/checkpoint-200 optimizer.safetensors
 set -u
 A=$(cd "$(dirname "$0")/../.." && pwd)/operator/cli/target/arca
@@ -48,10 +49,21 @@ run() { # store url env...
     fi
   done
 }
+copy() { # name target-url env...: arca copy from this round's MinIO repository into the target
+  local name=$1 url=$2; shift 2
+  local S3="AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret-key AWS_ENDPOINT_URL=http://127.0.0.1:19000"
+  sync; echo 3 > /proc/sys/vm/drop_caches
+  /usr/bin/time -f "minio-to-$name copy wall %e s cpu %U+%S s rss %M KB" env $S3 "$@" $A copy --repo s3://bench/r$round --to $url --init > /dev/null 2> $W/$name-c.err; tail -1 $W/$name-c.err
+  env "$@" $A restore latest --repo $url --target $W/copy-$name > /dev/null 2>&1
+  diff -r $SRC $W/copy-$name/$NAME > /dev/null && echo "minio-to-$name copy restores identical" || echo "minio-to-$name copy DIFFERS"
+  rm -rf $W/copy-$name
+}
 for round in 1 2; do
 run file file://$W/repo-file-$round
 run minio s3://bench/r$round AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret-key AWS_ENDPOINT_URL=http://127.0.0.1:19000
 run gcs gs://bench/r$round STORAGE_EMULATOR_HOST=http://127.0.0.1:19100
 run azure azblob://devstoreaccount1/bench/r$round ARCA_AZURE_ENDPOINT=http://127.0.0.1:19200/devstoreaccount1 AZURE_STORAGE_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
+copy gcs gs://bench/copy$round STORAGE_EMULATOR_HOST=http://127.0.0.1:19100
+copy azure azblob://devstoreaccount1/bench/copy$round ARCA_AZURE_ENDPOINT=http://127.0.0.1:19200/devstoreaccount1 AZURE_STORAGE_KEY=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 done
 kill %1 %2 %3 2>/dev/null; sleep 1; pkill -f azurite-blob; pkill -f "fake-gcs-server -scheme http -host 127.0.0.1 -port 19100"

@@ -28,7 +28,8 @@ final class CrdGeneration {
       Map.of(
           "BackupPolicy", BackupPolicy.class,
           "RestoreRequest", RestoreRequest.class,
-          "Snapshot", Snapshot.class);
+          "Snapshot", Snapshot.class,
+          "SnapshotCatalog", dev.arca.api.v1alpha1.SnapshotCatalog.class);
 
   private CrdGeneration() {}
 

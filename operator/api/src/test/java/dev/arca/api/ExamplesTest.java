@@ -26,6 +26,7 @@ class ExamplesTest {
       Map.of(
           "BackupPolicy", BackupPolicy.class,
           "RestoreRequest", RestoreRequest.class,
+          "SnapshotCatalog", dev.arca.api.v1alpha1.SnapshotCatalog.class,
           "Secret", Secret.class,
           "PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class,
           "Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class);
@@ -44,9 +45,12 @@ class ExamplesTest {
       Object loaded = STRICT.treeToValue(doc, KINDS.get(kind));
       assertThat(loaded).as(f.getFileName().toString()).isNotNull();
       if (loaded instanceof RestoreRequest r) {
-        assertThat(r.getSpec().policyRef == null)
-            .as("%s: exactly one of policyRef and repository", f.getFileName())
-            .isNotEqualTo(r.getSpec().repository == null);
+        int sources = r.getSpec().policyRef == null ? 0 : 1;
+        sources += r.getSpec().repository == null ? 0 : 1;
+        sources += r.getSpec().catalogRef == null ? 0 : 1;
+        assertThat(sources)
+            .as("%s: exactly one of policyRef, repository and catalogRef", f.getFileName())
+            .isEqualTo(1);
       }
       if (loaded instanceof BackupPolicy p) {
         assertThat(p.getSpec().sources).as(f.getFileName().toString()).isNotEmpty();

@@ -154,7 +154,7 @@ class ChartRenderTest {
     assertThat(shown.strip()).isEqualTo(expected.toString().strip());
     assertThat(Chart.parse(expected.toString().replace("\n# Generated", "\n---\n# Generated")))
         .extracting(d -> d.at("/spec/names/kind").asText())
-        .containsExactly("BackupPolicy", "RestoreRequest", "Snapshot");
+        .containsExactly("BackupPolicy", "RestoreRequest", "SnapshotCatalog", "Snapshot");
   }
 
   private static String read(Path p) {

@@ -16,15 +16,20 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true,
     name = "snapshots",
-    description = "List snapshots, oldest first.")
+    description = {
+      "List snapshots, oldest first; with --host and --tag, only those of that host with",
+      "every tag (snapshots that cannot be read are always named, exit 3)."
+    })
 final class SnapshotsCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
+  @Mixin SnapshotFilterOptions among;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     Snapshots.Listing listing = Snapshots.list(repo.open());
-    List<Snapshots.Ref> all = listing.readable();
+    List<Snapshots.Ref> all =
+        listing.readable().stream().filter(r -> among.filter().matches(r.snapshot())).toList();
     PrintWriter out = spec.commandLine().getOut();
     int code = listing.unreadable().isEmpty() ? 0 : 3;
     for (var e : listing.unreadable().entrySet()) {

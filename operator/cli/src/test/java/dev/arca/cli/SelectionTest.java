@@ -40,6 +40,17 @@ class SelectionTest {
   }
 
   @Test
+  void snapshotsListsOnlyThoseOfTheHostAndTagsAsked() {
+    String tagged =
+        repo.backup("--host", "team-a/training", "--tag", "k=v").get("snapshotId").asText();
+    JsonNode some = repo.json("snapshots", "--host", "team-a/training", "--tag", "k=v");
+    assertThat(some.get("snapshots")).hasSize(1);
+    assertThat(some.get("snapshots").get(0).get("id").asText()).isEqualTo(tagged);
+    assertThat(repo.json("snapshots", "--tag", "k=other").get("snapshots")).isEmpty();
+    assertThat(repo.json("snapshots").get("snapshots")).hasSize(3);
+  }
+
+  @Test
   void fullIdSelectsThatSnapshot() {
     assertThat(lsId(older)).isEqualTo(older);
     assertThat(lsId(newer)).isEqualTo(newer);

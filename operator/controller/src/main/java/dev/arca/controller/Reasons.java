@@ -186,6 +186,18 @@ public final class Reasons {
   /** A copy Job failed, or left snapshots uncopied (the source's damage). */
   public static final String COPY_FAILED = "CopyFailed";
 
+  /** A RestoreRequest's catalogRef names no SnapshotCatalog. */
+  public static final String CATALOG_NOT_FOUND = "CatalogNotFound";
+
+  /** A SnapshotCatalog's import Job started. */
+  public static final String IMPORT_STARTED = "ImportStarted";
+
+  /** A SnapshotCatalog's import ended well: its Snapshot objects match the repository. */
+  public static final String IMPORT_SUCCEEDED = "ImportSucceeded";
+
+  /** A SnapshotCatalog's import Job failed. */
+  public static final String IMPORT_FAILED = "ImportFailed";
+
   /** A verify Job started. */
   public static final String VERIFY_STARTED = "VerifyStarted";
 

@@ -19,6 +19,8 @@ public enum RunKind {
   VERIFY(Reasons.VERIFY_STARTED, Reasons.VERIFY_FAILED),
   /** {@code arca copy}: a copyTo target's copies, after a good backup or on its schedule. */
   COPY(Reasons.COPY_STARTED, Reasons.COPY_FAILED),
+  /** {@code arca snapshots}: a SnapshotCatalog's import of a repository's snapshots. */
+  IMPORT(Reasons.IMPORT_STARTED, Reasons.IMPORT_FAILED),
   /** {@code arca hooks}: the before or after hooks of a backup run. */
   HOOKS(Reasons.HOOKS_STARTED, Reasons.HOOK_FAILED);
 

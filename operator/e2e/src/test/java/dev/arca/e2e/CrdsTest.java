@@ -80,7 +80,7 @@ class CrdsTest {
             passwordSecretRef: {name: arca-repository-password, key: password}
           target: {pvc: restored}
         """;
-    refused(c, both, "give exactly one of policyRef and repository");
+    refused(c, both, "give exactly one of policyRef, repository and catalogRef");
 
     // an inline repository may hold many teams' snapshots: latest alone would pick any of them
     String inlineLatest =

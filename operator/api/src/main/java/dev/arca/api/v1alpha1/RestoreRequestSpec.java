@@ -8,8 +8,9 @@ import java.util.List;
 
 /** What to restore, from where, into which volume. */
 @ValidationRule(
-    value = "has(self.policyRef) != has(self.repository)",
-    message = "give exactly one of policyRef and repository")
+    value =
+        "[has(self.policyRef), has(self.repository), has(self.catalogRef)].filter(x, x).size() == 1",
+    message = "give exactly one of policyRef, repository and catalogRef")
 @ValidationRule(
     value = "!(has(self.snapshot) && has(self.before))",
     message = "give either snapshot or before, not both")
@@ -37,7 +38,7 @@ import java.util.List;
     message = "pipe names its one file by path; include and sourcePVC apply to a target")
 @ValidationRule(
     value =
-        "has(self.policyRef) || has(self.from)"
+        "has(self.policyRef) || has(self.catalogRef) || has(self.from)"
             + " || (has(self.snapshot) && self.snapshot.matches('^[0-9a-f]{8,64}$'))",
     message =
         "a repository given inline may hold many teams' snapshots: name the snapshot by id (8 to"
@@ -64,6 +65,17 @@ public class RestoreRequestSpec {
   /** A repository given inline (exclusive with policyRef). */
   @JsonPropertyDescription("A repository given inline (exclusive with policyRef).")
   public RepositorySpec repository;
+
+  /**
+   * A SnapshotCatalog in the same namespace: restore from its repository, choosing among the
+   * Snapshot objects it imported (latest, before, an id or prefix, or an object's name); the
+   * snapshot's owner is checked again in the repository.
+   */
+  @JsonPropertyDescription(
+      "A SnapshotCatalog in the same namespace: restore from its repository, choosing among the"
+          + " Snapshot objects it imported (latest, before, an id or prefix, or an object's name);"
+          + " the snapshot's owner is checked again in the repository.")
+  public CatalogRef catalogRef;
 
   /**
    * Whose snapshots to choose among, for a restore from a repository shared by several namespaces
@@ -201,6 +213,14 @@ public class RestoreRequestSpec {
     @Required
     @Pattern("^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$")
     public String policy;
+  }
+
+  /** A SnapshotCatalog in the same namespace. */
+  public static class CatalogRef {
+    /** Name of the SnapshotCatalog. */
+    @JsonPropertyDescription("Name of the SnapshotCatalog.")
+    @Required
+    public String name;
   }
 
   /** A BackupPolicy in the same namespace. */

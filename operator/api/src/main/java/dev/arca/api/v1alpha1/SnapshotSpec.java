@@ -82,6 +82,16 @@ public class SnapshotSpec {
   @JsonPropertyDescription("How many training checkpoints the snapshot holds whole.")
   public Long checkpointCount;
 
+  /**
+   * The SnapshotCatalog that imported this entry from its repository (a snapshot written elsewhere:
+   * another cluster, or a copy); absent for the snapshots of this cluster's policies.
+   */
+  @JsonPropertyDescription(
+      "The SnapshotCatalog that imported this entry from its repository (a snapshot written"
+          + " elsewhere: another cluster, or a copy); absent for the snapshots of this cluster's"
+          + " policies.")
+  public String catalog;
+
   /** The most checkpoints a Snapshot object lists; the repository's snapshot lists them all. */
   public static final int CHECKPOINTS_LISTED = 100;
 

@@ -15,6 +15,9 @@ public final class Labels {
 
   public static final String RUN = "arca.dev/run";
 
+  /** On a SnapshotCatalog's import Jobs and the Snapshot objects it imported: its name. */
+  public static final String CATALOG = "arca.dev/catalog";
+
   /** On the Jobs of a copyTo target (copy, and the target's forget and prune): its name. */
   public static final String COPY_TARGET = "arca.dev/copy-target";
 

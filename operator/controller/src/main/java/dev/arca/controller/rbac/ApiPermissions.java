@@ -25,6 +25,8 @@ public final class ApiPermissions {
           new Rule("arca.dev", "backuppolicies/status", List.of("patch")),
           new Rule("arca.dev", "restorerequests", List.of("get", "list", "watch", "create")),
           new Rule("arca.dev", "restorerequests/status", List.of("patch")),
+          new Rule("arca.dev", "snapshotcatalogs", List.of("get", "list", "watch")),
+          new Rule("arca.dev", "snapshotcatalogs/status", List.of("patch")),
           new Rule("arca.dev", "snapshots", List.of("get", "list", "create", "patch", "delete")),
           new Rule("batch", "jobs", List.of("get", "list", "watch", "create", "delete")),
           new Rule("", "pods", List.of("list")),

@@ -5,7 +5,9 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.api.v1alpha1.RestoreRequest;
 import dev.arca.api.v1alpha1.RestoreRequestSpec;
 import dev.arca.api.v1alpha1.Snapshot;
+import dev.arca.api.v1alpha1.SnapshotCatalog;
 import dev.arca.controller.Reasons;
+import dev.arca.controller.jobs.CatalogJobs;
 import dev.arca.controller.jobs.SnapshotOwner;
 import dev.arca.engine.repo.SnapshotChoice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -81,10 +83,13 @@ record RestorePlan(
       RestoreRequest r, KubernetesClient client, boolean fromOtherNamespaces) {
     RestoreRequestSpec s = r.getSpec();
     String ns = r.getMetadata().getNamespace();
-    if ((s.repository == null) == (s.policyRef == null)) {
+    int sources = (s.repository == null ? 0 : 1) + (s.policyRef == null ? 0 : 1);
+    sources += s.catalogRef == null ? 0 : 1;
+    if (sources != 1) {
       return failed(
           Reasons.INVALID_SPEC,
-          "spec: give exactly one of policyRef and repository (the API server's CEL rule says so too)");
+          "spec: give exactly one of policyRef, repository and catalogRef (the API server's CEL"
+              + " rule says so too)");
     }
     if (s.snapshot != null && s.before != null) {
       return failed(Reasons.INVALID_SPEC, "spec: give either snapshot or before, not both");
@@ -132,6 +137,9 @@ record RestorePlan(
     if (s.repository != null) {
       return fromOwner(s, s.repository);
     }
+    if (s.catalogRef != null) {
+      return fromCatalog(r, client, fromOtherNamespaces);
+    }
     BackupPolicy policy =
         client.resources(BackupPolicy.class).inNamespace(ns).withName(s.policyRef.name).get();
     if (policy == null) {
@@ -149,6 +157,7 @@ record RestorePlan(
     List<Snapshot> catalog =
         client.resources(Snapshot.class).inNamespace(ns).list().getItems().stream()
             .filter(x -> x.getSpec() != null && s.policyRef.name.equals(x.getSpec().policy))
+            .filter(x -> x.getSpec().catalog == null) // a SnapshotCatalog's, of another repository
             .sorted(Comparator.comparing((Snapshot x) -> time(x)).reversed())
             .toList();
     Snapshot chosen =
@@ -256,6 +265,115 @@ record RestorePlan(
         chosen.getSpec().bytes,
         null,
         null);
+  }
+
+  /**
+   * A request with {@code catalogRef}: the catalog's repository, and a snapshot chosen among the
+   * Snapshot objects the catalog imported (by name, id or prefix, latest, before); the Job checks
+   * the snapshot's owner (the namespace and policy the catalog imported it for) in the repository
+   * again. A catalog that imports another namespace's snapshots is refused unless the cluster admin
+   * allows that, as for {@code from}.
+   */
+  private static RestorePlan fromCatalog(
+      RestoreRequest r, KubernetesClient client, boolean fromOtherNamespaces) {
+    RestoreRequestSpec s = r.getSpec();
+    String ns = r.getMetadata().getNamespace();
+    SnapshotCatalog catalog =
+        client.resources(SnapshotCatalog.class).inNamespace(ns).withName(s.catalogRef.name).get();
+    if (catalog == null) {
+      return failed(
+          Reasons.CATALOG_NOT_FOUND,
+          "spec.catalogRef.name: SnapshotCatalog '"
+              + s.catalogRef.name
+              + "' does not exist in namespace "
+              + ns);
+    }
+    SnapshotOwner owner = CatalogJobs.owner(catalog);
+    if (!owner.namespace().equals(ns) && !fromOtherNamespaces) {
+      return failed(
+          Reasons.CROSS_NAMESPACE_RESTORE_NOT_ALLOWED,
+          "SnapshotCatalog "
+              + s.catalogRef.name
+              + " holds the snapshots of namespace "
+              + owner.namespace()
+              + "; restoring them into "
+              + ns
+              + " is for a cluster admin to allow (the chart's restores.fromOtherNamespaces)");
+    }
+    List<Snapshot> entries =
+        client
+            .resources(Snapshot.class)
+            .inNamespace(ns)
+            .withLabel(dev.arca.controller.jobs.Labels.CATALOG, s.catalogRef.name)
+            .list()
+            .getItems()
+            .stream()
+            .filter(x -> x.getSpec() != null && s.catalogRef.name.equals(x.getSpec().catalog))
+            .sorted(Comparator.comparing((Snapshot x) -> time(x)).reversed())
+            .toList();
+    String where = "SnapshotCatalog " + s.catalogRef.name;
+    Snapshot chosen =
+        entries.stream()
+            .filter(x -> x.getMetadata().getName().equals(s.snapshot))
+            .findFirst()
+            .orElse(null);
+    if (chosen == null && s.checkpoint == null) {
+      SnapshotChoice.Outcome<Snapshot> o =
+          SnapshotChoice.choose(
+              entries,
+              x -> x.getSpec().snapshotId,
+              RestorePlan::time,
+              x -> true,
+              s.snapshot,
+              s.before == null ? null : OffsetDateTime.parse(s.before).toInstant());
+      if (o instanceof SnapshotChoice.Chosen<Snapshot> c) {
+        chosen = c.value();
+      } else if (o instanceof SnapshotChoice.Ambiguous<Snapshot> a) {
+        return failed(
+            Reasons.SNAPSHOT_AMBIGUOUS,
+            "spec.snapshot: '"
+                + s.snapshot
+                + "' matches "
+                + a.matches()
+                + " snapshots of "
+                + where);
+      } else {
+        return failed(
+            Reasons.SNAPSHOT_NOT_FOUND,
+            (s.before != null ? "spec.before: " : "spec.snapshot: ")
+                + where
+                + " holds no such snapshot"
+                + (entries.isEmpty() ? " (it has imported none yet)" : ""));
+      }
+    }
+    RepositorySpec repo = catalog.getSpec().repository;
+    if (chosen == null) { // a checkpoint restore: arca chooses among the owner's snapshots
+      return new RestorePlan(repo, null, null, owner, s.sourcePVC, null, null, null);
+    }
+    String policy = chosen.getSpec().policy;
+    SnapshotOwner among =
+        policy == null || policy.isEmpty()
+            ? owner
+            : new SnapshotOwner(owner.namespace(), policy, null);
+    if (s.pipe != null) {
+      return new RestorePlan(
+          repo, chosen.getSpec().snapshotId, null, among, null, chosen.getSpec().bytes, null, null);
+    }
+    List<String> pvcs = chosen.getSpec().pvcs == null ? List.of() : chosen.getSpec().pvcs;
+    String source = s.sourcePVC;
+    if (source == null && pvcs.size() == 1) {
+      source = pvcs.get(0);
+    } else if (source == null && pvcs.size() > 1) {
+      return failed(
+          "SourcePVCRequired",
+          "spec.sourcePVC: snapshot "
+              + chosen.getMetadata().getName()
+              + " holds "
+              + String.join(", ", pvcs)
+              + "; say which to restore");
+    }
+    return new RestorePlan(
+        repo, chosen.getSpec().snapshotId, null, among, source, chosen.getSpec().bytes, null, null);
   }
 
   /**

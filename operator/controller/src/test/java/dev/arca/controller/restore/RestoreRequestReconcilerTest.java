@@ -449,7 +449,7 @@ class RestoreRequestReconcilerTest {
     neither.getSpec().policyRef = null;
     create(neither);
     assertThat(inPhase("neither", Phase.Failed).getStatus().message)
-        .contains("exactly one of policyRef and repository");
+        .contains("exactly one of policyRef, repository and catalogRef");
 
     // the Jobs run under the runtime's default seccomp profile, which a request may not undo
     RestoreRequest unconfined = request("unconfined");
