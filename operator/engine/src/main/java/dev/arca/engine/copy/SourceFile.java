@@ -3,6 +3,7 @@ package dev.arca.engine.copy;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.chunk.SafetensorsHeader;
 import dev.arca.engine.export.ChunkReader;
+import dev.arca.engine.format.Limits;
 import dev.arca.engine.storage.ObjectMissingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,7 +57,9 @@ final class SourceFile implements ReadableByteChannel, SafetensorsHeader.At {
         break;
       }
       if (head.length < headLength + c.length) {
-        head = Arrays.copyOf(head, Math.max(headLength + c.length, head.length * 2));
+        // doubling, but never past what the header's limit and the chunk that ends it can need
+        long grown = Math.min((long) head.length * 2, HEAD_LIMIT + Limits.MAX_DATA_BLOB);
+        head = Arrays.copyOf(head, (int) Math.max(headLength + c.length, grown));
       }
       System.arraycopy(c, 0, head, headLength, c.length);
       headLength += c.length;
