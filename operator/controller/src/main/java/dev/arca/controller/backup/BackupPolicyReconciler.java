@@ -266,7 +266,8 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     }
   }
 
-  private static Optional<Instant> due(BackupPolicy p, String schedule, String last, Instant now) {
+  /** When {@code schedule} came due since {@code last} (else the policy's creation), if it did. */
+  static Optional<Instant> due(BackupPolicy p, String schedule, String last, Instant now) {
     Instant from = last != null ? Instant.parse(last) : created(p, now);
     return Schedule.parse(schedule, p.getSpec().timeZone).due(from, now);
   }

@@ -34,6 +34,23 @@ final class CopyRecorder {
     c.lastJob = job.getMetadata().getName();
     c.lastCopyTime = now.toString();
     CopyReport r = o.result() == null ? null : o.result().as(CopyReport.class);
+    if (r != null && r.snapshots() == null) { // a cut summary whose complete report is gone
+      c.ok = o.succeeded();
+      c.copied = null;
+      c.message =
+          "copy Job "
+              + c.lastJob
+              + (o.succeeded() ? " succeeded" : " failed: " + o.message())
+              + "; its complete report is no longer in its pod's log";
+      if (o.succeeded()) {
+        c.lastSuccessTime = now.toString();
+        c.retentionDue = c.lastJob;
+        events.normal(p, Reasons.COPY_SUCCEEDED, "copyTo target " + target + ": " + c.message, now);
+      } else {
+        events.warning(p, Reasons.COPY_FAILED, "copyTo target " + target + ": " + c.message, now);
+      }
+      return;
+    }
     if (r != null) {
       latest(c, r.snapshots());
       c.copied = r.snapshots().stream().filter(s -> CopyReport.COPIED.equals(s.outcome())).count();

@@ -126,8 +126,6 @@ final class CopyTargets {
   }
 
   private static Optional<Instant> due(BackupPolicy p, String schedule, String last, Instant now) {
-    String c = p.getMetadata().getCreationTimestamp();
-    Instant from = last != null ? Instant.parse(last) : c == null ? now : Instant.parse(c);
-    return Schedule.parse(schedule, p.getSpec().timeZone).due(from, now);
+    return BackupPolicyReconciler.due(p, schedule, last, now);
   }
 }

@@ -25,8 +25,13 @@ import java.util.Set;
  * catalog removes them; none of this touches backup data.
  */
 final class CatalogImport {
-  /** What an import changed. */
-  record Result(int snapshots, int created, int deleted) {}
+  /**
+   * What an import changed.
+   *
+   * @param notListed snapshots of the report that got no object, each "id: why" (a name taken by
+   *     another object, an object the API server refuses)
+   */
+  record Result(int snapshots, int created, int deleted, List<String> notListed) {}
 
   private final KubernetesClient client;
 
@@ -47,11 +52,17 @@ final class CatalogImport {
     Set<String> have = new HashSet<>();
     existing.forEach(s -> have.add(s.getSpec().snapshotId));
     Set<String> listed = new HashSet<>();
+    List<String> notListed = new ArrayList<>();
     int created = 0;
     for (SnapshotsReport.Entry e : report.snapshots()) {
       listed.add(e.id());
       if (!have.contains(e.id())) {
-        created += create(c, e) ? 1 : 0;
+        String refused = create(c, e);
+        if (refused == null) {
+          created++;
+        } else {
+          notListed.add(e.id() + ": " + refused);
+        }
       }
     }
     int deleted = 0;
@@ -61,11 +72,15 @@ final class CatalogImport {
         deleted++;
       }
     }
-    return new Result(report.snapshots().size(), created, deleted);
+    return new Result(report.snapshots().size(), created, deleted, notListed);
   }
 
-  /** Creates the object of one listed snapshot; false if one of its name is there already. */
-  private boolean create(SnapshotCatalog c, SnapshotsReport.Entry e) {
+  /**
+   * Creates the object of one listed snapshot; null when it was created, else why not (an object of
+   * its name exists, or the API server refuses it: a crafted repository's tags, say). Other
+   * failures are thrown: the import is recorded again by the next reconcile.
+   */
+  private String create(SnapshotCatalog c, SnapshotsReport.Entry e) {
     Snapshot s = new Snapshot();
     s.getMetadata().setName(Names.of(c.getMetadata().getName(), e.id().substring(0, 12)));
     s.getMetadata().setNamespace(c.getMetadata().getNamespace());
@@ -78,10 +93,13 @@ final class CatalogImport {
           .inNamespace(c.getMetadata().getNamespace())
           .resource(s)
           .create();
-      return true;
+      return null;
     } catch (KubernetesClientException ex) {
       if (ex.getCode() == 409) {
-        return false; // an object of that name exists (another catalog's, or a policy's)
+        return "a Snapshot object named " + s.getMetadata().getName() + " exists already";
+      }
+      if (ex.getCode() == 400 || ex.getCode() == 413 || ex.getCode() == 422) {
+        return "the API server refused its Snapshot object: " + ex.getMessage();
       }
       throw ex;
     }

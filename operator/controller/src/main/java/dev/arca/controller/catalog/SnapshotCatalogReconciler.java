@@ -163,9 +163,15 @@ public final class SnapshotCatalogReconciler implements Reconciler<SnapshotCatal
                 : "; "
                     + unreadable
                     + " snapshots cannot be read, see Job "
-                    + job.getMetadata().getName());
+                    + job.getMetadata().getName())
+            + (done.notListed().isEmpty()
+                ? ""
+                : "; "
+                    + done.notListed().size()
+                    + " have no Snapshot object, the first: "
+                    + done.notListed().get(0));
     ready(c, st, true, Reasons.IMPORT_SUCCEEDED, st.message, now);
-    if (unreadable == 0) {
+    if (unreadable == 0 && done.notListed().isEmpty()) {
       events.normal(c, Reasons.IMPORT_SUCCEEDED, st.message, now);
     } else {
       events.warning(c, Reasons.IMPORT_SUCCEEDED, st.message, now);

@@ -270,6 +270,37 @@ class CopyToTest {
     assertThat(events("p")).extracting(Event::getReason).contains("CopyStarted", "CopySucceeded");
   }
 
+  /**
+   * A copy report too long for the termination message, whose pod log is gone: the copy's status
+   * says so instead of failing the reconcile, and a copy that succeeded still lets the target's
+   * retention follow.
+   */
+  @Test
+  void aCopyWhoseCompleteReportIsGoneIsRecordedAsSuch() throws Exception {
+    client
+        .resources(BackupPolicy.class)
+        .inNamespace(NS)
+        .resource(policy("r", "0 0 1 1 *", "* * * * *"))
+        .create();
+    Job copy = job("r", "copy", "offsite");
+    String whole =
+        report(CopyReport.COPIED, List.of())
+            .replace("[\"/data/models\"]", "[\"" + "x".repeat(8000) + "\"]");
+    MockCluster.finish(client, copy, true, dev.arca.contract.Reports.summary(whole));
+    BackupPolicyStatus.CopyStatus s =
+        MockCluster.await(
+            "the copy in status",
+            () -> {
+              BackupPolicy got = get("r");
+              return got.getStatus().copies != null && got.getStatus().copies.get(0).ok != null
+                  ? got.getStatus().copies.get(0)
+                  : null;
+            });
+    assertThat(s.ok).isTrue();
+    assertThat(s.message).contains("complete report is no longer in its pod's log");
+    job("r", "forget", "offsite");
+  }
+
   @Test
   void aScheduledCopyThatMeetsDamageNamesThePathsInStatusAndAWarning() throws Exception {
     client

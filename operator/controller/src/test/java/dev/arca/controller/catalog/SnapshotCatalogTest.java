@@ -226,6 +226,42 @@ class SnapshotCatalogTest {
     assertThat(entries().get(0).getSpec().snapshotId).isEqualTo(NEW);
   }
 
+  /** A snapshot whose object name is taken gets no entry, and the catalog's status says so. */
+  @Test
+  void aSnapshotThatGetsNoObjectIsNamedInTheStatus() throws Exception {
+    Snapshot squatter = new Snapshot();
+    squatter.getMetadata().setName("dr-" + OLD.substring(0, 12));
+    squatter.getMetadata().setNamespace(NS);
+    squatter.setSpec(
+        CatalogImport.spec(catalog("other", null), entry(NEW, "2026-12-01T00:00:00Z", NS)));
+    client.resources(Snapshot.class).inNamespace(NS).resource(squatter).create();
+    client.resources(SnapshotCatalog.class).inNamespace(NS).resource(catalog("dr", null)).create();
+    MockCluster.finish(
+        client,
+        importJob(1),
+        true,
+        new ObjectMapper()
+            .writeValueAsString(
+                new SnapshotsReport(
+                    List.of(
+                        entry(OLD, "2026-12-01T02:00:00Z", NS),
+                        entry(NEW, "2026-12-02T02:00:00Z", NS)),
+                    List.of())));
+    SnapshotCatalog done =
+        MockCluster.await(
+            "status.snapshots",
+            () -> {
+              SnapshotCatalog got =
+                  client.resources(SnapshotCatalog.class).inNamespace(NS).withName("dr").get();
+              return got.getStatus() != null && got.getStatus().snapshots != null ? got : null;
+            });
+    assertThat(done.getStatus().snapshots).isEqualTo(2);
+    assertThat(done.getStatus().message)
+        .contains("1 have no Snapshot object")
+        .contains(OLD + ": a Snapshot object named dr-" + OLD.substring(0, 12) + " exists already");
+    assertThat(entries()).extracting(x -> x.getSpec().snapshotId).containsExactly(NEW);
+  }
+
   @Test
   void anotherNamespacesSnapshotsAreForTheClusterAdminToAllow() throws Exception {
     client

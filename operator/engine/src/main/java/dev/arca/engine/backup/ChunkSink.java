@@ -104,23 +104,21 @@ final class ChunkSink implements AutoCloseable {
   /**
    * Deletes the index objects {@link #indexEachPack} wrote, once an index object of the whole run
    * lists their entries; one that cannot be deleted (a store that keeps objects under a retention
-   * rule) stays, its entries duplicates, which readers accept. Returns how many stay.
+   * rule) stays, its entries duplicates, which readers accept.
    */
-  int mergePackIndexes() throws IOException {
+  void mergePackIndexes() {
     List<String> keys;
     synchronized (packIndexes) {
       keys = new ArrayList<>(packIndexes);
       packIndexes.clear();
     }
-    int kept = 0;
     for (String key : keys) {
       try {
         repo.storage().delete(key);
       } catch (IOException e) {
-        kept++;
+        // stays: duplicate entries
       }
     }
-    return kept;
   }
 
   /** Reused arrays for chunks on their way to {@link #store}. */

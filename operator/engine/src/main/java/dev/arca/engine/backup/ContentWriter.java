@@ -29,10 +29,8 @@ public final class ContentWriter implements AutoCloseable {
    *
    * @param newBytes plaintext bytes of the blobs the repository did not have
    * @param storedBytes bytes of the packs and index objects written
-   * @param packIndexesKept per-pack index objects a retention rule of the store kept from being
-   *     replaced (their entries are duplicates, which readers accept)
    */
-  public record Stored(long newBytes, long storedBytes, int packIndexesKept) {}
+  public record Stored(long newBytes, long storedBytes) {}
 
   private final Repository repo;
   private final BlobIndex index;
@@ -101,8 +99,8 @@ public final class ContentWriter implements AutoCloseable {
     for (String key : repo.saveIndexes(sink.newBlobs())) {
       indexBytes += repo.storage().size(key);
     }
-    int kept = sink.mergePackIndexes();
-    return new Stored(sink.newBytes.get(), sink.storedBytes.get() + indexBytes, kept);
+    sink.mergePackIndexes();
+    return new Stored(sink.newBytes.get(), sink.storedBytes.get() + indexBytes);
   }
 
   @Override

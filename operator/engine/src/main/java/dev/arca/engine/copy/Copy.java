@@ -104,7 +104,7 @@ public final class Copy {
     }
     Map<String, Snapshots.Ref> byId = new LinkedHashMap<>();
     for (String spec : opts.snapshots()) {
-      Snapshots.Ref r = Snapshots.resolve(source, spec, null, opts.filter(), warn);
+      Snapshots.Ref r = Snapshots.resolve(source, listing, spec, null, opts.filter(), warn);
       byId.put(r.id(), r);
     }
     List<Snapshots.Ref> out = new ArrayList<>(byId.values());

@@ -1,6 +1,5 @@
 package dev.arca.engine.copy;
 
-import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.ContentWriter;
 import dev.arca.engine.export.ChunkReader;
 import dev.arca.engine.format.BlobIndex;
@@ -51,6 +50,11 @@ final class TreeCopy {
   private final Consumer<String> warn;
   private final Map<String, String> copiedTrees = new HashMap<>();
   private final List<String> damaged = new ArrayList<>();
+
+  /** Damaged entries named at most (a crafted snapshot may hold millions); the rest are counted. */
+  static final int DAMAGE_NAMED = 1000;
+
+  private long damagedMore;
   final AtomicLong reused = new AtomicLong();
   final AtomicLong filesRead = new AtomicLong();
   final AtomicLong bytesRead = new AtomicLong();
@@ -95,10 +99,17 @@ final class TreeCopy {
     this.warn = warn;
   }
 
-  /** The source's damage found, each "path: why". */
+  /**
+   * The source's damage found, each "path: why"; past {@link #DAMAGE_NAMED}, one last line says how
+   * many more.
+   */
   List<String> damaged() {
     synchronized (damaged) {
-      return List.copyOf(damaged);
+      List<String> out = new ArrayList<>(damaged);
+      if (damagedMore > 0) {
+        out.add("... and " + damagedMore + " more damaged entries");
+      }
+      return out;
     }
   }
 
@@ -297,7 +308,7 @@ final class TreeCopy {
     try {
       Tree t = source.readTree(sourceIndex, id);
       return t.nodes() == null ? List.of() : t.nodes();
-    } catch (ArcaException | IOException e) {
+    } catch (IOException | RuntimeException e) { // a subtree that is not an id, too
       damage(
           path.isEmpty() ? "(root)" : path, "its folder listing cannot be read: " + e.getMessage());
       return null;
@@ -320,7 +331,7 @@ final class TreeCopy {
         }
       }
       return byName;
-    } catch (ArcaException | IOException e) {
+    } catch (IOException | RuntimeException e) {
       warn.accept(
           (path.isEmpty() ? "the target's parent snapshot" : FileName.display(path))
               + ": the target's parent listing cannot be read ("
@@ -332,7 +343,11 @@ final class TreeCopy {
 
   private void damage(String path, String why) {
     synchronized (damaged) {
-      damaged.add(FileName.display(path) + ": " + why);
+      if (damaged.size() < DAMAGE_NAMED) {
+        damaged.add(FileName.display(path) + ": " + why);
+      } else {
+        damagedMore++;
+      }
     }
   }
 

@@ -122,7 +122,20 @@ public final class Snapshots {
       SnapshotFilter filter,
       java.util.function.Consumer<String> warn)
       throws IOException {
-    Listing listing = list(repo);
+    return resolve(repo, list(repo), spec, before, filter, warn);
+  }
+
+  /**
+   * As {@link #resolve(Repository, String, String, SnapshotFilter, java.util.function.Consumer)},
+   * among the snapshots of {@code listing} (read once for several choices).
+   */
+  public static Ref resolve(
+      Repository repo,
+      Listing listing,
+      String spec,
+      String before,
+      SnapshotFilter filter,
+      java.util.function.Consumer<String> warn) {
     String where = where(repo, filter);
     if (SnapshotChoice.isLatest(spec)) {
       warnUnreadable(listing, warn);

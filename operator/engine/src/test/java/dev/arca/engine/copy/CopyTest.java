@@ -206,6 +206,51 @@ class CopyTest {
         .isLessThanOrEqualTo(allPacks / 2 + 2);
   }
 
+  /**
+   * A crafted snapshot: a folder whose subtree is no id, a file whose chunks hold fewer bytes than
+   * its size, a file whose SHA-256 lies, an entry named "..", a name twice. Each is named, the
+   * snapshot is not copied, and the honest snapshot beside it is.
+   */
+  @Test
+  void aCraftedSnapshotIsRefusedEntryByEntryAndTheOthersAreCopied() throws Exception {
+    BackupReport honest = Backup.run(source, BackupOptions.of(src));
+    dev.arca.engine.backup.Crafted c = new dev.arca.engine.backup.Crafted(source);
+    var good = c.file("good.txt", "fine\n".getBytes());
+    var shortFile = c.file("short.bin", "12345".getBytes());
+    var liar = c.file("liar.txt", "one thing".getBytes());
+    var noId =
+        new dev.arca.engine.format.Node(
+            "no-id", "dir", 0755, 0, 0, 0, 0, 0, 0, null, null, null, "not-a-tree-id");
+    String crafted =
+        c.commit(
+            List.of(
+                good,
+                shortFile.withContent(10, shortFile.sha256(), shortFile.chunks()),
+                liar.withContent(liar.size(), "ab".repeat(32), liar.chunks()),
+                noId,
+                dev.arca.engine.backup.Crafted.named(good, "..", null),
+                c.file("twice", "a".getBytes()),
+                c.file("twice", "b".getBytes())));
+    CopyReport r = Copy.run(source, target, opts());
+    assertThat(r.ok()).isFalse();
+    CopyReport.Copied bad =
+        r.snapshots().stream().filter(x -> x.sourceId().equals(crafted)).findFirst().orElseThrow();
+    assertThat(bad.outcome()).isEqualTo(CopyReport.FAILED);
+    assertThat(bad.damaged())
+        .anyMatch(d -> d.startsWith("short.bin: its chunks hold 5 bytes, its entry says 10"))
+        .anyMatch(d -> d.startsWith("liar.txt: its bytes do not match the SHA-256"))
+        .anyMatch(d -> d.startsWith("no-id: its folder listing cannot be read"))
+        .anyMatch(d -> d.startsWith("(root): refusing an entry"))
+        .anyMatch(d -> d.contains("'twice' appears twice"));
+    assertThat(r.snapshots())
+        .filteredOn(x -> x.sourceId().equals(honest.snapshotId()))
+        .singleElement()
+        .satisfies(x -> assertThat(x.outcome()).isEqualTo(CopyReport.COPIED));
+    assertThat(Snapshots.list(target).readable())
+        .extracting(x -> x.snapshot().copiedFrom().snapshot())
+        .containsExactly(honest.snapshotId());
+  }
+
   @Test
   void copyingIntoTheSameRepositoryIsRefused() throws Exception {
     Backup.run(source, BackupOptions.of(src));
