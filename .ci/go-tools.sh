@@ -182,6 +182,6 @@ if ! command -v "${tool}" >/dev/null 2>&1 || ! dpkg -s "${deb}" >/dev/null 2>&1;
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "${deb}" >&2
 fi
 bin="$(command -v "${tool}")"
-log "using Debian's ${tool}: $("${bin}" version 2>/dev/null | head -1)"
+log "using Debian's ${tool}: $("${bin}" version 2>/dev/null | sed -n 1p)"
 log "source: debian"
 echo "${bin}"

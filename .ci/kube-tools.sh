@@ -89,7 +89,7 @@ go_retry go build -ldflags "${ldflags}" -o "${tmp}/bin/" k8s.io/kubernetes/cmd/k
   k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
   k8s.io/kubernetes/cmd/kubectl
 
-"${tmp}/bin/etcd" --version | head -1 >&2
+"${tmp}/bin/etcd" --version | sed -n 1p >&2  # sed reads all input: head would end etcd with SIGPIPE
 "${tmp}/bin/kube-apiserver" --version >&2
 complete "${tmp}/bin" || { log "build incomplete"; exit 1; }
 # Move within the cache folder (same file system) so the folder appears complete or not at all.

@@ -54,7 +54,7 @@ fi
 busybox_image() {
   local dir="$1" version tag root
   version="$(dpkg-query -W -f '${Version}' busybox-static)"
-  tag="$(/bin/busybox --help 2>&1 | sed -n 's/^BusyBox v\([0-9.]*\).*/\1/p' | head -1)"
+  tag="$(/bin/busybox --help 2>&1 | sed -n 's/^BusyBox v\([0-9.]*\).*/\1/p' | sed -n 1p)"
   if [[ -f "${dir}/busybox.oci.tar" && "$(cat "${dir}/busybox.version" 2>/dev/null)" == "${version}" ]]; then
     return
   fi

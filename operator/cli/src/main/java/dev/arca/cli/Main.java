@@ -38,6 +38,7 @@ public final class Main {
           KeyCommand.class,
           ExportCommand.class,
           CopyCommand.class,
+          RewriteCommand.class,
           OperatorCommand.class,
           PodExecCommand.class,
           HooksCommand.class,

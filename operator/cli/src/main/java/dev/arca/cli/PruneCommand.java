@@ -97,6 +97,13 @@ final class PruneCommand implements Callable<Integer> {
           "removed %d parts of parallel runs that never committed (older than 7 days)%n",
           r.staleParts());
     }
+    for (PruneReport.Erasure e : r.erasures()) {
+      printErasure(out, e);
+    }
+    r.unreadableErasures()
+        .forEach(
+            (key, why) ->
+                out.printf("erasure record %s cannot be read: %s; it is kept%n", key, why));
     if (r.retainedObjects() > 0) {
       out.printf(
           "%d deleted objects stay in the bucket as noncurrent versions until its retention"
@@ -104,6 +111,41 @@ final class PruneCommand implements Callable<Integer> {
           r.retainedObjects());
     }
     return 0;
+  }
+
+  private static void printErasure(PrintWriter out, PruneReport.Erasure e) {
+    out.printf(
+        "erasure %s (%s, %d snapshots rewritten): %d of %d blobs only the erased data needed are"
+            + " gone%s%n",
+        e.run(),
+        e.time(),
+        e.snapshots(),
+        e.gone(),
+        e.erasedBlobs(),
+        e.complete() ? ": complete" : "");
+    if (e.pending() > 0) {
+      out.printf(
+          "  %d still stored%s%n",
+          e.pending(),
+          e.pendingUntil() == null ? "" : ", marked; the last deleted after " + e.pendingUntil());
+    }
+    if (e.storedAgain() > 0) {
+      out.printf(
+          "  %d needed again by snapshots written since (backed up again from the source?)%n",
+          e.storedAgain());
+    }
+    if (e.sharedBlobs() > 0) {
+      out.printf(
+          "  %d blobs of the erased data stay: data that stays holds the same bytes%n",
+          e.sharedBlobs());
+    }
+    if (e.versionsKept() > 0) {
+      out.printf(
+          "  %d deleted from the repository, but the bucket keeps their bytes as noncurrent"
+              + " versions until its retention or lifecycle rules remove them%n",
+          e.versionsKept());
+    }
+    e.waiting().stream().limit(10).forEach(w -> out.println("  " + w));
   }
 
   static Duration parse(String s) {

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code sh -c COMMAND} as a stream source of a backup ({@code --stream PATH=COMMAND}) or as the
- * consumer of a restored file ({@code --pipe PATH=COMMAND}). A command that fails is reported with
- * its exit status and the tail of its stderr; the command line itself is never repeated in messages
- * (it may hold a password). Commands run without Arca's secrets (see {@link Env}).
+ * {@code sh -c COMMAND} as a stream source of a backup ({@code --stream PATH=COMMAND}), as the
+ * consumer of a restored file ({@code --pipe PATH=COMMAND}), or as the filter of a stored file
+ * ({@code rewrite --stream-filter PATH=COMMAND}). A command that fails is reported with its exit
+ * status and the tail of its stderr; the command line itself is never repeated in messages (it may
+ * hold a password). Commands run without Arca's secrets (see {@link Env}).
  */
 final class Shell {
   private static final int TAIL = 4096;
@@ -132,17 +133,47 @@ final class Shell {
 
           @Override
           public void finish() throws IOException {
-            int code = waitFor(p);
-            if (code != 0) {
-              throw new ArcaException(
-                  ArcaException.Kind.ERROR,
-                  "stream "
-                      + spec.path()
-                      + ": the command exited with status "
-                      + code
-                      + "; nothing was saved. Its stderr: "
-                      + env.scrub(err.join()));
-            }
+            succeeded(p, err, env, "stream " + spec.path(), "; nothing was saved");
+          }
+
+          @Override
+          public void close() {
+            p.destroyForcibly();
+          }
+        };
+      }
+    };
+  }
+
+  /**
+   * A filter of {@code arca rewrite --stream-filter}: a stored file's bytes go to the command's
+   * stdin, its stdout is the file's new content.
+   */
+  static dev.arca.engine.rewrite.ContentFilter filter(Spec spec, Env env) {
+    return new dev.arca.engine.rewrite.ContentFilter() {
+      @Override
+      public String path() {
+        return spec.path();
+      }
+
+      @Override
+      public Running start() throws IOException {
+        Process p = launch(spec, env);
+        CompletableFuture<String> err = tail(p.getErrorStream());
+        return new Running() {
+          @Override
+          public OutputStream input() {
+            return p.getOutputStream();
+          }
+
+          @Override
+          public InputStream output() {
+            return p.getInputStream();
+          }
+
+          @Override
+          public void finish() throws IOException {
+            succeeded(p, err, env, "--stream-filter " + spec.path(), "; nothing was changed");
           }
 
           @Override
@@ -194,6 +225,26 @@ final class Shell {
   /** What writes a file's content into a command's stdin. */
   interface Writer {
     void write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Waits for {@code p}; when it exited non-zero, fails with {@code what}, its status, {@code
+   * consequence} and its stderr's tail (secrets scrubbed).
+   */
+  private static void succeeded(
+      Process p, CompletableFuture<String> err, Env env, String what, String consequence)
+      throws IOException {
+    int code = waitFor(p);
+    if (code != 0) {
+      throw new ArcaException(
+          ArcaException.Kind.ERROR,
+          what
+              + ": the command exited with status "
+              + code
+              + consequence
+              + ". Its stderr: "
+              + env.scrub(err.join()));
+    }
   }
 
   private static Process launch(Spec spec, Env env) throws IOException {

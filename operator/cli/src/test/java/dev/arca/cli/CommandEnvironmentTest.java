@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands of {@code --stream} and {@code --pipe} run without Arca's secrets, whatever they
- * print of their stderr into a message is scrubbed of the password, and their PATH=COMMAND is read
- * one way only.
+ * The commands of {@code --stream}, {@code --pipe} and {@code rewrite --stream-filter} run without
+ * Arca's secrets, whatever they print of their stderr into a message is scrubbed of the password,
+ * and their PATH=COMMAND is read one way only.
  */
 class CommandEnvironmentTest {
   @TempDir Path tmp;
@@ -94,5 +94,44 @@ class CommandEnvironmentTest {
         Cli.exec(env(repo), "restore", "--json", "--pipe", "db/a\\=b.sql=cat > " + copy);
     assertThat(pipe.exitCode()).as("%s", pipe).isZero();
     assertThat(Files.readString(copy, StandardCharsets.UTF_8)).isEqualTo("hi=there\n");
+  }
+
+  @Test
+  void rewriteFiltersRunWithoutSecretsAndAFailingOneChangesNothing() throws Exception {
+    TestRepo repo = new TestRepo(tmp).init();
+    Cli.Result backup = Cli.exec(env(repo), "backup", "--json", "--stream", "db/x.sql=echo row");
+    assertThat(backup.exitCode()).as("%s", backup).isZero();
+    Path seen = tmp.resolve("filter-env.txt");
+    Cli.Result r =
+        Cli.exec(
+            env(repo),
+            "rewrite",
+            "--json",
+            "--stream-filter",
+            "db/x.sql=env | sort > " + seen + "; sed s/row/ROW/");
+    assertThat(r.exitCode()).as("%s", r).isZero();
+    assertThat(Files.readString(seen))
+        .contains("PGPASSWORD=the-database-one")
+        .doesNotContain("ARCA_PASSWORD", "AWS_ACCESS_KEY_ID", repo.password, S3_SECRET);
+    Path out = tmp.resolve("restored");
+    assertThat(repo.cli("restore", "--target", out.toString()).exitCode()).isZero();
+    assertThat(out.resolve("db/x.sql")).hasContent("ROW");
+
+    Path leak = tmp.resolve("leak.txt");
+    Files.writeString(leak, "password is " + repo.password + "\n");
+    String before = repo.cli("snapshots", "--json").stdout();
+    Cli.Result failed =
+        Cli.exec(
+            env(repo),
+            "rewrite",
+            "--json",
+            "--stream-filter",
+            "db/x.sql=cat >/dev/null; cat " + leak + " >&2; exit 5");
+    assertThat(failed.exitCode()).as("%s", failed).isEqualTo(1);
+    assertThat(failed.json().get("error").asText())
+        .contains(
+            "--stream-filter db/x.sql: the command exited with status 5", "nothing was changed")
+        .contains("password is ***");
+    assertThat(repo.cli("snapshots", "--json").stdout()).isEqualTo(before);
   }
 }

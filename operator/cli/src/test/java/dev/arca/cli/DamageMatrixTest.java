@@ -73,7 +73,8 @@ class DamageMatrixTest {
     "forget affected",
     "prune",
     "verify",
-    "verify --read-data"
+    "verify --read-data",
+    "rewrite --exclude"
   };
 
   @TempDir Path tmp;
@@ -130,7 +131,8 @@ class DamageMatrixTest {
           case "forget affected" -> repo.cli("forget", affected, "--json");
           case "prune" -> repo.cli("prune", "--json");
           case "verify" -> repo.cli("verify", "--json");
-          default -> repo.cli("verify", "--read-data", "--json");
+          case "verify --read-data" -> repo.cli("verify", "--read-data", "--json");
+          default -> repo.cli("rewrite", "--exclude", "more", "--json");
         };
     String what = t + " " + d + " " + command + ": " + r;
     r.json(); // one JSON object, whatever happened

@@ -31,6 +31,10 @@ package dev.arca.contract;
  *     recorded
  * @param damageRecordsRemoved damage records removed: the packs they name are gone, or they could
  *     not be read
+ * @param erasures the erasures (rewrites) whose blobs prune is to remove, and where they stand
+ *     after this run
+ * @param unreadableErasures erasure records that cannot be read (key to why): kept, and reported
+ *     until repaired or removed by hand
  * @param durationMs wall time of the run
  */
 public record PruneReport(
@@ -54,4 +58,43 @@ public record PruneReport(
     int staleParts,
     int damagedCopies,
     int damageRecordsRemoved,
-    long durationMs) {}
+    java.util.List<Erasure> erasures,
+    java.util.Map<String, String> unreadableErasures,
+    long durationMs) {
+
+  /**
+   * One erasure ({@code arca rewrite}) and where the blobs only its erased data needed stand after
+   * the run.
+   *
+   * @param run its id
+   * @param time when the rewrite committed
+   * @param snapshots snapshots it rewrote
+   * @param erasedBlobs blobs only erased data needed
+   * @param gone of those, gone: no index entry names them and no pack that held them is listed
+   * @param pending of those, still stored (see {@code waiting})
+   * @param storedAgain of those, needed again by a snapshot written since (the same data backed up
+   *     again, or a rewrite kept its original): they stay while it does
+   * @param sharedBlobs blobs of erased data that data which stays needed when the rewrite ran: they
+   *     stay
+   * @param versionsKept blobs whose pack this run deleted but whose bytes the store keeps (a
+   *     versioned bucket): they go by the bucket's own retention and lifecycle rules
+   * @param complete every erased blob is gone (the erasure's records are then removed, unless on a
+   *     dry run)
+   * @param pendingUntil the latest time a mark holding pending blobs may be swept (null when none
+   *     is marked yet)
+   * @param waiting up to 100 pending blobs, each "blob: why it is still stored"
+   */
+  public record Erasure(
+      String run,
+      String time,
+      int snapshots,
+      long erasedBlobs,
+      long gone,
+      long pending,
+      long storedAgain,
+      long sharedBlobs,
+      long versionsKept,
+      boolean complete,
+      String pendingUntil,
+      java.util.List<String> waiting) {}
+}

@@ -45,7 +45,8 @@ class LayeringTest {
           Map.entry("prune", USE_CASE),
           Map.entry("forget", union(USE_CASE, Set.of("prune"))),
           Map.entry("repair", union(USE_CASE, Set.of("backup", "forget"))),
-          Map.entry("copy", union(USE_CASE, Set.of("backup", "export"))));
+          Map.entry("copy", union(USE_CASE, Set.of("backup", "export"))),
+          Map.entry("rewrite", union(USE_CASE, Set.of("backup", "export", "forget"))));
 
   private static final Pattern REFERENCE = Pattern.compile("dev\\.arca\\.engine\\.([a-z0-9]+)\\.");
   private static final Path SOURCES = Path.of("src/main/java/dev/arca/engine");

@@ -14,11 +14,11 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Stores file contents and folder listings that come from elsewhere than a file system (a copy from
- * another repository) exactly as a backup stores what it reads: the repository's own chunker,
- * deduplication against its index, the same packs and the same write order (packs, then the index
- * of the new blobs; the caller writes what refers to them last). Each pack is indexed as soon as it
- * is stored, so a run killed midway is resumed without sending again what it had stored. {@link
- * #file} is thread-safe.
+ * another repository, a rewrite's filtered files) exactly as a backup stores what it reads: the
+ * repository's own chunker, deduplication against its index, the same packs and the same write
+ * order (packs, then the index of the new blobs; the caller writes what refers to them last). Each
+ * pack is indexed as soon as it is stored, so a run killed midway is resumed without sending again
+ * what it had stored. {@link #file} is thread-safe.
  */
 public final class ContentWriter implements AutoCloseable {
   /** A file's content as stored: its size, SHA-256 (hex) and chunk ids (hex), in order. */
@@ -68,6 +68,15 @@ public final class ContentWriter implements AutoCloseable {
   public Content file(ReadableByteChannel in, SafetensorsHeader.At head, long size, String fileName)
       throws IOException {
     FileReader.Content c = reader.read(in, head, size, fileName);
+    return new Content(c.size(), c.sha256(), c.chunks());
+  }
+
+  /**
+   * Stores what {@code in} holds, read to its end and cut by content as a backup cuts a stream's (a
+   * dump that changed in a few places shares most chunks with the one before).
+   */
+  public Content stream(java.io.InputStream in) throws IOException {
+    FileReader.Content c = reader.read(in);
     return new Content(c.size(), c.sha256(), c.chunks());
   }
 

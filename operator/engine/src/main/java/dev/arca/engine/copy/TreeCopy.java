@@ -5,7 +5,6 @@ import dev.arca.engine.export.ChunkReader;
 import dev.arca.engine.format.BlobIndex;
 import dev.arca.engine.format.FileName;
 import dev.arca.engine.format.Hex;
-import dev.arca.engine.format.Limits;
 import dev.arca.engine.format.Node;
 import dev.arca.engine.format.Tree;
 import dev.arca.engine.fs.SafeNames;
@@ -155,19 +154,13 @@ final class TreeCopy {
 
   /** Takes one entry of {@code f}; returns the frame of a folder to enter, else null. */
   private Frame entry(Frame f, Node n) throws IOException {
-    String name = n.fileName();
-    String problem = SafeNames.problem(n);
-    if (problem == null && !f.seen.add(name)) {
-      problem = "name '" + FileName.display(name) + "' appears twice in one folder";
-    }
-    int length = problem == null ? FileName.byteLength(name) : 0;
-    if (problem == null && f.bytes + 1 + length > Limits.MAX_PATH) {
-      problem = "its path would be longer than " + Limits.MAX_PATH + " bytes";
-    }
+    String problem = SafeNames.entryProblem(n, f.seen, f.bytes);
     if (problem != null) {
       damage(f.path.isEmpty() ? "(root)" : f.path, "refusing an entry: " + problem);
       return null;
     }
+    String name = n.fileName();
+    int length = FileName.byteLength(name);
     String path = f.path.isEmpty() ? name : f.path + "/" + name;
     int bytes = f.path.isEmpty() ? length : f.bytes + 1 + length;
     Node previous = f.previous.get(name);

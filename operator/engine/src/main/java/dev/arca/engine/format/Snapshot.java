@@ -27,6 +27,9 @@ import java.util.Map;
  *     not asked to look for checkpoints (read within bounds by {@link CheckpointsReader})
  * @param copiedFrom in snapshots written by {@code arca copy}: the repository and snapshot this one
  *     is a copy of; absent for backups
+ * @param rewrittenFrom in snapshots written by {@code arca rewrite}: the id of the snapshot this
+ *     one was made from, without the paths the rewrite erased and with the files it filtered;
+ *     absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(
@@ -44,7 +47,8 @@ public record Snapshot(
     @JsonProperty("repairedFrom") String repairedFrom,
     @JsonProperty("checkpoints") @JsonDeserialize(using = CheckpointsReader.class)
         List<Checkpoint> checkpoints,
-    @JsonProperty("copiedFrom") CopiedFrom copiedFrom) {
+    @JsonProperty("copiedFrom") CopiedFrom copiedFrom,
+    @JsonProperty("rewrittenFrom") String rewrittenFrom) {
 
   public static final String PREFIX = "snapshots/";
 
@@ -77,7 +81,67 @@ public record Snapshot(
         program,
         repairedFrom,
         checkpoints,
+        null,
         null);
+  }
+
+  /** A snapshot that may be a copy, and is no rewrite. */
+  public Snapshot(
+      String time,
+      String host,
+      List<String> paths,
+      Map<String, String> tags,
+      String parent,
+      String mode,
+      String tree,
+      List<String> includes,
+      List<String> excludes,
+      Stats stats,
+      String program,
+      String repairedFrom,
+      List<Checkpoint> checkpoints,
+      CopiedFrom copiedFrom) {
+    this(
+        time,
+        host,
+        paths,
+        tags,
+        parent,
+        mode,
+        tree,
+        includes,
+        excludes,
+        stats,
+        program,
+        repairedFrom,
+        checkpoints,
+        copiedFrom,
+        null);
+  }
+
+  /**
+   * This snapshot rewritten by {@code arca rewrite}: the same in every field but {@code tree},
+   * {@code stats}, {@code checkpoints} and {@code program}, with {@code rewrittenFrom} naming it
+   * ({@code id}).
+   */
+  public Snapshot asRewrite(
+      String id, String tree, Stats stats, List<Checkpoint> checkpoints, String program) {
+    return new Snapshot(
+        time,
+        host,
+        paths,
+        tags,
+        parent,
+        mode,
+        tree,
+        includes,
+        excludes,
+        stats,
+        program,
+        repairedFrom,
+        checkpoints,
+        copiedFrom,
+        id);
   }
 
   /**
@@ -137,5 +201,22 @@ public record Snapshot(
       @JsonProperty("storedBytes") long storedBytes,
       @JsonProperty("unchangedFiles") long unchangedFiles,
       @JsonProperty("skippedSpecial") long skippedSpecial,
-      @JsonProperty("changedWhileReading") long changedWhileReading) {}
+      @JsonProperty("changedWhileReading") long changedWhileReading) {
+
+    /**
+     * These counts without {@code files} files, {@code dirs} folders and {@code bytes} bytes left
+     * out of the snapshot (none below zero); the other counters stay.
+     */
+    public Stats without(long files, long dirs, long bytes) {
+      return new Stats(
+          Math.max(0, this.files - files),
+          Math.max(0, this.dirs - dirs),
+          Math.max(0, this.bytes - bytes),
+          newBytes,
+          storedBytes,
+          unchangedFiles,
+          skippedSpecial,
+          changedWhileReading);
+    }
+  }
 }

@@ -33,6 +33,27 @@ public final class SafeNames {
     return problem;
   }
 
+  /**
+   * Null if {@code n} may be an entry of a folder whose path takes {@code folderBytes} bytes and
+   * whose names so far are {@code seen} (its name is then added), else why not: its name breaks the
+   * rules above, is in the folder twice (compared as bytes), or makes a path longer than {@link
+   * Limits#MAX_PATH} bytes.
+   */
+  public static String entryProblem(Node n, java.util.Set<String> seen, int folderBytes) {
+    String problem = problem(n);
+    if (problem != null) {
+      return problem;
+    }
+    String name = n.fileName();
+    if (!seen.add(name)) {
+      return "name '" + FileName.display(name) + "' appears twice in one folder";
+    }
+    if (folderBytes + 1 + FileName.byteLength(name) > Limits.MAX_PATH) {
+      return "its path would be longer than " + Limits.MAX_PATH + " bytes";
+    }
+    return null;
+  }
+
   /** Null if {@code name} (a name stored as text) is safe, else why it is not. */
   public static String problem(String name) {
     String problem = component(name);

@@ -34,7 +34,16 @@ final class Mark {
 
   /** A partly used pack. */
   private record Partial(
-      String pack, long size, long unused, List<BlobIndex.Location> used, boolean damaged) {}
+      String pack, long size, long unused, List<BlobIndex.Location> used, boolean first) {}
+
+  /** Whether {@code l} is a blob an erasure removes that no snapshot needs. */
+  private static boolean erasedHere(RepoState s, BlobIndex.Location l) {
+    if (s.erased.isEmpty()) {
+      return false;
+    }
+    String id = Hex.of(l.id());
+    return s.erased.contains(id) && !s.used.contains(id);
+  }
 
   void run(Repository repo, RepoState s, PruneOptions o, Instant now) throws IOException {
     Set<String> pending = GarbageMarks.markedPacks(s.marks);
@@ -70,22 +79,24 @@ final class Mark {
       } else if (entries > usedHere) {
         unusedBytes += entries - usedHere;
         if (old) {
-          boolean damaged = byPack.get(pack).stream().anyMatch(s.damage::damaged);
-          partial.add(new Partial(pack, e.getValue().size(), entries - usedHere, used, damaged));
+          // copies known to be damaged, and blobs an erasure removes, leave with the pack
+          boolean first =
+              byPack.get(pack).stream().anyMatch(l -> s.damage.damaged(l) || erasedHere(s, l));
+          partial.add(new Partial(pack, e.getValue().size(), entries - usedHere, used, first));
           partialUnused += entries - usedHere;
         }
       }
     }
-    // Packs holding copies known to be damaged first, whatever they waste: what they still hold
-    // is copied out, so the damage leaves with them. Then the most wasteful packs, until what is
-    // left unused is within the allowed share.
+    // Packs holding copies known to be damaged, or blobs an erasure removes, first, whatever they
+    // waste: what they still hold is copied out, so the damage (or the erased data) leaves with
+    // them. Then the most wasteful packs, until what is left unused is within the allowed share.
     partial.sort(
-        Comparator.comparing((Partial p) -> !p.damaged())
+        Comparator.comparing((Partial p) -> !p.first())
             .thenComparingDouble(p -> -(double) p.unused() / p.size()));
     long allowed = (long) (o.maxUnusedPercent() / 100.0 * usedBytes);
     List<Partial> chosen = new ArrayList<>();
     for (Partial p : partial) {
-      if (partialUnused <= allowed && !p.damaged()) {
+      if (partialUnused <= allowed && !p.first()) {
         break;
       }
       chosen.add(p);

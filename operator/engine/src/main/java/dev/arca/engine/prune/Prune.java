@@ -7,6 +7,7 @@ import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Repository;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Garbage collection without locks, in two phases across runs (see FORMAT.md, "Prune"): a run
@@ -45,6 +46,7 @@ public final class Prune {
       sweep.reclaimed += now2.reclaimed;
       sweep.rescued += now2.rescued;
       sweep.retained += now2.retained;
+      sweep.retainedPacks.addAll(now2.retainedPacks);
       pending = Math.max(0, pending - now2.deleted - now2.rescued);
     }
     int leftovers = o.dryRun() ? 0 : repo.storage().removeLeftovers(now.minus(o.grace()));
@@ -55,6 +57,8 @@ public final class Prune {
       }
     }
     int damageRecords = o.dryRun() ? 0 : DamageUpkeep.run(repo, second, mark.damaged, now);
+    List<PruneReport.Erasure> erasures =
+        ErasureCheck.run(repo, second, sweep.retainedPacks, o, o.clock().instant());
     return new PruneReport(
         o.dryRun(),
         second.snapshots.size(),
@@ -76,6 +80,8 @@ public final class Prune {
         second.staleParts.size(),
         mark.damaged.size(),
         damageRecords,
+        erasures,
+        new java.util.TreeMap<>(second.unreadableErasures),
         (System.nanoTime() - t0) / 1_000_000);
   }
 

@@ -6,6 +6,7 @@ import dev.arca.engine.format.Hex;
 import dev.arca.engine.format.IndexFile;
 import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.DamageRecords;
+import dev.arca.engine.repo.ErasureRecords;
 import dev.arca.engine.repo.GarbageMarks;
 import dev.arca.engine.repo.Parts;
 import dev.arca.engine.repo.References;
@@ -54,6 +55,15 @@ final class RepoState {
 
   final Set<String> used;
 
+  /** The erasure records: what rewrites erased, for prune to remove and confirm gone. */
+  final List<ErasureRecords.Ref> erasures;
+
+  /** Erasure records that cannot be read (key to why): reported, kept. */
+  final Map<String, String> unreadableErasures = new java.util.TreeMap<>();
+
+  /** Blobs the erasure records list as erased (hex ids). */
+  final Set<String> erased = new java.util.HashSet<>();
+
   /** The writer sessions, listed after everything else (see {@link Sweep}). */
   final List<WriterSessions.Ref> sessions;
 
@@ -71,6 +81,8 @@ final class RepoState {
     marks = stopOnDamage(() -> GarbageMarks.list(repo));
     Set<String> marked = GarbageMarks.markedPacks(marks);
     damage = DamageRecords.list(repo, (key, why) -> unreadableDamage.add(key));
+    erasures = ErasureRecords.list(repo, unreadableErasures::put);
+    erasures.forEach(r -> r.record().erased().forEach(e -> erased.add(e.blob())));
     for (Storage.ObjectInfo o : repo.storage().list(IndexFile.PREFIX)) {
       BlobIndex one = new BlobIndex();
       try {

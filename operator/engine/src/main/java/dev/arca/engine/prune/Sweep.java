@@ -32,6 +32,9 @@ final class Sweep {
   int staleSessions;
   final Set<String> deletedPacks = new HashSet<>();
 
+  /** Packs deleted whose bytes the store keeps (a versioned bucket). */
+  final Set<String> retainedPacks = new HashSet<>();
+
   void run(Repository repo, RepoState s, Instant now, Duration clockMargin, boolean dryRun)
       throws IOException {
     List<WriterSessions.Ref> live = new ArrayList<>();
@@ -93,6 +96,7 @@ final class Sweep {
     for (String pack : doomed) {
       if (s.packs.containsKey(pack) && !repo.storage().delete(Packs.key(Hex.parse(pack)))) {
         retained++;
+        retainedPacks.add(pack);
       }
       deletedPacks.add(pack);
     }

@@ -174,19 +174,8 @@ public final class SnapshotRepair {
   private static Snapshot repairedCopy(
       Snapshots.Ref s, TreeRewrite.Outcome o, List<Checkpoint> checkpoints) {
     Snapshot old = s.snapshot();
-    Snapshot.Stats st = old.stats();
     Snapshot.Stats stats =
-        st == null
-            ? null
-            : new Snapshot.Stats(
-                Math.max(0, st.files() - o.files()),
-                st.dirs(),
-                Math.max(0, st.bytes() - o.bytes()),
-                st.newBytes(),
-                st.storedBytes(),
-                st.unchangedFiles(),
-                st.skippedSpecial(),
-                st.changedWhileReading());
+        old.stats() == null ? null : old.stats().without(o.files(), 0, o.bytes());
     return new Snapshot(
         old.time(),
         old.host(),

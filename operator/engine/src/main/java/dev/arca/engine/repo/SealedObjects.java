@@ -20,7 +20,8 @@ public final class SealedObjects {
     PART(dev.arca.engine.format.Part.PREFIX, Limits.MAX_SNAPSHOT),
     INDEX(IndexFile.PREFIX, Limits.MAX_INDEX),
     MARK(GarbageMark.PREFIX, Limits.MAX_MARK),
-    DAMAGE(DamageRecords.PREFIX, DamageRecords.MAX_RECORD);
+    DAMAGE(DamageRecords.PREFIX, DamageRecords.MAX_RECORD),
+    ERASURE(ErasureRecords.PREFIX, ErasureRecords.MAX_RECORD);
 
     final String prefix;
     final int maxPlain;

@@ -79,6 +79,9 @@ public final class Snapshots {
             || !Hex.isId(from.snapshot()))) {
       return "its copiedFrom does not name a repository id and a snapshot id";
     }
+    if (s.rewrittenFrom() != null && !Hex.isId(s.rewrittenFrom())) {
+      return "its rewrittenFrom is not a snapshot id";
+    }
     return null;
   }
 
