@@ -155,8 +155,30 @@ final class BackupCommand implements Callable<Integer> {
     if (partSpec != null) {
       return part(out, opened, opts, progress);
     }
+    BackupOptions o = opts;
+    return Audit.run(
+        opened.repository(),
+        "backup",
+        spec.commandLine().getErr(),
+        a -> backup(out, opened, o, progress, a));
+  }
+
+  private int backup(
+      PrintWriter out,
+      Repository.Opened opened,
+      BackupOptions opts,
+      TerminalProgress progress,
+      Audit.Entry audit)
+      throws java.io.IOException {
     BackupReport r = Backup.run(opened.repository(), opts);
     progress.finish();
+    audit
+        .snapshot(r.snapshotId())
+        .count("files", r.files())
+        .count("bytes", r.bytes())
+        .count("newBytes", r.newBytes());
+    opts.paths().forEach(p -> audit.path(p.toString()));
+    streams.forEach(v -> audit.path("stream " + Shell.Spec.parse("--stream", v).path()));
     if (repo.json) {
       Output.json(out, r.withRepositoryInitialized(opened.created()));
     } else {

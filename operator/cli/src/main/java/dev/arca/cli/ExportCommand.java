@@ -62,6 +62,15 @@ final class ExportCommand implements Callable<Integer> {
             ExportOptions.Format.parse(format),
             selection.among.filter());
     var r = repo.open();
+    return Audit.run(r, "export", spec.commandLine().getErr(), a -> export(r, o, a));
+  }
+
+  private int export(dev.arca.engine.repo.Repository r, ExportOptions o, Audit.Entry audit)
+      throws IOException {
+    audit.path("output " + output);
+    if (selection.includes != null) {
+      selection.includes.forEach(i -> audit.path("include " + i));
+    }
     ExportResult result;
     boolean toStdout = output.equals("-");
     if (toStdout) {
@@ -72,6 +81,11 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       result = toFile(r, o, Path.of(output).toAbsolutePath(), this::warn);
     }
+    audit
+        .snapshot(result.snapshotId())
+        .count("files", result.files())
+        .count("bytes", result.bytes())
+        .count("refused", result.refused().size());
     PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
     if (repo.json) {
       Map<String, Object> m = new LinkedHashMap<>();

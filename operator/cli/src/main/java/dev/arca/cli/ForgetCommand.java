@@ -85,10 +85,34 @@ final class ForgetCommand implements Callable<Integer> {
       throw dev.arca.engine.ArcaException.usage(
           "give snapshot ids or --keep-* rules (with --host/--tag), not both");
     }
+    dev.arca.engine.repo.Repository opened = repo.open();
+    if (dryRun) {
+      return forget(opened, policy, null);
+    }
+    return Audit.run(opened, "forget", spec.commandLine().getErr(), a -> forget(opened, policy, a));
+  }
+
+  private int forget(dev.arca.engine.repo.Repository opened, Retention policy, Audit.Entry audit)
+      throws java.io.IOException {
     Forget.Result r =
         ids.isEmpty()
-            ? Forget.run(repo.open(), policy, among.filter(), dryRun)
-            : Forget.byId(repo.open(), ids, dryRun);
+            ? Forget.run(opened, policy, among.filter(), dryRun)
+            : Forget.byId(opened, ids, dryRun);
+    if (audit != null) {
+      r.removed().forEach(d -> audit.snapshot(d.id()));
+      audit.count("removed", r.removed().size()).count("kept", r.kept().size());
+      if (!ids.isEmpty()) {
+        audit.message("by id");
+      } else if (!among.filter().isAny()) {
+        audit.message(
+            "by retention rules, among host "
+                + among.filter().host()
+                + " tags "
+                + among.filter().tags());
+      } else {
+        audit.message("by retention rules");
+      }
+    }
     int code = r.unreadable().isEmpty() ? 0 : 3;
     for (var e : r.unreadable().entrySet()) {
       spec.commandLine()

@@ -75,7 +75,18 @@ final class KeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      String id = Keys.add(repo.open(), newPassword(), kdfCost);
+      dev.arca.engine.repo.Repository r = repo.open();
+      String[] added = new String[1];
+      Audit.run(
+          r,
+          "key-add",
+          spec.commandLine().getErr(),
+          a -> {
+            added[0] = Keys.add(r, newPassword(), kdfCost);
+            a.path("keys/" + added[0]);
+            return 0;
+          });
+      String id = added[0];
       PrintWriter out = spec.commandLine().getOut();
       if (repo.json) {
         Output.json(out, Map.of("added", id));
@@ -103,7 +114,19 @@ final class KeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      String removed = Keys.remove(repo.open(), id);
+      dev.arca.engine.repo.Repository r = repo.open();
+      String[] gone = new String[1];
+      Audit.run(
+          r,
+          "key-remove",
+          spec.commandLine().getErr(),
+          a -> {
+            a.path("key " + id);
+            gone[0] = Keys.remove(r, id);
+            a.path("keys/" + gone[0]);
+            return 0;
+          });
+      String removed = gone[0];
       PrintWriter out = spec.commandLine().getOut();
       if (repo.json) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -39,6 +39,7 @@ public final class Main {
           ExportCommand.class,
           CopyCommand.class,
           RewriteCommand.class,
+          AuditCommand.class,
           OperatorCommand.class,
           PodExecCommand.class,
           HooksCommand.class,

@@ -53,7 +53,26 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PruneOptions o =
         PruneOptions.defaults().withDryRun(dryRun).withMaxUnused(maxUnused).withGrace(parse(grace));
-    PruneReport r = Prune.run(repo.open(), o);
+    dev.arca.engine.repo.Repository opened = repo.open();
+    if (dryRun) {
+      return print(Prune.run(opened, o));
+    }
+    return Audit.run(
+        opened,
+        "prune",
+        spec.commandLine().getErr(),
+        a -> {
+          PruneReport r = Prune.run(opened, o);
+          a.count("deletedPacks", r.deletedPacks()).count("markedPacks", r.markedPacks());
+          for (PruneReport.Erasure e : r.erasures()) {
+            a.path("erasure " + e.run() + (e.complete() ? " complete" : " pending"));
+            a.count("erasuresComplete", r.erasures().stream().filter(x -> x.complete()).count());
+          }
+          return print(r);
+        });
+  }
+
+  private int print(PruneReport r) {
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
       Output.json(out, r);

@@ -132,12 +132,32 @@ final class RestoreCommand implements Callable<Integer> {
     // opened once: its key derivation is deliberately slow
     dev.arca.engine.runtime.JitWarmUp.process().startInBackground(); // beside the key derivation
     dev.arca.engine.repo.Repository repository = repo.open();
+    return Audit.run(
+        repository,
+        target == null ? "pipe" : "restore",
+        spec.commandLine().getErr(),
+        a -> restore(repository, specs, mode, share, a));
+  }
+
+  private int restore(
+      dev.arca.engine.repo.Repository repository,
+      List<Shell.Spec> specs,
+      RestoreOptions.Overwrite mode,
+      RestoreShare share,
+      Audit.Entry audit)
+      throws Exception {
+    if (target != null) {
+      audit.path("target " + target);
+    }
+    selection.includes.forEach(i -> audit.path("include " + i));
+    specs.forEach(p -> audit.path("pipe " + p.path()));
     long t0 = System.nanoTime();
     Pipes.Result piped = null;
     if (!specs.isEmpty()) {
       piped =
           Pipes.run(
               repository, selection, specs, commandEnv.env(repo), spec.commandLine().getErr());
+      audit.snapshot(piped.snapshotId()).count("piped", piped.piped().size());
       if (target == null) {
         if (repo.json) {
           Output.json(
@@ -165,6 +185,14 @@ final class RestoreCommand implements Callable<Integer> {
             ? Restore.run(repository, opts, share)
             : CheckpointRestore.run(repository, opts, checkpoint, verifyFirst);
     progress.finish();
+    audit
+        .snapshot(r.snapshotId())
+        .count("files", r.files())
+        .count("written", r.written())
+        .count("bytes", r.bytes());
+    if (r.checkpoint() != null) {
+      audit.path("checkpoint " + r.checkpoint().path());
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
       Output.json(out, piped == null ? r : r.withPiped(piped.piped()));

@@ -107,7 +107,35 @@ final class RewriteCommand implements Callable<Integer> {
             Clock.systemUTC(),
             progress,
             progress::warn);
-    RewriteReport r = Rewrite.run(repo.open(), o);
+    dev.arca.engine.repo.Repository opened = repo.open();
+    if (dryRun) {
+      return report(Rewrite.run(opened, o), progress);
+    }
+    return Audit.run(
+        opened,
+        "rewrite",
+        spec.commandLine().getErr(),
+        a -> {
+          RewriteReport r = Rewrite.run(opened, o);
+          // what was erased is not named: the record must not keep it (counts and ids only)
+          for (RewriteReport.Rewritten s : r.snapshots()) {
+            if (s.to() != null) {
+              a.snapshot(s.from()).snapshot(s.to());
+            }
+          }
+          a.count("rewritten", r.snapshots().stream().filter(s -> s.to() != null).count())
+              .count("removedPaths", r.removed().size() + r.removedMore())
+              .count("filteredFiles", r.filtered().size())
+              .count("keptOriginals", r.keptOriginals() ? 1 : 0);
+          if (r.erasure() != null) {
+            a.message("erasure " + r.erasure().run());
+            a.count("erasedBlobs", r.erasure().erasedBlobs());
+          }
+          return report(r, progress);
+        });
+  }
+
+  private int report(RewriteReport r, TerminalProgress progress) {
     progress.finish();
     print(r);
     return r.ok() ? 0 : 3;

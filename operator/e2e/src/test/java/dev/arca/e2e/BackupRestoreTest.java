@@ -3,6 +3,7 @@ package dev.arca.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,26 @@ class BackupRestoreTest {
     assertThat(((Number) restored.get("written")).longValue()).isEqualTo(second.size());
     assertThat(((Number) restored.get("unchanged")).longValue()).isZero();
     assertThat(((Number) restored.get("kept")).longValue()).isZero();
+    // who asked: the chart's admission policy names the kubectl user, the status and the
+    // repository's audit trail carry it
+    String user =
+        Cluster.get()
+            .kubectl("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+            .orFail()
+            .stdout()
+            .strip();
+    assertThat(user).isNotBlank();
+    assertThat(restored.get("requestedBy")).isEqualTo(user);
+    String audit =
+        Pods.run(
+            s.ns,
+            "arca-audit",
+            List.of("arca", "audit", "--json"),
+            s.repositoryEnv(bucket, "arca-repository-password"),
+            null);
+    assertThat(audit)
+        .contains("\"requester\":\"" + user + " (RestoreRequest " + s.ns + "/latest)\"")
+        .contains("\"requester\":\"operator (BackupPolicy " + s.ns + "/model-weights)\"");
 
     s.apply(
         restore(

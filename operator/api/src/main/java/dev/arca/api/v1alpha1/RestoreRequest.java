@@ -59,6 +59,13 @@ public class RestoreRequest extends CustomResource<RestoreRequestSpec, RestoreRe
     implements Namespaced {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The annotation in which the chart's admission policy records, at creation, who created the
+   * request (the user or ServiceAccount the API server authenticated); users cannot set it
+   * themselves while the policy is installed, since it overwrites any value given.
+   */
+  public static final String REQUESTED_BY = "arca.dev/requested-by";
+
   /** What to restore, from where, into which volume (or command); cannot be changed. */
   @Override
   @JsonPropertyDescription(

@@ -36,6 +36,17 @@ public class RestoreRequestStatus {
   @JsonPropertyDescription("When the Job started (RFC 3339).")
   public String startTime;
 
+  /**
+   * Who asked for the restore: the Kubernetes user or ServiceAccount the chart's admission policy
+   * wrote into the arca.dev/requested-by annotation when the request was created (unknown without
+   * it). Recorded in the repository's audit trail with the restore.
+   */
+  @JsonPropertyDescription(
+      "Who asked for the restore: the Kubernetes user or ServiceAccount the chart's admission"
+          + " policy wrote into the arca.dev/requested-by annotation when the request was created"
+          + " (unknown without it). Recorded in the repository's audit trail with the restore.")
+  public String requestedBy;
+
   /** When the Job finished (RFC 3339). */
   @JsonPropertyDescription("When the Job finished (RFC 3339).")
   public String completionTime;

@@ -194,6 +194,7 @@ public final class BackupJobs {
       String name,
       Map<String, String> labels,
       PodSpec pod) {
+    Requesters.set(pod, p);
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)

@@ -157,6 +157,12 @@ public final class MaintenanceJobs {
     List<String> cmd = new ArrayList<>(args);
     cmd.addAll(RepositoryAccess.args(repo));
     var c = BackupJobs.container(cfg, p.getSpec().job, cmd, RepositoryAccess.mounts(repo), repo);
+    c.getEnv()
+        .add(
+            new io.fabric8.kubernetes.api.model.EnvVarBuilder()
+                .withName(Requesters.ENV)
+                .withValue(Requesters.of(p))
+                .build());
     Map<String, String> labels = Labels.forPolicy(policy, kind);
     return new JobBuilder()
         .withNewMetadata()

@@ -158,6 +158,7 @@ public final class RestoreJobs {
 
   private static Job job(RestoreRequest r, RepositorySpec repo, PodSpec pod) {
     RestoreRequestSpec spec = r.getSpec();
+    Requesters.set(pod, r);
     Map<String, String> labels =
         Map.of(
             Labels.MANAGED_BY,

@@ -115,7 +115,15 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     Job job = started.job();
     markStarted(r, st, started.plan(), job.getMetadata().getName(), now.toString(), now);
     events.normal(
-        r, Reasons.RESTORE_STARTED, "restore Job " + st.jobName + " started: " + st.message, now);
+        r,
+        Reasons.RESTORE_STARTED,
+        "restore Job "
+            + st.jobName
+            + " started for "
+            + st.requestedBy
+            + " (recorded in the repository's audit trail): "
+            + st.message,
+        now);
     return patch(r, st, ctx).rescheduleAfter(WHILE_ACTIVE);
   }
 
@@ -213,6 +221,7 @@ public final class RestoreRequestReconciler implements Reconciler<RestoreRequest
     st.phase = Phase.Pending; // until the Job's pod runs
     st.jobName = jobName;
     st.startTime = startTime;
+    st.requestedBy = dev.arca.controller.jobs.Requesters.user(r);
     st.snapshotId =
         plan.before() == null
                 && !"latest".equals(plan.snapshot())

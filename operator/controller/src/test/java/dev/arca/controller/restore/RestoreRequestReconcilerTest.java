@@ -194,6 +194,48 @@ class RestoreRequestReconcilerTest {
   }
 
   @Test
+  void theRequesterFromTheAdmissionAnnotationGoesToTheStatusTheEventAndTheJobsAuditRecord()
+      throws Exception {
+    RestoreRequest r = request("asked");
+    r.getMetadata()
+        .setAnnotations(java.util.Map.of(RestoreRequest.REQUESTED_BY, "jane@example.com"));
+    create(r);
+    var env = job("asked").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ARCA_AUDIT_REQUESTER");
+              assertThat(e.getValue())
+                  .isEqualTo("jane@example.com (RestoreRequest " + NS + "/asked)");
+            });
+    assertThat(
+            await(
+                "requestedBy",
+                () -> {
+                  RestoreRequest q = get("asked");
+                  return q.getStatus() == null ? null : q.getStatus().requestedBy;
+                }))
+        .isEqualTo("jane@example.com");
+    assertThat(
+            await(
+                    "the RestoreStarted event",
+                    () ->
+                        client.v1().events().inNamespace(NS).list().getItems().stream()
+                            .filter(e -> "RestoreStarted".equals(e.getReason()))
+                            .filter(e -> "asked".equals(e.getInvolvedObject().getName()))
+                            .findFirst()
+                            .orElse(null))
+                .getMessage())
+        .contains("for jane@example.com");
+
+    create(request("unannotated"));
+    var plain = job("unannotated").getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(plain.getEnv())
+        .anySatisfy(
+            e -> assertThat(e.getValue()).startsWith("unknown user (no arca.dev/requested-by)"));
+  }
+
+  @Test
   void filesKeptByOverwriteNeverAreNamedInTheMessageAndAWarning() throws Exception {
     RestoreRequest r = request("never");
     r.getSpec().overwrite = RestoreRequestSpec.Overwrite.Never;

@@ -21,7 +21,8 @@ public final class SealedObjects {
     INDEX(IndexFile.PREFIX, Limits.MAX_INDEX),
     MARK(GarbageMark.PREFIX, Limits.MAX_MARK),
     DAMAGE(DamageRecords.PREFIX, DamageRecords.MAX_RECORD),
-    ERASURE(ErasureRecords.PREFIX, ErasureRecords.MAX_RECORD);
+    ERASURE(ErasureRecords.PREFIX, ErasureRecords.MAX_RECORD),
+    AUDIT(AuditLog.PREFIX, AuditLog.MAX_RECORD);
 
     final String prefix;
     final int maxPlain;

@@ -1,0 +1,97 @@
+package dev.arca.cli;
+
+import dev.arca.contract.AuditReport;
+import dev.arca.engine.ArcaException;
+import dev.arca.engine.repo.AuditLog;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code arca audit}: the repository's audit trail. */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "audit",
+    header = "Show who restored, exported, forgot, rewrote or re-keyed what, and when.",
+    description = {
+      "Lists the repository's audit records, oldest first: every restore, pipe, export,",
+      "forget, rewrite, prune and key change appends one (who: host, user, and the Kubernetes",
+      "user or ServiceAccount the operator ran it for; what; when; outcome). Records are",
+      "only ever created; Arca deletes none. A record that cannot be read is named (exit 3)."
+    })
+final class AuditCommand implements Callable<Integer> {
+  @Mixin RepoOptions repo;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description = "Only records from TIME on: an RFC 3339 time, or a duration back (24h, 7d).")
+  String since;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant from = since == null ? null : parse(since, Instant.now());
+    Map<String, String> unreadable = new TreeMap<>();
+    List<AuditReport.Entry> records = new ArrayList<>();
+    for (AuditLog.Ref ref : AuditLog.list(repo.open(), from, unreadable::put)) {
+      AuditLog.Record r = ref.record();
+      records.add(
+          new AuditReport.Entry(
+              ref.key(),
+              r.time(),
+              r.op(),
+              r.host(),
+              r.user(),
+              r.requester(),
+              r.snapshots() == null ? List.of() : r.snapshots(),
+              r.paths() == null ? List.of() : r.paths(),
+              r.outcome(),
+              r.message(),
+              r.counts() == null ? Map.of() : r.counts()));
+    }
+    AuditReport report = new AuditReport(records, unreadable);
+    PrintWriter out = spec.commandLine().getOut();
+    if (repo.json) {
+      Output.json(out, report);
+    } else {
+      for (AuditReport.Entry e : records) {
+        out.printf(
+            "%s %-10s %-7s %s@%s%s  snapshots %s%s%s%n",
+            e.time(),
+            e.op(),
+            e.outcome(),
+            e.user(),
+            e.host(),
+            e.requester() == null ? "" : " for " + e.requester(),
+            e.snapshots().stream().map(id -> id.length() > 12 ? id.substring(0, 12) : id).toList(),
+            e.paths().isEmpty() ? "" : " paths " + e.paths(),
+            e.message() == null ? "" : " (" + e.message() + ")");
+      }
+      unreadable.forEach((k, why) -> out.println("unreadable " + k + ": " + why));
+    }
+    return unreadable.isEmpty() ? 0 : 3;
+  }
+
+  /** An RFC 3339 time, or a duration before {@code now} (90m, 24h, 7d). */
+  static Instant parse(String s, Instant now) {
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException notATime) {
+      try {
+        return now.minus(PruneCommand.parse(s));
+      } catch (ArcaException e) {
+        throw ArcaException.usage(
+            "--since '" + s + "' is neither an RFC 3339 time nor a duration (24h, 7d)");
+      }
+    }
+  }
+}
