@@ -29,7 +29,8 @@ final class CrdGeneration {
           "BackupPolicy", BackupPolicy.class,
           "RestoreRequest", RestoreRequest.class,
           "Snapshot", Snapshot.class,
-          "SnapshotCatalog", dev.arca.api.v1alpha1.SnapshotCatalog.class);
+          "SnapshotCatalog", dev.arca.api.v1alpha1.SnapshotCatalog.class,
+          "ErasureRequest", dev.arca.api.v1alpha1.ErasureRequest.class);
 
   private CrdGeneration() {}
 

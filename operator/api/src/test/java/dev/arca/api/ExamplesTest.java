@@ -27,6 +27,7 @@ class ExamplesTest {
           "BackupPolicy", BackupPolicy.class,
           "RestoreRequest", RestoreRequest.class,
           "SnapshotCatalog", dev.arca.api.v1alpha1.SnapshotCatalog.class,
+          "ErasureRequest", dev.arca.api.v1alpha1.ErasureRequest.class,
           "Secret", Secret.class,
           "PersistentVolumeClaim", io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class,
           "Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class);

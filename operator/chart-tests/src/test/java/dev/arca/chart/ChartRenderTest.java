@@ -154,7 +154,8 @@ class ChartRenderTest {
     assertThat(shown.strip()).isEqualTo(expected.toString().strip());
     assertThat(Chart.parse(expected.toString().replace("\n# Generated", "\n---\n# Generated")))
         .extracting(d -> d.at("/spec/names/kind").asText())
-        .containsExactly("BackupPolicy", "RestoreRequest", "SnapshotCatalog", "Snapshot");
+        .containsExactly(
+            "BackupPolicy", "ErasureRequest", "RestoreRequest", "SnapshotCatalog", "Snapshot");
   }
 
   private static String read(Path p) {

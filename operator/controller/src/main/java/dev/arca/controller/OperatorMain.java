@@ -75,6 +75,13 @@ public final class OperatorMain implements AutoCloseable {
             c.settingNamespaces(namespaces);
           }
         });
+    operator.register(
+        new dev.arca.controller.erasure.ErasureRequestReconciler(cfg, clock),
+        c -> {
+          if (!namespaces.isEmpty()) {
+            c.settingNamespaces(namespaces);
+          }
+        });
     forgetDeletedPolicies(client, namespaces, metrics);
     http = new HttpEndpoints(cfg.metricsPort(), registry, () -> started);
   }

@@ -189,6 +189,15 @@ public final class Reasons {
   /** A RestoreRequest's catalogRef names no SnapshotCatalog. */
   public static final String CATALOG_NOT_FOUND = "CatalogNotFound";
 
+  /** An ErasureRequest's rewrite or prune Job started. */
+  public static final String ERASURE_STARTED = "ErasureStarted";
+
+  /** An ErasureRequest's Job failed, or it cannot start (its policy is gone). */
+  public static final String ERASURE_FAILED = "ErasureFailed";
+
+  /** An ErasureRequest ended: its snapshots are rewritten and the prune's verdict recorded. */
+  public static final String ERASURE_SUCCEEDED = "ErasureSucceeded";
+
   /** A SnapshotCatalog's import Job started. */
   public static final String IMPORT_STARTED = "ImportStarted";
 

@@ -21,6 +21,8 @@ public enum RunKind {
   COPY(Reasons.COPY_STARTED, Reasons.COPY_FAILED),
   /** {@code arca snapshots}: a SnapshotCatalog's import of a repository's snapshots. */
   IMPORT(Reasons.IMPORT_STARTED, Reasons.IMPORT_FAILED),
+  /** {@code arca rewrite}: an ErasureRequest's rewrite of a policy's snapshots. */
+  REWRITE(Reasons.ERASURE_STARTED, Reasons.ERASURE_FAILED),
   /** {@code arca hooks}: the before or after hooks of a backup run. */
   HOOKS(Reasons.HOOKS_STARTED, Reasons.HOOK_FAILED);
 

@@ -241,11 +241,14 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   /**
    * Starts a copyTo target's Job, or a prune or verify run, that is due, when no other Job of the
-   * policy runs. Unlike a backup, a maintenance run that comes due while another Job runs waits for
-   * it.
+   * policy, and no ErasureRequest's Job on it, runs. Unlike a backup, a maintenance run that comes
+   * due while another Job runs waits for it.
    */
   private void maintenance(BackupPolicy p, BackupPolicyStatus st, Launcher launcher, Instant now) {
     BackupPolicySpec spec = p.getSpec();
+    if (launcher.erasureRunning(p)) {
+      return; // an ErasureRequest's rewrite or prune runs on this repository: one prune at a time
+    }
     if (CopyTargets.startDue(p, st, launcher, now)) {
       return;
     }

@@ -207,6 +207,12 @@ final class Launcher {
     }
   }
 
+  /** Whether an ErasureRequest's Job runs on the policy's snapshots and repository. */
+  boolean erasureRunning(BackupPolicy p) {
+    return dev.arca.controller.jobs.ErasureJobs.running(
+        client, p.getMetadata().getNamespace(), p.getMetadata().getName());
+  }
+
   /** Starts a prune or verify run due at {@code due}. */
   void maintenance(BackupPolicy p, BackupPolicyStatus st, RunKind kind, Instant due, Instant now) {
     Job job =

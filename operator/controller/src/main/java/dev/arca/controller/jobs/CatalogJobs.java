@@ -5,7 +5,6 @@ import dev.arca.api.v1alpha1.SnapshotCatalogSpec;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.RunKind;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,25 +47,12 @@ public final class CatalogJobs {
     labels.put(Labels.MANAGED_BY, "arca");
     labels.put(Labels.CATALOG, name);
     labels.put(Labels.RUN, RunKind.IMPORT.label());
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(Names.of(name, "import-" + Names.sha256(trigger).substring(0, 10)))
-        .withNamespace(c.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withOwnerReferences(Owners.controller(c))
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(spec.job == null ? null : spec.job.activeDeadlineSeconds)
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .addToLabels(RepositoryAccess.podLabels(spec.repository))
-        .endMetadata()
-        .withSpec(
-            BackupJobs.pod(cfg, spec.job, container, RepositoryAccess.volumes(spec.repository)))
-        .endTemplate()
-        .endSpec()
-        .build();
+    return OwnedJobs.build(
+        c,
+        Names.of(name, "import-" + Names.sha256(trigger).substring(0, 10)),
+        labels,
+        spec.job,
+        spec.repository,
+        BackupJobs.pod(cfg, spec.job, container, RepositoryAccess.volumes(spec.repository)));
   }
 }

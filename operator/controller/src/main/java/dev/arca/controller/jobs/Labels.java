@@ -18,6 +18,12 @@ public final class Labels {
   /** On a SnapshotCatalog's import Jobs and the Snapshot objects it imported: its name. */
   public static final String CATALOG = "arca.dev/catalog";
 
+  /** On an ErasureRequest's Jobs: the request's name. */
+  public static final String ERASURE = "arca.dev/erasure";
+
+  /** On an ErasureRequest's Jobs: the policy whose snapshots and repository they work on. */
+  public static final String ERASURE_POLICY = "arca.dev/erasure-policy";
+
   /** On the Jobs of a copyTo target (copy, and the target's forget and prune): its name. */
   public static final String COPY_TARGET = "arca.dev/copy-target";
 

@@ -32,7 +32,9 @@ public final class Requesters {
   public static String of(HasMetadata r) {
     String what =
         r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
-    return r instanceof RestoreRequest ? user(r) + " (" + what + ")" : "operator (" + what + ")";
+    boolean asked =
+        r instanceof RestoreRequest || r instanceof dev.arca.api.v1alpha1.ErasureRequest;
+    return asked ? user(r) + " (" + what + ")" : "operator (" + what + ")";
   }
 
   /** Sets the requester of {@code r} in the environment of every container of {@code pod}. */

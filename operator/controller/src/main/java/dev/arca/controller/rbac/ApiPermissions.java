@@ -27,6 +27,8 @@ public final class ApiPermissions {
           new Rule("arca.dev", "restorerequests/status", List.of("patch")),
           new Rule("arca.dev", "snapshotcatalogs", List.of("get", "list", "watch")),
           new Rule("arca.dev", "snapshotcatalogs/status", List.of("patch")),
+          new Rule("arca.dev", "erasurerequests", List.of("get", "list", "watch")),
+          new Rule("arca.dev", "erasurerequests/status", List.of("patch")),
           new Rule("arca.dev", "snapshots", List.of("get", "list", "create", "patch", "delete")),
           new Rule("batch", "jobs", List.of("get", "list", "watch", "create", "delete")),
           new Rule("", "pods", List.of("list")),
