@@ -131,11 +131,12 @@ final class ForgetCommand implements Callable<Integer> {
       Output.json(
           out,
           ForgetReport.of(
-              r.dryRun(),
-              r.kept().stream().map(ForgetCommand::entry).toList(),
-              r.removed().stream().map(ForgetCommand::entry).toList(),
-              r.retainedObjects(),
-              r.unreadable()));
+                  r.dryRun(),
+                  r.kept().stream().map(ForgetCommand::entry).toList(),
+                  r.removed().stream().map(ForgetCommand::entry).toList(),
+                  r.retainedObjects(),
+                  r.unreadable())
+              .withLocks(r.lockedUntil(), r.locksExtended(), r.extendedUntil()));
       return code;
     }
     for (Forget.Decision d : r.kept()) {
@@ -156,8 +157,17 @@ final class ForgetCommand implements Callable<Integer> {
         r.removed().size(),
         r.kept().size(),
         r.retainedObjects() > 0
-            ? "; " + r.retainedObjects() + " stay in the bucket under its retention rules"
+            ? "; "
+                + r.retainedObjects()
+                + " stay in the bucket under its retention rules"
+                + (r.lockedUntil() == null ? "" : ", locked until " + r.lockedUntil())
             : "");
+    if (r.locksExtended() > 0) {
+      out.printf(
+          "extended the Object Lock of %d objects (to %s at the latest): retention keeps their"
+              + " snapshots longer%n",
+          r.locksExtended(), r.extendedUntil());
+    }
     return code;
   }
 

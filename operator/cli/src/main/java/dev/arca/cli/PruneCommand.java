@@ -126,8 +126,8 @@ final class PruneCommand implements Callable<Integer> {
     if (r.retainedObjects() > 0) {
       out.printf(
           "%d deleted objects stay in the bucket as noncurrent versions until its retention"
-              + " (Object Lock) or lifecycle rules allow their removal%n",
-          r.retainedObjects());
+              + " (Object Lock) or lifecycle rules allow their removal%s%n",
+          r.retainedObjects(), r.lockedUntil() == null ? "" : "; locked until " + r.lockedUntil());
     }
     return 0;
   }

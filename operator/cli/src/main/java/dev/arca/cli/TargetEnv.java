@@ -10,7 +10,9 @@ import java.util.Map;
  * ARCA_NAME} (so {@code ARCA_TO_PASSWORD} is the target's {@code ARCA_PASSWORD}). A variable
  * without an {@code ARCA_TO_} form serves both sides, except within a group of credentials: when
  * any variable of a group has an {@code ARCA_TO_} form, the target takes that group from those
- * forms only, so it never pairs the target's key id with the source's secret.
+ * forms only, so it never pairs the target's key id with the source's secret. {@code
+ * ARCA_OBJECT_LOCK} never serves the target: its Object Lock comes from {@code
+ * ARCA_TO_OBJECT_LOCK}.
  */
 final class TargetEnv {
   static final String PREFIX = dev.arca.contract.TargetVariables.PREFIX;
@@ -31,7 +33,8 @@ final class TargetEnv {
           List.of("ARCA_PASSWORD"));
 
   /** Arca's own variables that a target may need: their forms drop the repeated {@code ARCA_}. */
-  static final List<String> ARCA_NAMES = List.of("ARCA_PASSWORD", "ARCA_AZURE_ENDPOINT");
+  static final List<String> ARCA_NAMES =
+      List.of("ARCA_PASSWORD", "ARCA_AZURE_ENDPOINT", "ARCA_OBJECT_LOCK");
 
   private TargetEnv() {}
 
@@ -43,6 +46,8 @@ final class TargetEnv {
   /** The target's environment, made from the process's {@code env}. */
   static Map<String, String> of(Map<String, String> env) {
     Map<String, String> out = new HashMap<>(env);
+    // a lock describes the repository it is set for: the target's comes from ARCA_TO_ only
+    out.remove(dev.arca.engine.storage.ObjectLock.ENV);
     for (List<String> group : GROUPS) {
       if (group.stream().anyMatch(n -> env.containsKey(targetForm(n)))) {
         group.forEach(out::remove);

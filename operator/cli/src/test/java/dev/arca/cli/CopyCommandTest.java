@@ -111,5 +111,12 @@ class CopyCommandTest {
         .containsEntry("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")
         .containsEntry("AZURE_STORAGE_KEY", "shared")
         .containsEntry("ARCA_PASSWORD", "target password");
+    // a lock describes the repository it is set for: the source's never locks the target
+    assertThat(TargetEnv.of(Map.of("ARCA_OBJECT_LOCK", "COMPLIANCE:30")))
+        .doesNotContainKey("ARCA_OBJECT_LOCK");
+    assertThat(
+            TargetEnv.of(
+                Map.of("ARCA_OBJECT_LOCK", "COMPLIANCE:30", "ARCA_TO_OBJECT_LOCK", "GOVERNANCE:7")))
+        .containsEntry("ARCA_OBJECT_LOCK", "GOVERNANCE:7");
   }
 }

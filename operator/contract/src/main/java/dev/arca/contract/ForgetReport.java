@@ -14,6 +14,11 @@ import java.util.Map;
  *     forgotten, their objects go when the lock ends
  * @param unreadable snapshots that could not be read (id to why), left alone (exit code 3)
  * @param removedCount in a cut summary only: how many snapshots the complete report lists removed
+ * @param lockedUntil the latest Object Lock retain-until date of the removed snapshot objects the
+ *     store keeps (RFC 3339): until then their versions cannot be deleted; absent when none
+ * @param locksExtended objects (snapshot objects and packs) whose Object Lock retention was
+ *     extended because the retention rules keep a snapshot longer; absent when none
+ * @param extendedUntil the latest date a lock was extended to; absent when none
  */
 public record ForgetReport(
     boolean dryRun,
@@ -21,7 +26,10 @@ public record ForgetReport(
     List<Decision> removed,
     int retainedObjects,
     Map<String, String> unreadable,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer removedCount) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer removedCount,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String lockedUntil,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer locksExtended,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String extendedUntil) {
 
   /** A complete report (the count of a cut summary is left out). */
   public static ForgetReport of(
@@ -30,7 +38,25 @@ public record ForgetReport(
       List<Decision> removed,
       int retainedObjects,
       Map<String, String> unreadable) {
-    return new ForgetReport(dryRun, kept, removed, retainedObjects, unreadable, null);
+    return new ForgetReport(
+        dryRun, kept, removed, retainedObjects, unreadable, null, null, null, null);
+  }
+
+  /**
+   * This report with the latest retain-until date of what the store keeps locked, and the locks
+   * extended ({@code extended} 0: none).
+   */
+  public ForgetReport withLocks(String until, int extended, String extendedTo) {
+    return new ForgetReport(
+        dryRun,
+        kept,
+        removed,
+        retainedObjects,
+        unreadable,
+        removedCount,
+        until,
+        extended == 0 ? null : extended,
+        extendedTo);
   }
 
   /**

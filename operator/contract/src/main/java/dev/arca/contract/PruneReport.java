@@ -31,6 +31,8 @@ package dev.arca.contract;
  *     recorded
  * @param damageRecordsRemoved damage records removed: the packs they name are gone, or they could
  *     not be read
+ * @param lockedUntil the latest Object Lock retain-until date of the packs this run deleted that
+ *     the store keeps (RFC 3339): until then their versions cannot be deleted; null when none
  * @param erasures the erasures (rewrites) whose blobs prune is to remove, and where they stand
  *     after this run
  * @param unreadableErasures erasure records that cannot be read (key to why): kept, and reported
@@ -58,6 +60,7 @@ public record PruneReport(
     int staleParts,
     int damagedCopies,
     int damageRecordsRemoved,
+    String lockedUntil,
     java.util.List<Erasure> erasures,
     java.util.Map<String, String> unreadableErasures,
     long durationMs) {

@@ -32,6 +32,44 @@ public class S3Spec {
       "When to send CRC checksums: WhenSupported (default) or WhenRequired, for servers that reject them.")
   public Checksum checksum;
 
+  /**
+   * Object Lock retention Arca sets on the packs, index and snapshot objects and audit records it
+   * writes (the bucket must have Object Lock enabled): each stays undeletable for this many days
+   * after its write. Give at least the longest time the policy's retention keeps a snapshot.
+   */
+  @JsonPropertyDescription(
+      "Object Lock retention Arca sets on the packs, index and snapshot objects and audit records"
+          + " it writes (the bucket must have Object Lock enabled): each stays undeletable for this"
+          + " many days after its write. Give at least the longest time the policy's retention"
+          + " keeps a snapshot.")
+  public ObjectLock objectLock;
+
+  /** Object Lock retention on what Arca writes. */
+  public static class ObjectLock {
+    /**
+     * GOVERNANCE (users with s3:BypassGovernanceRetention may still delete early) or COMPLIANCE
+     * (nobody may, the bucket's owner included).
+     */
+    @JsonPropertyDescription(
+        "GOVERNANCE (users with s3:BypassGovernanceRetention may still delete early) or"
+            + " COMPLIANCE (nobody may, the bucket's owner included).")
+    @io.fabric8.generator.annotation.Required
+    public Mode mode;
+
+    /** Days each object stays locked after its write (1 to 36500). */
+    @JsonPropertyDescription("Days each object stays locked after its write (1 to 36500).")
+    @io.fabric8.generator.annotation.Required
+    @io.fabric8.generator.annotation.Min(1)
+    @io.fabric8.generator.annotation.Max(36500)
+    public Integer days;
+
+    /** The Object Lock retention modes. */
+    public enum Mode {
+      GOVERNANCE,
+      COMPLIANCE
+    }
+  }
+
   /** Checksum modes of the AWS SDK. */
   public enum Checksum {
     WhenSupported,

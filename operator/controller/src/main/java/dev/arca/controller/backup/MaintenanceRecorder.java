@@ -110,7 +110,10 @@ final class MaintenanceRecorder {
                 + s.reclaimedBytes()
                 + " bytes), marked "
                 + s.markedPacks()
-                + " for deletion after the grace period",
+                + " for deletion after the grace period"
+                + (s.lockedUntil() == null
+                    ? ""
+                    : "; the bucket keeps the deleted ones locked until " + s.lockedUntil()),
         now);
   }
 
@@ -179,7 +182,17 @@ final class MaintenanceRecorder {
             + removed.size()
             + " snapshots ("
             + deleted
-            + " Snapshot objects removed); prune frees their data",
+            + " Snapshot objects removed); prune frees their data"
+            + (f == null || f.lockedUntil() == null
+                ? ""
+                : "; the bucket keeps them locked until " + f.lockedUntil())
+            + (f == null || f.locksExtended() == null
+                ? ""
+                : "; extended the Object Lock of "
+                    + f.locksExtended()
+                    + " objects to "
+                    + f.extendedUntil()
+                    + " at the latest, as retention keeps their snapshots"),
         now);
   }
 }

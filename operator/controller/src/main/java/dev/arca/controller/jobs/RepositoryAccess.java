@@ -96,6 +96,9 @@ public final class RepositoryAccess {
       if (s3.checksum == S3Spec.Checksum.WhenRequired) {
         env.add(plain("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED"));
       }
+      if (s3.objectLock != null) {
+        env.add(plain("ARCA_OBJECT_LOCK", s3.objectLock.mode + ":" + s3.objectLock.days));
+      }
     }
     GcsSpec gcs = repo.gcs;
     if (gcs != null) {

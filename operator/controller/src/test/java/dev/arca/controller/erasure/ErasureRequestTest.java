@@ -232,6 +232,7 @@ class ErasureRequestTest {
             0,
             0,
             0,
+            null,
             List.of(
                 new PruneReport.Erasure(
                     RUN, "2026-12-07T10:00:00Z", 1, 12, 12, 0, 0, 1, 0, true, null, List.of())),

@@ -27,4 +27,29 @@ class MaintenanceJobsTest {
     assertThat(afterFirst.getMetadata().getLabels()).containsEntry(Labels.RUN, "forget");
     assertThat(afterFirst.getMetadata().getName().length()).isLessThanOrEqualTo(63);
   }
+
+  @Test
+  void anObjectLockOfThePolicysBucketReachesEveryJobsEnvironment() {
+    BackupPolicy p = BackupJobsTest.policy();
+    p.getSpec().repository.s3 = new dev.arca.api.v1alpha1.S3Spec();
+    p.getSpec().repository.s3.objectLock = new dev.arca.api.v1alpha1.S3Spec.ObjectLock();
+    p.getSpec().repository.s3.objectLock.mode =
+        dev.arca.api.v1alpha1.S3Spec.ObjectLock.Mode.COMPLIANCE;
+    p.getSpec().repository.s3.objectLock.days = 400;
+    p.getSpec().prune = new BackupPolicySpec.PruneSpec();
+    var env =
+        MaintenanceJobs.prune(p, java.time.Instant.parse("2026-12-07T03:00:00Z"), cfg)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ARCA_OBJECT_LOCK");
+              assertThat(e.getValue()).isEqualTo("COMPLIANCE:400");
+            });
+  }
 }

@@ -43,7 +43,13 @@ public final class Forget {
       List<Decision> kept,
       List<Decision> removed,
       int retainedObjects,
-      Map<String, String> unreadable) {}
+      Map<String, String> unreadable,
+      String lockedUntil,
+      int locksExtended,
+      String extendedUntil) {}
+
+  /** What deleting snapshot objects left: how many the store keeps, and locked until when. */
+  private record Deleted(int retained, java.time.Instant lockedUntil) {}
 
   /**
    * Applies {@code policy} to the snapshots {@code among} selects (each group of host and paths on
@@ -77,8 +83,20 @@ public final class Forget {
         (d.kept() ? kept : removed).add(d);
       }
     }
+    Deleted d = delete(repo, removed, dryRun);
+    Map<String, Snapshot> byId = new java.util.HashMap<>();
+    listing.readable().forEach(r -> byId.put(r.id(), r.snapshot()));
+    LockExtension.Extended x =
+        dryRun ? new LockExtension.Extended(0, null) : LockExtension.run(repo, policy, kept, byId);
     return new Result(
-        dryRun, kept, removed, delete(repo, removed, dryRun), Map.copyOf(listing.unreadable()));
+        dryRun,
+        kept,
+        removed,
+        d.retained(),
+        Map.copyOf(listing.unreadable()),
+        text(d),
+        x.objects(),
+        x.latest() == null ? null : x.latest().toString());
   }
 
   /**
@@ -119,21 +137,36 @@ public final class Forget {
     List<Decision> removed = List.copyOf(chosen.values());
     Map<String, String> stillUnreadable = new TreeMap<>(listing.unreadable());
     stillUnreadable.keySet().removeAll(chosen.keySet());
-    return new Result(dryRun, List.of(), removed, delete(repo, removed, dryRun), stillUnreadable);
+    Deleted d = delete(repo, removed, dryRun);
+    return new Result(dryRun, List.of(), removed, d.retained(), stillUnreadable, text(d), 0, null);
   }
 
-  /** Deletes the snapshot objects; returns how many stay as noncurrent versions of a bucket. */
-  private static int delete(Repository repo, List<Decision> removed, boolean dryRun)
+  /**
+   * Deletes the snapshot objects; says how many stay as noncurrent versions of a bucket, and the
+   * latest Object Lock date among them (asked for before each delete).
+   */
+  private static Deleted delete(Repository repo, List<Decision> removed, boolean dryRun)
       throws IOException {
     int retained = 0;
+    Instant latest = null;
+    Instant now = Instant.now();
     if (!dryRun) {
       for (Decision d : removed) {
-        if (!repo.storage().delete(Snapshot.PREFIX + d.id())) {
+        String key = Snapshot.PREFIX + d.id();
+        Instant until = repo.storage().retainedUntil(key);
+        if (!repo.storage().delete(key)) {
           retained++;
+          if (until != null && until.isAfter(now) && (latest == null || until.isAfter(latest))) {
+            latest = until;
+          }
         }
       }
     }
-    return retained;
+    return new Deleted(retained, latest);
+  }
+
+  private static String text(Deleted d) {
+    return d.lockedUntil() == null ? null : d.lockedUntil().toString();
   }
 
   /** The checkpoint steps each snapshot records (an empty list: none, or none recorded). */

@@ -141,6 +141,31 @@ public record Retention(
     return holder;
   }
 
+  /**
+   * The latest time the time-based rules among {@code reasons} (as {@link #apply} gives them) can
+   * keep a snapshot taken at {@code time}: N hours, days, weeks, months (31 days) or years (366
+   * days) after it for a rule keeping N; null when only count rules ({@code last}, checkpoints)
+   * keep it, which set no time.
+   */
+  public Instant horizon(Instant time, List<String> reasons) {
+    Instant latest = null;
+    for (String r : reasons) {
+      java.time.Duration d =
+          switch (r) {
+            case "hourly" -> java.time.Duration.ofHours(keepHourly);
+            case "daily" -> java.time.Duration.ofDays(keepDaily);
+            case "weekly" -> java.time.Duration.ofDays(7L * keepWeekly);
+            case "monthly" -> java.time.Duration.ofDays(31L * keepMonthly);
+            case "yearly" -> java.time.Duration.ofDays(366L * keepYearly);
+            default -> null;
+          };
+      if (d != null && (latest == null || time.plus(d).isAfter(latest))) {
+        latest = time.plus(d);
+      }
+    }
+    return latest;
+  }
+
   private static void keep(Map<Integer, List<String>> kept, int index, String reason) {
     kept.computeIfAbsent(index, k -> new ArrayList<>()).add(reason);
   }

@@ -47,6 +47,10 @@ public final class Prune {
       sweep.rescued += now2.rescued;
       sweep.retained += now2.retained;
       sweep.retainedPacks.addAll(now2.retainedPacks);
+      if (now2.lockedUntil != null
+          && (sweep.lockedUntil == null || now2.lockedUntil.isAfter(sweep.lockedUntil))) {
+        sweep.lockedUntil = now2.lockedUntil;
+      }
       pending = Math.max(0, pending - now2.deleted - now2.rescued);
     }
     int leftovers = o.dryRun() ? 0 : repo.storage().removeLeftovers(now.minus(o.grace()));
@@ -80,6 +84,7 @@ public final class Prune {
         second.staleParts.size(),
         mark.damaged.size(),
         damageRecords,
+        sweep.lockedUntil == null ? null : sweep.lockedUntil.toString(),
         erasures,
         new java.util.TreeMap<>(second.unreadableErasures),
         (System.nanoTime() - t0) / 1_000_000);

@@ -32,6 +32,9 @@ final class Sweep {
   int staleSessions;
   final Set<String> deletedPacks = new HashSet<>();
 
+  /** The latest Object Lock date of the packs deleted whose bytes the store keeps, or null. */
+  Instant lockedUntil;
+
   /** Packs deleted whose bytes the store keeps (a versioned bucket). */
   final Set<String> retainedPacks = new HashSet<>();
 
@@ -93,10 +96,18 @@ final class Sweep {
       return;
     }
     rewriteIndex(repo, s, doomed);
+    Instant now2 = Instant.now();
     for (String pack : doomed) {
-      if (s.packs.containsKey(pack) && !repo.storage().delete(Packs.key(Hex.parse(pack)))) {
+      String key = Packs.key(Hex.parse(pack));
+      Instant until = s.packs.containsKey(pack) ? repo.storage().retainedUntil(key) : null;
+      if (s.packs.containsKey(pack) && !repo.storage().delete(key)) {
         retained++;
         retainedPacks.add(pack);
+        if (until != null
+            && until.isAfter(now2)
+            && (lockedUntil == null || until.isAfter(lockedUntil))) {
+          lockedUntil = until;
+        }
       }
       deletedPacks.add(pack);
     }

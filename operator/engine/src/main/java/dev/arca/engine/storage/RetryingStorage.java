@@ -237,6 +237,26 @@ public final class RetryingStorage implements Storage {
   }
 
   @Override
+  public java.time.Instant retainedUntil(String key) throws IOException {
+    return retry(() -> inner.retainedUntil(key));
+  }
+
+  @Override
+  public ObjectLock objectLock() {
+    return inner.objectLock();
+  }
+
+  @Override
+  public void extendRetention(String key, ObjectLock.Mode mode, java.time.Instant until)
+      throws IOException {
+    retry(
+        () -> {
+          inner.extendRetention(key, mode, until);
+          return null;
+        });
+  }
+
+  @Override
   public String describe() {
     return inner.describe();
   }

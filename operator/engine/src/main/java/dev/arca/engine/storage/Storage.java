@@ -81,6 +81,28 @@ public interface Storage extends AutoCloseable {
   boolean delete(String key) throws IOException;
 
   /**
+   * Until when the store keeps {@code key}'s current version under Object Lock retention (its
+   * deletion then only hides it), or null: no retention, or a store without it.
+   */
+  default java.time.Instant retainedUntil(String key) throws IOException {
+    return null;
+  }
+
+  /**
+   * Extends the Object Lock retention of {@code key}'s current version to {@code until} in {@code
+   * mode} (never shortens it: callers ask {@link #retainedUntil} first).
+   */
+  default void extendRetention(String key, ObjectLock.Mode mode, java.time.Instant until)
+      throws IOException {
+    throw new UnsupportedOperationException(describe() + " sets no Object Lock retention");
+  }
+
+  /** The retention this store sets on what it writes ({@link ObjectLock}), or null. */
+  default ObjectLock objectLock() {
+    return null;
+  }
+
+  /**
    * Removes what killed writers left behind before {@code olderThan}: temporary files of a folder
    * store, unfinished multipart uploads of a bucket. Never touches objects. Returns how many.
    */

@@ -73,6 +73,13 @@ public final class Storages {
               + e.getReason()
               + "; use file:///abs/path, s3://bucket/prefix, gs://bucket/prefix or azblob://account/container/prefix");
     }
+    ObjectLock lock = ObjectLock.parse(env.get(ObjectLock.ENV));
+    if (lock != null && !"s3".equals(uri.getScheme())) {
+      throw ArcaException.usage(
+          ObjectLock.ENV
+              + " is set: Arca sets Object Lock retention on s3:// repositories only (for other"
+              + " stores, use the bucket's own retention policy)");
+    }
     if ("file".equals(uri.getScheme())) {
       if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getAuthority() != null) {
         throw ArcaException.usage(
@@ -81,7 +88,9 @@ public final class Storages {
       return RetryingStorage.wrap(new FileStorage(Path.of(uri)));
     }
     if ("s3".equals(uri.getScheme())) {
-      return RetryingStorage.wrap(S3Storage.open(url, s3, S3_CONNECTIONS, env));
+      S3Storage store = S3Storage.open(url, s3, S3_CONNECTIONS, env);
+      store.objectLock(lock);
+      return RetryingStorage.wrap(store);
     }
     if ("gs".equals(uri.getScheme())) {
       return RetryingStorage.wrap(GcsStorage.open(url, gcs, env));

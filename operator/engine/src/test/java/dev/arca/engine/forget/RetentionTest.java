@@ -101,4 +101,15 @@ class RetentionTest {
     assertThatThrownBy(() -> new Retention(0, 0, 0, 0, 0, 0, 0, -100))
         .hasMessageContaining("must not be negative");
   }
+
+  @Test
+  void theHorizonIsTheLongestTimeRuleThatKeepsASnapshot() {
+    Retention r = new Retention(5, 24, 7, 4, 12, 2);
+    Instant t = Instant.parse("2026-01-10T00:00:00Z");
+    assertThat(r.horizon(t, List.of("daily"))).isEqualTo(t.plus(java.time.Duration.ofDays(7)));
+    assertThat(r.horizon(t, List.of("hourly", "monthly", "weekly")))
+        .isEqualTo(t.plus(java.time.Duration.ofDays(12 * 31)));
+    assertThat(r.horizon(t, List.of("yearly"))).isEqualTo(t.plus(java.time.Duration.ofDays(732)));
+    assertThat(r.horizon(t, List.of("last", "checkpoint 100"))).isNull(); // counts set no time
+  }
 }

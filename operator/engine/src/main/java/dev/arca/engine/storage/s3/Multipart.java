@@ -1,5 +1,6 @@
 package dev.arca.engine.storage.s3;
 
+import dev.arca.engine.storage.Md5;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -24,8 +26,19 @@ final class Multipart {
     this.partSize = partSize;
   }
 
-  void upload(String key, byte[] data, int offset, int length) {
-    String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+  /** Object Lock retention to write an object under. */
+  record Retention(ObjectLockMode mode, java.time.Instant until) {}
+
+  void upload(String key, byte[] data, int offset, int length, Retention keep) {
+    String id =
+        s3.createMultipartUpload(
+                b -> {
+                  b.bucket(bucket).key(key);
+                  if (keep != null) {
+                    b.objectLockMode(keep.mode()).objectLockRetainUntilDate(keep.until());
+                  }
+                })
+            .uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
       int number = 1;
@@ -35,7 +48,13 @@ final class Multipart {
         int n = number;
         UploadPartResponse r =
             s3.uploadPart(
-                b -> b.bucket(bucket).key(key).uploadId(id).partNumber(n).contentLength((long) len),
+                b -> {
+                  b.bucket(bucket).key(key).uploadId(id).partNumber(n).contentLength((long) len);
+                  if (keep != null) {
+                    b.contentMD5(
+                        java.util.Base64.getEncoder().encodeToString(Md5.of(data, from, len)));
+                  }
+                },
                 RequestBody.fromContentProvider(
                     () -> new ByteArrayInputStream(data, from, len),
                     len,

@@ -4,6 +4,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.storage.ExactLengthStream;
 import dev.arca.engine.storage.Md5;
 import dev.arca.engine.storage.ObjectExistsException;
+import dev.arca.engine.storage.ObjectLock;
 import dev.arca.engine.storage.ObjectMissingException;
 import dev.arca.engine.storage.Storage;
 import java.io.ByteArrayInputStream;
@@ -23,6 +24,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -50,6 +53,7 @@ public final class S3Storage implements Storage {
   private final String where;
   private final Multipart multipart;
   private volatile boolean conditionalPuts = true;
+  private volatile ObjectLock lock;
 
   S3Storage(S3Client s3, String bucket, String prefix, S3Settings settings) {
     this.s3 = s3;
@@ -92,15 +96,70 @@ public final class S3Storage implements Storage {
     return new S3Storage(S3Clients.build(s, maxConnections, env), bucket, prefix, s);
   }
 
+  /**
+   * Writes packs, index and snapshot objects and audit records from now on under {@code l}'s
+   * retention (the bucket must have Object Lock enabled; null: none).
+   */
+  public void objectLock(ObjectLock l) {
+    this.lock = l;
+  }
+
+  @Override
+  public ObjectLock objectLock() {
+    return lock;
+  }
+
+  @Override
+  public java.time.Instant retainedUntil(String key) throws IOException {
+    HeadObjectResponse h = head(key);
+    return h == null ? null : h.objectLockRetainUntilDate();
+  }
+
+  @Override
+  public void extendRetention(String key, ObjectLock.Mode mode, java.time.Instant until)
+      throws IOException {
+    try {
+      s3.putObjectRetention(
+          b ->
+              b.bucket(bucket)
+                  .key(root + key)
+                  .retention(
+                      r ->
+                          r.mode(
+                                  mode == ObjectLock.Mode.COMPLIANCE
+                                      ? ObjectLockRetentionMode.COMPLIANCE
+                                      : ObjectLockRetentionMode.GOVERNANCE)
+                              .retainUntilDate(until)));
+    } catch (S3Exception e) {
+      throw S3Errors.map(e, "extend the retention of", where, key);
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "extend the retention of", where, key);
+    }
+  }
+
+  /** The retention to write {@code key} under, or null. */
+  private Multipart.Retention retention(String key) {
+    ObjectLock l = lock;
+    if (l == null || !ObjectLock.lockable(key)) {
+      return null;
+    }
+    return new Multipart.Retention(
+        l.mode() == ObjectLock.Mode.COMPLIANCE
+            ? ObjectLockMode.COMPLIANCE
+            : ObjectLockMode.GOVERNANCE,
+        l.until(java.time.Instant.now()));
+  }
+
   @Override
   public void create(String key, byte[] data, int offset, int length) throws IOException {
     String k = root + key;
+    Multipart.Retention keep = retention(key);
     if (length > settings.multipartThreshold()) {
       if (size(key) >= 0) {
         existing(key, data, offset, length);
         return;
       }
-      call("upload", key, () -> multipart.upload(k, data, offset, length));
+      call("upload", key, () -> multipart.upload(k, data, offset, length, keep));
       return;
     }
     boolean conditional = conditionalPuts;
@@ -114,6 +173,11 @@ public final class S3Storage implements Storage {
             b.bucket(bucket).key(k).contentLength((long) length);
             if (conditional) {
               b.ifNoneMatch("*");
+            }
+            if (keep != null) {
+              b.objectLockMode(keep.mode()).objectLockRetainUntilDate(keep.until());
+              b.contentMD5(
+                  java.util.Base64.getEncoder().encodeToString(Md5.of(data, offset, length)));
             }
           },
           RequestBody.fromContentProvider(
