@@ -113,7 +113,18 @@ final class ForgetCommand implements Callable<Integer> {
         audit.message("by retention rules");
       }
     }
-    int code = r.unreadable().isEmpty() ? 0 : 3;
+    int code = r.unreadable().isEmpty() && r.lockNotExtended().isEmpty() ? 0 : 3;
+    r.lockNotExtended()
+        .forEach(
+            (id, why) ->
+                spec.commandLine()
+                    .getErr()
+                    .println(
+                        "arca: the Object Lock of snapshot "
+                            + id
+                            + " was not extended: "
+                            + why
+                            + "; its objects keep the lock they were written with"));
     for (var e : r.unreadable().entrySet()) {
       spec.commandLine()
           .getErr()
@@ -136,7 +147,8 @@ final class ForgetCommand implements Callable<Integer> {
                   r.removed().stream().map(ForgetCommand::entry).toList(),
                   r.retainedObjects(),
                   r.unreadable())
-              .withLocks(r.lockedUntil(), r.locksExtended(), r.extendedUntil()));
+              .withLocks(
+                  r.lockedUntil(), r.locksExtended(), r.extendedUntil(), r.lockNotExtended()));
       return code;
     }
     for (Forget.Decision d : r.kept()) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param locksExtended objects (snapshot objects and packs) whose Object Lock retention was
  *     extended because the retention rules keep a snapshot longer; absent when none
  * @param extendedUntil the latest date a lock was extended to; absent when none
+ * @param lockNotExtended kept snapshots whose Object Lock could not be extended (id to why: a
+ *     folder listing that cannot be read); absent when none (exit code 3 otherwise)
  */
 public record ForgetReport(
     boolean dryRun,
@@ -29,7 +31,8 @@ public record ForgetReport(
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer removedCount,
     @JsonInclude(JsonInclude.Include.NON_NULL) String lockedUntil,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer locksExtended,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String extendedUntil) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String extendedUntil,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> lockNotExtended) {
 
   /** A complete report (the count of a cut summary is left out). */
   public static ForgetReport of(
@@ -39,14 +42,15 @@ public record ForgetReport(
       int retainedObjects,
       Map<String, String> unreadable) {
     return new ForgetReport(
-        dryRun, kept, removed, retainedObjects, unreadable, null, null, null, null);
+        dryRun, kept, removed, retainedObjects, unreadable, null, null, null, null, Map.of());
   }
 
   /**
    * This report with the latest retain-until date of what the store keeps locked, and the locks
    * extended ({@code extended} 0: none).
    */
-  public ForgetReport withLocks(String until, int extended, String extendedTo) {
+  public ForgetReport withLocks(
+      String until, int extended, String extendedTo, Map<String, String> notExtended) {
     return new ForgetReport(
         dryRun,
         kept,
@@ -56,7 +60,8 @@ public record ForgetReport(
         removedCount,
         until,
         extended == 0 ? null : extended,
-        extendedTo);
+        extendedTo,
+        notExtended);
   }
 
   /**

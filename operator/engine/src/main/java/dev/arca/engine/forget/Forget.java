@@ -37,6 +37,10 @@ public final class Forget {
    *
    * @param unreadable snapshots that cannot be read (id to why): no rule could judge them, so they
    *     were left alone; {@link #byId} removes them
+   * @param lockedUntil the latest Object Lock date of the removed snapshot objects the store keeps
+   * @param locksExtended objects whose Object Lock retention was extended
+   * @param extendedUntil the latest date a lock was extended to
+   * @param lockNotExtended kept snapshots whose locks could not be extended (id to why)
    */
   public record Result(
       boolean dryRun,
@@ -46,7 +50,8 @@ public final class Forget {
       Map<String, String> unreadable,
       String lockedUntil,
       int locksExtended,
-      String extendedUntil) {}
+      String extendedUntil,
+      Map<String, String> lockNotExtended) {}
 
   /** What deleting snapshot objects left: how many the store keeps, and locked until when. */
   private record Deleted(int retained, java.time.Instant lockedUntil) {}
@@ -87,7 +92,9 @@ public final class Forget {
     Map<String, Snapshot> byId = new java.util.HashMap<>();
     listing.readable().forEach(r -> byId.put(r.id(), r.snapshot()));
     LockExtension.Extended x =
-        dryRun ? new LockExtension.Extended(0, null) : LockExtension.run(repo, policy, kept, byId);
+        dryRun
+            ? new LockExtension.Extended(0, null, Map.of())
+            : LockExtension.run(repo, policy, kept, byId);
     return new Result(
         dryRun,
         kept,
@@ -96,7 +103,8 @@ public final class Forget {
         Map.copyOf(listing.unreadable()),
         text(d),
         x.objects(),
-        x.latest() == null ? null : x.latest().toString());
+        x.latest() == null ? null : x.latest().toString(),
+        x.failed());
   }
 
   /**
@@ -138,7 +146,8 @@ public final class Forget {
     Map<String, String> stillUnreadable = new TreeMap<>(listing.unreadable());
     stillUnreadable.keySet().removeAll(chosen.keySet());
     Deleted d = delete(repo, removed, dryRun);
-    return new Result(dryRun, List.of(), removed, d.retained(), stillUnreadable, text(d), 0, null);
+    return new Result(
+        dryRun, List.of(), removed, d.retained(), stillUnreadable, text(d), 0, null, Map.of());
   }
 
   /**

@@ -22,8 +22,11 @@ import java.util.Set;
  * by count rules ({@code last}, checkpoints) set no horizon and are not extended.
  */
 final class LockExtension {
-  /** What an extension did: objects whose retention it extended, and the latest new date. */
-  record Extended(int objects, Instant latest) {}
+  /**
+   * What an extension did: objects whose retention it extended, the latest new date, and the kept
+   * snapshots whose locks it could not extend (id to why: a listing that cannot be read).
+   */
+  record Extended(int objects, Instant latest, Map<String, String> failed) {}
 
   private LockExtension() {}
 
@@ -39,8 +42,9 @@ final class LockExtension {
       throws IOException {
     ObjectLock lock = repo.storage().objectLock();
     if (lock == null || kept.isEmpty()) {
-      return new Extended(0, null);
+      return new Extended(0, null, Map.of());
     }
+    Map<String, String> failed = new java.util.TreeMap<>();
     Map<String, Instant> want = new HashMap<>(); // object key to the date it must be locked until
     BlobIndex index = null;
     for (Forget.Decision d : kept) {
@@ -56,8 +60,14 @@ final class LockExtension {
       if (index == null) {
         index = repo.loadIndex();
       }
+      Set<String> blobs;
+      try {
+        blobs = References.ofTrees(repo, index, List.of(s.tree()));
+      } catch (dev.arca.engine.ArcaException e) {
+        failed.put(d.id(), e.getMessage()); // its packs keep the lock they were written with
+        continue;
+      }
       want.merge(Snapshot.PREFIX + d.id(), horizon, LockExtension::later);
-      Set<String> blobs = References.ofTrees(repo, index, List.of(s.tree()));
       for (String blob : blobs) {
         BlobIndex.Location l = index.get(Hex.parse(blob));
         if (l != null) {
@@ -75,7 +85,7 @@ final class LockExtension {
         latest = later(latest, e.getValue());
       }
     }
-    return new Extended(extended, latest);
+    return new Extended(extended, latest, failed);
   }
 
   /** {@code t} rounded up to a whole second: stores keep retention dates to the second or ms. */

@@ -224,6 +224,26 @@ class ObjectLockTest {
             Forget.run(repo, new Retention(1, 0, 0, 0, 0, 0), SnapshotFilter.ANY, false)
                 .locksExtended())
         .isZero();
+
+    // a second snapshot whose folder listings are gone: named, the rest still done
+    Fixtures.write(src.resolve("more.bin"), Fixtures.random(1 << 20, 4));
+    BackupReport second = Backup.run(repo, BackupOptions.of(src));
+    for (Storage.ObjectInfo o : store.list("data/")) {
+      byte[] pack = store.read(o.key());
+      boolean trees =
+          dev.arca.engine.format.Packs.readHeader(pack, repo.cipher(), o.key()).stream()
+              .allMatch(e -> e.type() == dev.arca.engine.format.BlobType.TREE);
+      if (trees) {
+        store.delete(o.key()); // a delete marker: the locked version stays, reads fail
+      }
+    }
+    Forget.Result damaged =
+        Forget.run(repo, new Retention(0, 0, 0, 0, 3, 0), SnapshotFilter.ANY, false);
+    assertThat(damaged.lockNotExtended()).containsKeys(second.snapshotId());
+    assertThat(damaged.kept()) // one per month: the newer one; the older is forgotten all the same
+        .extracting(Forget.Decision::id)
+        .containsExactly(second.snapshotId());
+    assertThat(damaged.removed()).extracting(Forget.Decision::id).containsExactly(b.snapshotId());
   }
 
   @Test
