@@ -6,13 +6,11 @@ import dev.arca.api.v1alpha1.RepositorySpec;
 import dev.arca.controller.OperatorConfig;
 import dev.arca.controller.RunKind;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the Jobs that keep a policy's repository in shape (forget, prune and verify) and its
@@ -157,33 +155,10 @@ public final class MaintenanceJobs {
     List<String> cmd = new ArrayList<>(args);
     cmd.addAll(RepositoryAccess.args(repo));
     var c = BackupJobs.container(cfg, p.getSpec().job, cmd, RepositoryAccess.mounts(repo), repo);
-    c.getEnv()
-        .add(
-            new io.fabric8.kubernetes.api.model.EnvVarBuilder()
-                .withName(Requesters.ENV)
-                .withValue(Requesters.of(p))
-                .build());
-    Map<String, String> labels = Labels.forPolicy(policy, kind);
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(Names.of(policy, suffix))
-        .withNamespace(p.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withOwnerReferences(Owners.controller(p))
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(
-            p.getSpec().job == null ? null : p.getSpec().job.activeDeadlineSeconds)
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .addToLabels(RepositoryAccess.podLabels(repo))
-        .endMetadata()
-        .withSpec(BackupJobs.pod(cfg, p.getSpec().job, c, RepositoryAccess.volumes(repo)))
-        .endTemplate()
-        .endSpec()
-        .build();
+    var pod = BackupJobs.pod(cfg, p.getSpec().job, c, RepositoryAccess.volumes(repo));
+    Requesters.set(pod, p);
+    return OwnedJobs.build(
+        p, Names.of(policy, suffix), Labels.forPolicy(policy, kind), p.getSpec().job, repo, pod);
   }
 
   private static void keep(List<String> cmd, String flag, Integer n) {

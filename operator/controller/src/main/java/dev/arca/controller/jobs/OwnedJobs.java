@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.Map;
 
 /**
- * A one-shot Job owned by the resource it runs for: its labels on the Job and its pod (with the
- * repository's pod labels), no retry (a failed arca command is reported, not repeated), and the
+ * A Job owned by the resource it runs for: its labels on the Job and its pod (with the repository's
+ * pod labels), no retry unless asked (a failed arca command is reported, not repeated), and the
  * resource's deadline.
  */
 final class OwnedJobs {
@@ -23,6 +23,20 @@ final class OwnedJobs {
       JobOverrides o,
       RepositorySpec repo,
       PodSpec pod) {
+    return build(owner, name, labels, o, repo, pod, 0);
+  }
+
+  /**
+   * As {@link #build(HasMetadata, String, Map, JobOverrides, RepositorySpec, PodSpec)}, retried.
+   */
+  static Job build(
+      HasMetadata owner,
+      String name,
+      Map<String, String> labels,
+      JobOverrides o,
+      RepositorySpec repo,
+      PodSpec pod,
+      int backoffLimit) {
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -31,7 +45,7 @@ final class OwnedJobs {
         .withOwnerReferences(Owners.controller(owner))
         .endMetadata()
         .withNewSpec()
-        .withBackoffLimit(0)
+        .withBackoffLimit(backoffLimit)
         .withActiveDeadlineSeconds(o == null ? null : o.activeDeadlineSeconds)
         .withNewTemplate()
         .withNewMetadata()

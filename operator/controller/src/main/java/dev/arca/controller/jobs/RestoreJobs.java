@@ -167,26 +167,14 @@ public final class RestoreJobs {
             r.getMetadata().getName(),
             Labels.RUN,
             RunKind.RESTORE.label());
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(jobName(r))
-        .withNamespace(r.getMetadata().getNamespace())
-        .withLabels(labels)
-        .withOwnerReferences(Owners.controller(r))
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(
-            spec.job != null && spec.job.backoffLimit != null ? spec.job.backoffLimit : 0)
-        .withActiveDeadlineSeconds(spec.job == null ? null : spec.job.activeDeadlineSeconds)
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .addToLabels(RepositoryAccess.podLabels(repo))
-        .endMetadata()
-        .withSpec(pod)
-        .endTemplate()
-        .endSpec()
-        .build();
+    return OwnedJobs.build(
+        r,
+        jobName(r),
+        labels,
+        spec.job,
+        repo,
+        pod,
+        spec.job != null && spec.job.backoffLimit != null ? spec.job.backoffLimit : 0);
   }
 
   /**
