@@ -85,15 +85,32 @@ final class Audit {
     }
   }
 
-  private static void write(Repository repo, Entry e, String outcome, PrintWriter err) {
+  /** A record of {@code op} ending now, run by this host and user for the requester, if any. */
+  static AuditLog.Record record(
+      String op,
+      List<String> snapshots,
+      List<String> paths,
+      String outcome,
+      String message,
+      Map<String, Long> counts) {
     String requester = System.getenv(REQUESTER_ENV);
+    return new AuditLog.Record(
+        Instant.now().toString(),
+        op,
+        BackupOptions.defaultHost(),
+        System.getProperty("user.name"),
+        requester == null || requester.isBlank() ? null : requester,
+        snapshots,
+        paths,
+        outcome,
+        message,
+        counts);
+  }
+
+  private static void write(Repository repo, Entry e, String outcome, PrintWriter err) {
     AuditLog.Record r =
-        new AuditLog.Record(
-            Instant.now().toString(),
+        record(
             e.op,
-            BackupOptions.defaultHost(),
-            System.getProperty("user.name"),
-            requester == null || requester.isBlank() ? null : requester,
             List.copyOf(e.snapshots),
             List.copyOf(e.paths),
             outcome,

@@ -3,6 +3,8 @@ package dev.arca.cli;
 import dev.arca.contract.AuditReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.repo.AuditLog;
+import dev.arca.engine.repo.KeyDomains;
+import dev.arca.engine.storage.ObjectLock;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Spec;
       "Lists the repository's audit records, oldest first: every restore, pipe, export,",
       "forget, rewrite, prune and key change appends one (who: host, user, and the Kubernetes",
       "user or ServiceAccount the operator ran it for; what; when; outcome). Records are",
-      "only ever created; Arca deletes none. A record that cannot be read is named (exit 3)."
+      "only ever created; Arca deletes none. A record that cannot be read is named (exit 3).",
+      "The root repository's trail also lists the destructions of the store's key domains",
+      "(destroy-domain); a domain's trail (--domain) is its own."
     })
 final class AuditCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -43,21 +47,23 @@ final class AuditCommand implements Callable<Integer> {
     Map<String, String> unreadable = new TreeMap<>();
     List<AuditReport.Entry> records = new ArrayList<>();
     for (AuditLog.Ref ref : AuditLog.list(repo.open(), from, unreadable::put)) {
-      AuditLog.Record r = ref.record();
-      records.add(
-          new AuditReport.Entry(
-              ref.key(),
-              r.time(),
-              r.op(),
-              r.host(),
-              r.user(),
-              r.requester(),
-              r.snapshots() == null ? List.of() : r.snapshots(),
-              r.paths() == null ? List.of() : r.paths(),
-              r.outcome(),
-              r.message(),
-              r.counts() == null ? Map.of() : r.counts()));
+      records.add(entry(ref.key(), ref.record()));
     }
+    // the root's trail also lists the destructions of the store's key domains
+    List<KeyDomains.Domain> domains =
+        repo.domain() == null ? KeyDomains.list(repo.rootStorage(), stray -> {}) : List.of();
+    for (KeyDomains.Domain d : domains) {
+      KeyDomains.Destruction x = d.destruction();
+      String key = KeyDomains.PREFIX + d.name() + "/" + ObjectLock.DESTROYED;
+      if (x != null && x.record() == null) {
+        unreadable.put(key, x.problem());
+      } else if (x != null && (from == null || !Instant.parse(x.record().time()).isBefore(from))) {
+        records.add(entry(key, x.record()));
+      }
+    }
+    records.sort(
+        java.util.Comparator.comparing((AuditReport.Entry e) -> Instant.parse(e.time()))
+            .thenComparing(AuditReport.Entry::key));
     AuditReport report = new AuditReport(records, unreadable);
     PrintWriter out = spec.commandLine().getOut();
     if (repo.json) {
@@ -79,6 +85,21 @@ final class AuditCommand implements Callable<Integer> {
       unreadable.forEach((k, why) -> out.println("unreadable " + k + ": " + why));
     }
     return unreadable.isEmpty() ? 0 : 3;
+  }
+
+  private static AuditReport.Entry entry(String key, AuditLog.Record r) {
+    return new AuditReport.Entry(
+        key,
+        r.time(),
+        r.op(),
+        r.host(),
+        r.user(),
+        r.requester(),
+        r.snapshots() == null ? List.of() : r.snapshots(),
+        r.paths() == null ? List.of() : r.paths(),
+        r.outcome(),
+        r.message(),
+        r.counts() == null ? Map.of() : r.counts());
   }
 
   /** An RFC 3339 time, or a duration before {@code now} (90m, 24h, 7d). */

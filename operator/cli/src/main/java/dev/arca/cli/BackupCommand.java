@@ -146,6 +146,7 @@ final class BackupCommand implements Callable<Integer> {
               ? Repository.openOrInit(
                   repo.storage(), repo.password(), Repository.InitOptions.defaults())
               : new Repository.Opened(repo.open(), false);
+      repo.opened(opened.repository());
     }
     if (opened.created() && !repo.json) {
       out.printf(

@@ -5,6 +5,7 @@ import dev.arca.engine.ArcaException;
 import dev.arca.engine.backup.BackupOptions;
 import dev.arca.engine.copy.Copy;
 import dev.arca.engine.copy.CopyOptions;
+import dev.arca.engine.repo.KeyDomains;
 import dev.arca.engine.repo.Repository;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.storage.Storages;
@@ -63,6 +64,13 @@ final class CopyCommand implements Callable<Integer> {
   String to;
 
   @Option(
+      names = "--to-domain",
+      paramLabel = "NAME",
+      description =
+          "The key domain of the target repository to copy into (default: $ARCA_TO_DOMAIN; none: its root).")
+  String toDomain;
+
+  @Option(
       names = "--to-password-file",
       paramLabel = "FILE",
       description =
@@ -115,6 +123,12 @@ final class CopyCommand implements Callable<Integer> {
             GcsSettings.defaults(),
             AzureSettings.defaults(),
             env);
+    String domain = toDomain != null ? toDomain : env.get("ARCA_DOMAIN");
+    Storage root = store;
+    if (domain != null && !domain.isBlank()) {
+      domain = KeyDomains.check(domain.trim());
+      store = KeyDomains.storage(root, domain);
+    }
     char[] password =
         toPasswordFile != null
             ? Passwords.fromFile(toPasswordFile, "--to-password-file")
@@ -122,6 +136,9 @@ final class CopyCommand implements Callable<Integer> {
                 ? null
                 : Passwords.oneLine(env.get("ARCA_PASSWORD"), "$ARCA_TO_PASSWORD");
     Repository target = target(store, password);
+    if (store != root) {
+      KeyDomains.refuseDestroyed(root, domain); // destroyed while it was opened
+    }
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
     CopyOptions opts =

@@ -31,13 +31,21 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (noEncryption && repo.domain() != null) {
+      throw dev.arca.engine.ArcaException.usage(
+          "a key domain is always encrypted: its keys are what destroying it removes; drop"
+              + " --insecure-no-encryption or --domain");
+    }
     Repository.InitOptions opts =
         Repository.InitOptions.defaults().withEncryption(!noEncryption).withScryptN(kdfCost);
-    Repository r = Repository.init(repo.storage(), repo.password(), opts);
+    Repository r = repo.opened(Repository.init(repo.storage(), repo.password(), opts));
     if (repo.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("repository", r.storage().describe());
       m.put("id", r.config().id());
+      if (repo.domain() != null) {
+        m.put("domain", repo.domain());
+      }
       m.put("encrypted", !noEncryption);
       m.put("cipher", r.config().cipher());
       Output.json(spec.commandLine().getOut(), m);

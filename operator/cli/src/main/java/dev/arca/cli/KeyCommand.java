@@ -14,23 +14,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code arca key list|add|remove}: passwords of an encrypted repository. */
+/**
+ * {@code arca key list|add|remove|domains|destroy-domain}: passwords of an encrypted repository,
+ * and its key domains.
+ */
 @Command(
     name = "key",
     mixinStandardHelpOptions = true,
     header = "List, add or remove the passwords (key slots) that open the repository.",
     description = {
       "Every key slot wraps the same master key, so passwords can be rotated without",
-      "re-encrypting data: add the new one, switch your secrets to it, remove the old one."
+      "re-encrypting data: add the new one, switch your secrets to it, remove the old one.",
+      "Key domains (--domain) are repositories with keys of their own in one store;",
+      "destroying one makes its snapshots unreadable for good (crypto-shredding)."
     },
-    subcommands = {KeyCommand.ListKeys.class, KeyCommand.AddKey.class, KeyCommand.RemoveKey.class})
+    subcommands = {
+      KeyCommand.ListKeys.class,
+      KeyCommand.AddKey.class,
+      KeyCommand.RemoveKey.class,
+      KeyDomainCommands.ListDomains.class,
+      KeyDomainCommands.DestroyDomain.class
+    })
 final class KeyCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "give a subcommand: list, add or remove");
+        spec.commandLine(), "give a subcommand: list, add, remove, domains or destroy-domain");
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, header = "List the key slots.")
@@ -115,7 +126,7 @@ final class KeyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       dev.arca.engine.repo.Repository r = repo.open();
-      String[] gone = new String[1];
+      Keys.Removed[] gone = new Keys.Removed[1];
       Audit.run(
           r,
           "key-remove",
@@ -123,17 +134,33 @@ final class KeyCommand implements Callable<Integer> {
           a -> {
             a.path("key " + id);
             gone[0] = Keys.remove(r, id);
-            a.path("keys/" + gone[0]);
+            a.path("keys/" + gone[0].id());
+            if (gone[0].versionsKept() != null) {
+              a.message("older versions of the slot may remain: " + gone[0].versionsKept());
+            }
             return 0;
           });
-      String removed = gone[0];
+      Keys.Removed removed = gone[0];
+      if (removed.versionsKept() != null) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "arca: warning: the key slot is removed, but the store may keep older versions of"
+                    + " it (a versioned bucket), which open the repository with the removed"
+                    + " password for whoever can read them; remove them with credentials that may"
+                    + " list and delete object versions: "
+                    + removed.versionsKept());
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (repo.json) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("removed", removed);
+        m.put("removed", removed.id());
+        if (removed.versionsKept() != null) {
+          m.put("versionsKept", removed.versionsKept());
+        }
         Output.json(out, m);
       } else {
-        out.println("removed key " + removed.substring(0, 12));
+        out.println("removed key " + removed.id().substring(0, 12));
       }
       return 0;
     }

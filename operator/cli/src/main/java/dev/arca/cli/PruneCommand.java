@@ -4,10 +4,13 @@ import dev.arca.contract.PruneReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.prune.Prune;
 import dev.arca.engine.prune.PruneOptions;
+import dev.arca.engine.repo.KeyDomains;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +27,9 @@ import picocli.CommandLine.Spec;
       "garbage at least --grace ago (unless a snapshot needs them again), then marks the packs",
       "no snapshot needs now, repacking partly used ones. Space comes back on the first run",
       "after the grace period. Backups may run meanwhile: what a running backup may need is kept",
-      "until it ends (its writer session), also with --grace 0, which deletes at once."
+      "until it ends (its writer session), also with --grace 0, which deletes at once.",
+      "In a destroyed key domain (--domain), removes all that is left of it instead; no",
+      "password is needed."
     })
 final class PruneCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
@@ -53,6 +58,13 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PruneOptions o =
         PruneOptions.defaults().withDryRun(dryRun).withMaxUnused(maxUnused).withGrace(parse(grace));
+    String domain = repo.domain();
+    if (domain != null) {
+      var root = repo.rootStorage();
+      if (KeyDomains.destruction(root, domain) != null) {
+        return sweep(root, domain);
+      }
+    }
     dev.arca.engine.repo.Repository opened = repo.open();
     if (dryRun) {
       return print(Prune.run(opened, o));
@@ -70,6 +82,49 @@ final class PruneCommand implements Callable<Integer> {
           }
           return print(r);
         });
+  }
+
+  /** Removes what is left of a destroyed key domain: no key is needed, nor exists. */
+  private int sweep(dev.arca.engine.storage.Storage root, String domain) {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("domain", domain);
+    m.put("destroyed", true);
+    m.put("dryRun", dryRun);
+    if (dryRun) {
+      KeyDomains.Plan p = KeyDomains.plan(root, domain);
+      m.put("objects", p.objects() + p.keySlots().size());
+      m.put("bytes", p.bytes());
+      if (repo.json) {
+        Output.json(out, m);
+      } else {
+        out.printf(
+            "key domain %s is destroyed: would remove its %d objects (%s)%n",
+            domain, p.objects() + p.keySlots().size(), Output.bytes(p.bytes()));
+      }
+      return 0;
+    }
+    KeyDomains.Sweep s = KeyDomains.sweep(root, domain, java.time.Instant.now());
+    m.put("removedObjects", s.removed());
+    m.put("removedBytes", s.bytes());
+    m.put("lockedObjects", s.locked());
+    m.put("lockedUntil", s.lockedUntil() == null ? null : s.lockedUntil().toString());
+    m.put("failed", s.failed());
+    if (repo.json) {
+      Output.json(out, m);
+    } else {
+      out.printf(
+          "key domain %s is destroyed: removed %d of its objects (%s) with every version%n",
+          domain, s.removed(), Output.bytes(s.bytes()));
+      if (s.locked() > 0) {
+        out.printf(
+            "%d objects stay under Object Lock until %s (unreadable: their keys are gone); prune"
+                + " again after that date%n",
+            s.locked(), s.lockedUntil());
+      }
+      s.failed().forEach(f -> out.println("could not remove " + f));
+    }
+    return s.failed().isEmpty() ? 0 : 1;
   }
 
   private int print(PruneReport r) {

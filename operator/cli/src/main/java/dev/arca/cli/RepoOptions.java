@@ -1,7 +1,9 @@
 package dev.arca.cli;
 
 import dev.arca.engine.ArcaException;
+import dev.arca.engine.repo.KeyDomains;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.storage.PrefixedStorage;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.storage.Storages;
 import dev.arca.engine.storage.s3.S3Settings;
@@ -61,6 +63,15 @@ final class RepoOptions {
   String s3Checksum;
 
   @Option(
+      names = "--domain",
+      paramLabel = "NAME",
+      description =
+          "Key domain of the repository to work in (default: $ARCA_DOMAIN; none: the"
+              + " repository's root). Each domain has its own passwords and master key, and"
+              + " deduplicates within itself only; arca key destroy-domain makes one unreadable.")
+  String domain;
+
+  @Option(
       names = "--password-file",
       paramLabel = "FILE",
       description =
@@ -86,7 +97,23 @@ final class RepoOptions {
     return url;
   }
 
+  /** The key domain from --domain or ARCA_DOMAIN, checked, or null: the repository's root. */
+  String domain() {
+    String d = domain != null ? domain : System.getenv("ARCA_DOMAIN");
+    return d == null || d.isBlank() ? null : KeyDomains.check(d.trim());
+  }
+
+  /**
+   * The store of the repository to work in: the key domain's part of the store when one is named
+   * (which fails if that domain was destroyed), else the whole store.
+   */
   Storage storage() {
+    String d = domain();
+    return d == null ? rootStorage() : KeyDomains.storage(rootStorage(), d);
+  }
+
+  /** The whole store at the URL, key domains included. */
+  Storage rootStorage() {
     return Storages.open(
         url(),
         new S3Settings(
@@ -107,6 +134,18 @@ final class RepoOptions {
   }
 
   Repository open() {
-    return Repository.open(storage(), password());
+    return opened(Repository.open(storage(), password()));
+  }
+
+  /**
+   * {@code r}, once its key domain (if any) is checked again: a destruction between the check of
+   * {@link #storage()} and the opening (or creation) of the repository fails the command.
+   */
+  Repository opened(Repository r) {
+    String d = domain();
+    if (d != null && r.storage() instanceof PrefixedStorage p) {
+      KeyDomains.refuseDestroyed(p.outer(), d);
+    }
+    return r;
   }
 }

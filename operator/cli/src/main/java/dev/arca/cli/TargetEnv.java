@@ -11,8 +11,8 @@ import java.util.Map;
  * without an {@code ARCA_TO_} form serves both sides, except within a group of credentials: when
  * any variable of a group has an {@code ARCA_TO_} form, the target takes that group from those
  * forms only, so it never pairs the target's key id with the source's secret. {@code
- * ARCA_OBJECT_LOCK} never serves the target: its Object Lock comes from {@code
- * ARCA_TO_OBJECT_LOCK}.
+ * ARCA_OBJECT_LOCK} and {@code ARCA_DOMAIN} never serve the target: its Object Lock and key domain
+ * come from {@code ARCA_TO_OBJECT_LOCK} and {@code ARCA_TO_DOMAIN}.
  */
 final class TargetEnv {
   static final String PREFIX = dev.arca.contract.TargetVariables.PREFIX;
@@ -34,7 +34,7 @@ final class TargetEnv {
 
   /** Arca's own variables that a target may need: their forms drop the repeated {@code ARCA_}. */
   static final List<String> ARCA_NAMES =
-      List.of("ARCA_PASSWORD", "ARCA_AZURE_ENDPOINT", "ARCA_OBJECT_LOCK");
+      List.of("ARCA_PASSWORD", "ARCA_AZURE_ENDPOINT", "ARCA_OBJECT_LOCK", "ARCA_DOMAIN");
 
   private TargetEnv() {}
 
@@ -46,8 +46,10 @@ final class TargetEnv {
   /** The target's environment, made from the process's {@code env}. */
   static Map<String, String> of(Map<String, String> env) {
     Map<String, String> out = new HashMap<>(env);
-    // a lock describes the repository it is set for: the target's comes from ARCA_TO_ only
+    // a lock and a key domain describe the repository they are set for: the target's come from
+    // ARCA_TO_ only
     out.remove(dev.arca.engine.storage.ObjectLock.ENV);
+    out.remove("ARCA_DOMAIN");
     for (List<String> group : GROUPS) {
       if (group.stream().anyMatch(n -> env.containsKey(targetForm(n)))) {
         group.forEach(out::remove);

@@ -62,6 +62,25 @@ public final class S3Servers {
     return new S3Settings(endpoint.toString(), null, null, null, null, null, null, null);
   }
 
+  /**
+   * The store at {@code url} on {@code endpoint} that writes under Object Lock retention {@code
+   * lock} ({@code MODE:DAYS}, as {@code ARCA_OBJECT_LOCK} gives it).
+   */
+  public static Storage lockedStore(URI endpoint, String url, String lock) {
+    return Storages.open(
+        url,
+        settings(endpoint),
+        dev.arca.engine.storage.gcs.GcsSettings.defaults(),
+        dev.arca.engine.storage.azure.AzureSettings.defaults(),
+        java.util.Map.of(
+            "AWS_ACCESS_KEY_ID",
+            ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY",
+            SECRET_KEY,
+            dev.arca.engine.storage.ObjectLock.ENV,
+            lock));
+  }
+
   /** A new, empty store: a fresh bucket on {@code endpoint} with a prefix in it. */
   public static Storage newStore(URI endpoint) {
     return Storages.open("s3://" + newBucket(endpoint, false) + "/repo", settings(endpoint));

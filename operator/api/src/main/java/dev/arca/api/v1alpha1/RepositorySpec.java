@@ -52,6 +52,18 @@ public class RepositorySpec {
       "Secret with the S3 access keys (s3:// repositories); absent when the Job's service account has pod identity.")
   public CredentialsSecretRef credentialsSecretRef;
 
+  /**
+   * Key domain of the repository to work in: a repository with its own keys under domains/NAME/ of
+   * the store, whose data is deduplicated within the domain only and which arca key destroy-domain
+   * makes unreadable for good (crypto-shredding). The password opens this domain. Absent: the
+   * repository at the URL's root, unless the operator's chart sets one domain per namespace
+   * (keyDomains.perNamespace), which fills in the resource's namespace at creation.
+   */
+  @JsonPropertyDescription(
+      "Key domain of the repository to work in: a repository with its own keys under domains/NAME/ of the store, whose data is deduplicated within the domain only and which arca key destroy-domain makes unreadable for good (crypto-shredding). The password opens this domain. Absent: the repository at the URL's root, unless the operator's chart sets one domain per namespace (keyDomains.perNamespace), which fills in the resource's namespace at creation.")
+  @Pattern("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+  public String keyDomain;
+
   /** Secret key holding the repository password (key default: password). */
   @JsonPropertyDescription("Secret key holding the repository password (key default: password).")
   @Required

@@ -40,12 +40,13 @@ public final class MaintenanceJobs {
    */
   public static Job copy(
       BackupPolicy p, BackupPolicySpec.CopyTarget t, String trigger, OperatorConfig cfg) {
+    RepositorySpec to = RepositoryAccess.copyTarget(p.getSpec().repository, t.repository);
     List<String> cmd = new ArrayList<>(List.of("arca", "copy", "--json"));
-    if (t.repository.initialize == RepositorySpec.Initialize.IfMissing) {
+    if (to.initialize == RepositorySpec.Initialize.IfMissing) {
       cmd.add("--init");
     }
-    if (t.repository.s3 != null && t.repository.s3.pathStyle != null) {
-      cmd.add("--to-s3-path-style=" + t.repository.s3.pathStyle);
+    if (to.s3 != null && to.s3.pathStyle != null) {
+      cmd.add("--to-s3-path-style=" + to.s3.pathStyle);
     }
     cmd.addAll(SnapshotOwner.of(p).selectArgs()); // this policy's snapshots, no one else's
     Job job =
@@ -58,13 +59,12 @@ public final class MaintenanceJobs {
             cfg);
     var pod = job.getSpec().getTemplate();
     var c = pod.getSpec().getContainers().get(0);
-    c.getEnv().addAll(RepositoryAccess.env(t.repository, RepositoryAccess.Side.COPY_TARGET));
-    c.getVolumeMounts()
-        .addAll(RepositoryAccess.mounts(t.repository, RepositoryAccess.Side.COPY_TARGET));
+    c.getEnv().addAll(RepositoryAccess.env(to, RepositoryAccess.Side.COPY_TARGET));
+    c.getVolumeMounts().addAll(RepositoryAccess.mounts(to, RepositoryAccess.Side.COPY_TARGET));
     pod.getSpec()
         .getVolumes()
-        .addAll(RepositoryAccess.volumes(t.repository, RepositoryAccess.Side.COPY_TARGET));
-    pod.getMetadata().getLabels().putAll(RepositoryAccess.podLabels(t.repository));
+        .addAll(RepositoryAccess.volumes(to, RepositoryAccess.Side.COPY_TARGET));
+    pod.getMetadata().getLabels().putAll(RepositoryAccess.podLabels(to));
     return target(job, t);
   }
 
@@ -76,7 +76,8 @@ public final class MaintenanceJobs {
       BackupPolicy p, BackupPolicySpec.CopyTarget t, String afterCopy, OperatorConfig cfg) {
     BackupPolicySpec.RetentionSpec r = t.retention != null ? t.retention : p.getSpec().retention;
     String suffix = t.name + "-" + Names.sha256(afterCopy).substring(0, 10);
-    return target(job(p, RunKind.FORGET, suffix, forgetArgs(p, r), t.repository, cfg), t);
+    RepositorySpec to = RepositoryAccess.copyTarget(p.getSpec().repository, t.repository);
+    return target(job(p, RunKind.FORGET, suffix, forgetArgs(p, r), to, cfg), t);
   }
 
   /** The prune Job of the target {@code t}. */
@@ -84,7 +85,8 @@ public final class MaintenanceJobs {
       BackupPolicy p, BackupPolicySpec.CopyTarget t, Instant time, OperatorConfig cfg) {
     List<String> cmd = pruneArgs(t.prune);
     String suffix = t.name + "-" + MINUTE.format(time);
-    return target(job(p, RunKind.PRUNE, suffix, cmd, t.repository, cfg), t);
+    RepositorySpec to = RepositoryAccess.copyTarget(p.getSpec().repository, t.repository);
+    return target(job(p, RunKind.PRUNE, suffix, cmd, to, cfg), t);
   }
 
   /** The copyTo target a Job works for, from its label; null for the policy's own repository. */

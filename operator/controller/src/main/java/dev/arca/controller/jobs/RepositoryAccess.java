@@ -57,6 +57,23 @@ public final class RepositoryAccess {
 
   private RepositoryAccess() {}
 
+  /**
+   * A copy target's repository as its Jobs reach it: in the policy's key domain when it names none,
+   * so that a tenant's copies are in its domain too and destroying that domain in both stores
+   * covers them.
+   */
+  public static RepositorySpec copyTarget(RepositorySpec policy, RepositorySpec target) {
+    if (target.keyDomain != null || policy == null || policy.keyDomain == null) {
+      return target;
+    }
+    RepositorySpec r = COPIER.convertValue(target, RepositorySpec.class);
+    r.keyDomain = policy.keyDomain;
+    return r;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper COPIER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   public static List<EnvVar> env(RepositorySpec repo) {
     return env(repo, Side.REPOSITORY);
   }
@@ -65,6 +82,9 @@ public final class RepositoryAccess {
   public static List<EnvVar> env(RepositorySpec repo, Side side) {
     List<EnvVar> env = new ArrayList<>();
     env.add(plain("ARCA_REPO", repo.url));
+    if (repo.keyDomain != null && !repo.keyDomain.isBlank()) {
+      env.add(plain("ARCA_DOMAIN", repo.keyDomain));
+    }
     env.add(
         secret(
             "ARCA_PASSWORD",

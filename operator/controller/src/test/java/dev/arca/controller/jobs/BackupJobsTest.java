@@ -200,6 +200,44 @@ class BackupJobsTest {
   }
 
   @Test
+  void aKeyDomainReachesTheJobAsItsVariableAndACopyTargetsDomainAsItsTargetForm() {
+    BackupPolicy p = policy();
+    Map<String, EnvVar> none = env(job(p).getSpec().getTemplate().getSpec().getContainers().get(0));
+    assertThat(none).doesNotContainKey("ARCA_DOMAIN");
+    p.getSpec().repository.keyDomain = "team-a";
+    Map<String, EnvVar> env = env(job(p).getSpec().getTemplate().getSpec().getContainers().get(0));
+    assertThat(env.get("ARCA_DOMAIN").getValue()).isEqualTo("team-a");
+
+    // a copy target without a domain of its own takes the policy's, in its Jobs on both sides
+    BackupPolicySpec.CopyTarget t = new BackupPolicySpec.CopyTarget();
+    t.name = "offsite";
+    t.repository = new RepositorySpec();
+    t.repository.url = "s3://offsite/models";
+    t.repository.passwordSecretRef = new SecretKeyRef("pw-offsite", "password");
+    t.retention = new BackupPolicySpec.RetentionSpec();
+    t.retention.keepLast = 3;
+    Job copy = MaintenanceJobs.copy(p, t, "after-backup", CFG);
+    Map<String, EnvVar> copyEnv =
+        env(copy.getSpec().getTemplate().getSpec().getContainers().get(0));
+    assertThat(copyEnv.get("ARCA_DOMAIN").getValue()).isEqualTo("team-a");
+    assertThat(copyEnv.get("ARCA_TO_DOMAIN").getValue()).isEqualTo("team-a");
+    Job forget = MaintenanceJobs.forgetCopies(p, t, "copy-job", CFG);
+    assertThat(env(forget.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .satisfies(e -> assertThat(e.get("ARCA_REPO").getValue()).isEqualTo("s3://offsite/models"))
+        .satisfies(e -> assertThat(e.get("ARCA_DOMAIN").getValue()).isEqualTo("team-a"));
+    assertThat(t.repository.keyDomain).as("the policy's spec is left as it is").isNull();
+    t.repository.keyDomain = "archive";
+    copy = MaintenanceJobs.copy(p, t, "after-backup", CFG);
+    assertThat(env(copy.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .satisfies(e -> assertThat(e.get("ARCA_TO_DOMAIN").getValue()).isEqualTo("archive"));
+  }
+
+  private static Job job(BackupPolicy p) {
+    return BackupJobs.backup(
+        p, new BackupRun(Instant.parse("2026-11-26T02:30:00Z"), false, null), CFG);
+  }
+
+  @Test
   void aGcsRepositoryGetsItsEndpointAndKeyFileAndNoS3Settings() {
     BackupPolicy p = policy();
     RepositorySpec r = p.getSpec().repository;

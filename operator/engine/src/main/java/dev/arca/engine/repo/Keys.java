@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Key slots: each wraps the same master key under a different password, so passwords can be added
  * and retired without re-encrypting any data. The last slot, and the slot in use, cannot be
- * removed.
+ * removed; a removed slot goes with every version a versioned bucket kept of it.
  */
 public final class Keys {
   private Keys() {}
@@ -53,8 +53,21 @@ public final class Keys {
     return id;
   }
 
-  /** Removes the slot whose id is or starts with {@code idPrefix}. */
-  public static String remove(Repository repo, String idPrefix) throws IOException {
+  /**
+   * A removed key slot.
+   *
+   * @param id its id
+   * @param versionsKept null when every version of it is gone; else why the store may keep an older
+   *     version of it (the credentials may not list or delete versions): the slot is gone from the
+   *     repository, but whoever can read old versions of the bucket could still use it
+   */
+  public record Removed(String id, String versionsKept) {}
+
+  /**
+   * Removes the slot whose id is or starts with {@code idPrefix}, with every version the store
+   * keeps of it; when the versions cannot be removed, at least the slot itself, saying so.
+   */
+  public static Removed remove(Repository repo, String idPrefix) throws IOException {
     List<Info> all = list(repo);
     List<Info> match = all.stream().filter(k -> k.id().startsWith(idPrefix)).toList();
     if (idPrefix.isBlank() || match.isEmpty()) {
@@ -71,8 +84,14 @@ public final class Keys {
       throw ArcaException.usage(
           "refusing to remove the key in use; open the repository with another password first");
     }
-    repo.storage().delete(Repository.KEYS + k.id());
-    return k.id();
+    String key = Repository.KEYS + k.id();
+    try {
+      repo.storage().purge(key); // every version: the password is retired for good
+      return new Removed(k.id(), null);
+    } catch (IOException versions) {
+      repo.storage().delete(key);
+      return new Removed(k.id(), versions.getMessage());
+    }
   }
 
   private static void requireEncrypted(Repository repo) {

@@ -30,9 +30,32 @@ public record ObjectLock(Mode mode, Duration period) {
   /** The prefixes of the objects written under retention. */
   static final List<String> LOCKED = List.of("data/", "index/", "snapshots/", "audit/");
 
-  /** Whether the object {@code key} is written under retention. */
+  /**
+   * Where the key domains of a repository keep their objects (FORMAT.md "Key domains"): {@code
+   * domains/<name>/} and then the same keys as a repository's root.
+   */
+  public static final String DOMAIN_PREFIX = "domains/";
+
+  /** The clear record that a key domain was destroyed, {@code domains/<name>/destroyed}. */
+  public static final String DESTROYED = "destroyed";
+
+  /**
+   * Whether the object {@code key} is written under retention: the kinds above, at the root or in a
+   * key domain, and a key domain's record of its destruction.
+   */
   public static boolean lockable(String key) {
-    return LOCKED.stream().anyMatch(key::startsWith);
+    String k = key;
+    if (k.startsWith(DOMAIN_PREFIX)) {
+      int slash = k.indexOf('/', DOMAIN_PREFIX.length());
+      if (slash < 0) {
+        return false;
+      }
+      k = k.substring(slash + 1);
+      if (k.equals(DESTROYED)) {
+        return true;
+      }
+    }
+    return LOCKED.stream().anyMatch(k::startsWith);
   }
 
   /** When an object written at {@code now} is locked until. */

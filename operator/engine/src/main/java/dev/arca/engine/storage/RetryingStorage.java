@@ -232,6 +232,15 @@ public final class RetryingStorage implements Storage {
   }
 
   @Override
+  public void purge(String key) throws IOException {
+    retry(
+        () -> {
+          inner.purge(key);
+          return null;
+        });
+  }
+
+  @Override
   public int removeLeftovers(java.time.Instant olderThan) throws IOException {
     return retry(() -> inner.removeLeftovers(olderThan));
   }

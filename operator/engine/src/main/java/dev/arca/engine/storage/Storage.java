@@ -81,6 +81,20 @@ public interface Storage extends AutoCloseable {
   boolean delete(String key) throws IOException;
 
   /**
+   * Removes {@code key} with every version the store keeps of it (the noncurrent versions and
+   * delete markers of a versioned bucket), for what must not stay readable by anyone who can list
+   * versions: a removed password's key slot, the key slots of a destroyed key domain. Fails when a
+   * version cannot be removed (one under Object Lock retention, which Arca never sets on key slots;
+   * a credential without the right to delete versions). Removing a missing object is not an error.
+   */
+  default void purge(String key) throws IOException {
+    if (!delete(key)) {
+      throw new IOException(
+          describe() + " keeps a version of " + key + " after its deletion; remove it by hand");
+    }
+  }
+
+  /**
    * Until when the store keeps {@code key}'s current version under Object Lock retention (its
    * deletion then only hides it), or null: no retention, or a store without it.
    */

@@ -63,6 +63,26 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public void purge(String key) throws IOException {
+    inner.purge(key);
+  }
+
+  @Override
+  public Instant retainedUntil(String key) throws IOException {
+    return inner.retainedUntil(key);
+  }
+
+  @Override
+  public void extendRetention(String key, ObjectLock.Mode mode, Instant until) throws IOException {
+    inner.extendRetention(key, mode, until);
+  }
+
+  @Override
+  public ObjectLock objectLock() {
+    return inner.objectLock();
+  }
+
+  @Override
   public int removeLeftovers(Instant olderThan) throws IOException {
     return inner.removeLeftovers(olderThan);
   }

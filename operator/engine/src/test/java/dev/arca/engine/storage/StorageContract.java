@@ -171,6 +171,36 @@ public abstract class StorageContract {
   }
 
   @Test
+  void purgeRemovesTheObjectAndOnlyIt() throws Exception {
+    try (Storage s = newStorage()) {
+      s.create("keys/aa", new byte[] {1, 2});
+      s.create("keys/aab", new byte[] {3});
+      s.purge("keys/aa");
+      s.purge("keys/aa");
+      s.purge("keys/never-written");
+      assertThat(s.size("keys/aa")).isEqualTo(-1);
+      assertThat(s.list("keys/")).extracting(Storage.ObjectInfo::key).containsExactly("keys/aab");
+    }
+  }
+
+  @Test
+  void aPrefixedStoreSeesOnlyItsOwnObjects() throws Exception {
+    try (Storage s = newStorage()) {
+      Storage inner = new PrefixedStorage(s, "domains/x/", "domain x");
+      inner.create("keys/k", new byte[] {7});
+      s.create("keys/k", new byte[] {8});
+      s.create("domains/xy/keys/k", new byte[] {9});
+      assertThat(inner.list("keys/")).extracting(Storage.ObjectInfo::key).containsExactly("keys/k");
+      assertThat(inner.read("keys/k")).containsExactly(7);
+      assertThat(s.read("domains/x/keys/k")).containsExactly(7);
+      assertThat(s.list("keys/")).extracting(Storage.ObjectInfo::key).containsExactly("keys/k");
+      inner.purge("keys/k");
+      assertThat(s.read("keys/k")).containsExactly(8);
+      assertThat(inner.list("")).isEmpty();
+    }
+  }
+
+  @Test
   void concurrentCreatesOfOneKeyLeaveExactlyOneWinner() throws Exception {
     try (Storage s = newStorage()) {
       ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -25,6 +25,31 @@ class MinioStorageTest extends StorageContract {
   }
 
   @Test
+  void purgeRemovesEveryVersionOfAKeyFromAVersionedBucket() throws Exception {
+    URI minio = S3Servers.minio();
+    String bucket = S3Servers.newBucket(minio, true); // Object Lock turns versioning on
+    try (Storage s = Storages.open("s3://" + bucket + "/r", S3Servers.settings(minio));
+        var admin = S3Servers.admin(minio)) {
+      s.create("keys/slot", new byte[] {1});
+      s.delete("keys/slot"); // a delete marker; the bytes stay as a noncurrent version
+      s.create("keys/slot", new byte[] {2});
+      s.create("keys/slot2", new byte[] {3});
+      assertThat(versions(admin, bucket, "r/keys/slot")).isEqualTo(3);
+      s.purge("keys/slot");
+      assertThat(versions(admin, bucket, "r/keys/slot")).isZero();
+      assertThat(versions(admin, bucket, "r/keys/slot2")).isEqualTo(1);
+    }
+  }
+
+  /** Versions and delete markers of exactly {@code key}. */
+  static int versions(software.amazon.awssdk.services.s3.S3Client s3, String bucket, String key) {
+    var page = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key));
+    return (int)
+        (page.versions().stream().filter(v -> v.key().equals(key)).count()
+            + page.deleteMarkers().stream().filter(m -> m.key().equals(key)).count());
+  }
+
+  @Test
   void aMissingBucketIsReportedAsNoRepository() {
     URI minio = S3Servers.minio();
     try (Storage s = Storages.open("s3://no-such-bucket-arca/x", S3Servers.settings(minio))) {

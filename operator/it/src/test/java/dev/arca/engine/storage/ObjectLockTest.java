@@ -85,21 +85,7 @@ class ObjectLockTest {
   void arcaLocksWhatItWritesAndForgetAndPruneCannotRemoveItBeforeItsDate() throws Exception {
     URI minio = S3Servers.minio();
     String bucket = S3Servers.newBucket(minio, true); // Object Lock on, no default retention
-    java.util.Map<String, String> env =
-        java.util.Map.of(
-            "AWS_ACCESS_KEY_ID",
-            S3Servers.ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY",
-            S3Servers.SECRET_KEY,
-            ObjectLock.ENV,
-            "GOVERNANCE:2");
-    Storage store =
-        Storages.open(
-            "s3://" + bucket + "/locked",
-            S3Servers.settings(minio),
-            dev.arca.engine.storage.gcs.GcsSettings.defaults(),
-            dev.arca.engine.storage.azure.AzureSettings.defaults(),
-            env);
+    Storage store = S3Servers.lockedStore(minio, "s3://" + bucket + "/locked", "GOVERNANCE:2");
     java.time.Instant before = java.time.Instant.now();
     Repository repo = Fixtures.repo(store);
     Path src = tmp.resolve("src");
@@ -175,19 +161,7 @@ class ObjectLockTest {
   void retentionThatKeepsASnapshotLongerExtendsTheLocksOfItsObjects() throws Exception {
     URI minio = S3Servers.minio();
     String bucket = S3Servers.newBucket(minio, true);
-    Storage store =
-        Storages.open(
-            "s3://" + bucket + "/kept",
-            S3Servers.settings(minio),
-            dev.arca.engine.storage.gcs.GcsSettings.defaults(),
-            dev.arca.engine.storage.azure.AzureSettings.defaults(),
-            java.util.Map.of(
-                "AWS_ACCESS_KEY_ID",
-                S3Servers.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY",
-                S3Servers.SECRET_KEY,
-                ObjectLock.ENV,
-                "GOVERNANCE:1"));
+    Storage store = S3Servers.lockedStore(minio, "s3://" + bucket + "/kept", "GOVERNANCE:1");
     Repository repo = Fixtures.repo(store);
     Path src = tmp.resolve("src");
     Fixtures.write(src.resolve("weights.bin"), Fixtures.random(3 << 20, 3));

@@ -315,6 +315,50 @@ public final class AzureStorage implements Storage {
     }
   }
 
+  /**
+   * Deletes {@code key} and every earlier version of it (an account with blob versioning keeps
+   * them), and checks that none is left.
+   */
+  @Override
+  public void purge(String key) throws IOException {
+    String name = root + key;
+    try {
+      blob(key).deleteIfExists();
+      for (int pass = 0; pass < 2; pass++) {
+        List<String> versions = new ArrayList<>();
+        var options =
+            new ListBlobsOptions()
+                .setPrefix(name)
+                .setDetails(
+                    new com.azure.storage.blob.models.BlobListDetails().setRetrieveVersions(true));
+        for (BlobItem b : container.listBlobs(options, null)) {
+          if (b.getName().equals(name)) {
+            versions.add(b.getVersionId());
+          }
+        }
+        if (versions.isEmpty()) {
+          errors.answered();
+          return;
+        }
+        if (pass == 1) {
+          throw new IOException(
+              errors.where() + " still holds " + versions.size() + " version(s) of " + key);
+        }
+        for (String v : versions) {
+          if (v == null) {
+            blob(key).deleteIfExists();
+          } else {
+            container.getBlobVersionClient(name, v).deleteIfExists();
+          }
+        }
+      }
+    } catch (BlobStorageException e) {
+      throw errors.map(e, "delete every version of", key);
+    } catch (RuntimeException e) {
+      throw errors.map(e, "delete every version of", key);
+    }
+  }
+
   @Override
   public String describe() {
     return errors.where();

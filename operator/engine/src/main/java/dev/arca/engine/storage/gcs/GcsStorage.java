@@ -318,6 +318,42 @@ public final class GcsStorage implements Storage {
     }
   }
 
+  /**
+   * Deletes every generation of {@code key} (the noncurrent ones of a bucket with Object Versioning
+   * too) and checks that none is left.
+   */
+  @Override
+  public void purge(String key) throws IOException {
+    String name = root + key;
+    try {
+      for (int pass = 0; pass < 2; pass++) {
+        List<BlobId> generations = new ArrayList<>();
+        for (Blob b :
+            gcs.list(
+                    bucket,
+                    com.google.cloud.storage.Storage.BlobListOption.prefix(name),
+                    com.google.cloud.storage.Storage.BlobListOption.versions(true))
+                .iterateAll()) {
+          if (b.getName().equals(name)) {
+            generations.add(BlobId.of(bucket, name, b.getGeneration()));
+          }
+        }
+        if (generations.isEmpty()) {
+          return;
+        }
+        if (pass == 1) {
+          throw new IOException(
+              errors.where() + " still holds " + generations.size() + " generation(s) of " + key);
+        }
+        for (BlobId g : generations) {
+          gcs.delete(g);
+        }
+      }
+    } catch (StorageException e) {
+      throw errors.map(e, "delete every generation of", key);
+    }
+  }
+
   @Override
   public String describe() {
     return errors.where();

@@ -424,6 +424,61 @@ public final class S3Storage implements Storage {
     }
   }
 
+  /**
+   * Deletes every version and delete marker of {@code key} by its version id (needs {@code
+   * s3:ListBucketVersions} and {@code s3:DeleteObjectVersion}), and checks that none is left. A
+   * store that cannot list versions has none: there the key is deleted as {@link #delete} does.
+   */
+  @Override
+  public void purge(String key) throws IOException {
+    String full = root + key;
+    List<String> versions = versions(full);
+    if (versions == null) {
+      if (!delete(key)) {
+        throw new IOException(where + " keeps a version of " + key + " after its deletion");
+      }
+      return;
+    }
+    try {
+      for (String v : versions) {
+        s3.deleteObject(b -> b.bucket(bucket).key(full).versionId(v));
+      }
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "delete every version of", where, key);
+    }
+    if (size(key) >= 0 && !delete(key)) { // a server that lists no versions of what it holds
+      throw new IOException(where + " keeps a version of " + key + " after its deletion");
+    }
+    List<String> left = versions(full);
+    if (left != null && !left.isEmpty()) {
+      throw new IOException(
+          where + " still holds " + left.size() + " version(s) of " + key + " after deleting them");
+    }
+  }
+
+  /** The version ids (and delete markers') of exactly {@code full}, or null: none are listed. */
+  private List<String> versions(String full) throws IOException {
+    List<String> out = new ArrayList<>();
+    try {
+      for (var page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(full))) {
+        page.versions().stream()
+            .filter(v -> v.key().equals(full) && v.versionId() != null)
+            .forEach(v -> out.add(v.versionId()));
+        page.deleteMarkers().stream()
+            .filter(m -> m.key().equals(full) && m.versionId() != null)
+            .forEach(m -> out.add(m.versionId()));
+      }
+    } catch (S3Exception e) {
+      if (e.statusCode() == 501 || e.statusCode() == 405) {
+        return null; // a server without versions
+      }
+      throw S3Errors.map(e, "list the versions of", where, full.substring(root.length()));
+    } catch (SdkException e) {
+      throw S3Errors.map(e, "list the versions of", where, full.substring(root.length()));
+    }
+    return out;
+  }
+
   @Override
   public int removeLeftovers(java.time.Instant olderThan) throws IOException {
     int[] n = {0};
