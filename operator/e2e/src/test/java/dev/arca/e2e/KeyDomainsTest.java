@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * One key domain per namespace, as the chart's keyDomains.perNamespace sets it (here for the
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * it. Once a cluster admin destroys the domain with arca key destroy-domain, the policy's next
  * backup and any restore fail, saying the domain was destroyed.
  */
+@Isolated("it upgrades the release (keyDomains, for the namespaces with its label only)")
 class KeyDomainsTest {
   static final String LABEL = "arca.dev/e2e-key-domains";
 
