@@ -3,7 +3,6 @@ package dev.arca.cli;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.repo.KeyDomains;
 import dev.arca.engine.repo.Repository;
-import dev.arca.engine.storage.PrefixedStorage;
 import dev.arca.engine.storage.Storage;
 import dev.arca.engine.storage.Storages;
 import dev.arca.engine.storage.s3.S3Settings;
@@ -142,10 +141,7 @@ final class RepoOptions {
    * {@link #storage()} and the opening (or creation) of the repository fails the command.
    */
   Repository opened(Repository r) {
-    String d = domain();
-    if (d != null && r.storage() instanceof PrefixedStorage p) {
-      KeyDomains.refuseDestroyed(p.outer(), d);
-    }
+    KeyDomains.refuseIfDestroyed(r.storage());
     return r;
   }
 }

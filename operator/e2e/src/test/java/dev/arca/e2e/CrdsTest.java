@@ -50,7 +50,7 @@ class CrdsTest {
   @Test
   void everyExampleIsAcceptedByTheApiServer() throws IOException {
     KubeCluster c = Cluster.get();
-    for (String ns : List.of("llm", "team-a", "team-b", "team-a-recovered")) {
+    for (String ns : List.of("llm", "team-a", "team-b", "team-c", "team-a-recovered")) {
       Cluster.namespace(ns);
     }
     List<Path> examples;

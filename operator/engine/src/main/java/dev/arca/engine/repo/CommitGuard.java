@@ -14,7 +14,8 @@ import java.util.Set;
  * snapshot needs a blob found only in packs whose garbage mark is close to its deletion time, and
  * the backup's writer session does not hold that mark (it was made before the session started), the
  * backup fails instead of committing a snapshot whose data a prune run may be deleting. Nothing is
- * lost: the snapshot is not written, and the next backup stores the data again.
+ * lost: the snapshot is not written, and the next backup stores the data again. A writer in a key
+ * domain that was destroyed while it ran fails here too, and writes no snapshot.
  */
 public final class CommitGuard {
   /**
@@ -31,6 +32,7 @@ public final class CommitGuard {
    */
   public static void check(Repository repo, String rootTree, Instant sessionStarted, Instant now)
       throws IOException {
+    KeyDomains.refuseIfDestroyed(repo.storage());
     Instant held = sessionStarted.minus(SESSION_MARGIN);
     // a mark or index object that cannot be read is passed over: prune deletes nothing while one
     // cannot be read, and the backup stored anew what the damaged index lists

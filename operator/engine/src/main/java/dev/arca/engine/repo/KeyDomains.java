@@ -89,6 +89,20 @@ public final class KeyDomains {
   }
 
   /**
+   * Fails when {@code store} is a key domain's (as {@link #storage} gives it) and that domain has
+   * been destroyed since: checked after a repository is opened or created, and by every writer just
+   * before it commits (a backup that ran while its domain was destroyed writes no snapshot).
+   */
+  public static void refuseIfDestroyed(Storage store) {
+    if (store instanceof PrefixedStorage p && p.prefix().startsWith(PREFIX)) {
+      String name = p.prefix().substring(PREFIX.length(), p.prefix().length() - 1);
+      if (NAME.matcher(name).matches()) {
+        refuseDestroyed(p.outer(), name);
+      }
+    }
+  }
+
+  /**
    * A domain's destruction: its record ({@code null} when damaged: the record's presence alone says
    * the domain is destroyed) and what is wrong with it.
    */
