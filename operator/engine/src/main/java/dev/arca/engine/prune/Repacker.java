@@ -6,6 +6,7 @@ import dev.arca.engine.format.Packs;
 import dev.arca.engine.repo.DamageRecords;
 import dev.arca.engine.repo.PackOutput;
 import dev.arca.engine.repo.Repository;
+import dev.arca.engine.storage.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ final class Repacker {
    */
   boolean copy(String packKey, long size, List<BlobIndex.Location> blobs) throws IOException {
     Limits.check(size, Limits.MAX_PACK, packKey);
-    byte[] pack = repo.storage().read(packKey);
+    byte[] pack = repo.storage().read(new Storage.ObjectInfo(packKey, size));
     for (BlobIndex.Location l : blobs) {
       if ((long) l.offset() + l.length() > pack.length) {
         damaged.add(DamageRecords.Entry.pack(Packs.idOf(packKey), "shorter than its index"));

@@ -95,7 +95,7 @@ final class IndexLoader {
   private static byte[] open(Storage storage, ObjectCodec codec, Storage.ObjectInfo o)
       throws IOException {
     Limits.check(o.size(), Limits.sealedBound(Limits.MAX_INDEX), o.key());
-    return codec.open(storage.read(o.key()), Limits.MAX_INDEX, o.key());
+    return codec.open(storage.read(o), Limits.MAX_INDEX, o.key());
   }
 
   private static void add(BlobIndex into, BlobIndex.Location l) {

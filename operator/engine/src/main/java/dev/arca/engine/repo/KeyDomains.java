@@ -119,10 +119,7 @@ public final class KeyDomains {
       if (size > MAX_RECORD) {
         return new Destruction(null, key + " is larger than a destruction record can be");
       }
-      byte[] raw = root.read(key);
-      if (raw.length > MAX_RECORD) {
-        return new Destruction(null, key + " is larger than a destruction record can be");
-      }
+      byte[] raw = root.read(new Storage.ObjectInfo(key, size));
       AuditLog.Record r = ObjectCodec.JSON.readValue(raw, AuditLog.Record.class);
       if (r == null || r.time() == null) {
         return new Destruction(null, key + " has no time");
@@ -234,7 +231,7 @@ public final class KeyDomains {
       String config = PREFIX + name + "/" + RepoConfig.KEY;
       long size = root.size(config);
       if (size >= 0 && size <= RepoConfig.MAX_SIZE) {
-        d.update(root.read(config));
+        d.update(root.read(new Storage.ObjectInfo(config, size)));
       }
       for (String s : slots) {
         d.update(("\n" + s).getBytes(StandardCharsets.UTF_8));

@@ -85,7 +85,7 @@ final class KeySlots {
    */
   static KeySlot read(Storage storage, Storage.ObjectInfo o) throws IOException {
     Limits.check(o.size(), MAX_SLOT, o.key());
-    byte[] bytes = storage.read(o.key());
+    byte[] bytes = storage.read(o);
     String name = o.key().substring(Repository.KEYS.length());
     if (Hex.isId(name) && !Hex.of(ChunkIds.sha256().digest(bytes)).equals(name)) {
       throw ArcaException.integrity(o.key() + " is damaged: its content does not match its name");

@@ -202,7 +202,7 @@ public final class Repository {
       return false; // an oversized config is not read here: open says it is damaged
     }
     try {
-      byte[] raw = storage.read(RepoConfig.KEY);
+      byte[] raw = storage.read(new Storage.ObjectInfo(RepoConfig.KEY, configSize));
       return raw.length <= RepoConfig.MAX_SIZE
           && !BlobCipher.NONE.equals(ObjectCodec.JSON.readValue(raw, RepoConfig.class).cipher());
     } catch (IOException | RuntimeException unreadable) {
@@ -308,7 +308,7 @@ public final class Repository {
                 + size
                 + " bytes, more than a config can be");
       }
-      byte[] raw = storage.read(RepoConfig.KEY);
+      byte[] raw = storage.read(new Storage.ObjectInfo(RepoConfig.KEY, size));
       config = ObjectCodec.JSON.readValue(raw, RepoConfig.class);
     } catch (ObjectMissingException e) {
       throw new ArcaException(

@@ -38,7 +38,7 @@ public final class SealedObjects {
   /** The stored bytes of a listed object of {@code kind}, after checking its size. */
   public static byte[] read(Repository repo, Storage.ObjectInfo o, Kind kind) throws IOException {
     Limits.check(o.size(), Limits.sealedBound(kind.maxPlain), o.key());
-    return repo.storage().read(o.key());
+    return repo.storage().read(o);
   }
 
   /** The plaintext of a listed object of {@code kind}. */

@@ -94,7 +94,12 @@ public final class Snapshots {
     } catch (dev.arca.engine.storage.ObjectExistsException e) {
       // Content-addressed: the very same bytes are the very same snapshot (an unencrypted
       // repository, two runs of the same data that started in the same microsecond).
-      if (!java.util.Arrays.equals(repo.storage().read(Snapshot.PREFIX + id), stored)) {
+      byte[] there =
+          repo.storage()
+              .read(
+                  new dev.arca.engine.storage.Storage.ObjectInfo(
+                      Snapshot.PREFIX + id, stored.length));
+      if (!java.util.Arrays.equals(there, stored)) {
         throw e;
       }
     }

@@ -104,8 +104,7 @@ public final class WriterSessions {
       try {
         dev.arca.engine.format.Limits.check(o.size(), MAX_SESSION, o.key());
         Session s =
-            repo.codec()
-                .openJson(repo.storage().read(o.key()), Session.class, MAX_SESSION, o.key());
+            repo.codec().openJson(repo.storage().read(o), Session.class, MAX_SESSION, o.key());
         s.startedAt();
         s.refreshedAt();
         out.add(new Ref(o.key(), s, o.modified(), null));

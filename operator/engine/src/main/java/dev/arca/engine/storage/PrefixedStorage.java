@@ -56,6 +56,11 @@ public final class PrefixedStorage implements Storage {
   }
 
   @Override
+  public byte[] read(ObjectInfo listed) throws IOException {
+    return outer.read(new ObjectInfo(prefix + listed.key(), listed.size(), listed.modified()));
+  }
+
+  @Override
   public void read(String key, long offset, int length, byte[] dest) throws IOException {
     outer.read(prefix + key, offset, length, dest);
   }

@@ -111,7 +111,7 @@ public final class RetryingStorage implements Storage {
           boolean again = tried[0];
           tried[0] = true;
           if (again && inner.size(key) == length) {
-            byte[] there = inner.read(key);
+            byte[] there = inner.read(new ObjectInfo(key, length));
             if (Arrays.equals(there, 0, length, data, offset, offset + length)) {
               return null; // an earlier attempt stored it before failing
             }

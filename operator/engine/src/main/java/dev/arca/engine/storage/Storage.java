@@ -34,6 +34,31 @@ public interface Storage extends AutoCloseable {
   byte[] read(String key, long offset, int length) throws IOException;
 
   /**
+   * Reads a listed object, never more than the size it was listed with (which its reader checked
+   * against the format's limits): an object put in its place since, larger (crafted, or changed
+   * concurrently), is read only that far, so that its reader's check of the bytes fails instead of
+   * memory running out; a smaller one fails as a short read.
+   */
+  default byte[] read(ObjectInfo listed) throws IOException {
+    long size = listed.size();
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IOException(listed.key() + " is too large to read whole (" + size + " bytes)");
+    }
+    if (size <= 0) {
+      long now = size(listed.key());
+      if (now < 0) {
+        throw new ObjectMissingException(listed.key(), "gone since it was listed");
+      }
+      if (now > 0) {
+        throw new IOException(
+            listed.key() + " changed since it was listed (empty, now " + now + " bytes)");
+      }
+      return new byte[0];
+    }
+    return read(listed.key(), 0, (int) size);
+  }
+
+  /**
    * Reads {@code length} bytes of an object starting at {@code offset} into {@code
    * dest[0..length)}, so that a caller can reuse its arrays; fails like {@link #read(String, long,
    * int)}.

@@ -107,7 +107,7 @@ public final class Verify {
     }
     Set<String> read = new HashSet<>(toRead);
     for (String key : toRead) {
-      readPack(key, byPack.get(key));
+      readPack(new Storage.ObjectInfo(key, packSizes.getOrDefault(key, -1L)), byPack.get(key));
     }
     BlobIndex index = preferIntact(byPack, read);
     long snapshots = checkSnapshots(st, index);
@@ -256,10 +256,11 @@ public final class Verify {
     return index.add(l.id(), l.pack(), l.offset(), l.length(), l.rawLength(), l.type(), l.codec());
   }
 
-  private void readPack(String key, List<BlobIndex.Location> blobs) {
+  private void readPack(Storage.ObjectInfo listed, List<BlobIndex.Location> blobs) {
+    String key = listed.key();
     byte[] pack;
     try {
-      pack = repo.storage().read(key);
+      pack = repo.storage().read(listed);
     } catch (IOException e) {
       damaged.put(key, "unreadable: " + e.getMessage());
       blobs.forEach(l -> bad.add(copy(l)));

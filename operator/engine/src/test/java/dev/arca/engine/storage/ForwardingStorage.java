@@ -33,6 +33,11 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public byte[] read(ObjectInfo listed) throws IOException {
+    return inner.read(listed);
+  }
+
+  @Override
   public void read(String key, long offset, int length, byte[] dest) throws IOException {
     inner.read(key, offset, length, dest);
   }

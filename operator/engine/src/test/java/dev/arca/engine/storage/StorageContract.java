@@ -171,6 +171,31 @@ public abstract class StorageContract {
   }
 
   @Test
+  void aListedObjectIsReadNoFurtherThanItsListedSize() throws Exception {
+    try (Storage s = newStorage()) {
+      s.create("snapshots/a", "0123456789".getBytes(StandardCharsets.UTF_8));
+      s.create("snapshots/b", new byte[0]);
+      Storage.ObjectInfo a = s.list("snapshots/a").get(0);
+      Storage.ObjectInfo b = s.list("snapshots/b").get(0);
+      assertThat(s.read(a)).asString(StandardCharsets.UTF_8).isEqualTo("0123456789");
+      assertThat(s.read(b)).isEmpty();
+      // replaced since it was listed: a larger object is read only as far as the listing said
+      s.delete("snapshots/a");
+      s.create("snapshots/a", new byte[1 << 20]);
+      assertThat(s.read(a)).hasSize(10);
+      s.delete("snapshots/b");
+      s.create("snapshots/b", new byte[3]);
+      assertThatThrownBy(() -> s.read(b)).isInstanceOf(java.io.IOException.class);
+      // and a smaller one, or none, fails
+      s.delete("snapshots/a");
+      s.create("snapshots/a", new byte[4]);
+      assertThatThrownBy(() -> s.read(a)).isInstanceOf(java.io.IOException.class);
+      s.delete("snapshots/a");
+      assertThatThrownBy(() -> s.read(a)).isInstanceOf(java.io.IOException.class);
+    }
+  }
+
+  @Test
   void purgeRemovesTheObjectAndOnlyIt() throws Exception {
     try (Storage s = newStorage()) {
       s.create("keys/aa", new byte[] {1, 2});

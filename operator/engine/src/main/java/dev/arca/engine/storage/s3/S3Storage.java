@@ -109,10 +109,47 @@ public final class S3Storage implements Storage {
     return lock;
   }
 
+  /**
+   * Asks for the object's retention with a HEAD, unless the bucket is known to have no Object Lock:
+   * a bucket where it was never enabled holds no retention, so prune and forget need not ask for
+   * each object they delete.
+   */
   @Override
   public java.time.Instant retainedUntil(String key) throws IOException {
+    if (!mayLock()) {
+      return null;
+    }
     HeadObjectResponse h = head(key);
     return h == null ? null : h.objectLockRetainUntilDate();
+  }
+
+  /** Whether the bucket's Object Lock is enabled or unknown (asked once). */
+  private volatile Boolean bucketLocks;
+
+  private boolean mayLock() {
+    Boolean known = bucketLocks;
+    if (known == null) {
+      known = askBucketLocks();
+      bucketLocks = known;
+    }
+    return known;
+  }
+
+  /**
+   * False only when the bucket says it has no Object Lock configuration; true when it has one, and
+   * when it cannot tell (no right to ask, a server without the call, a failure): then each object
+   * is asked, as without this.
+   */
+  private boolean askBucketLocks() {
+    try {
+      var c = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+      return c != null && c.objectLockEnabled() != null;
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      return !"ObjectLockConfigurationNotFoundError".equals(code);
+    } catch (SdkException e) {
+      return true;
+    }
   }
 
   @Override
