@@ -32,6 +32,11 @@ class KeyDomainsTest {
             + LABEL
             + ": \"on\"}}}\n");
     Cluster.get().kubectl("label", "namespace", s.ns, LABEL + "=on", "--overwrite").orFail();
+    // the API server loads a new admission policy, and sees the namespace's label, a moment later
+    s.await(
+        "the key-domain admission policy to apply in the namespace",
+        () -> dryRunKeyDomain(s.ns),
+        s.ns::equals);
     s.secrets("arca-repository-password", Steps.PASSWORD);
     String bucket =
         Target.external()
@@ -114,6 +119,34 @@ class KeyDomainsTest {
             "backuppolicy/" + policy,
             "-o",
             "jsonpath={.spec.repository.keyDomain}")
+        .orFail()
+        .stdout()
+        .strip();
+  }
+
+  /** The keyDomain a server-side dry run of a policy without one comes back with. */
+  private static String dryRunKeyDomain(String ns) {
+    String probe =
+        """
+        apiVersion: arca.dev/v1alpha1
+        kind: BackupPolicy
+        metadata: {name: probe, namespace: %s}
+        spec:
+          schedule: "0 3 1 1 *"
+          sources: [{pvc: none}]
+          repository:
+            url: s3://probe/probe
+            passwordSecretRef: {name: none, key: password}
+        """
+            .formatted(ns);
+    return Cluster.get()
+        .kubectl(
+            "create",
+            "--dry-run=server",
+            "-o",
+            "jsonpath={.spec.repository.keyDomain}",
+            "-f",
+            Cluster.file(probe).toString())
         .orFail()
         .stdout()
         .strip();

@@ -242,18 +242,21 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   /**
    * Starts a copyTo target's Job, or a prune or verify run, that is due, when no other Job of the
    * policy, and no ErasureRequest's Job on it, runs. Unlike a backup, a maintenance run that comes
-   * due while another Job runs waits for it.
+   * due while another Job runs waits for it. Whether an ErasureRequest's Job runs is asked (a
+   * listing of Jobs) only once a run is due, at most once per reconcile.
    */
   private void maintenance(BackupPolicy p, BackupPolicyStatus st, Launcher launcher, Instant now) {
     BackupPolicySpec spec = p.getSpec();
-    if (launcher.erasureRunning(p)) {
-      return; // an ErasureRequest's rewrite or prune runs on this repository: one prune at a time
-    }
-    if (CopyTargets.startDue(p, st, launcher, now)) {
+    // an ErasureRequest's rewrite or prune runs on this repository: one prune at a time
+    java.util.function.BooleanSupplier erasure = new ErasureCheck(launcher, p);
+    if (CopyTargets.startDue(p, st, launcher, now, erasure)) {
       return;
     }
     if (spec.prune != null) {
       Optional<Instant> due = due(p, spec.prune.schedule, st.lastPruneScheduleTime, now);
+      if (due.isPresent() && erasure.getAsBoolean()) {
+        return;
+      }
       if (due.isPresent()) {
         st.lastPruneScheduleTime = due.get().toString();
         launcher.maintenance(p, st, RunKind.PRUNE, due.get(), now);
@@ -262,10 +265,33 @@ public final class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     }
     if (spec.verify != null) {
       Optional<Instant> due = due(p, spec.verify.schedule, st.lastVerifyScheduleTime, now);
+      if (due.isPresent() && erasure.getAsBoolean()) {
+        return;
+      }
       if (due.isPresent()) {
         st.lastVerifyScheduleTime = due.get().toString();
         launcher.maintenance(p, st, RunKind.VERIFY, due.get(), now);
       }
+    }
+  }
+
+  /** Whether an ErasureRequest's Job runs on the policy's repository, asked at most once. */
+  private static final class ErasureCheck implements java.util.function.BooleanSupplier {
+    private final Launcher launcher;
+    private final BackupPolicy policy;
+    private Boolean running;
+
+    ErasureCheck(Launcher launcher, BackupPolicy policy) {
+      this.launcher = launcher;
+      this.policy = policy;
+    }
+
+    @Override
+    public boolean getAsBoolean() {
+      if (running == null) {
+        running = launcher.erasureRunning(policy);
+      }
+      return running;
     }
   }
 

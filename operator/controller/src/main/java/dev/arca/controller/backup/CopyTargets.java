@@ -61,9 +61,16 @@ final class CopyTargets {
 
   /**
    * Notes the targets' schedules that came, and starts the first Job that is due: a target's
-   * retention, then a copy, then a prune. Whether one was started (or taken over).
+   * retention, then a copy, then a prune; unless {@code held} says another Job holds the repository
+   * (asked only when one is due), then none waits for it. Whether one was started (or taken over),
+   * or is held.
    */
-  static boolean startDue(BackupPolicy p, BackupPolicyStatus st, Launcher launcher, Instant now) {
+  static boolean startDue(
+      BackupPolicy p,
+      BackupPolicyStatus st,
+      Launcher launcher,
+      Instant now,
+      java.util.function.BooleanSupplier held) {
     BackupPolicySpec spec = p.getSpec();
     if (spec.copyTo == null) {
       return false;
@@ -80,6 +87,9 @@ final class CopyTargets {
     }
     for (BackupPolicySpec.CopyTarget t : spec.copyTo) {
       BackupPolicyStatus.CopyStatus c = of(st, t.name);
+      if ((c.retentionDue != null || c.due != null) && held.getAsBoolean()) {
+        return true;
+      }
       if (c.retentionDue != null) {
         String after = c.retentionDue;
         c.retentionDue = null;
@@ -96,6 +106,9 @@ final class CopyTargets {
       }
       if (t.prune != null) {
         Optional<Instant> due = due(p, t.prune.schedule, c.lastPruneScheduleTime, now);
+        if (due.isPresent() && held.getAsBoolean()) {
+          return true;
+        }
         if (due.isPresent()) {
           c.lastPruneScheduleTime = due.get().toString();
           launcher.pruneCopies(p, st, t, due.get(), now);

@@ -452,6 +452,51 @@ class BackupPolicyReconcilerTest {
   }
 
   @Test
+  void maintenanceWaitsForAnErasureJobAndAsksAboutOneOnlyWhenARunIsDue() throws Exception {
+    // nothing due: reconciles never list Jobs to look for an erasure
+    BackupPolicy idle = policy("idle", "0 0 1 1 *");
+    idle.getSpec().prune = new BackupPolicySpec.PruneSpec();
+    idle.getSpec().prune.schedule = "0 0 1 1 *";
+    create(idle);
+    await("the idle policy's status", () -> get("idle").getStatus());
+    touch("idle");
+    Thread.sleep(500);
+    assertThat(dev.arca.controller.ApiCalls.taken(server))
+        .noneMatch(call -> call.contains("erasure-policy"));
+
+    // a prune comes due while an ErasureRequest's Job runs on the policy: it waits for that Job
+    Job erasure =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(NS)
+            .resource(
+                new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                    .withNewMetadata()
+                    .withName("erase-42-rewrite")
+                    .addToLabels(dev.arca.controller.jobs.Labels.ERASURE_POLICY, "held")
+                    .endMetadata()
+                    .withNewSpec()
+                    .endSpec()
+                    .build())
+            .create();
+    BackupPolicy held = policy("held", "0 0 1 1 *");
+    held.getSpec().prune = new BackupPolicySpec.PruneSpec();
+    held.getSpec().prune.schedule = "* * * * *";
+    create(held);
+    await("the held policy's status", () -> get("held").getStatus());
+    touch("held");
+    Thread.sleep(500);
+    assertThat(jobs("held")).isEmpty();
+    assertThat(get("held").getStatus().lastPruneScheduleTime).isNull();
+    finish(erasure, true, "{}");
+    touch("held");
+    Job prune = await("the prune Job", () -> jobs("held").stream().findFirst().orElse(null));
+    assertThat(prune.getMetadata().getLabels()).containsEntry("arca.dev/run", "prune");
+  }
+
+  @Test
   void finishedJobsBeyondTheHistoryLimitsAreDeletedOldestFirst() throws Exception {
     BackupPolicy p = policy("history", "0 0 1 1 *");
     p.getSpec().successfulJobsHistoryLimit = 1;
