@@ -4,7 +4,6 @@ import dev.arca.contract.AuditReport;
 import dev.arca.engine.ArcaException;
 import dev.arca.engine.repo.AuditLog;
 import dev.arca.engine.repo.KeyDomains;
-import dev.arca.engine.storage.ObjectLock;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -54,7 +53,7 @@ final class AuditCommand implements Callable<Integer> {
         repo.domain() == null ? KeyDomains.list(repo.rootStorage(), stray -> {}) : List.of();
     for (KeyDomains.Domain d : domains) {
       KeyDomains.Destruction x = d.destruction();
-      String key = KeyDomains.PREFIX + d.name() + "/" + ObjectLock.DESTROYED;
+      String key = KeyDomains.destroyedKey(d.name());
       if (x != null && x.record() == null) {
         unreadable.put(key, x.problem());
       } else if (x != null && (from == null || !Instant.parse(x.record().time()).isBefore(from))) {

@@ -123,11 +123,9 @@ final class CopyCommand implements Callable<Integer> {
             GcsSettings.defaults(),
             AzureSettings.defaults(),
             env);
-    String domain = toDomain != null ? toDomain : env.get("ARCA_DOMAIN");
-    Storage root = store;
-    if (domain != null && !domain.isBlank()) {
-      domain = KeyDomains.check(domain.trim());
-      store = KeyDomains.storage(root, domain);
+    String domain = KeyDomains.named(toDomain != null ? toDomain : env.get("ARCA_DOMAIN"));
+    if (domain != null) {
+      store = KeyDomains.storage(store, domain);
     }
     char[] password =
         toPasswordFile != null
@@ -136,9 +134,7 @@ final class CopyCommand implements Callable<Integer> {
                 ? null
                 : Passwords.oneLine(env.get("ARCA_PASSWORD"), "$ARCA_TO_PASSWORD");
     Repository target = target(store, password);
-    if (store != root) {
-      KeyDomains.refuseDestroyed(root, domain); // destroyed while it was opened
-    }
+    KeyDomains.refuseIfDestroyed(target.storage()); // destroyed while it was opened
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), repo.json, repo.progressJson);
     CopyOptions opts =

@@ -98,8 +98,7 @@ final class RepoOptions {
 
   /** The key domain from --domain or ARCA_DOMAIN, checked, or null: the repository's root. */
   String domain() {
-    String d = domain != null ? domain : System.getenv("ARCA_DOMAIN");
-    return d == null || d.isBlank() ? null : KeyDomains.check(d.trim());
+    return KeyDomains.named(domain != null ? domain : System.getenv("ARCA_DOMAIN"));
   }
 
   /**
@@ -111,13 +110,22 @@ final class RepoOptions {
     return d == null ? rootStorage() : KeyDomains.storage(rootStorage(), d);
   }
 
-  /** The whole store at the URL, key domains included. */
+  /** The whole store at the URL, key domains included: opened once per URL. */
   Storage rootStorage() {
-    return Storages.open(
-        url(),
-        new S3Settings(
-            s3Endpoint, s3Region, s3PathStyle, s3CaBundle, s3Checksum, null, null, null));
+    String url = url();
+    if (root == null || !url.equals(rootUrl)) {
+      root =
+          Storages.open(
+              url,
+              new S3Settings(
+                  s3Endpoint, s3Region, s3PathStyle, s3CaBundle, s3Checksum, null, null, null));
+      rootUrl = url;
+    }
+    return root;
   }
+
+  private Storage root;
+  private String rootUrl;
 
   /** The password from --password-file or ARCA_PASSWORD, or null if neither is set. */
   char[] password() {

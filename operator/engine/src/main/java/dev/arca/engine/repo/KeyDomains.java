@@ -52,8 +52,16 @@ public final class KeyDomains {
     return name;
   }
 
+  /**
+   * The domain a setting names ({@code --domain}, {@code ARCA_DOMAIN}), checked; null when it names
+   * none (absent or blank: the repository at the store's root).
+   */
+  public static String named(String setting) {
+    return setting == null || setting.isBlank() ? null : check(setting.trim());
+  }
+
   /** The key of domain {@code name}'s destruction record in the repository's store. */
-  static String destroyedKey(String name) {
+  public static String destroyedKey(String name) {
     return PREFIX + name + "/" + ObjectLock.DESTROYED;
   }
 

@@ -162,10 +162,7 @@ public final class S3Storage implements Storage {
                   .key(root + key)
                   .retention(
                       r ->
-                          r.mode(
-                                  mode == ObjectLock.Mode.COMPLIANCE
-                                      ? ObjectLockRetentionMode.COMPLIANCE
-                                      : ObjectLockRetentionMode.GOVERNANCE)
+                          r.mode(ObjectLockRetentionMode.fromValue(mode.name()))
                               .retainUntilDate(until)));
     } catch (S3Exception e) {
       throw S3Errors.map(e, "extend the retention of", where, key);
@@ -181,10 +178,7 @@ public final class S3Storage implements Storage {
       return null;
     }
     return new Multipart.Retention(
-        l.mode() == ObjectLock.Mode.COMPLIANCE
-            ? ObjectLockMode.COMPLIANCE
-            : ObjectLockMode.GOVERNANCE,
-        l.until(java.time.Instant.now()));
+        ObjectLockMode.fromValue(l.mode().name()), l.until(java.time.Instant.now()));
   }
 
   @Override
